@@ -1,0 +1,46 @@
+// Writes a JSON document into a folder under DATA_DIR, once per idempotency key: a re-run after
+// a crash finds the file and returns what was written, instead of writing again.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ActionExecutor } from '../conductor/workflow.ts';
+
+export const FileDropResult = z.object({ file: z.string(), alreadyWritten: z.boolean() });
+export type FileDropResult = z.infer<typeof FileDropResult>;
+
+const fileNameFor = (key: string) => `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+
+export function fileDrop<In extends Record<string, unknown>>(folder: string, input: z.ZodType<In>): ActionExecutor<In, FileDropResult> {
+  return {
+    name: `file-drop:${folder}`,
+    input,
+    output: FileDropResult,
+    async perform(value, { idempotencyKey, dataDir }) {
+      const dir = path.join(dataDir, folder);
+      const file = path.join(dir, fileNameFor(idempotencyKey));
+      await fs.mkdir(dir, { recursive: true });
+      // Write aside, then link into place: the link fails if the file exists, so the document
+      // appears whole and at most once.
+      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+      await fs.writeFile(temporary, JSON.stringify({ idempotencyKey, ...value }, null, 2), { flush: true });
+      try {
+        await fs.link(temporary, file);
+        return { file: path.relative(dataDir, file), alreadyWritten: false };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        return { file: path.relative(dataDir, file), alreadyWritten: true };
+      } finally {
+        await fs.rm(temporary, { force: true });
+      }
+    },
+    async compensate(_value, _result, { idempotencyKey, dataDir }) {
+      // Moved aside rather than deleted, so the operator can still see what was withdrawn.
+      const file = path.join(dataDir, folder, fileNameFor(idempotencyKey.replace(/:compensate$/, '')));
+      const voided = path.join(dataDir, folder, 'voided');
+      await fs.mkdir(voided, { recursive: true });
+      await fs.rename(file, path.join(voided, path.basename(file))).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Human-readable rendering of plans for the terminal; --json prints the records instead.
+import type { PlanState } from '../conductor/conductor.ts';
+import type { AuditRecord, PlanRecord } from '../store/plans.ts';
+
+const STEP_MARK: Record<string, string> = {
+  pending: '·',
+  waiting: '?',
+  completed: '✓',
+  skipped: '-',
+  failed: '✗',
+  denied: '✗',
+  compensated: '↺',
+  superseded: '~',
+};
+
+const time = (date: Date | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 19) : '');
+
+export function formatPlan({ plan, steps }: PlanState): string {
+  const done = steps.filter((s) => s.status === 'completed' || s.status === 'skipped').length;
+  const live = steps.filter((s) => s.status !== 'superseded');
+  const lines = [
+    `${plan.id}  ${plan.workflow}  v${plan.version}  ${plan.status}  (${done}/${live.length} steps)`,
+    `requested by ${plan.requestedBy} at ${time(plan.createdAt)}${plan.finishedAt ? `, finished ${time(plan.finishedAt)}` : ''}`,
+    ...steps.map((step) => {
+      const error = step.lastError ? `  last error: ${step.lastError}` : '';
+      const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : '';
+      return `  ${STEP_MARK[step.status] ?? ' '} ${step.key.padEnd(22)} ${step.kind.padEnd(9)} ${step.status}${attempts}${error}`;
+    }),
+  ];
+  const next = nextAction(plan);
+  if (next) lines.push(next);
+  return lines.join('\n');
+}
+
+function nextAction(plan: PlanRecord): string | null {
+  switch (plan.status) {
+    case 'waiting_approval':
+      return `Waiting for you: op plan approve ${plan.id}   or   op plan deny ${plan.id} --reason "..."`;
+    case 'waiting_answer':
+      return `Waiting for your answer: op plan answer ${plan.id} <answer>`;
+    case 'needs_operator':
+      return `Needs you: op plan retry|skip|abort ${plan.id}`;
+    default:
+      return null;
+  }
+}
+
+export function formatPlanList(plans: PlanRecord[]): string {
+  if (plans.length === 0) return 'No plans yet. Start one: op plan start <workflow> --input \'{...}\'';
+  return plans
+    .map((plan) => `${plan.id}  ${plan.workflow.padEnd(20)} v${plan.version}  ${plan.status.padEnd(16)} ${time(plan.createdAt)}`)
+    .join('\n');
+}
+
+export function formatAudit(entries: AuditRecord[]): string {
+  return entries
+    .map((entry) => {
+      const move = entry.toStatus ? ` ${entry.fromStatus ?? '∅'} → ${entry.toStatus}` : '';
+      const step = entry.stepKey ? ` [${entry.stepKey}]` : '';
+      const why = entry.reason ? `: ${entry.reason}` : '';
+      return `${time(entry.at)}  ${entry.actor.padEnd(20)} ${entry.action}${step}${move}${why}`;
+    })
+    .join('\n');
+}

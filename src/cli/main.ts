@@ -1,0 +1,189 @@
+// `op`: run and steer Operator from a terminal. Human output by default, --json for scripts.
+// Exit codes: 0 done, 1 unexpected failure, 2 bad input (nothing was changed).
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { OperatorError } from '../conductor/errors.ts';
+import { createOperator, type Operator } from '../operator.ts';
+import { createLogger } from '../ops/logger.ts';
+import { migrateDatabase } from '../store/migrate.ts';
+import { formatAudit, formatPlan, formatPlanList } from './format.ts';
+
+const USAGE = `Usage: op <command> [--json]
+  op migrate                                  apply database migrations to DATABASE_URL
+  op worker                                   advance plans until stopped (Ctrl-C)
+  op workflows list                           the workflows you can start
+  op plan start <workflow> [--input <json>]   start a plan
+  op plan list [--status <status>]            recent plans
+  op plan show <id>                           a plan and its steps
+  op plan approve|deny <id> [--reason <why>]  decide at an approval gate
+  op plan answer <id> <answer>                answer the plan's question
+  op plan retry|skip|abort <id>               steer a plan that needs you
+  op plan cancel <id> [--reason <why>]        stop a plan, undoing what it did
+  op plan edit <id> [--input <json>] [--omit <step>]   make a new version
+  op plan rollback <id> <version>             restore an earlier version
+  op plan audit <id>                          who did what, when and why`;
+
+class UsageError extends OperatorError {}
+
+const usage = (message: string, hint = USAGE) => new UsageError(message, hint);
+
+interface Parsed {
+  positionals: string[];
+  json: boolean;
+  input?: string;
+  reason?: string;
+  status?: string;
+  as?: string;
+  omit?: string[];
+}
+
+function parse(argv: string[]): Parsed {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        input: { type: 'string' },
+        reason: { type: 'string' },
+        status: { type: 'string' },
+        as: { type: 'string' },
+        omit: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) throw usage('op: help');
+    return { positionals, ...values, json: values.json ?? false };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw usage((error as Error).message);
+  }
+}
+
+function parseInput(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the message below
+  }
+  throw usage(`--input must be a JSON object, got: ${text}`, `Example: op plan start supplier-payment --input '{"request":"Pay Acme Ltd 1250 EUR ..."}'`);
+}
+
+function requireId(positionals: string[], command: string): string {
+  const id = positionals[2];
+  if (!id) throw usage(`op plan ${command} needs a plan id.`, `Example: op plan ${command} <id>   (op plan list shows ids)`);
+  return id;
+}
+
+async function withOperator<T>(fn: (operator: Operator) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const operator = await createOperator(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr as never));
+  try {
+    return await fn(operator);
+  } finally {
+    await operator.store.close();
+  }
+}
+
+async function run(argv: string[]): Promise<string | object> {
+  const args = parse(argv);
+  const [group, command] = args.positionals;
+  const actor = args.as ?? `cli:${os.userInfo().username}`;
+  const show = (state: Parameters<typeof formatPlan>[0]) => (args.json ? state : formatPlan(state));
+
+  if (group === 'migrate') return (await migrateDatabase(loadConfig().DATABASE_URL)).trim() || 'database is up to date';
+  if (group === 'worker') return runWorker();
+  if (group === 'workflows' && (command === 'list' || command === undefined)) {
+    return withOperator(async (operator) => {
+      const workflows = operator.workflows.list();
+      return args.json
+        ? workflows.map((w) => ({ name: w.name, description: w.description }))
+        : workflows.map((w) => `${w.name.padEnd(22)} ${w.description}`).join('\n');
+    });
+  }
+  if (group !== 'plan') throw usage(group ? `op: unknown command "${group}".` : 'op: which command?');
+
+  return withOperator(async ({ conductor }) => {
+    switch (command) {
+      case 'start': {
+        const workflow = args.positionals[2];
+        if (!workflow) throw usage('op plan start needs a workflow name.', 'Example: op plan start supplier-payment --input \'{"request":"..."}\'  (op workflows list)');
+        return show(await conductor.start(workflow, parseInput(args.input), { requestedBy: actor }));
+      }
+      case 'list': {
+        const plans = await conductor.list({ statuses: args.status ? [args.status] : undefined });
+        return args.json ? plans : formatPlanList(plans);
+      }
+      case 'show':
+        return show(await conductor.show(requireId(args.positionals, command)));
+      case 'approve':
+      case 'deny':
+        return show(await conductor[command](requireId(args.positionals, command), actor, { reason: args.reason }));
+      case 'answer': {
+        const id = requireId(args.positionals, command);
+        const text = args.positionals.slice(3).join(' ');
+        if (!text) throw usage('op plan answer needs the answer text.', `Example: op plan answer ${id} DE89370400440532013000`);
+        return show(await conductor.answer(id, actor, text));
+      }
+      case 'retry':
+      case 'skip':
+      case 'abort':
+      case 'cancel':
+        return show(await conductor[command](requireId(args.positionals, command), actor, args.reason));
+      case 'edit': {
+        const id = requireId(args.positionals, command);
+        if (args.input === undefined && !args.omit) throw usage('op plan edit needs --input and/or --omit.', `Example: op plan edit ${id} --input '{"limit":5000}'`);
+        return show(await conductor.edit(id, actor, { input: args.input === undefined ? undefined : parseInput(args.input), omit: args.omit }));
+      }
+      case 'rollback': {
+        const id = requireId(args.positionals, command);
+        const version = Number(args.positionals[3]);
+        if (!Number.isInteger(version) || version < 1) throw usage('op plan rollback needs a version number.', `Example: op plan rollback ${id} 1   (op plan audit ${id} lists versions)`);
+        return show(await conductor.rollback(id, actor, version));
+      }
+      case 'audit': {
+        const entries = await conductor.audit(requireId(args.positionals, command));
+        return args.json ? entries : formatAudit(entries);
+      }
+      default:
+        throw usage(command ? `op plan: unknown command "${command}".` : 'op plan: which command?');
+    }
+  });
+}
+
+async function runWorker(): Promise<string> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const operator = await createOperator(config, logger);
+  await operator.worker.start();
+  logger.info({ worker: operator.worker.id }, 'worker running; Ctrl-C stops it after the steps under way');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await operator.close();
+  return 'worker stopped';
+}
+
+const json = process.argv.includes('--json');
+run(process.argv.slice(2)).then(
+  (result) => {
+    console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
+  },
+  (error: unknown) => {
+    if (error instanceof OperatorError) {
+      if (json) console.error(JSON.stringify({ error: error.message, hint: error.hint }));
+      else console.error(`${error.message}\n${error.hint}`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 2;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);

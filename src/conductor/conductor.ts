@@ -1,0 +1,426 @@
+// What an operator can do to plans: start them, decide at gates, answer questions, steer
+// failed plans, edit and roll back versions. Each request is one guarded transaction; a
+// request that does not fit the plan's state changes nothing and says what to do instead.
+import type { z } from 'zod';
+import type { Fields } from '../store/rows.ts';
+import {
+  commitPlanChange,
+  findPlan,
+  findVersion,
+  insertPlan,
+  latestVersionNumber,
+  listAudit,
+  listEffects,
+  listPlans,
+  newId,
+  type AuditDraft,
+  type PlanChange,
+  type PlanRecord,
+  type StepRecord,
+} from '../store/plans.ts';
+import type { SqlRunner } from '../store/sql.ts';
+import type { Store } from '../store/store.ts';
+import { OperatorError } from './errors.ts';
+import { notice } from './notices.ts';
+import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
+import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from './statuses.ts';
+import type { StepDefinition, WorkflowDefinition } from './workflow.ts';
+
+export interface PlanState {
+  plan: PlanRecord;
+  steps: StepRecord[];
+}
+
+const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+const nextStep = (steps: StepRecord[], status: string) => steps.find((step) => step.status === status);
+const listHint = '`op plan list` shows plan ids and states.';
+const showHint = (planId: string) => `\`op plan show ${planId}\` shows where it stands.`;
+
+export class Conductor {
+  readonly store: Store;
+  readonly workflows: WorkflowRegistry;
+  /** Called after a change that makes a plan runnable, so an in-process worker wakes at once. */
+  readonly #onRunnable: () => void;
+
+  constructor(store: Store, workflows: WorkflowRegistry, onRunnable: () => void = () => undefined) {
+    this.store = store;
+    this.workflows = workflows;
+    this.#onRunnable = onRunnable;
+  }
+
+  async start(
+    workflowName: string,
+    rawInput: unknown,
+    options: { requestedBy: string; conversation?: unknown },
+  ): Promise<PlanState> {
+    const definition = this.workflows.get(workflowName);
+    const parsed = definition.input.safeParse(rawInput);
+    if (!parsed.success) {
+      throw new OperatorError(
+        `The input for ${workflowName} is not valid: ${describeIssues(parsed.error)}.`,
+        `\`op workflows list\` shows what ${workflowName} expects.`,
+      );
+    }
+    const input = parsed.data;
+    const steps = expandSteps(definition, input, []);
+    const planId = newId('p');
+    const now = new Date();
+    const plan = { id: planId, workflow: definition.name, version: 1 };
+    await this.store.transaction((runner) =>
+      insertPlan(
+        runner,
+        {
+          id: planId,
+          workflow: definition.name,
+          status: 'running',
+          version: 1,
+          input: JSON.stringify(input),
+          requestedBy: options.requestedBy,
+          conversation: options.conversation === undefined ? null : JSON.stringify(options.conversation),
+          runAfter: now,
+          createdAt: now,
+          updatedAt: now,
+        },
+        {
+          newSteps: steps.map((step, position) => stepRow(step, position)),
+          version: versionRow(1, input, steps, [], 'started', options.requestedBy),
+          audit: [{ actor: options.requestedBy, action: 'plan.started', toStatus: 'running', detail: { input } }],
+          notices: [notice('plan_started', plan, `${definition.name} started with ${steps.length} steps`)],
+        },
+      ),
+    );
+    this.#onRunnable();
+    return this.show(planId);
+  }
+
+  async show(planId: string): Promise<PlanState> {
+    const state = await this.store.transaction((runner) => findPlan(runner, planId));
+    if (!state) throw new OperatorError(`There is no plan ${planId}.`, listHint);
+    return state;
+  }
+
+  list(filter: { statuses?: string[]; limit?: number } = {}) {
+    return listPlans(this.store, { statuses: filter.statuses, limit: filter.limit ?? 50 });
+  }
+
+  async audit(planId: string) {
+    await this.show(planId);
+    return this.store.transaction((runner) => listAudit(runner, planId));
+  }
+
+  async effects(planId: string) {
+    return this.store.transaction((runner) => listEffects(runner, planId));
+  }
+
+  approve(planId: string, actor: string, options: { reason?: string; version?: number } = {}) {
+    return this.#decideGate(planId, actor, true, options);
+  }
+
+  deny(planId: string, actor: string, options: { reason?: string; version?: number } = {}) {
+    return this.#decideGate(planId, actor, false, options);
+  }
+
+  answer(planId: string, actor: string, text: string, options: { version?: number } = {}) {
+    return this.#change(planId, async ({ plan, steps }, definition) => {
+      expectStatus(plan, 'waiting_answer', options.version);
+      const step = nextStep(steps, 'waiting')!;
+      const question = findStep(definition, plan.input, step.key);
+      if (question?.kind !== 'question') throw new Error(`step ${step.key} of ${plan.id} is not a question`);
+      const answer = parseAnswer(question.answer, text);
+      if (!answer.success) {
+        throw new OperatorError(
+          `That answer does not fit: ${describeIssues(answer.error)}.`,
+          `Answer again: \`op plan answer ${plan.id} <answer>\`.`,
+        );
+      }
+      return {
+        change: {
+          plan: { status: 'running', runAfter: new Date() },
+          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(answer.data), finishedAt: new Date() } }],
+          audit: [transition(actor, 'question.answered', plan.status, 'running', step, undefined, { answer: answer.data, ...waited(step) })],
+          notices: [notice('decision', plan, `${step.title}: answered by ${actor}`, { stepKey: step.key })],
+        },
+      };
+    });
+  }
+
+  retry(planId: string, actor: string, reason?: string) {
+    return this.#resolveHandBack(planId, actor, 'retry', reason);
+  }
+
+  skip(planId: string, actor: string, reason?: string) {
+    return this.#resolveHandBack(planId, actor, 'skip', reason);
+  }
+
+  abort(planId: string, actor: string, reason?: string) {
+    return this.#resolveHandBack(planId, actor, 'abort', reason);
+  }
+
+  cancel(planId: string, actor: string, reason?: string) {
+    return this.#change(planId, async (state, definition, runner) => {
+      const { plan } = state;
+      if (TERMINAL_STATUSES.includes(plan.status) || plan.status === 'compensating') {
+        throw new OperatorError(`Plan ${plan.id} is already ${plan.status}; there is nothing to cancel.`, showHint(plan.id));
+      }
+      return { change: await haltChange(runner, state, definition, 'cancelled', actor, 'plan.cancelled', reason), clearLease: true };
+    });
+  }
+
+  /** A new version with a changed input and/or steps left out; the plan re-runs what changed. */
+  edit(planId: string, actor: string, edit: { input?: Record<string, unknown>; omit?: string[] }) {
+    return this.#change(planId, async ({ plan, steps }, definition, runner) => {
+      expectEditable(plan);
+      const current = await findVersion(runner, plan.id, plan.version);
+      const input = edit.input ? { ...(plan.input as object), ...edit.input } : plan.input;
+      const omitted = [...new Set([...(current?.omittedSteps ?? []), ...(edit.omit ?? [])])];
+      return this.#newVersion(runner, { plan, steps }, definition, actor, input, omitted, 'plan.edited', 'edited');
+    });
+  }
+
+  /** Restores the input and steps of an earlier version, as a new version. */
+  rollback(planId: string, actor: string, version: number) {
+    return this.#change(planId, async ({ plan, steps }, definition, runner) => {
+      expectEditable(plan);
+      const target = await findVersion(runner, plan.id, version);
+      if (!target || version === plan.version) {
+        throw new OperatorError(
+          `Plan ${plan.id} has no earlier version ${version} (it is at version ${plan.version}).`,
+          `\`op plan audit ${plan.id}\` lists its versions.`,
+        );
+      }
+      return this.#newVersion(runner, { plan, steps }, definition, actor, target.input, target.omittedSteps, 'plan.rolled_back', `rollback to v${version}`);
+    });
+  }
+
+  async #newVersion(
+    runner: SqlRunner,
+    { plan, steps }: PlanState,
+    definition: WorkflowDefinition,
+    actor: string,
+    rawInput: unknown,
+    omitted: string[],
+    action: string,
+    reason: string,
+  ): Promise<{ change: PlanChange; clearLease: boolean }> {
+    const parsed = definition.input.safeParse(rawInput);
+    if (!parsed.success) {
+      throw new OperatorError(`That input is not valid: ${describeIssues(parsed.error)}.`, `\`op workflows list\` shows what ${plan.workflow} expects.`);
+    }
+    const input = parsed.data;
+    const all = definition.plan(input);
+    const unknownKeys = omitted.filter((key) => !all.some((step) => step.key === key));
+    const gates = all.filter((step) => omitted.includes(step.key) && (step.kind === 'approval' || step.kind === 'question'));
+    if (unknownKeys.length > 0 || gates.length > 0) {
+      throw new OperatorError(
+        unknownKeys.length > 0
+          ? `Plan ${plan.id} has no step ${unknownKeys.join(', ')}.`
+          : `Approval gates and questions cannot be left out (${gates.map((s) => s.key).join(', ')}).`,
+        showHint(plan.id),
+      );
+    }
+    const expanded = expandSteps(definition, input, omitted);
+    const version = (await latestVersionNumber(runner, plan.id)) + 1;
+    const inputChanged = JSON.stringify(input) !== JSON.stringify(plan.input);
+    const byKey = new Map(steps.map((step) => [step.key, step]));
+    const change: PlanChange = { steps: [], newSteps: [] };
+    expanded.forEach((definitionStep, position) => {
+      const existing = byKey.get(definitionStep.key);
+      if (!existing) {
+        change.newSteps!.push(stepRow(definitionStep, position));
+        return;
+      }
+      // A performed action stays performed; anything computed from the old input runs again.
+      const keep =
+        (existing.status === 'completed' && existing.kind === 'action') ||
+        (DONE_STEP_STATUSES.includes(existing.status) && !inputChanged);
+      change.steps!.push({
+        id: existing.id,
+        fields: keep
+          ? { position }
+          : { position, title: definitionStep.title, status: 'pending', attempts: 0, output: null, lastError: null, waitingSince: null, finishedAt: null },
+      });
+    });
+    for (const step of steps) {
+      if (!expanded.some((s) => s.key === step.key) && !DONE_STEP_STATUSES.includes(step.status)) {
+        change.steps!.push({ id: step.id, fields: { status: 'superseded', position: 1000 + step.position } });
+      }
+    }
+    const next = { ...plan, version };
+    return {
+      clearLease: true,
+      change: {
+        ...change,
+        plan: { status: 'running', version, input: JSON.stringify(input), runAfter: new Date() },
+        version: versionRow(version, input, expanded, omitted, reason, actor),
+        audit: [transition(actor, action, plan.status, 'running', undefined, reason, { fromVersion: plan.version, toVersion: version, input, omitted })],
+        notices: [notice('plan_updated', next, `${plan.workflow} is now at version ${version} (${reason})`)],
+      },
+    };
+  }
+
+  #decideGate(planId: string, actor: string, approved: boolean, options: { reason?: string; version?: number }) {
+    return this.#change(planId, async (state, definition, runner) => {
+      const { plan, steps } = state;
+      expectStatus(plan, 'waiting_approval', options.version);
+      const step = nextStep(steps, 'waiting')!;
+      if (!approved) {
+        const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
+        change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
+        change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+        return { change };
+      }
+      const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
+      return {
+        change: {
+          plan: { status: 'running', runAfter: new Date() },
+          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
+          audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
+          notices: [notice('decision', plan, `${step.title}: approved by ${actor}`, { stepKey: step.key, approved: true })],
+        },
+      };
+    });
+  }
+
+  #resolveHandBack(planId: string, actor: string, choice: 'retry' | 'skip' | 'abort', reason?: string) {
+    return this.#change(planId, async (state, definition, runner) => {
+      const { plan, steps } = state;
+      expectStatus(plan, 'needs_operator');
+      const step = nextStep(steps, 'failed')!;
+      if (choice === 'abort') {
+        const change = await haltChange(runner, state, definition, 'failed', actor, 'plan.aborted', reason);
+        change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+        return { change };
+      }
+      const fields: Fields =
+        choice === 'retry'
+          ? { status: 'pending', attempts: 0, waitingSince: null }
+          : { status: 'skipped', finishedAt: new Date(), waitingSince: null };
+      return {
+        change: {
+          plan: { status: 'running', runAfter: new Date() },
+          steps: [{ id: step.id, fields }],
+          audit: [transition(actor, `step.${choice === 'retry' ? 'retried' : 'skipped'}`, plan.status, 'running', step, reason, waited(step))],
+          notices: [notice('decision', plan, `${step.title}: ${choice === 'retry' ? 'retrying' : 'skipped'} (${actor})`, { stepKey: step.key })],
+        },
+      };
+    });
+  }
+
+  /**
+   * Loads the plan, lets decide validate the request and describe the change, and commits it
+   * guarded by the status and version it was decided on: of two concurrent clicks one wins,
+   * the other hears that the plan moved on.
+   */
+  async #change(
+    planId: string,
+    decide: (state: PlanState, definition: WorkflowDefinition, runner: SqlRunner) => Promise<{ change: PlanChange; clearLease?: boolean }>,
+  ): Promise<PlanState> {
+    await this.store.transaction(async (runner) => {
+      const state = await findPlan(runner, planId);
+      if (!state) throw new OperatorError(`There is no plan ${planId}.`, listHint);
+      const definition = this.workflows.get(state.plan.workflow);
+      const { change, clearLease } = await decide(state, definition, runner);
+      if (clearLease) change.plan = { ...change.plan, ...leaseCleared };
+      const applied = await commitPlanChange(runner, planId, { status: state.plan.status, version: state.plan.version }, change);
+      if (!applied) throw new OperatorError(`Plan ${planId} changed while this request was made; nothing was done.`, showHint(planId));
+    });
+    this.#onRunnable();
+    return this.show(planId);
+  }
+}
+
+function expectStatus(plan: PlanRecord, status: PlanStatus, version?: number): void {
+  if (version !== undefined && version !== plan.version) {
+    throw new OperatorError(
+      `That request was for version ${version} of plan ${plan.id}, which has since become version ${plan.version}; nothing was done.`,
+      showHint(plan.id),
+    );
+  }
+  if (plan.status !== status) {
+    throw new OperatorError(`Plan ${plan.id} is ${plan.status.replace('_', ' ')}, not ${status.replace('_', ' ')}; nothing was done.`, showHint(plan.id));
+  }
+}
+
+function expectEditable(plan: PlanRecord): void {
+  if (TERMINAL_STATUSES.includes(plan.status) || plan.status === 'compensating') {
+    throw new OperatorError(`Plan ${plan.id} is ${plan.status}; only plans still under way can be edited or rolled back.`, showHint(plan.id));
+  }
+}
+
+/** Answers arrive as text; a structured contract also accepts JSON. */
+function parseAnswer(schema: z.ZodType, text: string) {
+  const asText = schema.safeParse(text.trim());
+  if (asText.success) return asText;
+  try {
+    const asJson = schema.safeParse(JSON.parse(text));
+    return asJson.success ? asJson : asText;
+  } catch {
+    return asText;
+  }
+}
+
+function waited(step: StepRecord): { waitedMs?: number } {
+  return step.waitingSince ? { waitedMs: Date.now() - step.waitingSince.getTime() } : {};
+}
+
+function transition(
+  actor: string,
+  action: string,
+  fromStatus: string,
+  toStatus: string,
+  step?: StepRecord,
+  reason?: string,
+  detail?: unknown,
+): AuditDraft {
+  return { actor, action, fromStatus, toStatus, stepKey: step?.key, reason, detail };
+}
+
+function stepRow(step: StepDefinition, position: number): Fields {
+  return { id: newId('s'), position, key: step.key, kind: step.kind, title: step.title, status: 'pending', attempts: 0 };
+}
+
+function versionRow(version: number, input: unknown, steps: StepDefinition[], omitted: string[], reason: string, actor: string): Fields {
+  return {
+    version,
+    input: JSON.stringify(input),
+    stepKeys: JSON.stringify(steps.map((step) => step.key)),
+    omittedSteps: JSON.stringify(omitted),
+    reason,
+    createdBy: actor,
+  };
+}
+
+/**
+ * Stops a plan for good. Performed actions that can be undone are compensated first (the plan
+ * goes to compensating and a worker undoes them, newest first); otherwise it ends at outcome.
+ */
+export async function haltChange(
+  runner: SqlRunner,
+  { plan }: PlanState,
+  definition: WorkflowDefinition,
+  outcome: 'cancelled' | 'failed',
+  actor: string,
+  action: string,
+  reason?: string,
+): Promise<PlanChange> {
+  const effects = await listEffects(runner, plan.id);
+  const undoable = effects.filter(
+    (effect) =>
+      (effect.status === 'applied' || effect.status === 'started') &&
+      Boolean((findStep(definition, plan.input, effect.stepKey) as { executor?: { compensate?: unknown } })?.executor?.compensate),
+  );
+  const status = undoable.length > 0 ? 'compensating' : outcome;
+  const now = new Date();
+  return {
+    plan: status === 'compensating' ? { status, runAfter: now } : { status, finishedAt: now },
+    audit: [{ actor, action, fromStatus: plan.status, toStatus: status, reason }],
+    notices: [
+      notice(status === 'compensating' ? 'cancelled' : outcome, plan, `${plan.workflow} ${outcome === 'failed' ? 'aborted' : 'cancelled'} by ${actor}${reason ? `: ${reason}` : ''}${status === 'compensating' ? `; undoing ${undoable.length} action(s)` : ''}`),
+    ],
+  };
+}

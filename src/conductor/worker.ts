@@ -1,0 +1,343 @@
+// A worker advances plans: it claims runnable plans under a lease, runs one step at a time and
+// commits each step's result with the plan's next state, the transition and the notices in one
+// transaction (the checkpoint). Checkpoints are fenced by the lease token, so a worker that lost
+// its lease can never overwrite the work of the one that took over.
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Fields } from '../store/rows.ts';
+import {
+  claimRunnablePlans,
+  commitPlanChange,
+  findPlan,
+  listEffects,
+  releaseLeasesOf,
+  renewLease,
+  type EffectRecord,
+  type PlanChange,
+  type PlanRecord,
+  type StepRecord,
+} from '../store/plans.ts';
+import type { Store } from '../store/store.ts';
+import { notice } from './notices.ts';
+import { findStep, type WorkflowRegistry } from './registry.ts';
+import { backoffMs, withTimeout } from './retry.ts';
+import { actionInput, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import type { ActionStep, StepContext, WorkflowDefinition } from './workflow.ts';
+
+export interface WorkerOptions {
+  store: Store;
+  workflows: WorkflowRegistry;
+  logger: Logger;
+  dataDir: string;
+  /** Stable across restarts of the same process slot (see releaseLeasesOf). */
+  workerId?: string;
+  leaseMs?: number;
+  concurrency?: number;
+  pollMs?: number;
+}
+
+const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+
+class LeaseLost extends Error {
+  override name = 'LeaseLost';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const errorText = (error: Error) => `${error.name}: ${error.message}`.slice(0, 2000);
+
+export class Worker {
+  readonly id: string;
+  readonly #store: Store;
+  readonly #workflows: WorkflowRegistry;
+  readonly #log: Logger;
+  readonly #dataDir: string;
+  readonly #leaseMs: number;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #active = new Set<Promise<void>>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: () => void = () => undefined;
+
+  constructor(options: WorkerOptions) {
+    this.id = options.workerId ?? os.hostname();
+    this.#store = options.store;
+    this.#workflows = options.workflows;
+    this.#log = options.logger.child({ worker: this.id });
+    this.#dataDir = options.dataDir;
+    this.#leaseMs = options.leaseMs ?? 15_000;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#pollMs = options.pollMs ?? 250;
+  }
+
+  async start(): Promise<void> {
+    const reclaimed = await releaseLeasesOf(this.#store, this.id);
+    if (reclaimed > 0) this.#log.info({ reclaimed }, 'resuming plans left by this worker before a restart');
+    this.#running = true;
+    this.#loop = this.#claimLoop();
+  }
+
+  /** Finishes the steps under way, then returns; their plans are picked up again later. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake();
+    await this.#loop;
+    await Promise.all(this.#active);
+  }
+
+  /** Something became runnable: look now rather than at the next poll. */
+  notify(): void {
+    this.#wake();
+  }
+
+  async #claimLoop(): Promise<void> {
+    while (this.#running) {
+      const free = this.#concurrency - this.#active.size;
+      if (free > 0) {
+        try {
+          const claimed = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
+          for (const lease of claimed) this.#launch(lease.id, lease.leaseToken);
+          if (claimed.length === free) continue;
+        } catch (error) {
+          this.#log.error({ err: error }, 'could not claim plans; retrying');
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  #launch(planId: string, leaseToken: string): void {
+    const run = this.#advance(planId, leaseToken)
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLost) this.#log.warn({ planId }, 'lease lost; another worker owns the plan now');
+        else this.#log.error({ err: error, planId }, 'plan run stopped unexpectedly; it resumes when the lease lapses');
+      })
+      .finally(() => {
+        this.#active.delete(run);
+        this.#wake();
+      });
+    this.#active.add(run);
+  }
+
+  /** Runs steps of one plan while it stays runnable, this worker holds the lease and is not stopping. */
+  async #advance(planId: string, leaseToken: string): Promise<void> {
+    const state = await this.#store.transaction((runner) => findPlan(runner, planId));
+    if (!state || state.plan.leaseToken !== leaseToken) return;
+    const { plan, steps } = state;
+    const definition = this.#workflows.get(plan.workflow);
+    const heartbeat = setInterval(() => {
+      renewLease(this.#store, planId, leaseToken, this.#leaseMs).catch((error: unknown) =>
+        this.#log.warn({ err: error, planId }, 'could not renew lease'),
+      );
+    }, this.#leaseMs / 3);
+    try {
+      let holding = true;
+      while (holding && this.#running) {
+        holding =
+          plan.status === 'compensating'
+            ? await this.#compensateNext(plan, steps, definition, leaseToken)
+            : await this.#runNext(plan, steps, definition, leaseToken);
+      }
+      if (holding) await this.#checkpoint(plan, leaseToken, { plan: leaseCleared });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Runs the next pending step; returns whether the plan stays with this worker. */
+  async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
+    const step = steps.find((s) => s.status === 'pending');
+    if (!step) {
+      await this.#checkpoint(plan, leaseToken, {
+        plan: { status: 'completed', finishedAt: new Date(), ...leaseCleared },
+        audit: [{ actor: `worker:${this.id}`, action: 'plan.completed', fromStatus: plan.status, toStatus: 'completed' }],
+        notices: [notice('completed', plan, `${plan.workflow} completed`)],
+      });
+      return false;
+    }
+    const stepDefinition = findStep(definition, plan.input, step.key);
+    const ctx: StepContext = { planId: plan.id, input: plan.input, artifacts: artifactsOf(steps) };
+    const startedAt = new Date();
+    let outcome: StepOutcome;
+    if (!stepDefinition) {
+      outcome = { type: 'failed', error: new Error(`workflow ${definition.name} no longer has a step "${step.key}"`), retryable: false };
+    } else {
+      if (stepDefinition.kind === 'action') await this.#recordEffectStart(plan, step, stepDefinition, leaseToken);
+      outcome = await runStep(stepDefinition, ctx, this.#dataDir);
+    }
+    const attempts = step.attempts + 1;
+    const now = new Date();
+    const change = this.#changeFor(plan, step, outcome, attempts, startedAt, now, stepDefinition ? policyOf(stepDefinition) : undefined);
+    await this.#checkpoint(plan, leaseToken, change);
+    Object.assign(step, stepFieldsAsRecord(change.steps?.[0]?.fields ?? {}));
+    if (change.plan?.status) plan.status = change.plan.status as string;
+    return !('leaseToken' in (change.plan ?? {}));
+  }
+
+  #changeFor(
+    plan: PlanRecord,
+    step: StepRecord,
+    outcome: StepOutcome,
+    attempts: number,
+    startedAt: Date,
+    now: Date,
+    policy: ReturnType<typeof policyOf> | undefined,
+  ): PlanChange {
+    const actor = `worker:${this.id}`;
+    const at = { stepKey: step.key, stepTitle: step.title };
+    switch (outcome.type) {
+      case 'completed': {
+        const effects =
+          step.kind === 'action'
+            ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]
+            : [];
+        return {
+          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(outcome.output), attempts, startedAt, finishedAt: now, lastError: null } }],
+          effects,
+          notices: [notice('progress', plan, `${step.title}: done`, at)],
+        };
+      }
+      case 'skipped':
+        return {
+          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          steps: [{ id: step.id, fields: { status: 'skipped', finishedAt: now } }],
+          notices: [notice('progress', plan, `${step.title}: not needed`, at)],
+        };
+      case 'waiting':
+        return {
+          plan: { status: outcome.status, ...leaseCleared },
+          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: now, startedAt } }],
+          audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
+          notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
+        };
+      case 'failed': {
+        const error = errorText(outcome.error);
+        const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };
+        if (outcome.retryable && policy && attempts < policy.maxAttempts) {
+          return {
+            plan: { runAfter: new Date(now.getTime() + backoffMs(policy, attempts)), ...leaseCleared },
+            steps: [{ id: step.id, fields: { attempts, lastError: error } }],
+            audit: [{ ...audit, action: 'step.attempt_failed' }],
+          };
+        }
+        return {
+          plan: { status: 'needs_operator', ...leaseCleared },
+          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: now } }],
+          audit: [{ ...audit, action: 'step.failed', fromStatus: plan.status, toStatus: 'needs_operator' }],
+          notices: [notice('needs_operator', plan, `${step.title} failed after ${attempts} attempt(s): ${error}`, at)],
+        };
+      }
+    }
+  }
+
+  /**
+   * The ledger row is committed before the effect, so a crash between the effect and its
+   * checkpoint leaves a visible "started" entry, and the re-run reuses the same key.
+   */
+  async #recordEffectStart(plan: PlanRecord, step: StepRecord, definition: ActionStep<unknown>, leaseToken: string) {
+    const key = idempotencyKeyOf(plan.id, step.key);
+    await this.#store.transaction(async (runner) => {
+      const [existing] = (await listEffects(runner, plan.id)).filter((effect) => effect.key === key);
+      const applied = await commitPlanChange(runner, plan.id, { leaseToken }, {
+        effects: [
+          existing
+            ? { key, fields: { performCount: existing.performCount + 1 } }
+            : { key, insert: { stepKey: step.key, executor: definition.executor.name, status: 'started', performCount: 1 } },
+        ],
+      });
+      if (!applied) throw new LeaseLost();
+    });
+  }
+
+  /** Undoes the newest performed action not yet undone; returns whether the plan stays here. */
+  async #compensateNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
+    const effects = await this.#store.transaction((runner) => listEffects(runner, plan.id));
+    const pending = effects.filter((effect) => effect.status === 'applied' || effect.status === 'started').reverse();
+    const actor = `worker:${this.id}`;
+    const effect = pending[0];
+    if (!effect) {
+      await this.#checkpoint(plan, leaseToken, {
+        plan: { status: 'compensated', finishedAt: new Date(), ...leaseCleared },
+        audit: [{ actor, action: 'plan.compensated', fromStatus: 'compensating', toStatus: 'compensated' }],
+        notices: [notice('compensated', plan, `${plan.workflow}: every performed action was undone`)],
+      });
+      return false;
+    }
+    const step = steps.find((s) => s.key === effect.stepKey);
+    const action = findStep(definition, plan.input, effect.stepKey) as ActionStep<unknown> | undefined;
+    if (!action?.executor.compensate || !step) {
+      await this.#checkpoint(plan, leaseToken, {
+        effects: [{ key: effect.key, fields: { status: 'kept' } }],
+        audit: [{ actor, action: 'step.not_compensable', stepKey: effect.stepKey, reason: 'the executor has no compensation; undo it by hand if needed' }],
+      });
+      effect.status = 'kept';
+      return true;
+    }
+    const error = await this.#undo(plan, steps, action, effect);
+    if (error) {
+      await this.#checkpoint(plan, leaseToken, {
+        plan: { status: 'failed', finishedAt: new Date(), ...leaseCleared },
+        audit: [{ actor, action: 'step.compensation_failed', fromStatus: 'compensating', toStatus: 'failed', stepKey: step.key, reason: errorText(error) }],
+        notices: [notice('failed', plan, `Could not undo "${step.title}" (${errorText(error)}); undo it by hand.`, { stepKey: step.key })],
+      });
+      return false;
+    }
+    await this.#checkpoint(plan, leaseToken, {
+      plan: { leaseExpiresAt: new Date(Date.now() + this.#leaseMs) },
+      steps: [{ id: step.id, fields: { status: 'compensated' } }],
+      effects: [{ key: effect.key, fields: { status: 'compensated', compensatedAt: new Date() } }],
+      audit: [{ actor, action: 'step.compensated', stepKey: step.key }],
+      notices: [notice('progress', plan, `${step.title}: undone`, { stepKey: step.key, stepTitle: step.title })],
+    });
+    step.status = 'compensated';
+    return true;
+  }
+
+  /** Runs a compensation under its step's retry policy; returns the last error if all attempts failed. */
+  async #undo(plan: PlanRecord, steps: StepRecord[], action: ActionStep<unknown>, effect: EffectRecord): Promise<Error | null> {
+    const policy = policyOf(action);
+    const ctx: StepContext = { planId: plan.id, input: plan.input, artifacts: artifactsOf(steps) };
+    const effectContext = { idempotencyKey: `${effect.key}:compensate`, dataDir: this.#dataDir };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = actionInput(action, ctx);
+        const result = effect.status === 'applied' ? effect.result : null;
+        await withTimeout(policy.timeoutMs, (signal) => action.executor.compensate!(value, result, { ...effectContext, signal }));
+        return null;
+      } catch (caught) {
+        const error = caught instanceof Error ? caught : new Error(String(caught));
+        if (attempt >= policy.maxAttempts) return error;
+        await sleep(backoffMs(policy, attempt));
+      }
+    }
+  }
+
+  async #checkpoint(plan: PlanRecord, leaseToken: string, change: PlanChange): Promise<void> {
+    const applied = await this.#store.transaction(async (runner) => {
+      const ok = await commitPlanChange(runner, plan.id, { leaseToken }, change);
+      if (!ok) throw new LeaseLost();
+      return ok;
+    });
+    if (!applied) throw new LeaseLost();
+  }
+}
+
+function artifactsOf(steps: StepRecord[]): Record<string, unknown> {
+  return Object.fromEntries(steps.filter((step) => step.status === 'completed').map((step) => [step.key, step.output]));
+}
+
+/** Keeps the in-memory step in line with what a checkpoint wrote. */
+function stepFieldsAsRecord(fields: Fields): Partial<StepRecord> {
+  const record: Partial<StepRecord> = {};
+  if (typeof fields.status === 'string') record.status = fields.status;
+  if (typeof fields.attempts === 'number') record.attempts = fields.attempts;
+  if (typeof fields.output === 'string') record.output = JSON.parse(fields.output);
+  return record;
+}

@@ -1,0 +1,48 @@
+import http from 'node:http';
+import type { Logger } from 'pino';
+
+/** A named check for /healthz: resolves when the dependency is usable, throws when not. */
+export type HealthCheck = () => Promise<void>;
+
+export interface HttpService {
+  server: http.Server;
+  /** Later layers (chat adapters, Chroma) add their checks here. */
+  addHealthCheck(name: string, check: HealthCheck): void;
+  listen(port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createHttpService(logger: Logger): HttpService {
+  const checks = new Map<string, HealthCheck>();
+  const server = http.createServer(async (request, response) => {
+    if (request.method === 'GET' && request.url === '/healthz') {
+      const results = await Promise.all(
+        [...checks].map(async ([name, check]) => {
+          try {
+            await check();
+            return [name, 'ok'] as const;
+          } catch (error) {
+            logger.warn({ err: error, check: name }, 'health check failed');
+            return [name, 'unavailable'] as const;
+          }
+        }),
+      );
+      const healthy = results.every(([, state]) => state === 'ok');
+      response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks: Object.fromEntries(results) }));
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: 'not found', see: 'GET /healthz' }));
+  });
+  return {
+    server,
+    addHealthCheck: (name, check) => void checks.set(name, check),
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, () => resolve((server.address() as { port: number }).port));
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

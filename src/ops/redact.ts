@@ -1,0 +1,28 @@
+// Secrets and personal data never reach logs or the audit trail in clear. Keys that name a
+// secret are masked whole; strings are scrubbed for obvious PII and credential shapes.
+
+const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
+
+const PATTERNS: [RegExp, string][] = [
+  [/\b(?:xox[abprs]|xapp)-[A-Za-z0-9-]{10,}/g, '[slack-token]'],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, '[api-key]'],
+  [/\b(?:Bearer|Bot)\s+[A-Za-z0-9._~+/-]{16,}=*/g, '[credential]'],
+  [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '[email]'],
+  [/\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g, '[iban]'],
+  [/\b(?:\d[ -]?){13,19}\b/g, '[card]'],
+  [/(?<![\w-])\+?\d[\d ().-]{7,}\d\b/g, '[phone]'],
+];
+
+export function redactText(text: string): string {
+  return PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+}
+
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { type: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) };
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : redactValue(item, depth + 1)]),
+  );
+}

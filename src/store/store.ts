@@ -1,0 +1,94 @@
+// The one way into the database. Typed reads and occasional writes go through the Prisma
+// client; the conductor's hot path runs hand-written SQL on the same driver-adapter connection
+// (see sql.ts). Nothing outside src/store imports the generated clients.
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import { createAdapterFactory } from './adapter.ts';
+import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import { Mutex } from './mutex.ts';
+import { SqlRunner } from './sql.ts';
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.ts';
+
+/** Both generated clients have the same model API; the SQLite one names the type. */
+export type Db = SqliteClient;
+
+export interface Store {
+  readonly target: DatabaseTarget;
+  /** Typed access through Prisma (not transactional across calls). */
+  read<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** One transaction of hand-written SQL: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A factory that hands Prisma an already open adapter, so Prisma and the conductor's SQL share
+ * one connection (SQLite) or one pool (PostgreSQL).
+ */
+function sharedAdapterFactory(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => adapter };
+}
+
+const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(String((error as Error)?.message ?? error));
+
+export async function openStore(databaseUrl?: string): Promise<Store> {
+  const target = databaseTarget(databaseUrl);
+  const factory = createAdapterFactory(target);
+  const adapter = await factory.connect();
+  const shared = sharedAdapterFactory(adapter, factory);
+  const db = (
+    target.provider === 'sqlite' ? new SqliteClient({ adapter: shared }) : new PostgresClient({ adapter: shared })
+  ) as Db;
+  const dialect = target.provider;
+
+  if (target.provider === 'sqlite') {
+    for (const pragma of SQLITE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
+  }
+
+  // One SQLite connection serves the whole process, and a statement issued while a transaction
+  // is open would join it; so on SQLite every use of the connection waits its turn.
+  const lock = target.provider === 'sqlite' ? new Mutex() : null;
+  const exclusive = <T>(fn: () => Promise<T>) => (lock ? lock.run(fn) : fn());
+
+  async function runTransaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+    const tx = await adapter.startTransaction();
+    try {
+      const result = await fn(new SqlRunner(tx, dialect));
+      await tx.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
+      await tx.commit();
+      return result;
+    } catch (error) {
+      await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
+      await tx.rollback();
+      throw error;
+    }
+  }
+
+  return {
+    target,
+    read: (fn) => exclusive(() => fn(db)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        // Another process (the CLI beside the service) may hold SQLite's write lock past the
+        // busy timeout, or have committed under a deferred transaction's snapshot: start over.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await runTransaction(fn);
+          } catch (error) {
+            if (!isBusy(error) || attempt >= 5) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+          }
+        }
+      }),
+    ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
+    close: async () => {
+      await exclusive(async () => {
+        await db.$disconnect();
+        await adapter.dispose();
+      });
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Pay a supplier from a request typed in chat, e.g.
+//   "Pay Acme Ltd 1250.00 EUR for invoice INV-42 to IBAN DE89 3704 0044 0532 0130 00"
+// Reads like the process: understand the request, ask for what is missing, check it, prepare
+// the payment, let the operator approve it, then queue it. It uses every kind of step.
+import { z } from 'zod';
+import { fileDrop } from '../src/actions/file-drop.ts';
+import { NonRetryableError } from '../src/conductor/retry.ts';
+import { action, approval, defineWorkflow, extract, question, transform, validate } from '../src/conductor/workflow.ts';
+
+const Input = z.object({
+  request: z.string().min(10, 'describe the payment, e.g. "Pay Acme Ltd 1250 EUR for invoice INV-42 to IBAN DE89..."'),
+  /** Payments above this need a second look; the approval gate always applies. */
+  limit: z.number().positive().default(10_000),
+});
+type Input = z.infer<typeof Input>;
+
+const Iban = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+  .refine(isValidIban, 'not a valid IBAN (check the country code, length and check digits)');
+
+const Request = z.object({
+  supplier: z.string().nullable(),
+  amount: z.number().nullable(),
+  currency: z.string(),
+  reference: z.string().nullable(),
+  iban: z.string().nullable(),
+});
+
+const Payment = z.object({
+  payee: z.string(),
+  iban: z.string(),
+  amountCents: z.number().int().positive(),
+  currency: z.string().length(3),
+  reference: z.string(),
+});
+type Payment = z.infer<typeof Payment>;
+
+const queuePayment = fileDrop('payments', Payment);
+
+export default defineWorkflow<Input>({
+  name: 'supplier-payment',
+  description: 'Pay a supplier invoice: parse the request, ask for a missing IBAN, check, approve, queue the payment file.',
+  input: Input,
+  plan: () => [
+    extract({
+      key: 'parse-request',
+      title: 'Read the payment request',
+      input: z.string(),
+      output: Request,
+      from: (ctx) => (ctx.input as Input).request,
+      run: parseRequest,
+    }),
+    question({
+      key: 'ask-iban',
+      title: 'Ask for the IBAN',
+      when: (ctx) => !(ctx.artifacts['parse-request'] as z.infer<typeof Request>).iban,
+      ask: (ctx) => `Which IBAN should ${(ctx.artifacts['parse-request'] as z.infer<typeof Request>).supplier ?? 'the supplier'} be paid to?`,
+      answer: Iban,
+    }),
+    validate({
+      key: 'check-payment',
+      title: 'Check amount and account',
+      input: z.object({ request: Request, answeredIban: z.string().optional(), limit: z.number() }),
+      output: Payment.omit({ reference: true }).extend({ reference: z.string().nullable() }),
+      from: (ctx) => ({
+        request: ctx.artifacts['parse-request'],
+        answeredIban: ctx.artifacts['ask-iban'],
+        limit: (ctx.input as Input).limit,
+      }),
+      run: ({ request, answeredIban, limit }) => {
+        const iban = Iban.safeParse(answeredIban ?? request.iban);
+        if (!request.supplier) throw new NonRetryableError('the request names no supplier ("Pay <supplier> ...")');
+        if (!request.amount || request.amount <= 0) throw new NonRetryableError('the request has no amount ("... 1250 EUR ...")');
+        if (request.amount > limit) throw new NonRetryableError(`${request.amount} ${request.currency} is above the limit of ${limit}`);
+        if (!iban.success) throw new NonRetryableError(`the IBAN is ${iban.error.issues[0]?.message}`);
+        return { payee: request.supplier, iban: iban.data, amountCents: Math.round(request.amount * 100), currency: request.currency, reference: request.reference };
+      },
+    }),
+    transform({
+      key: 'prepare-payment',
+      title: 'Prepare the payment instruction',
+      input: Payment.omit({ reference: true }).extend({ reference: z.string().nullable() }),
+      output: Payment,
+      from: (ctx) => ctx.artifacts['check-payment'],
+      run: (payment) => ({ ...payment, reference: payment.reference ?? `Payment to ${payment.payee}` }),
+    }),
+    approval({
+      key: 'approve-payment',
+      title: 'Approve the payment',
+      summary: (ctx) => {
+        const payment = ctx.artifacts['prepare-payment'] as Payment;
+        return `Pay ${(payment.amountCents / 100).toFixed(2)} ${payment.currency} to ${payment.payee} (IBAN ending ${payment.iban.slice(-4)}) for "${payment.reference}"`;
+      },
+    }),
+    action({
+      key: 'queue-payment',
+      title: 'Queue the payment',
+      executor: queuePayment,
+      from: (ctx) => ctx.artifacts['prepare-payment'],
+      retry: { maxAttempts: 5, initialDelayMs: 1000 },
+    }),
+  ],
+});
+
+function parseRequest(text: string): z.infer<typeof Request> {
+  const amount = /(\d[\d,]*(?:\.\d{1,2})?)\s*(EUR|USD|GBP|CHF|€|\$|£)/i.exec(text);
+  const symbols: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP' };
+  const iban = /\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?)\b/.exec(text);
+  return {
+    supplier: /\bpay\s+(.+?)\s+\d/i.exec(text)?.[1]?.trim() ?? null,
+    amount: amount ? Number(amount[1]!.replace(/,/g, '')) : null,
+    currency: amount ? (symbols[amount[2]!] ?? amount[2]!.toUpperCase()) : 'EUR',
+    reference: /\b(?:invoice|inv\.?|ref\.?)\s*#?\s*([A-Z0-9-]+)/i.exec(text)?.[1] ?? null,
+    iban: iban ? iban[1]!.replace(/\s+/g, '') : null,
+  };
+}
+
+/** ISO 13616: move the first four characters to the end, letters to numbers, modulo 97 is 1. */
+function isValidIban(iban: string): boolean {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  let remainder = 0;
+  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
+  return remainder === 1;
+}
