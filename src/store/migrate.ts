@@ -36,6 +36,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<string> {
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`Database migration failed:\n${stdout}${stderr}`);
+    throw new Error(`Database migration failed:\n${stdout}${stderr}`, { cause: error });
   }
 }

@@ -26,10 +26,21 @@ export interface Store {
 
 /**
  * A factory that hands Prisma an already open adapter, so Prisma and the conductor's SQL share
- * one connection (SQLite) or one pool (PostgreSQL).
+ * one connection (SQLite) or one pool (PostgreSQL). Prisma disposes the adapter on disconnect,
+ * and the store must too when Prisma never connected: disposal happens once.
  */
-function sharedAdapterFactory(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
-  return { provider: factory.provider, adapterName: factory.adapterName, connect: async () => adapter };
+function sharedAdapter(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory) {
+  let disposed: Promise<void> | null = null;
+  const dispose = () => (disposed ??= adapter.dispose());
+  const shared = new Proxy(adapter, {
+    get: (target, property) => {
+      if (property === 'dispose') return dispose;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const prismaFactory: SqlDriverAdapterFactory = { provider: factory.provider, adapterName: factory.adapterName, connect: async () => shared };
+  return { prismaFactory, dispose };
 }
 
 const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(String((error as Error)?.message ?? error));
@@ -38,9 +49,9 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
   const target = databaseTarget(databaseUrl);
   const factory = createAdapterFactory(target);
   const adapter = await factory.connect();
-  const shared = sharedAdapterFactory(adapter, factory);
+  const { prismaFactory, dispose } = sharedAdapter(adapter, factory);
   const db = (
-    target.provider === 'sqlite' ? new SqliteClient({ adapter: shared }) : new PostgresClient({ adapter: shared })
+    target.provider === 'sqlite' ? new SqliteClient({ adapter: prismaFactory }) : new PostgresClient({ adapter: prismaFactory })
   ) as Db;
   const dialect = target.provider;
 
@@ -87,7 +98,7 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     close: async () => {
       await exclusive(async () => {
         await db.$disconnect();
-        await adapter.dispose();
+        await dispose();
       });
     },
   };
