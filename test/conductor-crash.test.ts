@@ -54,7 +54,7 @@ for (const provider of providers()) {
       let parentKills = 0;
       let selfKills = 0;
 
-      // Kill rounds: alternately the test kills the worker 50-400 ms after it is ready, or the
+      // Kill rounds: alternately the test kills the worker 50-300 ms after it is ready, or the
       // worker kills itself after an effect (the test kills it too if that has not happened
       // within the same window). Then one clean round runs every plan to completion.
       for (let round = 0; ; round++) {
@@ -80,7 +80,7 @@ for (const provider of providers()) {
           break;
         }
 
-        const outcome = await Promise.race([exited, sleep(50 + Math.random() * 350)]);
+        const outcome = await Promise.race([exited, sleep(50 + Math.random() * 250)]);
         if (outcome === 'timer') {
           worker.child.kill('SIGKILL');
           parentKills++;

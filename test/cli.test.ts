@@ -1,0 +1,61 @@
+// The `op` binary: bad input exits 2 with what to type instead and changes nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { opBinary, runNode } from './support/processes.ts';
+
+describe('op CLI', () => {
+  let database: TestDatabase;
+  const op = (...args: string[]) => runNode([opBinary, ...args], { DATABASE_URL: database.url, DATA_DIR: `${database.dir}/data`, LOG_LEVEL: 'warn' });
+  const planCount = async () => JSON.parse((await op('plan', 'list', '--json')).stdout).length as number;
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+  });
+  after(() => database.drop());
+
+  test('lists the workflows it can start', async () => {
+    const result = await op('workflows', 'list');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^supplier-payment\s+Pay a supplier invoice/m);
+  });
+
+  test('starts, shows and audits a plan, as text and as JSON', async () => {
+    const started = await op('plan', 'start', 'supplier-payment', '--input', '{"request":"Pay Acme Ltd 10 EUR for invoice INV-1"}', '--json', '--as', 'cli:alice');
+    assert.equal(started.code, 0, started.stderr);
+    const { plan, steps } = JSON.parse(started.stdout);
+    assert.equal(plan.status, 'running');
+    assert.equal(steps.length, 6);
+    const shown = await op('plan', 'show', plan.id);
+    assert.match(shown.stdout, new RegExp(`^${plan.id}  supplier-payment  v1  running  \\(0/6 steps\\)`));
+    assert.match(shown.stdout, /parse-request\s+extract\s+pending/);
+    const audit = await op('plan', 'audit', plan.id);
+    assert.match(audit.stdout, /cli:alice\s+plan\.started ∅ → running/);
+  });
+
+  for (const [name, args, expected] of [
+    ['an unknown workflow', ['plan', 'start', 'payrol'], /no workflow named "payrol"[\s\S]*Known workflows: supplier-payment/],
+    ['input that is not JSON', ['plan', 'start', 'supplier-payment', '--input', '{request:'], /--input must be a JSON object[\s\S]*Example: op plan start supplier-payment/],
+    ['input that breaks the contract', ['plan', 'start', 'supplier-payment', '--input', '{"request":"x"}'], /not valid: request: describe the payment/],
+    ['a decision without a plan id', ['plan', 'approve'], /needs a plan id[\s\S]*Example: op plan approve <id>/],
+    ['a decision on a missing plan', ['plan', 'approve', 'p-nope'], /no plan p-nope[\s\S]*op plan list/],
+    ['an unknown command', ['plan', 'frobnicate'], /unknown command "frobnicate"[\s\S]*Usage: op/],
+    ['an unknown option', ['plan', 'list', '--colour'], /Unknown option '--colour'[\s\S]*Usage: op/],
+    ['a rollback without a version', ['plan', 'rollback', 'p-x', 'latest'], /needs a version number/],
+  ] as const) {
+    test(`${name} exits 2 with what to type instead and changes nothing`, async () => {
+      const before = await planCount();
+      const result = await op(...args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, expected);
+      assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, 'no stack trace');
+      assert.equal(await planCount(), before);
+    });
+  }
+
+  test('errors are JSON too with --json', async () => {
+    const result = await op('plan', 'show', 'p-nope', '--json');
+    assert.equal(result.code, 2);
+    assert.deepEqual(Object.keys(JSON.parse(result.stderr)), ['error', 'hint']);
+  });
+});

@@ -1,0 +1,46 @@
+// `npm start`: the service on its embedded defaults migrates SQLite, serves /healthz and stops cleanly.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { projectRoot } from '../src/store/migrate.ts';
+import { exited, freePort, runNode } from './support/processes.ts';
+
+test('the service migrates a new SQLite database, reports healthy and stops on SIGTERM', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-service-'));
+  const port = await freePort();
+  const service = spawn(process.execPath, ['src/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: `file:${dir}/fresh/operator.db`, DATA_DIR: `${dir}/data`, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  try {
+    const deadline = Date.now() + 30_000;
+    let health: { status: string; checks: Record<string, string> } | null = null;
+    while (!health && Date.now() < deadline) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then((response) => (response.status === 200 ? response.json() : null))
+        .catch(() => null);
+      if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(health, { status: 'ok', checks: { store: 'ok' } });
+    assert.ok(fs.existsSync(`${dir}/fresh/operator.db`));
+    const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+    assert.equal(missing.status, 404);
+    service.kill('SIGTERM');
+    assert.equal(await exited(service), 0);
+  } finally {
+    service.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bad setting stops start-up with a message that names it', async () => {
+  const result = await runNode(['src/main.ts'], { DATABASE_URL: 'mysql://nope', PORT: '70000' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /Operator cannot start; fix these settings/);
+  assert.match(result.stderr, /DATABASE_URL is "mysql:\/\/nope"/);
+  assert.match(result.stderr, /PORT is "70000"/);
+});
