@@ -21,7 +21,7 @@ test('the service migrates a new SQLite database, reports healthy and stops on S
     let health: { status: string; checks: Record<string, string> } | null = null;
     while (!health && Date.now() < deadline) {
       health = await fetch(`http://127.0.0.1:${port}/healthz`)
-        .then((response) => (response.status === 200 ? response.json() : null))
+        .then((response) => (response.status === 200 ? (response.json() as Promise<typeof health>) : null))
         .catch(() => null);
       if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
     }

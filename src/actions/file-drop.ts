@@ -10,6 +10,17 @@ export type FileDropResult = z.infer<typeof FileDropResult>;
 
 const fileNameFor = (key: string) => `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
 
+/** Half-written files from a process killed mid-write are older than this and safe to remove. */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+async function removeStaleTemporaries(incoming: string): Promise<void> {
+  for (const name of await fs.readdir(incoming)) {
+    const file = path.join(incoming, name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (stat && Date.now() - stat.mtimeMs > STALE_TEMPORARY_MS) await fs.rm(file, { force: true });
+  }
+}
+
 export function fileDrop<In extends Record<string, unknown>>(folder: string, input: z.ZodType<In>): ActionExecutor<In, FileDropResult> {
   return {
     name: `file-drop:${folder}`,
@@ -18,10 +29,12 @@ export function fileDrop<In extends Record<string, unknown>>(folder: string, inp
     async perform(value, { idempotencyKey, dataDir }) {
       const dir = path.join(dataDir, folder);
       const file = path.join(dir, fileNameFor(idempotencyKey));
-      await fs.mkdir(dir, { recursive: true });
+      const incoming = path.join(dir, '.incoming');
+      await fs.mkdir(incoming, { recursive: true });
+      await removeStaleTemporaries(incoming);
       // Write aside, then link into place: the link fails if the file exists, so the document
       // appears whole and at most once.
-      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+      const temporary = path.join(incoming, `${path.basename(file)}.${process.pid}.${Date.now()}`);
       await fs.writeFile(temporary, JSON.stringify({ idempotencyKey, ...value }, null, 2), { flush: true });
       try {
         await fs.link(temporary, file);

@@ -10,6 +10,7 @@ import {
   commitPlanChange,
   findPlan,
   listEffects,
+  releaseLease,
   releaseLeasesOf,
   renewLease,
   type EffectRecord,
@@ -114,9 +115,14 @@ export class Worker {
 
   #launch(planId: string, leaseToken: string): void {
     const run = this.#advance(planId, leaseToken)
-      .catch((error: unknown) => {
-        if (error instanceof LeaseLost) this.#log.warn({ planId }, 'lease lost; another worker owns the plan now');
-        else this.#log.error({ err: error, planId }, 'plan run stopped unexpectedly; it resumes when the lease lapses');
+      .catch(async (error: unknown) => {
+        if (error instanceof LeaseLost) {
+          this.#log.warn({ planId }, 'lease lost; another worker owns the plan now');
+          return;
+        }
+        this.#log.error({ err: error, planId }, 'plan run stopped unexpectedly; it resumes shortly');
+        // Hand the plan back rather than leave it idle until the lease lapses.
+        await releaseLease(this.#store, planId, leaseToken, new Date(Date.now() + this.#pollMs)).catch(() => false);
       })
       .finally(() => {
         this.#active.delete(run);

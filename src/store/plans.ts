@@ -281,6 +281,14 @@ export function renewLease(store: Store, planId: string, leaseToken: string, lea
   });
 }
 
+/** Gives a held plan back, to be picked up again after runAfter. */
+export function releaseLease(store: Store, planId: string, leaseToken: string, runAfter: Date): Promise<boolean> {
+  return store.transaction(async (runner) => {
+    const fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null, runAfter };
+    return (await updateRows(runner, 'Plan', fields, { id: planId, leaseToken })) === 1;
+  });
+}
+
 /**
  * A restarted worker takes back its previous incarnation's leases at once instead of waiting
  * for them to lapse (like Kafka's static membership): a worker id is one process at a time.

@@ -43,7 +43,14 @@ function sharedAdapter(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFacto
   return { prismaFactory, dispose };
 }
 
-const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(String((error as Error)?.message ?? error));
+/** The adapter reports SQLITE_BUSY as "SocketTimeout" and keeps SQLite's own code in the cause. */
+function isBusy(error: unknown): boolean {
+  const cause = (error as { cause?: { originalCode?: unknown; originalMessage?: unknown } } | null)?.cause;
+  const text = `${(error as Error)?.message ?? error} ${cause?.originalCode ?? ''} ${cause?.originalMessage ?? ''}`;
+  return /SQLITE_BUSY|database is locked/i.test(text);
+}
+
+const BUSY_RETRIES = 12;
 
 export async function openStore(databaseUrl?: string): Promise<Store> {
   const target = databaseTarget(databaseUrl);
@@ -83,14 +90,14 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     read: (fn) => exclusive(() => fn(db)),
     transaction: (fn) =>
       exclusive(async () => {
-        // Another process (the CLI beside the service) may hold SQLite's write lock past the
-        // busy timeout, or have committed under a deferred transaction's snapshot: start over.
+        // A transaction that read before it writes cannot wait for another process's write
+        // lock (SQLite answers busy at once rather than deadlock): start it over, with jitter.
         for (let attempt = 1; ; attempt++) {
           try {
             return await runTransaction(fn);
           } catch (error) {
-            if (!isBusy(error) || attempt >= 5) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+            if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
           }
         }
       }),

@@ -1,0 +1,63 @@
+// The neutral message model: what every adapter can show (Block Kit, Discord components, HTML).
+// Mentions and times travel as tokens, so each platform renders them natively
+// (<@U123> and <!date^...> on Slack, <@123> and <t:...> on Discord).
+
+export const BUTTON_ACTIONS = ['approve', 'deny', 'retry', 'skip', 'abort'] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+export interface Button {
+  action: ButtonAction;
+  label: string;
+  style?: 'primary' | 'danger';
+  planId: string;
+  /** The plan version the button was shown for: a click on a superseded version changes nothing. */
+  version: number;
+}
+
+export type StepState = 'pending' | 'waiting' | 'done' | 'skipped' | 'failed' | 'undone';
+
+export interface Message {
+  title?: string;
+  text: string;
+  fields?: { label: string; value: string }[];
+  steps?: { title: string; state: StepState }[];
+  progress?: { done: number; total: number };
+  buttons?: Button[];
+  citations?: { index: number; label: string; url?: string }[];
+  footer?: string;
+}
+
+/** Where a plan's messages live on a platform: the channel, the plan card and its thread. */
+export interface ConversationRef {
+  platform: string;
+  channel: string;
+  /** The plan card; its thread holds the details. Set once the card is posted. */
+  cardId?: string;
+  threadId?: string;
+  /** Messages with buttons, by step key, so a decision can replace the buttons with its outcome. */
+  prompts?: Record<string, string>;
+}
+
+export const mention = (actor: string) => `{{user:${actor}}}`;
+export const timestamp = (date: Date) => `{{time:${date.toISOString()}}}`;
+
+/** Replaces mention and time tokens using the platform's own formatting. */
+export function formatTokens(
+  text: string,
+  format: { user: (platform: string, id: string) => string; time: (date: Date) => string },
+): string {
+  return text
+    .replace(/\{\{user:([a-z]+):([^}]+)\}\}/g, (_, platform: string, id: string) => format.user(platform, id))
+    .replace(/\{\{user:([^}]+)\}\}/g, (_, actor: string) => actor)
+    .replace(/\{\{time:([^}]+)\}\}/g, (_, iso: string) => format.time(new Date(iso)));
+}
+
+export const buttonId = (action: ButtonAction) => `op:${action}`;
+export const buttonValue = (button: Pick<Button, 'planId' | 'version'>) => `${button.planId}:${button.version}`;
+
+export function parseButton(actionId: string, value: string): { action: ButtonAction; planId: string; version: number } | null {
+  const action = actionId.replace(/^op:/, '') as ButtonAction;
+  const match = /^(p[a-z0-9]+):(\d+)$/.exec(value);
+  if (!BUTTON_ACTIONS.includes(action) || !match) return null;
+  return { action, planId: match[1]!, version: Number(match[2]) };
+}
