@@ -4,13 +4,16 @@ import { createHttpService } from './http/server.ts';
 import { createOperator } from './operator.ts';
 import { createLogger } from './ops/logger.ts';
 import { databaseTarget } from './store/database-url.ts';
-import { migrateDatabase } from './store/migrate.ts';
+import { migrateIfPending } from './store/migrate.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   // The embedded database migrates itself; a shared PostgreSQL is migrated once, by `op migrate`.
-  if (databaseTarget(config.DATABASE_URL).provider === 'sqlite') await migrateDatabase(config.DATABASE_URL);
+  if (databaseTarget(config.DATABASE_URL).provider === 'sqlite') {
+    const applied = await migrateIfPending(config.DATABASE_URL);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrated the embedded database');
+  }
   const operator = await createOperator(config, logger);
   const http = createHttpService(logger);
   http.addHealthCheck('store', () => operator.store.ping());

@@ -24,11 +24,11 @@ for (const provider of providers()) {
     test('a plan is leased to one worker at a time, and a lapsed lease can be taken over', async () => {
       const { plan } = await operator.conductor.start('fixture-ledger', { n: 1 }, { requestedBy: 'alice' });
       const [first] = await claimRunnablePlans(operator.store, { owner: 'a', leaseMs: 100, limit: 10 });
-      assert.equal(first!.id, plan.id);
+      assert.equal(first!.plan.id, plan.id);
       assert.deepEqual(await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 100, limit: 10 }), []);
       await new Promise((resolve) => setTimeout(resolve, 150));
       const [second] = await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 10 });
-      assert.equal(second!.id, plan.id);
+      assert.equal(second!.plan.id, plan.id);
     });
 
     test('a worker that lost its lease cannot checkpoint over the new owner', async () => {
@@ -36,7 +36,7 @@ for (const provider of providers()) {
       const [stale] = await claimRunnablePlans(operator.store, { owner: 'a', leaseMs: 50, limit: 1 });
       await new Promise((resolve) => setTimeout(resolve, 80));
       const [fresh] = await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 1 });
-      assert.equal(fresh!.id, plan.id);
+      assert.equal(fresh!.plan.id, plan.id);
       const write = (leaseToken: string) =>
         operator.store.transaction((runner) => commitPlanChange(runner, plan.id, { leaseToken }, { plan: { status: 'completed' } }));
       assert.equal(await write(stale!.leaseToken), false);

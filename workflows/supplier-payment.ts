@@ -42,6 +42,7 @@ export default defineWorkflow<Input>({
   name: 'supplier-payment',
   description: 'Pay a supplier invoice: parse the request, ask for a missing IBAN, check, approve, queue the payment file.',
   input: Input,
+  freeTextField: 'request',
   plan: () => [
     extract({
       key: 'parse-request',

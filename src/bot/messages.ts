@@ -34,8 +34,8 @@ export interface ConversationRef {
   /** The plan card; its thread holds the details. Set once the card is posted. */
   cardId?: string;
   threadId?: string;
-  /** Messages with buttons, by step key, so a decision can replace the buttons with its outcome. */
-  prompts?: Record<string, string>;
+  /** Prompts by step key, so a decision can replace their buttons with its outcome. */
+  prompts?: Record<string, { id: string; title?: string; text: string }>;
 }
 
 export const mention = (actor: string) => `{{user:${actor}}}`;

@@ -62,7 +62,7 @@ export function handBackPrompt(planId: string, version: number, text: string): M
 
 /** Replaces a prompt's buttons once it has been decided. */
 export function decidedPrompt(original: Message, outcome: string, actor: string, at: Date): Message {
-  const { buttons: _decided, ...rest } = original;
+  const { buttons, ...rest } = original;
   return { ...rest, footer: `${outcome} by ${mention(actor)} at ${timestamp(at)}` };
 }
 

@@ -143,7 +143,7 @@ export class Conductor {
           plan: { status: 'running', runAfter: new Date() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(answer.data), finishedAt: new Date() } }],
           audit: [transition(actor, 'question.answered', plan.status, 'running', step, undefined, { answer: answer.data, ...waited(step) })],
-          notices: [notice('decision', plan, `${step.title}: answered by ${actor}`, { stepKey: step.key })],
+          notices: [decision(plan, step, 'Answered', actor)],
         },
       };
     });
@@ -272,6 +272,7 @@ export class Conductor {
         const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
         change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
         change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+        change.notices!.unshift(decision(plan, step, 'Denied', actor));
         return { change };
       }
       const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
@@ -280,7 +281,7 @@ export class Conductor {
           plan: { status: 'running', runAfter: new Date() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
           audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
-          notices: [notice('decision', plan, `${step.title}: approved by ${actor}`, { stepKey: step.key, approved: true })],
+          notices: [decision(plan, step, 'Approved', actor)],
         },
       };
     });
@@ -294,6 +295,7 @@ export class Conductor {
       if (choice === 'abort') {
         const change = await haltChange(runner, state, definition, 'failed', actor, 'plan.aborted', reason);
         change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+        change.notices!.unshift(decision(plan, step, 'Aborted', actor));
         return { change };
       }
       const fields: Fields =
@@ -305,7 +307,7 @@ export class Conductor {
           plan: { status: 'running', runAfter: new Date() },
           steps: [{ id: step.id, fields }],
           audit: [transition(actor, `step.${choice === 'retry' ? 'retried' : 'skipped'}`, plan.status, 'running', step, reason, waited(step))],
-          notices: [notice('decision', plan, `${step.title}: ${choice === 'retry' ? 'retrying' : 'skipped'} (${actor})`, { stepKey: step.key })],
+          notices: [decision(plan, step, choice === 'retry' ? 'Retried' : 'Skipped', actor)],
         },
       };
     });
@@ -362,6 +364,11 @@ function parseAnswer(schema: z.ZodType, text: string) {
   } catch {
     return asText;
   }
+}
+
+/** Tells the conversation who decided a waiting step, so the prompt can show the outcome. */
+function decision(plan: PlanRecord, step: StepRecord, outcome: string, actor: string) {
+  return notice('decision', plan, `${step.title}: ${outcome.toLowerCase()} by ${actor}`, { stepKey: step.key, outcome, actor, at: new Date().toISOString() });
 }
 
 function waited(step: StepRecord): { waitedMs?: number } {

@@ -8,11 +8,11 @@ import type { Fields } from '../store/rows.ts';
 import {
   claimRunnablePlans,
   commitPlanChange,
-  findPlan,
   listEffects,
   releaseLease,
   releaseLeasesOf,
   renewLease,
+  type ClaimedPlan,
   type EffectRecord,
   type PlanChange,
   type PlanRecord,
@@ -97,7 +97,7 @@ export class Worker {
       if (free > 0) {
         try {
           const claimed = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
-          for (const lease of claimed) this.#launch(lease.id, lease.leaseToken);
+          for (const lease of claimed) this.#launch(lease);
           if (claimed.length === free) continue;
         } catch (error) {
           this.#log.error({ err: error }, 'could not claim plans; retrying');
@@ -113,8 +113,10 @@ export class Worker {
     }
   }
 
-  #launch(planId: string, leaseToken: string): void {
-    const run = this.#advance(planId, leaseToken)
+  #launch(claimed: ClaimedPlan): void {
+    const { leaseToken } = claimed;
+    const planId = claimed.plan.id;
+    const run = this.#advance(claimed)
       .catch(async (error: unknown) => {
         if (error instanceof LeaseLost) {
           this.#log.warn({ planId }, 'lease lost; another worker owns the plan now');
@@ -132,10 +134,8 @@ export class Worker {
   }
 
   /** Runs steps of one plan while it stays runnable, this worker holds the lease and is not stopping. */
-  async #advance(planId: string, leaseToken: string): Promise<void> {
-    const state = await this.#store.transaction((runner) => findPlan(runner, planId));
-    if (!state || state.plan.leaseToken !== leaseToken) return;
-    const { plan, steps } = state;
+  async #advance({ plan, steps, leaseToken }: ClaimedPlan): Promise<void> {
+    const planId = plan.id;
     const definition = this.#workflows.get(plan.workflow);
     const heartbeat = setInterval(() => {
       renewLease(this.#store, planId, leaseToken, this.#leaseMs).catch((error: unknown) =>
@@ -160,11 +160,7 @@ export class Worker {
   async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
     const step = steps.find((s) => s.status === 'pending');
     if (!step) {
-      await this.#checkpoint(plan, leaseToken, {
-        plan: { status: 'completed', finishedAt: new Date(), ...leaseCleared },
-        audit: [{ actor: `worker:${this.id}`, action: 'plan.completed', fromStatus: plan.status, toStatus: 'completed' }],
-        notices: [notice('completed', plan, `${plan.workflow} completed`)],
-      });
+      await this.#checkpoint(plan, leaseToken, this.#completion(plan, {}));
       return false;
     }
     const stepDefinition = findStep(definition, plan.input, step.key);
@@ -180,10 +176,21 @@ export class Worker {
     const attempts = step.attempts + 1;
     const now = new Date();
     const change = this.#changeFor(plan, step, outcome, attempts, startedAt, now, stepDefinition ? policyOf(stepDefinition) : undefined);
+    const last = !steps.some((other) => other !== step && other.status === 'pending');
+    if (last && (outcome.type === 'completed' || outcome.type === 'skipped')) Object.assign(change, this.#completion(plan, change));
     await this.#checkpoint(plan, leaseToken, change);
     Object.assign(step, stepFieldsAsRecord(change.steps?.[0]?.fields ?? {}));
     if (change.plan?.status) plan.status = change.plan.status as string;
     return !('leaseToken' in (change.plan ?? {}));
+  }
+
+  /** The plan's completion, added to the checkpoint of its last step (one commit, not two). */
+  #completion(plan: PlanRecord, change: PlanChange): PlanChange {
+    return {
+      plan: { ...change.plan, status: 'completed', finishedAt: new Date(), ...leaseCleared },
+      audit: [...(change.audit ?? []), { actor: `worker:${this.id}`, action: 'plan.completed', fromStatus: plan.status, toStatus: 'completed' }],
+      notices: [...(change.notices ?? []), notice('completed', plan, `${plan.workflow} completed`)],
+    };
   }
 
   #changeFor(

@@ -81,6 +81,8 @@ export interface WorkflowDefinition<PlanInput = unknown> {
   name: string;
   description: string;
   input: z.ZodType<PlanInput>;
+  /** The input field that free text after `/op start <workflow>` fills. */
+  freeTextField?: string;
   /** Expands an input into the plan's steps, in order; a pure function of the input. */
   plan: (input: PlanInput) => StepDefinition<PlanInput>[];
 }

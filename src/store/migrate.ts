@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { databaseTarget } from './database-url.ts';
+import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import { sql } from './sql.ts';
+import { openStore } from './store.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -36,6 +38,43 @@ export async function migrateDatabase(databaseUrl: string): Promise<string> {
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`Database migration failed:\n${stdout}${stderr}`, { cause: error });
+    const inUse = /SocketTimeout|database is locked/.test(stderr)
+      ? 'The database file is in use by another process: stop the other Operator processes (or op worker) and start again.\n'
+      : '';
+    throw new Error(`Database migration failed:\n${inUse}${stdout}${stderr}`, { cause: error });
   }
+}
+
+const migrationsDir = (target: DatabaseTarget) => path.join(projectRoot, 'prisma', target.provider, 'migrations');
+
+/** Migrations in prisma/<provider>/migrations that the database has not applied yet. */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const target = databaseTarget(databaseUrl);
+  const all = fs
+    .readdirSync(migrationsDir(target), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  if (target.provider === 'sqlite' && !fs.existsSync(target.file)) return all;
+  const store = await openStore(databaseUrl);
+  try {
+    const rows = await store.transaction((runner) =>
+      runner.query(sql`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`),
+    );
+    const applied = new Set(rows.map((row) => row.migration_name as string));
+    return all.filter((name) => !applied.has(name));
+  } catch {
+    return all; // no migrations table yet
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * What `npm start` does for the embedded database: the Prisma CLI only when a migration is
+ * pending, since it takes a second and needs the database file to itself.
+ */
+export async function migrateIfPending(databaseUrl: string): Promise<string[]> {
+  const pending = await pendingMigrations(databaseUrl);
+  if (pending.length > 0) await migrateDatabase(databaseUrl);
+  return pending;
 }

@@ -136,7 +136,7 @@ export async function findPlan(runner: SqlRunner, planId: string): Promise<{ pla
 }
 
 export async function listPlans(store: Store, filter: { statuses?: string[]; limit: number }): Promise<PlanRecord[]> {
-  const rows = await store.read((db) =>
+  const rows = await store.prisma((db) =>
     db.plan.findMany({
       where: filter.statuses ? { status: { in: filter.statuses } } : {},
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
@@ -242,11 +242,20 @@ async function writeChildren(runner: SqlRunner, planId: string, change: PlanChan
   }
 }
 
-/** Leases up to limit runnable plans to owner; on PostgreSQL, rows other workers hold are skipped. */
+export interface ClaimedPlan {
+  leaseToken: string;
+  plan: PlanRecord;
+  steps: StepRecord[];
+}
+
+/**
+ * Leases up to limit runnable plans to owner and loads them in the same transaction; on
+ * PostgreSQL, rows other workers hold are skipped.
+ */
 export async function claimRunnablePlans(
   store: Store,
   claim: { owner: string; leaseMs: number; limit: number },
-): Promise<{ id: string; leaseToken: string }[]> {
+): Promise<ClaimedPlan[]> {
   const now = new Date();
   const token = newId('l');
   const expires = new Date(now.getTime() + claim.leaseMs);
@@ -260,14 +269,14 @@ export async function claimRunnablePlans(
             AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
             ORDER BY "runAfter" LIMIT ${claim.limit}`;
     const ids = (await runner.query(candidates)).map((row) => row.id as string);
-    const claimed: { id: string; leaseToken: string }[] = [];
+    const claimed: ClaimedPlan[] = [];
     for (const id of ids) {
       // Compare-and-set: even without row locks a plan is never leased twice.
       const won = await runner.execute(
         sql`UPDATE "Plan" SET "leaseOwner" = ${claim.owner}, "leaseToken" = ${token}, "leaseExpiresAt" = ${expires}
             WHERE "id" = ${id} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`,
       );
-      if (won === 1) claimed.push({ id, leaseToken: token });
+      if (won === 1) claimed.push({ leaseToken: token, ...(await findPlan(runner, id))! });
     }
     return claimed;
   });

@@ -6,6 +6,8 @@ import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import { setImmediate as turn } from 'node:timers/promises';
+import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { SqlRunner } from './sql.ts';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.ts';
@@ -15,8 +17,8 @@ export type Db = SqliteClient;
 
 export interface Store {
   readonly target: DatabaseTarget;
-  /** Typed access through Prisma (not transactional across calls). */
-  read<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** Typed access through Prisma, for reads and occasional writes (not transactional across calls). */
+  prisma<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** One transaction of hand-written SQL: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */
@@ -85,22 +87,28 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     }
   }
 
+  // A transaction that read before it writes cannot wait for another process's write lock
+  // (SQLite answers busy at once rather than deadlock): start it over, with jitter.
+  const retryingBusy = <T>(fn: (runner: SqlRunner) => Promise<T>) =>
+    exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await runTransaction(fn);
+        } catch (error) {
+          if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
+        }
+      }
+    });
+
   return {
     target,
-    read: (fn) => exclusive(() => fn(db)),
-    transaction: (fn) =>
+    prisma: (fn) =>
       exclusive(async () => {
-        // A transaction that read before it writes cannot wait for another process's write
-        // lock (SQLite answers busy at once rather than deadlock): start it over, with jitter.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await runTransaction(fn);
-          } catch (error) {
-            if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
-          }
-        }
+        if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
+        return fn(db);
       }),
+    transaction: target.provider === 'sqlite' ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
     ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
     close: async () => {
       await exclusive(async () => {

@@ -1,0 +1,147 @@
+// Delivers the outbox. The conductor writes notices in the same transaction as the change they
+// report; the dispatcher shows them in the plan's conversation, in order per plan, and marks
+// them delivered. A notice is claimed before it is posted, so a crash between posting and
+// marking is seen on the next attempt, and the adapter finds its earlier post by notice id
+// instead of posting twice. Rate limits defer the notice (and the platform) as told.
+import type { Logger } from 'pino';
+import type { Conductor, PlanState } from '../conductor/conductor.ts';
+import { claimNotice, deferNotice, dueNotices, markDelivered, setConversation, type PendingNotice } from '../store/chat.ts';
+import type { Store } from '../store/store.ts';
+import { RateLimited, type ChatAdapter } from './chat-adapter.ts';
+import type { ConversationRef, Message } from './messages.ts';
+import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt } from './render.ts';
+
+/** How long a claimed notice stays with one dispatcher before another may try it. */
+const CLAIM_MS = 30_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export class NoticeDispatcher {
+  readonly #store: Store;
+  readonly #conductor: Conductor;
+  readonly #adapters = new Map<string, ChatAdapter>();
+  readonly #log: Logger;
+  readonly #pollMs: number;
+  /** Platforms that told us to wait, until when. */
+  readonly #pausedUntil = new Map<string, number>();
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(options: { store: Store; conductor: Conductor; logger: Logger; pollMs?: number }) {
+    this.#store = options.store;
+    this.#conductor = options.conductor;
+    this.#log = options.logger.child({ component: 'dispatcher' });
+    this.#pollMs = options.pollMs ?? 200;
+  }
+
+  register(adapter: ChatAdapter): void {
+    this.#adapters.set(adapter.platform, adapter);
+  }
+
+  start(): void {
+    const tick = async () => {
+      this.#running = this.deliverDue().then(
+        () => undefined,
+        (error: unknown) => this.#log.error({ err: error }, 'notice delivery round failed'),
+      );
+      await this.#running;
+      if (this.#timer) this.#timer = setTimeout(tick, this.#pollMs);
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  /** One delivery round; returns how many notices were settled. */
+  async deliverDue(): Promise<number> {
+    const due = await dueNotices(this.#store, 200);
+    const byPlan = new Map<string, PendingNotice[]>();
+    for (const notice of due) byPlan.set(notice.planId ?? '', [...(byPlan.get(notice.planId ?? '') ?? []), notice]);
+    let settled = 0;
+    for (const [planId, notices] of byPlan) settled += await this.#deliverPlan(planId, notices);
+    return settled;
+  }
+
+  /** Delivers one plan's notices in order; stops at the first that cannot be delivered now. */
+  async #deliverPlan(planId: string, notices: PendingNotice[]): Promise<number> {
+    const state = planId ? await this.#conductor.show(planId).catch(() => null) : null;
+    const conversation = (state?.plan.conversation ?? null) as ConversationRef | null;
+    const adapter = conversation ? this.#adapters.get(conversation.platform) : undefined;
+    if (!state || !conversation) {
+      // Plans started from the CLI have no conversation: there is nobody to tell in chat.
+      await markDelivered(this.#store, notices.map((n) => n.id));
+      return notices.length;
+    }
+    if (!adapter || (this.#pausedUntil.get(conversation.platform) ?? 0) > Date.now()) return 0;
+
+    // Every notice updates the card, so a progress notice followed by another has nothing to add.
+    const superseded = notices.filter((notice, i) => notice.kind === 'progress' && i < notices.length - 1);
+    if (superseded.length > 0) await markDelivered(this.#store, superseded.map((n) => n.id));
+    let settled = superseded.length;
+    for (const notice of notices.filter((n) => !superseded.includes(n))) {
+      if (!(await claimNotice(this.#store, notice, CLAIM_MS))) return settled;
+      try {
+        await this.#deliver(adapter, conversation, notice, state);
+        await setConversation(this.#store, planId, conversation, conversation.threadId && `${conversation.platform}:${conversation.channel}:${conversation.threadId}`);
+        await markDelivered(this.#store, [notice.id]);
+        settled++;
+      } catch (error) {
+        const wait = error instanceof RateLimited ? error.retryAfterMs : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts);
+        if (error instanceof RateLimited) this.#pausedUntil.set(adapter.platform, Date.now() + wait);
+        this.#log.warn({ err: error, noticeId: notice.id, planId, retryInMs: wait }, 'could not deliver a notice; will retry');
+        await deferNotice(this.#store, notice.id, new Date(Date.now() + wait), String((error as Error).message ?? error));
+        return settled;
+      }
+    }
+    return settled;
+  }
+
+  /** Shows one notice; updates conversation with the ids of what it posted. */
+  async #deliver(adapter: ChatAdapter, conversation: ConversationRef, notice: PendingNotice, state: PlanState): Promise<void> {
+    const delivery = { noticeId: notice.id, retried: notice.attempts > 0 };
+    const target = { channel: conversation.channel, threadId: conversation.threadId };
+    const card = planCard(state);
+    if (!conversation.cardId) {
+      const posted = await adapter.post({ channel: conversation.channel }, card, { ...delivery, startsThread: true });
+      conversation.cardId = posted.messageId;
+      conversation.threadId = posted.threadId ?? posted.messageId;
+      if (notice.kind === 'plan_started') return;
+    } else {
+      await adapter.update(target, conversation.cardId, card);
+    }
+    const inThread = { channel: conversation.channel, threadId: conversation.threadId };
+    const text = String(notice.payload.text ?? '');
+    const stepKey = notice.payload.stepKey as string | undefined;
+    const version = Number(notice.payload.version ?? state.plan.version);
+    const remember = async (message: Message) => {
+      const posted = await adapter.post(inThread, message, delivery);
+      conversation.prompts = { ...conversation.prompts, [stepKey ?? notice.id]: { id: posted.messageId, title: message.title, text: message.text } };
+    };
+    switch (notice.kind) {
+      case 'approval_needed':
+        return remember(approvalPrompt(state.plan.id, version, text));
+      case 'question':
+        return remember(questionPrompt(text));
+      case 'needs_operator':
+        return remember(handBackPrompt(state.plan.id, version, text));
+      case 'decision': {
+        const prompt = stepKey ? conversation.prompts?.[stepKey] : undefined;
+        if (!prompt) return;
+        const decided = decidedPrompt({ title: prompt.title, text: prompt.text }, String(notice.payload.outcome), String(notice.payload.actor), new Date(String(notice.payload.at)));
+        return adapter.update(inThread, prompt.id, decided);
+      }
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+      case 'compensated':
+      case 'plan_updated':
+        await adapter.post(inThread, { text }, delivery);
+        return;
+      default:
+        return; // progress: the card update above is the whole notice
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// What the chat layer keeps: where each plan's conversation lives, which platform deliveries
+// were already handled, and the outbox of notices waiting to be delivered.
+import { redactText, redactValue } from '../ops/redact.ts';
+import type { Store } from './store.ts';
+
+export async function setConversation(store: Store, planId: string, conversation: object, threadKey?: string): Promise<void> {
+  await store.prisma((db) => db.plan.update({ where: { id: planId }, data: { conversation: JSON.stringify(conversation), threadKey } }));
+}
+
+export async function findPlanIdByThread(store: Store, threadKey: string): Promise<string | null> {
+  const plan = await store.prisma((db) => db.plan.findUnique({ where: { threadKey }, select: { id: true } }));
+  return plan?.id ?? null;
+}
+
+/** True the first time a delivery id is seen; false for a platform's retry of it. */
+export async function firstDelivery(store: Store, id: string): Promise<boolean> {
+  try {
+    await store.prisma((db) => db.inboundEvent.create({ data: { id } }));
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') return false;
+    throw error;
+  }
+}
+
+/** A request that was refused (not an operator, bad input): audited, with no plan if none applies. */
+export async function auditRefusal(store: Store, entry: { actor: string; action: string; reason: string; planId?: string; detail?: unknown }) {
+  const planExists = entry.planId ? await store.prisma((db) => db.plan.count({ where: { id: entry.planId } })) : 0;
+  await store.prisma((db) =>
+    db.auditEntry.create({
+      data: {
+        planId: planExists ? entry.planId : null,
+        actor: entry.actor,
+        action: entry.action,
+        reason: redactText(entry.reason),
+        detail: entry.detail === undefined ? null : JSON.stringify(redactValue(entry.detail)),
+      },
+    }),
+  );
+}
+
+export interface PendingNotice {
+  id: string;
+  planId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Notices due for delivery, oldest first: a plan's notices must arrive in order. */
+export async function dueNotices(store: Store, limit: number): Promise<PendingNotice[]> {
+  const rows = await store.prisma((db) =>
+    db.notice.findMany({
+      where: { deliveredAt: null, deliverAfter: { lte: new Date() } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    }),
+  );
+  return rows.map((row) => ({ id: row.id, planId: row.planId, kind: row.kind, payload: JSON.parse(row.payload), attempts: row.attempts }));
+}
+
+/**
+ * Takes a notice for delivery: compare-and-set on its attempt count, holding it for holdMs so
+ * another replica's dispatcher leaves it alone. False when someone else took it.
+ */
+export async function claimNotice(store: Store, notice: PendingNotice, holdMs: number): Promise<boolean> {
+  const { count } = await store.prisma((db) =>
+    db.notice.updateMany({
+      where: { id: notice.id, attempts: notice.attempts, deliveredAt: null },
+      data: { attempts: notice.attempts + 1, deliverAfter: new Date(Date.now() + holdMs) },
+    }),
+  );
+  return count === 1;
+}
+
+export async function markDelivered(store: Store, ids: string[]): Promise<void> {
+  await store.prisma((db) => db.notice.updateMany({ where: { id: { in: ids } }, data: { deliveredAt: new Date(), lastError: null } }));
+}
+
+export async function deferNotice(store: Store, id: string, until: Date, error: string): Promise<void> {
+  await store.prisma((db) => db.notice.update({ where: { id }, data: { deliverAfter: until, lastError: redactText(error).slice(0, 1000) } }));
+}

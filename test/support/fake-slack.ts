@@ -1,0 +1,168 @@
+/**
+ * A local server that plays Slack's Web API for tests: give Bolt / WebClient `apiUrl` as
+ * `slackApiUrl`, and `responseUrl()` as a slash command's or an interaction's `response_url`.
+ * Every call is recorded in order. Messages posted with chat.postMessage are kept, so
+ * chat.update, conversations.history and conversations.replies see them. Nothing leaves 127.0.0.1.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  /** The Web API method (`chat.postMessage`), or `response_url` for a POST to a responseUrl(). */
+  method: string;
+  /** Form or JSON fields; `blocks`, `attachments` and `metadata` parsed back into objects. */
+  body: Record<string, unknown>;
+  /** Date.now() when the call arrived. */
+  at: number;
+  /** For `response_url` calls: the name given to responseUrl(). */
+  name?: string;
+}
+
+export type SlackFailure = { status: 429; retryAfterSeconds: number } | { error: string };
+
+export interface FakeSlack {
+  apiUrl: string;
+  responseUrl(name?: string): string;
+  calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  waitFor<T>(predicate: (calls: SlackCall[]) => T, timeoutMs?: number): Promise<NonNullable<T>>;
+  /** The next call to `method` fails: HTTP 429 with Retry-After, or 200 with `{ok:false,error}`. */
+  failNext(method: string, failure: SlackFailure): void;
+  close(): Promise<void>;
+}
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  blocks?: unknown;
+  attachments?: unknown;
+  metadata?: unknown;
+}
+
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    const value = body[field];
+    if (typeof value === 'string' && /^\s*[[{]/.test(value)) body[field] = JSON.parse(value);
+  }
+  return body;
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, SlackFailure[]>();
+  const messages: StoredMessage[] = [];
+  let sequence = 0;
+  const nextTs = () => {
+    sequence += 1;
+    const fraction = String((sequence % 10_000) * 100).padStart(6, '0');
+    return `${1_700_000_000 + Math.floor(sequence / 10_000)}.${fraction}`;
+  };
+  // A stored message as Slack returns it (no `channel` field; metadata only when asked for).
+  const view = ({ channel: _channel, metadata, ...message }: StoredMessage, withMetadata = true) => ({
+    type: 'message', user: 'UBOT', bot_id: 'BBOT', app_id: 'A1', ...message, ...(withMetadata && metadata !== undefined ? { metadata } : {}),
+  });
+  const find = (channel: unknown, ts: unknown) => messages.find((m) => m.channel === channel && m.ts === ts);
+
+  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://operator-test.slack.com/', team: 'Operator Test', user: 'operator', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage': {
+        if (typeof body.channel !== 'string' || body.channel === '') return { ok: false, error: 'channel_not_found' };
+        const { channel, thread_ts, text, blocks, attachments, metadata } = body as Record<string, unknown> & { channel: string; thread_ts?: string };
+        const message: StoredMessage = { channel, ts: nextTs(), thread_ts, text, blocks, attachments, metadata };
+        messages.push(message);
+        return { ok: true, channel, ts: message.ts, message: view(message) };
+      }
+      case 'chat.update': {
+        const message = find(body.channel, body.ts);
+        if (message === undefined) return { ok: false, error: 'message_not_found' };
+        for (const field of ['text', 'blocks', 'attachments', 'metadata'] as const) if (body[field] !== undefined) message[field] = body[field];
+        return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: view(message) };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'conversations.history': {
+        // Newest first, as Slack does; top-level messages only.
+        const top = messages.filter((m) => m.channel === body.channel && (m.thread_ts === undefined || m.thread_ts === m.ts));
+        return { ok: true, messages: top.reverse().map((m) => view(m, withMetadata)), has_more: false };
+      }
+      case 'conversations.replies': {
+        // Root first, then the replies oldest first, as Slack does.
+        const root = find(body.channel, body.ts);
+        if (root === undefined) return { ok: false, error: 'thread_not_found' };
+        const replies = messages.filter((m) => m.channel === root.channel && m.thread_ts === root.ts && m !== root);
+        const rootView = { ...view(root, withMetadata), ...(replies.length > 0 ? { thread_ts: root.ts, reply_count: replies.length } : {}) };
+        return { ok: true, messages: [rootView, ...replies.map((m) => view(m, withMetadata))], has_more: false };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      const api = /^\/api\/(.+)$/.exec(path);
+      const respond = /^\/respond\/(.*)$/.exec(path);
+      if (req.method !== 'POST' || (api === null && respond === null)) return send(404, { ok: false, error: 'unknown_path' });
+      let body: Record<string, unknown>;
+      try {
+        body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type'] ?? '');
+      } catch {
+        return send(400, { ok: false, error: 'invalid_body' });
+      }
+      const method = api !== null ? api[1]! : 'response_url';
+      calls.push({ method, body, at: Date.now(), ...(respond !== null ? { name: decodeURIComponent(respond[1]!) } : {}) });
+      const failure = failures.get(method)?.shift();
+      if (failure !== undefined && 'status' in failure) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
+      if (failure !== undefined) return send(200, { ok: false, error: failure.error });
+      send(200, method === 'response_url' ? { ok: true } : answer(method, body));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (name = 'default') => `${base}/respond/${encodeURIComponent(name)}`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    failNext(method, failure) {
+      failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = predicate(calls);
+        if (result) return result as NonNullable<typeof result>;
+        if (Date.now() > deadline) {
+          throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ') || '(none)'}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
