@@ -4,7 +4,13 @@ import os from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, databaseTarget } from './store/database-url.ts';
 
-export const ConfigSchema = z.object({
+const idList = z
+  .string()
+  .default('')
+  .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean));
+
+export const ConfigSchema = z
+  .object({
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)
@@ -17,7 +23,7 @@ export const ConfigSchema = z.object({
       }
     }, `use file:<path> for SQLite (default ${DEFAULT_DATABASE_URL}) or postgresql://user@host:5432/db`)
     .describe('Where plans are stored: a SQLite file (embedded default) or a PostgreSQL URL to scale out.'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('HTTP port for /healthz and the chat adapters.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port for /healthz and the chat adapters (0 picks a free one).'),
   DATA_DIR: z.string().min(1).default('./data').describe('Folder for files the actions write (payments, drafts, invoices).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
   WORKER_ID: z
@@ -32,7 +38,17 @@ export const ConfigSchema = z.object({
     .min(1000)
     .default(15_000)
     .describe('How long a worker owns a plan without renewing; a dead worker\'s plans move after this.'),
-});
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starts with xoxb- (Slack app > OAuth & Permissions)').optional().describe('Turns the Slack adapter on.'),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional().describe('Slack app > Basic Information > Signing Secret; needed in HTTP mode.'),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp-').optional().describe('Socket Mode instead of HTTP when set.'),
+  SLACK_API_URL: z.url().default('https://slack.com/api/').describe('Slack Web API base URL (tests point it at a local server).'),
+  OPERATOR_SLACK_USER_IDS: idList.describe('Comma-separated Slack user ids (U...) allowed to start, decide and change plans.'),
+})
+  .superRefine((config, context) => {
+    if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+      context.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+    }
+  });
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {

@@ -50,7 +50,7 @@ export function parseCommand(text: string): ParseResult {
     return { ok: false, error: `"${name}" is not an /op command.`, usage: `Did you mean \`${COMMANDS[nearest].usage}\`? \`/op help\` lists them all.` };
   }
   const command = name as CommandName;
-  const candidate = shape(command, rest);
+  const candidate = Object.fromEntries(Object.entries(shape(command, rest)).filter(([, value]) => value !== undefined));
   const parsed = Command.safeParse(candidate);
   if (!parsed.success) {
     const problem = parsed.error.issues[0]!;

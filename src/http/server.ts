@@ -8,13 +8,18 @@ export interface HttpService {
   server: http.Server;
   /** Later layers (chat adapters, Chroma) add their checks here. */
   addHealthCheck(name: string, check: HealthCheck): void;
+  /** Chat adapters mount their receivers, e.g. POST /slack/events. */
+  addRoute(method: string, path: string, listener: http.RequestListener): void;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
 
 export function createHttpService(logger: Logger): HttpService {
   const checks = new Map<string, HealthCheck>();
+  const routes = new Map<string, http.RequestListener>();
   const server = http.createServer(async (request, response) => {
+    const route = routes.get(`${request.method} ${request.url?.split('?')[0]}`);
+    if (route) return route(request, response);
     if (request.method === 'GET' && request.url === '/healthz') {
       const results = await Promise.all(
         [...checks].map(async ([name, check]) => {
@@ -38,6 +43,7 @@ export function createHttpService(logger: Logger): HttpService {
   return {
     server,
     addHealthCheck: (name, check) => void checks.set(name, check),
+    addRoute: (method, path, listener) => void routes.set(`${method} ${path}`, listener),
     listen: (port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -18,7 +18,11 @@ export interface SlackCall {
   name?: string;
 }
 
-export type SlackFailure = { status: 429; retryAfterSeconds: number } | { error: string };
+/**
+ * 429 with Retry-After; `{ok:false,error}`; or `lostAnswer`: Slack does the work (the message is
+ * stored) but the answer never arrives intact (HTTP 500), as when a process dies mid-call.
+ */
+export type SlackFailure = { status: 429; retryAfterSeconds: number } | { error: string } | { lostAnswer: true };
 
 export interface FakeSlack {
   apiUrl: string;
@@ -26,7 +30,7 @@ export interface FakeSlack {
   calls: SlackCall[];
   callsTo(method: string): SlackCall[];
   waitFor<T>(predicate: (calls: SlackCall[]) => T, timeoutMs?: number): Promise<NonNullable<T>>;
-  /** The next call to `method` fails: HTTP 429 with Retry-After, or 200 with `{ok:false,error}`. */
+  /** The next call to `method` (or `response_url`) fails: HTTP 429 with Retry-After, or 200 with `{ok:false,error}`. */
   failNext(method: string, failure: SlackFailure): void;
   close(): Promise<void>;
 }
@@ -130,6 +134,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       calls.push({ method, body, at: Date.now(), ...(respond !== null ? { name: decodeURIComponent(respond[1]!) } : {}) });
       const failure = failures.get(method)?.shift();
       if (failure !== undefined && 'status' in failure) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
+      if (failure !== undefined && 'lostAnswer' in failure) {
+        answer(method, body);
+        return send(500, { ok: false, error: 'internal_error' });
+      }
       if (failure !== undefined) return send(200, { ok: false, error: failure.error });
       send(200, method === 'response_url' ? { ok: true } : answer(method, body));
     });

@@ -120,6 +120,8 @@ export interface PostOptions {
   timestampSeconds?: number;
   /** Extra or overriding headers, e.g. `x-slack-retry-num`, or a forged `x-slack-signature`. */
   headers?: Record<string, string>;
+  /** Aborts the request, e.g. AbortSignal.timeout(ms). */
+  signal?: AbortSignal;
 }
 
 export async function postToSlackEndpoint(
@@ -133,6 +135,6 @@ export async function postToSlackEndpoint(
     ...(options.contentType !== undefined ? { 'content-type': options.contentType } : {}),
     ...options.headers,
   };
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await fetch(url, { method: 'POST', headers, body, signal: options.signal });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }

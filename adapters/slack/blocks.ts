@@ -1,0 +1,58 @@
+// Neutral messages as Slack Block Kit.
+import { buttonId, buttonValue, formatTokens, type Message, type StepState } from '../../src/bot/messages.ts';
+
+const STEP_ICON: Record<StepState, string> = {
+  pending: ':white_circle:',
+  waiting: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  skipped: ':fast_forward:',
+  failed: ':x:',
+  undone: ':leftwards_arrow_with_hook:',
+};
+
+/** <@U123> for Slack users, names for everyone else; dates in the reader's own time zone. */
+export function slackText(text: string): string {
+  return formatTokens(text, {
+    user: (platform, id) => (platform === 'slack' ? `<@${id}>` : `${platform}:${id}`),
+    time: (date) => `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${date.toISOString()}>`,
+  });
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const bar = (done: number, total: number) => {
+  const filled = total === 0 ? 10 : Math.round((10 * done) / total);
+  return `${'▓'.repeat(filled)}${'░'.repeat(10 - filled)}`;
+};
+
+export type Block = Record<string, unknown>;
+
+export function toSlack(message: Message): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [];
+  const context = (text: string) => blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(slackText(text), 3000) }] });
+  if (message.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: clip(message.title, 150) } });
+  if (message.text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(slackText(message.text), 3000) } });
+  if (message.fields?.length) {
+    blocks.push({ type: 'section', fields: message.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: clip(`*${f.label}*\n${slackText(f.value)}`, 2000) })) });
+  }
+  if (message.steps?.length) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(message.steps.map((s) => `${STEP_ICON[s.state]} ${s.title}`).join('\n'), 3000) } });
+  }
+  if (message.progress) context(`${bar(message.progress.done, message.progress.total)} ${message.progress.done}/${message.progress.total} steps`);
+  if (message.buttons?.length) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'op_buttons',
+      elements: message.buttons.map((b) => ({
+        type: 'button',
+        action_id: buttonId(b.action),
+        value: buttonValue(b),
+        text: { type: 'plain_text', text: b.label },
+        ...(b.style ? { style: b.style } : {}),
+      })),
+    });
+  }
+  if (message.citations?.length) context(message.citations.map((c) => `[${c.index}] ${c.url ? `<${c.url}|${c.label}>` : c.label}`).join('  '));
+  if (message.footer) context(message.footer);
+  const text = slackText([message.title, message.text].filter(Boolean).join(': '));
+  return { text: clip(text, 3000), blocks };
+}
