@@ -43,8 +43,17 @@ export const ConfigSchema = z
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp-').optional().describe('Socket Mode instead of HTTP when set.'),
   SLACK_API_URL: z.url().default('https://slack.com/api/').describe('Slack Web API base URL (tests point it at a local server).'),
   OPERATOR_SLACK_USER_IDS: idList.describe('Comma-separated Slack user ids (U...) allowed to start, decide and change plans.'),
+  DISCORD_TOKEN: z.string().min(1).optional().describe('Discord bot token; turns the Discord adapter on.'),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'the application id is a number (Developer Portal > General Information)').optional().describe('Discord application id, to register /op.'),
+  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'a server (guild) id is a number').optional().describe('Register /op in this server only (instant) instead of globally.'),
+  DISCORD_API_URL: z.url().default('https://discord.com/api').describe('Discord REST base URL (tests point it at a local server).'),
+  OPERATOR_DISCORD_USER_IDS: idList.describe('Comma-separated Discord user ids allowed to start, decide and change plans.'),
+  OPERATOR_DISCORD_ROLE_ID: z.string().regex(/^\d+$/, 'a role id is a number').optional().describe('Members with this Discord role are operators too.'),
 })
   .superRefine((config, context) => {
+    if (config.DISCORD_TOKEN && !config.DISCORD_APPLICATION_ID) {
+      context.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'needed with DISCORD_TOKEN to register /op' });
+    }
     if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
       context.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
     }

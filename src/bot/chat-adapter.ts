@@ -13,7 +13,10 @@ export interface ChatAdapter {
     message: Message,
     delivery: { noticeId: string; retried: boolean; startsThread?: boolean },
   ): Promise<{ messageId: string; threadId?: string }>;
-  /** Replaces a posted message (the plan card as steps advance; a prompt once decided). */
+  /**
+   * Replaces a posted message: the plan card (in the channel) as steps advance, or a prompt (in
+   * the thread, threadId given) once decided.
+   */
   update(target: { channel: string; threadId?: string }, messageId: string, message: Message): Promise<void>;
 }
 

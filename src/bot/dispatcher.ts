@@ -102,7 +102,6 @@ export class NoticeDispatcher {
   /** Shows one notice; updates conversation with the ids of what it posted. */
   async #deliver(adapter: ChatAdapter, conversation: ConversationRef, notice: PendingNotice, state: PlanState): Promise<void> {
     const delivery = { noticeId: notice.id, retried: notice.attempts > 0 };
-    const target = { channel: conversation.channel, threadId: conversation.threadId };
     const card = planCard(state);
     if (!conversation.cardId) {
       const posted = await adapter.post({ channel: conversation.channel }, card, { ...delivery, startsThread: true });
@@ -110,7 +109,7 @@ export class NoticeDispatcher {
       conversation.threadId = posted.threadId ?? posted.messageId;
       if (notice.kind === 'plan_started') return;
     } else {
-      await adapter.update(target, conversation.cardId, card);
+      await adapter.update({ channel: conversation.channel }, conversation.cardId, card);
     }
     const inThread = { channel: conversation.channel, threadId: conversation.threadId };
     const text = String(notice.payload.text ?? '');

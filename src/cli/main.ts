@@ -2,6 +2,8 @@
 // Exit codes: 0 done, 1 unexpected failure, 2 bad input (nothing was changed).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { REST } from 'discord.js';
+import { registerCommands } from '../../adapters/discord/discord-adapter.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import { createOperator, type Operator } from '../operator.ts';
@@ -12,6 +14,7 @@ import { formatAudit, formatPlan, formatPlanList } from './format.ts';
 const USAGE = `Usage: op <command> [--json]
   op migrate                                  apply database migrations to DATABASE_URL
   op worker                                   advance plans until stopped (Ctrl-C)
+  op discord register                         register /op with Discord (DISCORD_* settings)
   op workflows list                           the workflows you can start
   op plan start <workflow> [--input <json>]   start a plan
   op plan list [--status <status>]            recent plans
@@ -96,6 +99,7 @@ async function run(argv: string[]): Promise<string | object> {
 
   if (group === 'migrate') return (await migrateDatabase(loadConfig().DATABASE_URL)).trim() || 'database is up to date';
   if (group === 'worker') return runWorker();
+  if (group === 'discord' && command === 'register') return registerDiscordCommand();
   if (group === 'workflows' && (command === 'list' || command === undefined)) {
     return withOperator(async (operator) => {
       const workflows = operator.workflows.list();
@@ -152,6 +156,16 @@ async function run(argv: string[]): Promise<string | object> {
         throw usage(command ? `op plan: unknown command "${command}".` : 'op plan: which command?');
     }
   });
+}
+
+async function registerDiscordCommand(): Promise<string> {
+  const config = loadConfig();
+  if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) {
+    throw usage('op discord register needs DISCORD_TOKEN and DISCORD_APPLICATION_ID.', 'Set them from the Discord Developer Portal (see README: Connecting Discord).');
+  }
+  const rest = new REST({ api: config.DISCORD_API_URL }).setToken(config.DISCORD_TOKEN);
+  await registerCommands({ rest }, config.DISCORD_APPLICATION_ID, config.DISCORD_GUILD_ID);
+  return config.DISCORD_GUILD_ID ? `registered /op in server ${config.DISCORD_GUILD_ID}` : 'registered /op globally (it can take up to an hour to appear)';
 }
 
 async function runWorker(): Promise<string> {

@@ -1,0 +1,156 @@
+// Discord through discord.js over the gateway: /op interactions, button clicks and thread
+// replies become calls on the operator bot; notices become embeds edited in place. No business
+// rules here.
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  RateLimitError,
+  Routes,
+  type GuildMember,
+  type Interaction,
+  type Message as DiscordMessage,
+  type SendableChannels,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
+import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
+import type { Actor } from '../../src/bot/operators.ts';
+import { parseCustomId, toDiscord } from './components.ts';
+import { commandText, opCommand } from './op-command.ts';
+
+export interface DiscordOptions {
+  bot: OperatorBot;
+  logger: Logger;
+  token: string;
+  applicationId: string;
+  /** Guild commands appear at once; global ones can take an hour. */
+  guildId?: string;
+  /** The REST base; tests point it at a local server. */
+  apiUrl: string;
+}
+
+export interface DiscordAdapter extends ChatAdapter {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  check(): Promise<void>;
+}
+
+function actorOf(user: { id: string }, member: GuildMember | { roles?: unknown } | null): Actor {
+  const roles = (member as GuildMember | null)?.roles;
+  const roleIds = roles && 'cache' in roles ? [...roles.cache.keys()] : Array.isArray(roles) ? (roles as string[]) : [];
+  return { platform: 'discord', userId: user.id, roleIds };
+}
+
+/** Registers /op (guild commands when a guild is given, else global). */
+export async function registerCommands(client: Pick<Client, 'rest'>, applicationId: string, guildId?: string): Promise<void> {
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  await client.rest.put(route, { body: [opCommand()] });
+}
+
+export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
+  const { bot } = options;
+  const log = options.logger.child({ adapter: 'discord' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    // The dispatcher owns retries, with a persisted backoff that honours retry_after.
+    rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
+  });
+
+  const ephemeral = (reply: Reply | null, fallback: string) => ({ ...(reply ? toDiscord(reply.message) : { content: fallback }) });
+
+  async function onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand() && interaction.commandName === 'op') {
+      // Discord allows 3 seconds: defer first, then work and edit the deferred reply.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const reply = await bot.handleCommand({
+        actor: actorOf(interaction.user, interaction.member),
+        text: commandText(interaction),
+        channel: interaction.channelId,
+        deliveryId: `discord:interaction:${interaction.id}`,
+      });
+      await interaction.editReply(ephemeral(reply, 'Already handled.'));
+    } else if (interaction.isButton() && interaction.customId.startsWith('op:')) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const { actionId, value } = parseCustomId(interaction.customId);
+      const reply = await bot.handleButton({
+        actor: actorOf(interaction.user, interaction.member),
+        actionId,
+        value,
+        deliveryId: `discord:interaction:${interaction.id}`,
+      });
+      // On success the prompt itself shows the outcome; only refusals need an answer.
+      if (reply) await interaction.editReply(ephemeral(reply, ''));
+      else await interaction.deleteReply();
+    }
+  }
+
+  async function onMessage(message: DiscordMessage): Promise<void> {
+    // Only people's replies in threads can answer a plan's question; other chatter is ignored.
+    if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
+    const reply = await bot.handleThreadReply({
+      actor: actorOf(message.author, message.member),
+      threadKey: `discord:${message.channel.parentId}:${message.channel.id}`,
+      text: message.content,
+      deliveryId: `discord:message:${message.id}`,
+    });
+    if (reply) await message.reply({ ...toDiscord(reply.message), allowedMentions: { repliedUser: true } });
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
+  });
+  client.on(Events.MessageCreate, (message) => {
+    onMessage(message).catch((error: unknown) => log.error({ err: error }, 'a Discord message failed'));
+  });
+  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'Discord gateway disconnected; reconnecting'));
+  client.on(Events.ShardResume, () => log.info('Discord gateway resumed'));
+
+  async function channel(id: string): Promise<SendableChannels> {
+    const found = await client.channels.fetch(id);
+    if (!found?.isSendable()) throw new Error(`Discord channel ${id} cannot be written to`);
+    return found;
+  }
+
+  /** Discord's 429 becomes RateLimited so the dispatcher waits as told. */
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof RateLimitError) throw new RateLimited(error.retryAfter);
+      throw error;
+    }
+  }
+
+  return {
+    platform: 'discord',
+    start: async () => {
+      await client.login(options.token);
+      await registerCommands(client, options.applicationId, options.guildId);
+    },
+    stop: async () => {
+      await client.destroy();
+    },
+    check: async () => {
+      if (!client.isReady()) throw new Error('the Discord gateway is not connected');
+    },
+    async post(target, message, delivery) {
+      return call(async () => {
+        const where = await channel(target.threadId ?? target.channel);
+        // Discord drops a second message with the same nonce from the same author: a retried
+        // notice is not posted twice.
+        const sent = await where.send({ ...toDiscord(message), nonce: delivery.noticeId.slice(0, 25), enforceNonce: true });
+        if (!delivery.startsThread) return { messageId: sent.id };
+        const thread = sent.thread ?? (await sent.startThread({ name: (message.title ?? 'Plan').slice(0, 100) }));
+        return { messageId: sent.id, threadId: thread.id };
+      });
+    },
+    async update(target, messageId, message) {
+      await call(async () => {
+        const where = await channel(target.threadId ?? target.channel);
+        await where.messages.edit(messageId, toDiscord(message));
+      });
+    },
+  };
+}
