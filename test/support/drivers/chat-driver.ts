@@ -1,0 +1,26 @@
+import type { Service } from '../../../src/service.ts';
+
+/** What an operator does and sees on one chat platform, for the parity scenarios. */
+export interface ChatDriver {
+  platform: string;
+  service: Service;
+  operatorId: string;
+  strangerId: string;
+  /** Types `/op <text>`; resolves with the private (ephemeral) answer. */
+  command(text: string, userId?: string): Promise<string>;
+  /** The plan card's thread, once the card is posted. */
+  threadOf(planId: string): Promise<string>;
+  /** Waits until the card shows text (it is edited in place as steps advance). */
+  waitForCard(planId: string, text: RegExp): Promise<void>;
+  /** Waits for a message in the thread whose text matches; returns its id. */
+  waitForThreadMessage(threadId: string, text: RegExp): Promise<string>;
+  /** The button value of the newest prompt in the thread that offers action. */
+  buttonValue(threadId: string, action: string): Promise<string>;
+  /** Clicks a button; resolves with the private answer, if any. */
+  click(threadId: string, action: string, value: string, userId?: string): Promise<string | null>;
+  /** Writes in the thread. */
+  reply(threadId: string, text: string, userId?: string): Promise<void>;
+  /** Waits until a prompt's buttons were replaced by an outcome matching text. */
+  waitForOutcome(threadId: string, text: RegExp): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import { ConfigSchema } from '../../../src/config.ts';
+import type { WorkflowRegistry } from '../../../src/conductor/registry.ts';
+import { startService } from '../../../src/service.ts';
+import type { TestDatabase } from '../databases.ts';
+import { startFakeSlack, type SlackCall } from '../fake-slack.ts';
+import { silentLogger } from '../operator.ts';
+import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody } from '../slack-requests.ts';
+import type { ChatDriver } from './chat-driver.ts';
+
+const SECRET = 'parity-signing-secret';
+const CHANNEL = 'C1';
+
+export async function slackDriver(database: TestDatabase, workflows: WorkflowRegistry): Promise<ChatDriver> {
+  const fake = await startFakeSlack();
+  const config = ConfigSchema.parse({
+    DATABASE_URL: database.url,
+    DATA_DIR: `${database.dir}/data`,
+    PORT: '0',
+    WORKER_ID: 'parity-slack',
+    SLACK_BOT_TOKEN: 'xoxb-parity',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    OPERATOR_SLACK_USER_IDS: 'UOPS,UOPS2',
+  });
+  const service = await startService(config, silentLogger(), workflows);
+  const url = `http://127.0.0.1:${service.port}/slack/events`;
+  let sequence = 0;
+  const name = () => `r${++sequence}`;
+  const textOf = (call: SlackCall) => JSON.stringify([call.body.text, call.body.blocks]);
+  const inThread = (threadId: string) => fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts === threadId);
+  const answer = async (responseName: string, timeoutMs = 5000) =>
+    String((await fake.waitFor(() => fake.calls.find((c) => c.method === 'response_url' && c.name === responseName), timeoutMs)).body.text);
+
+  return {
+    platform: 'slack',
+    service,
+    operatorId: 'UOPS',
+    strangerId: 'UNOBODY',
+    async command(text, userId = 'UOPS') {
+      const responseName = name();
+      await postToSlackEndpoint(url, SECRET, slashCommandBody({ text, userId, channelId: CHANNEL, responseUrl: fake.responseUrl(responseName) }));
+      return answer(responseName);
+    },
+    async threadOf(planId) {
+      const card = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && !c.body.thread_ts && textOf(c).includes(planId)));
+      const posted = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && textOf(c).includes(planId)));
+      return String(posted.body.ts ?? card.body.ts);
+    },
+    async waitForCard(planId, text) {
+      await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && textOf(c).includes(planId) && text.test(textOf(c))), 10_000);
+    },
+    async waitForThreadMessage(threadId, text) {
+      await fake.waitFor(() => inThread(threadId).find((c) => text.test(textOf(c))), 10_000);
+      return threadId;
+    },
+    async buttonValue(threadId, action) {
+      const prompt = await fake.waitFor(() => inThread(threadId).reverse().find((c) => textOf(c).includes(`op:${action}`)), 10_000);
+      const actions = (prompt.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!;
+      return actions.elements!.find((e) => e.action_id === `op:${action}`)!.value;
+    },
+    async click(threadId, action, value, userId = 'UOPS') {
+      const responseName = name();
+      await postToSlackEndpoint(url, SECRET, blockActionBody({ userId, channelId: CHANNEL, actionId: `op:${action}`, value, messageTs: threadId, responseUrl: fake.responseUrl(responseName) }));
+      return answer(responseName, 1500).catch(() => null);
+    },
+    async reply(threadId, text, userId = 'UOPS') {
+      await postToSlackEndpoint(url, SECRET, messageEventBody({ text, ts: `1900000000.${String(++sequence).padStart(6, '0')}`, threadTs: threadId, userId, channelId: CHANNEL }));
+    },
+    async waitForOutcome(_threadId, text) {
+      await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && text.test(textOf(c))), 10_000);
+    },
+    async close() {
+      await service.stop();
+      await fake.close();
+    },
+  };
+}
