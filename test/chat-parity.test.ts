@@ -8,10 +8,14 @@ import supplierPayment from '../workflows/supplier-payment.ts';
 import { flakyWorkflow, gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import type { ChatDriver } from './support/drivers/chat-driver.ts';
+import { discordDriver } from './support/drivers/discord-driver.ts';
 import { slackDriver } from './support/drivers/slack-driver.ts';
 import { waitForStatus } from './support/operator.ts';
 
-const drivers: [string, (database: TestDatabase, workflows: WorkflowRegistry) => Promise<ChatDriver>][] = [['slack', slackDriver]];
+const drivers: [string, (database: TestDatabase, workflows: WorkflowRegistry) => Promise<ChatDriver>][] = [
+  ['slack', slackDriver],
+  ['discord', discordDriver],
+];
 
 const planIdIn = (text: string) => /plan (p[a-z0-9]+)/.exec(text)?.[1] ?? assert.fail(`no plan id in: ${text}`);
 

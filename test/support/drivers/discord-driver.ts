@@ -1,0 +1,99 @@
+import { ConfigSchema } from '../../../src/config.ts';
+import type { WorkflowRegistry } from '../../../src/conductor/registry.ts';
+import { startService } from '../../../src/service.ts';
+import type { TestDatabase } from '../databases.ts';
+import { startFakeDiscord } from '../fake-discord.ts';
+import { silentLogger } from '../operator.ts';
+import type { ChatDriver } from './chat-driver.ts';
+
+const OPERATOR = '2100000000000000001';
+const STRANGER = '2100000000000000099';
+
+/** `/op start w a=1 b=2` as Discord sends it: a subcommand with named options. */
+function asSubcommand(text: string): { subcommand: string; args: Record<string, string | number> } {
+  const [subcommand = 'help', first, ...rest] = text.split(/\s+/);
+  const args: Record<string, string | number> = {};
+  if (subcommand === 'start') {
+    if (first) args.workflow = first;
+    if (rest.length) args.input = rest.join(' ');
+  } else if (subcommand === 'list') {
+    if (first) args.scope = first;
+  } else if (first) {
+    args.plan = first;
+    if (subcommand === 'rollback' && rest[0]) args.version = Number(rest[0]);
+    else if (rest.length) args.reason = rest.join(' ');
+  }
+  return { subcommand, args };
+}
+
+export async function discordDriver(database: TestDatabase, workflows: WorkflowRegistry): Promise<ChatDriver> {
+  const fake = await startFakeDiscord();
+  const config = ConfigSchema.parse({
+    DATABASE_URL: database.url,
+    DATA_DIR: `${database.dir}/data`,
+    PORT: '0',
+    WORKER_ID: 'parity-discord',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_API_URL: fake.restUrl,
+    OPERATOR_DISCORD_USER_IDS: OPERATOR,
+  });
+  const service = await startService(config, silentLogger(), workflows);
+  const textOf = (value: unknown) => JSON.stringify(value);
+  /** Messages as they stand now (edits applied), oldest first. */
+  const messages = (channelId: string) => fake.messagesIn(channelId);
+  const waitForMessage = (channelId: string, match: (text: string) => boolean) =>
+    fake.waitFor(() => messages(channelId).find((m) => match(textOf(m))), 10_000);
+
+  /** The private answer to an interaction: its deferred reply edited, or deleted when there is nothing to say. */
+  async function answerTo(token: string, timeoutMs = 5000): Promise<string | null> {
+    const call = await fake.waitFor(
+      () => fake.calls.find((c) => c.path.startsWith(`/webhooks/${fake.applicationId}/${token}/messages/@original`) && (c.method === 'PATCH' || c.method === 'DELETE')),
+      timeoutMs,
+    );
+    return call.method === 'DELETE' ? null : textOf(call);
+  }
+
+  return {
+    platform: 'discord',
+    service,
+    operatorId: OPERATOR,
+    strangerId: STRANGER,
+    async command(text, userId = OPERATOR) {
+      const interaction = fake.sendInteraction(fake.slashCommand({ userId, ...asSubcommand(text) }));
+      return (await answerTo(String(interaction.token))) ?? '';
+    },
+    async threadOf(planId) {
+      const card = await waitForMessage(fake.channelId, (text) => text.includes(planId));
+      // A thread started from a message has the message's id.
+      await fake.waitFor(() => fake.getChannel(String(card.id)));
+      return String(card.id);
+    },
+    async waitForCard(planId, text) {
+      await waitForMessage(fake.channelId, (t) => t.includes(planId) && text.test(t));
+    },
+    async waitForThreadMessage(threadId, text) {
+      return String((await waitForMessage(threadId, (t) => text.test(t))).id);
+    },
+    async buttonValue(threadId, action) {
+      const prompt = await fake.waitFor(() => [...messages(threadId)].reverse().find((m) => textOf(m).includes(`"op:${action}|`)), 10_000);
+      return new RegExp(`"op:${action}\\|([^"]+)"`).exec(textOf(prompt))![1]!;
+    },
+    async click(threadId, action, value, userId = OPERATOR) {
+      const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
+      const interaction = fake.sendInteraction(fake.buttonClick({ userId, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
+      return answerTo(String(interaction.token));
+    },
+    async reply(threadId, text, userId = OPERATOR) {
+      fake.sendMessage({ channelId: threadId, userId, content: text });
+    },
+    async waitForOutcome(threadId, text) {
+      await waitForMessage(threadId, (t) => text.test(t));
+    },
+    async close() {
+      await service.stop();
+      await fake.close();
+    },
+  };
+}
