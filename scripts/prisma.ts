@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prismaCli, prismaCliEnv, projectRoot as root } from '../src/store/migrate.ts';
+import { prismaCli, prismaCliEnv, projectRoot as root } from '../src/store/prisma-cli.ts';
 
 const providers = { sqlite: 'sqlite', postgres: 'postgresql' } as const;
 type Provider = keyof typeof providers;

@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { Conductor } from './conductor/conductor.ts';
 import { WorkflowRegistry } from './conductor/registry.ts';
 import { Worker } from './conductor/worker.ts';
-import { projectRoot } from './store/migrate.ts';
+import { projectRoot } from './store/prisma-cli.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface Operator {

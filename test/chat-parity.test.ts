@@ -3,7 +3,7 @@
 // a local server that plays the platform.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WorkflowRegistry } from '../src/conductor/registry.ts';
+import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
 import supplierPayment from '../workflows/supplier-payment.ts';
 import { flakyWorkflow, gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
@@ -12,7 +12,7 @@ import { discordDriver } from './support/drivers/discord-driver.ts';
 import { slackDriver } from './support/drivers/slack-driver.ts';
 import { waitForStatus } from './support/operator.ts';
 
-const drivers: [string, (database: TestDatabase, workflows: WorkflowRegistry) => Promise<ChatDriver>][] = [
+const drivers: [string, (database: TestDatabase, workflows: WorkflowDefinition[]) => Promise<ChatDriver>][] = [
   ['slack', slackDriver],
   ['discord', discordDriver],
 ];
@@ -26,7 +26,7 @@ for (const [platform, makeDriver] of drivers) {
 
     before(async () => {
       database = await createTestDatabase('sqlite');
-      chat = await makeDriver(database, new WorkflowRegistry([supplierPayment, gatedWorkflow, flakyWorkflow]));
+      chat = await makeDriver(database, [supplierPayment, gatedWorkflow, flakyWorkflow]);
     });
     after(async () => {
       await chat.close();

@@ -2,13 +2,11 @@
 // API and gateway (HELLO, IDENTIFY, READY, heartbeats, INTERACTION_CREATE, MESSAGE_CREATE, RESUME).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConfigSchema } from '../src/config.ts';
-import { WorkflowRegistry } from '../src/conductor/registry.ts';
-import { startService, type Service } from '../src/service.ts';
+import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
-import { silentLogger, waitForStatus } from './support/operator.ts';
+import { testService, waitForStatus } from './support/operator.ts';
 
 const OPERATOR = '2100000000000000001';
 const ROLE_HOLDER = '2100000000000000002';
@@ -22,11 +20,7 @@ describe('Discord', () => {
   before(async () => {
     fake = await startFakeDiscord({ roles: [{ id: operatorRole, name: 'operators' }] });
     database = await createTestDatabase('sqlite');
-    const config = ConfigSchema.parse({
-      DATABASE_URL: database.url,
-      DATA_DIR: `${database.dir}/data`,
-      PORT: '0',
-      WORKER_ID: 'discord-test',
+    service = await testService(database, [gatedWorkflow], {
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_GUILD_ID: fake.guildId,
@@ -34,7 +28,6 @@ describe('Discord', () => {
       OPERATOR_DISCORD_USER_IDS: OPERATOR,
       OPERATOR_DISCORD_ROLE_ID: operatorRole,
     });
-    service = await startService(config, silentLogger(), new WorkflowRegistry([gatedWorkflow]));
   });
   after(async () => {
     await service.stop();

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { projectRoot } from '../src/store/migrate.ts';
+import { projectRoot } from '../src/store/prisma-cli.ts';
 import { exited, freePort, runNode } from './support/processes.ts';
 
 test('the service migrates a new SQLite database, reports healthy and stops on SIGTERM', async () => {

@@ -2,14 +2,12 @@
 // sends them; a local server plays the Slack Web API and records every call.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConfigSchema } from '../src/config.ts';
-import { WorkflowRegistry } from '../src/conductor/registry.ts';
-import { startService, type Service } from '../src/service.ts';
+import type { Service } from '../src/service.ts';
 import supplierPayment from '../workflows/supplier-payment.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
-import { silentLogger, waitForStatus } from './support/operator.ts';
+import { testService, waitForStatus } from './support/operator.ts';
 import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
@@ -28,17 +26,12 @@ describe('Slack', () => {
   before(async () => {
     fake = await startFakeSlack();
     database = await createTestDatabase('sqlite');
-    const config = ConfigSchema.parse({
-      DATABASE_URL: database.url,
-      DATA_DIR: `${database.dir}/data`,
-      PORT: '0',
-      WORKER_ID: 'slack-test',
+    service = await testService(database, [supplierPayment, gatedWorkflow], {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fake.apiUrl,
       OPERATOR_SLACK_USER_IDS: `${OPERATOR}, UOTHER`,
     });
-    service = await startService(config, silentLogger(), new WorkflowRegistry([supplierPayment, gatedWorkflow]));
     url = `http://127.0.0.1:${service.port}/slack/events`;
   });
   after(async () => {

@@ -1,30 +1,12 @@
-// Drives the Prisma CLI offline: Prisma 6.19 with the JS schema engine (prisma.config.ts), so
-// no Rust engine is downloaded or run (RECIPES).
+// Database migrations: `prisma migrate deploy`, run only when something is pending.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import { prismaCli, prismaCliEnv, projectRoot } from './prisma-cli.ts';
 import { sql } from './sql.ts';
 import { openStore } from './store.ts';
-
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export function prismaCliEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  // The CLI checks that Rust engine files exist before it starts; with engine "js" they are never run.
-  const anyFile = path.join(projectRoot, 'package.json');
-  return {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PRISMA_SCHEMA_ENGINE_BINARY: anyFile,
-    PRISMA_QUERY_ENGINE_LIBRARY: anyFile,
-    PRISMA_HIDE_UPDATE_MESSAGE: '1',
-    CHECKPOINT_DISABLE: '1',
-  };
-}
-
-export const prismaCli = path.join(projectRoot, 'node_modules/prisma/build/index.js');
 
 /** Applies pending migrations (`prisma migrate deploy`); returns the CLI's report. */
 export async function migrateDatabase(databaseUrl: string): Promise<string> {

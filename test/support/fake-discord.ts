@@ -24,6 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { pollUntil } from './poll.ts';
 
 type Json = Record<string, unknown>;
 
@@ -1230,17 +1231,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channelId,
     calls,
     callsTo: (method, pathPattern) => calls.filter((call) => call.method === method.toUpperCase() && pathPattern.test(call.path)),
-    async waitFor(predicate, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const result = predicate(calls);
-        if (result) return result as NonNullable<typeof result>;
-        if (Date.now() > deadline) {
-          throw new Error(`fake Discord: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || '(none)'}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    waitFor: (predicate, timeoutMs = 5000) =>
+      pollUntil(() => predicate(calls), timeoutMs, () => `fake Discord: calls so far: ${calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || '(none)'}`),
     failNext(method, pathPattern, failure) {
       failures.push({ method: method.toUpperCase(), pattern: pathPattern, failure });
     },

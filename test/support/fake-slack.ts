@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollUntil } from './poll.ts';
 
 export interface SlackCall {
   /** The Web API method (`chat.postMessage`), or `response_url` for a POST to a responseUrl(). */
@@ -156,17 +157,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
-    async waitFor(predicate, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const result = predicate(calls);
-        if (result) return result as NonNullable<typeof result>;
-        if (Date.now() > deadline) {
-          throw new Error(`fake Slack: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ') || '(none)'}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    waitFor: (predicate, timeoutMs = 5000) =>
+      pollUntil(() => predicate(calls), timeoutMs, () => `fake Slack: calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

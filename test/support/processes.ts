@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { projectRoot } from '../../src/store/migrate.ts';
+import { projectRoot } from '../../src/store/prisma-cli.ts';
 
 export const opBinary = path.join(projectRoot, 'bin/op.js');
 

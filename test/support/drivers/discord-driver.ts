@@ -1,9 +1,7 @@
-import { ConfigSchema } from '../../../src/config.ts';
-import type { WorkflowRegistry } from '../../../src/conductor/registry.ts';
-import { startService } from '../../../src/service.ts';
+import type { WorkflowDefinition } from '../../../src/conductor/workflow.ts';
 import type { TestDatabase } from '../databases.ts';
 import { startFakeDiscord } from '../fake-discord.ts';
-import { silentLogger } from '../operator.ts';
+import { testService } from '../operator.ts';
 import type { ChatDriver } from './chat-driver.ts';
 
 const OPERATOR = '2100000000000000001';
@@ -26,20 +24,15 @@ function asSubcommand(text: string): { subcommand: string; args: Record<string, 
   return { subcommand, args };
 }
 
-export async function discordDriver(database: TestDatabase, workflows: WorkflowRegistry): Promise<ChatDriver> {
+export async function discordDriver(database: TestDatabase, workflows: WorkflowDefinition[]): Promise<ChatDriver> {
   const fake = await startFakeDiscord();
-  const config = ConfigSchema.parse({
-    DATABASE_URL: database.url,
-    DATA_DIR: `${database.dir}/data`,
-    PORT: '0',
-    WORKER_ID: 'parity-discord',
+  const service = await testService(database, workflows, {
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_GUILD_ID: fake.guildId,
     DISCORD_API_URL: fake.restUrl,
     OPERATOR_DISCORD_USER_IDS: OPERATOR,
   });
-  const service = await startService(config, silentLogger(), workflows);
   const textOf = (value: unknown) => JSON.stringify(value);
   /** Messages as they stand now (edits applied), oldest first. */
   const messages = (channelId: string) => fake.messagesIn(channelId);

@@ -1,28 +1,21 @@
-import { ConfigSchema } from '../../../src/config.ts';
-import type { WorkflowRegistry } from '../../../src/conductor/registry.ts';
-import { startService } from '../../../src/service.ts';
+import type { WorkflowDefinition } from '../../../src/conductor/workflow.ts';
 import type { TestDatabase } from '../databases.ts';
 import { startFakeSlack, type SlackCall } from '../fake-slack.ts';
-import { silentLogger } from '../operator.ts';
+import { testService } from '../operator.ts';
 import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody } from '../slack-requests.ts';
 import type { ChatDriver } from './chat-driver.ts';
 
 const SECRET = 'parity-signing-secret';
 const CHANNEL = 'C1';
 
-export async function slackDriver(database: TestDatabase, workflows: WorkflowRegistry): Promise<ChatDriver> {
+export async function slackDriver(database: TestDatabase, workflows: WorkflowDefinition[]): Promise<ChatDriver> {
   const fake = await startFakeSlack();
-  const config = ConfigSchema.parse({
-    DATABASE_URL: database.url,
-    DATA_DIR: `${database.dir}/data`,
-    PORT: '0',
-    WORKER_ID: 'parity-slack',
+  const service = await testService(database, workflows, {
     SLACK_BOT_TOKEN: 'xoxb-parity',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
     OPERATOR_SLACK_USER_IDS: 'UOPS,UOPS2',
   });
-  const service = await startService(config, silentLogger(), workflows);
   const url = `http://127.0.0.1:${service.port}/slack/events`;
   let sequence = 0;
   const name = () => `r${++sequence}`;
