@@ -2,6 +2,7 @@
 // Each prints one JSON line per result on stdout; progress notes go to stderr.
 const benches: Record<string, () => Promise<void>> = {
   conductor: async () => (await import('./conductor.ts')).run(),
+  'slack-ack': async () => (await import('./slack-ack.ts')).run(),
 };
 
 const requested = process.argv.slice(2);

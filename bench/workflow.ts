@@ -3,7 +3,7 @@
 // appends its name to `visited`). The work per step is negligible, so the benchmark measures the
 // conductor's overhead per durable step: claim, run, checkpoint.
 import { z } from 'zod';
-import { defineWorkflow, transform, type StepContext } from '../src/conductor/workflow.ts';
+import { approval, defineWorkflow, transform, type StepContext } from '../src/conductor/workflow.ts';
 
 export const BENCH_WORKFLOW = 'bench-linear-5';
 export const BENCH_STEP_KEYS = ['n1', 'n2', 'n3', 'n4', 'n5'] as const;
@@ -28,4 +28,26 @@ export const benchWorkflow = defineWorkflow({
         run: (visited: string[]) => [...visited, key],
       }),
     ),
+});
+
+// The Slack ack benchmark's button clicks need plans that really wait for approval: an approval
+// gate first (a plan stops there as soon as a worker claims it), then one trivial transform, so
+// an approved plan finishes with a single step.
+export const BENCH_APPROVAL_WORKFLOW = 'bench-approval';
+
+export const benchApprovalWorkflow = defineWorkflow({
+  name: BENCH_APPROVAL_WORKFLOW,
+  description: 'an approval gate, then one trivial transform (benchmark)',
+  input: z.object({ n: z.number().int() }),
+  plan: () => [
+    approval({ key: 'gate', title: 'Approve the bench plan', summary: (ctx) => `Bench plan ${(ctx.input as { n: number }).n}` }),
+    transform({
+      key: 'after',
+      title: 'After approval',
+      input: z.number().int(),
+      output: z.number().int(),
+      from: (ctx) => (ctx.input as { n: number }).n,
+      run: (n: number) => n + 1,
+    }),
+  ],
 });

@@ -11,6 +11,4 @@ if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" != "24" ]; t
     rm -rf "$work"
   fi
   export PATH="$node24/bin:$PATH"
-  # Native addons built under this node must use its headers, not the system's (RECIPES).
-  export npm_config_nodedir="$node24"
 fi
