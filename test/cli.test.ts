@@ -53,6 +53,17 @@ describe('op CLI', () => {
     });
   }
 
+  test('a database without its migrations is told to run op migrate, and op migrate fixes it', async () => {
+    const fresh = { DATABASE_URL: `file:${database.dir}/fresh/operator.db`, LOG_LEVEL: 'warn' };
+    const before = await runNode([opBinary, 'plan', 'list'], fresh);
+    assert.equal(before.code, 2);
+    assert.match(before.stderr, /migration\(s\) to apply[\s\S]*Run `op migrate`/);
+    assert.equal((await runNode([opBinary, 'migrate'], fresh)).code, 0);
+    const after = await runNode([opBinary, 'plan', 'list'], fresh);
+    assert.equal(after.code, 0, after.stderr);
+    assert.match(after.stdout, /No plans yet/);
+  });
+
   test('errors are JSON too with --json', async () => {
     const result = await op('plan', 'show', 'p-nope', '--json');
     assert.equal(result.code, 2);

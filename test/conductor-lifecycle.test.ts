@@ -254,7 +254,7 @@ for (const provider of providers()) {
     test('every plan records a notice for each change the operator should hear about', async () => {
       const { plan } = await operator.conductor.start('fixture-ledger', { n: 1 }, { requestedBy: 'alice' });
       await waitForStatus(operator, plan.id, ['completed']);
-      const kinds = await operator.store.prisma((db) => db.notice.findMany({ where: { planId: plan.id }, orderBy: { createdAt: 'asc' } }));
+      const kinds = await operator.store.prisma((db) => db.notice.findMany({ where: { planId: plan.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }));
       assert.deepEqual(kinds.map((n) => n.kind), ['plan_started', 'progress', 'progress', 'progress', 'progress', 'progress', 'completed']);
     });
   });

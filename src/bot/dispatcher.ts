@@ -84,8 +84,11 @@ export class NoticeDispatcher {
     for (const notice of notices.filter((n) => !superseded.includes(n))) {
       if (!(await claimNotice(this.#store, notice, CLAIM_MS))) return settled;
       try {
+        const before = JSON.stringify(conversation);
         await this.#deliver(adapter, conversation, notice, state);
-        await setConversation(this.#store, planId, conversation, conversation.threadId && `${conversation.platform}:${conversation.channel}:${conversation.threadId}`);
+        if (JSON.stringify(conversation) !== before) {
+          await setConversation(this.#store, planId, conversation, conversation.threadId && `${conversation.platform}:${conversation.channel}:${conversation.threadId}`);
+        }
         await markDelivered(this.#store, [notice.id]);
         settled++;
       } catch (error) {

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import { createOperator, type Operator } from '../operator.ts';
 import { createLogger } from '../ops/logger.ts';
-import { migrateDatabase } from '../store/migrate.ts';
+import { migrateDatabase, pendingMigrations } from '../store/migrate.ts';
 import { formatAudit, formatPlan, formatPlanList } from './format.ts';
 
 const USAGE = `Usage: op <command> [--json]
@@ -85,6 +85,8 @@ async function withOperator<T>(fn: (operator: Operator) => Promise<T>): Promise<
   const config = loadConfig();
   const operator = await createOperator(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr as never));
   try {
+    const pending = await pendingMigrations(operator.store);
+    if (pending.length > 0) throw usage(`The database has ${pending.length} migration(s) to apply.`, 'Run `op migrate` (npm start does it for the embedded database), then try again.');
     return await fn(operator);
   } finally {
     await operator.store.close();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { prismaCli, prismaCliEnv, projectRoot } from './prisma-cli.ts';
 import { sql } from './sql.ts';
-import { openStore } from './store.ts';
+import { openStore, type Store } from './store.ts';
 
 /** Applies pending migrations (`prisma migrate deploy`); returns the CLI's report. */
 export async function migrateDatabase(databaseUrl: string): Promise<string> {
@@ -29,15 +29,12 @@ export async function migrateDatabase(databaseUrl: string): Promise<string> {
 
 const migrationsDir = (target: DatabaseTarget) => path.join(projectRoot, 'prisma', target.provider, 'migrations');
 
-/** Migrations in prisma/<provider>/migrations that the database has not applied yet. */
-export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const target = databaseTarget(databaseUrl);
+/** Migrations in prisma/<provider>/migrations that the store's database has not applied yet. */
+export async function pendingMigrations(store: Store): Promise<string[]> {
   const all = fs
-    .readdirSync(migrationsDir(target), { withFileTypes: true })
+    .readdirSync(migrationsDir(store.target), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-  if (target.provider === 'sqlite' && !fs.existsSync(target.file)) return all;
-  const store = await openStore(databaseUrl);
   try {
     const rows = await store.transaction((runner) =>
       runner.query(sql`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`),
@@ -46,8 +43,6 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
     return all.filter((name) => !applied.has(name));
   } catch {
     return all; // no migrations table yet
-  } finally {
-    await store.close();
   }
 }
 
@@ -56,7 +51,11 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
  * pending, since it takes a second and needs the database file to itself.
  */
 export async function migrateIfPending(databaseUrl: string): Promise<string[]> {
-  const pending = await pendingMigrations(databaseUrl);
+  const target = databaseTarget(databaseUrl);
+  const pending =
+    target.provider === 'sqlite' && !fs.existsSync(target.file)
+      ? ['(all: new database)']
+      : await openStore(databaseUrl).then((store) => pendingMigrations(store).finally(() => store.close()));
   if (pending.length > 0) await migrateDatabase(databaseUrl);
   return pending;
 }

@@ -89,6 +89,14 @@ export interface PlanChange {
 
 export const newId = (prefix: string) => `${prefix}${randomBytes(8).toString('base64url').replace(/[-_]/g, '').slice(0, 10).toLowerCase()}`;
 
+let sequence = 0;
+/**
+ * An id that sorts in creation order within a process (time, then a counter): notices written
+ * by one transaction share their createdAt, and must still be delivered in the order written.
+ */
+export const orderedId = (prefix: string) =>
+  `${prefix}${Date.now().toString(36).padStart(9, '0')}${(sequence++ % 36 ** 4).toString(36).padStart(4, '0')}${newId('')}`;
+
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? undefined));
 
@@ -232,7 +240,7 @@ async function writeChildren(runner: SqlRunner, planId: string, change: PlanChan
   }
   for (const notice of change.notices ?? []) {
     await insertRow(runner, 'Notice', {
-      id: newId('n'),
+      id: orderedId('n'),
       planId,
       kind: notice.kind,
       payload: JSON.stringify(notice.payload),

@@ -7,10 +7,15 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { setImmediate as turn } from 'node:timers/promises';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { SqlRunner } from './sql.ts';
-import { SQLITE_PRAGMAS } from './sqlite-pragmas.ts';
+import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
+import { cachePreparedStatements } from './statement-cache.ts';
+import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 /** Both generated clients have the same model API; the SQLite one names the type. */
 export type Db = SqliteClient;
@@ -56,6 +61,7 @@ const BUSY_RETRIES = 12;
 
 export async function openStore(databaseUrl?: string): Promise<Store> {
   const target = databaseTarget(databaseUrl);
+  if (target.provider === 'sqlite') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const factory = createAdapterFactory(target);
   const adapter = await factory.connect();
   const { prismaFactory, dispose } = sharedAdapter(adapter, factory);
@@ -65,8 +71,18 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
   const dialect = target.provider;
 
   if (target.provider === 'sqlite') {
-    for (const pragma of SQLITE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
+    for (const pragma of SQLITE_STORE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
+    const connection = (adapter as unknown as { client?: BetterSqliteDatabase }).client;
+    if (!connection?.prepare) throw new Error('the SQLite adapter no longer exposes its connection: check statement-cache.ts against this Prisma version');
+    cachePreparedStatements(connection);
   }
+  const checkpointer =
+    target.provider === 'sqlite'
+      ? startWalCheckpointer(target.file, () => {
+          // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
+          void adapter.queryRaw({ sql: `PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`, args: [], argTypes: [] });
+        })
+      : null;
 
   // One SQLite connection serves the whole process, and a statement issued while a transaction
   // is open would join it; so on SQLite every use of the connection waits its turn.
@@ -112,6 +128,7 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
     close: async () => {
       await exclusive(async () => {
+        await checkpointer?.stop();
         await db.$disconnect();
         await dispose();
       });

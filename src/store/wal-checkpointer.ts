@@ -1,0 +1,25 @@
+// SQLite checkpoints its write-ahead log on the connection whose commit fills it, fsyncing the
+// database file there: on the service's one connection, that stalled the event loop for
+// 250-400 ms at a time under load (`npm run bench -- slack-ack`). The connection stops
+// checkpointing itself and a worker thread with its own connection does it instead.
+import { Worker } from 'node:worker_threads';
+
+const CHECKPOINT_EVERY_MS = 250;
+
+export interface WalCheckpointer {
+  stop(): Promise<void>;
+}
+
+/** onFailure runs if the thread cannot checkpoint, so the caller can fall back to SQLite's own. */
+export function startWalCheckpointer(file: string, onFailure: (error: string) => void): WalCheckpointer {
+  const thread = new Worker(new URL('./wal-checkpoint-thread.ts', import.meta.url), {
+    workerData: { file, intervalMs: CHECKPOINT_EVERY_MS },
+  });
+  thread.unref();
+  thread.on('message', (message: { error?: string }) => message.error && onFailure(message.error));
+  thread.on('error', (error) => onFailure(String(error)));
+  return {
+    // A checkpoint is atomic in SQLite, and termination waits for a native call to return.
+    stop: async () => void (await thread.terminate()),
+  };
+}
