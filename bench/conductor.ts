@@ -474,29 +474,31 @@ async function recovery(): Promise<void> {
     note(`recovery: created ${plans} plans in ${((Date.now() - creating) / 1000).toFixed(1)} s (not timed)`);
 
     // The first incarnation: runs until it has checkpointed some steps and holds leases, then dies.
-    const { worker: doomed } = await startServiceWorker(database, workerId);
-    let checkpoints = 0;
-    let leased = 0;
-    for (const deadline = Date.now() + 60_000; checkpoints < RECOVERY_STEPS_BEFORE_KILL || leased === 0; await sleep(20)) {
-      const [row] = await query(
-        database,
-        sql`SELECT (SELECT COUNT(*) FROM "Notice" WHERE "deliveredAt" IS NULL AND "deliverAfter" >= ${new Date(doomed.spawnedAt)}) AS "checkpoints",
-                   (SELECT COUNT(*) FROM "Plan" WHERE "leaseOwner" = ${workerId}) AS "leased"`,
+    // Its plans move in lockstep (one group commit carries all their checkpoints), so a kill can
+    // land just after they all finished and before the next claim: then it lives and dies again.
+    let leasedAtKill: string[] = [];
+    for (let attempt = 1; leasedAtKill.length === 0; attempt++) {
+      if (attempt > 5) throw new Error('recovery: no plan was leased at any of 5 kills');
+      const { worker: doomed } = await startServiceWorker(database, workerId);
+      let checkpoints = 0;
+      let leased = 0;
+      for (const deadline = Date.now() + 60_000; checkpoints < RECOVERY_STEPS_BEFORE_KILL || leased === 0; await sleep(20)) {
+        const [row] = await query(
+          database,
+          sql`SELECT (SELECT COUNT(*) FROM "Notice" WHERE "deliveredAt" IS NULL AND "deliverAfter" >= ${new Date(doomed.spawnedAt)}) AS "checkpoints",
+                     (SELECT COUNT(*) FROM "Plan" WHERE "leaseOwner" = ${workerId}) AS "leased"`,
+        );
+        checkpoints = asNumber(row?.checkpoints);
+        leased = asNumber(row?.leased);
+        if (Date.now() > deadline) throw new Error(`recovery: the first worker made ${checkpoints} checkpoints and holds ${leased} leases after 60 s`);
+      }
+      await doomed.kill();
+      leasedAtKill = (await query(database, sql`SELECT "id" FROM "Plan" WHERE "leaseOwner" = ${workerId} AND "status" = 'running'`)).map(
+        (row) => row.id as string,
       );
-      checkpoints = asNumber(row?.checkpoints);
-      leased = asNumber(row?.leased);
-      if (Date.now() > deadline) throw new Error(`recovery: the first worker made ${checkpoints} checkpoints and holds ${leased} leases after 60 s`);
+      const [done] = await query(database, sql`SELECT COUNT(*) AS "steps" FROM "Step" WHERE "status" = 'completed'`);
+      note(`recovery: SIGKILL after ${asNumber(done?.steps)} completed steps; ${leasedAtKill.length} plans leased to ${workerId} at the kill`);
     }
-    await doomed.kill();
-    const leasedAtKill = (await query(database, sql`SELECT "id" FROM "Plan" WHERE "leaseOwner" = ${workerId} AND "status" = 'running'`)).map(
-      (row) => row.id as string,
-    );
-    const [done] = await query(database, sql`SELECT COUNT(*) AS "steps" FROM "Step" WHERE "status" = 'completed'`);
-    note(
-      `recovery: SIGKILL after ${asNumber(done?.steps)} completed steps; ` +
-        `${leasedAtKill.length} plans leased to ${workerId} at the kill`,
-    );
-    if (leasedAtKill.length === 0) throw new Error('recovery: no plan was leased at the kill');
 
     // The restart: same WORKER_ID, new process. Our connection is closed until it has started (it
     // migrates first); the times are read from the rows its checkpoints wrote, so that costs nothing.

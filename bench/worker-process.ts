@@ -19,7 +19,7 @@ const { WorkflowRegistry } = await import('../src/conductor/registry.ts');
 const { createOperator } = await import('../src/operator.ts');
 const { createLogger } = await import('../src/ops/logger.ts');
 const { databaseTarget } = await import('../src/store/database-url.ts');
-const { migrateDatabase } = await import('../src/store/migrate.ts');
+const { migrateIfPending } = await import('../src/store/migrate.ts');
 const { benchWorkflow } = await import('./workflow.ts');
 
 export type ParentMessage = { type: 'go' } | { type: 'pause' } | { type: 'exit' };
@@ -49,8 +49,8 @@ async function main(): Promise<void> {
   const mode = process.env.OP_BENCH_MODE ?? 'service';
 
   if (mode === 'service') {
-    // src/main.ts: the embedded database migrates itself on every start.
-    if (databaseTarget(config.DATABASE_URL).provider === 'sqlite') await migrateDatabase(config.DATABASE_URL);
+    // As the service does: the embedded database migrates itself when a migration is pending.
+    if (databaseTarget(config.DATABASE_URL).provider === 'sqlite') await migrateIfPending(config.DATABASE_URL);
     const migratedAt = Date.now();
     const operator = await createOperator(config, logger, new WorkflowRegistry([benchWorkflow]));
     const operatorCreatedAt = Date.now();
