@@ -1,6 +1,8 @@
 // What the chat layer keeps: where each plan's conversation lives, which platform deliveries
 // were already handled, and the outbox of notices waiting to be delivered.
 import { redactText, redactValue } from '../ops/redact.ts';
+import { updateRows } from './rows.ts';
+import { sql } from './sql.ts';
 import type { Store } from './store.ts';
 
 export async function setConversation(store: Store, planId: string, conversation: object, threadKey?: string): Promise<void> {
@@ -14,13 +16,10 @@ export async function findPlanIdByThread(store: Store, threadKey: string): Promi
 
 /** True the first time a delivery id is seen; false for a platform's retry of it. */
 export async function firstDelivery(store: Store, id: string): Promise<boolean> {
-  try {
-    await store.prisma((db) => db.inboundEvent.create({ data: { id } }));
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') return false;
-    throw error;
-  }
+  const inserted = await store.transaction((runner) =>
+    runner.execute(sql`INSERT INTO "InboundEvent" ("id", "receivedAt") VALUES (${id}, ${new Date()}) ON CONFLICT ("id") DO NOTHING`),
+  );
+  return inserted === 1;
 }
 
 /** A request that was refused (not an operator, bad input): audited, with no plan if none applies. */
@@ -64,17 +63,16 @@ export async function dueNotices(store: Store, limit: number): Promise<PendingNo
  * another replica's dispatcher leaves it alone. False when someone else took it.
  */
 export async function claimNotice(store: Store, notice: PendingNotice, holdMs: number): Promise<boolean> {
-  const { count } = await store.prisma((db) =>
-    db.notice.updateMany({
-      where: { id: notice.id, attempts: notice.attempts, deliveredAt: null },
-      data: { attempts: notice.attempts + 1, deliverAfter: new Date(Date.now() + holdMs) },
-    }),
+  const claimed = await store.transaction((runner) =>
+    updateRows(runner, 'Notice', { attempts: notice.attempts + 1, deliverAfter: new Date(Date.now() + holdMs) }, { id: notice.id, attempts: notice.attempts, deliveredAt: null }),
   );
-  return count === 1;
+  return claimed === 1;
 }
 
 export async function markDelivered(store: Store, ids: string[]): Promise<void> {
-  await store.prisma((db) => db.notice.updateMany({ where: { id: { in: ids } }, data: { deliveredAt: new Date(), lastError: null } }));
+  await store.transaction(async (runner) => {
+    for (const id of ids) await updateRows(runner, 'Notice', { deliveredAt: new Date(), lastError: null }, { id });
+  });
 }
 
 export async function deferNotice(store: Store, id: string, until: Date, error: string): Promise<void> {
