@@ -58,7 +58,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
   });
 
-  const ephemeral = (reply: Reply | null, fallback: string) => ({ ...(reply ? toDiscord(reply.message) : { content: fallback }) });
+  const ephemeral = (reply: Reply | null, fallback: string) => (reply ? toDiscord(reply.message) : { content: fallback });
 
   async function onInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isChatInputCommand() && interaction.commandName === 'op') {

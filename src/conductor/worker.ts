@@ -333,12 +333,9 @@ export class Worker {
   }
 
   async #checkpoint(plan: PlanRecord, leaseToken: string, change: PlanChange): Promise<void> {
-    const applied = await this.#store.transaction(async (runner) => {
-      const ok = await commitPlanChange(runner, plan.id, { leaseToken }, change);
-      if (!ok) throw new LeaseLost();
-      return ok;
+    await this.#store.transaction(async (runner) => {
+      if (!(await commitPlanChange(runner, plan.id, { leaseToken }, change))) throw new LeaseLost();
     });
-    if (!applied) throw new LeaseLost();
   }
 }
 

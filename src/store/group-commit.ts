@@ -16,7 +16,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * runGroup runs its body in one transaction (retrying it whole when SQLite is busy);
- * isRetryable tells which errors of one transaction must fail the group so it is retried.
+ * mustRetryGroup tells which errors of one transaction must fail the group so it is retried.
  */
 export function groupCommitter(
   runGroup: (body: (runner: SqlRunner) => Promise<void>) => Promise<void>,

@@ -1,15 +1,15 @@
 // The one way into the database. Typed reads and occasional writes go through the Prisma
 // client; the conductor's hot path runs hand-written SQL on the same driver-adapter connection
 // (see sql.ts). Nothing outside src/store imports the generated clients.
+import fs from 'node:fs';
+import path from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
-import { setImmediate as turn } from 'node:timers/promises';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { SqlRunner } from './sql.ts';
