@@ -1,8 +1,18 @@
 // All configuration comes from the environment and is checked here, once, by one schema.
 // A bad value stops start-up with every problem listed and how to fix it.
 import os from 'node:os';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, databaseTarget } from './store/database-url.ts';
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const idList = z
   .string()
@@ -49,10 +59,43 @@ export const ConfigSchema = z
   DISCORD_API_URL: z.url().default('https://discord.com/api').describe('Discord REST base URL (tests point it at a local server).'),
   OPERATOR_DISCORD_USER_IDS: idList.describe('Comma-separated Discord user ids allowed to start, decide and change plans.'),
   OPERATOR_DISCORD_ROLE_ID: z.string().regex(/^\d+$/, 'a role id is a number').optional().describe('Members with this Discord role are operators too.'),
+  WORKSPACE_TOKEN: z.string().min(16, 'use at least 16 random characters (openssl rand -hex 16)').optional().describe('Lets the local web workspace accept requests from other hosts when they carry this token; without it only localhost is trusted.'),
+  CHROMA_URL: z.url().optional().describe('A Chroma server for memory vectors; unset, Operator starts a local one with data under DATA_DIR.'),
+  OPENAI_API_KEY: z.string().min(1).optional().describe('Turns model-backed steps and OpenAI embeddings on; without it deterministic fallbacks and a local embedder run.'),
+  OPENAI_BASE_URL: z.url().optional().describe('Any OpenAI-compatible server (Ollama, vLLM, a local test server).'),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini').describe('Chat model for model-backed steps.'),
+  OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small').describe('Embedding model used when OPENAI_API_KEY is set.'),
+  MEMORY_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[\w-]+:[A-Za-z0-9+/=]{43,44}(,[\w-]+:[A-Za-z0-9+/=]{43,44})*$/, 'write <key id>:<32 bytes in base64>[,<older id>:<key>...] (openssl rand -base64 32)')
+    .optional()
+    .describe('AES-256-GCM keys for originals kept beside redacted memories, newest first; older keys still decrypt (rotation). Without keys only the redacted text is kept.'),
+  REMINDER_AFTER_MINUTES: z.coerce.number().positive().default(240).describe('Remind the operator of an approval, question or hand-back that has waited this long.'),
+  INVOICE_APPROVAL_ABOVE: z.coerce.number().nonnegative().default(1000).describe('Invoices above this total (in their currency) wait for approval before they are sent.'),
+  WEBHOOK_URL: z.url().optional().describe('Outbound webhook for sent invoices, replies and publications (HMAC-signed).'),
+  WEBHOOK_SECRET: z.string().min(16, 'use at least 16 random characters').optional().describe('Signs outbound webhook bodies (X-Operator-Signature: sha256=<hex HMAC>).'),
+  SMTP_URL: z.url().optional().describe('smtp://user:pass@host:587 to send e-mail; without it e-mails are written under DATA_DIR/outbox.'),
+  MAIL_FROM: z.string().min(3).default('operator@localhost').describe('Sender address of e-mails.'),
+  DIGEST_CRON: z
+    .string()
+    .default('0 8 * * *')
+    .refine((expression) => cron.validate(expression), 'write a cron expression: minute hour day month weekday, e.g. 0 8 * * 1-5 for 08:00 on weekdays')
+    .describe('When the daily digest is posted (cron syntax, in DIGEST_TZ).'),
+  DIGEST_TZ: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, 'use an IANA time zone name such as Europe/Berlin or UTC')
+    .describe('Time zone of DIGEST_CRON and of the digest day, e.g. Europe/Berlin.'),
+  DIGEST_SLACK_CHANNEL: z.string().min(1).optional().describe('Slack channel id (C...) for the daily digest.'),
+  DIGEST_DISCORD_CHANNEL: z.string().regex(/^\d+$/, 'a channel id is a number').optional().describe('Discord channel id for the daily digest.'),
+  OPERATOR_ENV_FILE: z.string().min(1).optional().describe('A file of KEY=value lines re-read on SIGHUP or when it changes: rotate tokens and operator lists without a restart.'),
 })
   .superRefine((config, context) => {
     if (config.DISCORD_TOKEN && !config.DISCORD_APPLICATION_ID) {
       context.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'needed with DISCORD_TOKEN to register /op' });
+    }
+    if (config.WEBHOOK_URL && !config.WEBHOOK_SECRET) {
+      context.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'needed with WEBHOOK_URL so the receiver can check each request (openssl rand -hex 32)' });
     }
     if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
       context.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });

@@ -1,15 +1,17 @@
 // `npm start`: the Operator service, on its embedded defaults unless configured otherwise.
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './ops/logger.ts';
+import { environmentWithFile } from './ops/reload.ts';
 import { startService } from './service.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // OPERATOR_ENV_FILE's settings apply from the start, and again on SIGHUP (src/ops/reload.ts).
+  const config = loadConfig(environmentWithFile());
   const logger = createLogger(config.LOG_LEVEL);
   const service = await startService(config, logger);
   logger.info(
     { port: service.port, database: service.operator.store.target.provider, slack: Boolean(service.slack) },
-    `Operator is running: http://localhost:${service.port}/healthz`,
+    `Operator is running: open http://localhost:${service.port}/ (health: /healthz)`,
   );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'stopping: finishing the steps under way');

@@ -5,8 +5,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { Conductor } from './conductor/conductor.ts';
 import { WorkflowRegistry } from './conductor/registry.ts';
+import type { StepServices, StepSettings } from './conductor/services.ts';
 import { Worker } from './conductor/worker.ts';
+import { createModelPort } from './llm/model-port.ts';
+import { createOpenAIChat } from './llm/openai-chat.ts';
+import { createMemory } from './memory/create-memory.ts';
+import type { Memory } from './memory/memory.ts';
 import { projectRoot } from './store/prisma-cli.ts';
+import { claimSequenceNumber } from './store/sequences.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface Operator {
@@ -14,16 +20,26 @@ export interface Operator {
   workflows: WorkflowRegistry;
   conductor: Conductor;
   worker: Worker;
+  memory: Memory;
   close(): Promise<void>;
 }
 
 export async function createOperator(config: Config, logger: Logger, workflows?: WorkflowRegistry): Promise<Operator> {
   const store = await openStore(config.DATABASE_URL);
   const registry = workflows ?? (await WorkflowRegistry.fromDirectory(path.join(projectRoot, 'workflows')));
+  const chat = createOpenAIChat(config);
+  const memory = createMemory(config, store, logger, chat);
+  const services: StepServices = {
+    memory,
+    model: createModelPort({ store, logger, chat }),
+    sequences: { claim: (series, key) => claimSequenceNumber(store, series, key) },
+    settings: stepSettings(config),
+  };
   const worker = new Worker({
     store,
     workflows: registry,
     logger,
+    services,
     dataDir: path.resolve(config.DATA_DIR),
     workerId: config.WORKER_ID,
     leaseMs: config.LEASE_MS,
@@ -35,9 +51,20 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
     workflows: registry,
     conductor,
     worker,
+    memory,
     close: async () => {
       await worker.stop();
+      await memory.flush();
       await store.close();
     },
+  };
+}
+
+export function stepSettings(config: Config): StepSettings {
+  return {
+    invoiceApprovalAbove: config.INVOICE_APPROVAL_ABOVE,
+    webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? null } : null,
+    smtpUrl: config.SMTP_URL ?? null,
+    mailFrom: config.MAIL_FROM,
   };
 }

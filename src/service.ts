@@ -2,14 +2,20 @@
 // every configured chat adapter and the HTTP server, started and stopped together.
 import type { Logger } from 'pino';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/discord-adapter.ts';
+import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { NoticeDispatcher } from './bot/dispatcher.ts';
 import { OperatorBot } from './bot/operator-bot.ts';
-import { OperatorAllowlist } from './bot/operators.ts';
+import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
+import { ReminderJob } from './conductor/reminders.ts';
+import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
+import { startMemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
+import { metricsRoute } from './ops/metrics.ts';
+import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { migrateIfPending } from './store/migrate.ts';
 
@@ -20,6 +26,13 @@ export interface Service {
   http: HttpService;
   slack: SlackAdapter | null;
   discord: DiscordAdapter | null;
+  /** The local web workspace at / : always there. */
+  local: LocalAdapter;
+  digest: DigestScheduler;
+  /** Reminds the operator of approvals, questions and hand-backs waiting too long. */
+  reminders: ReminderJob;
+  /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
+  settings: SettingsReloader;
   port: number;
   stop(): Promise<void>;
 }
@@ -31,14 +44,21 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrated the embedded database');
   }
   const operator = await createOperator(config, logger, workflows);
-  const operators = new OperatorAllowlist(
-    { slack: config.OPERATOR_SLACK_USER_IDS, discord: config.OPERATOR_DISCORD_USER_IDS },
-    { discord: config.OPERATOR_DISCORD_ROLE_ID ? [config.OPERATOR_DISCORD_ROLE_ID] : [] },
-  );
-  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger });
+  const operators = new OperatorAllowlist(...allowlistOf(config));
+  const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
+  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
   const http = createHttpService(logger);
-  http.addHealthCheck('store', () => operator.store.ping());
+  http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
+  const memory = await startMemoryService(config, operator.memory, logger);
+  http.addHealthCheck('chroma', memory.check);
+
+  // The local workspace is always there, so Operator can be tried without a chat app.
+  const local = createLocalAdapter({ bot, logger, token: config.WORKSPACE_TOKEN });
+  for (const [method, path, listener] of local.routes) http.addRoute(method, path, listener);
+  http.addHealthCheck('local', local.check);
+  dispatcher.register(local);
+  await local.start(() => dispatcher.replay(local));
 
   let slack: SlackAdapter | null = null;
   if (config.SLACK_BOT_TOKEN) {
@@ -75,9 +95,27 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     }
   }
 
+  http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger));
+  const digest = new DigestScheduler({
+    store: operator.store,
+    cron: config.DIGEST_CRON,
+    timeZone: config.DIGEST_TZ,
+    targets: [
+      ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
+      ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
+      { platform: local.platform, channel: WORKSPACE_CHANNEL },
+    ],
+    logger,
+  });
+  const settings = watchSettings({ current: config, targets: { slack, discord, operators }, logger });
+
+  const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
+
   const port = await http.listen(config.PORT);
   await operator.worker.start();
   dispatcher.start();
+  digest.start();
+  reminders.start();
   return {
     operator,
     bot,
@@ -85,12 +123,21 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     http,
     slack,
     discord,
+    local,
+    digest,
+    reminders,
+    settings,
     port,
     stop: async () => {
+      settings.stop();
+      await reminders.stop();
+      await digest.stop();
+      local.stop();
       await http.close();
       await dispatcher.stop();
       await slack?.stop();
       await discord?.stop();
+      await memory.stop();
       await operator.close();
     },
   };

@@ -13,7 +13,7 @@ import { spawnWorker } from './fixtures/worker-process.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { testOperator } from './support/operator.ts';
 
-const PLANS = 200;
+const PLANS = 400;
 const MIN_KILLS = 10;
 /** Probability of a self-kill after each effect on crash rounds (the test kills the worker after 2 s if it has not). */
 const CRASH_AFTER_EFFECT = 0.05;

@@ -48,7 +48,7 @@ describe('Discord', () => {
     const [registration] = fake.callsTo('PUT', new RegExp(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`));
     const [op] = registration!.body as { name: string; options: { name: string }[] }[];
     assert.equal(op!.name, 'op');
-    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'approve', 'audit', 'cancel', 'deny', 'help', 'list', 'retry', 'rollback', 'skip', 'start', 'status', 'workflows']);
+    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'approve', 'audit', 'cancel', 'deny', 'digest', 'forget', 'help', 'list', 'recall', 'remember', 'retry', 'rollback', 'skip', 'start', 'status', 'workflows']);
   });
 
   test('interactions are deferred at once, then answered', async () => {
@@ -108,6 +108,6 @@ describe('Discord', () => {
 
   test('health reports the gateway connection', async () => {
     const health = await fetch(`http://127.0.0.1:${service.port}/healthz`).then((r) => r.json());
-    assert.deepEqual(health, { status: 'ok', checks: { store: 'ok', discord: 'ok' } });
+    assert.deepEqual(health, { status: 'ok', checks: { store: 'ok', chroma: 'ok', local: 'ok', discord: 'ok' } });
   });
 });

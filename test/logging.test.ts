@@ -36,3 +36,11 @@ test('a token pasted into an error message is masked', () => {
   assert.doesNotMatch(text(), /sk-abcdef/);
   assert.match(text(), /\[api-key\]/);
 });
+
+test('addresses and dates are not mistaken for phone numbers', () => {
+  const { logger, text } = capture();
+  logger.info({ url: 'http://127.0.0.1:43969', due: '2026-11-24', at: '2026-11-24T02:31:00.000Z' }, 'Chroma at 10.0.0.12, call +49 30 1234567 by 2026-12-01');
+  const written = text();
+  for (const kept of ['127.0.0.1:43969', '"due":"2026-11-24"', '2026-11-24T02:31', '10.0.0.12', 'by 2026-12-01']) assert.ok(written.includes(kept), `${kept} was masked: ${written}`);
+  assert.ok(!written.includes('1234567'), 'the phone number is still masked');
+});

@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { projectRoot } from '../src/store/prisma-cli.ts';
+import { createTestDatabase } from './support/databases.ts';
+import { testService } from './support/operator.ts';
 import { exited, freePort, runNode } from './support/processes.ts';
 
-test('the service migrates a new SQLite database, reports healthy and stops on SIGTERM', async () => {
+test('the service migrates a new SQLite database, reports healthy, serves the workspace and stops on SIGTERM', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-service-'));
   const port = await freePort();
   const service = spawn(process.execPath, ['src/main.ts'], {
@@ -25,7 +27,10 @@ test('the service migrates a new SQLite database, reports healthy and stops on S
         .catch(() => null);
       if (!health) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    assert.deepEqual(health, { status: 'ok', checks: { store: 'ok' } });
+    assert.deepEqual(health, { status: 'ok', checks: { store: 'ok', chroma: 'ok', local: 'ok' } });
+    const workspace = await fetch(`http://localhost:${port}/`);
+    assert.equal(workspace.status, 200, 'the local workspace is served at / with no token set');
+    assert.match(await workspace.text(), /<title>Operator · workspace<\/title>/);
     assert.ok(fs.existsSync(`${dir}/fresh/operator.db`));
     const missing = await fetch(`http://127.0.0.1:${port}/nope`);
     assert.equal(missing.status, 404);
@@ -43,4 +48,22 @@ test('a bad setting stops start-up with a message that names it', async () => {
   assert.match(result.stderr, /Operator cannot start; fix these settings/);
   assert.match(result.stderr, /DATABASE_URL is "mysql:\/\/nope"/);
   assert.match(result.stderr, /PORT is "70000"/);
+});
+
+test('with Chroma unreachable the service stays up: /healthz says degraded (200), and recall falls back to keywords', async () => {
+  const database = await createTestDatabase('sqlite');
+  const closedPort = await freePort();
+  const service = await testService(database, [], { CHROMA_URL: `http://127.0.0.1:${closedPort}` });
+  try {
+    const response = await fetch(`http://127.0.0.1:${service.port}/healthz`);
+    assert.equal(response.status, 200, 'a restart would not bring Chroma back, so the service is not reported down');
+    assert.deepEqual(await response.json(), { status: 'degraded', checks: { store: 'ok', chroma: 'unavailable', local: 'ok' } });
+    await service.operator.memory.remember({ kind: 'fact', text: 'Acme pays invoices within 14 days', source: 'cli', createdBy: 'cli:test' });
+    const recall = await service.operator.memory.recall('when does Acme pay');
+    assert.equal(recall.degraded, true);
+    assert.match(recall.citations[0]?.snippet ?? '', /14 days/);
+  } finally {
+    await service.stop();
+    await database.drop();
+  }
 });

@@ -46,13 +46,18 @@ export function toDiscord(message: Message): Pick<MessageCreateOptions, 'content
     message.footer && discordText(message.footer),
   ].filter(Boolean);
   // Embed footers show no mentions or timestamps, so the footer goes into the content instead.
+  // One row of buttons per plan (a digest shows several plans' buttons).
   const buttons = message.buttons ?? [];
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    buttons.map((b) => new ButtonBuilder().setCustomId(customId(b)).setLabel(b.label).setStyle(b.style ? STYLE[b.style] : ButtonStyle.Secondary)),
+  const rows = [...new Set(buttons.map((b) => b.planId))].map((planId) =>
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      buttons
+        .filter((b) => b.planId === planId)
+        .map((b) => new ButtonBuilder().setCustomId(customId(b)).setLabel(b.label).setStyle(b.style ? STYLE[b.style] : ButtonStyle.Secondary)),
+    ),
   );
   return {
     content: footer.length > 0 ? clip(footer.join('\n'), 2000) : '',
     embeds: [embed],
-    components: buttons.length > 0 ? [row] : [],
+    components: rows.slice(0, 5),
   };
 }

@@ -35,6 +35,8 @@ export interface DiscordAdapter extends ChatAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
   check(): Promise<void>;
+  /** A rotated bot token (src/ops/reload.ts): REST uses it at once, the gateway reconnects with it. */
+  updateCredentials(credentials: { token: string }): Promise<void>;
 }
 
 function actorOf(user: { id: string }, member: GuildMember | { roles?: unknown } | null): Actor {
@@ -58,6 +60,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
   });
 
+  let token = options.token;
   const ephemeral = (reply: Reply | null, fallback: string) => (reply ? toDiscord(reply.message) : { content: fallback });
 
   async function onInteraction(interaction: Interaction): Promise<void> {
@@ -126,7 +129,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   return {
     platform: 'discord',
     start: async () => {
-      await client.login(options.token);
+      await client.login(token);
       await registerCommands(client, options.applicationId, options.guildId);
     },
     stop: async () => {
@@ -134,6 +137,16 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     },
     check: async () => {
       if (!client.isReady()) throw new Error('the Discord gateway is not connected');
+    },
+    async updateCredentials({ token: next }) {
+      if (next === token) return;
+      token = next;
+      client.rest.setToken(token);
+      // Discord closes the sessions of a reset token; identify again with the new one.
+      if (client.isReady()) {
+        await client.destroy();
+        await client.login(token);
+      }
     },
     async post(target, message, delivery) {
       return call(async () => {

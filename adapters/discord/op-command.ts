@@ -12,6 +12,7 @@ export function opCommand() {
   command
     .addSubcommand((s) => s.setName('help').setDescription(COMMANDS.help.summary))
     .addSubcommand((s) => s.setName('workflows').setDescription(COMMANDS.workflows.summary))
+    .addSubcommand((s) => s.setName('digest').setDescription(COMMANDS.digest.summary))
     .addSubcommand((s) =>
       s
         .setName('start')
@@ -32,6 +33,16 @@ export function opCommand() {
   for (const name of ['retry', 'skip', 'abort', 'audit'] as const) {
     command.addSubcommand((s) => s.setName(name).setDescription(COMMANDS[name].summary).addStringOption(plan()));
   }
+  command
+    .addSubcommand((s) =>
+      s.setName('remember').setDescription(COMMANDS.remember.summary).addStringOption((o) => o.setName('text').setDescription('what to remember').setRequired(true)),
+    )
+    .addSubcommand((s) =>
+      s.setName('recall').setDescription(COMMANDS.recall.summary).addStringOption((o) => o.setName('question').setDescription('what to look up').setRequired(true)),
+    )
+    .addSubcommand((s) =>
+      s.setName('forget').setDescription(COMMANDS.forget.summary).addStringOption((o) => o.setName('memory').setDescription('memory id, e.g. m1a2b3c4d5').setRequired(true)),
+    );
   command.addSubcommand((s) =>
     s
       .setName('rollback')
@@ -43,7 +54,7 @@ export function opCommand() {
 }
 
 /** Options in grammar order: every subcommand has only the ones it uses. */
-const ORDER = ['workflow', 'plan', 'version', 'scope', 'input', 'reason'];
+const ORDER = ['workflow', 'plan', 'version', 'scope', 'input', 'reason', 'text', 'question', 'memory'];
 
 export function commandText(interaction: ChatInputCommandInteraction): string {
   const values = ORDER.map((name) => interaction.options.get(name)?.value).filter((value) => value !== undefined && value !== null);

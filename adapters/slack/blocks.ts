@@ -38,11 +38,14 @@ export function toSlack(message: Message): { text: string; blocks: Block[] } {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(message.steps.map((s) => `${STEP_ICON[s.state]} ${s.title}`).join('\n'), 3000) } });
   }
   if (message.progress) context(`${bar(message.progress.done, message.progress.total)} ${message.progress.done}/${message.progress.total} steps`);
-  if (message.buttons?.length) {
+  // One actions block per plan: Slack wants action ids unique within a block, and a digest
+  // shows the buttons of several plans.
+  const plans = [...new Set(message.buttons?.map((b) => b.planId))];
+  for (const [i, planId] of plans.entries()) {
     blocks.push({
       type: 'actions',
-      block_id: 'op_buttons',
-      elements: message.buttons.map((b) => ({
+      block_id: i === 0 ? 'op_buttons' : `op_buttons_${planId}`,
+      elements: message.buttons!.filter((b) => b.planId === planId).map((b) => ({
         type: 'button',
         action_id: buttonId(b.action),
         value: buttonValue(b),

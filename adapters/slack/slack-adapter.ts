@@ -1,7 +1,7 @@
 // Slack through Bolt: slash commands, button clicks and thread replies become calls on the
 // operator bot; the dispatcher's notices become Block Kit messages. No business rules here.
 import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
@@ -26,6 +26,8 @@ export interface SlackAdapter extends ChatAdapter {
   stop(): Promise<void>;
   /** Throws when Slack does not accept the bot token. */
   check(): Promise<void>;
+  /** Rotated credentials (src/ops/reload.ts): the next Web API call and request check use them. */
+  updateCredentials(credentials: { botToken: string; signingSecret?: string }): void;
 }
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
@@ -64,15 +66,23 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   const receiver = options.appToken
     ? undefined
     : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger: boltLogger(log) });
+  // Socket Mode opens its connection with a Web API call of its own, which must go to the same
+  // API base as everything else (Bolt's socketMode flag would use slack.com whatever is set).
+  const socket = options.appToken
+    ? new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(log), installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } })
+    : undefined;
+  // The dispatcher owns retries, with a persisted backoff that honours Retry-After.
+  const clientOptions = { slackApiUrl: options.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   const app = new App({
     token: options.botToken,
     signingSecret: options.signingSecret,
-    ...(receiver ? { receiver } : { appToken: options.appToken, socketMode: true }),
+    receiver: receiver ?? socket,
     logger: boltLogger(log),
-    // The dispatcher owns retries, with a persisted backoff that honours Retry-After.
-    clientOptions: { slackApiUrl: options.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } },
+    clientOptions,
   });
-  const client = app.client;
+  // Replaced when the bot token rotates: a WebClient fixes its Authorization header when made.
+  let client = app.client;
+  let botToken = options.botToken;
 
   const asSlack = (reply: Reply) => ({ response_type: 'ephemeral' as const, replace_original: false, ...toSlack(reply.message) });
 
@@ -151,6 +161,14 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     },
     check: async () => {
       await client.auth.test();
+    },
+    updateCredentials(credentials) {
+      if (credentials.botToken !== botToken) {
+        botToken = credentials.botToken;
+        client = new webApi.WebClient(botToken, clientOptions);
+      }
+      // Bolt's HTTPReceiver reads its signing secret on every request, so setting it is enough.
+      if (receiver && credentials.signingSecret) (receiver as unknown as { signingSecret: string }).signingSecret = credentials.signingSecret;
     },
     async post(target, message: Message, delivery) {
       const earlier = delivery.retried ? await findPosted(target.channel, target.threadId, delivery.noticeId) : null;

@@ -19,13 +19,21 @@ export const COMMANDS = {
   abort: { usage: '/op abort <plan>', summary: 'give up; performed actions are undone' },
   cancel: { usage: '/op cancel <plan> [reason]', summary: 'stop a plan under way' },
   rollback: { usage: '/op rollback <plan> <version>', summary: 'restore an earlier plan version' },
-  audit: { usage: '/op audit <plan>', summary: 'who did what, when and why' },
+  audit: { usage: '/op audit <plan>', summary: 'who did what, when and why, and what the model was asked' },
+  digest: { usage: '/op digest', summary: 'post the digest in this channel now' },
+  remember: { usage: '/op remember <text>', summary: 'keep a fact in memory (personal data is masked)' },
+  recall: { usage: '/op recall <question>', summary: 'what memory knows, with numbered sources' },
+  forget: { usage: '/op forget <memory id>', summary: 'remove a memory and its index entry' },
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 
 export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('help') }),
   z.object({ name: z.literal('workflows') }),
+  z.object({ name: z.literal('digest') }),
+  z.object({ name: z.literal('remember'), text: z.string().min(1, 'write what to remember after /op remember') }),
+  z.object({ name: z.literal('recall'), query: z.string().min(1, 'write a question after /op recall') }),
+  z.object({ name: z.literal('forget'), memoryId: z.string().regex(/^m[a-z0-9]{4,}$/, 'a memory id looks like m1a2b3c4d5 (shown as [1] m1a2b3c4d5 in /op recall)') }),
   z.object({ name: z.literal('start'), workflow: z.string().regex(/^[a-z0-9-]+$/, 'workflow names are like supplier-payment'), args: Rest }),
   z.object({ name: z.literal('status'), planId: PlanId.optional() }),
   z.object({ name: z.literal('list'), scope: z.enum(['waiting', 'mine', 'all']).default('all') }),
@@ -50,7 +58,9 @@ export function parseCommand(text: string): ParseResult {
     return { ok: false, error: `"${name}" is not an /op command.`, usage: `Did you mean \`${COMMANDS[nearest].usage}\`? \`/op help\` lists them all.` };
   }
   const command = name as CommandName;
-  const candidate = Object.fromEntries(Object.entries(shape(command, rest)).filter(([, value]) => value !== undefined));
+  // remember and recall take the text as typed (quotes and spacing kept), not as words.
+  const typed = text.trim().replace(/^\S+\s*/, '');
+  const candidate = Object.fromEntries(Object.entries(shape(command, rest, typed)).filter(([, value]) => value !== undefined));
   const parsed = Command.safeParse(candidate);
   if (!parsed.success) {
     const problem = parsed.error.issues[0]!;
@@ -60,7 +70,7 @@ export function parseCommand(text: string): ParseResult {
   return { ok: true, command: parsed.data };
 }
 
-function shape(name: CommandName, rest: string[]): Record<string, unknown> {
+function shape(name: CommandName, rest: string[], typed: string): Record<string, unknown> {
   const [first, second] = rest;
   switch (name) {
     case 'start':
@@ -77,7 +87,14 @@ function shape(name: CommandName, rest: string[]): Record<string, unknown> {
       return { name, planId: first, version: second };
     case 'help':
     case 'workflows':
+    case 'digest':
       return { name };
+    case 'remember':
+      return { name, text: typed };
+    case 'recall':
+      return { name, query: typed };
+    case 'forget':
+      return { name, memoryId: first };
     default:
       return { name, planId: first };
   }

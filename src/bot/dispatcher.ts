@@ -5,11 +5,11 @@
 // instead of posting twice. Rate limits defer the notice (and the platform) as told.
 import type { Logger } from 'pino';
 import type { Conductor, PlanState } from '../conductor/conductor.ts';
-import { claimNotice, deferNotice, dueNotices, markDelivered, setConversation, type PendingNotice } from '../store/chat.ts';
+import { claimNotice, deferNotice, deliveredNotices, deliveredTargetedNotices, dueNotices, markDelivered, setConversation, type PendingNotice } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import { RateLimited, type ChatAdapter } from './chat-adapter.ts';
 import type { ConversationRef, Message } from './messages.ts';
-import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt } from './render.ts';
+import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt, reminderPrompt } from './render.ts';
 
 /** How long a claimed notice stays with one dispatcher before another may try it. */
 const CLAIM_MS = 30_000;
@@ -37,6 +37,11 @@ export class NoticeDispatcher {
     this.#adapters.set(adapter.platform, adapter);
   }
 
+  /** The platforms notices can be delivered to. */
+  get platforms(): string[] {
+    return [...this.#adapters.keys()];
+  }
+
   start(): void {
     const tick = async () => {
       this.#running = this.deliverDue().then(
@@ -61,8 +66,66 @@ export class NoticeDispatcher {
     const byPlan = new Map<string, PendingNotice[]>();
     for (const notice of due) byPlan.set(notice.planId ?? '', [...(byPlan.get(notice.planId ?? '') ?? []), notice]);
     let settled = 0;
-    for (const [planId, notices] of byPlan) settled += await this.#deliverPlan(planId, notices);
+    for (const [planId, notices] of byPlan) settled += planId ? await this.#deliverPlan(planId, notices) : await this.#deliverTargeted(notices);
     return settled;
+  }
+
+  /** Notices without a plan (the digest) carry their target and their message in the payload. */
+  async #deliverTargeted(notices: PendingNotice[]): Promise<number> {
+    let settled = 0;
+    for (const notice of notices) {
+      const target = notice.payload.target as { platform: string; channel: string } | undefined;
+      if (!target) {
+        await markDelivered(this.#store, [notice.id]); // nowhere to show it
+        settled++;
+        continue;
+      }
+      // Another replica may run the adapter this one lacks: leave the notice to it.
+      const adapter = this.#adapters.get(target.platform);
+      if (!adapter || (this.#pausedUntil.get(target.platform) ?? 0) > Date.now()) continue;
+      if (!(await claimNotice(this.#store, notice, CLAIM_MS))) continue;
+      try {
+        await adapter.post({ channel: target.channel }, notice.payload.message as Message, { noticeId: notice.id, retried: notice.attempts > 0 });
+        await markDelivered(this.#store, [notice.id]);
+        settled++;
+      } catch (error) {
+        await this.#deferAfter(error, adapter, notice, null);
+      }
+    }
+    return settled;
+  }
+
+  async #deferAfter(error: unknown, adapter: ChatAdapter, notice: PendingNotice, planId: string | null): Promise<void> {
+    const wait = error instanceof RateLimited ? error.retryAfterMs : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts);
+    if (error instanceof RateLimited) this.#pausedUntil.set(adapter.platform, Date.now() + wait);
+    this.#log.warn({ err: error, noticeId: notice.id, planId, retryInMs: wait }, 'could not deliver a notice; will retry');
+    await deferNotice(this.#store, notice.id, new Date(Date.now() + wait), String((error as Error).message ?? error));
+  }
+
+  /**
+   * Shows what was delivered to a platform again, in the order it was first shown: the recent
+   * plans' notices (cards, questions, prompts, outcomes) and the digests. A chat that keeps no
+   * history of its own (the local workspace) rebuilds its channel this way after a restart.
+   * Writes nothing to the store.
+   */
+  async replay(adapter: ChatAdapter, limit = 100): Promise<void> {
+    const onPlatform = (ref: unknown) => (ref as { platform?: string } | null)?.platform === adapter.platform;
+    const plans = (await this.#conductor.list({ limit })).filter((plan) => onPlatform(plan.conversation));
+    const digests = (await deliveredTargetedNotices(this.#store, limit)).filter((notice) => onPlatform(notice.payload.target));
+    const timeline = [
+      ...plans.map((plan) => ({ at: plan.createdAt, show: () => this.#replayPlan(adapter, plan.id, (plan.conversation as ConversationRef).channel) })),
+      ...digests.map((notice) => ({
+        at: notice.createdAt,
+        show: async () => void (await adapter.post(notice.payload.target as { channel: string }, notice.payload.message as Message, { noticeId: notice.id, retried: true })),
+      })),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const item of timeline) await item.show();
+  }
+
+  async #replayPlan(adapter: ChatAdapter, planId: string, channel: string): Promise<void> {
+    const state = await this.#conductor.show(planId);
+    const conversation: ConversationRef = { platform: adapter.platform, channel };
+    for (const notice of await deliveredNotices(this.#store, planId)) await this.#deliver(adapter, conversation, notice, state);
   }
 
   /** Delivers one plan's notices in order; stops at the first that cannot be delivered now. */
@@ -92,10 +155,7 @@ export class NoticeDispatcher {
         await markDelivered(this.#store, [notice.id]);
         settled++;
       } catch (error) {
-        const wait = error instanceof RateLimited ? error.retryAfterMs : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts);
-        if (error instanceof RateLimited) this.#pausedUntil.set(adapter.platform, Date.now() + wait);
-        this.#log.warn({ err: error, noticeId: notice.id, planId, retryInMs: wait }, 'could not deliver a notice; will retry');
-        await deferNotice(this.#store, notice.id, new Date(Date.now() + wait), String((error as Error).message ?? error));
+        await this.#deferAfter(error, adapter, notice, planId);
         return settled;
       }
     }
@@ -129,6 +189,12 @@ export class NoticeDispatcher {
         return remember(questionPrompt(text));
       case 'needs_operator':
         return remember(handBackPrompt(state.plan.id, version, text));
+      case 'reminder': {
+        // Not kept as the step's prompt: the decision replaces the buttons of the original one.
+        const reminder = notice.payload as { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string };
+        await adapter.post(inThread, reminderPrompt(state.plan.id, version, reminder), delivery);
+        return;
+      }
       case 'decision': {
         const prompt = stepKey ? conversation.prompts?.[stepKey] : undefined;
         if (!prompt) return;

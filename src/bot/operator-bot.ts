@@ -4,12 +4,15 @@ import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import { TERMINAL_STATUSES, WAITING_STATUSES } from '../conductor/statuses.ts';
+import type { Memory } from '../memory/memory.ts';
 import { auditRefusal, findPlanIdByThread, firstDelivery } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import { helpText, parseCommand, startInput, type Command } from './commands.ts';
 import { parseButton, type Message } from './messages.ts';
-import { actorName, type Actor, type OperatorAllowlist } from './operators.ts';
-import { planCard } from './render.ts';
+import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
+import { auditMessage, planCard, recallMessage } from './render.ts';
+
+export type ChatMemory = Pick<Memory, 'remember' | 'recall' | 'forget'>;
 
 export interface Reply {
   message: Message;
@@ -27,12 +30,25 @@ export class OperatorBot {
   readonly #store: Store;
   readonly #operators: OperatorAllowlist;
   readonly #log: Logger;
+  /** Posts a digest now to a channel (`/op digest`); absent, the command says it is off. */
+  readonly #postDigest: ((target: { platform: string; channel: string }) => Promise<void>) | undefined;
+  /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
+  readonly #memory: ChatMemory | undefined;
 
-  constructor(options: { conductor: Conductor; store: Store; operators: OperatorAllowlist; logger: Logger }) {
+  constructor(options: {
+    conductor: Conductor;
+    store: Store;
+    operators: OperatorAllowlist;
+    logger: Logger;
+    postDigest?: (target: { platform: string; channel: string }) => Promise<void>;
+    memory?: ChatMemory;
+  }) {
     this.#conductor = options.conductor;
     this.#store = options.store;
     this.#operators = options.operators;
     this.#log = options.logger;
+    this.#postDigest = options.postDigest;
+    this.#memory = options.memory;
   }
 
   /** `/op ...`. deliveryId makes a platform's retry of the same command a no-op (null). */
@@ -41,8 +57,9 @@ export class OperatorBot {
     const parsed = parseCommand(event.text);
     if (!parsed.ok) return ephemeral(`${parsed.error}\n${parsed.usage}`);
     const { command } = parsed;
-    if (!READ_ONLY.includes(command.name) && !this.#operators.allows(event.actor)) {
-      return this.#refuse(event.actor, `command.${command.name}`, 'planId' in command ? command.planId : undefined, { text: event.text });
+    if (!READ_ONLY.includes(command.name)) {
+      const access = await operatorAccess(this.#operators, this.#store, event.actor);
+      if (!access.allowed) return this.#refuse(event.actor, access.reason, `command.${command.name}`, 'planId' in command ? command.planId : undefined, { text: event.text });
     }
     try {
       return await this.#run(command, event.actor, event.channel);
@@ -57,7 +74,8 @@ export class OperatorBot {
     if (!(await firstDelivery(this.#store, event.deliveryId))) return null;
     const button = parseButton(event.actionId, event.value);
     if (!button) return ephemeral('That button is not one of Operator\'s; nothing was done.');
-    if (!this.#operators.allows(event.actor)) return this.#refuse(event.actor, `button.${button.action}`, button.planId);
+    const access = await operatorAccess(this.#operators, this.#store, event.actor);
+    if (!access.allowed) return this.#refuse(event.actor, access.reason, `button.${button.action}`, button.planId);
     const actor = actorName(event.actor);
     try {
       switch (button.action) {
@@ -81,7 +99,8 @@ export class OperatorBot {
     if (!planId || !(await firstDelivery(this.#store, event.deliveryId))) return null;
     const { plan } = await this.#conductor.show(planId);
     if (plan.status !== 'waiting_answer') return null;
-    if (!this.#operators.allows(event.actor)) return this.#refuse(event.actor, 'question.answer', planId);
+    const access = await operatorAccess(this.#operators, this.#store, event.actor);
+    if (!access.allowed) return this.#refuse(event.actor, access.reason, 'question.answer', planId);
     try {
       await this.#conductor.answer(planId, actorName(event.actor), event.text);
       return null;
@@ -91,10 +110,14 @@ export class OperatorBot {
     }
   }
 
-  async #refuse(actor: Actor, action: string, planId?: string, detail?: unknown): Promise<Reply> {
-    await auditRefusal(this.#store, { actor: actorName(actor), action: `refused.${action}`, reason: 'not an operator', planId, detail });
-    this.#log.info({ actor: actorName(actor), action }, 'refused a request from someone who is not an operator');
-    return ephemeral('Sorry, only the operators of this workspace can do that. Ask one of them to add you to the allowlist.');
+  async #refuse(actor: Actor, reason: 'not an operator' | 'operator access revoked', action: string, planId?: string, detail?: unknown): Promise<Reply> {
+    await auditRefusal(this.#store, { actor: actorName(actor), action: `refused.${action}`, reason, planId, detail });
+    this.#log.info({ actor: actorName(actor), action, reason }, 'refused a request from someone who may not change plans');
+    return ephemeral(
+      reason === 'not an operator'
+        ? 'Sorry, only the operators of this workspace can do that. Ask one of them to add you to the allowlist.'
+        : 'Sorry, your operator access has been revoked. Ask an operator to restore it (op operator restore).',
+    );
   }
 
   async #run(command: Command, actor: Actor, channel: string): Promise<Reply> {
@@ -145,11 +168,37 @@ export class OperatorBot {
         const { plan } = await this.#conductor.rollback(command.planId, who, command.version);
         return ephemeral(`Rolled ${plan.id} back to version ${command.version}; it is now version ${plan.version}.`);
       }
-      case 'audit': {
-        const entries = await this.#conductor.audit(command.planId);
-        const lines = entries.map((e) => `${e.at.toISOString().slice(0, 16).replace('T', ' ')} ${e.actor} ${e.action}${e.toStatus ? ` → ${e.toStatus}` : ''}${e.reason ? `: ${e.reason}` : ''}`);
-        return ephemeral(lines.join('\n'), `Audit of ${command.planId}`);
+      case 'audit':
+        return { message: auditMessage(command.planId, await this.#conductor.audit(command.planId), await this.#conductor.modelCalls(command.planId)), visibility: 'ephemeral' };
+      case 'digest':
+        if (!this.#postDigest) return ephemeral('The digest is not available in this process.');
+        await this.#postDigest({ platform: actor.platform, channel });
+        return ephemeral('Posting the digest in this channel now.');
+      case 'remember':
+      case 'recall':
+      case 'forget':
+        if (!this.#memory) return ephemeral('Memory is not available in this process.');
+        return this.#runMemory(this.#memory, command, actor, channel);
+    }
+  }
+
+  async #runMemory(memory: ChatMemory, command: Extract<Command, { name: 'remember' | 'recall' | 'forget' }>, actor: Actor, channel: string): Promise<Reply> {
+    switch (command.name) {
+      case 'remember': {
+        const source = (['slack', 'discord', 'workspace'] as const).find((platform) => platform === actor.platform) ?? 'workspace';
+        // A slash command leaves no message to link to; on Slack the link opens its channel.
+        const link = source === 'slack' ? `https://slack.com/app_redirect?channel=${encodeURIComponent(channel)}` : null;
+        const { id, duplicate } = await memory.remember({ kind: 'fact', text: command.text, source, link, createdBy: actorName(actor) });
+        return ephemeral(duplicate ? `That is already in memory as ${id}.` : `Remembered as ${id}. \`/op forget ${id}\` removes it.`);
       }
+      case 'recall':
+        return { message: recallMessage(await memory.recall(command.query, { answer: true })), visibility: 'ephemeral' };
+      case 'forget':
+        return ephemeral(
+          (await memory.forget(command.memoryId))
+            ? `Forgot ${command.memoryId}; its index entry goes with it.`
+            : `There is no memory ${command.memoryId} (already forgotten or expired?). \`/op recall <question>\` shows memory ids.`,
+        );
     }
   }
 }

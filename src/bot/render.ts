@@ -1,6 +1,9 @@
 // Conductor state and notices, rendered into neutral messages.
 import type { PlanState } from '../conductor/conductor.ts';
-import type { StepRecord } from '../store/plans.ts';
+import type { Citation, RecallResult } from '../conductor/services.ts';
+import { redactText, redactValue } from '../ops/redact.ts';
+import type { ModelCallRecord } from '../store/model-calls.ts';
+import type { AuditRecord, StepRecord } from '../store/plans.ts';
 import { mention, timestamp, type Button, type Message, type StepState } from './messages.ts';
 
 const STEP_STATE: Record<string, StepState> = {
@@ -28,13 +31,40 @@ const STATUS_LINE: Record<string, string> = {
 export function planCard({ plan, steps }: PlanState): Message {
   const live = steps.filter((step) => step.status !== 'superseded');
   const done = live.filter((step) => step.status === 'completed' || step.status === 'skipped').length;
+  const sources = citationsOf(live);
   return {
     title: `${plan.workflow} · ${plan.id}`,
     text: `${STATUS_LINE[plan.status] ?? plan.status}${plan.version > 1 ? ` (version ${plan.version})` : ''}`,
     steps: live.map((step) => ({ title: step.title, state: STEP_STATE[step.status] ?? 'pending' })),
     progress: { done, total: live.length },
+    // The card has no snippet text of its own, so its citations carry their snippets.
+    ...(sources.length > 0 ? { citations: sources.map((c, i) => citationEntry({ ...c, n: i + 1 }, { withSnippet: true })) } : {}),
     footer: `Requested by ${mention(plan.requestedBy)}`,
   };
+}
+
+const isCitation = (value: unknown): value is Citation =>
+  typeof value === 'object' && value !== null && typeof (value as Citation).recordId === 'string' && typeof (value as Citation).snippet === 'string';
+
+/**
+ * The memories a plan's steps recalled (outputs that keep `citations`, as workflows/shared/recall.ts
+ * gives them), once each, in the order the steps ran: the card cites what the plan was based on.
+ */
+function citationsOf(steps: StepRecord[]): Citation[] {
+  const seen = new Map<string, Citation>();
+  for (const step of steps) {
+    const cited = (step.output as { citations?: unknown } | null)?.citations;
+    if (step.status !== 'completed' || !Array.isArray(cited)) continue;
+    for (const citation of cited.filter(isCitation)) if (!seen.has(citation.recordId)) seen.set(citation.recordId, citation);
+  }
+  return [...seen.values()];
+}
+
+/** A cited memory as a message shows it: its id (for /op forget), kind and source, and its link. */
+function citationEntry(c: Citation, options: { withSnippet?: boolean } = {}) {
+  const origin = `${c.recordId} · ${c.kind.replace('_', ' ')} · ${c.source}${c.link && !/^https?:/.test(c.link) ? ` · ${c.link}` : ''}`;
+  const snippet = c.snippet.length > 140 ? `${c.snippet.slice(0, 139)}…` : c.snippet;
+  return { index: c.n, label: options.withSnippet ? `${snippet} (${origin})` : origin, url: c.link && /^https?:/.test(c.link) ? c.link : undefined };
 }
 
 const buttons = (planId: string, version: number, specs: [Button['action'], string, Button['style']?][]): Button[] =>
@@ -60,6 +90,22 @@ export function handBackPrompt(planId: string, version: number, text: string): M
   };
 }
 
+const WAITING_FOR: Record<string, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
+
+/** A wait that has gone on too long: the original prompt again, with its buttons, and who it waits for. */
+export function reminderPrompt(planId: string, version: number, notice: { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string }): Message {
+  const buttonSpecs: Record<string, [Button['action'], string, Button['style']?][]> = {
+    approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
+    'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
+  };
+  const specs = buttonSpecs[notice.waitKind];
+  return {
+    title: `Reminder: ${notice.stepTitle}`,
+    text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
+    ...(specs ? { buttons: buttons(planId, version, specs) } : { footer: 'Reply in this thread to answer.' }),
+  };
+}
+
 /** Replaces a prompt's buttons once it has been decided. */
 export function decidedPrompt(original: Message, outcome: string, actor: string, at: Date): Message {
   const { buttons, ...rest } = original;
@@ -69,3 +115,51 @@ export function decidedPrompt(original: Message, outcome: string, actor: string,
 export function stepTitle(steps: StepRecord[], key: string | undefined): string {
   return steps.find((step) => step.key === key)?.title ?? key ?? 'step';
 }
+
+const clipped = (value: unknown, max: number) => {
+  const text = typeof value === 'string' ? redactText(value) : JSON.stringify(redactValue(value));
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+};
+
+/**
+ * `/op audit <plan>`: every transition and decision (who, when, why, how long it waited) and each
+ * model-backed call with its path and its input and output, redacted and clipped.
+ */
+export function auditMessage(planId: string, entries: AuditRecord[], calls: ModelCallRecord[]): Message {
+  const lines = entries.map((entry) => {
+    const move = entry.toStatus ? ` ${entry.fromStatus ?? '∅'} → ${entry.toStatus}` : '';
+    const step = entry.stepKey ? ` [${entry.stepKey}]` : '';
+    const why = entry.reason ? `: ${clipped(entry.reason, 200)}` : '';
+    const waitedMs = (entry.detail as { waitedMs?: unknown } | null)?.waitedMs;
+    const waited = typeof waitedMs === 'number' ? ` (waited ${Math.round(waitedMs / 60_000)} min)` : '';
+    return `${timestamp(entry.at)} ${mention(entry.actor)} ${entry.action}${step}${move}${why}${waited}`;
+  });
+  const modelLines = calls.map((call) => {
+    const how = call.path === 'model' ? `${call.model ?? 'model'}, ${call.promptTokens}+${call.completionTokens} tokens, $${call.costUsd.toFixed(4)}` : 'fallback';
+    const outcome = call.error ? `error: ${clipped(call.error, 160)}` : `out ${clipped(call.output, 240)}`;
+    return `${timestamp(call.at)} ${call.task}${call.stepKey ? ` [${call.stepKey}]` : ''} (${how})\n   in ${clipped(call.input, 240)}\n   ${outcome}`;
+  });
+  return {
+    title: `Audit of ${planId}`,
+    text: [...lines, ...(modelLines.length ? ['', '*Model calls*', ...modelLines] : [])].join('\n') || 'Nothing recorded yet.',
+  };
+}
+
+/**
+ * `/op recall`: the model's answer when there is one, then the snippets numbered as cited, each
+ * with its memory id (for /op forget) and a link to where it came from; a degraded answer says so.
+ */
+export function recallMessage(result: RecallResult): Message {
+  if (result.citations.length === 0) {
+    return { title: 'Recall', text: `Nothing in memory matches "${result.query}". \`/op remember <text>\` adds to it.`, footer: result.degraded ? DEGRADED : undefined };
+  }
+  return {
+    title: `Recall: ${result.query}`,
+    text: [...(result.answer ? [result.answer, ''] : []), ...result.citations.map((c) => `[${c.n}] ${c.snippet}`)].join('\n'),
+    citations: result.citations.map((c) => citationEntry(c)),
+    footer: result.degraded ? DEGRADED : undefined,
+  };
+}
+
+const DEGRADED = 'Degraded: the vector index is unreachable, so this is a keyword search of the records.';
+

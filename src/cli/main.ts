@@ -9,7 +9,13 @@ import { OperatorError } from '../conductor/errors.ts';
 import { createOperator, type Operator } from '../operator.ts';
 import { createLogger } from '../ops/logger.ts';
 import { migrateDatabase, pendingMigrations } from '../store/migrate.ts';
+import { formatTokens, type Message } from '../bot/messages.ts';
+import { buildDigest, digestJson } from '../digest/digest.ts';
+import { digestMessage } from '../digest/message.ts';
+import { postDigestNow } from '../digest/scheduler.ts';
+import { listRevocations, restoreOperator, revokeOperator } from '../store/revocations.ts';
 import { formatAudit, formatPlan, formatPlanList } from './format.ts';
+import { MEMORY_USAGE, runMemoryCommand } from './memory-commands.ts';
 
 const USAGE = `Usage: op <command> [--json]
   op migrate                                  apply database migrations to DATABASE_URL
@@ -25,7 +31,13 @@ const USAGE = `Usage: op <command> [--json]
   op plan cancel <id> [--reason <why>]        stop a plan, undoing what it did
   op plan edit <id> [--input <json>] [--omit <step>]   make a new version
   op plan rollback <id> <version>             restore an earlier version
-  op plan audit <id>                          who did what, when and why`;
+  op plan audit <id>                          who did what, when and why
+  op digest --dry-run [--json]                print the digest (figures under success_rate, ...)
+  op digest                                   post a digest now to DIGEST_SLACK_CHANNEL / DIGEST_DISCORD_CHANNEL
+  op operator revoke <platform>:<user> [--reason <why>]   refuse that operator at once, everywhere
+  op operator restore <platform>:<user>       lift a revocation
+  op operator revocations                     who is revoked
+${MEMORY_USAGE}`;
 
 class UsageError extends OperatorError {}
 
@@ -39,6 +51,12 @@ interface Parsed {
   status?: string;
   as?: string;
   omit?: string[];
+  dryRun?: boolean;
+  kind?: string;
+  workflow?: string;
+  tag?: string[];
+  retention?: string;
+  limit?: string;
 }
 
 function parse(argv: string[]): Parsed {
@@ -53,11 +71,18 @@ function parse(argv: string[]): Parsed {
         status: { type: 'string' },
         as: { type: 'string' },
         omit: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean', default: false },
+        kind: { type: 'string' },
+        workflow: { type: 'string' },
+        tag: { type: 'string', multiple: true },
+        retention: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) throw usage('op: help');
-    return { positionals, ...values, json: values.json ?? false };
+    const { 'dry-run': dryRun, ...rest } = values;
+    return { positionals, ...rest, dryRun, json: values.json ?? false };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw usage((error as Error).message);
@@ -110,6 +135,9 @@ async function run(argv: string[]): Promise<string | object> {
         : workflows.map((w) => `${w.name.padEnd(22)} ${w.description}`).join('\n');
     });
   }
+  if (group === 'digest') return runDigest(args);
+  if (group === 'operator') return runOperatorCommand(args, actor);
+  if (group === 'memory') return withOperator((operator) => runMemoryCommand(operator, loadConfig(), args, actor));
   if (group !== 'plan') throw usage(group ? `op: unknown command "${group}".` : 'op: which command?');
 
   return withOperator(async ({ conductor }) => {
@@ -158,6 +186,58 @@ async function run(argv: string[]): Promise<string | object> {
         throw usage(command ? `op plan: unknown command "${command}".` : 'op plan: which command?');
     }
   });
+}
+
+async function runDigest(args: Parsed): Promise<string | object> {
+  const config = loadConfig();
+  return withOperator(async ({ store }) => {
+    if (args.dryRun) {
+      const digest = await buildDigest(store, { timeZone: config.DIGEST_TZ });
+      return args.json ? digestJson(digest) : plainText(digestMessage(digest));
+    }
+    const targets = [
+      ...(config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
+      ...(config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
+    ];
+    if (targets.length === 0) throw usage('op digest has no channel to post to.', 'Set DIGEST_SLACK_CHANNEL and/or DIGEST_DISCORD_CHANNEL, or print it: op digest --dry-run [--json]');
+    for (const target of targets) await postDigestNow(store, config.DIGEST_TZ, target);
+    const posted = targets.map((t) => `${t.platform}:${t.channel}`).join(', ');
+    return args.json ? { posted: targets } : `digest queued for ${posted}; the running service posts it`;
+  });
+}
+
+const USER_KEY = /^(slack|discord|local):[A-Za-z0-9._-]+$/;
+
+async function runOperatorCommand(args: Parsed, actor: string): Promise<string | object> {
+  const [, command, userKey] = args.positionals;
+  if (command === 'revocations') {
+    return withOperator(async ({ store }) => {
+      const revoked = await listRevocations(store);
+      if (args.json) return revoked;
+      return revoked.map((r) => `${r.userKey}  revoked ${r.revokedAt.toISOString().slice(0, 16)} by ${r.revokedBy}${r.reason ? `: ${r.reason}` : ''}`).join('\n') || 'Nobody is revoked.';
+    });
+  }
+  if (command !== 'revoke' && command !== 'restore') throw usage(command ? `op operator: unknown command "${command}".` : 'op operator: which command?');
+  if (!userKey || !USER_KEY.test(userKey)) {
+    throw usage(
+      userKey ? `"${userKey}" is not <platform>:<user id>.` : `op operator ${command} needs the user.`,
+      `Example: op operator ${command} slack:U012AB3CD   (discord:<user id> for Discord; audit entries show the names)`,
+    );
+  }
+  return withOperator(async ({ store }) => {
+    if (command === 'revoke') {
+      await revokeOperator(store, { userKey, revokedBy: actor, reason: args.reason });
+      return args.json ? { revoked: userKey } : `${userKey} is revoked: refused from now on, in every replica`;
+    }
+    if (!(await restoreOperator(store, userKey, actor))) throw usage(`${userKey} is not revoked; nothing was changed.`, 'op operator revocations lists who is.');
+    return args.json ? { restored: userKey } : `${userKey} is restored (the allowlist still decides who is an operator)`;
+  });
+}
+
+/** A neutral message for the terminal: mentions as names, times in UTC. */
+function plainText(message: Message): string {
+  const tokens = (text: string) => formatTokens(text, { user: (platform, id) => `${platform}:${id}`, time: (date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` });
+  return [message.title, tokens(message.text).replace(/\*/g, ''), ...(message.fields ?? []).map((f) => `${f.label}: ${tokens(f.value)}`)].filter(Boolean).join('\n');
 }
 
 async function registerDiscordCommand(): Promise<string> {

@@ -2,6 +2,7 @@
 // failed plans, edit and roll back versions. Each request is one guarded transaction; a
 // request that does not fit the plan's state changes nothing and says what to do instead.
 import type { z } from 'zod';
+import { answerMemory, decisionMemory } from '../memory/plan-memories.ts';
 import type { Fields } from '../store/rows.ts';
 import {
   commitPlanChange,
@@ -18,6 +19,7 @@ import {
   type PlanRecord,
   type StepRecord,
 } from '../store/plans.ts';
+import { listModelCalls } from '../store/model-calls.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from './errors.ts';
@@ -113,6 +115,11 @@ export class Conductor {
     return this.store.transaction((runner) => listAudit(runner, planId));
   }
 
+  /** The plan's model-backed calls (model or fallback path) with their redacted input and output. */
+  async modelCalls(planId: string) {
+    return listModelCalls(this.store, planId);
+  }
+
   async effects(planId: string) {
     return this.store.transaction((runner) => listEffects(runner, planId));
   }
@@ -144,6 +151,7 @@ export class Conductor {
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(answer.data), finishedAt: new Date() } }],
           audit: [transition(actor, 'question.answered', plan.status, 'running', step, undefined, { answer: answer.data, ...waited(step) })],
           notices: [decision(plan, step, 'Answered', actor)],
+          memories: [answerMemory(plan, step, answer.data, actor)],
         },
       };
     });
@@ -273,6 +281,7 @@ export class Conductor {
         change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
         change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
         change.notices!.unshift(decision(plan, step, 'Denied', actor));
+        change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
         return { change };
       }
       const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
@@ -282,6 +291,7 @@ export class Conductor {
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
           audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
           notices: [decision(plan, step, 'Approved', actor)],
+          memories: [decisionMemory(plan, step, 'Approved', actor, options.reason)],
         },
       };
     });

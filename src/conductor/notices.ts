@@ -7,6 +7,7 @@ export type NoticeKind =
   | 'approval_needed'
   | 'question'
   | 'needs_operator'
+  | 'reminder'
   | 'decision'
   | 'plan_updated'
   | 'completed'

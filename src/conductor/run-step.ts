@@ -28,7 +28,7 @@ export async function runStep(step: StepDefinition, ctx: StepContext, dataDir: s
         return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx) };
       case 'action': {
         const value = actionInput(step, ctx);
-        const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir };
+        const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir, services: ctx.services };
         const result = await withTimeout(policy.timeoutMs, (signal) => step.executor.perform(value, { ...effect, signal }));
         return { type: 'completed', output: step.executor.output.parse(result) };
       }

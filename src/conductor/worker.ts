@@ -4,6 +4,7 @@
 // its lease can never overwrite the work of the one that took over.
 import os from 'node:os';
 import type { Logger } from 'pino';
+import { artifactMemory } from '../memory/plan-memories.ts';
 import type { Fields } from '../store/rows.ts';
 import {
   claimRunnablePlans,
@@ -23,6 +24,7 @@ import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
 import { backoffMs, withTimeout } from './retry.ts';
 import { actionInput, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import { noServices, type StepServices } from './services.ts';
 import type { ActionStep, StepContext, WorkflowDefinition } from './workflow.ts';
 
 export interface WorkerOptions {
@@ -30,6 +32,8 @@ export interface WorkerOptions {
   workflows: WorkflowRegistry;
   logger: Logger;
   dataDir: string;
+  /** What steps may use: memory, models, sequences (none for benchmarks and conductor tests). */
+  services?: StepServices;
   /** Stable across restarts of the same process slot (see releaseLeasesOf). */
   workerId?: string;
   leaseMs?: number;
@@ -52,6 +56,7 @@ export class Worker {
   readonly #workflows: WorkflowRegistry;
   readonly #log: Logger;
   readonly #dataDir: string;
+  readonly #services: StepServices;
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #pollMs: number;
@@ -66,6 +71,7 @@ export class Worker {
     this.#workflows = options.workflows;
     this.#log = options.logger.child({ worker: this.id });
     this.#dataDir = options.dataDir;
+    this.#services = options.services ?? noServices;
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#pollMs = options.pollMs ?? 250;
@@ -157,6 +163,10 @@ export class Worker {
   }
 
   /** Runs the next pending step; returns whether the plan stays with this worker. */
+  #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): StepContext {
+    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services };
+  }
+
   async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
     const step = steps.find((s) => s.status === 'pending');
     if (!step) {
@@ -164,7 +174,7 @@ export class Worker {
       return false;
     }
     const stepDefinition = findStep(definition, plan.input, step.key);
-    const ctx: StepContext = { planId: plan.id, input: plan.input, artifacts: artifactsOf(steps) };
+    const ctx = this.#contextOf(plan, step.key, steps);
     const startedAt = new Date();
     let outcome: StepOutcome;
     if (!stepDefinition) {
@@ -176,6 +186,10 @@ export class Worker {
     const attempts = step.attempts + 1;
     const now = new Date();
     const change = this.#changeFor(plan, step, outcome, attempts, startedAt, now, stepDefinition ? policyOf(stepDefinition) : undefined);
+    // A completed action is remembered with its checkpoint; the remember executor's output is a memory already.
+    if (outcome.type === 'completed' && stepDefinition?.kind === 'action' && stepDefinition.executor.name !== 'remember') {
+      change.memories = [artifactMemory(plan, step, outcome.output, `worker:${this.id}`)];
+    }
     const last = !steps.some((other) => other !== step && other.status === 'pending');
     if (last && (outcome.type === 'completed' || outcome.type === 'skipped')) Object.assign(change, this.#completion(plan, change));
     await this.#checkpoint(plan, leaseToken, change);
@@ -316,8 +330,8 @@ export class Worker {
   /** Runs a compensation under its step's retry policy; returns the last error if all attempts failed. */
   async #undo(plan: PlanRecord, steps: StepRecord[], action: ActionStep<unknown>, effect: EffectRecord): Promise<Error | null> {
     const policy = policyOf(action);
-    const ctx: StepContext = { planId: plan.id, input: plan.input, artifacts: artifactsOf(steps) };
-    const effectContext = { idempotencyKey: `${effect.key}:compensate`, dataDir: this.#dataDir };
+    const ctx = this.#contextOf(plan, action.key, steps);
+    const effectContext = { idempotencyKey: `${effect.key}:compensate`, dataDir: this.#dataDir, services: this.#services };
     for (let attempt = 1; ; attempt++) {
       try {
         const value = actionInput(action, ctx);

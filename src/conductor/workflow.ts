@@ -3,6 +3,7 @@
 // action executors, which receive an idempotency key and may offer a compensation.
 import { z } from 'zod';
 import type { RetryPolicy } from './retry.ts';
+import type { StepServices } from './services.ts';
 
 export const STEP_KINDS = ['extract', 'validate', 'transform', 'action', 'approval', 'question'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -10,8 +11,12 @@ export type StepKind = (typeof STEP_KINDS)[number];
 /** What a step sees: the plan's input and the outputs of the steps before it, by key. */
 export interface StepContext<PlanInput = unknown> {
   readonly planId: string;
+  readonly workflow: string;
+  readonly stepKey: string;
   readonly input: PlanInput;
   readonly artifacts: Readonly<Record<string, unknown>>;
+  /** Memory recall, model calls and gapless numbers (src/conductor/services.ts). */
+  readonly services: StepServices;
 }
 
 interface StepBase<PlanInput> {
@@ -37,6 +42,7 @@ export interface EffectContext {
   readonly signal: AbortSignal;
   /** Where executors that write files keep them (DATA_DIR). */
   readonly dataDir: string;
+  readonly services: StepServices;
 }
 
 /** The only place side effects happen. perform must be idempotent per idempotencyKey. */

@@ -6,8 +6,13 @@ export type HealthCheck = () => Promise<void>;
 
 export interface HttpService {
   server: http.Server;
-  /** Later layers (chat adapters, Chroma) add their checks here. */
-  addHealthCheck(name: string, check: HealthCheck): void;
+  /**
+   * Later layers (chat adapters, Chroma) add their checks here. Only an essential check (the
+   * store) makes the service unavailable (503); the others degrade it, since it keeps working
+   * around them (keyword recall without Chroma, notices waiting for a chat platform) and a
+   * restart would not bring them back.
+   */
+  addHealthCheck(name: string, check: HealthCheck, options?: { essential?: boolean }): void;
   /** Chat adapters mount their receivers, e.g. POST /slack/events. */
   addRoute(method: string, path: string, listener: http.RequestListener): void;
   listen(port: number): Promise<number>;
@@ -16,6 +21,7 @@ export interface HttpService {
 
 export function createHttpService(logger: Logger): HttpService {
   const checks = new Map<string, HealthCheck>();
+  const essential = new Set<string>();
   const routes = new Map<string, http.RequestListener>();
   const server = http.createServer(async (request, response) => {
     const route = routes.get(`${request.method} ${request.url?.split('?')[0]}`);
@@ -32,9 +38,10 @@ export function createHttpService(logger: Logger): HttpService {
           }
         }),
       );
-      const healthy = results.every(([, state]) => state === 'ok');
-      response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', checks: Object.fromEntries(results) }));
+      const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
+      const status = failed.some((name) => essential.has(name)) ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
+      response.writeHead(status === 'unavailable' ? 503 : 200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status, checks: Object.fromEntries(results) }));
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
@@ -42,7 +49,10 @@ export function createHttpService(logger: Logger): HttpService {
   });
   return {
     server,
-    addHealthCheck: (name, check) => void checks.set(name, check),
+    addHealthCheck: (name, check, options) => {
+      checks.set(name, check);
+      if (options?.essential) essential.add(name);
+    },
     addRoute: (method, path, listener) => void routes.set(`${method} ${path}`, listener),
     listen: (port) =>
       new Promise((resolve, reject) => {

@@ -10,7 +10,8 @@ const PATTERNS: [RegExp, string][] = [
   [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '[email]'],
   [/\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g, '[iban]'],
   [/\b\d(?:[ -]?\d){12,18}\b/g, '[card]'],
-  [/(?<![\w-])\+?\d[\d ().-]{7,}\d\b/g, '[phone]'],
+  // Not IPv4 addresses (127.0.0.1) nor ISO dates (2026-11-24), which have a phone's shape.
+  [/(?<![\w-])(?!\d{1,3}(?:\.\d{1,3}){3}(?![\d.])|\d{4}-\d{2}-\d{2}(?!\d))\+?\d[\d ().-]{7,}\d\b/g, '[phone]'],
 ];
 
 export function redactText(text: string): string {

@@ -47,6 +47,14 @@ export interface PendingNotice {
 }
 
 /** Notices due for delivery, oldest first: a plan's notices must arrive in order. */
+const pendingNotice = (row: { id: string; planId: string | null; kind: string; payload: string; attempts: number }): PendingNotice => ({
+  id: row.id,
+  planId: row.planId,
+  kind: row.kind,
+  payload: JSON.parse(row.payload),
+  attempts: row.attempts,
+});
+
 export async function dueNotices(store: Store, limit: number): Promise<PendingNotice[]> {
   const rows = await store.prisma((db) =>
     db.notice.findMany({
@@ -55,7 +63,7 @@ export async function dueNotices(store: Store, limit: number): Promise<PendingNo
       take: limit,
     }),
   );
-  return rows.map((row) => ({ id: row.id, planId: row.planId, kind: row.kind, payload: JSON.parse(row.payload), attempts: row.attempts }));
+  return rows.map(pendingNotice);
 }
 
 /**
@@ -77,4 +85,20 @@ export async function markDelivered(store: Store, ids: string[]): Promise<void> 
 
 export async function deferNotice(store: Store, id: string, until: Date, error: string): Promise<void> {
   await store.prisma((db) => db.notice.update({ where: { id }, data: { deliverAfter: until, lastError: redactText(error).slice(0, 1000) } }));
+}
+
+/** A plan's notices that were delivered, in the order they were delivered: to show them again. */
+export async function deliveredNotices(store: Store, planId: string): Promise<PendingNotice[]> {
+  const rows = await store.prisma((db) =>
+    db.notice.findMany({ where: { planId, deliveredAt: { not: null } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  );
+  return rows.map(pendingNotice);
+}
+
+/** The newest delivered notices without a plan (digests), oldest first, with when they were written. */
+export async function deliveredTargetedNotices(store: Store, limit: number): Promise<(PendingNotice & { createdAt: Date })[]> {
+  const rows = await store.prisma((db) =>
+    db.notice.findMany({ where: { planId: null, deliveredAt: { not: null } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit }),
+  );
+  return rows.reverse().map((row) => ({ ...pendingNotice(row), createdAt: row.createdAt }));
 }

@@ -12,6 +12,8 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+const YIELD_EVERY = 8;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
@@ -38,7 +40,10 @@ export function groupCommitter(
         try {
           await runGroup(async (runner) => {
             outcomes = [];
-            for (const item of group) {
+            for (const [index, item] of group.entries()) {
+              // A group's statements run synchronously; yield now and then within it too, so one
+              // large group does not hold an HTTP acknowledgement back for its whole length.
+              if (index > 0 && index % YIELD_EVERY === 0) await turn();
               await runner.execute(sql`SAVEPOINT op_item`);
               try {
                 outcomes.push({ ok: true, value: await item.work(runner) });

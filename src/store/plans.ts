@@ -1,8 +1,9 @@
 // The plan repository. Every change to a plan (a worker's checkpoint or an operator's
 // decision) is one transaction, applied only if the plan still matches a guard (its lease
 // token, or the status and version the decision was made against).
-import { randomBytes } from 'node:crypto';
 import { redactText, redactValue } from '../ops/redact.ts';
+import { newId, orderedId } from './ids.ts';
+import { insertMemory, type MemoryDraft } from './memory.ts';
 import { insertRow, updateRows, type Fields } from './rows.ts';
 import { asDate, asNumber, sql, type Row, type SqlRunner } from './sql.ts';
 import type { Store } from './store.ts';
@@ -85,17 +86,11 @@ export interface PlanChange {
   effects?: { key: string; insert?: Fields; fields?: Fields }[];
   audit?: AuditDraft[];
   notices?: NoticeDraft[];
+  /** Memories the change leaves (decisions, answers, artifacts), stored with it. */
+  memories?: MemoryDraft[];
 }
 
-export const newId = (prefix: string) => `${prefix}${randomBytes(8).toString('base64url').replace(/[-_]/g, '').slice(0, 10).toLowerCase()}`;
-
-let sequence = 0;
-/**
- * An id that sorts in creation order within a process (time, then a counter): notices written
- * by one transaction share their createdAt, and must still be delivered in the order written.
- */
-export const orderedId = (prefix: string) =>
-  `${prefix}${Date.now().toString(36).padStart(9, '0')}${(sequence++ % 36 ** 4).toString(36).padStart(4, '0')}${newId('')}`;
+export { newId, orderedId } from './ids.ts';
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? undefined));
@@ -238,6 +233,7 @@ async function writeChildren(runner: SqlRunner, planId: string, change: PlanChan
       detail: json(redactValue(entry.detail)),
     });
   }
+  for (const memory of change.memories ?? []) await insertMemory(runner, memory, now);
   for (const notice of change.notices ?? []) {
     await insertRow(runner, 'Notice', {
       id: orderedId('n'),

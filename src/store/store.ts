@@ -16,6 +16,7 @@ import { SqlRunner } from './sql.ts';
 import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { cachePreparedStatements } from './statement-cache.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
+import { walSync, type WalSync } from './wal-sync.ts';
 
 /** Both generated clients have the same model API; the SQLite one names the type. */
 export type Db = SqliteClient;
@@ -70,12 +71,20 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
   ) as Db;
   const dialect = target.provider;
 
+  let wal: WalSync | null = null;
   if (target.provider === 'sqlite') {
     for (const pragma of SQLITE_STORE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
     const connection = (adapter as unknown as { client?: BetterSqliteDatabase }).client;
     if (!connection?.prepare) throw new Error('the SQLite adapter no longer exposes its connection: check statement-cache.ts against this Prisma version');
+    const totalChanges = connection.prepare('SELECT total_changes()').pluck();
+    wal = walSync(target.file, () => totalChanges.get() as number);
     cachePreparedStatements(connection);
   }
+  /** A commit counts once it is durable (see wal-sync.ts); PostgreSQL's COMMIT already is. */
+  const durable = async <T>(result: T) => {
+    await wal?.flush();
+    return result;
+  };
   const checkpointer =
     target.provider === 'sqlite'
       ? startWalCheckpointer(target.file, () => {
@@ -109,7 +118,7 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     exclusive(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await runTransaction(fn);
+          return await durable(await runTransaction(fn));
         } catch (error) {
           if (!isBusy(error) || attempt >= BUSY_RETRIES) throw error;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
@@ -122,13 +131,14 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     prisma: (fn) =>
       exclusive(async () => {
         if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
-        return fn(db);
+        return durable(await fn(db));
       }),
     transaction: target.provider === 'sqlite' ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
     ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
     close: async () => {
       await exclusive(async () => {
         await checkpointer?.stop();
+        await wal?.close();
         await db.$disconnect();
         await dispose();
       });

@@ -8,10 +8,16 @@ const { file, intervalMs } = workerData as { file: string; intervalMs: number };
 const connection = new Database(file, { timeout: 5000 });
 connection.pragma('synchronous = FULL');
 
-setInterval(() => {
+const timer = setInterval(() => {
   try {
     connection.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
     parentPort!.postMessage({ error: String(error) });
   }
 }, intervalMs);
+
+parentPort!.once('message', () => {
+  clearInterval(timer);
+  connection.close();
+  parentPort!.close();
+});

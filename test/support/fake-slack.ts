@@ -6,6 +6,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { pollUntil } from './poll.ts';
 
 export interface SlackCall {
@@ -17,6 +19,8 @@ export interface SlackCall {
   at: number;
   /** For `response_url` calls: the name given to responseUrl(). */
   name?: string;
+  /** The bearer token the call carried (Authorization header), e.g. to see a rotated token in use. */
+  token?: string;
 }
 
 /**
@@ -33,7 +37,16 @@ export interface FakeSlack {
   waitFor<T>(predicate: (calls: SlackCall[]) => T, timeoutMs?: number): Promise<NonNullable<T>>;
   /** The next call to `method` (or `response_url`) fails: HTTP 429 with Retry-After, or 200 with `{ok:false,error}`. */
   failNext(method: string, failure: SlackFailure): void;
+  /** Socket Mode: the app's connection (opened through apps.connections.open) and its envelopes. */
+  socketMode: SocketModeSide;
   close(): Promise<void>;
+}
+
+export interface SocketModeSide {
+  /** Resolves once an app has connected and been greeted with `hello`; rejects after timeoutMs. */
+  connected(timeoutMs?: number): Promise<void>;
+  /** Sends an envelope (slash_commands, interactive, events_api) and resolves with the app's ack. */
+  deliver(type: string, payload: Record<string, unknown>, extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 interface StoredMessage {
@@ -93,6 +106,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         for (const field of ['text', 'blocks', 'attachments', 'metadata'] as const) if (body[field] !== undefined) message[field] = body[field];
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: view(message) };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace(/^http/, 'ws')}/socket` };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'conversations.history': {
@@ -132,7 +147,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return send(400, { ok: false, error: 'invalid_body' });
       }
       const method = api !== null ? api[1]! : 'response_url';
-      calls.push({ method, body, at: Date.now(), ...(respond !== null ? { name: decodeURIComponent(respond[1]!) } : {}) });
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      calls.push({ method, body, at: Date.now(), ...(respond !== null ? { name: decodeURIComponent(respond[1]!) } : {}), ...(token ? { token } : {}) });
       const failure = failures.get(method)?.shift();
       if (failure !== undefined && 'status' in failure) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
       if (failure !== undefined && 'lostAnswer' in failure) {
@@ -149,10 +165,40 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const sockets = new WebSocketServer({ noServer: true });
+  let connect: (socket: WebSocket) => void = () => undefined;
+  const connection = new Promise<WebSocket>((resolve) => (connect = resolve));
+  const acks = new Map<string, (ack: Record<string, unknown>) => void>();
+  server.on('upgrade', (req, socket, head) =>
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data) => {
+        const ack = JSON.parse(String(data)) as Record<string, unknown>;
+        acks.get(String(ack.envelope_id))?.(ack);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { approximate_connection_time: 3600 } }));
+      connect(ws);
+    }),
+  );
+  const socketMode: SocketModeSide = {
+    connected: (timeoutMs = 5000) =>
+      Promise.race([
+        connection.then(() => undefined),
+        sleep(timeoutMs).then(() => Promise.reject(new Error(`no app connected over Socket Mode within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`))),
+      ]),
+    async deliver(type, payload, extra = {}) {
+      const ws = await connection;
+      const envelopeId = `env-${++sequence}`;
+      const acked = new Promise<Record<string, unknown>>((resolve) => acks.set(envelopeId, resolve));
+      ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }));
+      return acked;
+    },
+  };
+
   return {
     apiUrl: `${base}/api/`,
     responseUrl: (name = 'default') => `${base}/respond/${encodeURIComponent(name)}`,
     calls,
+    socketMode,
     callsTo: (method) => calls.filter((call) => call.method === method),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
@@ -161,6 +207,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       pollUntil(() => predicate(calls), timeoutMs, () => `fake Slack: calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const client of sockets.clients) client.terminate();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -8,13 +8,15 @@ import type { ChatDriver } from './chat-driver.ts';
 const SECRET = 'parity-signing-secret';
 const CHANNEL = 'C1';
 
-export async function slackDriver(database: TestDatabase, workflows: WorkflowDefinition[]): Promise<ChatDriver> {
+/** settings: more environment for the service (a model server, a webhook, SMTP). */
+export async function slackDriver(database: TestDatabase, workflows: WorkflowDefinition[], settings: Record<string, string> = {}): Promise<ChatDriver> {
   const fake = await startFakeSlack();
   const service = await testService(database, workflows, {
     SLACK_BOT_TOKEN: 'xoxb-parity',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
     OPERATOR_SLACK_USER_IDS: 'UOPS,UOPS2',
+    ...settings,
   });
   const url = `http://127.0.0.1:${service.port}/slack/events`;
   let sequence = 0;

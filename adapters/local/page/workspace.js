@@ -1,0 +1,218 @@
+// The workspace page: shows Operator's neutral messages (plan cards, their threads, prompts with
+// buttons, citations, the digest) as they arrive over server-sent events, and sends /op
+// commands, button clicks and thread replies. Plain browser JavaScript: no build step.
+/* global document, EventSource, fetch, crypto, CSS */
+'use strict';
+
+const channel = document.getElementById('channel');
+const connection = document.getElementById('connection');
+/** id -> the element that shows that entry's message */
+const shown = new Map();
+
+/** A fresh id per request, so a resent request is recognised; works on plain http too. */
+function requestId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Chat markup as DOM (never as HTML): `code`, *bold*, _italic_ and line breaks. */
+function formatted(tag, className, text) {
+  const node = element(tag, className);
+  text.split('\n').forEach((line, index) => {
+    if (index > 0) node.append(document.createElement('br'));
+    for (const part of line.split(/(`[^`]+`|\*[^*\s][^*]*\*|_[^_\s][^_]*_)/)) {
+      if (/^`.+`$/.test(part)) node.append(element('code', '', part.slice(1, -1)));
+      else if (/^\*.+\*$/.test(part)) node.append(element('strong', '', part.slice(1, -1)));
+      else if (/^_.+_$/.test(part)) node.append(element('em', '', part.slice(1, -1)));
+      else if (part) node.append(document.createTextNode(part));
+    }
+  });
+  return node;
+}
+
+function renderMessage(message, entry) {
+  const box = element('div', `message${entry && entry.author === 'you' ? ' you' : ''}`);
+  if (entry && entry.threadId) box.append(element('div', 'author', entry.author === 'you' ? 'you' : 'Operator'));
+  if (message.title) box.append(element('h3', '', message.title));
+  if (message.text) box.append(formatted('p', 'text', message.text));
+  if (message.fields && message.fields.length) {
+    const list = element('dl', 'fields');
+    for (const field of message.fields) list.append(element('dt', '', field.label), formatted('dd', '', field.value));
+    box.append(list);
+  }
+  if (message.steps && message.steps.length) {
+    const list = element('ol', 'steps');
+    for (const step of message.steps) {
+      const item = element('li', step.state, step.title);
+      item.dataset.state = step.state;
+      list.append(item);
+    }
+    box.append(list);
+  }
+  if (message.progress) {
+    const row = element('div', 'progress');
+    const bar = element('progress');
+    bar.max = Math.max(1, message.progress.total);
+    bar.value = message.progress.done;
+    row.append(bar, element('span', '', `${message.progress.done}/${message.progress.total} steps`));
+    box.append(row);
+  }
+  if (message.buttons && message.buttons.length) {
+    const row = element('div', 'buttons');
+    for (const button of message.buttons) {
+      const node = element('button', button.style || '', button.label);
+      node.type = 'button';
+      node.dataset.action = button.action;
+      node.addEventListener('click', () => click(row, button, entry));
+      row.append(node);
+    }
+    box.append(row);
+  }
+  if (message.citations && message.citations.length) {
+    const list = element('ol', 'citations');
+    for (const citation of message.citations) {
+      const item = element('li', '', `[${citation.index}] `);
+      if (citation.url && /^https?:\/\//.test(citation.url)) {
+        const link = element('a', '', citation.label);
+        link.href = citation.url;
+        link.rel = 'noopener noreferrer';
+        link.target = '_blank';
+        item.append(link);
+      } else {
+        item.append(document.createTextNode(citation.label));
+      }
+      list.append(item);
+    }
+    box.append(list);
+  }
+  if (message.footer) box.append(formatted('div', 'footer', message.footer));
+  return box;
+}
+
+/** A plan card: its message, then its thread with a reply box. */
+function cardShell(id, hasThread) {
+  const card = element('article', hasThread ? 'card' : 'channel-message');
+  card.dataset.id = id;
+  card.append(element('div', 'slot'));
+  if (hasThread) {
+    const thread = element('section', 'thread');
+    thread.setAttribute('aria-label', 'thread');
+    const messages = element('div', 'thread-messages');
+    const form = element('form', 'reply');
+    const input = element('input');
+    input.name = 'reply';
+    input.placeholder = 'Reply in thread…';
+    input.setAttribute('aria-label', 'Reply in thread');
+    form.append(input, element('button', '', 'Reply'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = '';
+      // As in Slack, a slash command typed in a thread is a command, not a reply.
+      const sent = /^\/op(\s|$)/i.test(text) ? send('/workspace/command', { text }) : send('/workspace/reply', { threadId: id, text });
+      sent.then((reply) => reply && showPrivately(reply, messages));
+    });
+    thread.append(messages, form);
+    card.append(thread);
+  }
+  channel.append(card);
+  return card;
+}
+
+function show(entry) {
+  const node = renderMessage(entry.message, entry);
+  node.dataset.id = entry.id;
+  const existing = shown.get(entry.id);
+  if (existing) {
+    existing.replaceWith(node);
+  } else if (entry.threadId) {
+    const card = channel.querySelector(`article[data-id="${CSS.escape(entry.threadId)}"]`) || cardShell(entry.threadId, true);
+    card.querySelector('.thread-messages').append(node);
+  } else {
+    const card = channel.querySelector(`article[data-id="${CSS.escape(entry.id)}"]`) || cardShell(entry.id, entry.hasThread);
+    card.querySelector('.slot').replaceWith(node);
+  }
+  shown.set(entry.id, node);
+}
+
+function showPrivately(message, where) {
+  const note = element('div', 'private');
+  note.append(element('div', 'note', 'Only visible to you'), renderMessage(message));
+  (where || channel).append(note);
+  scrollDown();
+}
+
+function scrollDown() {
+  channel.scrollTop = channel.scrollHeight;
+}
+
+async function send(path, body) {
+  try {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: requestId(), ...body }),
+    });
+    const answer = await response.json();
+    if (!response.ok) return { title: 'Not done', text: answer.error || `HTTP ${response.status}` };
+    return answer.reply;
+  } catch (error) {
+    return { title: 'Not sent', text: `Operator did not answer (${error.message}). Is it still running?` };
+  }
+}
+
+async function click(row, button, entry) {
+  for (const node of row.querySelectorAll('button')) node.disabled = true;
+  const reply = await send('/workspace/button', { actionId: `op:${button.action}`, value: `${button.planId}:${button.version}` });
+  if (reply) {
+    for (const node of row.querySelectorAll('button')) node.disabled = false;
+    const card = entry && entry.threadId && channel.querySelector(`article[data-id="${CSS.escape(entry.threadId)}"] .thread-messages`);
+    showPrivately(reply, card || null);
+  }
+}
+
+document.getElementById('composer').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('command');
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = '';
+  channel.append(element('div', 'you-typed', text));
+  scrollDown();
+  const reply = await send('/workspace/command', { text });
+  if (reply) showPrivately(reply);
+});
+
+function connect() {
+  const events = new EventSource('/workspace/events');
+  events.addEventListener('open', () => {
+    connection.textContent = 'live';
+    connection.classList.add('live');
+  });
+  events.addEventListener('error', () => {
+    connection.textContent = 'reconnecting…';
+    connection.classList.remove('live');
+  });
+  events.addEventListener('snapshot', (event) => {
+    for (const card of channel.querySelectorAll('article')) card.remove();
+    shown.clear();
+    for (const entry of JSON.parse(event.data).entries) show(entry);
+    scrollDown();
+  });
+  for (const kind of ['post', 'update']) {
+    events.addEventListener(kind, (event) => {
+      show(JSON.parse(event.data));
+      if (kind === 'post') scrollDown();
+    });
+  }
+}
+
+connect();

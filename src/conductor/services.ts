@@ -1,0 +1,102 @@
+// What steps may use besides their inputs: memory recall, model calls and gapless numbers.
+// The conductor defines these ports; src/memory, src/llm and src/store implement them, so
+// workflows stay plain code that a test can run with any implementation.
+import type { z } from 'zod';
+
+/** Where a step runs, for accounting (model cost per plan) and citations. */
+export interface StepScope {
+  readonly planId: string;
+  readonly workflow: string;
+  readonly stepKey: string;
+}
+
+/** One cited memory: numbered in the order shown, with a link back to where it came from. */
+export interface Citation {
+  n: number;
+  recordId: string;
+  kind: string;
+  snippet: string;
+  source: string;
+  link: string | null;
+  score: number;
+}
+
+export interface RecallResult {
+  query: string;
+  citations: Citation[];
+  /** True when Chroma was unreachable and the keyword search over the records answered. */
+  degraded: boolean;
+  /** With a model configured and an answer asked for: a few sentences written only from the citations. */
+  answer?: string | null;
+}
+
+export interface RememberRequest {
+  kind: 'fact' | 'decision' | 'customer_note' | 'artifact' | 'message';
+  text: string;
+  source: 'slack' | 'discord' | 'workspace' | 'plan' | 'cli';
+  link?: string | null;
+  workflow?: string | null;
+  tags?: string[];
+  retention?: string;
+  createdBy: string;
+}
+
+export interface MemoryPort {
+  recall(query: string, options?: { k?: number; workflow?: string; scope?: StepScope; answer?: boolean }): Promise<RecallResult>;
+  remember(request: RememberRequest, scope?: StepScope): Promise<{ id: string; duplicate: boolean }>;
+}
+
+/** A structured model call with a deterministic fallback; which path ran is recorded. */
+export interface StructuredRequest<T> {
+  /** Names the call in the audit and the cost figures, e.g. "extract-lead". */
+  task: string;
+  schema: z.ZodType<T>;
+  system: string;
+  prompt: string;
+  /** Rules or templates that give an answer with no model (none configured, or the call failed). */
+  fallback: () => T | Promise<T>;
+}
+
+export interface ModelResult<T> {
+  value: T;
+  path: 'model' | 'fallback';
+}
+
+export interface ModelPort {
+  structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>>;
+}
+
+export interface SequencePort {
+  /** The next number of a series, claimed once per idempotency key: a retry gets the same one. */
+  claim(series: string, idempotencyKey: string): Promise<number>;
+}
+
+/** The operator's settings that steps and executors act on (from src/config.ts): workflows never read the environment. */
+export interface StepSettings {
+  /** Invoices above this total wait for approval (INVOICE_APPROVAL_ABOVE). */
+  invoiceApprovalAbove: number;
+  /** Outbound webhook (WEBHOOK_URL, WEBHOOK_SECRET), or null when none is configured. */
+  webhook: { url: string; secret: string | null } | null;
+  /** SMTP_URL, or null: e-mails are then written as .eml files under DATA_DIR/outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
+}
+
+export const defaultStepSettings: StepSettings = { invoiceApprovalAbove: 1000, webhook: null, smtpUrl: null, mailFrom: 'operator@localhost' };
+
+export interface StepServices {
+  memory: MemoryPort;
+  model: ModelPort;
+  sequences: SequencePort;
+  settings: StepSettings;
+}
+
+const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not available to this worker`));
+
+/** For workers started without services (benchmarks, conductor tests): every call fails clearly. */
+export const noServices: StepServices = {
+  memory: { recall: notConfigured('memory'), remember: notConfigured('memory') },
+  model: { structured: async (request) => ({ value: await request.fallback(), path: 'fallback' }) },
+  sequences: { claim: notConfigured('the sequence store') },
+  settings: defaultStepSettings,
+};

@@ -1,0 +1,33 @@
+// Durable commits without an fsync on the event loop. With synchronous=FULL, SQLite fsyncs the
+// write-ahead log inside COMMIT, on the thread that also acknowledges chat requests: under I/O
+// load one fsync held Slack acks for up to 670 ms (`npm run bench -- slack-ack`). The store's
+// connection runs synchronous=NORMAL instead (COMMIT only writes the log) and the store awaits
+// this flush before a commit counts as done: the same fsync of the same log file, issued from
+// libuv's thread pool. A caller therefore learns of its commit only once it would survive a
+// power loss, exactly as with FULL; only the waiting moved off the event loop.
+import fs from 'node:fs/promises';
+
+export interface WalSync {
+  /** Resolves once every change this connection committed is on disk. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** totalChanges: the connection's running count of changed rows, to skip flushes after reads. */
+export function walSync(databaseFile: string, totalChanges: () => number): WalSync {
+  let flushed = totalChanges();
+  let log: Promise<fs.FileHandle> | null = null;
+  return {
+    async flush() {
+      const changes = totalChanges();
+      if (changes === flushed) return;
+      // fsync flushes the file, not the descriptor: SQLite's own writes to the log are covered.
+      log ??= fs.open(`${databaseFile}-wal`, 'r');
+      await (await log).sync();
+      flushed = changes;
+    },
+    async close() {
+      await (await log)?.close();
+    },
+  };
+}

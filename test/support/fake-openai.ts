@@ -1,0 +1,185 @@
+/**
+ * A local OpenAI-compatible server for tests: give @langchain/openai (or any OpenAI client)
+ * `baseUrl` as its base URL and any API key. Nothing leaves 127.0.0.1.
+ *
+ * - POST /v1/chat/completions answers structured-output requests the way @langchain/openai sends
+ *   them: `response_format: {type: "json_schema", json_schema: {name, schema}}` (its default for
+ *   gpt-4o-mini and later) gets the JSON as message content; `tools` + `tool_choice` (function
+ *   calling) gets a tool call with the JSON as arguments. Tests choose the answer per schema or
+ *   tool name with respond(); a request with no answer set gets HTTP 500 (so callers fall back).
+ *   Plain chat requests get `reply` text. Every answer carries usage figures.
+ * - POST /v1/embeddings returns deterministic vectors (hashed words, L2-normalised), so texts
+ *   that share words are near each other; `dimensions` (default 64) sets their length.
+ *
+ * Every request is recorded in order with its parsed body and Authorization header.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface OpenAIRequest {
+  path: string;
+  body: Record<string, unknown>;
+  authorization: string | undefined;
+  at: number;
+}
+
+/** What a structured request is answered with: a value, or a function of the request. */
+export type StructuredAnswer = unknown | ((request: ChatRequest) => unknown);
+
+export interface ChatRequest {
+  model: string;
+  /** The json_schema name or the forced tool's name (@langchain/openai uses the `name` option). */
+  name: string | null;
+  messages: { role: string; content: string }[];
+  /** The JSON schema the answer must match, when one was sent. */
+  schema: unknown;
+}
+
+export type OpenAIFailure = { status: number; message?: string };
+
+export interface FakeOpenAI {
+  /** Base URL including /v1, as OPENAI_BASE_URL or ChatOpenAI's configuration.baseURL. */
+  baseUrl: string;
+  requests: OpenAIRequest[];
+  requestsTo(path: '/v1/chat/completions' | '/v1/embeddings'): OpenAIRequest[];
+  /** Answers structured requests named `name` (schema or tool name) with value from now on. */
+  respond(name: string, answer: StructuredAnswer): void;
+  /** The next `count` chat requests fail with this HTTP status (e.g. 500, 429). */
+  failNext(failure: OpenAIFailure, count?: number): void;
+  /** Usage figures reported for each chat completion. */
+  usage: { prompt_tokens: number; completion_tokens: number };
+  /** Text answered to chat requests that ask for no structured output. */
+  reply: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_EMBEDDING_DIMENSIONS = 64;
+
+/**
+ * A bag-of-words vector: each lower-cased word adds 1 to a hashed coordinate, so texts sharing
+ * words have a high cosine similarity and unrelated ones about 0. Text without words gets a
+ * fixed unit vector (never all zeros, which cosine distance cannot use).
+ */
+export function fakeEmbedding(text: string, dimensions = DEFAULT_EMBEDDING_DIMENSIONS): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const index = createHash('sha256').update(word).digest().readUInt32BE(0) % dimensions;
+    vector[index] = vector[index]! + 1;
+  }
+  const norm = Math.hypot(...vector);
+  if (norm === 0) vector[0] = 1;
+  return vector.map((value) => value / (norm || 1));
+}
+
+function messageText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => (part as { text?: string }).text ?? '').join('');
+  return '';
+}
+
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const requests: OpenAIRequest[] = [];
+  const answers = new Map<string, StructuredAnswer>();
+  const failures: OpenAIFailure[] = [];
+  let completionCount = 0;
+  const fake = {
+    usage: { prompt_tokens: 120, completion_tokens: 40 },
+    reply: 'OK',
+  };
+
+  function chatCompletion(body: Record<string, unknown>): { status: number; json: unknown } {
+    const failure = failures.shift();
+    if (failure) return { status: failure.status, json: { error: { message: failure.message ?? 'injected failure', type: 'server_error' } } };
+    const responseFormat = body.response_format as { type?: string; json_schema?: { name?: string; schema?: unknown } } | undefined;
+    const tools = body.tools as { type: string; function: { name: string; parameters?: unknown } }[] | undefined;
+    const toolChoice = body.tool_choice as { function?: { name?: string } } | string | undefined;
+    const forcedTool = typeof toolChoice === 'object' ? toolChoice.function?.name : tools?.length === 1 ? tools[0]!.function.name : undefined;
+    const schemaName = responseFormat?.type === 'json_schema' ? (responseFormat.json_schema?.name ?? null) : null;
+    const name = schemaName ?? forcedTool ?? null;
+    const request: ChatRequest = {
+      model: String(body.model),
+      name,
+      messages: ((body.messages as { role: string; content: unknown }[] | undefined) ?? []).map((m) => ({ role: m.role, content: messageText(m.content) })),
+      schema: responseFormat?.json_schema?.schema ?? tools?.find((tool) => tool.function.name === forcedTool)?.function.parameters ?? null,
+    };
+    completionCount += 1;
+    const id = `chatcmpl-fake-${completionCount}`;
+    const usage = { ...fake.usage, total_tokens: fake.usage.prompt_tokens + fake.usage.completion_tokens };
+    const base = { id, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: request.model, usage, system_fingerprint: 'fake' };
+    if (name === null) {
+      return { status: 200, json: { ...base, choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: fake.reply, refusal: null } }] } };
+    }
+    if (!answers.has(name)) return { status: 500, json: { error: { message: `fake-openai has no answer for "${name}"; call respond("${name}", ...)`, type: 'server_error' } } };
+    const answer = answers.get(name);
+    const value = typeof answer === 'function' ? (answer as (r: ChatRequest) => unknown)(request) : answer;
+    const json = JSON.stringify(value);
+    const message = schemaName
+      ? { role: 'assistant', content: json, refusal: null }
+      : { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: `call_${completionCount}`, type: 'function', function: { name, arguments: json } }] };
+    return { status: 200, json: { ...base, choices: [{ index: 0, finish_reason: schemaName ? 'stop' : 'tool_calls', logprobs: null, message }] } };
+  }
+
+  function embeddings(body: Record<string, unknown>): { status: number; json: unknown } {
+    const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
+    const dimensions = typeof body.dimensions === 'number' ? body.dimensions : DEFAULT_EMBEDDING_DIMENSIONS;
+    const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)));
+    const tokens = texts.reduce((sum, text) => sum + text.split(/\s+/).filter(Boolean).length, 0);
+    return {
+      status: 200,
+      json: {
+        object: 'list',
+        model: String(body.model),
+        data: texts.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, dimensions) })),
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      },
+    };
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      let body: Record<string, unknown>;
+      try {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'body is not JSON' } }));
+        return;
+      }
+      requests.push({ path, body, authorization: req.headers.authorization, at: Date.now() });
+      const answer =
+        req.method !== 'POST'
+          ? { status: 405, json: { error: { message: 'POST only' } } }
+          : path === '/v1/chat/completions'
+            ? body.stream
+              ? { status: 400, json: { error: { message: 'fake-openai does not stream; call without streaming' } } }
+              : chatCompletion(body)
+            : path === '/v1/embeddings'
+              ? embeddings(body)
+              : { status: 404, json: { error: { message: `no route ${path}` } } };
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.json));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return Object.assign(fake, {
+    baseUrl,
+    requests,
+    requestsTo: (path: string) => requests.filter((request) => request.path === path),
+    respond: (name: string, answer: StructuredAnswer) => void answers.set(name, answer),
+    failNext: (failure: OpenAIFailure, count = 1) => {
+      for (let i = 0; i < count; i += 1) failures.push(failure);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  });
+}

@@ -1,0 +1,105 @@
+// The local workspace in a real browser: headless Chromium (Debian's `chromium` package, driven
+// by playwright-core; nothing is downloaded) starts the invoicing workflow, answers its question
+// in the card's thread, clicks Approve and sees the completed plan with the memories it cited.
+// It leaves docs/workspace.png, the README's screenshot.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Service } from '../src/service.ts';
+import { projectRoot } from '../src/store/prisma-cli.ts';
+import invoicing from '../workflows/invoicing.ts';
+import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { testService } from './support/operator.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.join(projectRoot, 'docs/workspace.png');
+
+let database: TestDatabase;
+let service: Service;
+let profile: string;
+let browser: BrowserContext;
+
+before(async () => {
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
+  database = await createTestDatabase('sqlite');
+  service = await testService(database, [invoicing], {});
+  // What an earlier invoice left in memory: address, VAT ID and currency. E-mail addresses are
+  // redacted in memory, so the plan asks where to send the invoice.
+  await service.operator.memory.remember({
+    kind: 'customer_note',
+    text: 'ACME GmbH billing address: Hauptstr. 1, 10115 Berlin, Germany. VAT ID: DE123456789. Currency: EUR.',
+    source: 'workspace',
+    tags: ['ACME'],
+    createdBy: 'local:operator',
+  });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1100, height: 900 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await service?.stop();
+  await database?.drop();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.locator('#command').fill(text);
+  await page.locator('#command').press('Enter');
+}
+
+test('in the browser: start an invoice, answer its question in the thread, approve, see it completed with its citations', async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${service.port}/`);
+  await page.locator('#connection.live').waitFor();
+
+  await type(page, '/op start invoicing invoice ACME for 3 days of consulting at 800/day');
+  const started = await page.locator('.private', { hasText: 'Started invoicing as plan' }).textContent();
+  const planId = /plan (p[a-z0-9]+)/.exec(started ?? '')?.[1] ?? assert.fail(`no plan id in: ${started}`);
+
+  const card = page.locator('article.card', { hasText: planId });
+  const thread = card.locator('.thread-messages');
+  await thread.locator('.message', { hasText: "Which e-mail address should ACME's invoice go to?" }).waitFor();
+  await card.locator('.reply input').fill('billing@acme.example');
+  await card.locator('.reply input').press('Enter');
+
+  const approve = thread.locator('button[data-action="approve"]');
+  await approve.waitFor();
+  assert.match(await thread.innerText(), /Invoice ACME 2,400\.00 EUR \(3 day Consulting at 800\.00 EUR\), to billing@acme\.example/);
+  await approve.click();
+
+  await card.locator('> .message', { hasText: 'Completed' }).waitFor({ timeout: 20_000 });
+  await thread.locator('.footer', { hasText: 'Approved by operator' }).waitFor();
+  assert.equal(await thread.locator('button').count(), 0, 'decided prompts offer no buttons');
+  const steps = card.locator('> .message .steps li');
+  assert.equal(await steps.count(), await card.locator('> .message .steps li:is([data-state="done"], [data-state="skipped"])').count());
+  const citations = card.locator('.citations li');
+  await citations.first().waitFor();
+  assert.match(await citations.first().innerText(), /^\[1\] /);
+  assert.match(await card.locator('.citations').first().innerText(), /ACME/);
+  assert.equal((await service.operator.conductor.show(planId)).plan.status, 'completed');
+
+  // The channel scrolls inside the page: grow the window to the whole conversation for the picture.
+  const channel = "document.getElementById('channel')";
+  const height = Number(await page.evaluate(`document.body.scrollHeight - ${channel}.clientHeight + ${channel}.scrollHeight`));
+  await page.setViewportSize({ width: 1100, height: Math.min(height, 2400) });
+  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT });
+});

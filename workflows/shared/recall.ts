@@ -1,0 +1,36 @@
+// Helpers the workflows in workflows/ share (this folder holds no workflow itself).
+//
+// Recall is context, not a requirement: when memory cannot answer, a step carries on without
+// citations and says why in its output, rather than failing the plan.
+import { z } from 'zod';
+import type { StepContext } from '../../src/conductor/workflow.ts';
+
+export const Citation = z.object({
+  n: z.number().int(),
+  recordId: z.string(),
+  kind: z.string(),
+  snippet: z.string(),
+  source: z.string(),
+  link: z.string().nullable(),
+  score: z.number(),
+});
+
+export const Recalled = z.object({
+  query: z.string(),
+  citations: z.array(Citation),
+  /** Why recall gave nothing or less than usual (memory unavailable, keyword search only), else null. */
+  note: z.string().nullable(),
+});
+export type Recalled = z.infer<typeof Recalled>;
+
+export async function recallBestEffort(ctx: StepContext, query: string, k = 5): Promise<Recalled> {
+  try {
+    const result = await ctx.services.memory.recall(query, { k, scope: ctx });
+    return { query, citations: result.citations, note: result.degraded ? 'memory search ran on keywords only (the vector index was unreachable)' : null };
+  } catch (error) {
+    return { query, citations: [], note: `memory was not available, so nothing was recalled (${(error as Error).message})` };
+  }
+}
+
+/** "[1] snippet" lines for a prompt or a message. */
+export const citedLines = (recalled: Recalled) => recalled.citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n');
