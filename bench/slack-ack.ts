@@ -281,6 +281,7 @@ function forkHelper<Report extends { type: string }, Request extends { type: str
       child.once('exit', onExit);
     });
   return {
+    pid: child.pid!,
     next,
     request: (message: Request) => void child.send(message),
     close: async () => {
@@ -296,6 +297,9 @@ function forkHelper<Report extends { type: string }, Request extends { type: str
 /** The fake Slack Web API in a child process (bench/fake-slack-process.ts), off the measured event loop. */
 async function startFakeSlackProcess() {
   const helper = forkHelper<FakeSlackReport, FakeSlackRequest>('./fake-slack-process.ts', 'fake Slack');
+  // Slack's servers are not on the service's machine: playing them here must not take CPU time
+  // from the service or the load generator, so this process runs at the lowest priority.
+  os.setPriority(helper.pid, 19);
   const { apiUrl, responseUrl } = await helper.next('ready');
   return {
     apiUrl,
@@ -367,6 +371,10 @@ export async function run(): Promise<void> {
     cleanups.unshift(() => fake.close());
     const bare = await startBareBolt(SIGNING_SECRET);
     cleanups.unshift(() => bare.close());
+    // Started before the service: a process inherits the priority of the thread that forks it,
+    // and the service lowers its core thread's (src/http/front-door.ts), not the sender's.
+    const load = await startLoadProcess();
+    cleanups.unshift(() => load.close());
     const logs = countingLogger();
     const config = ConfigSchema.parse({
       DATABASE_URL: `file:${path.join(dir, 'operator.db')}`,
@@ -428,8 +436,6 @@ export async function run(): Promise<void> {
     note(`${clicks} ${BENCH_APPROVAL_WORKFLOW} plans waiting for approval after ${Date.now() - creatingSince} ms`);
     await settle('setup');
 
-    const load = await startLoadProcess();
-    cleanups.unshift(() => load.close());
     const warmUps = perRun(warmUpMs);
     const specFor = (kind: AckKind, url: string, durationMs: number, offset: number): LoadSpec => ({
       url,

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'stopping: finishing the steps under way');
     await (await starting).stop();
-    process.exit(0);
+    process.exit(); // 0, or the code a fatal failure set (src/http/front-door.ts)
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
 import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';
+import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
 import { startMemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
@@ -61,16 +62,17 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   await local.start(() => dispatcher.replay(local));
 
   let slack: SlackAdapter | null = null;
+  // Set once the front door is open; a rotated signing secret goes to its Bolt receiver.
+  let frontDoor: FrontDoor | null = null;
   if (config.SLACK_BOT_TOKEN) {
     slack = createSlackAdapter({
       bot,
       logger,
       botToken: config.SLACK_BOT_TOKEN,
-      signingSecret: config.SLACK_SIGNING_SECRET ?? '',
       appToken: config.SLACK_APP_TOKEN,
       apiUrl: config.SLACK_API_URL,
+      setSigningSecret: async (secret) => frontDoor?.setSlackSigningSecret(secret),
     });
-    if (slack.requestListener) http.addRoute('POST', '/slack/events', slack.requestListener);
     http.addHealthCheck('slack', slack.check);
     dispatcher.register(slack);
     await slack.start();
@@ -111,7 +113,13 @@ export async function startService(config: Config, logger: Logger, workflows?: W
 
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
 
-  const port = await http.listen(config.PORT);
+  // The core's server answers only the front door, on loopback; the front door owns PORT.
+  const corePort = await http.listen(0, '127.0.0.1');
+  frontDoor = await openFrontDoor(
+    { port: config.PORT, corePort, logLevel: logger.level, slack: slack && !slack.socketMode ? { signingSecret: config.SLACK_SIGNING_SECRET ?? '' } : null },
+    { logger, onSlack: (event) => void slack?.handle(event) },
+  );
+  const { port } = frontDoor;
   await operator.worker.start();
   dispatcher.start();
   digest.start();
@@ -133,6 +141,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       await reminders.stop();
       await digest.stop();
       local.stop();
+      await frontDoor?.close();
       await http.close();
       await dispatcher.stop();
       await slack?.stop();

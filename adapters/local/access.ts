@@ -4,6 +4,7 @@
 // otherwise click Approve through the browser (cross-site requests, DNS rebinding).
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { peerAddress } from '../../src/http/front-door.ts';
 
 export const TOKEN_COOKIE = 'operator_workspace';
 
@@ -32,7 +33,7 @@ export function carriedToken(request: IncomingMessage): string | undefined {
 
 /** True for a request from this machine that also names this machine (no DNS rebinding). */
 export function fromThisMachine(request: IncomingMessage): boolean {
-  return LOOPBACK_ADDRESS.test(request.socket.remoteAddress ?? '') && LOCAL_HOST_NAME.test(request.headers.host ?? '');
+  return LOOPBACK_ADDRESS.test(peerAddress(request)) && LOCAL_HOST_NAME.test(request.headers.host ?? '');
 }
 
 /** Refuses requests a page on another site made through the operator's browser. */

@@ -11,6 +11,7 @@ import type { ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import { formatTokens, type Message } from '../../src/bot/messages.ts';
 import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
 import { LOCAL_OPERATOR } from '../../src/bot/operators.ts';
+import { peerAddress } from '../../src/http/front-door.ts';
 import { TOKEN_COOKIE, checkAccess, sameToken } from './access.ts';
 import { ConversationLog, type Change, type Entry } from './conversation-log.ts';
 
@@ -124,7 +125,7 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
     (request, response) => {
       const access = checkAccess(request, options.token);
       if (!access.ok) {
-        log.warn({ remote: request.socket.remoteAddress, path: request.url?.split('?')[0] }, 'refused a workspace request');
+        log.warn({ remote: peerAddress(request), path: request.url?.split('?')[0] }, 'refused a workspace request');
         return sendJson(response, 403, { error: access.reason });
       }
       handler(request, response).catch((error: unknown) => {

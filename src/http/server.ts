@@ -15,7 +15,7 @@ export interface HttpService {
   addHealthCheck(name: string, check: HealthCheck, options?: { essential?: boolean }): void;
   /** Chat adapters mount their receivers, e.g. POST /slack/events. */
   addRoute(method: string, path: string, listener: http.RequestListener): void;
-  listen(port: number): Promise<number>;
+  listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -54,11 +54,16 @@ export function createHttpService(logger: Logger): HttpService {
       if (options?.essential) essential.add(name);
     },
     addRoute: (method, path, listener) => void routes.set(`${method} ${path}`, listener),
-    listen: (port) =>
+    listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, () => resolve((server.address() as { port: number }).port));
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Open event streams would hold the close forever; the front door has let go of them.
+        server.closeAllConnections();
+      }),
   };
 }

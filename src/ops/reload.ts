@@ -53,7 +53,7 @@ export function environmentWithFile(env: NodeJS.ProcessEnv = process.env): NodeJ
 }
 
 export interface CredentialTargets {
-  slack: { updateCredentials(credentials: { botToken: string; signingSecret?: string }): void } | null;
+  slack: { updateCredentials(credentials: { botToken: string; signingSecret?: string }): Promise<void> } | null;
   discord: { updateCredentials(credentials: { token: string }): Promise<void> } | null;
   operators: OperatorAllowlist;
 }
@@ -72,7 +72,7 @@ export function watchSettings(options: { current: Config; targets: CredentialTar
   async function apply(next: Config): Promise<void> {
     const { slack, discord, operators } = options.targets;
     operators.replace(...allowlistOf(next));
-    if (slack && next.SLACK_BOT_TOKEN) slack.updateCredentials({ botToken: next.SLACK_BOT_TOKEN, signingSecret: next.SLACK_SIGNING_SECRET });
+    if (slack && next.SLACK_BOT_TOKEN) await slack.updateCredentials({ botToken: next.SLACK_BOT_TOKEN, signingSecret: next.SLACK_SIGNING_SECRET });
     if (discord && next.DISCORD_TOKEN) await discord.updateCredentials({ token: next.DISCORD_TOKEN });
     const adapterOf: Partial<Record<keyof Config, unknown>> = { SLACK_BOT_TOKEN: slack, SLACK_SIGNING_SECRET: slack, DISCORD_TOKEN: discord };
     // A reloadable setting of an adapter that is not running (Slack or Discord switched on) needs a restart too.

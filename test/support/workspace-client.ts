@@ -84,9 +84,11 @@ export class WorkspaceStream {
             stream.#apply(buffer.slice(0, end));
             buffer = buffer.slice(end + 2);
           }
+          // Open once the first event (the channel's snapshot) is in, as a page shows it.
+          if (stream.kinds.length > 0) resolve(stream);
         });
-        response.on('error', () => undefined);
-        resolve(stream);
+        response.on('error', reject);
+        response.on('end', () => reject(new Error('the event stream ended before its first event')));
       });
       stream.#request.on('error', reject);
     });

@@ -1,0 +1,74 @@
+// The front door's thread (see front-door.ts): owns the service's public port. Slack's requests
+// are verified and acknowledged here by Bolt and handed to the core thread as messages; every
+// other request is passed through to the core's own HTTP server on loopback, with the caller's
+// address in PEER_HEADER. This event loop does nothing else, so an ack never queues behind the
+// conductor's work.
+import http from 'node:http';
+import { Writable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '../ops/logger.ts';
+import { PEER_HEADER, type FromFrontDoor, type FrontDoorSettings, type ToFrontDoor } from './front-door.ts';
+
+const settings = workerData as FrontDoorSettings;
+const port = parentPort!;
+const send = (message: FromFrontDoor) => port.postMessage(message);
+
+// Log records go to the core thread's logger, so they end where the service's own logs do.
+const logger = createLogger(settings.logLevel, new Writable({ write: (line: Buffer, _encoding, done) => (send({ type: 'log', line: line.toString() }), done()) }));
+
+// Hop-by-hop headers belong to one connection, not to the request or answer passed on.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
+const withoutHopByHop = (headers: http.IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
+
+const core = new http.Agent({ keepAlive: true });
+
+function passThrough(request: http.IncomingMessage, response: http.ServerResponse): void {
+  const headers = { ...withoutHopByHop(request.headers), [PEER_HEADER]: request.socket.remoteAddress ?? '' };
+  const upstream = http.request({ host: '127.0.0.1', port: settings.corePort, method: request.method, path: request.url, headers, agent: core }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
+    // Server-sent events: each chunk goes out as it comes.
+    response.flushHeaders();
+    answer.pipe(response);
+  });
+  upstream.on('error', (error) => {
+    logger.warn({ err: error, path: request.url?.split('?')[0] }, 'the core did not answer a request passed to it');
+    if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'the service is not answering; try again shortly' }));
+    else response.destroy();
+  });
+  // A caller that leaves (a closed workspace tab) ends its stream on the core too.
+  response.on('close', () => {
+    if (!response.writableFinished) upstream.destroy();
+  });
+  request.pipe(upstream);
+}
+
+const slack = settings.slack
+  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({
+      signingSecret: settings.slack.signingSecret,
+      logger,
+      forward: (event) => send({ type: 'slack', event }),
+    })
+  : null;
+
+const server = http.createServer((request, response) => {
+  if (slack && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
+  else passThrough(request, response);
+});
+
+port.on('message', (message: ToFrontDoor) => {
+  switch (message.type) {
+    case 'slack-signing-secret':
+      slack?.setSigningSecret(message.secret);
+      send({ type: 'slack-signing-secret-set' });
+      return;
+    case 'close':
+      server.close(() => {
+        core.destroy();
+        port.close();
+      });
+      server.closeAllConnections();
+  }
+});
+
+server.once('error', (error) => send({ type: 'failed', message: error.message }));
+server.listen(settings.port, settings.host, () => send({ type: 'listening', port: (server.address() as { port: number }).port }));

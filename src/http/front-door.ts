@@ -1,0 +1,128 @@
+// The front door: a thread of its own that owns the service's public port (front-door-thread.ts).
+// The conductor, the dispatcher and memory all run on the core thread, and at a hundred plans a
+// second they keep its event loop most of the way busy; an HTTP ack served there waits behind
+// that work. Slack allows 3 s, and a fast ack is what a user sees first, so Slack's requests are
+// verified and acknowledged on the front door's thread and arrive here as messages, while every
+// other route (health, metrics, the workspace) is passed through to the core's own HTTP server,
+// which listens on loopback only.
+import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import pino, { type Logger } from 'pino';
+import type { SlackInbound } from '../../adapters/slack/slack-ingress.ts';
+
+/** The core thread's nice value: far enough below the front door's to make acks win. */
+const CORE_NICENESS = 10;
+
+/** Carries the caller's address on requests the front door passes to the core. */
+export const PEER_HEADER = 'x-operator-peer';
+
+export interface FrontDoorSettings {
+  port: number;
+  host?: string;
+  /** The core's HTTP server, on 127.0.0.1. */
+  corePort: number;
+  logLevel: string;
+  /** Slack's HTTP endpoint, when Slack runs in HTTP mode. */
+  slack: { signingSecret: string } | null;
+}
+
+export type ToFrontDoor = { type: 'slack-signing-secret'; secret: string } | { type: 'close' };
+export type FromFrontDoor =
+  | { type: 'listening'; port: number }
+  | { type: 'slack-signing-secret-set' }
+  | { type: 'failed'; message: string }
+  | { type: 'slack'; event: SlackInbound }
+  | { type: 'log'; line: string };
+
+export interface FrontDoor {
+  port: number;
+  /** Resolves once the front door checks requests with the new secret. */
+  setSlackSigningSecret(secret: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The caller's address: the core's server only listens on loopback, where the front door is the
+ * caller and names the real one; a process on this machine could name another, but it is
+ * trusted as local anyway.
+ */
+export function peerAddress(request: IncomingMessage): string {
+  const forwarded = request.headers[PEER_HEADER];
+  return typeof forwarded === 'string' ? forwarded : (request.socket.remoteAddress ?? '');
+}
+
+/**
+ * Lowers the calling (core) thread's scheduling priority, so that when both want a CPU the
+ * kernel runs the front door's acks first and the conductor's work a moment later. On Linux a
+ * priority belongs to a thread (0 names the caller), and threads and processes started from
+ * here on inherit it; the front door thread already runs.
+ */
+function yieldCpuToFrontDoor(logger: Logger): void {
+  try {
+    if (os.getPriority(0) < CORE_NICENESS) os.setPriority(0, CORE_NICENESS);
+  } catch (error) {
+    logger.debug({ err: error }, 'could not lower the core thread\'s priority; acks share the CPU evenly');
+  }
+}
+
+/** Re-logs a record written on the front door's thread through the core's logger. */
+function relog(logger: Logger, line: string): void {
+  try {
+    const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    const name = pino.levels.labels[Number(level)] as pino.Level | undefined;
+    logger[name ?? 'info']({ thread: 'front-door', ...fields }, String(msg ?? ''));
+  } catch {
+    logger.warn({ thread: 'front-door' }, 'the front door wrote a log line that is not JSON');
+  }
+}
+
+export async function openFrontDoor(settings: FrontDoorSettings, options: { logger: Logger; onSlack: (event: SlackInbound) => void }): Promise<FrontDoor> {
+  const thread = new Worker(new URL('./front-door-thread.ts', import.meta.url), { workerData: settings });
+  let closing = false;
+  // The thread confirms secrets in the order it was sent them.
+  const secretsSet: (() => void)[] = [];
+  const listening = new Promise<number>((resolve, reject) => {
+    thread.on('message', (message: FromFrontDoor) => {
+      switch (message.type) {
+        case 'listening':
+          return resolve(message.port);
+        case 'failed':
+          return reject(new Error(`could not listen on port ${settings.port}: ${message.message}`));
+        case 'slack-signing-secret-set':
+          return secretsSet.shift()?.();
+        case 'slack':
+          return options.onSlack(message.event);
+        case 'log':
+          return relog(options.logger, message.line);
+      }
+    });
+    thread.once('error', reject);
+  });
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  // Without its front door the service cannot be reached: end it, so its supervisor restarts it.
+  thread.on('error', (error) => {
+    if (closing) return;
+    options.logger.fatal({ err: error }, 'the front door thread failed; stopping so the service is restarted');
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
+  });
+  const port = await listening.catch(async (error: unknown) => {
+    await thread.terminate();
+    throw error;
+  });
+  yieldCpuToFrontDoor(options.logger);
+  return {
+    port,
+    setSlackSigningSecret: (secret) =>
+      new Promise<void>((resolve) => {
+        secretsSet.push(resolve);
+        thread.postMessage({ type: 'slack-signing-secret', secret } satisfies ToFrontDoor);
+      }),
+    close: async () => {
+      closing = true;
+      thread.postMessage({ type: 'close' } satisfies ToFrontDoor);
+      await exited;
+    },
+  };
+}
