@@ -15,16 +15,19 @@
  * so it never calls Slack (auth.test included).
  *
  * run() (`npm run bench -- slack-ack`, or `scripts/node bench/slack-ack.ts` alone) compares the
- * real Operator service (startService from src/service.ts: conductor, worker, dispatcher, Slack
- * adapter, on a fresh SQLite database in a temp dir, its Web API the fake Slack of the tests in a
- * child process, bench/fake-slack-process.ts, so playing Slack costs the measured loop nothing) with bare-bolt
- * in the same process, per kind and alternately (bare-bolt command, operator command, bare-bolt
- * button, operator button), each after a short warm-up and on a settled service (no plan running,
- * outbox empty). The requests come from a load generator in a child process
- * (bench/slack-load-process.ts, running measureAckLatency), so, as with Slack, an ack counts when
- * the service has written it, not when a busy shared event loop gets round to reading it; the
- * event-loop delay and CPU use of the service's process are reported per phase. Both targets get
- * the same bodies from an allowlisted operator:
+ * real Operator service (startService from src/service.ts: front door thread, conductor, worker,
+ * dispatcher, Slack adapter, on a fresh SQLite database in a temp dir) with bare-bolt in the same
+ * process, per kind and alternately (bare-bolt command, operator command, bare-bolt button,
+ * operator button), each after a short warm-up and on a settled service (no plan running, outbox
+ * empty). The service's Web API is the fake Slack of the tests, in a child process
+ * (bench/fake-slack-process.ts) at the lowest CPU priority: Slack's servers are not on the
+ * service's machine, so playing them must not take CPU time from what is measured. The requests
+ * come from a load generator in a child process (bench/slack-load-process.ts, running
+ * measureAckLatency), forked before the service starts so that it keeps the normal priority the
+ * service's core thread gives up; as with Slack, an ack counts when the service has written it,
+ * not when a busy shared event loop gets round to reading it. The event-loop delay and CPU use of
+ * the bench's process (bare-bolt, or the service's core thread) are reported per phase. Both
+ * targets get the same bodies from an allowlisted operator:
  * - command: `/op start bench-linear-5 n=<i>`, so every ack is followed by real work (a plan is
  *   started and run through its five steps, its card posted and updated by the dispatcher);
  * - button: `op:approve` on `<planId>:1` of a `bench-approval` plan created beforehand and waiting
