@@ -24,7 +24,7 @@
  * service's machine, so playing them must not take CPU time from what is measured. The requests
  * come from a load generator in a child process (bench/slack-load-process.ts, running
  * measureAckLatency), forked before the service starts so that it keeps the normal priority the
- * service's core thread gives up; as with Slack, an ack counts when the service has written it,
+ * service's threads other than its front door give up; as with Slack, an ack counts when the service has written it,
  * not when a busy shared event loop gets round to reading it. The event-loop delay and CPU use of
  * the bench's process (bare-bolt, or the service's core thread) are reported per phase. Both
  * targets get the same bodies from an allowlisted operator:

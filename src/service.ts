@@ -69,13 +69,11 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       bot,
       logger,
       botToken: config.SLACK_BOT_TOKEN,
-      appToken: config.SLACK_APP_TOKEN,
       apiUrl: config.SLACK_API_URL,
       setSigningSecret: async (secret) => frontDoor?.setSlackSigningSecret(secret),
     });
     http.addHealthCheck('slack', slack.check);
     dispatcher.register(slack);
-    await slack.start();
     if (config.OPERATOR_SLACK_USER_IDS.length === 0) logger.warn('OPERATOR_SLACK_USER_IDS is empty: nobody can start or approve plans from Slack');
   }
 
@@ -116,7 +114,12 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   // The core's server answers only the front door, on loopback; the front door owns PORT.
   const corePort = await http.listen(0, '127.0.0.1');
   frontDoor = await openFrontDoor(
-    { port: config.PORT, corePort, logLevel: logger.level, slack: slack && !slack.socketMode ? { signingSecret: config.SLACK_SIGNING_SECRET ?? '' } : null },
+    {
+      port: config.PORT,
+      corePort,
+      logLevel: logger.level,
+      slack: slack && { signingSecret: config.SLACK_SIGNING_SECRET ?? '', appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL },
+    },
     { logger, onSlack: (event) => void slack?.handle(event) },
   );
   const { port } = frontDoor;
@@ -144,7 +147,6 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       await frontDoor?.close();
       await http.close();
       await dispatcher.stop();
-      await slack?.stop();
       await discord?.stop();
       await memory.stop();
       await operator.close();

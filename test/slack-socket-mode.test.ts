@@ -39,7 +39,8 @@ describe('Slack in Socket Mode', () => {
 
   test('a command, a thread reply and a click arrive over the socket, are acked and run the plan', async () => {
     await fake.socketMode.connected();
-    assert.equal(service.slack?.socketMode, true, 'no HTTP endpoint in Socket Mode');
+    const http = await fetch(`http://127.0.0.1:${service.port}/slack/events`, { method: 'POST', body: '{}' });
+    assert.equal(http.status, 404, 'no HTTP endpoint in Socket Mode');
     assert.equal(fake.callsTo('apps.connections.open').length, 1, 'the connection was opened through SLACK_API_URL');
 
     const command = Object.fromEntries(

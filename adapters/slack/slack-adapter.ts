@@ -1,33 +1,27 @@
 // Slack through Bolt: slash commands, button clicks and thread replies, acknowledged by the
 // listeners of slack-ingress.ts, become calls on the operator bot here; the dispatcher's notices
 // become Block Kit messages. No business rules here.
-import { App, SocketModeReceiver, webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
 import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
 import { toSlack } from './blocks.ts';
-import { boltLogger, forwardSlackRequests, type SlackInbound } from './slack-ingress.ts';
+import type { SlackInbound } from './slack-ingress.ts';
 
 export interface SlackOptions {
   bot: OperatorBot;
   logger: Logger;
   botToken: string;
-  /** Socket Mode instead of HTTP when set (xapp-...). */
-  appToken?: string;
   /** The Web API base; tests point it at a local server. */
   apiUrl: string;
-  /** HTTP mode: where a rotated signing secret goes (the front door's Bolt receiver). */
+  /** Where a rotated signing secret goes (the front door's Bolt receiver). */
   setSigningSecret?: (secret: string) => Promise<void>;
 }
 
 export interface SlackAdapter extends ChatAdapter {
-  /** Runs what a Slack request asks, after its ack: from the front door (HTTP) or Socket Mode. */
+  /** Runs what a Slack request asks, after the front door acknowledged it. */
   handle(event: SlackInbound): Promise<void>;
-  /** True in Socket Mode: no HTTP endpoint, the connection is ours to open. */
-  socketMode: boolean;
-  start(): Promise<void>;
-  stop(): Promise<void>;
   /** Throws when Slack does not accept the bot token. */
   check(): Promise<void>;
   /** Rotated credentials (src/ops/reload.ts): the next Web API call and request check use them. */
@@ -80,18 +74,6 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   const handleLogged = (event: SlackInbound) =>
     handle(event).catch((error: unknown) => log.error({ err: error, kind: event.kind }, 'a Slack request failed after it was acknowledged'));
 
-  // Socket Mode opens its connection with a Web API call of its own, which must go to the same
-  // API base as everything else (Bolt's socketMode flag would use slack.com whatever is set).
-  const socketApp = options.appToken
-    ? new App({
-        token: options.botToken,
-        receiver: new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(log), installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } }),
-        logger: boltLogger(log),
-        clientOptions,
-      })
-    : null;
-  if (socketApp) forwardSlackRequests(socketApp, (event) => void handleLogged(event));
-
   /** Slack's 429 becomes RateLimited so the dispatcher waits as told. */
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -116,13 +98,6 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   return {
     platform: 'slack',
     handle: handleLogged,
-    socketMode: socketApp !== null,
-    start: async () => {
-      await socketApp?.start();
-    },
-    stop: async () => {
-      await socketApp?.stop();
-    },
     check: async () => {
       await client.auth.test();
     },

@@ -1,8 +1,10 @@
 // The front door's thread (see front-door.ts): owns the service's public port. Slack's requests
-// are verified and acknowledged here by Bolt and handed to the core thread as messages; every
+// (over HTTP, or Socket Mode's connection) are verified and acknowledged here by Bolt and handed
+// to the core thread as messages; every
 // other request is passed through to the core's own HTTP server on loopback, with the caller's
 // address in PEER_HEADER. This event loop does nothing else, so an ack never queues behind the
 // conductor's work.
+import fs from 'node:fs';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,6 +23,15 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', '
 const withoutHopByHop = (headers: http.IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
 
 const core = new http.Agent({ keepAlive: true });
+
+/** This thread's id on Linux (/proc/thread-self is task/<tid>), so the core can spare it when it lowers priorities. */
+function linuxThreadId(): number | null {
+  try {
+    return Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
 
 function passThrough(request: http.IncomingMessage, response: http.ServerResponse): void {
   const headers = { ...withoutHopByHop(request.headers), [PEER_HEADER]: request.socket.remoteAddress ?? '' };
@@ -43,15 +54,11 @@ function passThrough(request: http.IncomingMessage, response: http.ServerRespons
 }
 
 const slack = settings.slack
-  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({
-      signingSecret: settings.slack.signingSecret,
-      logger,
-      forward: (event) => send({ type: 'slack', event }),
-    })
+  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({ ...settings.slack, logger, forward: (event) => send({ type: 'slack', event }) })
   : null;
 
 const server = http.createServer((request, response) => {
-  if (slack && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
+  if (slack?.requestListener && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
   else passThrough(request, response);
 });
 
@@ -62,13 +69,21 @@ port.on('message', (message: ToFrontDoor) => {
       send({ type: 'slack-signing-secret-set' });
       return;
     case 'close':
-      server.close(() => {
-        core.destroy();
-        port.close();
-      });
-      server.closeAllConnections();
+      void (async () => {
+        await slack?.stop().catch((error: unknown) => logger.warn({ err: error }, 'the Slack connection did not close cleanly'));
+        server.close(() => {
+          core.destroy();
+          port.close();
+        });
+        server.closeAllConnections();
+      })();
   }
 });
 
-server.once('error', (error) => send({ type: 'failed', message: error.message }));
-server.listen(settings.port, settings.host, () => send({ type: 'listening', port: (server.address() as { port: number }).port }));
+server.once('error', (error) => send({ type: 'failed', message: `could not listen on port ${settings.port}: ${error.message}` }));
+server.listen(settings.port, settings.host, () => {
+  slack?.start().then(
+    () => send({ type: 'listening', port: (server.address() as { port: number }).port, thread: linuxThreadId() }),
+    (error: unknown) => send({ type: 'failed', message: `Slack's Socket Mode connection could not be opened: ${(error as Error).message}` }),
+  );
+});

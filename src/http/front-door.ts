@@ -1,17 +1,20 @@
-// The front door: a thread of its own that owns the service's public port (front-door-thread.ts).
+// The front door: a thread of its own that owns the service's public port and Slack's receiver
+// (front-door-thread.ts).
 // The conductor, the dispatcher and memory all run on the core thread, and at a hundred plans a
 // second they keep its event loop most of the way busy; an HTTP ack served there waits behind
-// that work. Slack allows 3 s, and a fast ack is what a user sees first, so Slack's requests are
-// verified and acknowledged on the front door's thread and arrive here as messages, while every
+// that work. Slack allows 3 s, and a fast ack is what a user sees first, so Slack's requests
+// (HTTP or Socket Mode) are verified and acknowledged on the front door's thread and arrive here
+// as messages, while every
 // other route (health, metrics, the workspace) is passed through to the core's own HTTP server,
 // which listens on loopback only.
+import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import type { SlackInbound } from '../../adapters/slack/slack-ingress.ts';
 
-/** The core thread's nice value: far enough below the front door's to make acks win. */
+/** The nice value of every thread but the front door's: far enough below it to make acks win. */
 const CORE_NICENESS = 10;
 
 /** Carries the caller's address on requests the front door passes to the core. */
@@ -23,13 +26,14 @@ export interface FrontDoorSettings {
   /** The core's HTTP server, on 127.0.0.1. */
   corePort: number;
   logLevel: string;
-  /** Slack's HTTP endpoint, when Slack runs in HTTP mode. */
-  slack: { signingSecret: string } | null;
+  /** Slack's receiver: HTTP at POST /slack/events, or Socket Mode when appToken is set. */
+  slack: { signingSecret: string; appToken?: string; apiUrl: string } | null;
 }
 
 export type ToFrontDoor = { type: 'slack-signing-secret'; secret: string } | { type: 'close' };
 export type FromFrontDoor =
-  | { type: 'listening'; port: number }
+  /** thread: the front door's Linux thread id (null elsewhere), which keeps its priority. */
+  | { type: 'listening'; port: number; thread: number | null }
   | { type: 'slack-signing-secret-set' }
   | { type: 'failed'; message: string }
   | { type: 'slack'; event: SlackInbound }
@@ -53,16 +57,28 @@ export function peerAddress(request: IncomingMessage): string {
 }
 
 /**
- * Lowers the calling (core) thread's scheduling priority, so that when both want a CPU the
- * kernel runs the front door's acks first and the conductor's work a moment later. On Linux a
- * priority belongs to a thread (0 names the caller), and threads and processes started from
- * here on inherit it; the front door thread already runs.
+ * Lowers the scheduling priority of every thread of this process but the front door's: the core
+ * thread, V8's garbage-collection helpers (mostly busy with the core's heap), libuv's pool and
+ * the store's checkpoint thread. When they and the front door want a CPU at the same moment, the
+ * kernel runs the ack first and the conductor's work a moment later; with CPUs to spare nothing
+ * changes. Linux names threads in /proc and gives each its own priority; elsewhere this does
+ * nothing. Threads and processes started from here on inherit the lower priority.
  */
-function yieldCpuToFrontDoor(logger: Logger): void {
+function yieldCpuToFrontDoor(frontDoorThread: number | null, logger: Logger): void {
+  if (frontDoorThread === null) return;
+  let threads: number[];
   try {
-    if (os.getPriority(0) < CORE_NICENESS) os.setPriority(0, CORE_NICENESS);
-  } catch (error) {
-    logger.debug({ err: error }, 'could not lower the core thread\'s priority; acks share the CPU evenly');
+    threads = fs.readdirSync('/proc/self/task').map(Number).filter((tid) => tid !== frontDoorThread);
+  } catch {
+    return;
+  }
+  for (const tid of threads) {
+    try {
+      if (os.getPriority(tid) < CORE_NICENESS) os.setPriority(tid, CORE_NICENESS);
+    } catch (error) {
+      // A thread that ended meanwhile, or a system that refuses: acks then share the CPU evenly.
+      logger.debug({ err: error, thread: tid }, 'could not lower a thread\'s priority');
+    }
   }
 }
 
@@ -82,13 +98,13 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
   let closing = false;
   // The thread confirms secrets in the order it was sent them.
   const secretsSet: (() => void)[] = [];
-  const listening = new Promise<number>((resolve, reject) => {
+  const listening = new Promise<{ port: number; thread: number | null }>((resolve, reject) => {
     thread.on('message', (message: FromFrontDoor) => {
       switch (message.type) {
         case 'listening':
-          return resolve(message.port);
+          return resolve(message);
         case 'failed':
-          return reject(new Error(`could not listen on port ${settings.port}: ${message.message}`));
+          return reject(new Error(message.message));
         case 'slack-signing-secret-set':
           return secretsSet.shift()?.();
         case 'slack':
@@ -107,11 +123,11 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
     process.exitCode = 1;
     process.kill(process.pid, 'SIGTERM');
   });
-  const port = await listening.catch(async (error: unknown) => {
+  const { port, thread: frontDoorThread } = await listening.catch(async (error: unknown) => {
     await thread.terminate();
     throw error;
   });
-  yieldCpuToFrontDoor(options.logger);
+  yieldCpuToFrontDoor(frontDoorThread, options.logger);
   return {
     port,
     setSlackSigningSecret: (secret) =>
