@@ -1,5 +1,6 @@
 // The Operator service: the conductor and its worker, the operator bot, the notice dispatcher,
-// every configured chat adapter and the HTTP server, started and stopped together.
+// every configured chat adapter, the HTTP server and the front door before it, started and
+// stopped together.
 import type { Logger } from 'pino';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
@@ -24,6 +25,7 @@ export interface Service {
   operator: Operator;
   bot: OperatorBot;
   dispatcher: NoticeDispatcher;
+  /** The core's HTTP server (health, metrics, the workspace), on loopback behind the front door. */
   http: HttpService;
   slack: SlackAdapter | null;
   discord: DiscordAdapter | null;
@@ -34,6 +36,7 @@ export interface Service {
   reminders: ReminderJob;
   /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
   settings: SettingsReloader;
+  /** The public port: the front door's (src/http/front-door.ts). */
   port: number;
   stop(): Promise<void>;
 }
