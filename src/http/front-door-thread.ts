@@ -82,7 +82,7 @@ port.on('message', (message: ToFrontDoor) => {
 
 server.once('error', (error) => send({ type: 'failed', message: `could not listen on port ${settings.port}: ${error.message}` }));
 server.listen(settings.port, settings.host, () => {
-  slack?.start().then(
+  (slack ? slack.start() : Promise.resolve()).then(
     () => send({ type: 'listening', port: (server.address() as { port: number }).port, thread: linuxThreadId() }),
     (error: unknown) => send({ type: 'failed', message: `Slack's Socket Mode connection could not be opened: ${(error as Error).message}` }),
   );

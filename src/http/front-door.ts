@@ -114,6 +114,7 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
       }
     });
     thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the front door thread ended (exit code ${code}) before it listened`)));
   });
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
   // Without its front door the service cannot be reached: end it, so its supervisor restarts it.
