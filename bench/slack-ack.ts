@@ -391,6 +391,7 @@ export async function run(): Promise<void> {
       OPERATOR_SLACK_USER_IDS: BENCH_USER,
     });
     const service = await startService(config, logs.logger, new WorkflowRegistry([benchWorkflow, benchApprovalWorkflow]));
+    service.frontDoor.yieldCpu(); // as `npm start` does (src/main.ts)
     cleanups.unshift(() => service.stop());
     const operatorUrl = `http://127.0.0.1:${service.port}/slack/events`;
     const { store } = service.operator;

@@ -36,7 +36,9 @@ export interface Service {
   reminders: ReminderJob;
   /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
   settings: SettingsReloader;
-  /** The public port: the front door's (src/http/front-door.ts). */
+  /** Owns the public port and Slack's receiver (src/http/front-door.ts). */
+  frontDoor: FrontDoor;
+  /** The public port: the front door's. */
   port: number;
   stop(): Promise<void>;
 }
@@ -116,7 +118,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
 
   // The core's server answers only the front door, on loopback; the front door owns PORT.
   const corePort = await http.listen(0, '127.0.0.1');
-  frontDoor = await openFrontDoor(
+  const door = await openFrontDoor(
     {
       port: config.PORT,
       corePort,
@@ -125,7 +127,8 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     },
     { logger, onSlack: (event) => void slack?.handle(event) },
   );
-  const { port } = frontDoor;
+  frontDoor = door;
+  const { port } = door;
   await operator.worker.start();
   dispatcher.start();
   digest.start();
@@ -141,13 +144,14 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     digest,
     reminders,
     settings,
+    frontDoor: door,
     port,
     stop: async () => {
       settings.stop();
       await reminders.stop();
       await digest.stop();
       local.stop();
-      await frontDoor?.close();
+      await door.close();
       await http.close();
       await dispatcher.stop();
       await discord?.stop();

@@ -41,6 +41,12 @@ export type FromFrontDoor =
 
 export interface FrontDoor {
   port: number;
+  /**
+   * Lowers the priority of every other thread of this process (Linux), so the kernel runs acks
+   * first. A decision for the whole process: `npm start` makes it (src/main.ts), a host that
+   * embeds the service may not want it.
+   */
+  yieldCpu(): void;
   /** Resolves once the front door checks requests with the new secret. */
   setSlackSigningSecret(secret: string): Promise<void>;
   close(): Promise<void>;
@@ -128,9 +134,9 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
     await thread.terminate();
     throw error;
   });
-  yieldCpuToFrontDoor(frontDoorThread, options.logger);
   return {
     port,
+    yieldCpu: () => yieldCpuToFrontDoor(frontDoorThread, options.logger),
     setSlackSigningSecret: (secret) =>
       new Promise<void>((resolve) => {
         secretsSet.push(resolve);
