@@ -1,9 +1,8 @@
 // The front door's thread (see front-door.ts): owns the service's public port. Slack's requests
 // (over HTTP, or Socket Mode's connection) are verified and acknowledged here by Bolt and handed
-// to the core thread as messages; every
-// other request is passed through to the core's own HTTP server on loopback, with the caller's
-// address in PEER_HEADER. This event loop does nothing else, so an ack never queues behind the
-// conductor's work.
+// to the core thread as messages; every other request is passed through to the core's own HTTP
+// server on loopback, with the caller's address in PEER_HEADER. This event loop does nothing
+// else, so an ack never queues behind the conductor's work.
 import fs from 'node:fs';
 import http from 'node:http';
 import { Writable } from 'node:stream';

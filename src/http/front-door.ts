@@ -1,12 +1,10 @@
 // The front door: a thread of its own that owns the service's public port and Slack's receiver
-// (front-door-thread.ts).
-// The conductor, the dispatcher and memory all run on the core thread, and at a hundred plans a
-// second they keep its event loop most of the way busy; an HTTP ack served there waits behind
-// that work. Slack allows 3 s, and a fast ack is what a user sees first, so Slack's requests
-// (HTTP or Socket Mode) are verified and acknowledged on the front door's thread and arrive here
-// as messages, while every
-// other route (health, metrics, the workspace) is passed through to the core's own HTTP server,
-// which listens on loopback only.
+// (front-door-thread.ts). The conductor, the dispatcher and memory all run on the core thread,
+// and at a hundred plans a second they keep its event loop most of the way busy; an HTTP ack
+// served there waits behind that work. Slack allows 3 s, and a fast ack is what a user sees
+// first, so Slack's requests (HTTP or Socket Mode) are verified and acknowledged on the front
+// door's thread and arrive here as messages, while every other route (health, metrics, the
+// workspace) is passed through to the core's own HTTP server, which listens on loopback only.
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
