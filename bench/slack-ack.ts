@@ -23,11 +23,12 @@
  * (bench/fake-slack-process.ts) at the lowest CPU priority: Slack's servers are not on the
  * service's machine, so playing them must not take CPU time from what is measured. The requests
  * come from a load generator in a child process (bench/slack-load-process.ts, running
- * measureAckLatency), forked before the service starts so that it keeps the normal priority the
- * service's threads other than its front door give up; as with Slack, an ack counts when the service has written it,
- * not when a busy shared event loop gets round to reading it. The event-loop delay and CPU use of
- * the bench's process (bare-bolt, or the service's core thread) are reported per phase. Both
- * targets get the same bodies from an allowlisted operator:
+ * measureAckLatency), forked before the service starts so that it keeps the normal priority that
+ * the service's threads other than its front door give up (as `npm start` has them do); as with
+ * Slack, an ack counts when the service has written it, not when a busy shared event loop gets
+ * round to reading it. The event-loop delay and CPU use of the bench's process (bare-bolt, or the
+ * service's core thread) are reported per phase. Both targets get the same bodies from an
+ * allowlisted operator:
  * - command: `/op start bench-linear-5 n=<i>`, so every ack is followed by real work (a plan is
  *   started and run through its five steps, its card posted and updated by the dispatcher);
  * - button: `op:approve` on `<planId>:1` of a `bench-approval` plan created beforehand and waiting
@@ -375,7 +376,7 @@ export async function run(): Promise<void> {
     const bare = await startBareBolt(SIGNING_SECRET);
     cleanups.unshift(() => bare.close());
     // Started before the service: a process inherits the priority of the thread that forks it,
-    // and the service lowers its core thread's (src/http/front-door.ts), not the sender's.
+    // and yieldCpu() below lowers the bench's own threads, not the sender's.
     const load = await startLoadProcess();
     cleanups.unshift(() => load.close());
     const logs = countingLogger();

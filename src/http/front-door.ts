@@ -121,16 +121,17 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
     thread.once('exit', (code) => reject(new Error(`the front door thread ended (exit code ${code}) before it listened`)));
   });
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-  // Without its front door the service cannot be reached: end it, so its supervisor restarts it.
+  const { port, thread: frontDoorThread } = await listening.catch(async (error: unknown) => {
+    await thread.terminate();
+    throw error;
+  });
+  // Once it serves, the service cannot be reached without it: a failure ends the service, so its
+  // supervisor restarts it. (Before, a failure is start-up's error, which the caller handles.)
   thread.on('error', (error) => {
     if (closing) return;
     options.logger.fatal({ err: error }, 'the front door thread failed; stopping so the service is restarted');
     process.exitCode = 1;
     process.kill(process.pid, 'SIGTERM');
-  });
-  const { port, thread: frontDoorThread } = await listening.catch(async (error: unknown) => {
-    await thread.terminate();
-    throw error;
   });
   return {
     port,
