@@ -51,6 +51,8 @@ for (const [platform, makeDriver] of drivers) {
       assert.match(await chat.command('start fixture-gated amount=5', chat.strangerId), /only the operators/);
       const planId = planIdIn(await chat.command('start fixture-gated amount=5'));
       const thread = await chat.threadOf(planId);
+      // An operator answers the question once it is asked; a reply before it is chatter.
+      await chat.waitForThreadMessage(thread, /Which purchase order number\?/);
       await chat.reply(thread, 'PO-1');
       const value = await chat.buttonValue(thread, 'approve');
       assert.match((await chat.click(thread, 'approve', value, chat.strangerId)) ?? '', /only the operators/);
@@ -60,6 +62,8 @@ for (const [platform, makeDriver] of drivers) {
     test('a second click on a decided prompt gets a private answer and changes nothing', async () => {
       const planId = planIdIn(await chat.command('start fixture-gated amount=6'));
       const thread = await chat.threadOf(planId);
+      // An operator answers the question once it is asked; a reply before it is chatter.
+      await chat.waitForThreadMessage(thread, /Which purchase order number\?/);
       await chat.reply(thread, 'PO-2');
       const value = await chat.buttonValue(thread, 'approve');
       await chat.click(thread, 'approve', value);
