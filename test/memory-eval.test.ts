@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { localEmbedder } from '../src/memory/embedder.ts';
 import { evaluateRetrieval, loadLabeledSet } from '../src/memory/eval.ts';
-import { tokens } from '../src/memory/local-embedder.ts';
+import { tokens } from '../src/memory/words.ts';
 
 const WORKFLOWS = ['content-production', 'general', 'invoicing', 'lead-qualification', 'supplier-payment'];
 

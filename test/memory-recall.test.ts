@@ -158,6 +158,25 @@ for (const provider of providers()) {
       assert.equal((await operator.memory.recall('are payments queued on Fridays?')).citations[0]!.recordId, a.id);
     });
 
+    test('records indexed by an earlier embedder are indexed into the current collection when the indexer starts', async () => {
+      const { id } = await remember("Kessler's day rate is 950 EUR since March.");
+      await drainIndex(operator.memory);
+      // As after an upgrade: the record was embedded by version 1, whose vectors live in another collection.
+      await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "embeddingVersion" = '1'`));
+      await operator.memory.index.delete([id]);
+      assert.deepEqual((await operator.memory.verify()).missing, [id]);
+
+      const indexer = operator.memory.startIndexer({ idleMs: 50 });
+      try {
+        await waitForIndexInStep(operator.memory);
+      } finally {
+        await indexer.stop();
+      }
+      const [row] = await operator.store.transaction((runner) => runner.query(sql`SELECT "embeddingVersion" FROM "MemoryRecord" WHERE "id" = ${id}`));
+      assert.equal(row!.embeddingVersion, operator.memory.embedder.version);
+      assert.equal((await operator.memory.recall('what is the day rate we agreed with Kessler?')).citations[0]!.recordId, id);
+    });
+
     test('every recall is recorded with what it cited and whether it was degraded', async () => {
       const { id } = await remember('Northwind pays within 14 days.');
       await drainIndex(operator.memory);

@@ -3,7 +3,8 @@
 // looking) words counting more, newest first among equals.
 import { findMemoriesContaining, type MemoryRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
-import { isStopWord, stem, tokens } from './local-embedder.ts';
+import { isStopWord, stem } from './local-embedder.ts';
+import { normaliseText, tokens } from './words.ts';
 
 const CANDIDATE_ROWS = 500;
 const MAX_WORDS = 12;
@@ -17,7 +18,7 @@ export function queryStems(query: string): string[] {
 export function keywordScore(stems: string[], text: string): number {
   const weightOf = (root: string) => Math.log(1 + root.length);
   const total = stems.reduce((sum, root) => sum + weightOf(root), 0) || 1;
-  const lower = text.toLowerCase();
+  const lower = normaliseText(text);
   return stems.filter((root) => lower.includes(root)).reduce((sum, root) => sum + weightOf(root), 0) / total;
 }
 

@@ -10,11 +10,13 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { Embeddings } from '@langchain/core/embeddings';
 import { loadWordVectors, type WordVectors } from './word-vectors.ts';
+import { tokens } from './words.ts';
 
 const EMBED_SLICE = 16;
 
 export const LOCAL_EMBEDDING_MODEL = 'local-wink-sif-hash';
-export const LOCAL_EMBEDDING_VERSION = '1';
+/** 2: words normalised (possessives, accents, apostrophes: words.ts); a new version fills a new collection by itself. */
+export const LOCAL_EMBEDDING_VERSION = '2';
 
 const LEXICAL_DIMENSIONS = 412;
 // Blend and constants chosen on the labeled set (see README, Memory): 60 % of the cosine comes
@@ -41,11 +43,6 @@ export function wordWeight(words: WordVectors, word: string): number {
   if (rank === undefined) return 1;
   const probability = 1 / ((rank + 1) * ZIPF_NORMALISER);
   return SIF_A / (SIF_A + probability);
-}
-
-/** Lower-case words and numbers; redaction placeholders like [email] become their label. */
-export function tokens(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
 }
 
 /** A light suffix stripper: enough to meet "invoiced" and "invoices" at "invoic". */

@@ -22,6 +22,7 @@ import {
   memoryCount,
   memoryPage,
   pendingIndexTaskCount,
+  queueRecordsIndexedElsewhere,
   sealedMemories,
   updateSealedOriginal,
   type MemoryRow,
@@ -226,6 +227,7 @@ export class Memory implements MemoryPort {
     let wake: () => void = () => undefined;
     this.#wakeIndexer = () => wake();
     const loop = (async () => {
+      await this.#queueRecordsIndexedElsewhere();
       while (running) {
         let pauseMs = idleMs;
         try {
@@ -255,6 +257,16 @@ export class Memory implements MemoryPort {
         this.#wakeIndexer = () => undefined;
       },
     };
+  }
+
+  /** A new embedder starts with an empty collection: its records are indexed again, in the background. */
+  async #queueRecordsIndexedElsewhere(): Promise<void> {
+    try {
+      const queued = await queueRecordsIndexedElsewhere(this.#store, this.#embedder.model, this.#embedder.version);
+      if (queued > 0) this.#log.info({ queued, model: this.#embedder.model, version: this.#embedder.version }, 'memories indexed by another embedder are being indexed again');
+    } catch (error) {
+      this.#log.warn({ err: error }, 'could not queue memories indexed by another embedder; `op memory reindex` rebuilds the index');
+    }
   }
 
   /** Forgets every record whose retention has run out; their vectors go through the outbox. */

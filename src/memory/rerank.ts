@@ -4,7 +4,8 @@
 // word is. Averaged sentence vectors blur "electrician" and "invoice"; word-by-word matching keeps
 // them, and finds "bill" in "invoice" and "vacation" in "holiday". Cheap: a few thousand dot
 // products per candidate.
-import { isStopWord, stem, tokens, wordWeight } from './local-embedder.ts';
+import { isStopWord, stem, wordWeight } from './local-embedder.ts';
+import { tokens } from './words.ts';
 import type { WordVectors } from './word-vectors.ts';
 
 export interface Candidate {

@@ -4,6 +4,7 @@
 import { insertRow, updateRows } from './rows.ts';
 import { asDate, asNumber, sql, type Row, type SqlRunner, type SqlStatement } from './sql.ts';
 import { newId, orderedId } from './ids.ts';
+import type { Store } from './store.ts';
 
 export interface MemoryRow {
   id: string;
@@ -97,6 +98,22 @@ export async function insertMemory(runner: SqlRunner, draft: MemoryDraft, now = 
 
 function insertIndexTask(runner: SqlRunner, recordId: string, operation: 'upsert' | 'delete', now: Date) {
   return insertRow(runner, 'MemoryIndexTask', { id: orderedId('t'), recordId, operation, attempts: 0, runAfter: now, createdAt: now });
+}
+
+/**
+ * Queues an upsert for every record indexed by another embedder (model or version) than this one,
+ * so a new embedder's collection fills by itself; returns how many. Two replicas doing it at once
+ * only queue an upsert twice.
+ */
+export async function queueRecordsIndexedElsewhere(store: Store, model: string, version: string): Promise<number> {
+  const stale = await store.prisma((db) =>
+    db.memoryRecord.findMany({ where: { indexedAt: { not: null }, NOT: { embeddingModel: model, embeddingVersion: version } }, select: { id: true } }),
+  );
+  if (stale.length === 0) return 0;
+  const { count } = await store.prisma((db) =>
+    db.memoryIndexTask.createMany({ data: stale.map((record) => ({ id: orderedId('t'), recordId: record.id, operation: 'upsert' })) }),
+  );
+  return count;
 }
 
 /** Deletes the record and queues the deletion of its vector; false when there was no such record. */
