@@ -1,5 +1,7 @@
 // Secrets and personal data never reach logs or the audit trail in clear. Keys that name a
-// secret are masked whole; strings are scrubbed for obvious PII and credential shapes.
+// secret are masked whole; strings are scrubbed for obvious PII and credential shapes, except
+// business identifiers (VAT IDs, company and tax numbers), which are business data.
+import { businessIdSpans } from './business-ids.ts';
 
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
 
@@ -14,8 +16,16 @@ const PATTERNS: [RegExp, string][] = [
   [/(?<![\w-])(?!\d{1,3}(?:\.\d{1,3}){3}(?![\d.])|\d{4}-\d{2}-\d{2}(?!\d))\+?\d[\d ().-]{7,}\d\b/g, '[phone]'],
 ];
 
+const maskPersonalData = (text: string) => PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+
 export function redactText(text: string): string {
-  return PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  let masked = '';
+  let at = 0;
+  for (const kept of businessIdSpans(text)) {
+    masked += maskPersonalData(text.slice(at, kept.start)) + text.slice(kept.start, kept.end);
+    at = kept.end;
+  }
+  return masked + maskPersonalData(text.slice(at));
 }
 
 export function redactValue(value: unknown, depth = 0): unknown {

@@ -1,0 +1,40 @@
+// Masking keeps the business identifiers an invoice needs and still masks personal data.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { businessIdSpans } from '../src/ops/business-ids.ts';
+import { redactText } from '../src/ops/redact.ts';
+
+describe('masking and business identifiers', () => {
+  const kept = [
+    ['a UK VAT ID', 'Billing: Ridgeway Ltd, VAT GB 123 4567 89, net 30.', 'GB 123 4567 89'],
+    ['a UK VAT ID written compact', 'VAT ID GB123456789', 'GB123456789'],
+    ['a Norwegian VAT ID with its MVA suffix', 'Fjordlys AS, NO 923 609 016 MVA', 'NO 923 609 016 MVA'],
+    ['a French VAT ID (IBAN-shaped, but not an IBAN)', 'TVA intracom FR40303265045', 'FR40303265045'],
+    ['a German VAT ID with spaces', 'USt-IdNr.: DE 123 456 789.', 'DE 123 456 789'],
+    ['a Dutch VAT ID', 'btw NL123456789B01', 'NL123456789B01'],
+    ['an Austrian UID', 'UID ATU12345678', 'ATU12345678'],
+    ['a Swiss UID with MWST', 'CHE-123.456.789 MWST', 'CHE-123.456.789 MWST'],
+    ['a US EIN behind its label', 'Lumen Analytics Inc., EIN 12-3456789', '12-3456789'],
+    ['a French SIREN behind its label', 'SIREN 732 829 320', '732 829 320'],
+    ['a UK company number behind its label', 'Company No. 01234567', '01234567'],
+  ] as const;
+  for (const [what, text, id] of kept) {
+    test(`keeps ${what}`, () => assert.ok(redactText(text).includes(id), `${redactText(text)} keeps ${id}`));
+  }
+
+  const masked = [
+    ['a personal e-mail', 'write to jane.doe@gmail.example please', 'jane.doe@gmail.example'],
+    ['a German IBAN', 'pay to DE89 3704 0044 0532 0130 00', '3704 0044'],
+    ['a French IBAN', 'IBAN FR76 3000 6000 0112 3456 7890 189', '3000 6000'],
+    ['a card number', 'card 4111 1111 1111 1111 exp 12/27', '4111 1111'],
+    ['a mobile number', 'call me on +49 151 7731 4242', '7731'],
+    ['a number beside a VAT ID', 'VAT GB123456789, mobile 07700 900123', '900123'],
+  ] as const;
+  for (const [what, text, secret] of masked) {
+    test(`masks ${what}`, () => assert.ok(!redactText(text).includes(secret), `${redactText(text)} hides ${secret}`));
+  }
+
+  test('an invoice number, a date and an address are not business identifiers', () => {
+    assert.deepEqual(businessIdSpans('INV-000042 issued 2026-11-24 to Hauptstr. 1, 10115 Berlin'), []);
+  });
+});
