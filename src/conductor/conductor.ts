@@ -20,7 +20,7 @@ import {
   type StepRecord,
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
-import type { SqlRunner } from '../store/sql.ts';
+import { databaseNow, type SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
@@ -84,7 +84,7 @@ export class Conductor {
           input: JSON.stringify(input),
           requestedBy: options.requestedBy,
           conversation: options.conversation === undefined ? null : JSON.stringify(options.conversation),
-          runAfter: now,
+          runAfter: databaseNow(),
           createdAt: now,
           updatedAt: now,
         },
@@ -147,7 +147,7 @@ export class Conductor {
       }
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(answer.data), finishedAt: new Date() } }],
           audit: [transition(actor, 'question.answered', plan.status, 'running', step, undefined, { answer: answer.data, ...waited(step) })],
           notices: [decision(plan, step, 'Answered', actor)],
@@ -263,7 +263,7 @@ export class Conductor {
       clearLease: true,
       change: {
         ...change,
-        plan: { status: 'running', version, input: JSON.stringify(input), runAfter: new Date() },
+        plan: { status: 'running', version, input: JSON.stringify(input), runAfter: databaseNow() },
         version: versionRow(version, input, expanded, omitted, reason, actor),
         audit: [transition(actor, action, plan.status, 'running', undefined, reason, { fromVersion: plan.version, toVersion: version, input, omitted })],
         notices: [notice('plan_updated', next, `${plan.workflow} is now at version ${version} (${reason})`)],
@@ -287,7 +287,7 @@ export class Conductor {
       const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
           audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
           notices: [decision(plan, step, 'Approved', actor)],
@@ -314,7 +314,7 @@ export class Conductor {
           : { status: 'skipped', finishedAt: new Date(), waitingSince: null };
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields }],
           audit: [transition(actor, `step.${choice === 'retry' ? 'retried' : 'skipped'}`, plan.status, 'running', step, reason, waited(step))],
           notices: [decision(plan, step, choice === 'retry' ? 'Retried' : 'Skipped', actor)],
@@ -432,9 +432,8 @@ export async function haltChange(
       Boolean((findStep(definition, plan.input, effect.stepKey) as { executor?: { compensate?: unknown } })?.executor?.compensate),
   );
   const status = undoable.length > 0 ? 'compensating' : outcome;
-  const now = new Date();
   return {
-    plan: status === 'compensating' ? { status, runAfter: now } : { status, finishedAt: now },
+    plan: status === 'compensating' ? { status, runAfter: databaseNow() } : { status, finishedAt: new Date() },
     audit: [{ actor, action, fromStatus: plan.status, toStatus: status, reason }],
     notices: [
       notice(status === 'compensating' ? 'cancelled' : outcome, plan, `${plan.workflow} ${outcome === 'failed' ? 'aborted' : 'cancelled'} by ${actor}${reason ? `: ${reason}` : ''}${status === 'compensating' ? `; undoing ${undoable.length} action(s)` : ''}`),

@@ -19,6 +19,7 @@ import {
   type PlanRecord,
   type StepRecord,
 } from '../store/plans.ts';
+import { databaseNow } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
@@ -130,7 +131,7 @@ export class Worker {
         }
         this.#log.error({ err: error, planId }, 'plan run stopped unexpectedly; it resumes shortly');
         // Hand the plan back rather than leave it idle until the lease lapses.
-        await releaseLease(this.#store, planId, leaseToken, new Date(Date.now() + this.#pollMs)).catch(() => false);
+        await releaseLease(this.#store, planId, leaseToken, this.#pollMs).catch(() => false);
       })
       .finally(() => {
         this.#active.delete(run);
@@ -225,7 +226,7 @@ export class Worker {
             ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]
             : [];
         return {
-          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(outcome.output), attempts, startedAt, finishedAt: now, lastError: null } }],
           effects,
           notices: [notice('progress', plan, `${step.title}: done`, at)],
@@ -233,14 +234,14 @@ export class Worker {
       }
       case 'skipped':
         return {
-          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
           steps: [{ id: step.id, fields: { status: 'skipped', finishedAt: now } }],
           notices: [notice('progress', plan, `${step.title}: not needed`, at)],
         };
       case 'waiting':
         return {
           plan: { status: outcome.status, ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: now, startedAt } }],
+          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: databaseNow(), startedAt } }],
           audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
           notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
         };
@@ -249,14 +250,14 @@ export class Worker {
         const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };
         if (outcome.retryable && policy && attempts < policy.maxAttempts) {
           return {
-            plan: { runAfter: new Date(now.getTime() + backoffMs(policy, attempts)), ...leaseCleared },
+            plan: { runAfter: databaseNow(backoffMs(policy, attempts)), ...leaseCleared },
             steps: [{ id: step.id, fields: { attempts, lastError: error } }],
             audit: [{ ...audit, action: 'step.attempt_failed' }],
           };
         }
         return {
           plan: { status: 'needs_operator', ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: now } }],
+          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: databaseNow() } }],
           audit: [{ ...audit, action: 'step.failed', fromStatus: plan.status, toStatus: 'needs_operator' }],
           notices: [notice('needs_operator', plan, `${step.title} failed after ${attempts} attempt(s): ${error}`, at)],
         };
@@ -317,7 +318,7 @@ export class Worker {
       return false;
     }
     await this.#checkpoint(plan, leaseToken, {
-      plan: { leaseExpiresAt: new Date(Date.now() + this.#leaseMs) },
+      plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
       steps: [{ id: step.id, fields: { status: 'compensated' } }],
       effects: [{ key: effect.key, fields: { status: 'compensated', compensatedAt: new Date() } }],
       audit: [{ actor, action: 'step.compensated', stepKey: step.key }],

@@ -2,7 +2,7 @@
 // were already handled, and the outbox of notices waiting to be delivered.
 import { redactText, redactValue } from '../ops/redact.ts';
 import { updateRows } from './rows.ts';
-import { sql } from './sql.ts';
+import { databaseNow, sql, type Row } from './sql.ts';
 import type { Store } from './store.ts';
 
 export async function setConversation(store: Store, planId: string, conversation: object, threadKey?: string): Promise<void> {
@@ -46,7 +46,6 @@ export interface PendingNotice {
   attempts: number;
 }
 
-/** Notices due for delivery, oldest first: a plan's notices must arrive in order. */
 const pendingNotice = (row: { id: string; planId: string | null; kind: string; payload: string; attempts: number }): PendingNotice => ({
   id: row.id,
   planId: row.planId,
@@ -55,15 +54,13 @@ const pendingNotice = (row: { id: string; planId: string | null; kind: string; p
   attempts: row.attempts,
 });
 
+/** Notices due for delivery by the database's clock, oldest first: a plan's notices must arrive in order. */
 export async function dueNotices(store: Store, limit: number): Promise<PendingNotice[]> {
-  const rows = await store.prisma((db) =>
-    db.notice.findMany({
-      where: { deliveredAt: null, deliverAfter: { lte: new Date() } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-    }),
+  const rows = await store.transaction((runner) =>
+    runner.query(sql`SELECT "id", "planId", "kind", "payload", "attempts" FROM "Notice" WHERE "deliveredAt" IS NULL AND "deliverAfter" <= ${databaseNow()}
+                     ORDER BY "createdAt", "id" LIMIT ${limit}`),
   );
-  return rows.map(pendingNotice);
+  return rows.map((row: Row) => pendingNotice({ id: String(row.id), planId: (row.planId as string | null) ?? null, kind: String(row.kind), payload: String(row.payload), attempts: Number(row.attempts) }));
 }
 
 /**
@@ -72,7 +69,7 @@ export async function dueNotices(store: Store, limit: number): Promise<PendingNo
  */
 export async function claimNotice(store: Store, notice: PendingNotice, holdMs: number): Promise<boolean> {
   const claimed = await store.transaction((runner) =>
-    updateRows(runner, 'Notice', { attempts: notice.attempts + 1, deliverAfter: new Date(Date.now() + holdMs) }, { id: notice.id, attempts: notice.attempts, deliveredAt: null }),
+    updateRows(runner, 'Notice', { attempts: notice.attempts + 1, deliverAfter: databaseNow(holdMs) }, { id: notice.id, attempts: notice.attempts, deliveredAt: null }),
   );
   return claimed === 1;
 }
@@ -83,8 +80,9 @@ export async function markDelivered(store: Store, ids: string[]): Promise<void> 
   });
 }
 
-export async function deferNotice(store: Store, id: string, until: Date, error: string): Promise<void> {
-  await store.prisma((db) => db.notice.update({ where: { id }, data: { deliverAfter: until, lastError: redactText(error).slice(0, 1000) } }));
+/** Puts a notice back for delayMs (by the database's clock) after a failed delivery. */
+export async function deferNotice(store: Store, id: string, delayMs: number, error: string): Promise<void> {
+  await store.transaction((runner) => updateRows(runner, 'Notice', { deliverAfter: databaseNow(delayMs), lastError: redactText(error).slice(0, 1000) }, { id }));
 }
 
 /** A plan's notices that were delivered, in the order they were delivered: to show them again. */

@@ -4,7 +4,7 @@
 import { WAITING_STATUSES } from '../conductor/statuses.ts';
 import { newId, orderedId } from './plans.ts';
 import { insertRow } from './rows.ts';
-import { asDate, asNumber, sql } from './sql.ts';
+import { asDate, asNumber, databaseNow, sql } from './sql.ts';
 import type { Store } from './store.ts';
 
 export interface Period {
@@ -173,7 +173,7 @@ export async function claimDigestRuns(
             ON CONFLICT ("day", "channel") DO NOTHING`,
       );
       if (claimed !== 1) continue;
-      await insertRow(runner, 'Notice', { id: noticeId, planId: null, kind: 'digest', payload: JSON.stringify(payloadFor(target)), createdAt: now, deliverAfter: now });
+      await insertRow(runner, 'Notice', { id: noticeId, planId: null, kind: 'digest', payload: JSON.stringify(payloadFor(target)), createdAt: now, deliverAfter: databaseNow() });
       posted.push(target);
     }
     return posted;
@@ -184,6 +184,6 @@ export async function claimDigestRuns(
 export async function enqueueTargetedNotice(store: Store, kind: string, payload: Record<string, unknown>): Promise<string> {
   const id = orderedId('n');
   const now = new Date();
-  await store.transaction((runner) => insertRow(runner, 'Notice', { id, planId: null, kind, payload: JSON.stringify(payload), createdAt: now, deliverAfter: now }));
+  await store.transaction((runner) => insertRow(runner, 'Notice', { id, planId: null, kind, payload: JSON.stringify(payload), createdAt: now, deliverAfter: databaseNow() }));
   return id;
 }

@@ -2,7 +2,7 @@
 // what Chroma has yet to apply, recall events and retrieval evaluations. A record and its index
 // task are written in one transaction, so a record is never left without a way into the index.
 import { insertRow, updateRows } from './rows.ts';
-import { asDate, asNumber, sql, type Row, type SqlRunner, type SqlStatement } from './sql.ts';
+import { asDate, asNumber, databaseNow, sql, type DatabaseNow, type Row, type SqlRunner, type SqlStatement } from './sql.ts';
 import { newId, orderedId } from './ids.ts';
 
 export interface MemoryRow {
@@ -36,7 +36,7 @@ export interface IndexTask {
   attempts: number;
 }
 
-type Value = string | number | boolean | Date | null;
+type Value = string | number | boolean | Date | DatabaseNow | null;
 
 /** A statement with a list of values: `... IN (?, ?, ?)`. */
 function statement(parts: string[], values: Value[]): SqlStatement {
@@ -96,7 +96,7 @@ export async function insertMemory(runner: SqlRunner, draft: MemoryDraft, now = 
 }
 
 function insertIndexTask(runner: SqlRunner, recordId: string, operation: 'upsert' | 'delete', now: Date) {
-  return insertRow(runner, 'MemoryIndexTask', { id: orderedId('t'), recordId, operation, attempts: 0, runAfter: now, createdAt: now });
+  return insertRow(runner, 'MemoryIndexTask', { id: orderedId('t'), recordId, operation, attempts: 0, runAfter: databaseNow(), createdAt: now });
 }
 
 /** Deletes the record and queues the deletion of its vector; false when there was no such record. */
@@ -126,10 +126,10 @@ export async function findMemoriesContaining(runner: SqlRunner, words: string[],
   return rows.map(toRow);
 }
 
-/** Index tasks due now, oldest first, so a record's upsert and a later delete apply in order. */
-export async function dueIndexTasks(runner: SqlRunner, limit: number, now = new Date()): Promise<IndexTask[]> {
+/** Index tasks due by the database's clock, oldest first, so a record's upsert and a later delete apply in order. */
+export async function dueIndexTasks(runner: SqlRunner, limit: number): Promise<IndexTask[]> {
   const rows = await runner.query(
-    sql`SELECT "id", "recordId", "operation", "attempts" FROM "MemoryIndexTask" WHERE "doneAt" IS NULL AND "runAfter" <= ${now} ORDER BY "createdAt", "id" LIMIT ${limit}`,
+    sql`SELECT "id", "recordId", "operation", "attempts" FROM "MemoryIndexTask" WHERE "doneAt" IS NULL AND "runAfter" <= ${databaseNow()} ORDER BY "createdAt", "id" LIMIT ${limit}`,
   );
   return rows.map((row) => ({ id: row.id as string, recordId: row.recordId as string, operation: row.operation as 'upsert' | 'delete', attempts: asNumber(row.attempts) }));
 }
@@ -160,10 +160,10 @@ export function markIndexed(runner: SqlRunner, recordIds: string[], model: strin
   );
 }
 
-/** Puts tasks back for later after a failed attempt. */
-export async function deferIndexTasks(runner: SqlRunner, tasks: IndexTask[], runAfter: Date, error: string): Promise<void> {
+/** Puts tasks back for delayMs (by the database's clock) after a failed attempt. */
+export async function deferIndexTasks(runner: SqlRunner, tasks: IndexTask[], delayMs: number, error: string): Promise<void> {
   for (const task of tasks) {
-    await updateRows(runner, 'MemoryIndexTask', { attempts: task.attempts + 1, runAfter, lastError: error.slice(0, 1000) }, { id: task.id });
+    await updateRows(runner, 'MemoryIndexTask', { attempts: task.attempts + 1, runAfter: databaseNow(delayMs), lastError: error.slice(0, 1000) }, { id: task.id });
   }
 }
 

@@ -5,7 +5,7 @@ import { redactText, redactValue } from '../ops/redact.ts';
 import { newId, orderedId } from './ids.ts';
 import { insertMemory, type MemoryDraft } from './memory.ts';
 import { insertRow, updateRows, type Fields } from './rows.ts';
-import { asDate, asNumber, sql, type Row, type SqlRunner } from './sql.ts';
+import { asDate, asNumber, databaseNow, sql, type Row, type SqlRunner } from './sql.ts';
 import type { Store } from './store.ts';
 
 export interface PlanRecord {
@@ -241,7 +241,7 @@ async function writeChildren(runner: SqlRunner, planId: string, change: PlanChan
       kind: notice.kind,
       payload: JSON.stringify(notice.payload),
       createdAt: now,
-      deliverAfter: now,
+      deliverAfter: databaseNow(),
     });
   }
 }
@@ -260,9 +260,9 @@ export async function claimRunnablePlans(
   store: Store,
   claim: { owner: string; leaseMs: number; limit: number },
 ): Promise<ClaimedPlan[]> {
-  const now = new Date();
+  const now = databaseNow();
   const token = newId('l');
-  const expires = new Date(now.getTime() + claim.leaseMs);
+  const expires = databaseNow(claim.leaseMs);
   const skipLocked = store.target.provider === 'postgres';
   return store.transaction(async (runner) => {
     const candidates = skipLocked
@@ -289,15 +289,14 @@ export async function claimRunnablePlans(
 /** Extends a held lease; false when it was lost (expired and taken, or revoked by a decision). */
 export function renewLease(store: Store, planId: string, leaseToken: string, leaseMs: number): Promise<boolean> {
   return store.transaction(async (runner) => {
-    const expires = new Date(Date.now() + leaseMs);
-    return (await updateRows(runner, 'Plan', { leaseExpiresAt: expires }, { id: planId, leaseToken })) === 1;
+    return (await updateRows(runner, 'Plan', { leaseExpiresAt: databaseNow(leaseMs) }, { id: planId, leaseToken })) === 1;
   });
 }
 
-/** Gives a held plan back, to be picked up again after runAfter. */
-export function releaseLease(store: Store, planId: string, leaseToken: string, runAfter: Date): Promise<boolean> {
+/** Gives a held plan back, to be picked up again once delayMs have passed. */
+export function releaseLease(store: Store, planId: string, leaseToken: string, delayMs: number): Promise<boolean> {
   return store.transaction(async (runner) => {
-    const fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null, runAfter };
+    const fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null, runAfter: databaseNow(delayMs) };
     return (await updateRows(runner, 'Plan', fields, { id: planId, leaseToken })) === 1;
   });
 }

@@ -3,7 +3,7 @@
 // remindedAt is set in the same transaction as the reminder notice, guarded by the same
 // condition, so each wait gets one reminder even with several replicas.
 import { commitPlanChange, type NoticeDraft } from './plans.ts';
-import { asDate, asNumber, sql } from './sql.ts';
+import { asDate, asNumber, databaseNow, sql } from './sql.ts';
 import type { Store } from './store.ts';
 
 export interface WaitingStep {
@@ -22,15 +22,15 @@ export interface WaitingStep {
 
 const PROMPT_ACTIONS: Record<string, string> = { waiting_approval: 'approval.requested', waiting_answer: 'question.asked' };
 
-/** Waits that began at or before waitingBefore and have had no reminder since they began. */
-export async function waitsDueForReminder(store: Store, waitingBefore: Date, limit = 100): Promise<WaitingStep[]> {
+/** Waits that began at least afterMs ago (by the database's clock) and have had no reminder since they began. */
+export async function waitsDueForReminder(store: Store, afterMs: number, limit = 100): Promise<WaitingStep[]> {
   return store.transaction(async (runner) => {
     const rows = await runner.query(sql`
       SELECT s."id" AS "stepId", s."key" AS "stepKey", s."title" AS "stepTitle", s."waitingSince", s."lastError",
              p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy"
       FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
       WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator')
-        AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL AND s."waitingSince" <= ${waitingBefore}
+        AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL AND s."waitingSince" <= ${databaseNow(-afterMs)}
         AND (s."remindedAt" IS NULL OR s."remindedAt" < s."waitingSince")
       ORDER BY s."waitingSince" LIMIT ${limit}`);
     const waits: WaitingStep[] = [];
@@ -66,13 +66,12 @@ class AlreadyMoved extends Error {}
  * Marks the wait reminded and writes the notice; false when someone else reminded first or the
  * plan moved on (answered, approved, retried) since it was read.
  */
-export async function recordReminder(store: Store, wait: WaitingStep, waitingBefore: Date, notice: NoticeDraft): Promise<boolean> {
+export async function recordReminder(store: Store, wait: WaitingStep, afterMs: number, notice: NoticeDraft): Promise<boolean> {
   try {
     return await store.transaction(async (runner) => {
-      const now = new Date();
       const marked = await runner.execute(sql`
-        UPDATE "Step" SET "remindedAt" = ${now}
-        WHERE "id" = ${wait.stepId} AND "status" IN ('waiting', 'failed') AND "waitingSince" IS NOT NULL AND "waitingSince" <= ${waitingBefore}
+        UPDATE "Step" SET "remindedAt" = ${databaseNow()}
+        WHERE "id" = ${wait.stepId} AND "status" IN ('waiting', 'failed') AND "waitingSince" IS NOT NULL AND "waitingSince" <= ${databaseNow(-afterMs)}
           AND ("remindedAt" IS NULL OR "remindedAt" < "waitingSince")`);
       if (marked !== 1) return false;
       const applied = await commitPlanChange(runner, wait.planId, { status: wait.planStatus, version: wait.version }, {

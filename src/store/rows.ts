@@ -1,8 +1,8 @@
 // Small builders for INSERT and UPDATE over the quoted identifiers both dialects accept.
 // Table and column names come from code, never from input; values are always parameters.
-import { sql, type SqlRunner, type SqlStatement } from './sql.ts';
+import { sql, type DatabaseNow, type SqlRunner, type SqlStatement } from './sql.ts';
 
-type Value = string | number | boolean | Date | null;
+type Value = string | number | boolean | Date | DatabaseNow | null;
 export type Fields = Record<string, Value | undefined>;
 
 const quote = (identifier: string) => `"${identifier}"`;

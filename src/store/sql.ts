@@ -5,7 +5,21 @@
 import type { ArgType, SqlQuery, SqlQueryable } from '@prisma/driver-adapter-utils';
 
 export type Dialect = 'sqlite' | 'postgres';
-type SqlValue = string | number | boolean | Date | null;
+
+/**
+ * The database's clock, offset by offsetMs. Leases, due times and deadlines are written and
+ * compared with it, never with a replica's Date.now(): with several replicas, skewed clocks
+ * must not decide who holds a lease or when a notice is due.
+ */
+export class DatabaseNow {
+  readonly offsetMs: number;
+  constructor(offsetMs: number) {
+    this.offsetMs = offsetMs;
+  }
+}
+export const databaseNow = (offsetMs = 0) => new DatabaseNow(Math.round(offsetMs));
+
+type SqlValue = string | number | boolean | Date | DatabaseNow | null;
 
 export interface SqlStatement {
   readonly strings: readonly string[];
@@ -17,23 +31,36 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): SqlSt
   return { strings, values };
 }
 
-function argType(value: SqlValue): ArgType {
+function argType(value: Exclude<SqlValue, DatabaseNow>): ArgType {
   if (value instanceof Date) return { scalarType: 'datetime', arity: 'scalar' };
   if (typeof value === 'number') return { scalarType: Number.isInteger(value) ? 'int' : 'float', arity: 'scalar' };
   if (typeof value === 'boolean') return { scalarType: 'boolean', arity: 'scalar' };
   return { scalarType: 'string', arity: 'scalar' };
 }
 
+/**
+ * The database's now() plus the parameter (milliseconds), in the form the schema stores times:
+ * Prisma keeps SQLite DateTimes as ISO 8601 text with +00:00 (so text order is time order), and
+ * PostgreSQL ones as UTC timestamps without a zone.
+ */
+function databaseNowSql(dialect: Dialect, placeholder: string): string {
+  return dialect === 'postgres'
+    ? `(now() AT TIME ZONE 'UTC' + ${placeholder}::integer * interval '1 millisecond')`
+    : `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', (${placeholder} / 1000.0) || ' seconds')`;
+}
+
 function render(statement: SqlStatement, dialect: Dialect): SqlQuery {
-  const text = statement.strings.reduce(
-    (acc, part, i) => acc + (i === 0 ? '' : dialect === 'postgres' ? `$${i}` : '?') + part,
-    '',
-  );
+  const text = statement.strings.reduce((acc, part, i) => {
+    if (i === 0) return part;
+    const placeholder = dialect === 'postgres' ? `$${i}` : '?';
+    return acc + (statement.values[i - 1] instanceof DatabaseNow ? databaseNowSql(dialect, placeholder) : placeholder) + part;
+  }, '');
+  const args = statement.values.map((v) => (v instanceof DatabaseNow ? v.offsetMs : v));
   return {
     sql: text,
     // PostgreSQL's driver takes ISO strings for timestamps; SQLite's adapter formats Dates itself.
-    args: statement.values.map((v) => (v instanceof Date && dialect === 'postgres' ? v.toISOString() : v)),
-    argTypes: statement.values.map(argType),
+    args: args.map((v) => (v instanceof Date && dialect === 'postgres' ? v.toISOString() : v)),
+    argTypes: args.map(argType),
   };
 }
 
