@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
-import { TERMINAL_STATUSES, WAITING_STATUSES } from '../conductor/statuses.ts';
+import { TERMINAL_STATUSES, WAITING_STATUSES } from '../store/statuses.ts';
 import type { Memory } from '../memory/memory.ts';
 import { auditRefusal, findPlanIdByThread, firstDelivery } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';

@@ -3,7 +3,6 @@
 // request that does not fit the plan's state changes nothing and says what to do instead.
 import type { z } from 'zod';
 import { answerMemory, decisionMemory } from '../memory/plan-memories.ts';
-import type { Fields } from '../store/rows.ts';
 import {
   commitPlanChange,
   findPlan,
@@ -21,11 +20,12 @@ import {
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
 import { databaseNow, type SqlRunner } from '../store/sql.ts';
+import type { PlanPatch, StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
-import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from './statuses.ts';
+import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
 import type { StepDefinition, WorkflowDefinition } from './workflow.ts';
 
 export interface PlanState {
@@ -33,7 +33,7 @@ export interface PlanState {
   steps: StepRecord[];
 }
 
-const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
@@ -308,7 +308,7 @@ export class Conductor {
         change.notices!.unshift(decision(plan, step, 'Aborted', actor));
         return { change };
       }
-      const fields: Fields =
+      const fields: StepPatch =
         choice === 'retry'
           ? { status: 'pending', attempts: 0, waitingSince: null }
           : { status: 'skipped', finishedAt: new Date(), waitingSince: null };
@@ -397,11 +397,11 @@ function transition(
   return { actor, action, fromStatus, toStatus, stepKey: step?.key, reason, detail };
 }
 
-function stepRow(step: StepDefinition, position: number): Fields {
+function stepRow(step: StepDefinition, position: number): NonNullable<PlanChange['newSteps']>[number] {
   return { id: newId('s'), position, key: step.key, kind: step.kind, title: step.title, status: 'pending', attempts: 0 };
 }
 
-function versionRow(version: number, input: unknown, steps: StepDefinition[], omitted: string[], reason: string, actor: string): Fields {
+function versionRow(version: number, input: unknown, steps: StepDefinition[], omitted: string[], reason: string, actor: string): NonNullable<PlanChange['version']> {
   return {
     version,
     input: JSON.stringify(input),

@@ -5,7 +5,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { artifactMemory } from '../memory/plan-memories.ts';
-import type { Fields } from '../store/rows.ts';
 import {
   claimRunnablePlans,
   commitPlanChange,
@@ -20,6 +19,7 @@ import {
   type StepRecord,
 } from '../store/plans.ts';
 import { databaseNow } from '../store/sql.ts';
+import type { PlanPatch, StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
@@ -42,7 +42,7 @@ export interface WorkerOptions {
   pollMs?: number;
 }
 
-const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -195,7 +195,7 @@ export class Worker {
     if (last && (outcome.type === 'completed' || outcome.type === 'skipped')) Object.assign(change, this.#completion(plan, change));
     await this.#checkpoint(plan, leaseToken, change);
     Object.assign(step, stepFieldsAsRecord(change.steps?.[0]?.fields ?? {}));
-    if (change.plan?.status) plan.status = change.plan.status as string;
+    if (change.plan?.status) plan.status = change.plan.status;
     return !('leaseToken' in (change.plan ?? {}));
   }
 
@@ -221,7 +221,7 @@ export class Worker {
     const at = { stepKey: step.key, stepTitle: step.title };
     switch (outcome.type) {
       case 'completed': {
-        const effects =
+        const effects: PlanChange['effects'] =
           step.kind === 'action'
             ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]
             : [];
@@ -359,9 +359,9 @@ function artifactsOf(steps: StepRecord[]): Record<string, unknown> {
 }
 
 /** Keeps the in-memory step in line with what a checkpoint wrote. */
-function stepFieldsAsRecord(fields: Fields): Partial<StepRecord> {
+function stepFieldsAsRecord(fields: StepPatch): Partial<StepRecord> {
   const record: Partial<StepRecord> = {};
-  if (typeof fields.status === 'string') record.status = fields.status;
+  if (fields.status) record.status = fields.status;
   if (typeof fields.attempts === 'number') record.attempts = fields.attempts;
   if (typeof fields.output === 'string') record.output = JSON.parse(fields.output);
   return record;
