@@ -55,7 +55,7 @@ import { WorkflowRegistry } from '../src/conductor/registry.ts';
 import { createOperator, type Operator } from '../src/operator.ts';
 import { createLogger } from '../src/ops/logger.ts';
 import { migrateDatabase } from '../src/store/migrate.ts';
-import { asDate, asNumber, sql } from '../src/store/sql.ts';
+import { sql, type SqlStatement } from '../src/store/sql.ts';
 import { langgraphStepsPerSecond } from './baselines/langgraph-sqlite.ts';
 import { rawSqliteTransactionsPerSecond } from './baselines/raw-sqlite-tx.ts';
 import type { ChildMessage, ParentMessage, ServiceTimings } from './worker-process.ts';
@@ -252,8 +252,10 @@ async function createPlans(database: BenchDatabase, tag: string, count: number):
   await Promise.all(Array.from({ length: 8 }, starter));
 }
 
-const query = (database: BenchDatabase, statement: ReturnType<typeof sql>) =>
-  database.operator.store.transaction((runner) => runner.query(statement));
+const query = (database: BenchDatabase, statement: SqlStatement) => database.operator.store.transaction((runner) => runner.query(statement));
+/** Aggregates come back as the driver has them: a count as a number or a string, a time as text or a Date. */
+const asNumber = (value: unknown) => Number(value);
+const asDate = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
 
 /** Waits until every plan of the batch completed; returns when the last one did (its finishedAt, ms). */
 async function waitForBatch(database: BenchDatabase, tag: string, count: number, timeoutMs: number): Promise<number> {

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
-import { parseCommand, startInput, words } from '../src/bot/commands.ts';
+import { COMMANDS, parseCommand, words, type ParseResult } from '../src/bot/command-registry.ts';
+import { startInput } from '../src/bot/commands/start.ts';
+
+const parsed = (result: ParseResult) => (result.ok ? { name: result.command.name, ...result.command.args } : result);
 
 test('quoted words stay together', () => {
   assert.deepEqual(words(`deny p1234567 "wrong amount" 'see thread'`), ['deny', 'p1234567', 'wrong amount', 'see thread']);
+});
+
+test('every file in src/bot/commands is an /op command, found by folder', () => {
+  const files = fs.readdirSync(new URL('../src/bot/commands/', import.meta.url)).map((file) => file.replace(/\.ts$/, ''));
+  assert.deepEqual([...COMMANDS.keys()].sort(), files.sort());
 });
 
 test('every command of the grammar parses', () => {
@@ -22,19 +31,27 @@ test('every command of the grammar parses', () => {
     ['audit p1234567', { name: 'audit', planId: 'p1234567' }],
     ['WORKFLOWS', { name: 'workflows' }],
   ];
-  for (const [text, command] of cases) assert.deepEqual(parseCommand(text), { ok: true, command }, text);
+  for (const [text, command] of cases) assert.deepEqual(parsed(parseCommand(text)), command, text);
 });
 
-test('malformed input gets the usage of the nearest command', () => {
+test('malformed input gets our own message and the usage of the nearest command', () => {
   const typo = parseCommand('aproove p1234567');
   assert.equal(typo.ok, false);
   assert.match(!typo.ok ? typo.usage : '', /\/op approve <plan> \[reason\]/);
-  const missing = parseCommand('approve');
-  assert.deepEqual(missing, { ok: false, error: 'planId: Invalid input: expected string, received undefined', usage: 'Usage: `/op approve <plan> [reason]`' });
-  const badScope = parseCommand('list yesterday');
-  assert.match(!badScope.ok ? badScope.usage : '', /\/op list \[waiting\|mine\|all\]/);
+  assert.deepEqual(parseCommand('approve'), { ok: false, error: 'which plan? Give its id (`/op list` shows them).', usage: 'Usage: `/op approve <plan> [reason]`' });
+  assert.deepEqual(parseCommand('list yesterday'), { ok: false, error: 'list waiting, mine or all plans', usage: 'Usage: `/op list [waiting|mine|all]`' });
+  assert.deepEqual(parseCommand('rollback p1234567 latest'), { ok: false, error: 'which version? `/op audit <plan>` lists them.', usage: 'Usage: `/op rollback <plan> <version>`' });
   const badId = parseCommand('audit 42');
   assert.match(!badId.ok ? badId.error : '', /a plan id looks like/);
+});
+
+test('names an object inherits are not commands', () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const result = parseCommand(`${name} p1234567`);
+    assert.equal(result.ok, false, name);
+    assert.equal(!result.ok && result.error, `"${name.toLowerCase()}" is not an /op command.`);
+    assert.match(!result.ok ? result.usage : '', /^Did you mean `\/op [a-z]+[^`]*`\? `\/op help` lists them all\.$/, name);
+  }
 });
 
 test('start takes key=value fields or free text for the workflow', () => {

@@ -7,6 +7,8 @@ import { createTestDatabase, providers, type TestDatabase } from './support/data
 import { ledgerWorkflow } from './fixtures/workflows.ts';
 import { extraWorker, testOperator, waitForStatus } from './support/operator.ts';
 
+const HOUR = 3_600_000;
+
 for (const provider of providers()) {
   describe(`leases (${provider})`, () => {
     let database: TestDatabase;
@@ -59,6 +61,27 @@ for (const provider of providers()) {
       await waitForStatus(operator, plan.id, ['completed'], 5_000);
       assert.ok(Date.now() - began < 2_000, `resumed in ${Date.now() - began} ms`);
       await Promise.all([stranger.stop(), restarted.stop()]);
+    });
+
+    // Leases are written and compared with the database's clock, so a replica whose clock is
+    // wrong neither takes a lease that is still held nor hands out one that has already lapsed.
+    test('a replica whose clock runs an hour ahead does not take a lease another replica still holds', async (t) => {
+      const { plan } = await operator.conductor.start('fixture-ledger', { n: 5 }, { requestedBy: 'alice' });
+      const [held] = await claimRunnablePlans(operator.store, { owner: 'on-time', leaseMs: 60_000, limit: 10 });
+      assert.equal(held!.plan.id, plan.id);
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() + HOUR });
+      const taken = await claimRunnablePlans(operator.store, { owner: 'clock-ahead', leaseMs: 60_000, limit: 10 });
+      assert.ok(!taken.some((claim) => claim.plan.id === plan.id), 'the replica with the fast clock took a live lease');
+    });
+
+    test('a lease taken by a replica whose clock runs an hour behind is not lapsed for the others', async (t) => {
+      const { plan } = await operator.conductor.start('fixture-ledger', { n: 6 }, { requestedBy: 'alice' });
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() - HOUR });
+      const [held] = await claimRunnablePlans(operator.store, { owner: 'clock-behind', leaseMs: 60_000, limit: 10 });
+      t.mock.timers.reset();
+      assert.equal(held!.plan.id, plan.id);
+      const taken = await claimRunnablePlans(operator.store, { owner: 'on-time', leaseMs: 60_000, limit: 10 });
+      assert.ok(!taken.some((claim) => claim.plan.id === plan.id), 'the lease written by the slow clock had already lapsed');
     });
 
     test('cancelling a plan a worker is running revokes its lease', async () => {

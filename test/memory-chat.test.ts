@@ -2,7 +2,7 @@
 // (which starts its own local Chroma server, CHROMA_URL unset) against the local fake Slack.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseCommand } from '../src/bot/commands.ts';
+import { parseCommand, type ParseResult } from '../src/bot/command-registry.ts';
 import type { Service } from '../src/service.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
@@ -81,9 +81,10 @@ describe('memory from Slack', () => {
 
 describe('memory commands grammar', () => {
   test('remember and recall keep the text as typed; forget takes a memory id', () => {
-    assert.deepEqual(parseCommand('remember "Acme"  pays   in 14 days'), { ok: true, command: { name: 'remember', text: '"Acme"  pays   in 14 days' } });
-    assert.deepEqual(parseCommand('RECALL when does Acme pay?'), { ok: true, command: { name: 'recall', query: 'when does Acme pay?' } });
-    assert.deepEqual(parseCommand('forget m1a2b3c4d5'), { ok: true, command: { name: 'forget', memoryId: 'm1a2b3c4d5' } });
+    const parsed = (result: ParseResult) => (result.ok ? { name: result.command.name, ...result.command.args } : result);
+    assert.deepEqual(parsed(parseCommand('remember "Acme"  pays   in 14 days')), { name: 'remember', text: '"Acme"  pays   in 14 days' });
+    assert.deepEqual(parsed(parseCommand('RECALL when does Acme pay?')), { name: 'recall', query: 'when does Acme pay?' });
+    assert.deepEqual(parsed(parseCommand('forget m1a2b3c4d5')), { name: 'forget', memoryId: 'm1a2b3c4d5' });
     const typo = parseCommand('remmeber x');
     assert.equal(typo.ok, false);
     assert.match(!typo.ok ? typo.usage : '', /\/op remember <text>/);

@@ -99,7 +99,7 @@ export class NoticeDispatcher {
     const wait = error instanceof RateLimited ? error.retryAfterMs : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts);
     if (error instanceof RateLimited) this.#pausedUntil.set(adapter.platform, Date.now() + wait);
     this.#log.warn({ err: error, noticeId: notice.id, planId, retryInMs: wait }, 'could not deliver a notice; will retry');
-    await deferNotice(this.#store, notice.id, new Date(Date.now() + wait), String((error as Error).message ?? error));
+    await deferNotice(this.#store, notice.id, wait, String((error as Error).message ?? error));
   }
 
   /**

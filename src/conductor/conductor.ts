@@ -3,7 +3,6 @@
 // request that does not fit the plan's state changes nothing and says what to do instead.
 import type { z } from 'zod';
 import { answerMemory, decisionMemory } from '../memory/plan-memories.ts';
-import type { Fields } from '../store/rows.ts';
 import {
   commitPlanChange,
   findPlan,
@@ -20,12 +19,13 @@ import {
   type StepRecord,
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
-import type { SqlRunner } from '../store/sql.ts';
+import { databaseNow, type SqlRunner } from '../store/sql.ts';
+import type { PlanPatch, StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
-import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from './statuses.ts';
+import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export interface PlanState {
@@ -33,7 +33,7 @@ export interface PlanState {
   steps: StepRecord[];
 }
 
-const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
@@ -84,7 +84,7 @@ export class Conductor {
           input: JSON.stringify(input),
           requestedBy: options.requestedBy,
           conversation: options.conversation === undefined ? null : JSON.stringify(options.conversation),
-          runAfter: now,
+          runAfter: databaseNow(),
           createdAt: now,
           updatedAt: now,
         },
@@ -147,7 +147,7 @@ export class Conductor {
       }
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(answer.data), finishedAt: new Date() } }],
           audit: [transition(actor, 'question.answered', plan.status, 'running', step, undefined, { answer: answer.data, ...waited(step) })],
           notices: [decision(plan, step, 'Answered', actor)],
@@ -263,7 +263,7 @@ export class Conductor {
       clearLease: true,
       change: {
         ...change,
-        plan: { status: 'running', version, input: JSON.stringify(input), runAfter: new Date() },
+        plan: { status: 'running', version, input: JSON.stringify(input), runAfter: databaseNow() },
         version: versionRow(version, input, expanded, omitted, reason, actor),
         audit: [transition(actor, action, plan.status, 'running', undefined, reason, { fromVersion: plan.version, toVersion: version, input, omitted })],
         notices: [notice('plan_updated', next, `${plan.workflow} is now at version ${version} (${reason})`)],
@@ -287,7 +287,7 @@ export class Conductor {
       const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
           audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
           notices: [decision(plan, step, 'Approved', actor)],
@@ -308,13 +308,13 @@ export class Conductor {
         change.notices!.unshift(decision(plan, step, 'Aborted', actor));
         return { change };
       }
-      const fields: Fields =
+      const fields: StepPatch =
         choice === 'retry'
           ? { status: 'pending', attempts: 0, waitingSince: null }
           : { status: 'skipped', finishedAt: new Date(), waitingSince: null };
       return {
         change: {
-          plan: { status: 'running', runAfter: new Date() },
+          plan: { status: 'running', runAfter: databaseNow() },
           steps: [{ id: step.id, fields }],
           audit: [transition(actor, `step.${choice === 'retry' ? 'retried' : 'skipped'}`, plan.status, 'running', step, reason, waited(step))],
           notices: [decision(plan, step, choice === 'retry' ? 'Retried' : 'Skipped', actor)],
@@ -397,11 +397,11 @@ function transition(
   return { actor, action, fromStatus, toStatus, stepKey: step?.key, reason, detail };
 }
 
-function stepRow(step: RunnableStep, position: number): Fields {
+function stepRow(step: RunnableStep, position: number): NonNullable<PlanChange['newSteps']>[number] {
   return { id: newId('s'), position, key: step.key, kind: step.kind, title: step.title, status: 'pending', attempts: 0 };
 }
 
-function versionRow(version: number, input: unknown, steps: RunnableStep[], omitted: string[], reason: string, actor: string): Fields {
+function versionRow(version: number, input: unknown, steps: RunnableStep[], omitted: string[], reason: string, actor: string): NonNullable<PlanChange['version']> {
   return {
     version,
     input: JSON.stringify(input),
@@ -434,9 +434,8 @@ export async function haltChange(
       isCompensable(findStep(definition, plan.input, effect.stepKey)),
   );
   const status = undoable.length > 0 ? 'compensating' : outcome;
-  const now = new Date();
   return {
-    plan: status === 'compensating' ? { status, runAfter: now } : { status, finishedAt: now },
+    plan: status === 'compensating' ? { status, runAfter: databaseNow() } : { status, finishedAt: new Date() },
     audit: [{ actor, action, fromStatus: plan.status, toStatus: status, reason }],
     notices: [
       notice(status === 'compensating' ? 'cancelled' : outcome, plan, `${plan.workflow} ${outcome === 'failed' ? 'aborted' : 'cancelled'} by ${actor}${reason ? `: ${reason}` : ''}${status === 'compensating' ? `; undoing ${undoable.length} action(s)` : ''}`),

@@ -53,11 +53,10 @@ export class ReminderJob {
   }
 
   /** One round: a reminder for each wait that is due; returns how many were written. */
-  async remindDue(now = new Date()): Promise<number> {
-    const waitingBefore = new Date(now.getTime() - this.#afterMs);
+  async remindDue(): Promise<number> {
     let sent = 0;
-    for (const wait of await waitsDueForReminder(this.#store, waitingBefore)) {
-      if (await recordReminder(this.#store, wait, waitingBefore, reminderNotice(wait))) sent++;
+    for (const wait of await waitsDueForReminder(this.#store, this.#afterMs)) {
+      if (await recordReminder(this.#store, wait, this.#afterMs, reminderNotice(wait))) sent++;
     }
     if (sent > 0) this.#log.info({ sent }, 'reminded the operator of waiting steps');
     return sent;

@@ -5,7 +5,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { artifactMemory } from '../memory/plan-memories.ts';
-import type { Fields } from '../store/rows.ts';
 import {
   claimRunnablePlans,
   commitPlanChange,
@@ -19,6 +18,8 @@ import {
   type PlanRecord,
   type StepRecord,
 } from '../store/plans.ts';
+import { databaseNow } from '../store/sql.ts';
+import type { PlanPatch, StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
@@ -41,7 +42,7 @@ export interface WorkerOptions {
   pollMs?: number;
 }
 
-const leaseCleared: Fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 class LeaseLost extends Error {
   override name = 'LeaseLost';
@@ -130,7 +131,7 @@ export class Worker {
         }
         this.#log.error({ err: error, planId }, 'plan run stopped unexpectedly; it resumes shortly');
         // Hand the plan back rather than leave it idle until the lease lapses.
-        await releaseLease(this.#store, planId, leaseToken, new Date(Date.now() + this.#pollMs)).catch(() => false);
+        await releaseLease(this.#store, planId, leaseToken, this.#pollMs).catch(() => false);
       })
       .finally(() => {
         this.#active.delete(run);
@@ -194,7 +195,7 @@ export class Worker {
     if (last && (outcome.type === 'completed' || outcome.type === 'skipped')) Object.assign(change, this.#completion(plan, change));
     await this.#checkpoint(plan, leaseToken, change);
     Object.assign(step, stepFieldsAsRecord(change.steps?.[0]?.fields ?? {}));
-    if (change.plan?.status) plan.status = change.plan.status as string;
+    if (change.plan?.status) plan.status = change.plan.status;
     return !('leaseToken' in (change.plan ?? {}));
   }
 
@@ -220,12 +221,12 @@ export class Worker {
     const at = { stepKey: step.key, stepTitle: step.title };
     switch (outcome.type) {
       case 'completed': {
-        const effects =
+        const effects: PlanChange['effects'] =
           step.kind === 'action'
             ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]
             : [];
         return {
-          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
           steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(outcome.output), attempts, startedAt, finishedAt: now, lastError: null } }],
           effects,
           notices: [notice('progress', plan, `${step.title}: done`, at)],
@@ -233,14 +234,14 @@ export class Worker {
       }
       case 'skipped':
         return {
-          plan: { leaseExpiresAt: new Date(now.getTime() + this.#leaseMs) },
+          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
           steps: [{ id: step.id, fields: { status: 'skipped', finishedAt: now } }],
           notices: [notice('progress', plan, `${step.title}: not needed`, at)],
         };
       case 'waiting':
         return {
           plan: { status: outcome.status, ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: now, startedAt } }],
+          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: databaseNow(), startedAt } }],
           audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
           notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
         };
@@ -249,14 +250,14 @@ export class Worker {
         const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };
         if (outcome.retryable && policy && attempts < policy.maxAttempts) {
           return {
-            plan: { runAfter: new Date(now.getTime() + backoffMs(policy, attempts)), ...leaseCleared },
+            plan: { runAfter: databaseNow(backoffMs(policy, attempts)), ...leaseCleared },
             steps: [{ id: step.id, fields: { attempts, lastError: error } }],
             audit: [{ ...audit, action: 'step.attempt_failed' }],
           };
         }
         return {
           plan: { status: 'needs_operator', ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: now } }],
+          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: databaseNow() } }],
           audit: [{ ...audit, action: 'step.failed', fromStatus: plan.status, toStatus: 'needs_operator' }],
           notices: [notice('needs_operator', plan, `${step.title} failed after ${attempts} attempt(s): ${error}`, at)],
         };
@@ -318,7 +319,7 @@ export class Worker {
       return false;
     }
     await this.#checkpoint(plan, leaseToken, {
-      plan: { leaseExpiresAt: new Date(Date.now() + this.#leaseMs) },
+      plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
       steps: [{ id: step.id, fields: { status: 'compensated' } }],
       effects: [{ key: effect.key, fields: { status: 'compensated', compensatedAt: new Date() } }],
       audit: [{ actor, action: 'step.compensated', stepKey: step.key }],
@@ -358,9 +359,9 @@ function artifactsOf(steps: StepRecord[]): Record<string, unknown> {
 }
 
 /** Keeps the in-memory step in line with what a checkpoint wrote. */
-function stepFieldsAsRecord(fields: Fields): Partial<StepRecord> {
+function stepFieldsAsRecord(fields: StepPatch): Partial<StepRecord> {
   const record: Partial<StepRecord> = {};
-  if (typeof fields.status === 'string') record.status = fields.status;
+  if (fields.status) record.status = fields.status;
   if (typeof fields.attempts === 'number') record.attempts = fields.attempts;
   if (typeof fields.output === 'string') record.output = JSON.parse(fields.output);
   return record;

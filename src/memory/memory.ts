@@ -199,7 +199,7 @@ export class Memory implements MemoryPort {
       if (!(error instanceof IndexUnavailable)) {
         const attempts = Math.max(...tasks.map((task) => task.attempts));
         const delayMs = Math.min(300_000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
-        await this.#store.transaction((runner) => deferIndexTasks(runner, tasks, new Date(Date.now() + delayMs), errorText(error)));
+        await this.#store.transaction((runner) => deferIndexTasks(runner, tasks, delayMs, errorText(error)));
       }
       throw error;
     }

@@ -1,8 +1,8 @@
 // What the chat layer keeps: where each plan's conversation lives, which platform deliveries
 // were already handled, and the outbox of notices waiting to be delivered.
 import { redactText, redactValue } from '../ops/redact.ts';
-import { updateRows } from './rows.ts';
 import { sql } from './sql.ts';
+import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
 export async function setConversation(store: Store, planId: string, conversation: object, threadKey?: string): Promise<void> {
@@ -24,18 +24,22 @@ export async function firstDelivery(store: Store, id: string): Promise<boolean> 
 
 /** A request that was refused (not an operator, bad input): audited, with no plan if none applies. */
 export async function auditRefusal(store: Store, entry: { actor: string; action: string; reason: string; planId?: string; detail?: unknown }) {
-  const planExists = entry.planId ? await store.prisma((db) => db.plan.count({ where: { id: entry.planId } })) : 0;
-  await store.prisma((db) =>
-    db.auditEntry.create({
-      data: {
-        planId: planExists ? entry.planId : null,
+  await store.transaction(async (runner) => {
+    const [plan] = entry.planId ? await runner.query(statements.plan(entry.planId)) : [];
+    await runner.execute(
+      statements.insertAudit({
+        planId: plan?.id ?? null,
+        at: new Date(),
         actor: entry.actor,
         action: entry.action,
+        fromStatus: null,
+        toStatus: null,
+        stepKey: null,
         reason: redactText(entry.reason),
         detail: entry.detail === undefined ? null : JSON.stringify(redactValue(entry.detail)),
-      },
-    }),
-  );
+      }),
+    );
+  });
 }
 
 export interface PendingNotice {
@@ -46,7 +50,6 @@ export interface PendingNotice {
   attempts: number;
 }
 
-/** Notices due for delivery, oldest first: a plan's notices must arrive in order. */
 const pendingNotice = (row: { id: string; planId: string | null; kind: string; payload: string; attempts: number }): PendingNotice => ({
   id: row.id,
   planId: row.planId,
@@ -55,14 +58,10 @@ const pendingNotice = (row: { id: string; planId: string | null; kind: string; p
   attempts: row.attempts,
 });
 
+/** Notices due for delivery by the database's clock, oldest first: a plan's notices must arrive in order. */
+/** Notices due for delivery by the database's clock, oldest first: a plan's notices must arrive in order. */
 export async function dueNotices(store: Store, limit: number): Promise<PendingNotice[]> {
-  const rows = await store.prisma((db) =>
-    db.notice.findMany({
-      where: { deliveredAt: null, deliverAfter: { lte: new Date() } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-    }),
-  );
+  const rows = await store.transaction((runner) => runner.query(statements.dueNotices(limit)));
   return rows.map(pendingNotice);
 }
 
@@ -71,20 +70,18 @@ export async function dueNotices(store: Store, limit: number): Promise<PendingNo
  * another replica's dispatcher leaves it alone. False when someone else took it.
  */
 export async function claimNotice(store: Store, notice: PendingNotice, holdMs: number): Promise<boolean> {
-  const claimed = await store.transaction((runner) =>
-    updateRows(runner, 'Notice', { attempts: notice.attempts + 1, deliverAfter: new Date(Date.now() + holdMs) }, { id: notice.id, attempts: notice.attempts, deliveredAt: null }),
-  );
-  return claimed === 1;
+  return (await store.transaction((runner) => runner.execute(statements.claimNotice(notice.id, notice.attempts, holdMs)))) === 1;
 }
 
 export async function markDelivered(store: Store, ids: string[]): Promise<void> {
   await store.transaction(async (runner) => {
-    for (const id of ids) await updateRows(runner, 'Notice', { deliveredAt: new Date(), lastError: null }, { id });
+    for (const id of ids) await runner.execute(statements.markDelivered(id, new Date()));
   });
 }
 
-export async function deferNotice(store: Store, id: string, until: Date, error: string): Promise<void> {
-  await store.prisma((db) => db.notice.update({ where: { id }, data: { deliverAfter: until, lastError: redactText(error).slice(0, 1000) } }));
+/** Puts a notice back for delayMs (by the database's clock) after a failed delivery. */
+export async function deferNotice(store: Store, id: string, delayMs: number, error: string): Promise<void> {
+  await store.transaction((runner) => runner.execute(statements.deferNotice(id, delayMs, redactText(error).slice(0, 1000))));
 }
 
 /** A plan's notices that were delivered, in the order they were delivered: to show them again. */

@@ -1,10 +1,10 @@
 // What the daily digest and the metrics read: plans that ended in a period, what waits on the
 // operator, model costs, human interventions, retrieval quality; and the one write that makes a
 // digest happen once per day and channel whichever replica gets there first.
-import { WAITING_STATUSES } from '../conductor/statuses.ts';
-import { newId, orderedId } from './plans.ts';
-import { insertRow } from './rows.ts';
-import { asDate, asNumber, sql } from './sql.ts';
+import { TERMINAL_STATUSES, WAITING_STATUSES } from './statuses.ts';
+import { newId, orderedId } from './ids.ts';
+import { databaseNow, sql } from './sql.ts';
+import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
 export interface Period {
@@ -54,74 +54,57 @@ export interface RecallOutcomes {
 
 /** When the last digest was posted on any channel; the next one reports from there. */
 export async function lastDigestAt(store: Store): Promise<Date | null> {
-  const [row] = await store.transaction((runner) => runner.query(sql`SELECT MAX("at") AS "last" FROM "DigestRun"`));
-  return asDate(row?.last);
+  const { _max } = await store.prisma((db) => db.digestRun.aggregate({ _max: { at: true } }));
+  return _max.at;
 }
 
 export async function endedPlans(store: Store, period: Period): Promise<EndedPlan[]> {
-  const rows = await store.transaction((runner) =>
-    runner.query(
-      sql`SELECT "id", "workflow", "status", "createdAt", "finishedAt" FROM "Plan"
-          WHERE "finishedAt" >= ${period.from} AND "finishedAt" < ${period.to}
-          AND "status" IN ('completed', 'failed', 'cancelled', 'compensated')
-          ORDER BY "finishedAt", "id"`,
-    ),
+  const rows = await store.prisma((db) =>
+    db.plan.findMany({
+      where: { finishedAt: { gte: period.from, lt: period.to }, status: { in: [...TERMINAL_STATUSES] } },
+      select: { id: true, workflow: true, status: true, createdAt: true, finishedAt: true },
+      orderBy: [{ finishedAt: 'asc' }, { id: 'asc' }],
+    }),
   );
-  return rows.map((row) => ({
-    id: row.id as string,
-    workflow: row.workflow as string,
-    status: row.status as string,
-    createdAt: asDate(row.createdAt)!,
-    finishedAt: asDate(row.finishedAt)!,
-  }));
+  return rows.flatMap(({ finishedAt, ...row }) => (finishedAt ? [{ ...row, finishedAt }] : []));
 }
 
 /** Plans stopped on the operator (approval, answer, hand-back), the longest waiting first. */
 export async function waitingPlans(store: Store): Promise<WaitingPlan[]> {
-  const [a, b, c] = WAITING_STATUSES;
-  const rows = await store.transaction((runner) =>
-    runner.query(
-      sql`SELECT p."id", p."workflow", p."status", p."version", s."title", s."waitingSince" FROM "Plan" p
-          JOIN "Step" s ON s."planId" = p."id" AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL
-          WHERE p."status" IN (${a!}, ${b!}, ${c!})
-          ORDER BY s."waitingSince", p."id"`,
-    ),
+  const steps = await store.prisma((db) =>
+    db.step.findMany({
+      where: { status: { in: ['waiting', 'failed'] }, waitingSince: { not: null }, plan: { status: { in: [...WAITING_STATUSES] } } },
+      select: { title: true, waitingSince: true, plan: { select: { id: true, workflow: true, status: true, version: true } } },
+      orderBy: [{ waitingSince: 'asc' }, { planId: 'asc' }],
+    }),
   );
-  return rows.map((row) => ({
-    id: row.id as string,
-    workflow: row.workflow as string,
-    status: row.status as string,
-    version: asNumber(row.version),
-    stepTitle: row.title as string,
-    waitingSince: asDate(row.waitingSince)!,
-  }));
+  return steps.flatMap(({ plan, title, waitingSince }) => (waitingSince ? [{ ...plan, stepTitle: title, waitingSince }] : []));
 }
 
 /** Model spend in the period by the workflow of the plan that made the call. */
 export async function modelCostByWorkflow(store: Store, period: Period): Promise<Map<string, number>> {
   const rows = await store.transaction((runner) =>
     runner.query(
-      sql`SELECT COALESCE(p."workflow", m."workflow", 'other') AS "workflow", SUM(m."costUsd") AS "cost"
+      sql<{ workflow: string; cost: number | null }>`SELECT COALESCE(p."workflow", m."workflow", 'other') AS "workflow", SUM(m."costUsd") AS "cost"
           FROM "ModelCall" m LEFT JOIN "Plan" p ON p."id" = m."planId"
           WHERE m."at" >= ${period.from} AND m."at" < ${period.to}
           GROUP BY COALESCE(p."workflow", m."workflow", 'other')`,
     ),
   );
-  return new Map(rows.map((row) => [row.workflow as string, asNumber(row.cost ?? 0)]));
+  return new Map(rows.map((row) => [row.workflow, Number(row.cost ?? 0)]));
 }
 
 export async function interventions(store: Store, period: Period): Promise<Intervention[]> {
-  const [a, b, c, d, e, f] = INTERVENTION_ACTIONS;
-  const rows = await store.transaction((runner) =>
-    runner.query(
-      sql`SELECT "action", "detail" FROM "AuditEntry"
-          WHERE "at" >= ${period.from} AND "at" < ${period.to} AND "action" IN (${a}, ${b}, ${c}, ${d}, ${e}, ${f})
-          ORDER BY "id"`,
-    ),
+  const rows = await store.prisma((db) =>
+    db.auditEntry.findMany({
+      where: { at: { gte: period.from, lt: period.to }, action: { in: [...INTERVENTION_ACTIONS] } },
+      select: { action: true, detail: true },
+      orderBy: { id: 'asc' },
+    }),
   );
   return rows.map((row) => {
-    const detail = typeof row.detail === 'string' ? (JSON.parse(row.detail) as { waitedMs?: unknown }) : null;
-    return { action: row.action as string, waitedMs: typeof detail?.waitedMs === 'number' ? detail.waitedMs : null };
+    const detail = row.detail === null ? null : (JSON.parse(row.detail) as { waitedMs?: unknown });
+    return { action: row.action, waitedMs: typeof detail?.waitedMs === 'number' ? detail.waitedMs : null };
   });
 }
 
@@ -133,15 +116,12 @@ export async function latestRetrievalEval(store: Store): Promise<RetrievalEvalRe
 }
 
 export async function recallOutcomes(store: Store, period: Period): Promise<RecallOutcomes> {
-  const [row] = await store.transaction((runner) =>
-    runner.query(
-      sql`SELECT COUNT(*) AS "total",
-                 SUM(CASE WHEN "degraded" THEN 1 ELSE 0 END) AS "degraded",
-                 SUM(CASE WHEN "citedIds" = '[]' THEN 1 ELSE 0 END) AS "empty"
-          FROM "RecallEvent" WHERE "at" >= ${period.from} AND "at" < ${period.to}`,
-    ),
-  );
-  return { total: asNumber(row?.total ?? 0), degraded: asNumber(row?.degraded ?? 0), empty: asNumber(row?.empty ?? 0) };
+  const inPeriod = { at: { gte: period.from, lt: period.to } };
+  return store.prisma(async (db) => ({
+    total: await db.recallEvent.count({ where: inPeriod }),
+    degraded: await db.recallEvent.count({ where: { ...inPeriod, degraded: true } }),
+    empty: await db.recallEvent.count({ where: { ...inPeriod, citedIds: '[]' } }),
+  }));
 }
 
 /** Where a notice without a plan goes: "<platform>:<channel>" split in two. */
@@ -173,7 +153,7 @@ export async function claimDigestRuns(
             ON CONFLICT ("day", "channel") DO NOTHING`,
       );
       if (claimed !== 1) continue;
-      await insertRow(runner, 'Notice', { id: noticeId, planId: null, kind: 'digest', payload: JSON.stringify(payloadFor(target)), createdAt: now, deliverAfter: now });
+      await runner.execute(statements.insertNotice({ id: noticeId, planId: null, kind: 'digest', payload: JSON.stringify(payloadFor(target)), createdAt: now, deliverAfter: databaseNow() }));
       posted.push(target);
     }
     return posted;
@@ -184,6 +164,6 @@ export async function claimDigestRuns(
 export async function enqueueTargetedNotice(store: Store, kind: string, payload: Record<string, unknown>): Promise<string> {
   const id = orderedId('n');
   const now = new Date();
-  await store.transaction((runner) => insertRow(runner, 'Notice', { id, planId: null, kind, payload: JSON.stringify(payload), createdAt: now, deliverAfter: now }));
+  await store.transaction((runner) => runner.execute(statements.insertNotice({ id, planId: null, kind, payload: JSON.stringify(payload), createdAt: now, deliverAfter: databaseNow() })));
   return id;
 }

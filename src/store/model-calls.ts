@@ -2,9 +2,7 @@
 // shows (redacted input and output) and what cost per plan and per workflow is summed from
 // (src/store/digest.ts).
 import { redactText, redactValue } from '../ops/redact.ts';
-import { newId } from './plans.ts';
-import { insertRow } from './rows.ts';
-import { asDate, asNumber, sql } from './sql.ts';
+import { newId } from './ids.ts';
 import type { Store } from './store.ts';
 
 export interface ModelCallDraft {
@@ -31,8 +29,8 @@ export interface ModelCallRecord extends ModelCallDraft {
 /** Input, output and error are redacted here, whatever the caller passed. */
 export async function recordModelCall(store: Store, call: ModelCallDraft): Promise<string> {
   const id = newId('mc');
-  await store.transaction((runner) =>
-    insertRow(runner, 'ModelCall', {
+  await store.prisma((db) =>
+    db.modelCall.create({ data: {
       id,
       planId: call.planId,
       stepKey: call.stepKey,
@@ -48,31 +46,15 @@ export async function recordModelCall(store: Store, call: ModelCallDraft): Promi
       error: call.error === null ? null : redactText(call.error).slice(0, 2000),
       durationMs: Math.round(call.durationMs),
       at: new Date(),
-    }),
+    } }),
   );
   return id;
 }
 
-const parse = (value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : null);
+const parse = (value: string | null): unknown => (value === null ? null : JSON.parse(value));
 
 /** A plan's model calls, oldest first (for the audit). */
 export async function listModelCalls(store: Store, planId: string): Promise<ModelCallRecord[]> {
-  const rows = await store.transaction((runner) => runner.query(sql`SELECT * FROM "ModelCall" WHERE "planId" = ${planId} ORDER BY "at", "id"`));
-  return rows.map((row) => ({
-    id: String(row.id),
-    planId: (row.planId as string | null) ?? null,
-    stepKey: (row.stepKey as string | null) ?? null,
-    workflow: (row.workflow as string | null) ?? null,
-    task: String(row.task),
-    path: row.path as 'model' | 'fallback',
-    model: (row.model as string | null) ?? null,
-    promptTokens: asNumber(row.promptTokens),
-    completionTokens: asNumber(row.completionTokens),
-    costUsd: asNumber(row.costUsd),
-    input: parse(row.input),
-    output: parse(row.output),
-    error: (row.error as string | null) ?? null,
-    durationMs: asNumber(row.durationMs),
-    at: asDate(row.at)!,
-  }));
+  const rows = await store.prisma((db) => db.modelCall.findMany({ where: { planId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }));
+  return rows.map((row) => ({ ...row, path: row.path === 'model' ? 'model' : 'fallback', input: parse(row.input), output: parse(row.output) }));
 }

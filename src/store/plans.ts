@@ -2,65 +2,29 @@
 // decision) is one transaction, applied only if the plan still matches a guard (its lease
 // token, or the status and version the decision was made against).
 import { redactText, redactValue } from '../ops/redact.ts';
+import type { AuditEntry, Effect, Plan, Step } from './generated/sqlite/client.ts';
 import { newId, orderedId } from './ids.ts';
 import { insertMemory, type MemoryDraft } from './memory.ts';
-import { insertRow, updateRows, type Fields } from './rows.ts';
-import { asDate, asNumber, sql, type Row, type SqlRunner } from './sql.ts';
+import { databaseNow, type SqlRunner } from './sql.ts';
+import { statements, type EffectPatch, type EffectRow, type PlanGuard, type PlanPatch, type PlanRow, type StepPatch, type StepRow, type VersionRow } from './statements.ts';
+import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 import type { Store } from './store.ts';
 
-export interface PlanRecord {
-  id: string;
-  workflow: string;
-  status: string;
-  version: number;
+/** A plan as the conductor reads it: its JSON columns parsed, its status typed. */
+export type PlanRecord = Pick<Plan, 'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt'> & {
+  status: PlanStatus;
   input: unknown;
-  requestedBy: string;
   conversation: unknown;
-  runAfter: Date;
-  leaseOwner: string | null;
-  leaseToken: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-}
+};
 
-export interface StepRecord {
-  id: string;
-  planId: string;
-  position: number;
-  key: string;
-  kind: string;
-  title: string;
-  status: string;
-  attempts: number;
+export type StepRecord = Pick<Step, 'id' | 'planId' | 'position' | 'key' | 'kind' | 'title' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'> & {
+  status: StepStatus;
   output: unknown;
-  lastError: string | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  waitingSince: Date | null;
-}
+};
 
-export interface EffectRecord {
-  key: string;
-  stepKey: string;
-  executor: string;
-  status: string;
-  performCount: number;
-  result: unknown;
-  createdAt: Date;
-}
+export type EffectRecord = Pick<Effect, 'key' | 'stepKey' | 'executor' | 'performCount' | 'createdAt'> & { status: EffectStatus; result: unknown };
 
-export interface AuditRecord {
-  id: number;
-  at: Date;
-  actor: string;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  stepKey: string | null;
-  reason: string | null;
-  detail: unknown;
-}
+export type AuditRecord = Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'fromStatus' | 'toStatus' | 'stepKey' | 'reason'> & { detail: unknown };
 
 export interface NoticeDraft {
   kind: string;
@@ -79,11 +43,11 @@ export interface AuditDraft {
 
 /** Everything one transaction does to a plan and the rows that hang off it. */
 export interface PlanChange {
-  plan?: Fields;
-  steps?: { id: string; fields: Fields }[];
-  newSteps?: Fields[];
-  version?: Fields;
-  effects?: { key: string; insert?: Fields; fields?: Fields }[];
+  plan?: PlanPatch;
+  steps?: { id: string; fields: StepPatch }[];
+  newSteps?: Omit<StepRow, 'planId'>[];
+  version?: Omit<VersionRow, 'id' | 'planId' | 'createdAt'>;
+  effects?: { key: string; insert?: Pick<EffectRow, 'stepKey' | 'executor' | 'status' | 'performCount'>; fields?: EffectPatch }[];
   audit?: AuditDraft[];
   notices?: NoticeDraft[];
   /** Memories the change leaves (decisions, answers, artifacts), stored with it. */
@@ -93,48 +57,48 @@ export interface PlanChange {
 export { newId, orderedId } from './ids.ts';
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? undefined));
+const parse = (value: string | null): unknown => (value === null ? undefined : JSON.parse(value));
 
-function toPlan(row: Row): PlanRecord {
+function toPlan(row: Plan): PlanRecord {
   return {
-    id: row.id as string,
-    workflow: row.workflow as string,
-    status: row.status as string,
-    version: asNumber(row.version),
+    id: row.id,
+    workflow: row.workflow,
+    status: row.status as PlanStatus,
+    version: row.version,
     input: parse(row.input),
-    requestedBy: row.requestedBy as string,
+    requestedBy: row.requestedBy,
     conversation: parse(row.conversation),
-    runAfter: asDate(row.runAfter)!,
-    leaseOwner: (row.leaseOwner as string | null) ?? null,
-    leaseToken: (row.leaseToken as string | null) ?? null,
-    createdAt: asDate(row.createdAt)!,
-    updatedAt: asDate(row.updatedAt)!,
-    finishedAt: asDate(row.finishedAt),
+    runAfter: row.runAfter,
+    leaseOwner: row.leaseOwner,
+    leaseToken: row.leaseToken,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    finishedAt: row.finishedAt,
   };
 }
 
-function toStep(row: Row): StepRecord {
+function toStep(row: Step): StepRecord {
   return {
-    id: row.id as string,
-    planId: row.planId as string,
-    position: asNumber(row.position),
-    key: row.key as string,
-    kind: row.kind as string,
-    title: row.title as string,
-    status: row.status as string,
-    attempts: asNumber(row.attempts),
+    id: row.id,
+    planId: row.planId,
+    position: row.position,
+    key: row.key,
+    kind: row.kind,
+    title: row.title,
+    status: row.status as StepStatus,
+    attempts: row.attempts,
     output: parse(row.output),
-    lastError: (row.lastError as string | null) ?? null,
-    startedAt: asDate(row.startedAt),
-    finishedAt: asDate(row.finishedAt),
-    waitingSince: asDate(row.waitingSince),
+    lastError: row.lastError,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    waitingSince: row.waitingSince,
   };
 }
 
 export async function findPlan(runner: SqlRunner, planId: string): Promise<{ plan: PlanRecord; steps: StepRecord[] } | null> {
-  const [row] = await runner.query(sql`SELECT * FROM "Plan" WHERE "id" = ${planId}`);
+  const [row] = await runner.query(statements.plan(planId));
   if (!row) return null;
-  const steps = await runner.query(sql`SELECT * FROM "Step" WHERE "planId" = ${planId} ORDER BY "position", "key"`);
+  const steps = await runner.query(statements.steps(planId));
   return { plan: toPlan(row), steps: steps.map(toStep) };
 }
 
@@ -146,103 +110,84 @@ export async function listPlans(store: Store, filter: { statuses?: string[]; lim
       take: filter.limit,
     }),
   );
-  return rows.map((row) => toPlan(row as unknown as Row));
+  return rows.map(toPlan);
 }
 
 export async function listEffects(runner: SqlRunner, planId: string): Promise<EffectRecord[]> {
-  const rows = await runner.query(sql`SELECT * FROM "Effect" WHERE "planId" = ${planId} ORDER BY "createdAt", "key"`);
+  const rows = await runner.query(statements.effects(planId));
   return rows.map((row) => ({
-    key: row.key as string,
-    stepKey: row.stepKey as string,
-    executor: row.executor as string,
-    status: row.status as string,
-    performCount: asNumber(row.performCount),
+    key: row.key,
+    stepKey: row.stepKey,
+    executor: row.executor,
+    status: row.status as EffectStatus,
+    performCount: row.performCount,
     result: parse(row.result),
-    createdAt: asDate(row.createdAt)!,
+    createdAt: row.createdAt,
   }));
 }
 
 export async function listAudit(runner: SqlRunner, planId: string): Promise<AuditRecord[]> {
-  const rows = await runner.query(sql`SELECT * FROM "AuditEntry" WHERE "planId" = ${planId} ORDER BY "id"`);
-  return rows.map((row) => ({
-    id: asNumber(row.id),
-    at: asDate(row.at)!,
-    actor: row.actor as string,
-    action: row.action as string,
-    fromStatus: (row.fromStatus as string | null) ?? null,
-    toStatus: (row.toStatus as string | null) ?? null,
-    stepKey: (row.stepKey as string | null) ?? null,
-    reason: (row.reason as string | null) ?? null,
-    detail: parse(row.detail),
-  }));
+  const rows = await runner.query(statements.audit(planId));
+  return rows.map(({ planId: _plan, detail, ...row }) => ({ ...row, detail: parse(detail) }));
 }
 
-export async function findVersion(
-  runner: SqlRunner,
-  planId: string,
-  version: number,
-): Promise<{ input: unknown; omittedSteps: string[] } | null> {
-  const [row] = await runner.query(
-    sql`SELECT "input", "omittedSteps" FROM "PlanVersion" WHERE "planId" = ${planId} AND "version" = ${version}`,
-  );
-  return row ? { input: parse(row.input), omittedSteps: parse(row.omittedSteps) as string[] } : null;
+export async function findVersion(runner: SqlRunner, planId: string, version: number): Promise<{ input: unknown; omittedSteps: string[] } | null> {
+  const [row] = await runner.query(statements.version(planId, version));
+  return row ? { input: parse(row.input), omittedSteps: JSON.parse(row.omittedSteps) as string[] } : null;
 }
 
 export async function latestVersionNumber(runner: SqlRunner, planId: string): Promise<number> {
-  const [row] = await runner.query(sql`SELECT MAX("version") AS "latest" FROM "PlanVersion" WHERE "planId" = ${planId}`);
-  return asNumber(row?.latest ?? 0);
+  const [row] = await runner.query(statements.latestVersion(planId));
+  return row?.latest ?? 0;
 }
 
 /** Inserts a plan with its first version, steps, audit entry and notices. */
-export async function insertPlan(runner: SqlRunner, plan: Fields, change: PlanChange): Promise<void> {
-  await insertRow(runner, 'Plan', plan);
-  await writeChildren(runner, plan.id as string, change, new Date());
+export async function insertPlan(runner: SqlRunner, plan: PlanRow, change: PlanChange): Promise<void> {
+  await runner.execute(statements.insertPlan(plan));
+  await writeChildren(runner, plan.id, change, new Date());
 }
 
 /**
  * Applies change if the plan still matches guard; returns false (and writes nothing) when it
  * does not, so the caller rolls back or reports the conflict.
  */
-export async function commitPlanChange(runner: SqlRunner, planId: string, guard: Fields, change: PlanChange): Promise<boolean> {
+export async function commitPlanChange(runner: SqlRunner, planId: string, guard: PlanGuard, change: PlanChange): Promise<boolean> {
   const now = new Date();
-  const matched = await updateRows(runner, 'Plan', { ...change.plan, updatedAt: now }, { id: planId, ...guard });
+  const matched = await runner.execute(statements.updatePlan(planId, guard, { ...change.plan, updatedAt: now }));
   if (matched === 0) return false;
   await writeChildren(runner, planId, change, now);
   return true;
 }
 
 async function writeChildren(runner: SqlRunner, planId: string, change: PlanChange, now: Date): Promise<void> {
-  for (const step of change.newSteps ?? []) await insertRow(runner, 'Step', { ...step, planId });
-  for (const step of change.steps ?? []) await updateRows(runner, 'Step', step.fields, { id: step.id });
-  if (change.version) await insertRow(runner, 'PlanVersion', { id: newId('v'), planId, createdAt: now, ...change.version });
+  for (const step of change.newSteps ?? []) await runner.execute(statements.insertStep({ ...step, planId }));
+  for (const step of change.steps ?? []) await runner.execute(statements.updateStep(step.id, step.fields));
+  if (change.version) await runner.execute(statements.insertVersion({ id: newId('v'), planId, createdAt: now, ...change.version }));
   for (const effect of change.effects ?? []) {
-    const changed = effect.fields ? await updateRows(runner, 'Effect', effect.fields, { key: effect.key }) : 0;
-    if (changed === 0 && effect.insert) await insertRow(runner, 'Effect', { key: effect.key, planId, createdAt: now, ...effect.insert });
+    const changed = effect.fields ? await runner.execute(statements.updateEffect(effect.key, effect.fields)) : 0;
+    if (changed === 0 && effect.insert) await runner.execute(statements.insertEffect({ key: effect.key, planId, createdAt: now, ...effect.insert }));
   }
   for (const entry of change.audit ?? []) {
-    await insertRow(runner, 'AuditEntry', {
-      planId,
-      at: now,
-      actor: entry.actor,
-      action: entry.action,
-      fromStatus: entry.fromStatus,
-      toStatus: entry.toStatus,
-      stepKey: entry.stepKey,
-      // The audit keeps what was decided and on what, with personal data and secrets masked.
-      reason: entry.reason === undefined ? undefined : redactText(entry.reason),
-      detail: json(redactValue(entry.detail)),
-    });
+    await runner.execute(
+      statements.insertAudit({
+        planId,
+        at: now,
+        actor: entry.actor,
+        action: entry.action,
+        fromStatus: entry.fromStatus ?? null,
+        toStatus: entry.toStatus ?? null,
+        stepKey: entry.stepKey ?? null,
+        // The audit keeps what was decided and on what, with personal data and secrets masked.
+        reason: entry.reason === undefined ? null : redactText(entry.reason),
+        detail: json(redactValue(entry.detail)),
+      }),
+    );
   }
   for (const memory of change.memories ?? []) await insertMemory(runner, memory, now);
   for (const notice of change.notices ?? []) {
-    await insertRow(runner, 'Notice', {
-      id: orderedId('n'),
-      planId,
-      kind: notice.kind,
-      payload: JSON.stringify(notice.payload),
-      createdAt: now,
-      deliverAfter: now,
-    });
+    await runner.execute(
+      statements.insertNotice({ id: orderedId('n'), planId, kind: notice.kind, payload: JSON.stringify(notice.payload), createdAt: now, deliverAfter: databaseNow() }),
+    );
   }
 }
 
@@ -260,26 +205,12 @@ export async function claimRunnablePlans(
   store: Store,
   claim: { owner: string; leaseMs: number; limit: number },
 ): Promise<ClaimedPlan[]> {
-  const now = new Date();
   const token = newId('l');
-  const expires = new Date(now.getTime() + claim.leaseMs);
-  const skipLocked = store.target.provider === 'postgres';
   return store.transaction(async (runner) => {
-    const candidates = skipLocked
-      ? sql`SELECT "id" FROM "Plan" WHERE "status" IN ('running', 'compensating') AND "runAfter" <= ${now}
-            AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-            ORDER BY "runAfter" LIMIT ${claim.limit} FOR UPDATE SKIP LOCKED`
-      : sql`SELECT "id" FROM "Plan" WHERE "status" IN ('running', 'compensating') AND "runAfter" <= ${now}
-            AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-            ORDER BY "runAfter" LIMIT ${claim.limit}`;
-    const ids = (await runner.query(candidates)).map((row) => row.id as string);
+    const candidates = await runner.query(statements.runnablePlans(runner.dialect, claim.limit));
     const claimed: ClaimedPlan[] = [];
-    for (const id of ids) {
-      // Compare-and-set: even without row locks a plan is never leased twice.
-      const won = await runner.execute(
-        sql`UPDATE "Plan" SET "leaseOwner" = ${claim.owner}, "leaseToken" = ${token}, "leaseExpiresAt" = ${expires}
-            WHERE "id" = ${id} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})`,
-      );
+    for (const { id } of candidates) {
+      const won = await runner.execute(statements.takeLease(id, claim.owner, token, claim.leaseMs));
       if (won === 1) claimed.push({ leaseToken: token, ...(await findPlan(runner, id))! });
     }
     return claimed;
@@ -288,18 +219,12 @@ export async function claimRunnablePlans(
 
 /** Extends a held lease; false when it was lost (expired and taken, or revoked by a decision). */
 export function renewLease(store: Store, planId: string, leaseToken: string, leaseMs: number): Promise<boolean> {
-  return store.transaction(async (runner) => {
-    const expires = new Date(Date.now() + leaseMs);
-    return (await updateRows(runner, 'Plan', { leaseExpiresAt: expires }, { id: planId, leaseToken })) === 1;
-  });
+  return store.transaction(async (runner) => (await runner.execute(statements.renewLease(planId, leaseToken, leaseMs))) === 1);
 }
 
-/** Gives a held plan back, to be picked up again after runAfter. */
-export function releaseLease(store: Store, planId: string, leaseToken: string, runAfter: Date): Promise<boolean> {
-  return store.transaction(async (runner) => {
-    const fields = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null, runAfter };
-    return (await updateRows(runner, 'Plan', fields, { id: planId, leaseToken })) === 1;
-  });
+/** Gives a held plan back, to be picked up again once delayMs have passed. */
+export function releaseLease(store: Store, planId: string, leaseToken: string, delayMs: number): Promise<boolean> {
+  return store.transaction(async (runner) => (await runner.execute(statements.releaseLease(planId, leaseToken, delayMs))) === 1);
 }
 
 /**
@@ -307,7 +232,5 @@ export function releaseLease(store: Store, planId: string, leaseToken: string, r
  * for them to lapse (like Kafka's static membership): a worker id is one process at a time.
  */
 export function releaseLeasesOf(store: Store, owner: string): Promise<number> {
-  return store.transaction((runner) =>
-    updateRows(runner, 'Plan', { leaseExpiresAt: null, leaseToken: null, leaseOwner: null }, { leaseOwner: owner }),
-  );
+  return store.transaction((runner) => runner.execute(statements.releaseLeasesOf(owner)));
 }

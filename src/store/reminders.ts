@@ -3,7 +3,9 @@
 // remindedAt is set in the same transaction as the reminder notice, guarded by the same
 // condition, so each wait gets one reminder even with several replicas.
 import { commitPlanChange, type NoticeDraft } from './plans.ts';
-import { asDate, asNumber, sql } from './sql.ts';
+import type { AuditEntry, Plan, Step } from './generated/sqlite/client.ts';
+import { databaseNow, sql } from './sql.ts';
+import type { PlanStatus } from './statuses.ts';
 import type { Store } from './store.ts';
 
 export interface WaitingStep {
@@ -13,48 +15,39 @@ export interface WaitingStep {
   planId: string;
   workflow: string;
   version: number;
-  planStatus: string;
+  planStatus: PlanStatus;
   requestedBy: string;
   waitingSince: Date;
   /** What the operator was asked (approval summary, question) or the error handed back. */
   prompt: string | null;
 }
 
-const PROMPT_ACTIONS: Record<string, string> = { waiting_approval: 'approval.requested', waiting_answer: 'question.asked' };
+const PROMPT_ACTIONS: Partial<Record<PlanStatus, string>> = { waiting_approval: 'approval.requested', waiting_answer: 'question.asked' };
 
-/** Waits that began at or before waitingBefore and have had no reminder since they began. */
-export async function waitsDueForReminder(store: Store, waitingBefore: Date, limit = 100): Promise<WaitingStep[]> {
+/** Waits that began at least afterMs ago (by the database's clock) and have had no reminder since they began. */
+export async function waitsDueForReminder(store: Store, afterMs: number, limit = 100): Promise<WaitingStep[]> {
   return store.transaction(async (runner) => {
-    const rows = await runner.query(sql`
+    const rows = await runner.query(sql<
+      { stepId: string; stepKey: string; stepTitle: string; waitingSince: Date; planId: string; planStatus: PlanStatus } & Pick<Step, 'lastError'> & Pick<Plan, 'workflow' | 'version' | 'requestedBy'>
+    >`
       SELECT s."id" AS "stepId", s."key" AS "stepKey", s."title" AS "stepTitle", s."waitingSince", s."lastError",
              p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy"
       FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
       WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator')
-        AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL AND s."waitingSince" <= ${waitingBefore}
+        AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL AND s."waitingSince" <= ${databaseNow(-afterMs)}
         AND (s."remindedAt" IS NULL OR s."remindedAt" < s."waitingSince")
       ORDER BY s."waitingSince" LIMIT ${limit}`);
     const waits: WaitingStep[] = [];
-    for (const row of rows) {
-      const action = PROMPT_ACTIONS[row.planStatus as string];
-      let prompt = (row.lastError as string | null) ?? null;
+    for (const { lastError, ...row } of rows) {
+      const action = PROMPT_ACTIONS[row.planStatus];
+      let prompt = lastError;
       if (action) {
-        const [asked] = await runner.query(sql`
-          SELECT "detail" FROM "AuditEntry" WHERE "planId" = ${row.planId as string} AND "stepKey" = ${row.stepKey as string} AND "action" = ${action}
+        const [asked] = await runner.query(sql<Pick<AuditEntry, 'detail'>>`
+          SELECT "detail" FROM "AuditEntry" WHERE "planId" = ${row.planId} AND "stepKey" = ${row.stepKey} AND "action" = ${action}
           ORDER BY "id" DESC LIMIT 1`);
-        prompt = asked ? ((JSON.parse(String(asked.detail)) as { prompt?: string }).prompt ?? null) : null;
+        prompt = asked?.detail ? ((JSON.parse(asked.detail) as { prompt?: string }).prompt ?? null) : null;
       }
-      waits.push({
-        stepId: String(row.stepId),
-        stepKey: String(row.stepKey),
-        stepTitle: String(row.stepTitle),
-        planId: String(row.planId),
-        workflow: String(row.workflow),
-        version: asNumber(row.version),
-        planStatus: String(row.planStatus),
-        requestedBy: String(row.requestedBy),
-        waitingSince: asDate(row.waitingSince)!,
-        prompt,
-      });
+      waits.push({ ...row, prompt });
     }
     return waits;
   });
@@ -66,13 +59,12 @@ class AlreadyMoved extends Error {}
  * Marks the wait reminded and writes the notice; false when someone else reminded first or the
  * plan moved on (answered, approved, retried) since it was read.
  */
-export async function recordReminder(store: Store, wait: WaitingStep, waitingBefore: Date, notice: NoticeDraft): Promise<boolean> {
+export async function recordReminder(store: Store, wait: WaitingStep, afterMs: number, notice: NoticeDraft): Promise<boolean> {
   try {
     return await store.transaction(async (runner) => {
-      const now = new Date();
       const marked = await runner.execute(sql`
-        UPDATE "Step" SET "remindedAt" = ${now}
-        WHERE "id" = ${wait.stepId} AND "status" IN ('waiting', 'failed') AND "waitingSince" IS NOT NULL AND "waitingSince" <= ${waitingBefore}
+        UPDATE "Step" SET "remindedAt" = ${databaseNow()}
+        WHERE "id" = ${wait.stepId} AND "status" IN ('waiting', 'failed') AND "waitingSince" IS NOT NULL AND "waitingSince" <= ${databaseNow(-afterMs)}
           AND ("remindedAt" IS NULL OR "remindedAt" < "waitingSince")`);
       if (marked !== 1) return false;
       const applied = await commitPlanChange(runner, wait.planId, { status: wait.planStatus, version: wait.version }, {

@@ -2,17 +2,18 @@
 // transaction of its own, so a retried or resumed step gets its number back, and the next key
 // gets MAX + 1 of its series. Two claims racing for the same number (PostgreSQL replicas) meet
 // on the primary key; the loser's insert does nothing and it claims again.
-import { asNumber, sql, type SqlRunner } from './sql.ts';
+import type { SqlRunner } from './sql.ts';
+import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
 /** Conflicts in a row are rare (a claim takes milliseconds); a bound turns a bug into an error. */
 const MAX_CLAIM_ROUNDS = 50;
 
 async function numberOf(runner: SqlRunner, series: string, idempotencyKey: string): Promise<number | null> {
-  const [row] = await runner.query(sql`SELECT "series", "number" FROM "SequenceNumber" WHERE "idempotencyKey" = ${idempotencyKey}`);
+  const [row] = await runner.query(statements.sequenceNumberOf(idempotencyKey));
   if (!row) return null;
-  if (row.series !== series) throw new Error(`idempotency key ${idempotencyKey} already holds a number of series "${String(row.series)}", not "${series}"`);
-  return asNumber(row.number);
+  if (row.series !== series) throw new Error(`idempotency key ${idempotencyKey} already holds a number of series "${row.series}", not "${series}"`);
+  return row.number;
 }
 
 export async function claimSequenceNumber(store: Store, series: string, idempotencyKey: string): Promise<number> {
@@ -20,10 +21,7 @@ export async function claimSequenceNumber(store: Store, series: string, idempote
     const claimed = await store.transaction(async (runner) => {
       const existing = await numberOf(runner, series, idempotencyKey);
       if (existing !== null) return existing;
-      const inserted = await runner.execute(sql`
-        INSERT INTO "SequenceNumber" ("series", "number", "idempotencyKey", "claimedAt")
-        SELECT ${series}, COALESCE(MAX("number"), 0) + 1, ${idempotencyKey}, ${new Date()} FROM "SequenceNumber" WHERE "series" = ${series}
-        ON CONFLICT DO NOTHING`);
+      const inserted = await runner.execute(statements.claimNextSequenceNumber(series, idempotencyKey, new Date()));
       return inserted === 1 ? numberOf(runner, series, idempotencyKey) : null;
     });
     if (claimed !== null) return claimed;
@@ -32,9 +30,6 @@ export async function claimSequenceNumber(store: Store, series: string, idempote
 }
 
 /** The numbers claimed so far, in order: for checks that a series has no gap. */
-export async function listSequenceNumbers(store: Store, series: string): Promise<{ number: number; idempotencyKey: string }[]> {
-  const rows = await store.transaction((runner) =>
-    runner.query(sql`SELECT "number", "idempotencyKey" FROM "SequenceNumber" WHERE "series" = ${series} ORDER BY "number"`),
-  );
-  return rows.map((row) => ({ number: asNumber(row.number), idempotencyKey: String(row.idempotencyKey) }));
+export function listSequenceNumbers(store: Store, series: string): Promise<{ number: number; idempotencyKey: string }[]> {
+  return store.transaction((runner) => runner.query(statements.sequenceNumbers(series)));
 }

@@ -14,3 +14,6 @@ export const SQLITE_STORE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL
 
 /** SQLite's default, restored if the checkpoint thread fails. */
 export const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+
+/** SQLite waits this long for another process's write lock before reporting busy. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;

@@ -1,20 +1,21 @@
-// The one way into the database. Typed reads and occasional writes go through the Prisma
-// client; the conductor's hot path runs hand-written SQL on the same driver-adapter connection
-// (see sql.ts). Nothing outside src/store imports the generated clients.
+// The one way into the database. The Prisma client serves typed reads and occasional writes
+// off the per-step path; the conductor's hot path (claim, checkpoint, notice claims, sequences)
+// runs named SQL statements (statements.ts) through one transaction API. On SQLite those run
+// on the store's own connection (sqlite-connection.ts), on PostgreSQL on the driver adapter's
+// pool. Nothing outside src/store imports the generated clients.
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
-import { SqlRunner } from './sql.ts';
-import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
-import { cachePreparedStatements } from './statement-cache.ts';
+import { AdapterRunner, sql, type SqlRunner } from './sql.ts';
+import { SqliteConnection } from './sqlite-connection.ts';
+import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
 
@@ -23,9 +24,9 @@ export type Db = SqliteClient;
 
 export interface Store {
   readonly target: DatabaseTarget;
-  /** Typed access through Prisma, for reads and occasional writes (not transactional across calls). */
+  /** Typed access through Prisma, for reads and occasional writes (one call, not a transaction). */
   prisma<T>(fn: (db: Db) => Promise<T>): Promise<T>;
-  /** One transaction of hand-written SQL: committed when fn resolves, rolled back when it throws. */
+  /** The one transaction API: committed (and durable) when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
@@ -33,84 +34,96 @@ export interface Store {
 }
 
 /**
- * A factory that hands Prisma an already open adapter, so Prisma and the conductor's SQL share
- * one connection (SQLite) or one pool (PostgreSQL). Prisma disposes the adapter on disconnect,
- * and the store must too when Prisma never connected: disposal happens once.
+ * Prisma gets an adapter the store connected itself (so the store can set it up first); it
+ * disposes it on disconnect if it ever connected, and the store does otherwise.
  */
-function sharedAdapter(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory) {
-  let disposed: Promise<void> | null = null;
-  const dispose = () => (disposed ??= adapter.dispose());
-  const shared = new Proxy(adapter, {
-    get: (target, property) => {
-      if (property === 'dispose') return dispose;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+function handOver(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory) {
+  let connected = false;
+  const prismaFactory: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      connected = true;
+      return adapter;
     },
-  });
-  const prismaFactory: SqlDriverAdapterFactory = { provider: factory.provider, adapterName: factory.adapterName, connect: async () => shared };
-  return { prismaFactory, dispose };
+  };
+  return { prismaFactory, disposeUnused: async () => void (connected || (await adapter.dispose())) };
 }
 
-/** The adapter reports SQLITE_BUSY as "SocketTimeout" and keeps SQLite's own code in the cause. */
+/** SQLite reports a write lock held by another process as SQLITE_BUSY ("database is locked"). */
 function isBusy(error: unknown): boolean {
-  const cause = (error as { cause?: { originalCode?: unknown; originalMessage?: unknown } } | null)?.cause;
-  const text = `${(error as Error)?.message ?? error} ${cause?.originalCode ?? ''} ${cause?.originalMessage ?? ''}`;
-  return /SQLITE_BUSY|database is locked/i.test(text);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/i.test(String(message));
 }
 
 const BUSY_RETRIES = 12;
+
+/** One transaction on a runner that can BEGIN, COMMIT and ROLLBACK by statement (SQLite). */
+async function inTransaction<T>(runner: SqlRunner, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  await runner.execute(sql`BEGIN`);
+  try {
+    const result = await fn(runner);
+    await runner.execute(sql`COMMIT`);
+    return result;
+  } catch (error) {
+    await runner.execute(sql`ROLLBACK`).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One transaction on a driver adapter (PostgreSQL's pool: the transaction holds one client). */
+async function inAdapterTransaction<T>(adapter: SqlDriverAdapter, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  const tx = await adapter.startTransaction();
+  const runner = new AdapterRunner(tx, 'postgres');
+  try {
+    const result = await fn(runner);
+    await runner.execute(sql`COMMIT`);
+    await tx.commit();
+    return result;
+  } catch (error) {
+    await runner.execute(sql`ROLLBACK`).catch(() => undefined);
+    await tx.rollback();
+    throw error;
+  }
+}
 
 export async function openStore(databaseUrl?: string): Promise<Store> {
   const target = databaseTarget(databaseUrl);
   if (target.provider === 'sqlite') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const factory = createAdapterFactory(target);
   const adapter = await factory.connect();
-  const { prismaFactory, dispose } = sharedAdapter(adapter, factory);
+  const { prismaFactory, disposeUnused } = handOver(adapter, factory);
   const db = (
     target.provider === 'sqlite' ? new SqliteClient({ adapter: prismaFactory }) : new PostgresClient({ adapter: prismaFactory })
   ) as Db;
-  const dialect = target.provider;
 
+  let connection: SqliteConnection | null = null;
   let wal: WalSync | null = null;
   if (target.provider === 'sqlite') {
-    for (const pragma of SQLITE_STORE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
-    const connection = (adapter as unknown as { client?: BetterSqliteDatabase }).client;
-    if (!connection?.prepare) throw new Error('the SQLite adapter no longer exposes its connection: check statement-cache.ts against this Prisma version');
-    const totalChanges = connection.prepare('SELECT total_changes()').pluck();
-    wal = walSync(target.file, () => totalChanges.get() as number);
-    cachePreparedStatements(connection);
+    // Prisma's connection writes rarely and off the hot path: SQLite fsyncs its commits itself.
+    for (const pragma of [...SQLITE_PRAGMAS, 'wal_autocheckpoint = 0']) await adapter.executeScript(`PRAGMA ${pragma}`);
+    const own = new SqliteConnection(target.file, SQLITE_STORE_PRAGMAS);
+    connection = own;
+    wal = walSync(target.file, () => own.totalChanges());
   }
   /** A commit counts once it is durable (see wal-sync.ts); PostgreSQL's COMMIT already is. */
   const durable = async <T>(result: T) => {
     await wal?.flush();
     return result;
   };
-  const checkpointer =
-    target.provider === 'sqlite'
-      ? startWalCheckpointer(target.file, () => {
-          // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
-          void adapter.queryRaw({ sql: `PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`, args: [], argTypes: [] });
-        })
-      : null;
+  const checkpointer = connection && target.provider === 'sqlite'
+    ? startWalCheckpointer(target.file, () => {
+        // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
+        connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      })
+    : null;
 
-  // One SQLite connection serves the whole process, and a statement issued while a transaction
-  // is open would join it; so on SQLite every use of the connection waits its turn.
-  const lock = target.provider === 'sqlite' ? new Mutex() : null;
+  // A SQLite connection serves the whole process, and a statement issued while a transaction is
+  // open would join it; so on SQLite every use of the database waits its turn (Prisma's too, so
+  // the two connections never contend for the write lock).
+  const lock = connection ? new Mutex() : null;
   const exclusive = <T>(fn: () => Promise<T>) => (lock ? lock.run(fn) : fn());
-
-  async function runTransaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
-    const tx = await adapter.startTransaction();
-    try {
-      const result = await fn(new SqlRunner(tx, dialect));
-      await tx.executeRaw({ sql: 'COMMIT', args: [], argTypes: [] });
-      await tx.commit();
-      return result;
-    } catch (error) {
-      await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
-      await tx.rollback();
-      throw error;
-    }
-  }
+  const runTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => (connection ? inTransaction(connection, fn) : inAdapterTransaction(adapter, fn));
 
   // A transaction that read before it writes cannot wait for another process's write lock
   // (SQLite answers busy at once rather than deadlock): start it over, with jitter.
@@ -131,16 +144,17 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     prisma: (fn) =>
       exclusive(async () => {
         if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
-        return durable(await fn(db));
+        return fn(db);
       }),
-    transaction: target.provider === 'sqlite' ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
+    transaction: connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
     ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
     close: async () => {
       await exclusive(async () => {
         await checkpointer?.stop();
         await wal?.close();
+        connection?.close();
         await db.$disconnect();
-        await dispose();
+        await disposeUnused();
       });
     },
   };

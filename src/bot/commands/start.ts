@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { defineCommand } from '../command.ts';
+import { ephemeral } from '../reply.ts';
+
+/**
+ * The input for `start`: key=value pairs become fields (numbers and booleans parsed), anything
+ * else is free text for the workflow's free-text field.
+ */
+export function startInput(args: string[], freeTextField: string | undefined): Record<string, unknown> {
+  const pairs = args.filter((arg) => /^[A-Za-z_][\w]*=/.test(arg));
+  if (pairs.length > 0 && pairs.length === args.length) {
+    return Object.fromEntries(
+      pairs.map((pair) => {
+        const [key, ...value] = pair.split('=');
+        const text = value.join('=');
+        const scalar = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text === 'true' ? true : text === 'false' ? false : text;
+        return [key!, scalar];
+      }),
+    );
+  }
+  return freeTextField && args.length > 0 ? { [freeTextField]: args.join(' ') } : {};
+}
+
+export const command = defineCommand({
+  name: 'start',
+  usage: '/op start <workflow> [key=value ... | free text]',
+  summary: 'start a plan',
+  readOnly: false,
+  arguments: [
+    { key: 'workflow', takes: 'word', option: 'workflow', description: 'workflow name, e.g. supplier-payment', required: true },
+    { key: 'args', takes: 'words', option: 'input', description: 'key=value ... or free text', required: false },
+  ],
+  schema: z.object({
+    workflow: z.string({ error: 'which workflow? `/op workflows` lists them.' }).regex(/^[a-z0-9-]+$/, 'workflow names are like supplier-payment'),
+    args: z.array(z.string()),
+  }),
+  async run({ conductor, actor, who, channel }, { workflow, args }) {
+    const definition = conductor.workflows.get(workflow);
+    const { plan } = await conductor.start(workflow, startInput(args, definition.freeTextField), {
+      requestedBy: who,
+      conversation: { platform: actor.platform, channel },
+    });
+    return ephemeral(`Started ${plan.workflow} as plan ${plan.id}. Its card follows in this channel.`);
+  },
+});

@@ -1,0 +1,56 @@
+// The store's own SQLite connection: the conductor's statements run here, prepared once each.
+// The Prisma client has a connection of its own for its typed reads and occasional writes; the
+// store lets one of the two work at a time (store.ts), so they never wait on each other's locks.
+import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas.ts';
+import { PreparedStatements } from './statement-cache.ts';
+import { decodeValue, render, type DatabaseNow, type SqlRunner, type SqlStatement, type SqlValue } from './sql.ts';
+
+/** As Prisma writes them (ISO 8601, +00:00), so the two connections store times alike. */
+const encode = (value: Exclude<SqlValue, DatabaseNow>) =>
+  value instanceof Date ? value.toISOString().replace('Z', '+00:00') : typeof value === 'boolean' ? Number(value) : value;
+
+/** Declared column types that need decoding; the rest come back as the model types have them. */
+const DECODED_TYPES: Record<string, 'datetime' | 'boolean'> = { DATETIME: 'datetime', BOOLEAN: 'boolean' };
+
+export class SqliteConnection implements SqlRunner {
+  readonly dialect = 'sqlite' as const;
+  readonly #connection: Database.Database;
+  readonly #statements: PreparedStatements;
+  readonly #totalChanges: Database.Statement;
+
+  constructor(file: string, pragmas: readonly string[]) {
+    this.#connection = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    for (const pragma of pragmas) this.#connection.pragma(pragma);
+    this.#statements = new PreparedStatements(this.#connection);
+    this.#totalChanges = this.#connection.prepare('SELECT total_changes()').pluck();
+  }
+
+  /** The connection's running count of changed rows (to skip a log flush after reads). */
+  totalChanges(): number {
+    return this.#totalChanges.get() as number;
+  }
+
+  pragma(pragma: string): void {
+    this.#connection.pragma(pragma);
+  }
+
+  async query<Row>(statement: SqlStatement<Row>): Promise<Row[]> {
+    const { text, args } = render(statement, 'sqlite');
+    const prepared = this.#statements.get(text);
+    const types = prepared.columns().map((column) => DECODED_TYPES[column.type?.toUpperCase() ?? '']);
+    const names = prepared.columns().map((column) => column.name);
+    const rows = prepared.raw(true).all(args.map(encode)) as unknown[][];
+    // The one place a row becomes its declared type: the statement names it, the schema defines it.
+    return rows.map((values) => Object.fromEntries(names.map((name, i) => [name, decodeValue(values[i], types[i])])) as Row);
+  }
+
+  async execute(statement: SqlStatement<unknown>): Promise<number> {
+    const { text, args } = render(statement, 'sqlite');
+    return this.#statements.get(text).run(args.map(encode)).changes;
+  }
+
+  close(): void {
+    this.#connection.close();
+  }
+}

@@ -1,0 +1,90 @@
+// The conductor's hot path, each statement named and kept here: claiming runnable plans, the
+// lease, the checkpoint's writes, notice claims and gapless numbers. Row types are the Prisma
+// schema's generated model types; times that decide who may act when are the database's.
+import type { AuditEntry, Effect, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
+import { assignments, databaseNow, insertValues, sql, type DatabaseNow, type Dialect } from './sql.ts';
+import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
+
+/** A model's fields as a statement writes them: DateTimes may be the database's clock. */
+type Writable<T> = { [K in keyof T]: T[K] extends Date ? Date | DatabaseNow : T[K] extends Date | null ? Date | DatabaseNow | null : T[K] };
+
+export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt'>>> & { status?: PlanStatus };
+export type StepPatch = Partial<Writable<Pick<Step, 'position' | 'title' | 'attempts' | 'output' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'>>> & { status?: StepStatus };
+export type EffectPatch = Partial<Writable<Pick<Effect, 'performCount' | 'result' | 'appliedAt' | 'compensatedAt'>>> & { status?: EffectStatus };
+
+export type PlanRow = Writable<Pick<Plan, 'id' | 'workflow' | 'version' | 'input' | 'requestedBy' | 'conversation' | 'runAfter' | 'createdAt' | 'updatedAt'>> & { status: PlanStatus };
+export type StepRow = Pick<Step, 'id' | 'planId' | 'position' | 'key' | 'kind' | 'title' | 'attempts'> & { status: StepStatus };
+export type VersionRow = Pick<PlanVersion, 'id' | 'planId' | 'version' | 'input' | 'stepKeys' | 'omittedSteps' | 'reason' | 'createdBy' | 'createdAt'>;
+export type EffectRow = Pick<Effect, 'key' | 'planId' | 'stepKey' | 'executor' | 'performCount' | 'createdAt'> & { status: EffectStatus };
+export type AuditRow = Pick<AuditEntry, 'planId' | 'at' | 'actor' | 'action' | 'fromStatus' | 'toStatus' | 'stepKey' | 'reason' | 'detail'>;
+export type NoticeRow = Writable<Pick<Notice, 'id' | 'planId' | 'kind' | 'payload' | 'createdAt' | 'deliverAfter'>>;
+
+/** Which change of a plan may apply: the lease holder's, or a decision made on this status and version. */
+export type PlanGuard = { leaseToken: string } | { status: PlanStatus; version: number };
+
+const guarded = (guard: PlanGuard) =>
+  'leaseToken' in guard ? sql`"leaseToken" = ${guard.leaseToken}` : sql`"status" = ${guard.status} AND "version" = ${guard.version}`;
+
+const RUNNABLE = sql`"status" IN ('running', 'compensating') AND "runAfter" <= ${databaseNow()} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${databaseNow()})`;
+
+export const statements = {
+  /** Runnable plans whose lease is free or lapsed; PostgreSQL skips rows other workers lock. */
+  runnablePlans: (dialect: Dialect, limit: number) =>
+    dialect === 'postgres'
+      ? sql<Pick<Plan, 'id'>>`SELECT "id" FROM "Plan" WHERE ${RUNNABLE} ORDER BY "runAfter" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+      : sql<Pick<Plan, 'id'>>`SELECT "id" FROM "Plan" WHERE ${RUNNABLE} ORDER BY "runAfter" LIMIT ${limit}`,
+  /** Compare-and-set: even without row locks a plan is never leased twice. */
+  takeLease: (planId: string, owner: string, token: string, leaseMs: number) =>
+    sql`UPDATE "Plan" SET "leaseOwner" = ${owner}, "leaseToken" = ${token}, "leaseExpiresAt" = ${databaseNow(leaseMs)}
+        WHERE "id" = ${planId} AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${databaseNow()})`,
+  renewLease: (planId: string, token: string, leaseMs: number) =>
+    sql`UPDATE "Plan" SET "leaseExpiresAt" = ${databaseNow(leaseMs)} WHERE "id" = ${planId} AND "leaseToken" = ${token}`,
+  releaseLease: (planId: string, token: string, delayMs: number) =>
+    sql`UPDATE "Plan" SET "leaseOwner" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL, "runAfter" = ${databaseNow(delayMs)}
+        WHERE "id" = ${planId} AND "leaseToken" = ${token}`,
+  releaseLeasesOf: (owner: string) =>
+    sql`UPDATE "Plan" SET "leaseOwner" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL WHERE "leaseOwner" = ${owner}`,
+
+  plan: (planId: string) => sql<Plan>`SELECT * FROM "Plan" WHERE "id" = ${planId}`,
+  steps: (planId: string) => sql<Step>`SELECT * FROM "Step" WHERE "planId" = ${planId} ORDER BY "position", "key"`,
+  effects: (planId: string) => sql<Effect>`SELECT * FROM "Effect" WHERE "planId" = ${planId} ORDER BY "createdAt", "key"`,
+  audit: (planId: string) => sql<AuditEntry>`SELECT * FROM "AuditEntry" WHERE "planId" = ${planId} ORDER BY "id"`,
+  version: (planId: string, version: number) =>
+    sql<Pick<PlanVersion, 'input' | 'omittedSteps'>>`SELECT "input", "omittedSteps" FROM "PlanVersion" WHERE "planId" = ${planId} AND "version" = ${version}`,
+  latestVersion: (planId: string) => sql<{ latest: number | null }>`SELECT MAX("version") AS "latest" FROM "PlanVersion" WHERE "planId" = ${planId}`,
+
+  insertPlan: (row: PlanRow) => sql`INSERT INTO "Plan" ${insertValues(row)}`,
+  /** The checkpoint's head: applies only while guard still holds (0 rows: the plan moved on). */
+  updatePlan: (planId: string, guard: PlanGuard, patch: PlanPatch & { updatedAt: Date }) =>
+    sql`UPDATE "Plan" SET ${assignments(patch)} WHERE "id" = ${planId} AND ${guarded(guard)}`,
+  insertStep: (row: StepRow) => sql`INSERT INTO "Step" ${insertValues(row)}`,
+  updateStep: (stepId: string, patch: StepPatch) => sql`UPDATE "Step" SET ${assignments(patch)} WHERE "id" = ${stepId}`,
+  insertVersion: (row: VersionRow) => sql`INSERT INTO "PlanVersion" ${insertValues(row)}`,
+  /** The ledger row, committed before the effect runs. */
+  insertEffect: (row: EffectRow) => sql`INSERT INTO "Effect" ${insertValues(row)}`,
+  updateEffect: (key: string, patch: EffectPatch) => sql`UPDATE "Effect" SET ${assignments(patch)} WHERE "key" = ${key}`,
+  insertAudit: (row: AuditRow) => sql`INSERT INTO "AuditEntry" ${insertValues(row)}`,
+  insertNotice: (row: NoticeRow) => sql`INSERT INTO "Notice" ${insertValues(row)}`,
+
+  /** Notices due by the database's clock, oldest first: a plan's notices must arrive in order. */
+  dueNotices: (limit: number) =>
+    sql<Pick<Notice, 'id' | 'planId' | 'kind' | 'payload' | 'attempts'>>`SELECT "id", "planId", "kind", "payload", "attempts" FROM "Notice"
+        WHERE "deliveredAt" IS NULL AND "deliverAfter" <= ${databaseNow()} ORDER BY "createdAt", "id" LIMIT ${limit}`,
+  /** Compare-and-set on the attempt count, holding the notice for holdMs from other dispatchers. */
+  claimNotice: (noticeId: string, attempts: number, holdMs: number) =>
+    sql`UPDATE "Notice" SET "attempts" = ${attempts + 1}, "deliverAfter" = ${databaseNow(holdMs)}
+        WHERE "id" = ${noticeId} AND "attempts" = ${attempts} AND "deliveredAt" IS NULL`,
+  markDelivered: (noticeId: string, at: Date) => sql`UPDATE "Notice" SET "deliveredAt" = ${at}, "lastError" = NULL WHERE "id" = ${noticeId}`,
+  deferNotice: (noticeId: string, delayMs: number, error: string) =>
+    sql`UPDATE "Notice" SET "deliverAfter" = ${databaseNow(delayMs)}, "lastError" = ${error} WHERE "id" = ${noticeId}`,
+
+  sequenceNumberOf: (idempotencyKey: string) =>
+    sql<Pick<SequenceNumber, 'series' | 'number'>>`SELECT "series", "number" FROM "SequenceNumber" WHERE "idempotencyKey" = ${idempotencyKey}`,
+  /** MAX + 1 of the series; a racing claim of the same number meets the primary key and inserts nothing. */
+  claimNextSequenceNumber: (series: string, idempotencyKey: string, at: Date) =>
+    sql`INSERT INTO "SequenceNumber" ("series", "number", "idempotencyKey", "claimedAt")
+        SELECT ${series}, COALESCE(MAX("number"), 0) + 1, ${idempotencyKey}, ${at} FROM "SequenceNumber" WHERE "series" = ${series}
+        ON CONFLICT DO NOTHING`,
+  sequenceNumbers: (series: string) =>
+    sql<Pick<SequenceNumber, 'number' | 'idempotencyKey'>>`SELECT "number", "idempotencyKey" FROM "SequenceNumber" WHERE "series" = ${series} ORDER BY "number"`,
+};
