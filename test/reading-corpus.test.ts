@@ -174,7 +174,9 @@ test('every lead case matches the corpus format and states a sender', () => {
     if (expected.referrer !== null) {
       assert.notEqual(expected.referrer, expected.company, `${c.id}: the referrer taken for the company`);
     }
-    const missing = (['budget', 'company', 'email', 'timeline'] as const).filter((field) => expected[field] === null);
+    // A budget without a currency cannot be compared with a price list, so it is asked like a missing one.
+    const unusable = { ...expected, budget: expected.budget?.currency ? expected.budget : null };
+    const missing = (['budget', 'company', 'email', 'timeline'] as const).filter((field) => unusable[field] === null);
     if (todo.do === 'act') assert.deepEqual(missing, [], `${c.id}: "act" with ${missing.join(', ')} missing`);
     if (todo.do === 'ask') assert.deepEqual([...todo.fields].sort(), missing, `${c.id}: asks for other fields than the missing ones`);
     if (expected.timeline) {
