@@ -106,7 +106,7 @@ type Case = { id: string; split: 'dev' | 'test'; date: string; text: string };
 function load<Schema extends z.ZodType<Case>>(file: string, schema: Schema): z.infer<Schema>[] {
   const raw: unknown = JSON.parse(readFileSync(new URL(`fixtures/reading/${file}`, import.meta.url), 'utf8'));
   const parsed = z.array(schema).safeParse(raw);
-  assert.ok(parsed.success, parsed.success ? '' : `${file}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) assert.fail(`${file}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
@@ -120,16 +120,12 @@ function assertCorpusShape(file: string, cases: Case[], atLeast: number, perSpli
   }
   const texts = cases.map((c) => c.text);
   assert.deepEqual(texts.filter((text, index) => texts.indexOf(text) !== index), [], `${file}: the same text twice`);
-}
-
-/** Organisations, people and addresses are invented: e-mail domains are reserved ones only. */
-function assertReservedDomains(file: string, cases: Case[]): void {
+  // People and organisations are invented, so every address uses a reserved domain.
   for (const c of cases) {
     for (const [, domain] of c.text.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)) {
       assert.match(domain ?? '', /\.(example|test)$/i, `${c.id}: ${domain} is not an .example/.test domain`);
     }
   }
-  assert.ok(cases.length > 0, file);
 }
 
 const cents = (amount: number) => Math.round(amount * 100);
@@ -137,7 +133,6 @@ const cents = (amount: number) => Math.round(amount * 100);
 test('every invoice case matches the corpus format and its subtotal is the sum of its lines', () => {
   const cases = load('invoices.json', invoiceCase);
   assertCorpusShape('invoices.json', cases, 60, 25);
-  assertReservedDomains('invoices.json', cases);
   for (const c of cases) {
     const { expected, behaviour: todo } = c;
     const priced = expected.lines.length > 0 && expected.lines.every((line) => line.quantity !== null && line.unitPrice !== null);
@@ -157,8 +152,9 @@ test('every invoice case matches the corpus format and its subtotal is the sum o
       }
     }
     if (todo.do === 'refuse') {
-      assert.deepEqual(expected.lines, [], `${c.id}: a refused case has lines`);
-      assert.equal(expected.customer, null, `${c.id}: a refused case names a customer`);
+      const { lines, ...fields } = expected;
+      assert.deepEqual(lines, [], `${c.id}: a refused case has lines`);
+      assert.ok(Object.values(fields).every((value) => value === null), `${c.id}: a refused case has expected values`);
     }
   }
 });
@@ -166,7 +162,6 @@ test('every invoice case matches the corpus format and its subtotal is the sum o
 test('every lead case matches the corpus format and states a sender', () => {
   const cases = load('leads.json', leadCase);
   assertCorpusShape('leads.json', cases, 60, 25);
-  assertReservedDomains('leads.json', cases);
   for (const c of cases) {
     const { expected, behaviour: todo } = c;
     assert.ok(expected.contactName !== null || expected.email !== null, `${c.id}: neither a contact name nor an e-mail`);
@@ -189,7 +184,6 @@ test('every lead case matches the corpus format and states a sender', () => {
 test('every brief case matches the corpus format and asks when the topic or audience is missing', () => {
   const cases = load('briefs.json', briefCase);
   assertCorpusShape('briefs.json', cases, 40, 20);
-  assertReservedDomains('briefs.json', cases);
   for (const c of cases) {
     const { expected, behaviour: todo } = c;
     for (const keyword of [...(expected.topicKeywords ?? []), ...(expected.audienceKeywords ?? [])]) {
