@@ -130,11 +130,19 @@ function assertCorpusShape(file: string, cases: Case[], atLeast: number, perSpli
 
 const cents = (amount: number) => Math.round(amount * 100);
 
+/** Every stated value is grounded: it is a span of the text (a multi-line address part by part). */
+function assertSpans(c: Case, values: (string | null)[]): void {
+  for (const value of values) {
+    if (value !== null) assert.ok(c.text.includes(value), `${c.id}: "${value}" is not in the text`);
+  }
+}
+
 test('every invoice case matches the corpus format and its subtotal is the sum of its lines', () => {
   const cases = load('invoices.json', invoiceCase);
   assertCorpusShape('invoices.json', cases, 60, 25);
   for (const c of cases) {
     const { expected, behaviour: todo } = c;
+    assertSpans(c, [expected.customer, expected.email, expected.vatId, ...(expected.address?.split(', ') ?? [])]);
     const priced = expected.lines.length > 0 && expected.lines.every((line) => line.quantity !== null && line.unitPrice !== null);
     if (priced) {
       const sum = expected.lines.reduce((total, line) => total + cents((line.quantity ?? 0) * (line.unitPrice ?? 0)), 0);
@@ -165,7 +173,8 @@ test('every lead case matches the corpus format and states a sender', () => {
   for (const c of cases) {
     const { expected, behaviour: todo } = c;
     assert.ok(expected.contactName !== null || expected.email !== null, `${c.id}: neither a contact name nor an e-mail`);
-    if (expected.email !== null) assert.ok(c.text.includes(expected.email), `${c.id}: the expected e-mail is not in the text`);
+    // A name may be split over form fields ("First name", "Last name"), so its words are spans.
+    assertSpans(c, [expected.company, expected.email, expected.phone, expected.referrer, expected.timeline?.phrase ?? null, ...(expected.contactName?.split(' ') ?? [])]);
     if (expected.referrer !== null) {
       assert.notEqual(expected.referrer, expected.company, `${c.id}: the referrer taken for the company`);
     }
@@ -190,6 +199,7 @@ test('every brief case matches the corpus format and asks when the topic or audi
       assert.equal(keyword, keyword.toLowerCase(), `${c.id}: keyword "${keyword}" is not lower case`);
       assert.ok(c.text.toLowerCase().includes(keyword), `${c.id}: keyword "${keyword}" is not in the brief`);
     }
+    assertSpans(c, [expected.deadline?.phrase ?? null]);
     const missing = { topic: expected.topicKeywords === null, audience: expected.audienceKeywords === null };
     if (todo.do === 'act') assert.ok(!missing.topic && !missing.audience, `${c.id}: "act" with the topic or audience missing`);
     if (todo.do === 'ask') {
