@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { rememberOutcome } from '../src/actions/remember.ts';
 import { textFile } from '../src/actions/text-file.ts';
 import { webhook } from '../src/actions/webhook.ts';
-import { action, approval, defineWorkflow, extract, question, transform, type StepContext } from '../src/conductor/workflow.ts';
+import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
 import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
 
 const Input = z.object({
@@ -26,145 +26,152 @@ type Outline = z.infer<typeof Outline>;
 const Draft = z.object({ markdown: z.string().min(20) });
 
 const via = { via: z.enum(['model', 'fallback']) };
-const readBrief = (ctx: StepContext) => ctx.artifacts['read-brief'] as Brief;
 /** The brief with the audience the operator named, when it did not say. */
-const brief = (ctx: StepContext): Brief => {
-  const audience = ctx.artifacts['ask-audience'] as string | undefined;
-  return audience ? { ...readBrief(ctx), audience } : readBrief(ctx);
+const brief = (ctx: StepContext<Input>): Brief => {
+  const audience = ctx.outputIfRan(askAudience);
+  return audience ? { ...ctx.output(readBrief), audience } : ctx.output(readBrief);
 };
-const recalled = (ctx: StepContext) => ctx.artifacts['recall-related'] as Recalled;
-const outline = (ctx: StepContext) => ctx.artifacts.outline as Outline;
-const draft = (ctx: StepContext) => ctx.artifacts.draft as z.infer<typeof Draft> & { cited: number[] };
 const slugOf = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60).replace(/^-|-$/g, '') || 'untitled';
 
-export default defineWorkflow<Input>({
+const step = stepsFor(Input);
+
+const readBrief = step.extract({
+  key: 'read-brief',
+  title: 'Read the brief',
+  input: z.string(),
+  output: Brief.extend(via),
+  from: (ctx) => ctx.input.brief,
+  run: async (text, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'read-content-brief',
+        schema: Brief,
+        system: 'From a content brief, give the topic, the audience (null if not said), the format (e.g. blog post, newsletter), the tone and up to five keywords.',
+        prompt: text,
+        fallback: () => briefByRules(text),
+      },
+      ctx,
+    );
+    return { ...value, via: path };
+  },
+});
+
+const askAudience = step.question({
+  key: 'ask-audience',
+  title: 'Ask who it is for',
+  when: (ctx) => !ctx.output(readBrief).audience,
+  ask: (ctx) => `Who is the ${ctx.output(readBrief).format} on "${ctx.output(readBrief).topic}" for? (e.g. "freelance designers", "small online shops")`,
+  answer: z.string().trim().min(3, 'name the readers in a few words, e.g. "freelance designers"'),
+});
+
+const recallRelated = step.transform({
+  key: 'recall-related',
+  title: 'Recall what was published before',
+  input: z.string(),
+  output: Recalled,
+  from: (ctx) => brief(ctx).topic,
+  run: (topic, ctx) => recallBestEffort(ctx, `published ${topic}`, 3),
+});
+
+const outline = step.transform({
+  key: 'outline',
+  title: 'Outline',
+  input: z.object({ brief: Brief, recalled: Recalled }),
+  output: Outline.extend(via),
+  from: (ctx) => ({ brief: brief(ctx), recalled: ctx.output(recallRelated) }),
+  run: async ({ brief: read, recalled: related }, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'outline-content',
+        schema: Outline,
+        system: 'Outline the piece: a specific title and three to five sections with two or three points each. Do not repeat what was published before.',
+        prompt: `Brief: ${JSON.stringify(read)}\nPublished before:\n${citedLines(related) || 'nothing'}`,
+        fallback: () => outlineByTemplate(read),
+      },
+      ctx,
+    );
+    return { ...value, via: path };
+  },
+});
+
+const draft = step.transform({
+  key: 'draft',
+  title: 'Draft',
+  input: z.object({ brief: Brief, outline: Outline, recalled: Recalled }),
+  output: Draft.extend({ ...via, cited: z.array(z.number().int()) }),
+  from: (ctx) => ({ brief: brief(ctx), outline: ctx.output(outline), recalled: ctx.output(recallRelated) }),
+  run: async ({ brief: read, outline: plan, recalled: related }, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'draft-content',
+        schema: Draft,
+        system: `Write the piece in Markdown from the outline, in a ${read.tone} tone, for ${read.audience ?? 'a general audience'}. Start with "# <title>". Where you build on an earlier publication, cite it as [n].`,
+        prompt: `Outline: ${JSON.stringify(plan)}\nPublished before:\n${citedLines(related) || 'nothing'}`,
+        fallback: () => draftByTemplate(read, plan, related),
+      },
+      ctx,
+    );
+    const cited = related.citations.filter((c) => value.markdown.includes(`[${c.n}]`)).map((c) => c.n);
+    return { ...value, via: path, cited };
+  },
+});
+
+const saveDraft = step.action({
+  key: 'save-draft',
+  title: 'Save the draft',
+  executor: textFile('drafts'),
+  from: (ctx) => ({ fileName: `${ctx.planId}-${slugOf(ctx.output(outline).title)}.md`, content: ctx.output(draft).markdown }),
+});
+
+const approvePublication = step.approval({
+  key: 'approve-publication',
+  title: 'Approve the publication',
+  summary: (ctx) => {
+    const { markdown } = ctx.output(draft);
+    const preview = markdown.length > 600 ? `${markdown.slice(0, 600)}...` : markdown;
+    const saved = ctx.output(saveDraft).file;
+    return `Publish "${ctx.output(outline).title}"? Full draft: ${saved}\n\n${preview}`;
+  },
+});
+
+const publish = step.action({
+  key: 'publish',
+  title: 'Publish',
+  executor: textFile('published'),
+  from: (ctx) => ({ fileName: `${slugOf(ctx.output(outline).title)}.md`, content: ctx.output(draft).markdown }),
+});
+
+const announce = step.action({
+  key: 'announce',
+  title: 'Tell the webhook',
+  when: (ctx) => ctx.services.settings.webhook !== null,
+  executor: webhook,
+  from: (ctx) => ({
+    event: 'content.published',
+    data: { title: ctx.output(outline).title, file: ctx.output(publish).file, topic: brief(ctx).topic },
+  }),
+  retry: { maxAttempts: 5, initialDelayMs: 2000 },
+});
+
+const rememberPublication = step.action({
+  key: 'remember-publication',
+  title: 'Remember what was published',
+  executor: rememberOutcome,
+  from: (ctx) => ({
+    kind: 'artifact',
+    text: `Published "${ctx.output(outline).title}" (${ctx.output(publish).file}), a ${brief(ctx).format} on ${brief(ctx).topic} for ${brief(ctx).audience ?? 'a general audience'}.`,
+    workflow: 'content-production',
+    planId: ctx.planId,
+    tags: ['published', ...brief(ctx).keywords.slice(0, 3)],
+  }),
+});
+
+export default defineWorkflow({
   name: 'content-production',
   description: 'Produce content: brief, outline, draft, approval with a preview, publish, remember what was published.',
   input: Input,
   freeTextField: 'brief',
-  plan: () => [
-    extract({
-      key: 'read-brief',
-      title: 'Read the brief',
-      input: z.string(),
-      output: Brief.extend(via),
-      from: (ctx) => (ctx.input as Input).brief,
-      run: async (text, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'read-content-brief',
-            schema: Brief,
-            system: 'From a content brief, give the topic, the audience (null if not said), the format (e.g. blog post, newsletter), the tone and up to five keywords.',
-            prompt: text,
-            fallback: () => briefByRules(text),
-          },
-          ctx,
-        );
-        return { ...value, via: path };
-      },
-    }),
-    question({
-      key: 'ask-audience',
-      title: 'Ask who it is for',
-      when: (ctx) => !readBrief(ctx).audience,
-      ask: (ctx) => `Who is the ${readBrief(ctx).format} on "${readBrief(ctx).topic}" for? (e.g. "freelance designers", "small online shops")`,
-      answer: z.string().trim().min(3, 'name the readers in a few words, e.g. "freelance designers"'),
-    }),
-    transform({
-      key: 'recall-related',
-      title: 'Recall what was published before',
-      input: z.string(),
-      output: Recalled,
-      from: (ctx) => brief(ctx).topic,
-      run: (topic, ctx) => recallBestEffort(ctx, `published ${topic}`, 3),
-    }),
-    transform({
-      key: 'outline',
-      title: 'Outline',
-      input: z.object({ brief: Brief, recalled: Recalled }),
-      output: Outline.extend(via),
-      from: (ctx) => ({ brief: brief(ctx), recalled: recalled(ctx) }),
-      run: async ({ brief: read, recalled: related }, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'outline-content',
-            schema: Outline,
-            system: 'Outline the piece: a specific title and three to five sections with two or three points each. Do not repeat what was published before.',
-            prompt: `Brief: ${JSON.stringify(read)}\nPublished before:\n${citedLines(related) || 'nothing'}`,
-            fallback: () => outlineByTemplate(read),
-          },
-          ctx,
-        );
-        return { ...value, via: path };
-      },
-    }),
-    transform({
-      key: 'draft',
-      title: 'Draft',
-      input: z.object({ brief: Brief, outline: Outline, recalled: Recalled }),
-      output: Draft.extend({ ...via, cited: z.array(z.number().int()) }),
-      from: (ctx) => ({ brief: brief(ctx), outline: outline(ctx), recalled: recalled(ctx) }),
-      run: async ({ brief: read, outline: plan, recalled: related }, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'draft-content',
-            schema: Draft,
-            system: `Write the piece in Markdown from the outline, in a ${read.tone} tone, for ${read.audience ?? 'a general audience'}. Start with "# <title>". Where you build on an earlier publication, cite it as [n].`,
-            prompt: `Outline: ${JSON.stringify(plan)}\nPublished before:\n${citedLines(related) || 'nothing'}`,
-            fallback: () => draftByTemplate(read, plan, related),
-          },
-          ctx,
-        );
-        const cited = related.citations.filter((c) => value.markdown.includes(`[${c.n}]`)).map((c) => c.n);
-        return { ...value, via: path, cited };
-      },
-    }),
-    action({
-      key: 'save-draft',
-      title: 'Save the draft',
-      executor: textFile('drafts'),
-      from: (ctx) => ({ fileName: `${ctx.planId}-${slugOf(outline(ctx).title)}.md`, content: draft(ctx).markdown }),
-    }),
-    approval({
-      key: 'approve-publication',
-      title: 'Approve the publication',
-      summary: (ctx) => {
-        const { markdown } = draft(ctx);
-        const preview = markdown.length > 600 ? `${markdown.slice(0, 600)}...` : markdown;
-        const saved = (ctx.artifacts['save-draft'] as { file: string }).file;
-        return `Publish "${outline(ctx).title}"? Full draft: ${saved}\n\n${preview}`;
-      },
-    }),
-    action({
-      key: 'publish',
-      title: 'Publish',
-      executor: textFile('published'),
-      from: (ctx) => ({ fileName: `${slugOf(outline(ctx).title)}.md`, content: draft(ctx).markdown }),
-    }),
-    action({
-      key: 'announce',
-      title: 'Tell the webhook',
-      when: (ctx) => ctx.services.settings.webhook !== null,
-      executor: webhook,
-      from: (ctx) => ({
-        event: 'content.published',
-        data: { title: outline(ctx).title, file: (ctx.artifacts.publish as { file: string }).file, topic: brief(ctx).topic },
-      }),
-      retry: { maxAttempts: 5, initialDelayMs: 2000 },
-    }),
-    action({
-      key: 'remember-publication',
-      title: 'Remember what was published',
-      executor: rememberOutcome,
-      from: (ctx) => ({
-        kind: 'artifact',
-        text: `Published "${outline(ctx).title}" (${(ctx.artifacts.publish as { file: string }).file}), a ${brief(ctx).format} on ${brief(ctx).topic} for ${brief(ctx).audience ?? 'a general audience'}.`,
-        workflow: 'content-production',
-        planId: ctx.planId,
-        tags: ['published', ...brief(ctx).keywords.slice(0, 3)],
-      }),
-    }),
-  ],
+  plan: () => [readBrief, askAudience, recallRelated, outline, draft, saveDraft, approvePublication, publish, announce, rememberPublication],
 });
 
 const STOP_WORDS = new Set('about after again also because before being could every first from have into just more most other over some such than that their them then there these they this through under very what when where which while with would your post blog article piece write about'.split(' '));

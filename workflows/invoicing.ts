@@ -8,11 +8,11 @@
 import { z } from 'zod';
 import { email } from '../src/actions/email.ts';
 import { formatMoney, InvoiceDraft } from '../src/actions/invoice-document.ts';
-import { issueInvoice, type IssuedInvoice } from '../src/actions/issue-invoice.ts';
+import { issueInvoice } from '../src/actions/issue-invoice.ts';
 import { rememberOutcome } from '../src/actions/remember.ts';
 import { webhook } from '../src/actions/webhook.ts';
 import { NonRetryableError } from '../src/conductor/retry.ts';
-import { action, approval, defineWorkflow, extract, question, transform, validate, type StepContext } from '../src/conductor/workflow.ts';
+import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
 import { CURRENCIES, findCurrency, parseAmount, toCents } from './shared/money.ts';
 import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
 
@@ -50,7 +50,6 @@ const Request = z.object({
 });
 type Request = z.infer<typeof Request>;
 const ReadRequest = Request.extend({ via: z.enum(['model', 'fallback']) });
-type ReadRequest = z.infer<typeof ReadRequest>;
 
 const Details = z.object({ address: z.string().nullable(), vatId: z.string().nullable(), currency: z.string().nullable(), email: z.string().nullable() });
 type Details = z.infer<typeof Details>;
@@ -59,230 +58,254 @@ const CustomerDetails = Details.extend({
   cited: z.array(z.number().int()),
   via: z.enum(['model', 'fallback', 'input']),
 });
-type CustomerDetails = z.infer<typeof CustomerDetails>;
 
 const Prepared = z.object({ invoice: InvoiceDraft, approvalAbove: z.number(), needsApproval: z.boolean() });
-type Prepared = z.infer<typeof Prepared>;
 
-const request = (ctx: StepContext) => ctx.artifacts['read-request'] as ReadRequest;
-const details = (ctx: StepContext) => ctx.artifacts['customer-details'] as CustomerDetails;
-const prepared = (ctx: StepContext) => ctx.artifacts['prepare-invoice'] as Prepared;
-const issued = (ctx: StepContext) => ctx.artifacts['issue-invoice'] as IssuedInvoice;
-const customerName = (ctx: StepContext) => request(ctx).customer ?? 'the customer';
+const step = stepsFor(Input);
 
-export default defineWorkflow<Input>({
+const readRequest = step.extract({
+  key: 'read-request',
+  title: 'Read the invoice request',
+  input: z.string(),
+  output: ReadRequest,
+  from: (ctx) => ctx.input.request,
+  run: async (text, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'read-invoice-request',
+        schema: Request,
+        system: 'You turn an invoicing request into line items. Quantities and unit prices are numbers; unit is day, hour or item. Use null for what the request does not say.',
+        prompt: text,
+        fallback: () => readRequestByRules(text),
+      },
+      ctx,
+    );
+    return { ...value, via: path };
+  },
+});
+
+const customerName = (ctx: StepContext<Input>) => ctx.output(readRequest).customer ?? 'the customer';
+
+const checkRequest = step.validate({
+  key: 'check-request',
+  title: 'Check customer and line items',
+  input: ReadRequest,
+  output: ReadRequest,
+  from: (ctx) => ctx.output(readRequest),
+  run: (read) => {
+    if (!read.customer) throw new NonRetryableError('the request names no customer; edit it to "invoice <customer> for ..." and retry');
+    if (read.lines.length === 0 || read.lines.some((line) => line.quantity <= 0 || line.unitPrice < 0)) {
+      throw new NonRetryableError('the request has no line items with a quantity and a price; edit it to "... for 3 days of consulting at 800/day" and retry');
+    }
+    return read;
+  },
+});
+
+const recallCustomer = step.transform({
+  key: 'recall-customer',
+  title: 'Recall what we know about the customer',
+  input: z.string(),
+  output: Recalled,
+  from: (ctx) => customerName(ctx),
+  run: (customer, ctx) => recallBestEffort(ctx, `${customer} billing address VAT ID currency invoice e-mail`),
+});
+
+const customerDetails = step.extract({
+  key: 'customer-details',
+  title: "Find the customer's billing details",
+  input: z.object({ customer: z.string(), recalled: Recalled, known: Input.shape.customer }),
+  output: CustomerDetails,
+  from: (ctx) => ({ customer: customerName(ctx), recalled: ctx.output(recallCustomer), known: ctx.input.customer }),
+  run: async ({ customer, recalled, known }, ctx) => {
+    const fromInput = { address: known.address ?? null, vatId: known.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
+    // Only memories that name the customer may supply its details; recall brings neighbours too.
+    const about = { ...recalled, citations: recalled.citations.filter((c) => c.snippet.toLowerCase().includes(customer.toLowerCase())) };
+    const allKnown = Object.values(fromInput).every((detail) => detail !== null);
+    if (allKnown || about.citations.length === 0) return { ...fromInput, cited: [], via: 'input' as const };
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'invoice-customer-details',
+        schema: Details,
+        system: `From the numbered memories, give the billing address, VAT ID ("${NO_VAT_ID}" if they have none), invoice currency (ISO code) and billing e-mail of the customer. Use null for anything the memories do not state.`,
+        prompt: `Customer: ${customer}\nMemories:\n${citedLines(about)}`,
+        fallback: () => detailsByRules(about),
+      },
+      ctx,
+    );
+    const merged = {
+      address: fromInput.address ?? value.address,
+      vatId: fromInput.vatId ?? value.vatId,
+      currency: fromInput.currency ?? value.currency,
+      email: fromInput.email ?? (z.email().safeParse(value.email).success ? value.email : null),
+    };
+    const cited = about.citations.filter((c) => [merged.address, merged.vatId].some((detail) => detail && c.snippet.includes(detail))).map((c) => c.n);
+    return { ...merged, cited, via: path };
+  },
+});
+
+const askAddress = step.question({
+  key: 'ask-address',
+  title: 'Ask for the billing address',
+  when: (ctx) => !ctx.output(customerDetails).address,
+  ask: (ctx) => `What is ${customerName(ctx)}'s billing address? (one line, e.g. "Hauptstr. 1, 10115 Berlin, Germany")`,
+  answer: z.string().trim().min(5, 'give the full address on one line: street, postcode and city, country'),
+});
+
+const askVatId = step.question({
+  key: 'ask-vat-id',
+  title: 'Ask for the VAT ID',
+  when: (ctx) => !ctx.output(customerDetails).vatId,
+  ask: (ctx) => `What is ${customerName(ctx)}'s VAT ID? (e.g. DE123456789; answer "none" if they have none)`,
+  answer: VatId,
+});
+
+const askCurrency = step.question({
+  key: 'ask-currency',
+  title: 'Ask for the currency',
+  when: (ctx) => !ctx.output(readRequest).currency && !ctx.output(customerDetails).currency,
+  ask: (ctx) => `In which currency should ${customerName(ctx)} be invoiced? (${CURRENCIES.slice(0, 4).join(', ')}, ...)`,
+  answer: Currency,
+});
+
+const askEmail = step.question({
+  key: 'ask-email',
+  title: 'Ask where to send the invoice',
+  when: (ctx) => !ctx.output(customerDetails).email,
+  ask: (ctx) => `Which e-mail address should ${customerName(ctx)}'s invoice go to?`,
+  answer: z.email('an e-mail address, e.g. billing@acme.example'),
+});
+
+const prepareInvoice = step.transform({
+  key: 'prepare-invoice',
+  title: 'Price the invoice',
+  input: z.object({
+    request: ReadRequest,
+    details: CustomerDetails,
+    answers: z.object({ address: z.string().optional(), vatId: z.string().optional(), currency: z.string().optional(), email: z.string().optional() }),
+    approvalAbove: z.number(),
+    paymentTermsDays: z.number(),
+  }),
+  output: Prepared,
+  from: (ctx) => ({
+    request: ctx.output(readRequest),
+    details: ctx.output(customerDetails),
+    answers: { address: ctx.outputIfRan(askAddress), vatId: ctx.outputIfRan(askVatId), currency: ctx.outputIfRan(askCurrency), email: ctx.outputIfRan(askEmail) },
+    approvalAbove: ctx.input.approvalAbove ?? ctx.services.settings.invoiceApprovalAbove,
+    paymentTermsDays: ctx.input.paymentTermsDays,
+  }),
+  run: ({ request: read, details: known, answers, approvalAbove, paymentTermsDays }) => {
+    const lines = read.lines.map((line) => {
+      const unitPriceCents = toCents(line.unitPrice);
+      return { description: line.description, quantity: line.quantity, unit: line.unit, unitPriceCents, amountCents: Math.round(line.quantity * unitPriceCents) };
+    });
+    const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
+    const taxRatePercent = read.taxRatePercent ?? 0;
+    const taxCents = Math.round((subtotalCents * taxRatePercent) / 100);
+    const vatId = answers.vatId ?? known.vatId;
+    const invoice: InvoiceDraft = {
+      customer: {
+        name: read.customer!,
+        address: answers.address ?? known.address!,
+        vatId: vatId === NO_VAT_ID ? null : vatId,
+        email: answers.email ?? known.email,
+      },
+      currency: (read.currency ?? answers.currency ?? known.currency)!.toUpperCase(),
+      lines,
+      subtotalCents,
+      taxRatePercent,
+      taxCents,
+      totalCents: subtotalCents + taxCents,
+      paymentTermsDays,
+    };
+    return { invoice, approvalAbove, needsApproval: invoice.totalCents > toCents(approvalAbove) };
+  },
+});
+
+const approveInvoice = step.approval({
+  key: 'approve-invoice',
+  title: 'Approve the invoice',
+  when: (ctx) => ctx.output(prepareInvoice).needsApproval,
+  summary: (ctx) => {
+    const { invoice, approvalAbove } = ctx.output(prepareInvoice);
+    const lines = invoice.lines.map((l) => `${l.quantity} ${l.unit} ${l.description} at ${formatMoney(l.unitPriceCents, invoice.currency)}`).join('; ');
+    return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)} (${lines}), to ${invoice.customer.email}. It is above ${formatMoney(toCents(approvalAbove), invoice.currency)}, so it waits for you.`;
+  },
+});
+
+const issueInvoiceDocument = step.action({
+  key: 'issue-invoice',
+  title: 'Issue the invoice (HTML and PDF)',
+  executor: issueInvoice,
+  from: (ctx) => ctx.output(prepareInvoice).invoice,
+  retry: { maxAttempts: 5, initialDelayMs: 1000 },
+});
+
+const sendInvoice = step.action({
+  key: 'send-invoice',
+  title: 'E-mail the invoice',
+  executor: email,
+  from: (ctx) => {
+    const { invoice } = ctx.output(prepareInvoice);
+    const sent = ctx.output(issueInvoiceDocument);
+    return {
+      to: invoice.customer.email,
+      subject: `Invoice ${sent.invoiceNumber}`,
+      text: `Hello ${invoice.customer.name},\n\nplease find attached invoice ${sent.invoiceNumber} over ${formatMoney(invoice.totalCents, invoice.currency)}, due on ${sent.dueOn}.\n\nThank you for your business.\n`,
+      attachments: [sent.pdf],
+    };
+  },
+  retry: { maxAttempts: 5, initialDelayMs: 2000 },
+});
+
+const notifyWebhook = step.action({
+  key: 'notify-webhook',
+  title: 'Tell the webhook',
+  when: (ctx) => ctx.services.settings.webhook !== null,
+  executor: webhook,
+  from: (ctx) => {
+    const sent = ctx.output(issueInvoiceDocument);
+    return { event: 'invoice.sent', data: { invoiceNumber: sent.invoiceNumber, customer: customerName(ctx), totalCents: sent.totalCents, currency: sent.currency, dueOn: sent.dueOn } };
+  },
+  retry: { maxAttempts: 5, initialDelayMs: 2000 },
+});
+
+const rememberInvoice = step.action({
+  key: 'remember-invoice',
+  title: 'Remember the invoice and the billing details',
+  executor: rememberOutcome,
+  from: (ctx) => {
+    const { invoice } = ctx.output(prepareInvoice);
+    const sent = ctx.output(issueInvoiceDocument);
+    return {
+      kind: 'customer_note',
+      text: `Invoiced ${invoice.customer.name} ${sent.invoiceNumber} for ${formatMoney(invoice.totalCents, invoice.currency)} on ${sent.issuedOn}. Billing address: ${invoice.customer.address}. VAT ID: ${invoice.customer.vatId ?? 'none'}. Currency: ${invoice.currency}.`,
+      workflow: 'invoicing',
+      planId: ctx.planId,
+      tags: ['invoice', invoice.customer.name],
+    };
+  },
+});
+
+export default defineWorkflow({
   name: 'invoicing',
   description: 'Invoice a customer: read the request, recall their details, ask for what is missing, approve large ones, issue (HTML + PDF) with the next number, e-mail it.',
   input: Input,
   freeTextField: 'request',
   plan: () => [
-    extract({
-      key: 'read-request',
-      title: 'Read the invoice request',
-      input: z.string(),
-      output: ReadRequest,
-      from: (ctx) => (ctx.input as Input).request,
-      run: async (text, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'read-invoice-request',
-            schema: Request,
-            system: 'You turn an invoicing request into line items. Quantities and unit prices are numbers; unit is day, hour or item. Use null for what the request does not say.',
-            prompt: text,
-            fallback: () => readRequestByRules(text),
-          },
-          ctx,
-        );
-        return { ...value, via: path };
-      },
-    }),
-    validate({
-      key: 'check-request',
-      title: 'Check customer and line items',
-      input: ReadRequest,
-      output: ReadRequest,
-      from: (ctx) => ctx.artifacts['read-request'],
-      run: (read) => {
-        if (!read.customer) throw new NonRetryableError('the request names no customer; edit it to "invoice <customer> for ..." and retry');
-        if (read.lines.length === 0 || read.lines.some((line) => line.quantity <= 0 || line.unitPrice < 0)) {
-          throw new NonRetryableError('the request has no line items with a quantity and a price; edit it to "... for 3 days of consulting at 800/day" and retry');
-        }
-        return read;
-      },
-    }),
-    transform({
-      key: 'recall-customer',
-      title: 'Recall what we know about the customer',
-      input: z.string(),
-      output: Recalled,
-      from: (ctx) => customerName(ctx),
-      run: (customer, ctx) => recallBestEffort(ctx, `${customer} billing address VAT ID currency invoice e-mail`),
-    }),
-    extract({
-      key: 'customer-details',
-      title: "Find the customer's billing details",
-      input: z.object({ customer: z.string(), recalled: Recalled, known: Input.shape.customer }),
-      output: CustomerDetails,
-      from: (ctx) => ({ customer: customerName(ctx), recalled: ctx.artifacts['recall-customer'], known: (ctx.input as Input).customer }),
-      run: async ({ customer, recalled, known }, ctx) => {
-        const fromInput = { address: known.address ?? null, vatId: known.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
-        // Only memories that name the customer may supply its details; recall brings neighbours too.
-        const about = { ...recalled, citations: recalled.citations.filter((c) => c.snippet.toLowerCase().includes(customer.toLowerCase())) };
-        const allKnown = Object.values(fromInput).every((detail) => detail !== null);
-        if (allKnown || about.citations.length === 0) return { ...fromInput, cited: [], via: 'input' as const };
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'invoice-customer-details',
-            schema: Details,
-            system: `From the numbered memories, give the billing address, VAT ID ("${NO_VAT_ID}" if they have none), invoice currency (ISO code) and billing e-mail of the customer. Use null for anything the memories do not state.`,
-            prompt: `Customer: ${customer}\nMemories:\n${citedLines(about)}`,
-            fallback: () => detailsByRules(about),
-          },
-          ctx,
-        );
-        const merged = {
-          address: fromInput.address ?? value.address,
-          vatId: fromInput.vatId ?? value.vatId,
-          currency: fromInput.currency ?? value.currency,
-          email: fromInput.email ?? (z.email().safeParse(value.email).success ? value.email : null),
-        };
-        const cited = about.citations.filter((c) => [merged.address, merged.vatId].some((detail) => detail && c.snippet.includes(detail))).map((c) => c.n);
-        return { ...merged, cited, via: path };
-      },
-    }),
-    question({
-      key: 'ask-address',
-      title: 'Ask for the billing address',
-      when: (ctx) => !details(ctx).address,
-      ask: (ctx) => `What is ${customerName(ctx)}'s billing address? (one line, e.g. "Hauptstr. 1, 10115 Berlin, Germany")`,
-      answer: z.string().trim().min(5, 'give the full address on one line: street, postcode and city, country'),
-    }),
-    question({
-      key: 'ask-vat-id',
-      title: 'Ask for the VAT ID',
-      when: (ctx) => !details(ctx).vatId,
-      ask: (ctx) => `What is ${customerName(ctx)}'s VAT ID? (e.g. DE123456789; answer "none" if they have none)`,
-      answer: VatId,
-    }),
-    question({
-      key: 'ask-currency',
-      title: 'Ask for the currency',
-      when: (ctx) => !request(ctx).currency && !details(ctx).currency,
-      ask: (ctx) => `In which currency should ${customerName(ctx)} be invoiced? (${CURRENCIES.slice(0, 4).join(', ')}, ...)`,
-      answer: Currency,
-    }),
-    question({
-      key: 'ask-email',
-      title: 'Ask where to send the invoice',
-      when: (ctx) => !details(ctx).email,
-      ask: (ctx) => `Which e-mail address should ${customerName(ctx)}'s invoice go to?`,
-      answer: z.email('an e-mail address, e.g. billing@acme.example'),
-    }),
-    transform({
-      key: 'prepare-invoice',
-      title: 'Price the invoice',
-      input: z.object({
-        request: ReadRequest,
-        details: CustomerDetails,
-        answers: z.object({ address: z.string().optional(), vatId: z.string().optional(), currency: z.string().optional(), email: z.string().optional() }),
-        approvalAbove: z.number(),
-        paymentTermsDays: z.number(),
-      }),
-      output: Prepared,
-      from: (ctx) => ({
-        request: request(ctx),
-        details: details(ctx),
-        answers: { address: ctx.artifacts['ask-address'], vatId: ctx.artifacts['ask-vat-id'], currency: ctx.artifacts['ask-currency'], email: ctx.artifacts['ask-email'] },
-        approvalAbove: (ctx.input as Input).approvalAbove ?? ctx.services.settings.invoiceApprovalAbove,
-        paymentTermsDays: (ctx.input as Input).paymentTermsDays,
-      }),
-      run: ({ request: read, details: known, answers, approvalAbove, paymentTermsDays }) => {
-        const lines = read.lines.map((line) => {
-          const unitPriceCents = toCents(line.unitPrice);
-          return { description: line.description, quantity: line.quantity, unit: line.unit, unitPriceCents, amountCents: Math.round(line.quantity * unitPriceCents) };
-        });
-        const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
-        const taxRatePercent = read.taxRatePercent ?? 0;
-        const taxCents = Math.round((subtotalCents * taxRatePercent) / 100);
-        const vatId = answers.vatId ?? known.vatId;
-        const invoice: InvoiceDraft = {
-          customer: {
-            name: read.customer!,
-            address: answers.address ?? known.address!,
-            vatId: vatId === NO_VAT_ID ? null : vatId,
-            email: answers.email ?? known.email,
-          },
-          currency: (read.currency ?? answers.currency ?? known.currency)!.toUpperCase(),
-          lines,
-          subtotalCents,
-          taxRatePercent,
-          taxCents,
-          totalCents: subtotalCents + taxCents,
-          paymentTermsDays,
-        };
-        return { invoice, approvalAbove, needsApproval: invoice.totalCents > toCents(approvalAbove) };
-      },
-    }),
-    approval({
-      key: 'approve-invoice',
-      title: 'Approve the invoice',
-      when: (ctx) => prepared(ctx).needsApproval,
-      summary: (ctx) => {
-        const { invoice, approvalAbove } = prepared(ctx);
-        const lines = invoice.lines.map((l) => `${l.quantity} ${l.unit} ${l.description} at ${formatMoney(l.unitPriceCents, invoice.currency)}`).join('; ');
-        return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)} (${lines}), to ${invoice.customer.email}. It is above ${formatMoney(toCents(approvalAbove), invoice.currency)}, so it waits for you.`;
-      },
-    }),
-    action({
-      key: 'issue-invoice',
-      title: 'Issue the invoice (HTML and PDF)',
-      executor: issueInvoice,
-      from: (ctx) => prepared(ctx).invoice,
-      retry: { maxAttempts: 5, initialDelayMs: 1000 },
-    }),
-    action({
-      key: 'send-invoice',
-      title: 'E-mail the invoice',
-      executor: email,
-      from: (ctx) => {
-        const { invoice } = prepared(ctx);
-        const sent = issued(ctx);
-        return {
-          to: invoice.customer.email,
-          subject: `Invoice ${sent.invoiceNumber}`,
-          text: `Hello ${invoice.customer.name},\n\nplease find attached invoice ${sent.invoiceNumber} over ${formatMoney(invoice.totalCents, invoice.currency)}, due on ${sent.dueOn}.\n\nThank you for your business.\n`,
-          attachments: [sent.pdf],
-        };
-      },
-      retry: { maxAttempts: 5, initialDelayMs: 2000 },
-    }),
-    action({
-      key: 'notify-webhook',
-      title: 'Tell the webhook',
-      when: (ctx) => ctx.services.settings.webhook !== null,
-      executor: webhook,
-      from: (ctx) => {
-        const sent = issued(ctx);
-        return { event: 'invoice.sent', data: { invoiceNumber: sent.invoiceNumber, customer: customerName(ctx), totalCents: sent.totalCents, currency: sent.currency, dueOn: sent.dueOn } };
-      },
-      retry: { maxAttempts: 5, initialDelayMs: 2000 },
-    }),
-    action({
-      key: 'remember-invoice',
-      title: 'Remember the invoice and the billing details',
-      executor: rememberOutcome,
-      from: (ctx) => {
-        const { invoice } = prepared(ctx);
-        const sent = issued(ctx);
-        return {
-          kind: 'customer_note',
-          text: `Invoiced ${invoice.customer.name} ${sent.invoiceNumber} for ${formatMoney(invoice.totalCents, invoice.currency)} on ${sent.issuedOn}. Billing address: ${invoice.customer.address}. VAT ID: ${invoice.customer.vatId ?? 'none'}. Currency: ${invoice.currency}.`,
-          workflow: 'invoicing',
-          planId: ctx.planId,
-          tags: ['invoice', invoice.customer.name],
-        };
-      },
-    }),
+    readRequest,
+    checkRequest,
+    recallCustomer,
+    customerDetails,
+    askAddress,
+    askVatId,
+    askCurrency,
+    askEmail,
+    prepareInvoice,
+    approveInvoice,
+    issueInvoiceDocument,
+    sendInvoice,
+    notifyWebhook,
+    rememberInvoice,
   ],
 });
 

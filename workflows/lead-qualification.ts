@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { email } from '../src/actions/email.ts';
 import { rememberOutcome } from '../src/actions/remember.ts';
-import { action, approval, defineWorkflow, extract, question, transform, type StepContext } from '../src/conductor/workflow.ts';
+import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
 import { findMoney } from './shared/money.ts';
 import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
 
@@ -51,149 +51,156 @@ type DraftedReply = z.infer<typeof DraftedReply>;
 const HOT_FROM = 70;
 const GREY_FROM = 40;
 
-const lead = (ctx: StepContext) => ctx.artifacts['read-lead'] as Lead;
-const recalled = (ctx: StepContext) => ctx.artifacts['recall-history'] as Recalled;
-const first = (ctx: StepContext) => ctx.artifacts['score-lead'] as Score;
-const qualified = (ctx: StepContext) => ctx.artifacts['rescore'] as Qualified;
-const drafted = (ctx: StepContext) => ctx.artifacts['draft-reply'] as DraftedReply;
-const companyOf = (ctx: StepContext) => lead(ctx).company ?? 'this lead';
 
-export default defineWorkflow<Input>({
+const step = stepsFor(Input);
+
+const readLead = step.extract({
+  key: 'read-lead',
+  title: 'Read the lead',
+  input: z.string(),
+  output: ReadLead,
+  from: (ctx) => ctx.input.text,
+  run: async (text, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'extract-lead',
+        schema: Lead,
+        system: 'Extract the sales lead: company, contact name, e-mail, what they need, budget (a number) and its currency (ISO code), and timeline. Use null for what the text does not say.',
+        prompt: text,
+        fallback: () => leadByRules(text),
+      },
+      ctx,
+    );
+    return { ...value, via: path };
+  },
+});
+
+const companyOf = (ctx: StepContext<Input>) => ctx.output(readLead).company ?? 'this lead';
+
+const recallHistory = step.transform({
+  key: 'recall-history',
+  title: 'Recall earlier dealings with the company',
+  input: z.string().nullable(),
+  output: Recalled,
+  from: (ctx) => ctx.output(readLead).company,
+  run: (company, ctx) => (company ? recallBestEffort(ctx, company) : { query: '', citations: [], note: 'the lead names no company, so nothing was recalled' }),
+});
+
+const firstScore = step.transform({
+  key: 'score-lead',
+  title: 'Score the lead',
+  input: z.object({ lead: Lead, recalled: Recalled }),
+  output: Score,
+  from: (ctx) => ({ lead: ctx.output(readLead), recalled: ctx.output(recallHistory) }),
+  run: ({ lead: read, recalled: history }) => scoreLead(read, history),
+});
+
+const askEmail = step.question({
+  key: 'ask-email',
+  title: 'Ask for the contact e-mail',
+  when: (ctx) => !z.email().safeParse(ctx.output(readLead).email).success,
+  ask: (ctx) => `Which e-mail address should the reply to ${companyOf(ctx)} go to?`,
+  answer: z.email('an e-mail address, e.g. jane@globex.example'),
+});
+
+const clarify = step.question({
+  key: 'clarify',
+  title: 'Ask about a borderline lead',
+  when: (ctx) => ctx.output(firstScore).band === 'grey',
+  ask: (ctx) => {
+    const score = ctx.output(firstScore);
+    return `${companyOf(ctx)} scores ${score.score}/100 (${score.reasons.join('; ')}): borderline. What do you know about their budget and timeline? (e.g. "budget 20k EUR, start in April"; "no" to leave it as is)`;
+  },
+  answer: z.string().trim().min(2, 'a few words about budget and timeline, or "no"'),
+});
+
+const rescore = step.transform({
+  key: 'rescore',
+  title: 'Score again with your answers',
+  input: z.object({ lead: Lead, recalled: Recalled, email: z.string().optional(), clarification: z.string().optional() }),
+  output: Qualified,
+  from: (ctx) => ({ lead: ctx.output(readLead), recalled: ctx.output(recallHistory), email: ctx.outputIfRan(askEmail), clarification: ctx.outputIfRan(clarify) }),
+  run: ({ lead: read, recalled: history, email: answeredEmail, clarification }) => {
+    const money = clarification ? findMoney(clarification) : null;
+    const timeline = clarification ? timelineIn(clarification) : null;
+    const updated: Lead = {
+      ...read,
+      email: answeredEmail ?? read.email,
+      budget: money?.amount ?? read.budget,
+      currency: money?.currency ?? read.currency,
+      timeline: timeline ?? read.timeline,
+    };
+    return { lead: updated, score: scoreLead(updated, history) };
+  },
+});
+
+const draftReply = step.extract({
+  key: 'draft-reply',
+  title: 'Draft a reply',
+  input: z.object({ qualified: Qualified, recalled: Recalled }),
+  output: DraftedReply,
+  from: (ctx) => ({ qualified: ctx.output(rescore), recalled: ctx.output(recallHistory) }),
+  run: async ({ qualified: { lead: final, score }, recalled: history }, ctx) => {
+    const { value, path } = await ctx.services.model.structured(
+      {
+        task: 'draft-lead-reply',
+        schema: Reply,
+        system: `Write a short, warm reply from a solo consultant to a sales lead. A ${score.band} lead: ${score.band === 'hot' ? 'propose a call this week' : score.band === 'grey' ? 'ask for the missing details' : 'decline politely or suggest a smaller start'}. Plain text, no placeholders.`,
+        prompt: `Lead: ${JSON.stringify(final)}\nEarlier dealings:\n${citedLines({ ...history, citations: history.citations.filter((c) => score.cited.includes(c.n)) }) || 'none'}`,
+        fallback: () => replyByTemplate(final, score),
+      },
+      ctx,
+    );
+    return { ...value, to: final.email!, cited: score.cited, via: path };
+  },
+});
+
+const approveReply = step.approval({
+  key: 'approve-reply',
+  title: 'Approve the reply',
+  summary: (ctx) => {
+    const { score } = ctx.output(rescore);
+    const reply = ctx.output(draftReply);
+    const preview = reply.body.length > 400 ? `${reply.body.slice(0, 400)}...` : reply.body;
+    const sources = ctx.output(recallHistory).citations.filter((c) => score.cited.includes(c.n)).map((c) => `[${c.n}] ${c.snippet.slice(0, 80)}`).join('\n');
+    return `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}${sources ? `\n\nRecalled:\n${sources}` : ''}`;
+  },
+});
+
+const sendReply = step.action({
+  key: 'send-reply',
+  title: 'Send the reply',
+  executor: email,
+  from: (ctx) => {
+    const reply = ctx.output(draftReply);
+    return { to: reply.to, subject: reply.subject, text: reply.body, attachments: [] };
+  },
+  retry: { maxAttempts: 5, initialDelayMs: 2000 },
+});
+
+const rememberLead = step.action({
+  key: 'remember-lead',
+  title: 'Remember the lead and the outcome',
+  executor: rememberOutcome,
+  from: (ctx) => {
+    const { lead: final, score } = ctx.output(rescore);
+    const budget = final.budget ? `${final.budget} ${final.currency ?? ''}`.trim() : 'unknown';
+    return {
+      kind: 'customer_note',
+      text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${budget}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${ctx.output(draftReply).subject}".`,
+      workflow: 'lead-qualification',
+      planId: ctx.planId,
+      tags: ['lead', score.band, ...(final.company ? [final.company] : [])],
+    };
+  },
+});
+
+export default defineWorkflow({
   name: 'lead-qualification',
   description: 'Qualify a lead: extract who and what, recall earlier dealings, score, ask when unsure, draft a reply, approve, send, remember.',
   input: Input,
   freeTextField: 'text',
-  plan: () => [
-    extract({
-      key: 'read-lead',
-      title: 'Read the lead',
-      input: z.string(),
-      output: ReadLead,
-      from: (ctx) => (ctx.input as Input).text,
-      run: async (text, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'extract-lead',
-            schema: Lead,
-            system: 'Extract the sales lead: company, contact name, e-mail, what they need, budget (a number) and its currency (ISO code), and timeline. Use null for what the text does not say.',
-            prompt: text,
-            fallback: () => leadByRules(text),
-          },
-          ctx,
-        );
-        return { ...value, via: path };
-      },
-    }),
-    transform({
-      key: 'recall-history',
-      title: 'Recall earlier dealings with the company',
-      input: z.string().nullable(),
-      output: Recalled,
-      from: (ctx) => lead(ctx).company,
-      run: (company, ctx) => (company ? recallBestEffort(ctx, company) : { query: '', citations: [], note: 'the lead names no company, so nothing was recalled' }),
-    }),
-    transform({
-      key: 'score-lead',
-      title: 'Score the lead',
-      input: z.object({ lead: Lead, recalled: Recalled }),
-      output: Score,
-      from: (ctx) => ({ lead: lead(ctx), recalled: recalled(ctx) }),
-      run: ({ lead: read, recalled: history }) => scoreLead(read, history),
-    }),
-    question({
-      key: 'ask-email',
-      title: 'Ask for the contact e-mail',
-      when: (ctx) => !z.email().safeParse(lead(ctx).email).success,
-      ask: (ctx) => `Which e-mail address should the reply to ${companyOf(ctx)} go to?`,
-      answer: z.email('an e-mail address, e.g. jane@globex.example'),
-    }),
-    question({
-      key: 'clarify',
-      title: 'Ask about a borderline lead',
-      when: (ctx) => first(ctx).band === 'grey',
-      ask: (ctx) => {
-        const score = first(ctx);
-        return `${companyOf(ctx)} scores ${score.score}/100 (${score.reasons.join('; ')}): borderline. What do you know about their budget and timeline? (e.g. "budget 20k EUR, start in April"; "no" to leave it as is)`;
-      },
-      answer: z.string().trim().min(2, 'a few words about budget and timeline, or "no"'),
-    }),
-    transform({
-      key: 'rescore',
-      title: 'Score again with your answers',
-      input: z.object({ lead: Lead, recalled: Recalled, email: z.string().optional(), clarification: z.string().optional() }),
-      output: Qualified,
-      from: (ctx) => ({ lead: lead(ctx), recalled: recalled(ctx), email: ctx.artifacts['ask-email'], clarification: ctx.artifacts.clarify }),
-      run: ({ lead: read, recalled: history, email: answeredEmail, clarification }) => {
-        const money = clarification ? findMoney(clarification) : null;
-        const timeline = clarification ? timelineIn(clarification) : null;
-        const updated: Lead = {
-          ...read,
-          email: answeredEmail ?? read.email,
-          budget: money?.amount ?? read.budget,
-          currency: money?.currency ?? read.currency,
-          timeline: timeline ?? read.timeline,
-        };
-        return { lead: updated, score: scoreLead(updated, history) };
-      },
-    }),
-    extract({
-      key: 'draft-reply',
-      title: 'Draft a reply',
-      input: z.object({ qualified: Qualified, recalled: Recalled }),
-      output: DraftedReply,
-      from: (ctx) => ({ qualified: qualified(ctx), recalled: recalled(ctx) }),
-      run: async ({ qualified: { lead: final, score }, recalled: history }, ctx) => {
-        const { value, path } = await ctx.services.model.structured(
-          {
-            task: 'draft-lead-reply',
-            schema: Reply,
-            system: `Write a short, warm reply from a solo consultant to a sales lead. A ${score.band} lead: ${score.band === 'hot' ? 'propose a call this week' : score.band === 'grey' ? 'ask for the missing details' : 'decline politely or suggest a smaller start'}. Plain text, no placeholders.`,
-            prompt: `Lead: ${JSON.stringify(final)}\nEarlier dealings:\n${citedLines({ ...history, citations: history.citations.filter((c) => score.cited.includes(c.n)) }) || 'none'}`,
-            fallback: () => replyByTemplate(final, score),
-          },
-          ctx,
-        );
-        return { ...value, to: final.email!, cited: score.cited, via: path };
-      },
-    }),
-    approval({
-      key: 'approve-reply',
-      title: 'Approve the reply',
-      summary: (ctx) => {
-        const { score } = qualified(ctx);
-        const reply = drafted(ctx);
-        const preview = reply.body.length > 400 ? `${reply.body.slice(0, 400)}...` : reply.body;
-        const sources = recalled(ctx).citations.filter((c) => score.cited.includes(c.n)).map((c) => `[${c.n}] ${c.snippet.slice(0, 80)}`).join('\n');
-        return `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}${sources ? `\n\nRecalled:\n${sources}` : ''}`;
-      },
-    }),
-    action({
-      key: 'send-reply',
-      title: 'Send the reply',
-      executor: email,
-      from: (ctx) => {
-        const reply = drafted(ctx);
-        return { to: reply.to, subject: reply.subject, text: reply.body, attachments: [] };
-      },
-      retry: { maxAttempts: 5, initialDelayMs: 2000 },
-    }),
-    action({
-      key: 'remember-lead',
-      title: 'Remember the lead and the outcome',
-      executor: rememberOutcome,
-      from: (ctx) => {
-        const { lead: final, score } = qualified(ctx);
-        const budget = final.budget ? `${final.budget} ${final.currency ?? ''}`.trim() : 'unknown';
-        return {
-          kind: 'customer_note',
-          text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${budget}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${drafted(ctx).subject}".`,
-          workflow: 'lead-qualification',
-          planId: ctx.planId,
-          tags: ['lead', score.band, ...(final.company ? [final.company] : [])],
-        };
-      },
-    }),
-  ],
+  plan: () => [readLead, recallHistory, firstScore, askEmail, clarify, rescore, draftReply, approveReply, sendReply, rememberLead],
 });
 
 /** Points for what makes a lead worth pursuing; the reasons are shown to the operator. */

@@ -5,14 +5,13 @@
 import { z } from 'zod';
 import { fileDrop } from '../src/actions/file-drop.ts';
 import { NonRetryableError } from '../src/conductor/retry.ts';
-import { action, approval, defineWorkflow, extract, question, transform, validate } from '../src/conductor/workflow.ts';
+import { defineWorkflow, stepsFor } from '../src/conductor/workflow.ts';
 
 const Input = z.object({
   request: z.string().min(10, 'describe the payment, e.g. "Pay Acme Ltd 1250 EUR for invoice INV-42 to IBAN DE89..."'),
   /** Payments above this need a second look; the approval gate always applies. */
   limit: z.number().positive().default(10_000),
 });
-type Input = z.infer<typeof Input>;
 
 const Iban = z
   .string()
@@ -34,74 +33,78 @@ const Payment = z.object({
   currency: z.string().length(3),
   reference: z.string(),
 });
-type Payment = z.infer<typeof Payment>;
 
-const queuePayment = fileDrop('payments', Payment);
+const paymentQueue = fileDrop('payments', Payment);
 
-export default defineWorkflow<Input>({
+const step = stepsFor(Input);
+
+const parsePaymentRequest = step.extract({
+  key: 'parse-request',
+  title: 'Read the payment request',
+  input: z.string(),
+  output: Request,
+  from: (ctx) => ctx.input.request,
+  run: parseRequest,
+});
+
+const askIban = step.question({
+  key: 'ask-iban',
+  title: 'Ask for the IBAN',
+  when: (ctx) => !ctx.output(parsePaymentRequest).iban,
+  ask: (ctx) => `Which IBAN should ${ctx.output(parsePaymentRequest).supplier ?? 'the supplier'} be paid to?`,
+  answer: Iban,
+});
+
+const CheckedPayment = Payment.omit({ reference: true }).extend({ reference: z.string().nullable() });
+
+const checkPayment = step.validate({
+  key: 'check-payment',
+  title: 'Check amount and account',
+  input: z.object({ request: Request, answeredIban: z.string().optional(), limit: z.number() }),
+  output: CheckedPayment,
+  from: (ctx) => ({ request: ctx.output(parsePaymentRequest), answeredIban: ctx.outputIfRan(askIban), limit: ctx.input.limit }),
+  run: ({ request, answeredIban, limit }) => {
+    const iban = Iban.safeParse(answeredIban ?? request.iban);
+    if (!request.supplier) throw new NonRetryableError('the request names no supplier ("Pay <supplier> ...")');
+    if (!request.amount || request.amount <= 0) throw new NonRetryableError('the request has no amount ("... 1250 EUR ...")');
+    if (request.amount > limit) throw new NonRetryableError(`${request.amount} ${request.currency} is above the limit of ${limit}`);
+    if (!iban.success) throw new NonRetryableError(`the IBAN is ${iban.error.issues[0]?.message}`);
+    return { payee: request.supplier, iban: iban.data, amountCents: Math.round(request.amount * 100), currency: request.currency, reference: request.reference };
+  },
+});
+
+const preparePayment = step.transform({
+  key: 'prepare-payment',
+  title: 'Prepare the payment instruction',
+  input: CheckedPayment,
+  output: Payment,
+  from: (ctx) => ctx.output(checkPayment),
+  run: (payment) => ({ ...payment, reference: payment.reference ?? `Payment to ${payment.payee}` }),
+});
+
+const approvePayment = step.approval({
+  key: 'approve-payment',
+  title: 'Approve the payment',
+  summary: (ctx) => {
+    const payment = ctx.output(preparePayment);
+    return `Pay ${(payment.amountCents / 100).toFixed(2)} ${payment.currency} to ${payment.payee} (IBAN ending ${payment.iban.slice(-4)}) for "${payment.reference}"`;
+  },
+});
+
+const queuePayment = step.action({
+  key: 'queue-payment',
+  title: 'Queue the payment',
+  executor: paymentQueue,
+  from: (ctx) => ctx.output(preparePayment),
+  retry: { maxAttempts: 5, initialDelayMs: 1000 },
+});
+
+export default defineWorkflow({
   name: 'supplier-payment',
   description: 'Pay a supplier invoice: parse the request, ask for a missing IBAN, check, approve, queue the payment file.',
   input: Input,
   freeTextField: 'request',
-  plan: () => [
-    extract({
-      key: 'parse-request',
-      title: 'Read the payment request',
-      input: z.string(),
-      output: Request,
-      from: (ctx) => (ctx.input as Input).request,
-      run: parseRequest,
-    }),
-    question({
-      key: 'ask-iban',
-      title: 'Ask for the IBAN',
-      when: (ctx) => !(ctx.artifacts['parse-request'] as z.infer<typeof Request>).iban,
-      ask: (ctx) => `Which IBAN should ${(ctx.artifacts['parse-request'] as z.infer<typeof Request>).supplier ?? 'the supplier'} be paid to?`,
-      answer: Iban,
-    }),
-    validate({
-      key: 'check-payment',
-      title: 'Check amount and account',
-      input: z.object({ request: Request, answeredIban: z.string().optional(), limit: z.number() }),
-      output: Payment.omit({ reference: true }).extend({ reference: z.string().nullable() }),
-      from: (ctx) => ({
-        request: ctx.artifacts['parse-request'],
-        answeredIban: ctx.artifacts['ask-iban'],
-        limit: (ctx.input as Input).limit,
-      }),
-      run: ({ request, answeredIban, limit }) => {
-        const iban = Iban.safeParse(answeredIban ?? request.iban);
-        if (!request.supplier) throw new NonRetryableError('the request names no supplier ("Pay <supplier> ...")');
-        if (!request.amount || request.amount <= 0) throw new NonRetryableError('the request has no amount ("... 1250 EUR ...")');
-        if (request.amount > limit) throw new NonRetryableError(`${request.amount} ${request.currency} is above the limit of ${limit}`);
-        if (!iban.success) throw new NonRetryableError(`the IBAN is ${iban.error.issues[0]?.message}`);
-        return { payee: request.supplier, iban: iban.data, amountCents: Math.round(request.amount * 100), currency: request.currency, reference: request.reference };
-      },
-    }),
-    transform({
-      key: 'prepare-payment',
-      title: 'Prepare the payment instruction',
-      input: Payment.omit({ reference: true }).extend({ reference: z.string().nullable() }),
-      output: Payment,
-      from: (ctx) => ctx.artifacts['check-payment'],
-      run: (payment) => ({ ...payment, reference: payment.reference ?? `Payment to ${payment.payee}` }),
-    }),
-    approval({
-      key: 'approve-payment',
-      title: 'Approve the payment',
-      summary: (ctx) => {
-        const payment = ctx.artifacts['prepare-payment'] as Payment;
-        return `Pay ${(payment.amountCents / 100).toFixed(2)} ${payment.currency} to ${payment.payee} (IBAN ending ${payment.iban.slice(-4)}) for "${payment.reference}"`;
-      },
-    }),
-    action({
-      key: 'queue-payment',
-      title: 'Queue the payment',
-      executor: queuePayment,
-      from: (ctx) => ctx.artifacts['prepare-payment'],
-      retry: { maxAttempts: 5, initialDelayMs: 1000 },
-    }),
-  ],
+  plan: () => [parsePaymentRequest, askIban, checkPayment, preparePayment, approvePayment, queuePayment],
 });
 
 function parseRequest(text: string): z.infer<typeof Request> {

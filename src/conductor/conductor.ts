@@ -26,7 +26,7 @@ import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
 import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from './statuses.ts';
-import type { StepDefinition, WorkflowDefinition } from './workflow.ts';
+import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export interface PlanState {
   plan: PlanRecord;
@@ -397,11 +397,11 @@ function transition(
   return { actor, action, fromStatus, toStatus, stepKey: step?.key, reason, detail };
 }
 
-function stepRow(step: StepDefinition, position: number): Fields {
+function stepRow(step: RunnableStep, position: number): Fields {
   return { id: newId('s'), position, key: step.key, kind: step.kind, title: step.title, status: 'pending', attempts: 0 };
 }
 
-function versionRow(version: number, input: unknown, steps: StepDefinition[], omitted: string[], reason: string, actor: string): Fields {
+function versionRow(version: number, input: unknown, steps: RunnableStep[], omitted: string[], reason: string, actor: string): Fields {
   return {
     version,
     input: JSON.stringify(input),
@@ -411,6 +411,8 @@ function versionRow(version: number, input: unknown, steps: StepDefinition[], om
     createdBy: actor,
   };
 }
+
+const isCompensable = (step: RunnableStep | undefined) => step?.kind === 'action' && step.executor.compensable;
 
 /**
  * Stops a plan for good. Performed actions that can be undone are compensated first (the plan
@@ -429,7 +431,7 @@ export async function haltChange(
   const undoable = effects.filter(
     (effect) =>
       (effect.status === 'applied' || effect.status === 'started') &&
-      Boolean((findStep(definition, plan.input, effect.stepKey) as { executor?: { compensate?: unknown } })?.executor?.compensate),
+      isCompensable(findStep(definition, plan.input, effect.stepKey)),
   );
   const status = undoable.length > 0 ? 'compensating' : outcome;
   const now = new Date();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OperatorError } from './errors.ts';
-import type { StepDefinition, WorkflowDefinition } from './workflow.ts';
+import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 /** The workflows the conductor knows, found by folder: one file per workflow, default export. */
 export class WorkflowRegistry {
@@ -46,7 +46,7 @@ export class WorkflowRegistry {
 }
 
 /** The steps a plan runs for an input, without those the operator left out. */
-export function expandSteps(definition: WorkflowDefinition, input: unknown, omitted: readonly string[]): StepDefinition[] {
+export function expandSteps(definition: WorkflowDefinition, input: unknown, omitted: readonly string[]): RunnableStep[] {
   const steps = definition.plan(input);
   const keys = new Set<string>();
   for (const step of steps) {
@@ -56,6 +56,6 @@ export function expandSteps(definition: WorkflowDefinition, input: unknown, omit
   return steps.filter((step) => !omitted.includes(step.key));
 }
 
-export function findStep(definition: WorkflowDefinition, input: unknown, key: string): StepDefinition | undefined {
+export function findStep(definition: WorkflowDefinition, input: unknown, key: string): RunnableStep | undefined {
   return definition.plan(input).find((step) => step.key === key);
 }

@@ -23,9 +23,9 @@ import type { Store } from '../store/store.ts';
 import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
 import { backoffMs, withTimeout } from './retry.ts';
-import { actionInput, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import { idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
 import { noServices, type StepServices } from './services.ts';
-import type { ActionStep, StepContext, WorkflowDefinition } from './workflow.ts';
+import type { RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
 export interface WorkerOptions {
   store: Store;
@@ -163,7 +163,7 @@ export class Worker {
   }
 
   /** Runs the next pending step; returns whether the plan stays with this worker. */
-  #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): StepContext {
+  #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): RunContext {
     return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services };
   }
 
@@ -268,7 +268,7 @@ export class Worker {
    * The ledger row is committed before the effect, so a crash between the effect and its
    * checkpoint leaves a visible "started" entry, and the re-run reuses the same key.
    */
-  async #recordEffectStart(plan: PlanRecord, step: StepRecord, definition: ActionStep<unknown>, leaseToken: string) {
+  async #recordEffectStart(plan: PlanRecord, step: StepRecord, definition: RunnableAction, leaseToken: string) {
     const key = idempotencyKeyOf(plan.id, step.key);
     await this.#store.transaction(async (runner) => {
       const [existing] = (await listEffects(runner, plan.id)).filter((effect) => effect.key === key);
@@ -298,8 +298,9 @@ export class Worker {
       return false;
     }
     const step = steps.find((s) => s.key === effect.stepKey);
-    const action = findStep(definition, plan.input, effect.stepKey) as ActionStep<unknown> | undefined;
-    if (!action?.executor.compensate || !step) {
+    const found = findStep(definition, plan.input, effect.stepKey);
+    const action = found?.kind === 'action' ? found : undefined;
+    if (!action?.executor.compensable || !step) {
       await this.#checkpoint(plan, leaseToken, {
         effects: [{ key: effect.key, fields: { status: 'kept' } }],
         audit: [{ actor, action: 'step.not_compensable', stepKey: effect.stepKey, reason: 'the executor has no compensation; undo it by hand if needed' }],
@@ -328,15 +329,14 @@ export class Worker {
   }
 
   /** Runs a compensation under its step's retry policy; returns the last error if all attempts failed. */
-  async #undo(plan: PlanRecord, steps: StepRecord[], action: ActionStep<unknown>, effect: EffectRecord): Promise<Error | null> {
+  async #undo(plan: PlanRecord, steps: StepRecord[], action: RunnableAction, effect: EffectRecord): Promise<Error | null> {
     const policy = policyOf(action);
     const ctx = this.#contextOf(plan, action.key, steps);
     const effectContext = { idempotencyKey: `${effect.key}:compensate`, dataDir: this.#dataDir, services: this.#services };
     for (let attempt = 1; ; attempt++) {
       try {
-        const value = actionInput(action, ctx);
         const result = effect.status === 'applied' ? effect.result : null;
-        await withTimeout(policy.timeoutMs, (signal) => action.executor.compensate!(value, result, { ...effectContext, signal }));
+        await withTimeout(policy.timeoutMs, (signal) => action.compensate(ctx, result, { ...effectContext, signal }));
         return null;
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));

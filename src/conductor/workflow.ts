@@ -1,39 +1,49 @@
 // The vocabulary workflows are written in. A workflow expands its input into an explicit list
 // of steps; each step has a kind, zod contracts and a retry policy. Side effects happen only in
 // action executors, which receive an idempotency key and may offer a compensation.
+//
+// Two views of a step. A workflow file writes typed steps (`stepsFor(Input).extract({...})`):
+// its input is the workflow's parsed input and `ctx.output(earlierStep)` returns that step's
+// output with its type, the way a Temporal workflow reads an activity's result. The conductor
+// runs the same steps with those types closed over (`RunnableStep`): it only ever handles
+// checkpointed JSON, so it needs no type of any workflow.
 import { z } from 'zod';
 import type { RetryPolicy } from './retry.ts';
 import type { StepServices } from './services.ts';
 
 export const STEP_KINDS = ['extract', 'validate', 'transform', 'action', 'approval', 'question'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
+type ComputeKind = 'extract' | 'validate' | 'transform';
 
-/** What a step sees: the plan's input and the outputs of the steps before it, by key. */
-export interface StepContext<PlanInput = unknown> {
+/** A step whose output later steps can read: its key and the contract of what it produces. */
+export interface Produces<Out> {
+  readonly key: string;
+  readonly produces: z.ZodType<Out>;
+}
+
+/** What a step sees: the plan's input and the outputs of the steps before it, typed. */
+export interface StepContext<Input = unknown> {
   readonly planId: string;
   readonly workflow: string;
   readonly stepKey: string;
-  readonly input: PlanInput;
-  readonly artifacts: Readonly<Record<string, unknown>>;
+  readonly input: Input;
   /** Memory recall, model calls and gapless numbers (src/conductor/services.ts). */
   readonly services: StepServices;
+  /** The output of an earlier step; an error when it has not completed (it comes later, or was skipped). */
+  output<Out>(step: Produces<Out>): Out;
+  /** The output of an earlier step that may have been skipped (its `when` did not hold). */
+  outputIfRan<Out>(step: Produces<Out>): Out | undefined;
 }
 
-interface StepBase<PlanInput> {
-  key: string;
-  title: string;
-  /** The step runs only when this holds; otherwise it is recorded as skipped. */
-  when?: (ctx: StepContext<PlanInput>) => boolean;
-  retry?: Partial<RetryPolicy>;
-}
-
-/** extract, validate, transform: pure computation from earlier artifacts to a new one. */
-export interface ComputeStep<PlanInput, In = unknown, Out = unknown> extends StepBase<PlanInput> {
-  kind: 'extract' | 'validate' | 'transform';
-  input: z.ZodType<In>;
-  output: z.ZodType<Out>;
-  from: (ctx: StepContext<PlanInput>) => unknown;
-  run: (value: In, ctx: StepContext<PlanInput> & { signal: AbortSignal }) => Out | Promise<Out>;
+/** The context the conductor builds from a plan's checkpoints. */
+export interface RunContext {
+  readonly planId: string;
+  readonly workflow: string;
+  readonly stepKey: string;
+  readonly input: unknown;
+  /** Completed steps' outputs by key, as checkpointed (each parsed by its step's contract before it was committed). */
+  readonly artifacts: Readonly<Record<string, unknown>>;
+  readonly services: StepServices;
 }
 
 export interface EffectContext {
@@ -58,39 +68,36 @@ export interface ActionExecutor<In = unknown, Out = unknown> {
   compensate?: (value: In, result: Out | null, effect: EffectContext) => Promise<void>;
 }
 
-export interface ActionStep<PlanInput, In = unknown, Out = unknown> extends StepBase<PlanInput> {
-  kind: 'action';
+interface StepBase<Input> {
+  key: string;
+  title: string;
+  /** The step runs only when this holds; otherwise it is recorded as skipped. */
+  when?: (ctx: StepContext<Input>) => boolean;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** extract, validate, transform: pure computation from the input and earlier outputs to a new one. */
+interface ComputeStep<Input, In, Out> extends StepBase<Input> {
+  input: z.ZodType<In>;
+  output: z.ZodType<Out>;
+  from: (ctx: StepContext<Input>) => unknown;
+  run: (value: In, ctx: StepContext<Input> & { signal: AbortSignal }) => Out | Promise<Out>;
+}
+
+interface ActionStep<Input, In, Out> extends StepBase<Input> {
   executor: ActionExecutor<In, Out>;
-  from: (ctx: StepContext<PlanInput>) => unknown;
+  from: (ctx: StepContext<Input>) => unknown;
 }
 
 /** The plan stops until an operator approves or denies what the summary describes. */
-export interface ApprovalStep<PlanInput> extends StepBase<PlanInput> {
-  kind: 'approval';
-  summary: (ctx: StepContext<PlanInput>) => string;
+interface ApprovalStep<Input> extends StepBase<Input> {
+  summary: (ctx: StepContext<Input>) => string;
 }
 
 /** The plan stops until an operator answers; the answer is checked against its contract. */
-export interface QuestionStep<PlanInput, Answer = unknown> extends StepBase<PlanInput> {
-  kind: 'question';
-  ask: (ctx: StepContext<PlanInput>) => string;
+interface QuestionStep<Input, Answer> extends StepBase<Input> {
+  ask: (ctx: StepContext<Input>) => string;
   answer: z.ZodType<Answer>;
-}
-
-export type StepDefinition<PlanInput = unknown> =
-  | ComputeStep<PlanInput>
-  | ActionStep<PlanInput>
-  | ApprovalStep<PlanInput>
-  | QuestionStep<PlanInput>;
-
-export interface WorkflowDefinition<PlanInput = unknown> {
-  name: string;
-  description: string;
-  input: z.ZodType<PlanInput>;
-  /** The input field that free text after `/op start <workflow>` fills. */
-  freeTextField?: string;
-  /** Expands an input into the plan's steps, in order; a pure function of the input. */
-  plan: (input: PlanInput) => StepDefinition<PlanInput>[];
 }
 
 export const ApprovalOutput = z.object({
@@ -101,20 +108,138 @@ export const ApprovalOutput = z.object({
 });
 export type ApprovalOutput = z.infer<typeof ApprovalOutput>;
 
-// Builders: they only fix the kind, so a workflow file reads as a list of named steps while
-// the contracts stay typed end to end.
-type Without<T, K extends keyof T> = Omit<T, K>;
+interface RunnableBase {
+  kind: StepKind;
+  key: string;
+  title: string;
+  retry?: Partial<RetryPolicy>;
+  when?: (ctx: RunContext) => boolean;
+}
 
-export const extract = <P, I, O>(step: Without<ComputeStep<P, I, O>, 'kind'>) =>
-  ({ ...step, kind: 'extract' }) as unknown as StepDefinition<P>;
-export const validate = <P, I, O>(step: Without<ComputeStep<P, I, O>, 'kind'>) =>
-  ({ ...step, kind: 'validate' }) as unknown as StepDefinition<P>;
-export const transform = <P, I, O>(step: Without<ComputeStep<P, I, O>, 'kind'>) =>
-  ({ ...step, kind: 'transform' }) as unknown as StepDefinition<P>;
-export const action = <P, I, O>(step: Without<ActionStep<P, I, O>, 'kind'>) =>
-  ({ ...step, kind: 'action' }) as unknown as StepDefinition<P>;
-export const approval = <P>(step: Without<ApprovalStep<P>, 'kind'>): StepDefinition<P> => ({ ...step, kind: 'approval' });
-export const question = <P, A>(step: Without<QuestionStep<P, A>, 'kind'>) =>
-  ({ ...step, kind: 'question' }) as unknown as StepDefinition<P>;
+/** An executor as the conductor calls it: its input computed from the plan, its result as checkpointed. */
+export interface RunnableAction extends RunnableBase {
+  kind: 'action';
+  executor: { name: string; compensable: boolean };
+  perform: (ctx: RunContext, effect: EffectContext) => Promise<unknown>;
+  compensate: (ctx: RunContext, result: unknown, effect: EffectContext) => Promise<void>;
+}
 
-export const defineWorkflow = <P>(definition: WorkflowDefinition<P>) => definition as unknown as WorkflowDefinition;
+/** A step as the conductor runs it. */
+export type RunnableStep =
+  | (RunnableBase & { kind: ComputeKind; compute: (ctx: RunContext, signal: AbortSignal) => Promise<unknown> })
+  | RunnableAction
+  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string })
+  | (RunnableBase & { kind: 'question'; ask: (ctx: RunContext) => string; answer: z.ZodType<unknown> });
+
+/** A typed step: what the conductor runs, plus the contract of what it produces for later steps. */
+export type Step<Out> = RunnableStep & Produces<Out>;
+
+export interface WorkflowDefinition {
+  name: string;
+  description: string;
+  input: z.ZodType;
+  /** The input field that free text after `/op start <workflow>` fills. */
+  freeTextField?: string;
+  /** Expands an input into the plan's steps, in order; a pure function of the input. */
+  plan: (input: unknown) => RunnableStep[];
+}
+
+/**
+ * Reading a checkpoint back: runStep parsed every output with its step's contract before the
+ * checkpoint committed it, so a stored artifact is that contract's output. This is the one place
+ * where a type comes back from JSON, as a Temporal payload converter's does.
+ */
+function checkpointed<Out>(ctx: RunContext, step: Produces<Out>): Out | undefined {
+  return Object.hasOwn(ctx.artifacts, step.key) ? (ctx.artifacts[step.key] as Out) : undefined;
+}
+
+/**
+ * The step builders of a workflow whose input has this schema. The input of a running plan was
+ * parsed by the schema when the plan started or was edited; each step sees it parsed again, so a
+ * plan written by an earlier version of the workflow fails loudly instead of with a wrong type.
+ */
+export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
+  type Input = z.output<Schema>;
+  const typed = new WeakMap<RunContext, StepContext<Input>>();
+  const typedContext = (ctx: RunContext): StepContext<Input> => {
+    let view = typed.get(ctx);
+    if (!view) {
+      view = {
+        planId: ctx.planId,
+        workflow: ctx.workflow,
+        stepKey: ctx.stepKey,
+        input: inputSchema.parse(ctx.input),
+        services: ctx.services,
+        output: (step) => {
+          const value = checkpointed(ctx, step);
+          if (value === undefined) throw new Error(`step "${ctx.stepKey}" reads the output of "${step.key}", which has not completed; a step can only read steps before it that ran`);
+          return value;
+        },
+        outputIfRan: (step) => checkpointed(ctx, step),
+      };
+      typed.set(ctx, view);
+    }
+    return view;
+  };
+  const base = (step: StepBase<Input>) => ({
+    key: step.key,
+    title: step.title,
+    retry: step.retry,
+    when: step.when && ((ctx: RunContext) => step.when!(typedContext(ctx))),
+  });
+  const compute =
+    (kind: ComputeKind) =>
+    <In, Out>(step: ComputeStep<Input, In, Out>): Step<Out> => ({
+      ...base(step),
+      kind,
+      produces: step.output,
+      compute: async (ctx, signal) => {
+        const view = typedContext(ctx);
+        return step.output.parse(await step.run(step.input.parse(step.from(view)), { ...view, signal }));
+      },
+    });
+  return {
+    extract: compute('extract'),
+    validate: compute('validate'),
+    transform: compute('transform'),
+    action: <In, Out>(step: ActionStep<Input, In, Out>): Step<Out> => {
+      const { executor } = step;
+      const valueFor = (ctx: RunContext) => executor.input.parse(step.from(typedContext(ctx)));
+      return {
+        ...base(step),
+        kind: 'action',
+        produces: executor.output,
+        executor: { name: executor.name, compensable: executor.compensate !== undefined },
+        perform: async (ctx, effect) => executor.output.parse(await executor.perform(valueFor(ctx), effect)),
+        compensate: async (ctx, result, effect) => {
+          if (!executor.compensate) return;
+          await executor.compensate(valueFor(ctx), result === null ? null : executor.output.parse(result), effect);
+        },
+      };
+    },
+    approval: (step: ApprovalStep<Input>): Step<ApprovalOutput> => ({
+      ...base(step),
+      kind: 'approval',
+      produces: ApprovalOutput,
+      summary: (ctx) => step.summary(typedContext(ctx)),
+    }),
+    question: <Answer>(step: QuestionStep<Input, Answer>): Step<Answer> => ({
+      ...base(step),
+      kind: 'question',
+      produces: step.answer,
+      answer: step.answer,
+      ask: (ctx) => step.ask(typedContext(ctx)),
+    }),
+  };
+}
+
+/** A workflow: its input schema, and the steps it expands into for a parsed input. */
+export function defineWorkflow<Schema extends z.ZodType>(definition: {
+  name: string;
+  description: string;
+  input: Schema;
+  freeTextField?: keyof z.output<Schema> & string;
+  plan: (input: z.output<Schema>) => RunnableStep[];
+}): WorkflowDefinition {
+  return { ...definition, plan: (input) => definition.plan(definition.input.parse(input)) };
+}
