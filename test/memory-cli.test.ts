@@ -54,7 +54,7 @@ describe('op memory', () => {
     const store = await openStore(database.url);
     try {
       const stored = await latestRetrievalEval(store);
-      assert.deepEqual(stored && [stored.embeddingModel, stored.queries, stored.recallAt5], ['local-wink-sif-hash@1', 100, report.recallAt5]);
+      assert.deepEqual(stored && [stored.embeddingModel, stored.queries, stored.recallAt5], ['local-wink-sif-hash@2', 100, report.recallAt5]);
       const [row] = await store.transaction((runner) => runner.query(sql`SELECT "perWorkflow" FROM "RetrievalEval" WHERE "id" = ${report.id}`));
       assert.deepEqual(Object.keys(JSON.parse(row!.perWorkflow as string)).sort(), ['content-production', 'general', 'invoicing', 'lead-qualification', 'supplier-payment']);
     } finally {
