@@ -64,6 +64,25 @@ describe('fresh memory recall set', () => {
     }
   });
 
+  test('a note lists every company it names and every person it names in full, look-alike names not confused', () => {
+    // Longest names first, each match blanked out, so "Mia Kessler" is not read as Kessler & Söhne
+    // nor "Acme Tooling" as Acme GmbH. Single-word person aliases ("Anna", "Tom") are ambiguous by design.
+    const names = [
+      ...entities.companies.flatMap((company) => [company.name, ...company.aliases, ...company.domains].map((name) => ({ name, id: company.id }))),
+      ...entities.people.flatMap((person) => [person.name, ...person.aliases].filter((name) => name.includes(' ')).map((name) => ({ name, id: person.id }))),
+    ]
+      .map(({ name, id }) => ({ phrase: ` ${words(name).join(' ')} `, id }))
+      .toSorted((a, b) => b.phrase.length - a.phrase.length);
+    for (const note of notes) {
+      let text = ` ${words(note.text).join(' ')} `;
+      for (const { phrase, id } of names) {
+        if (!text.includes(phrase)) continue;
+        assert.ok(note.entities.includes(id), `${note.id} names ${id} ("${phrase.trim()}") and lists it`);
+        text = text.replaceAll(phrase, ' | ');
+      }
+    }
+  });
+
   test('at least 20 facts change over time', () => {
     const valuesOf = new Map<string, Set<string>>();
     for (const note of notes) {
