@@ -7,7 +7,7 @@ import * as isoCurrencies from 'dinero.js/currencies';
 import { dinero, halfUp, multiply, toSnapshot, transformScale, type DineroCurrency } from 'dinero.js';
 import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
-import { readNumbers, type NumberToken } from './numbers.ts';
+import { decimalStyle, readNumbers, type DecimalMark, type NumberToken } from './numbers.ts';
 import { perUnitAt, UNITS } from './units.ts';
 
 const ISO: Record<string, DineroCurrency<number>> = Object.fromEntries(Object.values(isoCurrencies).map((c) => [c.code, c]));
@@ -107,8 +107,8 @@ const BETWEEN_AND = /^\s(?:and|und|et|y)\s$/iu;
  * next to it (a range shares one: "$40-50K"). Numbers without any currency are not money here;
  * see amountAt for reading a number the context says is a price.
  */
-export function readMoney(text: string): MoneyMention[] {
-  const tokens = readNumbers(text);
+export function readMoney(text: string, style: DecimalMark | null = decimalStyle(text)): MoneyMention[] {
+  const tokens = readNumbers(text, style);
   const mentions: MoneyMention[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const range = rangeAt(text, tokens, i);
@@ -177,9 +177,9 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
   };
 }
 
-const TAX_WORDS = String.raw`VAT|tax|sales\s+tax|MwSt\.?|USt\.?|Mehrwertsteuer|Umsatzsteuer|TVA|IVA|BTW|btw|GST|HST|moms|alv|ALV|DPH|ÁFA|PVM|PDV|DDV|KDV`;
-const TAX_AFTER = new RegExp(String.raw`(\d{1,2}(?:[.,]\d{1,2})?)\s?%\s*(?:of\s+)?(?:${TAX_WORDS})\b`, 'iu');
-const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=)?\s*(\d{1,2}(?:[.,]\d{1,2})?)\s?%`, 'iu');
+const TAX_WORDS = String.raw`VAT|tax|sales\s+tax|MwSt\.?|USt\.?|Mehrwertsteuer|Umsatzsteuer|TVA|IVA|BTW|GST|HST|moms|mva|alv|DPH|ÁFA|PVM|PDV|DDV|KDV`;
+const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%\s*(?:of\s+)?(?:${TAX_WORDS})\b`, 'iu');
+const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=)?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 export function readTaxRate(text: string): Field<number> | null {

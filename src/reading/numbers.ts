@@ -3,6 +3,7 @@
 // (two different separators, repeated separators, how many digits follow) and, only when the
 // number alone cannot tell ("1.200", "1,200"), by the style of the rest of the text. A number
 // read against the text's own style is flagged ambiguous, so its reader asks instead of guessing.
+import nlp from 'compromise';
 
 /** Characters that only ever group digits: spaces (plain, no-break, narrow no-break, thin) and apostrophes. */
 const GROUP_ONLY = " \u00a0\u202f\u2009'’";
@@ -99,9 +100,10 @@ const GLUED = /^(?:h|hrs?|hours?|d|days?|x|pcs|months?|weeks?|items?|units?|[a-z
 /**
  * Every number written with digits, with its span. Parts of words and codes ("CRASHCO-01",
  * "DE298765431", "Q1", "2fa"), ordinals, dates ("19.11.2026") and times are not numbers here.
+ * `style` is the text's decimal mark; pass it when only part of the text is the writer's own
+ * (a pasted e-mail's headers say "MIME-Version: 1.0", which is no style of the sender's).
  */
-export function readNumbers(text: string): NumberToken[] {
-  const style = decimalStyle(text);
+export function readNumbers(text: string, style: DecimalMark | null = decimalStyle(text)): NumberToken[] {
   const blocked = [...text.matchAll(DATE_OR_TIME)].map((m) => [m.index, m.index + m[0].length] as const);
   const tokens: NumberToken[] = [];
   for (const match of text.matchAll(NUMERAL)) {
@@ -154,4 +156,22 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
   }
   if (!scale && /^\p{L}/u.test(after) && !GLUED.test(after)) return null;
   return { value, start, end, text: text.slice(start, end), decimals: parsed.decimals, ambiguous: parsed.ambiguous, scale, factor };
+}
+
+const NUMBER_WORD = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b/i;
+
+/**
+ * Numbers written in English words ("sixteen hours at ninety euros"), by compromise. It only
+ * runs when the text holds such a word, so digit-only requests stay fast.
+ */
+export function readNumberWords(text: string): NumberToken[] {
+  if (!NUMBER_WORD.test(text)) return [];
+  const found: { text: string; offset: { start: number; length: number }; number: { num: number } }[] = nlp(text).numbers().json({ offset: true });
+  return found
+    .filter((n) => NUMBER_WORD.test(n.text) && !/\d/.test(n.text) && Number.isFinite(n.number.num))
+    .map((n) => {
+      const start = n.offset.start;
+      const span = text.slice(start, start + n.offset.length).replace(/[\s,.;:!?]+$/, '');
+      return { value: n.number.num, start, end: start + span.length, text: span, decimals: 0, ambiguous: false, scale: null, factor: 1 };
+    });
 }
