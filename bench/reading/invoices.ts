@@ -4,7 +4,7 @@
  *
  * A field is right when the value that would reach the invoice is the labeled one and is not
  * asked, or when the label is null (the text does not say it) and the plan asks or leaves it
- * empty. Lines are right when their line totals match (a timesheet may be one line per day or one
+ * empty; where the label's behaviour asks about customer, lines or currency, asking is right. Lines are right when their line totals match (a timesheet may be one line per day or one
  * summed line: then the subtotal and the unit prices must match); money is the subtotal; contact
  * is e-mail, VAT ID and address together. A silent error is a case where a wrong value (customer,
  * a line, currency, tax rate, recipient, VAT ID, address) would reach the invoice with no question
@@ -87,8 +87,12 @@ const same = (a: string | null, b: string | null, normalise = (s: string) => s.t
   a === null || b === null ? a === b : normalise(a) === normalise(b);
 const compact = (s: string) => s.replace(/[\s.-]/g, '').toUpperCase();
 
+/** The label asks the operator about this field: asking is then the right reading. */
+const labelAsks = (c: Labeled, field: string) => c.behaviour.do === 'ask' && c.behaviour.fields.includes(field);
+
 function linesRight(c: Labeled, o: Outcome): boolean {
   const expected = c.expected.lines;
+  if (labelAsks(c, 'lines')) return o.asked.includes('lines');
   if (c.expected.subtotal === null) return o.refused || o.asked.includes('lines') || o.lines.length === 0;
   if (o.asked.includes('lines') || o.refused || o.lines.some((l) => l.unitPrice === null)) return false;
   const totals = (lines: { quantity: number | null; unitPrice: number | null }[]) => lines.map((l) => toCents((l.quantity ?? 1) * (l.unitPrice ?? 0))).sort((a, b) => a - b);
@@ -98,6 +102,7 @@ function linesRight(c: Labeled, o: Outcome): boolean {
 }
 
 function subtotalRight(c: Labeled, o: Outcome): boolean {
+  if (labelAsks(c, 'lines')) return o.asked.includes('lines');
   if (c.expected.subtotal === null) return o.refused || o.asked.includes('lines') || o.lines.length === 0;
   if (o.asked.includes('lines') || o.refused) return false;
   return o.lines.reduce((sum, l) => sum + toCents(l.quantity * (l.unitPrice ?? 0)), 0) === toCents(c.expected.subtotal);
@@ -110,10 +115,10 @@ function askedFieldRight(expected: string | null, read: string | null, asked: bo
 }
 
 const FIELDS: [string, (c: Labeled, o: Outcome) => boolean][] = [
-  ['customer', (c, o) => askedFieldRight(c.expected.customer, o.customer, o.asked.includes('customer'), o.refused)],
+  ['customer', (c, o) => (labelAsks(c, 'customer') ? o.asked.includes('customer') : askedFieldRight(c.expected.customer, o.customer, o.asked.includes('customer'), o.refused))],
   ['lines', linesRight],
   ['money', subtotalRight],
-  ['currency', (c, o) => askedFieldRight(c.expected.currency, o.currency, o.asked.includes('currency'), o.refused)],
+  ['currency', (c, o) => (labelAsks(c, 'currency') ? o.asked.includes('currency') : askedFieldRight(c.expected.currency, o.currency, o.asked.includes('currency'), o.refused))],
   ['tax_rate', (c, o) => (o.refused ? c.expected.taxRatePercent === null : o.taxRatePercent === c.expected.taxRatePercent)],
   ['email', (c, o) => same(c.expected.email, o.refused ? null : o.email)],
   ['vat_id', (c, o) => same(c.expected.vatId, o.refused ? null : o.vatId, compact)],

@@ -25,6 +25,8 @@ export type LineRead = z.infer<typeof LineRead>;
 
 export type LinesRead = {
   lines: LineRead[];
+  /** Numbers in the request the lines do not account for, said as a reason to confirm them; null when all are. */
+  doubtful: string | null;
   /** A total the request states ("= 4,000 EUR"), to be checked against the lines. */
   statedTotal: Field<MoneyValue> | null;
 };
@@ -107,8 +109,27 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       lines.push(lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price'));
     }
   }
-  return { lines, statedTotal };
+  // A number the reading cannot account for may be a count or a price it missed: the lines are
+  // then not sure enough to go out unseen, and the operator confirms them.
+  const unexplained = tokens.filter((t) => !used.has(t) && t.role !== 'percent' && !isReference(text, t));
+  const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
+  return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
 }
+
+/** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */
+function isReference(text: string, token: NumberToken): boolean {
+  const before = text.slice(Math.max(0, token.start - 24), token.start);
+  const after = text.slice(token.end, token.end + 16);
+  if (/(?:\bPO|\bref\.?|#|\bno\.?|\bnr\.?|\bnumber(?: is)?|\border|\bphase|\bpart|\bsprint|\bweek|\bnet|\bnetto|\binvoice|\bticket|\bproject|\bversion|\bv)\s?:?\s?$/i.test(before)) return true;
+  if (/^\s?(?:of|von|de|sur)\s\d/i.test(after) || /\b(?:of|von)\s$/i.test(before)) return true;
+  if (token.decimals === 0 && token.value >= 1900 && token.value <= 2100 && !token.scale) return true;
+  if (token.value <= 31 && token.decimals === 0 && (MONTH.test(after) || MONTH_BEFORE.test(before))) return true;
+  return token.text.replace(/\D/g, '').length >= 7 && token.decimals === 0 && !/[.,' ]/.test(token.text);
+}
+
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
+const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
+const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
 
 /** What a number is in its place: a price, a quantity, a stated total, a percentage, or just a number. */
 function roleOf(text: string, token: NumberToken): Token['role'] {

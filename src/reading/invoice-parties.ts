@@ -45,10 +45,24 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
       // "Globex or Initech": the first is the best reading, and the operator is asked which.
       return { customer: field(text, nameStart, nameStart + alternatives[1]!.length, alternatives[1]!, 0.4), problem: `two customers: "${name}"`, asked: true };
     }
-    const lowerCase = name === name.toLowerCase();
-    return { customer: field(text, nameStart, nameStart + name.length, name, lowerCase ? 0.9 : 0.95), problem: null, asked: true };
+    return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
   return { customer: null, problem: null, asked: false };
+}
+
+/** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|di|del|the|&|\+)$/;
+
+/**
+ * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
+ * ("globex") a little less; a capitalised name with other lower-case words in it, or a long one,
+ * probably ran into the request's own words, and is asked.
+ */
+function nameConfidence(name: string): number {
+  const words = name.split(/\s+/);
+  if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
+  const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
+  return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
 }
 
 /** Adverbs and fillers that follow a name before the amount: "bill Oceanic Airlines somewhere between 2k and 3k". */

@@ -44,6 +44,10 @@ export function readInvoiceRequest(text: string): InvoiceReading {
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   const customer = fromVerb === undefined ? (organisation?.customer ?? null) : fromVerb;
   if (byVerb.problem && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
+  if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
+    problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
+  }
 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, pasted);
@@ -51,8 +55,9 @@ export function readInvoiceRequest(text: string): InvoiceReading {
   const skip: Region[] = [customer, vatId, email, address].flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []));
   // Lines before the billing block only: a signature's phone number or postcode is no count.
   const lineRegions = organisation ? regions.filter((r) => r.end <= organisation.line.start || r.start < (customer?.evidence.kind === 'span' ? customer.evidence.span.start : 0)) : regions;
-  const { lines, statedTotal } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
+  const { lines, statedTotal, doubtful } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
   for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
+  if (doubtful && lines.length > 0) problems.push({ field: 'lines', why: doubtful });
 
   const currency = currencyOf(text, regions, lines, problems, style);
   const tax = taxRateIn(text, regions);
@@ -109,7 +114,7 @@ export function fieldsToAsk(text: string, reading: InvoiceReading): InvoiceField
   const ask = new Set<InvoiceField>(reading.problems.map((p) => p.field));
   if (!reading.customer || !actionable(text, reading.customer)) ask.add('customer');
   if (!reading.currency || !actionable(text, reading.currency)) ask.add('currency');
-  if (reading.lines.length === 0 || reading.lines.some((l) => !l.unitPrice || l.problem)) ask.add('lines');
+  if (reading.lines.length === 0 || !linesGroundedSurely(text, reading)) ask.add('lines');
   return InvoiceField.options.filter((f) => ask.has(f));
 }
 

@@ -158,7 +158,7 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
   return { value, start, end, text: text.slice(start, end), decimals: parsed.decimals, ambiguous: parsed.ambiguous, scale, factor };
 }
 
-const NUMBER_WORD = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b/i;
+const NUMBER_WORD = /\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b/i;
 
 /**
  * Numbers written in English words ("sixteen hours at ninety euros"), by compromise. It only
