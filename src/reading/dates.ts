@@ -5,14 +5,16 @@
 // that still meets it: a month means its last day, "before X" the day before X (but "before the
 // end of X" X's last day), a week its Sunday.
 import * as chrono from 'chrono-node';
+import { z } from 'zod';
 import { spanAt, type Field, type Span } from './field.ts';
 
-export interface Deadline {
+export const Deadline = z.object({
   /** The last day that meets it, as an ISO day (2027-03-31). */
-  by: string;
+  by: z.iso.date(),
   /** The words it was read from, cue included ("before end of Q1"). */
-  phrase: string;
-}
+  phrase: z.string(),
+});
+export type Deadline = z.infer<typeof Deadline>;
 
 /** A calendar day, free of time zones. */
 interface Day {
@@ -168,11 +170,9 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 }
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
-const CUE = /\b(?:by|before|until|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|\b(?:timeline|timing|deadline|due|when|date|termin|délai)\b[^:\n]{0,30}:/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|\b(?:timeline|timing|deadline|due|when|date|termin|délai)\b[^:\n]{0,30}:/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
-/** Timing that names no day: the plan asks rather than guess. */
-export const VAGUE_TIMING = /\b(?:asap|as soon as possible|no rush|whenever|no deadline|flexible|early 20\d\d|next year|sometime|at some point)\b/i;
 
 /**
  * The deadline a text sets, relative to when it was written; none when it sets none or only a
@@ -205,6 +205,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };
   const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
-  const confidence = latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
+  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior)\b/i.test(text.slice(latest.mention.end));
+  const confidence = offset ? 0.5 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }

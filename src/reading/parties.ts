@@ -114,9 +114,11 @@ const fieldIn = (source: string, names: string): Span | null => {
 /** How the sender introduces their organisation: "We are X", "I run X", "founder of X", "X is looking". */
 const INTRODUCES = [
   /\b(?:we are|we're|we’re|this is|siamo(?: la| il)?|wir(?:,)? die|nous sommes|somos)\s*$/iu,
-  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de|from)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
+  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
   /\((?:$)/u,
 ];
+/** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
+const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
@@ -133,20 +135,23 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
     if (overlapsExcluded(run)) continue;
     const text = source.slice(run.start, run.end);
-    if (/@|^\+?\d[\d\s()-]*$/.test(text) || nlp(text).people().found && nlp(text).people().text() === text) continue;
+    if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
     const inSignature = signature !== null && run.start >= signature.start;
     const agreement = domainAgreement(text, domain);
     const legal = LEGAL_FORM.test(text);
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
-    const introduced = INTRODUCES.some((pattern) => pattern.test(before)) && FOLLOWS.test(source.slice(run.end, run.end + 20));
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && FOLLOWS.test(source.slice(run.end, run.end + 20))) || SELF_INTRODUCTION.test(before);
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(source.slice(run.end, run.end + 20));
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
     else if (legal) score = inSignature ? 0.92 : 0.85;
     else if (agreement >= 0.5) score = 0.8;
     else if (introduced || startsSentence) score = 0.75;
-    if (note && agreement < 0.8) continue;
-    if (score > 0) candidates.push({ ...run, score: score + Math.min(0.02, (run.end - run.start) / 5000) });
+    if (score === 0 || (note && agreement < 0.8)) continue;
+    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one.
+    const person = nlp(text).people();
+    if (person.found && person.text() === text) continue;
+    candidates.push({ ...run, score: score + Math.min(0.02, (run.end - run.start) / 5000) });
   }
   if (candidates.length === 0) return nothingRead();
   const best = candidates.reduce((a, b) => (b.score > a.score ? b : a));
