@@ -179,6 +179,13 @@ async function click(row, button, entry) {
   }
 }
 
+// A textarea, so a pasted e-mail keeps its line breaks; Enter sends, Shift+Enter adds a line.
+document.getElementById('command').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  document.getElementById('composer').requestSubmit();
+});
+
 document.getElementById('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = document.getElementById('command');
