@@ -3,6 +3,7 @@
 // runs named SQL statements (statements.ts) through one transaction API. On SQLite those run
 // on the store's own connection (sqlite-connection.ts), on PostgreSQL on the driver adapter's
 // pool. Nothing outside src/store imports the generated clients.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
@@ -18,6 +19,36 @@ import { SqliteConnection } from './sqlite-connection.ts';
 import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
+
+/**
+ * Work that must commit with every transaction that writes, within one async context: the
+ * inbox's mark that an entry's change is made (src/bot/inbox.ts) commits with the plan, the
+ * decision or the refusal the entry caused, so a crash between the two cannot happen. The rider
+ * throws to roll the transaction back (its entry was taken over by another worker).
+ */
+export type CommitRider = (runner: SqlRunner) => Promise<void>;
+const riders = new AsyncLocalStorage<CommitRider>();
+
+/** Runs fn with rider joining each of its transactions that changes rows. */
+export const withCommitRider = <T>(rider: CommitRider, fn: () => Promise<T>): Promise<T> => riders.run(rider, fn);
+
+/** fn, with rider run after it in the same transaction when it changed a row. */
+function riding<T>(fn: (sql: SqlRunner) => Promise<T>, rider: CommitRider): (sql: SqlRunner) => Promise<T> {
+  return async (runner) => {
+    let changed = 0;
+    const result = await fn({
+      dialect: runner.dialect,
+      query: (statement) => runner.query(statement),
+      execute: async (statement) => {
+        const count = await runner.execute(statement);
+        changed += count;
+        return count;
+      },
+    });
+    if (changed > 0) await rider(runner);
+    return result;
+  };
+}
 
 /** Both generated clients have the same model API; the SQLite one names the type. */
 export type Db = SqliteClient;
@@ -139,6 +170,7 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
       }
     });
 
+  const commit: Store['transaction'] = connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy;
   return {
     target,
     prisma: (fn) =>
@@ -146,7 +178,10 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
         if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
         return fn(db);
       }),
-    transaction: connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
+    transaction: (fn) => {
+      const rider = riders.getStore();
+      return commit(rider ? riding(fn, rider) : fn);
+    },
     ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
     close: async () => {
       await exclusive(async () => {
