@@ -1,12 +1,17 @@
-// The index side of memory: applies the index outbox to Chroma (embedding records on the way)
-// and keeps doing so in the background, waking at once when a record changes and backing off
-// while Chroma is down. Changes when how or when records reach the index changes.
+// The index side of memory: applies the index outbox to Chroma (embedding records on the way),
+// reads the entities and facts of records nobody has read yet (plan memories, records from
+// before entities existed), and keeps doing so in the background, waking at once when a record
+// changes and backing off while Chroma is down. Changes when how or when records reach the
+// indexes changes.
 import type { Logger } from 'pino';
 import { redactText } from '../ops/redact.ts';
+import { recordsWithoutEntities } from '../store/entities.ts';
 import { completeIndexTasks, deferIndexTasks, dueIndexTasks, findLiveMemories, queueRecordsIndexedElsewhere, type MemoryRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import { IndexUnavailable, type ChromaIndex, type IndexEntry } from './chroma-index.ts';
 import type { Embedder } from './embedder.ts';
+import { readRecordEntities } from './entity-reading.ts';
+import type { KeyRing } from './sealing.ts';
 
 export const INDEX_PAGE = 256;
 const errorText = (error: unknown) => redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
@@ -15,13 +20,15 @@ export class MemoryIndexer {
   readonly #store: Store;
   readonly #embedder: Embedder;
   readonly #index: ChromaIndex;
+  readonly #keys: KeyRing | null;
   readonly #log: Logger;
   #wake: () => void = () => undefined;
 
-  constructor(options: { store: Store; embedder: Embedder; index: ChromaIndex; log: Logger }) {
+  constructor(options: { store: Store; embedder: Embedder; index: ChromaIndex; keys: KeyRing | null; log: Logger }) {
     this.#store = options.store;
     this.#embedder = options.embedder;
     this.#index = options.index;
+    this.#keys = options.keys;
     this.#log = options.log;
   }
 
@@ -30,8 +37,29 @@ export class MemoryIndexer {
     this.#wake();
   }
 
-  /** Applies due index tasks to Chroma; returns how many were applied. Throws IndexUnavailable while Chroma is down. */
+  /**
+   * Reads the entities of up to limit unread records, then applies due index tasks to Chroma;
+   * returns how many records and tasks it handled. Throws IndexUnavailable while Chroma is down
+   * (the entities read before that stay read).
+   */
   async indexPending(limit = INDEX_PAGE): Promise<number> {
+    return (await this.readEntities(limit)) + (await this.#applyIndexTasks(limit));
+  }
+
+  /** Reads the entities and facts of up to limit records not read yet; returns how many. */
+  async readEntities(limit = INDEX_PAGE): Promise<number> {
+    return this.#store.transaction(async (runner) => {
+      const rows = await recordsWithoutEntities(runner, limit);
+      for (const row of rows) {
+        // The sealed original still holds the e-mail domains masking took out, when the key is at hand.
+        const original = row.sealedOriginal && this.#keys ? this.#keys.open(row.sealedOriginal) : null;
+        await readRecordEntities(runner, row, original);
+      }
+      return rows.length;
+    });
+  }
+
+  async #applyIndexTasks(limit: number): Promise<number> {
     const tasks = await this.#store.transaction((runner) => dueIndexTasks(runner, limit));
     if (tasks.length === 0) return 0;
     const upsertIds = [...new Set(tasks.filter((task) => task.operation === 'upsert').map((task) => task.recordId))];

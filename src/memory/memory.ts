@@ -1,16 +1,19 @@
 // Durable memory: records in the store (the truth), vectors in Chroma (an index that can always be
 // rebuilt). remember commits the record with its index task; the indexer (indexer.ts) applies
 // tasks to Chroma and retries until done; recall (recall.ts) answers questions with citations;
-// upkeep (maintenance.ts) expires, rebuilds, verifies and rotates keys. This class is the one
+// what memories say about entities (fact-book.ts) answers factFor and history; upkeep
+// (maintenance.ts) expires, rebuilds, verifies and rotates keys. This class is the one
 // door the rest of the service uses, each part behind it changing for its own reason.
 import type { Logger } from 'pino';
-import type { MemoryPort, RecallResult, RememberRequest, StepScope } from '../conductor/services.ts';
+import type { FactAnswer, MemoryPort, RecallResult, RememberRequest, StepScope } from '../conductor/services.ts';
 import { deleteMemory, insertMemory } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import type { ChromaIndex } from './chroma-index.ts';
 import { memoryDraft } from './drafts.ts';
 import type { Embedder } from './embedder.ts';
+import { readRecordEntities } from './entity-reading.ts';
 import type { EvalReport } from './eval.ts';
+import { MemoryFacts, type EntityHistory } from './fact-book.ts';
 import type { Answerer } from './grounded-answer.ts';
 import { MemoryIndexer } from './indexer.ts';
 import { MemoryMaintenance, type VerifyReport } from './maintenance.ts';
@@ -38,6 +41,7 @@ export class Memory implements MemoryPort {
   readonly #indexer: MemoryIndexer;
   readonly #recall: MemoryRecall;
   readonly #maintenance: MemoryMaintenance;
+  readonly #facts: MemoryFacts;
 
   constructor(options: MemoryOptions) {
     this.#store = options.store;
@@ -46,8 +50,9 @@ export class Memory implements MemoryPort {
     this.#keys = options.keys;
     this.#log = options.logger.child({ component: 'memory' });
     const parts = { store: this.#store, embedder: this.#embedder, index: this.#index, log: this.#log };
-    this.#indexer = new MemoryIndexer(parts);
+    this.#indexer = new MemoryIndexer({ ...parts, keys: this.#keys });
     this.#recall = new MemoryRecall({ ...parts, answerer: options.answerer ?? null });
+    this.#facts = new MemoryFacts(this.#store);
     this.#maintenance = new MemoryMaintenance({ ...parts, indexer: this.#indexer, keys: this.#keys });
   }
 
@@ -61,7 +66,13 @@ export class Memory implements MemoryPort {
 
   async remember(request: RememberRequest, scope?: StepScope): Promise<{ id: string; duplicate: boolean }> {
     const draft = memoryDraft(request, { scope, keys: this.#keys });
-    const result = await this.#store.transaction((runner) => insertMemory(runner, draft));
+    const result = await this.#store.transaction(async (runner) => {
+      const now = new Date();
+      const inserted = await insertMemory(runner, draft, now);
+      // Read from the original: masking hides the e-mail domains that tell whose a memory is.
+      if (!inserted.duplicate) await readRecordEntities(runner, { id: inserted.id, text: draft.text, createdAt: now }, request.text);
+      return inserted;
+    });
     if (!result.duplicate) this.#indexer.wake();
     this.#log.info({ memoryId: result.id, kind: draft.kind, source: draft.source, duplicate: result.duplicate }, 'remembered');
     return result;
@@ -78,9 +89,29 @@ export class Memory implements MemoryPort {
     return this.#recall.recall(query, options);
   }
 
+  /** The current value of an entity's attribute, cited; or unknown, or a conflict to ask about. */
+  factFor(entity: string, attribute: string): Promise<FactAnswer> {
+    return this.#facts.factFor(entity, attribute);
+  }
+
+  /** How each attribute of an entity changed over time; null when no entity has that name. */
+  history(entity: string): Promise<EntityHistory | null> {
+    return this.#facts.history(entity);
+  }
+
+  /** Entities whose names contain the text, to suggest when a name matched none. */
+  entitiesLike(text: string) {
+    return this.#facts.entitiesLike(text);
+  }
+
   /** Applies due index tasks to Chroma; returns how many were applied. Throws IndexUnavailable while Chroma is down. */
   indexPending(limit?: number): Promise<number> {
     return this.#indexer.indexPending(limit);
+  }
+
+  /** Reads the entities and facts of records not read yet (see MemoryIndexer.readEntities). */
+  readEntities(limit?: number): Promise<number> {
+    return this.#indexer.readEntities(limit);
   }
 
   /** Drains the index outbox in the background until stopped (see MemoryIndexer.start). */
