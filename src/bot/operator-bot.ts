@@ -5,6 +5,7 @@ import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import { auditRefusal, findPlanIdByThread, firstDelivery } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
+import type { Schedules } from '../triggers/schedules.ts';
 import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
 import { parseButton } from './messages.ts';
@@ -23,6 +24,7 @@ export class OperatorBot {
   readonly #postDigest: ((target: { platform: string; channel: string }) => Promise<void>) | undefined;
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   readonly #memory: ChatMemory | undefined;
+  readonly #schedules: Schedules | undefined;
 
   constructor(options: {
     conductor: Conductor;
@@ -31,6 +33,7 @@ export class OperatorBot {
     logger: Logger;
     postDigest?: (target: { platform: string; channel: string }) => Promise<void>;
     memory?: ChatMemory;
+    schedules?: Schedules;
   }) {
     this.#conductor = options.conductor;
     this.#store = options.store;
@@ -38,6 +41,7 @@ export class OperatorBot {
     this.#log = options.logger;
     this.#postDigest = options.postDigest;
     this.#memory = options.memory;
+    this.#schedules = options.schedules;
   }
 
   /** `/op ...`. deliveryId makes a platform's retry of the same command a no-op (null). */
@@ -59,6 +63,7 @@ export class OperatorBot {
         channel: event.channel,
         postDigest: this.#postDigest,
         memory: this.#memory,
+        schedules: this.#schedules,
       });
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${error.hint}`);
