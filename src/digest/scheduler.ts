@@ -34,7 +34,7 @@ export class DigestScheduler {
     }
     this.#task = new Cron(
       this.#options.cron,
-      { timezone: this.#options.timeZone, name: 'daily-digest', protect: true },
+      { timezone: this.#options.timeZone, protect: true },
       async (self: Cron) => {
         try {
           await this.postScheduled(self.currentRun() ?? new Date());
