@@ -99,10 +99,7 @@ export async function runScheduleCommand(schedules: Schedules, words: string[], 
     throw new OperatorError(`--catch-up ${catchUp} is not a policy.`, 'Use once (one late run, the default), all (each missed time, up to 10) or skip.');
   }
   const split = splitWhen(rest);
-  if (!split) {
-    // Say why the words given did not read as a time (parseWhen's message names what to type).
-    parseWhenOrExplain(rest.join(' '));
-  }
+  if (!split) parseWhenOrExplain(rest);
   const definition = schedules.workflows.get(action);
   const view = await schedules.create({
     workflow: action,
@@ -117,12 +114,16 @@ export async function runScheduleCommand(schedules: Schedules, words: string[], 
   return { text: `Scheduled ${action} as ${view.schedule.id}. ${where}\n${describeSchedule(view)}`, view };
 }
 
-function parseWhenOrExplain(text: string): never {
-  if (!text) throw new OperatorError('When should it run?', EXAMPLE);
-  try {
-    parseWhen(text);
-  } catch (error) {
-    throw new OperatorError((error as Error).message, EXAMPLE);
+/** Why no leading run of words reads as a time: a day without a time of day, or nothing readable. */
+function parseWhenOrExplain(words: string[]): never {
+  if (words.length === 0) throw new OperatorError('When should it run?', EXAMPLE);
+  const errors: string[] = [];
+  for (let n = words.length; n >= 1; n--) {
+    try {
+      parseWhen(words.slice(0, n).join(' '));
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
   }
-  throw new OperatorError(`"${text}" is not a time I can read.`, EXAMPLE);
+  throw new OperatorError(errors.find((message) => message.includes('needs a time of day')) ?? errors[0]!, EXAMPLE);
 }

@@ -76,14 +76,19 @@ export function phraseToCron(phrase: string): string | null {
   return `${time[1]} ${time[0]} ${day[0]} * ${day[1]}`;
 }
 
-const isCron = (text: string) => /^\S+( \S+){4}$/.test(text.trim());
+/** Five fields of digits and cron symbols, or month and weekday names (JAN, MON-FRI). */
+const CRON_FIELD = /^(?:[\d*?/,\-LW#]+|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$/;
+const isCron = (text: string) => {
+  const fields = text.split(' ');
+  return fields.length === 5 && fields.every((field) => CRON_FIELD.test(field));
+};
 
 export class WhenError extends Error {}
 
 /** Reads what the operator typed as a cron expression or a phrase; throws WhenError with what to type instead. */
 export function parseWhen(text: string): When {
   const trimmed = text.trim().replace(/\s+/g, ' ');
-  const cron = isCron(trimmed) && /^[\d*/,\-A-Za-z? LW#]+$/.test(trimmed) ? trimmed : phraseToCron(trimmed);
+  const cron = isCron(trimmed) ? trimmed : phraseToCron(trimmed);
   if (!cron && days(trimmed.toLowerCase())) {
     throw new WhenError(`"${text}" needs a time of day: write e.g. "${trimmed} at 9:00" or "${trimmed} 8am".`);
   }
