@@ -1,13 +1,22 @@
 // All configuration comes from the environment and is checked here, once, by one schema.
 // A bad value stops start-up with every problem listed and how to fix it.
 import os from 'node:os';
-import cron from 'node-cron';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, databaseTarget } from './store/database-url.ts';
 
 function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCronExpression(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true });
     return true;
   } catch {
     return false;
@@ -98,7 +107,7 @@ export const ConfigSchema = z
   DIGEST_CRON: z
     .string()
     .default('0 8 * * *')
-    .refine((expression) => cron.validate(expression), 'write a cron expression: minute hour day month weekday, e.g. 0 8 * * 1-5 for 08:00 on weekdays')
+    .refine(isCronExpression, 'write a cron expression: minute hour day month weekday, e.g. 0 8 * * 1-5 for 08:00 on weekdays')
     .describe('When the daily digest is posted (cron syntax, in DIGEST_TZ).'),
   DIGEST_TZ: z
     .string()
@@ -107,6 +116,7 @@ export const ConfigSchema = z
     .describe('Time zone of DIGEST_CRON and of the digest day, e.g. Europe/Berlin.'),
   DIGEST_SLACK_CHANNEL: z.string().min(1).optional().describe('Slack channel id (C...) for the daily digest.'),
   DIGEST_DISCORD_CHANNEL: z.string().regex(/^\d+$/, 'a channel id is a number').optional().describe('Discord channel id for the daily digest.'),
+  SCHEDULE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for due schedules (the database\'s clock decides what is due).'),
   OPERATOR_ENV_FILE: z.string().min(1).optional().describe('A file of KEY=value lines re-read on SIGHUP or when it changes: rotate tokens and operator lists without a restart.'),
 })
   .superRefine((config, context) => {

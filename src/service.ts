@@ -22,6 +22,8 @@ import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { ScheduleRunner } from './triggers/schedule-runner.ts';
+import { Schedules } from './triggers/schedules.ts';
 
 export interface Service {
   operator: Operator;
@@ -38,6 +40,9 @@ export interface Service {
   digest: DigestScheduler;
   /** Reminds the operator of approvals, questions and hand-backs waiting too long. */
   reminders: ReminderJob;
+  /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
+  schedules: Schedules;
+  scheduleRunner: ScheduleRunner;
   /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
   settings: SettingsReloader;
   /** Owns the public port and Slack's receiver (src/http/front-door.ts). */
@@ -56,7 +61,9 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const operator = await createOperator(config, logger, workflows);
   const operators = new OperatorAllowlist(...allowlistOf(config));
   const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
-  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory });
+  const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });
+  const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
+  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
   const inbox = new InboxProcessor({ store: operator.store, bot, logger });
   /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
@@ -151,6 +158,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   dispatcher.start();
   digest.start();
   reminders.start();
+  scheduleRunner.start();
   return {
     operator,
     bot,
@@ -162,12 +170,15 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     local,
     digest,
     reminders,
+    schedules,
+    scheduleRunner,
     settings,
     frontDoor: door,
     port,
     stop: async () => {
       settings.stop();
       await reminders.stop();
+      await scheduleRunner.stop();
       await digest.stop();
       local.stop();
       await door.close();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Conductor } from '../conductor/conductor.ts';
 import type { Memory } from '../memory/memory.ts';
+import type { Schedules } from '../triggers/schedules.ts';
 import type { Actor } from './operators.ts';
 import type { Reply } from './reply.ts';
 
@@ -21,6 +22,8 @@ export interface CommandContext {
   postDigest?: (target: { platform: string; channel: string }) => Promise<void>;
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   memory?: ChatMemory;
+  /** `/op schedule`; absent, the command says schedules are off. */
+  schedules?: Schedules;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
+import type { Schedules } from '../triggers/schedules.ts';
 import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
@@ -24,6 +25,7 @@ export class OperatorBot {
   readonly #postDigest: ((target: { platform: string; channel: string }) => Promise<void>) | undefined;
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   readonly #memory: ChatMemory | undefined;
+  readonly #schedules: Schedules | undefined;
 
   constructor(options: {
     conductor: Conductor;
@@ -32,6 +34,7 @@ export class OperatorBot {
     logger: Logger;
     postDigest?: (target: { platform: string; channel: string }) => Promise<void>;
     memory?: ChatMemory;
+    schedules?: Schedules;
   }) {
     this.#conductor = options.conductor;
     this.#store = options.store;
@@ -39,6 +42,7 @@ export class OperatorBot {
     this.#log = options.logger;
     this.#postDigest = options.postDigest;
     this.#memory = options.memory;
+    this.#schedules = options.schedules;
   }
 
   /** Runs one event from the inbox (src/bot/inbox.ts), which makes a platform's retry of it a no-op. */
@@ -72,6 +76,7 @@ export class OperatorBot {
         channel: event.channel,
         postDigest: this.#postDigest,
         memory: this.#memory,
+        schedules: this.#schedules,
       });
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${error.hint}`);

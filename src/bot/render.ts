@@ -4,6 +4,7 @@ import type { Citation, RecallResult } from '../conductor/services.ts';
 import { redactText, redactValue } from '../ops/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
+import { describeTrigger } from '../triggers/trigger.ts';
 import { mention, timestamp, type Button, type Message, type StepState } from './messages.ts';
 
 const STEP_STATE: Record<string, StepState> = {
@@ -39,7 +40,7 @@ export function planCard({ plan, steps }: PlanState): Message {
     progress: { done, total: live.length },
     // The card has no snippet text of its own, so its citations carry their snippets.
     ...(sources.length > 0 ? { citations: sources.map((c, i) => citationEntry({ ...c, n: i + 1 }, { withSnippet: true })) } : {}),
-    footer: `Requested by ${mention(plan.requestedBy)}`,
+    footer: describeTrigger(plan.trigger) ?? `Requested by ${mention(plan.requestedBy)}`,
   };
 }
 

@@ -16,6 +16,7 @@ import { postDigestNow } from '../digest/scheduler.ts';
 import { listRevocations, restoreOperator, revokeOperator } from '../store/revocations.ts';
 import { formatAudit, formatPlan, formatPlanList } from './format.ts';
 import { MEMORY_USAGE, runMemoryCommand } from './memory-commands.ts';
+import { runScheduleCli, SCHEDULE_CLI_USAGE } from './schedule-commands.ts';
 
 const USAGE = `Usage: op <command> [--json]
   op migrate                                  apply database migrations to DATABASE_URL
@@ -37,7 +38,8 @@ const USAGE = `Usage: op <command> [--json]
   op operator revoke <platform>:<user> [--reason <why>]   refuse that operator at once, everywhere
   op operator restore <platform>:<user>       lift a revocation
   op operator revocations                     who is revoked
-${MEMORY_USAGE}`;
+${MEMORY_USAGE}
+${SCHEDULE_CLI_USAGE}`;
 
 class UsageError extends OperatorError {}
 
@@ -119,6 +121,8 @@ async function withOperator<T>(fn: (operator: Operator) => Promise<T>): Promise<
 }
 
 async function run(argv: string[]): Promise<string | object> {
+  // Schedules take free words and their own flags (--catch-up, --tz): parsed by their grammar.
+  if (argv[0] === 'schedule') return withOperator((operator) => runScheduleCli(operator, loadConfig(), argv.slice(1)));
   const args = parse(argv);
   const [group, command] = args.positionals;
   const actor = args.as ?? `cli:${os.userInfo().username}`;

@@ -58,8 +58,24 @@ export class Conductor {
   async start(
     workflowName: string,
     rawInput: unknown,
-    options: { requestedBy: string; conversation?: unknown },
+    options: { requestedBy: string; conversation?: unknown; trigger?: Record<string, unknown> },
   ): Promise<PlanState> {
+    const planId = await this.store.transaction((runner) => this.startWithin(runner, workflowName, rawInput, options));
+    this.#onRunnable();
+    return this.show(planId);
+  }
+
+  /**
+   * Writes a new plan inside the caller's transaction, so a trigger's unique key (schedule and
+   * fire time, webhook delivery) commits with the plan or not at all. The caller wakes the
+   * worker (wake) once the transaction has committed.
+   */
+  async startWithin(
+    runner: SqlRunner,
+    workflowName: string,
+    rawInput: unknown,
+    options: { requestedBy: string; conversation?: unknown; trigger?: Record<string, unknown> },
+  ): Promise<string> {
     const definition = this.workflows.get(workflowName);
     const parsed = definition.input.safeParse(rawInput);
     if (!parsed.success) {
@@ -73,31 +89,35 @@ export class Conductor {
     const planId = newId('p');
     const now = new Date();
     const plan = { id: planId, workflow: definition.name, version: 1 };
-    await this.store.transaction((runner) =>
-      insertPlan(
-        runner,
-        {
-          id: planId,
-          workflow: definition.name,
-          status: 'running',
-          version: 1,
-          input: JSON.stringify(input),
-          requestedBy: options.requestedBy,
-          conversation: options.conversation === undefined ? null : JSON.stringify(options.conversation),
-          runAfter: databaseNow(),
-          createdAt: now,
-          updatedAt: now,
-        },
-        {
-          newSteps: steps.map((step, position) => stepRow(step, position)),
-          version: versionRow(1, input, steps, [], 'started', options.requestedBy),
-          audit: [{ actor: options.requestedBy, action: 'plan.started', toStatus: 'running', detail: { input } }],
-          notices: [notice('plan_started', plan, `${definition.name} started with ${steps.length} steps`)],
-        },
-      ),
+    const trigger = options.trigger === undefined ? {} : { trigger: options.trigger };
+    await insertPlan(
+      runner,
+      {
+        id: planId,
+        workflow: definition.name,
+        status: 'running',
+        version: 1,
+        input: JSON.stringify(input),
+        requestedBy: options.requestedBy,
+        conversation: options.conversation === undefined ? null : JSON.stringify(options.conversation),
+        trigger: options.trigger === undefined ? null : JSON.stringify(options.trigger),
+        runAfter: databaseNow(),
+        createdAt: now,
+        updatedAt: now,
+      },
+      {
+        newSteps: steps.map((step, position) => stepRow(step, position)),
+        version: versionRow(1, input, steps, [], 'started', options.requestedBy),
+        audit: [{ actor: options.requestedBy, action: 'plan.started', toStatus: 'running', detail: { input, ...trigger } }],
+        notices: [notice('plan_started', plan, `${definition.name} started with ${steps.length} steps`, trigger)],
+      },
     );
+    return planId;
+  }
+
+  /** Wakes an in-process worker after startWithin's transaction committed. */
+  wake(): void {
     this.#onRunnable();
-    return this.show(planId);
   }
 
   async show(planId: string): Promise<PlanState> {

@@ -3,6 +3,7 @@
 import type { Message } from '../bot/messages.ts';
 import { lastDigestAt, waitingPlans, type EndedPlan, type NoticeTarget, type Period, type WaitingPlan } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';
+import { upcomingRunsToday, type UpcomingRun } from '../triggers/upcoming.ts';
 import { periodFigures, type Figures } from './figures.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -15,6 +16,8 @@ export interface Digest {
   /** Plans that ended without completing: failed, cancelled, compensated. */
   failed: EndedPlan[];
   waiting: WaitingPlan[];
+  /** Scheduled runs still to come today (in the digest's time zone). */
+  scheduled: UpcomingRun[];
   figures: Figures;
 }
 
@@ -28,13 +31,14 @@ export async function buildDigest(store: Store, options: { timeZone: string; now
   const to = options.now ?? new Date();
   const last = await lastDigestAt(store);
   const from = last && last < to ? last : new Date(to.getTime() - DAY_MS);
-  const [{ ended, figures }, waiting] = await Promise.all([periodFigures(store, { from, to }), waitingPlans(store)]);
+  const [{ ended, figures }, waiting, scheduled] = await Promise.all([periodFigures(store, { from, to }), waitingPlans(store), upcomingRunsToday(store, options.timeZone, to)]);
   return {
     day: dayIn(options.timeZone, to),
     period: { from, to },
     completed: ended.filter((plan) => plan.status === 'completed'),
     failed: ended.filter((plan) => plan.status !== 'completed'),
     waiting,
+    scheduled,
     figures,
   };
 }
@@ -48,6 +52,7 @@ export function digestJson(digest: Digest) {
     completed: digest.completed.map(plan),
     failed: digest.failed.map(plan),
     waiting: digest.waiting.map((w) => ({ id: w.id, workflow: w.workflow, status: w.status, step: w.stepTitle, waiting_since: w.waitingSince.toISOString() })),
+    scheduled_today: digest.scheduled.map((r) => ({ schedule: r.scheduleId, workflow: r.workflow, when: r.phrase, fire_at: r.fireAt.toISOString() })),
     ...digest.figures,
   };
 }

@@ -58,6 +58,10 @@ export function digestMessage(digest: Digest): Message {
   } else {
     lines.push('', 'Nothing waits on you.');
   }
+  if (digest.scheduled.length > 0) {
+    lines.push('', `*Scheduled today* (${digest.scheduled.length})`);
+    lines.push(...limited(digest.scheduled, (r) => `🗓 ${timestamp(r.fireAt)} ${r.workflow} · ${r.phrase} (${r.scheduleId})`, '/op schedule list'));
+  }
   const costs = Object.entries(f.cost.by_workflow).sort(([, a], [, b]) => b - a).slice(0, 3).map(([name, value]) => `${name} ${usd(value)}`);
   return {
     title: `Daily digest · ${digest.day}`,

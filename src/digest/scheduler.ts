@@ -1,7 +1,7 @@
 // Posts the digest on DIGEST_CRON in DIGEST_TZ. Every replica runs the schedule; the DigestRun
 // row (unique per day and channel, inserted with the notice in one transaction) decides which
 // replica posts, so each channel gets exactly one digest a day.
-import cron, { type ScheduledTask } from 'node-cron';
+import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { claimDigestRuns, enqueueTargetedNotice, type NoticeTarget } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';
@@ -20,7 +20,7 @@ export interface DigestSchedule {
 export class DigestScheduler {
   readonly #options: DigestSchedule;
   readonly #log: Logger;
-  #task: ScheduledTask | null = null;
+  #task: Cron | null = null;
 
   constructor(options: DigestSchedule) {
     this.#options = options;
@@ -32,21 +32,21 @@ export class DigestScheduler {
       this.#log.info('no digest channel is configured (DIGEST_SLACK_CHANNEL, DIGEST_DISCORD_CHANNEL): the daily digest is off');
       return;
     }
-    this.#task = cron.schedule(
+    this.#task = new Cron(
       this.#options.cron,
-      async (context) => {
+      { timezone: this.#options.timeZone, protect: true },
+      async (self: Cron) => {
         try {
-          await this.postScheduled(context.date);
+          await this.postScheduled(self.currentRun() ?? new Date());
         } catch (error) {
           this.#log.error({ err: error }, 'the daily digest could not be written; the next run tries again');
         }
       },
-      { timezone: this.#options.timeZone, name: 'daily-digest', noOverlap: true },
     );
   }
 
   async stop(): Promise<void> {
-    await this.#task?.destroy();
+    this.#task?.stop();
     this.#task = null;
   }
 

@@ -15,6 +15,8 @@ export type PlanRecord = Pick<Plan, 'id' | 'workflow' | 'version' | 'requestedBy
   status: PlanStatus;
   input: unknown;
   conversation: unknown;
+  /** What started the plan when nobody typed it (src/triggers); undefined for a typed start. */
+  trigger: unknown;
 };
 
 export type StepRecord = Pick<Step, 'id' | 'planId' | 'position' | 'key' | 'kind' | 'title' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'> & {
@@ -68,6 +70,7 @@ function toPlan(row: Plan): PlanRecord {
     input: parse(row.input),
     requestedBy: row.requestedBy,
     conversation: parse(row.conversation),
+    trigger: parse(row.trigger),
     runAfter: row.runAfter,
     leaseOwner: row.leaseOwner,
     leaseToken: row.leaseToken,
