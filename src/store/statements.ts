@@ -1,8 +1,10 @@
 // The conductor's hot path, each statement named and kept here: claiming runnable plans, the
-// lease, the checkpoint's writes, notice claims and gapless numbers. Row types are the Prisma
+// lease, the checkpoint's writes, notice claims and gapless numbers; and the plan reads a
+// person waits on (`op plan show`, `op plan list`), which then start without loading the
+// Prisma client. Row types are the Prisma
 // schema's generated model types; times that decide who may act when are the database's.
 import type { AuditEntry, Effect, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
-import { assignments, databaseNow, insertValues, sql, type DatabaseNow, type Dialect } from './sql.ts';
+import { assignments, databaseNow, insertValues, join, sql, type DatabaseNow, type Dialect } from './sql.ts';
 import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 
 /** A model's fields as a statement writes them: DateTimes may be the database's clock. */
@@ -46,6 +48,11 @@ export const statements = {
     sql`UPDATE "Plan" SET "leaseOwner" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL WHERE "leaseOwner" = ${owner}`,
 
   plan: (planId: string) => sql<Plan>`SELECT * FROM "Plan" WHERE "id" = ${planId}`,
+  /** The newest plans first, of the given statuses if any. */
+  recentPlans: (filter: { statuses?: readonly PlanStatus[]; limit: number }) =>
+    filter.statuses
+      ? sql<Plan>`SELECT * FROM "Plan" WHERE "status" IN (${join(filter.statuses.map((status) => sql`${status}`), ', ')}) ORDER BY "createdAt" DESC, "id" LIMIT ${filter.limit}`
+      : sql<Plan>`SELECT * FROM "Plan" ORDER BY "createdAt" DESC, "id" LIMIT ${filter.limit}`,
   steps: (planId: string) => sql<Step>`SELECT * FROM "Step" WHERE "planId" = ${planId} ORDER BY "position", "key"`,
   effects: (planId: string) => sql<Effect>`SELECT * FROM "Effect" WHERE "planId" = ${planId} ORDER BY "createdAt", "key"`,
   audit: (planId: string) => sql<AuditEntry>`SELECT * FROM "AuditEntry" WHERE "planId" = ${planId} ORDER BY "id"`,

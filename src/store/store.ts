@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
-import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import type { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
+import type { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { groupCommitter } from './group-commit.ts';
@@ -52,6 +52,19 @@ function riding<T>(fn: (sql: SqlRunner) => Promise<T>, rider: CommitRider): (sql
 
 /** Both generated clients have the same model API; the SQLite one names the type. */
 export type Db = SqliteClient;
+
+/**
+ * The generated client of the target's provider, loaded on first use: loading one takes longer
+ * than a plan read's whole run (`op plan show` needs only the named statements).
+ */
+async function loadPrismaClient(target: DatabaseTarget, adapter: SqlDriverAdapterFactory): Promise<Db> {
+  const client: Db | PostgresClient =
+    target.provider === 'sqlite'
+      ? new (await import('./generated/sqlite/client.ts')).PrismaClient({ adapter })
+      : new (await import('./generated/postgres/client.ts')).PrismaClient({ adapter });
+  // One schema per provider, kept in step by `npm run check:schemas`: the model APIs are the same.
+  return client as Db;
+}
 
 export interface Store {
   readonly target: DatabaseTarget;
@@ -118,15 +131,23 @@ async function inAdapterTransaction<T>(adapter: SqlDriverAdapter, fn: (sql: SqlR
   }
 }
 
-export async function openStore(databaseUrl?: string): Promise<Store> {
+export interface StoreOptions {
+  /**
+   * Checkpoint SQLite's write-ahead log on a thread of its own (the default, for the service and
+   * workers). A command that runs for a moment (`op plan show`) leaves it to SQLite instead of
+   * starting a thread for it.
+   */
+  walCheckpointThread?: boolean;
+}
+
+export async function openStore(databaseUrl?: string, options: StoreOptions = {}): Promise<Store> {
   const target = databaseTarget(databaseUrl);
   if (target.provider === 'sqlite') fs.mkdirSync(path.dirname(target.file), { recursive: true });
-  const factory = createAdapterFactory(target);
+  const factory = await createAdapterFactory(target);
   const adapter = await factory.connect();
   const { prismaFactory, disposeUnused } = handOver(adapter, factory);
-  const db = (
-    target.provider === 'sqlite' ? new SqliteClient({ adapter: prismaFactory }) : new PostgresClient({ adapter: prismaFactory })
-  ) as Db;
+  let db: Promise<Db> | null = null;
+  const client = () => (db ??= loadPrismaClient(target, prismaFactory));
 
   let connection: SqliteConnection | null = null;
   let wal: WalSync | null = null;
@@ -142,12 +163,11 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     await wal?.flush();
     return result;
   };
-  const checkpointer = connection && target.provider === 'sqlite'
-    ? startWalCheckpointer(target.file, () => {
-        // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
-        connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
-      })
-    : null;
+  // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
+  const checkpointBySqlite = () => connection?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  const checkpointer =
+    connection && target.provider === 'sqlite' && options.walCheckpointThread !== false ? startWalCheckpointer(target.file, checkpointBySqlite) : null;
+  if (options.walCheckpointThread === false) checkpointBySqlite();
 
   // A SQLite connection serves the whole process, and a statement issued while a transaction is
   // open would join it; so on SQLite every use of the database waits its turn (Prisma's too, so
@@ -176,19 +196,19 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     prisma: (fn) =>
       exclusive(async () => {
         if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
-        return fn(db);
+        return fn(await client());
       }),
     transaction: (fn) => {
       const rider = riders.getStore();
       return commit(rider ? riding(fn, rider) : fn);
     },
-    ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
+    ping: () => exclusive(async () => void (await (connection ?? new AdapterRunner(adapter, 'postgres')).query(sql`SELECT 1`))),
     close: async () => {
       await exclusive(async () => {
         await checkpointer?.stop();
         await wal?.close();
         connection?.close();
-        await db.$disconnect();
+        if (db) await (await db).$disconnect();
         await disposeUnused();
       });
     },
