@@ -273,6 +273,7 @@ export const COMMANDS: readonly CliCommand[] = [
   }),
   memoryCommand('remember', 'op memory remember <text> [--kind <kind>] [--workflow <name>] [--tag <tag>] [--retention <class>]', ['kind', 'workflow', 'tag', 'retention']),
   memoryCommand('recall', 'op memory recall <question> [--workflow <name>] [--limit <n>]   what memory knows, with sources', ['workflow', 'limit']),
+  memoryCommand('history', 'op memory history <entity>                  what memory knows of a customer or person, value by value over time', []),
   memoryCommand('forget', 'op memory forget <id>                       remove a memory and its vector', []),
   memoryCommand('reindex', 'op memory reindex                           rebuild the vector index from the records', []),
   memoryCommand('verify', 'op memory verify                            records missing from the index, orphans in it', []),
