@@ -46,12 +46,12 @@ const ENTITY_RECORDS = 50;
 /** What naming an entity the record mentions is worth, in first places of a ranking (chosen on the fresh set's dev split). */
 const ENTITY_WEIGHT = 1;
 /**
- * Fused scores stay below 1, so these act as tiers: when a question asks for an attribute of an
- * entity it names, the records stating its current value come first; a record stating only values
- * replaced since sinks below the rest, unless the question asks about the past.
+ * Fused scores stay below 1, so this acts as a tier: when a question asks for an attribute of an
+ * entity it names, the records stating its current value come first.
  */
 const CURRENT_FACT_TIER = 1;
-const SUPERSEDED_PENALTY = 0.5;
+/** A record stating only values replaced since keeps this share of its score, unless the question asks about the past. */
+const SUPERSEDED_SHARE = 0.5;
 
 interface Ranked {
   row: MemoryRow;
@@ -131,23 +131,25 @@ export class MemoryRecall {
     // Each entity the question names and the record mentions counts once, like a first place in one more ranking.
     const named = new Set(entityIds);
     const mentions = await this.#store.transaction((runner) => mentionsOf(runner, [...scores.keys()]));
-    for (const { recordId, entityId } of mentions) if (named.has(entityId)) scores.set(recordId, scores.get(recordId)! + ENTITY_WEIGHT / (RRF_K + 1));
+    const entityBoost = new Map<string, number>();
+    for (const { recordId, entityId } of mentions) if (named.has(entityId)) entityBoost.set(recordId, (entityBoost.get(recordId) ?? 0) + ENTITY_WEIGHT / (RRF_K + 1));
 
     const rows = await this.#rows([...scores.keys()]);
     const ids = [...scores.keys()].filter((id) => rows.has(id) && (!workflow || rows.get(id)!.workflow === null || rows.get(id)!.workflow === workflow));
     const facts = await this.#facts.citedFacts(ids);
-    const mentionsNamed = (id: string) => mentions.some((mention) => mention.recordId === id && named.has(mention.entityId));
+    const mentionsNamed = (id: string) => entityBoost.has(id);
     const attribute = attributeAsked(asked);
     const aboutThePast = asksAboutThePast(asked);
     for (const id of ids) {
       const stated = (facts.get(id) ?? []).filter((fact) => !attribute || fact.attribute === attribute);
       if (stated.length === 0) continue;
       if (attribute && mentionsNamed(id) && stated.some((fact) => fact.current) && !aboutThePast) scores.set(id, scores.get(id)! + CURRENT_FACT_TIER);
-      if (stated.every((fact) => !fact.current) && !aboutThePast) scores.set(id, scores.get(id)! - SUPERSEDED_PENALTY);
+      if (stated.every((fact) => !fact.current) && !aboutThePast) scores.set(id, scores.get(id)! * SUPERSEDED_SHARE);
     }
-    const mentioning = new Set(mentions.filter((mention) => named.has(mention.entityId)).map((mention) => mention.recordId));
+    // After the supersession share: a replaced value of the entity asked about still comes before other entities' notes.
+    for (const [id, boost] of entityBoost) scores.set(id, (scores.get(id) ?? 0) + boost);
     const ranked = ids
-      .filter((id) => scores.get(id)! > 0 || mentioning.has(id))
+      .filter((id) => scores.get(id)! > 0)
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
       .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime());
     return { ranked, degraded, entityIds };
