@@ -31,9 +31,11 @@ export class MemoryFacts {
     return this.#store.transaction((runner) => entityNamed(runner, name));
   }
 
-  /** Entities whose aliases contain the text, for suggestions when no name matched. */
+  /** Entities whose aliases contain one of the text's longer words ("nordlich" → Nordlicht), for suggestions when no name matched. */
   async entitiesLike(text: string): Promise<EntityRow[]> {
-    return this.#store.transaction((runner) => entitiesLike(runner, aliasOf(text)));
+    const words = aliasOf(text).split(' ').filter((word) => word.length >= 4);
+    const found = await this.#store.transaction(async (runner) => (await Promise.all(words.map((word) => entitiesLike(runner, word)))).flat());
+    return [...new Map(found.map((entity) => [entity.id, entity])).values()];
   }
 
   /** Entities a question names, by their aliases (longest match first) and e-mail domains. */
