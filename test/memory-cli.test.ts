@@ -62,6 +62,20 @@ describe('op memory', () => {
     }
   });
 
+  test('history shows what memory knows of a customer, fact by fact, with the memory that says so', async () => {
+    const vat = await json('remember', 'Nordlicht Energie GmbH: VAT ID DE311222333, invoices in EUR.');
+    await json('remember', "Nordlicht's billing address is Hafenstraße 12, 20457 Hamburg.");
+    const shown = await op('history', 'nordlicht');
+    assert.equal(shown.code, 0, shown.stderr);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.match(shown.stdout, /^Nordlicht Energie GmbH \(organisation; also .*nordlicht/);
+    assert.match(shown.stdout, new RegExp(`VAT ID:\\n\\s+since ${today} \\(current\\)\\s+DE311222333\\s+\\[${vat.id} · cli\\]`));
+    assert.match(shown.stdout, /billing address:\n\s+since \S+ \(current\)\s+Hafenstraße 12, 20457 Hamburg/);
+    const unknown = await op('history', 'Nordlich Energy');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Memory knows no one called "Nordlich Energy"; nothing was changed[\s\S]*Did you mean: Nordlicht Energie GmbH\?/);
+  });
+
   for (const [name, args, expected] of [
     ['remember without text', ['remember'], /needs the text to remember[\s\S]*Example: op memory remember/],
     ['an unknown kind', ['remember', 'x', '--kind', 'rumour'], /"rumour" is not a kind of memory[\s\S]*Use --kind with one of: fact/],

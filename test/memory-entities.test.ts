@@ -104,6 +104,30 @@ for (const provider of providers()) {
       assert.equal(after.status === 'known' && after.current.value, 'Löffelstraße 22, 70597 Stuttgart');
     });
 
+    test('a question naming an entity recalls its notes first, the current value first, and the answer says since when', async () => {
+      const old = await rememberedAt('2025-10-23T09:00:00Z', 'Lumen Analytics Ltd signed the churn dashboard; billing address: 14 Clerkenwell Road, London EC1M 5RN.');
+      const lumina = await rememberedAt('2025-11-02T09:00:00Z', 'Lumina Studio SAS billing address: 22 rue Oberkampf, 75011 Paris.');
+      await rememberedAt('2025-12-01T09:00:00Z', 'The blog post on invoice automation goes out on Tuesday.');
+      const moved = await rememberedAt('2026-05-08T09:00:00Z', 'Lumen moved to 3 Old Street, London EC1V 9HX; send invoices to the new address from May.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall("what's Lumen’s billing address?", { k: 3, answer: true });
+      assert.equal(result.degraded, false);
+      assert.deepEqual(result.citations.map((citation) => citation.recordId).slice(0, 2), [moved.id, old.id]);
+      assert.ok(!result.citations.slice(0, 2).some((citation) => citation.recordId === lumina.id), 'the look-alike company comes after');
+      assert.deepEqual(result.citations[0]!.facts, [
+        { entity: 'Lumen Analytics Ltd', attribute: 'billing_address', value: '3 Old Street, London EC1V 9HX', current: true, since: '2026-05-08', supersededAt: null },
+      ]);
+      assert.deepEqual(result.citations[1]!.facts?.map((fact) => [fact.current, fact.supersededAt]), [[false, '2026-05-08']]);
+      assert.equal(
+        result.answer,
+        "Lumen Analytics Ltd's billing address is 3 Old Street, London EC1V 9HX, current since 2026-05-08 [1]. It replaced 14 Clerkenwell Road, London EC1M 5RN (2025-10-23 to 2026-05-08).",
+      );
+
+      const past = await operator.memory.recall('what was the old billing address of Lumen?', { k: 3 });
+      assert.ok(past.citations.slice(0, 2).some((citation) => citation.recordId === old.id), 'a question about the past still finds the replaced value');
+    });
+
     test('two addresses stated at once are a conflict that cites both', async () => {
       const one = await remember('Kessler & Söhne KG: billing address is Gewerbepark 7, 33602 Bielefeld.');
       const other = await remember('Kessler & Söhne KG: billing address is Am Bahnhof 2, 33602 Bielefeld.');

@@ -76,7 +76,8 @@ const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]
 export function namedEntities(text: string): NamedEntity[] {
   const found = new Map<string, NamedEntity>();
   const add = (kind: EntityKind, raw: string) => {
-    const name = clean(raw);
+    // compromise's spans run over brackets and commas ("Jake Morrison (Ridgeway"): a name ends there.
+    const name = clean(raw.split(/[(),;:"“”]/)[0]!);
     const aliases = aliasesFor(kind, name);
     if (aliases.length === 0 || found.has(aliases[0]!.alias)) return;
     found.set(aliases[0]!.alias, { kind, name, aliases });
@@ -89,7 +90,7 @@ export function namedEntities(text: string): NamedEntity[] {
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
   // One word is too often a first name shared by several people, or not a name at all.
-  for (const name of doc.people().out('array') as string[]) if (tokens(name).length >= 2) add('person', name);
+  for (const name of doc.people().out('array') as string[]) if (tokens(name.split(/[(),;:]/)[0]!).length >= 2) add('person', name);
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name.
   const entities = [...found.values()];
   const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;

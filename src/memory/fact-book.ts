@@ -1,15 +1,15 @@
 // Questions about entities rather than texts: which entity a name means, the current value of one
 // of its attributes (with the memory that says so, to cite), and the timeline of all of them
 // (`op memory history`). Facts whose memory was forgotten or has expired no longer count.
-import type { FactAnswer, FactValue } from '../conductor/services.ts';
-import { aliasesOfEntity, entitiesLike, entityById, factsOf, knownAliases, type AliasRow, type EntityRow, type FactRow } from '../store/entities.ts';
+import type { CitedFact, FactAnswer, FactValue } from '../conductor/services.ts';
+import { aliasesOfEntity, entitiesByIds, entitiesLike, entityById, factsAround, factsOf, knownAliases, type AliasRow, type EntityRow, type FactRow } from '../store/entities.ts';
 import { findLiveMemories, type MemoryRow } from '../store/memory.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
-import { citationOf } from './recall.ts';
+import { citationOf } from './citations.ts';
 
 export interface EntityHistory {
   entity: EntityRow;
@@ -31,16 +31,19 @@ export class MemoryFacts {
     return this.#store.transaction((runner) => entityNamed(runner, name));
   }
 
-  /** Entities whose aliases contain the text, for suggestions when no name matched. */
+  /** Entities whose aliases contain one of the text's longer words ("nordlich" → Nordlicht), for suggestions when no name matched. */
   async entitiesLike(text: string): Promise<EntityRow[]> {
-    return this.#store.transaction((runner) => entitiesLike(runner, aliasOf(text)));
+    const words = aliasOf(text).split(' ').filter((word) => word.length >= 4);
+    const found = await this.#store.transaction(async (runner) => (await Promise.all(words.map((word) => entitiesLike(runner, word)))).flat());
+    return [...new Map(found.map((entity) => [entity.id, entity])).values()];
   }
 
-  /** Entities a question names, by their aliases (longest match first). */
-  async entitiesIn(text: string): Promise<string[]> {
-    const aliases = await this.#store.transaction((runner) => knownAliases(runner, phrasesOf(text)));
+  /** Entities a question names, by their aliases (longest match first) and e-mail domains. */
+  async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
+    const aliases = await this.#store.transaction((runner) => knownAliases(runner, [...phrasesOf(text), ...domains]));
     const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
-    return [...new Set(matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!))];
+    const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
+    return [...new Set([...named, ...domains.flatMap((domain) => byAlias.get(domain) ?? [])])];
   }
 
   async factFor(name: string, attribute: string): Promise<FactAnswer> {
@@ -58,6 +61,33 @@ export class MemoryFacts {
         case 'conflict':
           return { status: 'conflict', entity: entity.name, attribute, candidates: standing.candidates.map((period, i) => value(period, i + 1)) };
       }
+    });
+  }
+
+  /**
+   * The facts each record states, each marked current or superseded (and since when) against
+   * every other memory stating the same attribute of the same entity.
+   */
+  async citedFacts(recordIds: string[]): Promise<Map<string, CitedFact[]>> {
+    return this.#store.transaction(async (runner) => {
+      const { facts } = await liveFacts(runner, await factsAround(runner, recordIds));
+      const names = new Map((await entitiesByIds(runner, [...new Set(facts.map((fact) => fact.entityId))])).map((entity) => [entity.id, entity.name]));
+      const cited = new Map<string, CitedFact[]>();
+      const groups = Map.groupBy(facts, (fact) => `${fact.entityId}\u0000${fact.attribute}`);
+      for (const group of groups.values()) {
+        const { entityId, attribute } = group[0]!;
+        const standing = standingOf(group);
+        const current = standing.status === 'known' ? [standing.current] : standing.status === 'conflict' ? standing.candidates : [];
+        for (const period of periodsOf(group)) {
+          for (const recordId of period.recordIds) {
+            if (!recordIds.includes(recordId)) continue;
+            const isCurrent = current.some((candidate) => candidate.recordIds.includes(recordId));
+            const fact: CitedFact = { entity: names.get(entityId) ?? entityId, attribute, value: period.value, current: isCurrent, since: day(period.from), supersededAt: isCurrent || !period.until ? null : day(period.until) };
+            cited.set(recordId, [...(cited.get(recordId) ?? []), fact]);
+          }
+        }
+      }
+      return cited;
     });
   }
 

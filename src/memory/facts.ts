@@ -101,3 +101,22 @@ export function sameValue(a: string, b: string): boolean {
   const key = (value: string) => value.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
+
+/** Words that ask for each attribute, most specific first. */
+const ASKED: [Attribute, RegExp][] = [
+  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif)\b/i],
+  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address)\b/i],
+  ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
+  ['currency', /\b(?:currency|which money)\b/i],
+  ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
+  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who is our)\b/i],
+  ['billing_address', /\b(?:address|adress|adres|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
+];
+
+/** The attribute a question asks for, if it asks for one. */
+export function attributeAsked(question: string): Attribute | null {
+  return ASKED.find(([, pattern]) => pattern.test(question))?.[0] ?? null;
+}
+
+/** A question about how things were rather than how they are ("the old address", "last year's rate"). */
+export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|first)\b/i.test(question);

@@ -1,12 +1,9 @@
-// Recall's fallback while Chroma is unreachable: the records whose text contains a query word
-// (by stem, case-insensitive), ranked by the share of query words they contain, longer (rarer
-// looking) words counting more, newest first among equals.
-import { findMemoriesContaining, type MemoryRow } from '../store/memory.ts';
-import type { Store } from '../store/store.ts';
+// The keyword score recall fell back to while Chroma was unreachable, before BM25 replaced it
+// (lexical-index.ts): the share of the query's stems a text contains, longer (rarer looking) words
+// counting more. Kept as the labeled set's keyword baseline (eval.ts).
 import { isStopWord, stem } from './local-embedder.ts';
 import { normaliseText, tokens } from './words.ts';
 
-const CANDIDATE_ROWS = 500;
 const MAX_WORDS = 12;
 
 /** The stems a keyword search looks for. */
@@ -20,13 +17,4 @@ export function keywordScore(stems: string[], text: string): number {
   const total = stems.reduce((sum, root) => sum + weightOf(root), 0) || 1;
   const lower = normaliseText(text);
   return stems.filter((root) => lower.includes(root)).reduce((sum, root) => sum + weightOf(root), 0) / total;
-}
-
-export async function keywordRank(store: Store, query: string, workflow?: string): Promise<{ row: MemoryRow; score: number }[]> {
-  const stems = queryStems(query);
-  const rows = await store.transaction((runner) => findMemoriesContaining(runner, stems, CANDIDATE_ROWS));
-  return rows
-    .filter((row) => !workflow || row.workflow === null || row.workflow === workflow)
-    .map((row) => ({ row, score: keywordScore(stems, row.text) }))
-    .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime());
 }

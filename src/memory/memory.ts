@@ -16,6 +16,7 @@ import type { EvalReport } from './eval.ts';
 import { MemoryFacts, type EntityHistory } from './fact-book.ts';
 import type { Answerer } from './grounded-answer.ts';
 import { MemoryIndexer } from './indexer.ts';
+import { LexicalIndex } from './lexical-index.ts';
 import { MemoryMaintenance, type VerifyReport } from './maintenance.ts';
 import { MemoryRecall, type RecallOptions } from './recall.ts';
 import type { KeyRing } from './sealing.ts';
@@ -42,6 +43,7 @@ export class Memory implements MemoryPort {
   readonly #recall: MemoryRecall;
   readonly #maintenance: MemoryMaintenance;
   readonly #facts: MemoryFacts;
+  readonly #lexical: LexicalIndex;
 
   constructor(options: MemoryOptions) {
     this.#store = options.store;
@@ -51,8 +53,9 @@ export class Memory implements MemoryPort {
     this.#log = options.logger.child({ component: 'memory' });
     const parts = { store: this.#store, embedder: this.#embedder, index: this.#index, log: this.#log };
     this.#indexer = new MemoryIndexer({ ...parts, keys: this.#keys });
-    this.#recall = new MemoryRecall({ ...parts, answerer: options.answerer ?? null });
     this.#facts = new MemoryFacts(this.#store);
+    this.#lexical = new LexicalIndex(this.#store);
+    this.#recall = new MemoryRecall({ ...parts, lexical: this.#lexical, facts: this.#facts, answerer: options.answerer ?? null });
     this.#maintenance = new MemoryMaintenance({ ...parts, indexer: this.#indexer, keys: this.#keys });
   }
 
@@ -81,7 +84,10 @@ export class Memory implements MemoryPort {
   /** Removes the record now and its vector through the index outbox; false when there is no such memory. */
   async forget(id: string): Promise<boolean> {
     const forgotten = await this.#store.transaction((runner) => deleteMemory(runner, id));
-    if (forgotten) this.#indexer.wake();
+    if (forgotten) {
+      this.#lexical.remove(id);
+      this.#indexer.wake();
+    }
     return forgotten;
   }
 

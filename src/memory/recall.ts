@@ -1,34 +1,69 @@
-// The question side of memory: recall asks Chroma for candidates, hydrates them from the records
-// (forgotten and expired ones drop out), ranks them and answers with numbered citations. When
-// Chroma (or the embedding model) cannot answer, it searches the records by keyword and says it
-// is degraded. Each recall is logged as an event, written off the answer's path. Changes when how
-// memory answers a question changes.
+// The question side of memory. recall ranks the records three ways and fuses the rankings:
+// by meaning (the vector index in Chroma, then the embedder's word-alignment stage), by words
+// (BM25 over the records, lexical-index.ts) and by who the question names (the records that
+// mention an entity it names by any alias). Candidates are hydrated from the records (forgotten
+// and expired ones drop out) and answered with numbered citations that say, for facts that
+// changed, whether each is current. When Chroma cannot answer, the words and the entities still
+// do, and recall says it is degraded. Each recall is logged as an event, off the answer's path.
+// Changes when how memory answers a question changes.
 import type { Logger } from 'pino';
 import { OperatorError } from '../conductor/errors.ts';
-import type { Citation, RecallResult, StepScope } from '../conductor/services.ts';
+import type { Citation, CitedFact, RecallResult, StepScope } from '../conductor/services.ts';
 import { redactText } from '../ops/redact.ts';
+import { mentionsOf, recordsMentioning } from '../store/entities.ts';
 import { findLiveMemories, insertRecallEvent, type MemoryRow, type RecallEventDraft } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import type { ChromaIndex } from './chroma-index.ts';
+import { citationOf } from './citations.ts';
+import { emailDomains } from './entities.ts';
 import type { Embedder } from './embedder.ts';
+import type { MemoryFacts } from './fact-book.ts';
+import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked } from './facts.ts';
 import type { Answerer } from './grounded-answer.ts';
-import { keywordRank } from './keyword-search.ts';
+import type { LexicalIndex } from './lexical-index.ts';
 import { CANDIDATES, type Candidate } from './rerank.ts';
+
+/**
+ * hybrid: the three rankings fused (what recall does). vector: the vector index and its rerank
+ * stage alone (recall before entities and BM25). lexical: BM25 alone. The last two are there to
+ * measure each part's contribution (`npm run bench -- recall`).
+ */
+export type Ranking = 'hybrid' | 'vector' | 'lexical';
 
 export interface RecallOptions {
   k?: number;
   workflow?: string;
   scope?: StepScope;
   answer?: boolean;
+  ranking?: Ranking;
 }
 
-const SNIPPET_CHARS = 280;
 const RECALL_EVENT_BATCH_MS = 1000;
+/** Reciprocal rank fusion's constant, as its authors (Cormack et al., 2009) set it; not tuned here. */
+const RRF_K = 60;
+/** How many records of the entities a question names are considered, newest first. */
+const ENTITY_RECORDS = 50;
+/** What naming an entity the record mentions is worth, in first places of a ranking (chosen on the fresh set's dev split). */
+const ENTITY_WEIGHT = 1;
+/**
+ * Fused scores stay below 1, so this acts as a tier: when a question asks for an attribute of an
+ * entity it names, the records stating its current value come first.
+ */
+const CURRENT_FACT_TIER = 1;
+/** A record stating only values replaced since keeps this share of its score, unless the question asks about the past. */
+const SUPERSEDED_SHARE = 0.5;
+
+interface Ranked {
+  row: MemoryRow;
+  score: number;
+}
 
 export class MemoryRecall {
   readonly #store: Store;
   readonly #embedder: Embedder;
   readonly #index: ChromaIndex;
+  readonly #lexical: LexicalIndex;
+  readonly #facts: MemoryFacts;
   readonly #log: Logger;
   readonly #answerer: Answerer | null;
   #recallEvents: RecallEventDraft[] = [];
@@ -36,10 +71,12 @@ export class MemoryRecall {
   #flushTimer: NodeJS.Timeout | undefined;
   #flushNow: () => void = () => undefined;
 
-  constructor(options: { store: Store; embedder: Embedder; index: ChromaIndex; log: Logger; answerer: Answerer | null }) {
+  constructor(options: { store: Store; embedder: Embedder; index: ChromaIndex; lexical: LexicalIndex; facts: MemoryFacts; log: Logger; answerer: Answerer | null }) {
     this.#store = options.store;
     this.#embedder = options.embedder;
     this.#index = options.index;
+    this.#lexical = options.lexical;
+    this.#facts = options.facts;
     this.#log = options.log;
     this.#answerer = options.answerer;
   }
@@ -50,15 +87,12 @@ export class MemoryRecall {
     if (asked === '') throw new OperatorError('Recall what? The query is empty.', 'Ask in words, e.g. `/op recall payment terms for Acme`.');
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), 20);
     const workflow = options.workflow ?? options.scope?.workflow;
-    let citations: Citation[];
-    let degraded = false;
-    try {
-      citations = await this.#semanticRecall(asked, k, workflow);
-    } catch (error) {
-      degraded = true;
-      this.#log.warn({ err: error }, 'vector recall failed; answering from a keyword search of the records');
-      citations = await this.#keywordRecall(asked, k, workflow);
-    }
+    const ranking = options.ranking ?? 'hybrid';
+    // The question is masked for the log; the e-mail domains it names still say whom it is about.
+    const { ranked, degraded, entityIds } = await this.#rank(asked, emailDomains(query), k, workflow, ranking);
+    const top = ranked.slice(0, k);
+    const facts = await this.#facts.citedFacts(top.map((entry) => entry.row.id));
+    const citations = top.map(({ row, score }, i) => withFacts(citationOf(row, i + 1, score), facts.get(row.id)));
     this.#queueRecallEvent({
       query: asked,
       workflow: workflow ?? null,
@@ -67,23 +101,98 @@ export class MemoryRecall {
       degraded,
       latencyMs: performance.now() - started,
     });
-    const answer = options.answer && this.#answerer ? await this.#answerer(asked, citations) : undefined;
+    if (!options.answer) return { query: asked, citations, degraded };
+    const answer = (await this.#factAnswer(asked, entityIds, citations)) ?? (this.#answerer ? await this.#answerer(asked, citations) : undefined);
     return answer === undefined ? { query: asked, citations, degraded } : { query: asked, citations, degraded, answer };
   }
 
-  async #semanticRecall(asked: string, k: number, workflow: string | undefined): Promise<Citation[]> {
-    const vector = await this.#embedder.embeddings.embedQuery(asked);
-    const hits = await this.#index.query(vector, this.#embedder.rerank ? Math.max(CANDIDATES, 2 * k) : 2 * k, workflow);
-    const rows = await this.#store.transaction((runner) => findLiveMemories(runner, hits.map((hit) => hit.id)));
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const candidates: Candidate[] = hits.filter((hit) => byId.has(hit.id)).map((hit) => ({ ...hit, text: byId.get(hit.id)!.text }));
-    const ranked = this.#embedder.rerank ? this.#embedder.rerank(asked, candidates) : candidates;
-    return ranked.slice(0, k).map((candidate, i) => citationOf(byId.get(candidate.id)!, i + 1, candidate.similarity));
+  async #rank(asked: string, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {
+    if (ranking === 'vector') return { ranked: await this.#vectorRanking(asked, k, workflow), degraded: false, entityIds: [] };
+    const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
+    if (ranking === 'lexical') {
+      const rows = await this.#rows(lexical.map((hit) => hit.id));
+      return { ranked: lexical.flatMap((hit) => (rows.has(hit.id) ? [{ row: rows.get(hit.id)!, score: hit.score }] : [])), degraded: false, entityIds: [] };
+    }
+    let vector: Ranked[] = [];
+    let degraded = false;
+    try {
+      vector = await this.#vectorRanking(asked, k, workflow);
+    } catch (error) {
+      degraded = true;
+      this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
+    }
+    const entityIds = await this.#facts.entitiesIn(asked, domains);
+    const entityRecords = await this.#store.transaction((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
+    const scores = new Map<string, number>();
+    const fuse = (ids: string[]) => ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+    fuse(vector.map((entry) => entry.row.id));
+    fuse(lexical.map((hit) => hit.id));
+    for (const id of entityRecords) if (!scores.has(id)) scores.set(id, 0);
+    // Each entity the question names and the record mentions counts once, like a first place in one more ranking.
+    const named = new Set(entityIds);
+    const mentions = await this.#store.transaction((runner) => mentionsOf(runner, [...scores.keys()]));
+    const entityBoost = new Map<string, number>();
+    for (const { recordId, entityId } of mentions) if (named.has(entityId)) entityBoost.set(recordId, (entityBoost.get(recordId) ?? 0) + ENTITY_WEIGHT / (RRF_K + 1));
+
+    const rows = await this.#rows([...scores.keys()]);
+    const ids = [...scores.keys()].filter((id) => rows.has(id) && (!workflow || rows.get(id)!.workflow === null || rows.get(id)!.workflow === workflow));
+    const facts = await this.#facts.citedFacts(ids);
+    const mentionsNamed = (id: string) => entityBoost.has(id);
+    const attribute = attributeAsked(asked);
+    const aboutThePast = asksAboutThePast(asked);
+    for (const id of ids) {
+      const stated = (facts.get(id) ?? []).filter((fact) => !attribute || fact.attribute === attribute);
+      if (stated.length === 0) continue;
+      if (attribute && mentionsNamed(id) && stated.some((fact) => fact.current) && !aboutThePast) scores.set(id, scores.get(id)! + CURRENT_FACT_TIER);
+      if (stated.every((fact) => !fact.current) && !aboutThePast) scores.set(id, scores.get(id)! * SUPERSEDED_SHARE);
+    }
+    // After the supersession share: a replaced value of the entity asked about still comes before other entities' notes.
+    for (const [id, boost] of entityBoost) scores.set(id, (scores.get(id) ?? 0) + boost);
+    const ranked = ids
+      .filter((id) => scores.get(id)! > 0)
+      .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
+      .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime());
+    return { ranked, degraded, entityIds };
   }
 
-  async #keywordRecall(asked: string, k: number, workflow: string | undefined): Promise<Citation[]> {
-    const ranked = await keywordRank(this.#store, asked, workflow);
-    return ranked.slice(0, k).map(({ row, score }, i) => citationOf(row, i + 1, score));
+  /** The vector index's nearest records, reordered by the embedder's second stage. */
+  async #vectorRanking(asked: string, k: number, workflow: string | undefined): Promise<Ranked[]> {
+    const vector = await this.#embedder.embeddings.embedQuery(asked);
+    const hits = await this.#index.query(vector, this.#embedder.rerank ? Math.max(CANDIDATES, 2 * k) : 2 * k, workflow);
+    const rows = await this.#rows(hits.map((hit) => hit.id));
+    const candidates: Candidate[] = hits.filter((hit) => rows.has(hit.id)).map((hit) => ({ ...hit, text: rows.get(hit.id)!.text }));
+    const ranked = this.#embedder.rerank ? this.#embedder.rerank(asked, candidates) : candidates;
+    return ranked.map((candidate) => ({ row: rows.get(candidate.id)!, score: candidate.similarity }));
+  }
+
+  async #rows(ids: string[]): Promise<Map<string, MemoryRow>> {
+    const rows = await this.#store.transaction((runner) => findLiveMemories(runner, ids));
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /**
+   * "Acme GmbH's billing address is X since 2026-03-02 [1] (it replaced Y)": when the question
+   * asks for an attribute of an entity it names and one of the citations states its current value.
+   */
+  async #factAnswer(asked: string, entityIds: string[], citations: Citation[]): Promise<string | undefined> {
+    const attribute = attributeAsked(asked);
+    if (!attribute || asksAboutThePast(asked)) return undefined;
+    for (const entityId of entityIds) {
+      const fact = await this.#facts.factFor(entityId, attribute);
+      const label = ATTRIBUTE_LABELS[attribute];
+      const cite = (recordId: string) => citations.find((citation) => citation.recordId === recordId)?.n;
+      if (fact.status === 'known') {
+        const n = cite(fact.current.citation.recordId) ?? citations.find((citation) => citation.facts?.some((f) => f.current && f.attribute === attribute && f.value === fact.current.value))?.n;
+        if (n === undefined) continue;
+        const replaced = fact.replaced ? ` It replaced ${fact.replaced.value} (${fact.replaced.since} to ${fact.replaced.until}).` : '';
+        return `${fact.entity}'s ${label} is ${fact.current.value}, current since ${fact.current.since} [${n}].${replaced}`;
+      }
+      if (fact.status === 'conflict') {
+        const values = fact.candidates.map((candidate) => `${candidate.value} (${candidate.since}${cite(candidate.citation.recordId) ? ` [${cite(candidate.citation.recordId)}]` : ''})`);
+        return `Memory holds two current values for ${fact.entity}'s ${label}: ${values.join(' and ')}. Which one is right?`;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -125,14 +234,4 @@ export class MemoryRecall {
   }
 }
 
-export function citationOf(row: MemoryRow, n: number, score: number): Citation {
-  return {
-    n,
-    recordId: row.id,
-    kind: row.kind,
-    snippet: row.text.length > SNIPPET_CHARS ? `${row.text.slice(0, SNIPPET_CHARS - 1)}…` : row.text,
-    source: row.source,
-    link: row.link ?? (row.planId ? `plan:${row.planId}#${row.stepKey ?? ''}` : null),
-    score: Number(score.toFixed(4)),
-  };
-}
+const withFacts = (citation: Citation, facts: CitedFact[] | undefined): Citation => (facts && facts.length > 0 ? { ...citation, facts } : citation);

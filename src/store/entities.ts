@@ -60,6 +60,11 @@ export async function entityById(runner: SqlRunner, id: string): Promise<EntityR
   return row;
 }
 
+export async function entitiesByIds(runner: SqlRunner, ids: string[]): Promise<EntityRow[]> {
+  if (ids.length === 0) return [];
+  return runner.query(sql<EntityRow>`SELECT * FROM "MemoryEntity" WHERE "id" IN ${list(ids)}`);
+}
+
 export async function aliasesOfEntity(runner: SqlRunner, id: string): Promise<AliasRow[]> {
   return runner.query(sql<AliasRow>`SELECT * FROM "MemoryEntityAlias" WHERE "entityId" = ${id} ORDER BY "kind", "alias"`);
 }

@@ -77,18 +77,20 @@ export async function findLiveMemories(runner: SqlRunner, ids: string[], now = n
   return rows.map(toRow).filter((row) => !row.expiresAt || row.expiresAt > now);
 }
 
+/** What the lexical index needs of a record. */
+export type LexicalRow = Pick<MemoryRecord, 'id' | 'text' | 'workflow'> & { entitiesAt: Date };
+
 /**
- * Live records whose text contains any of the words (case-insensitive), for the keyword search
- * that answers while Chroma is down. At most limit rows, newest first.
+ * Records whose entities were read at or after since (all when null), in reading order, after the
+ * (time, id) position given; for the lexical index to follow the store.
  */
-export async function findMemoriesContaining(runner: SqlRunner, words: string[], limit: number, now = new Date()): Promise<MemoryRow[]> {
-  if (words.length === 0) return [];
-  const patterns = words.map((word) => `%${word.toLowerCase().replace(/[%_\\]/g, '')}%`);
-  const matches = join(patterns.map((pattern) => sql`LOWER("text") LIKE ${pattern}`), ' OR ');
+export async function recordsReadSince(runner: SqlRunner, since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<LexicalRow[]> {
+  const from = since ? sql`"entitiesAt" >= ${since}` : sql`"entitiesAt" IS NOT NULL`;
+  const position = after ? sql` AND ("entitiesAt" > ${after.at} OR ("entitiesAt" = ${after.at} AND "id" > ${after.id}))` : sql``;
   const rows = await runner.query(
-    sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE ("expiresAt" IS NULL OR "expiresAt" > ${now}) AND (${matches}) ORDER BY "createdAt" DESC LIMIT ${limit}`,
+    sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE ${from}${position} ORDER BY "entitiesAt", "id" LIMIT ${limit}`,
   );
-  return rows.map(toRow);
+  return rows.flatMap((row) => (row.entitiesAt ? [{ ...row, entitiesAt: row.entitiesAt }] : []));
 }
 
 /** Index tasks due by the database's clock, oldest first, so a record's upsert and a later delete apply in order. */

@@ -3,6 +3,7 @@
 // Recall is context, not a requirement: when memory cannot answer, a step carries on without
 // citations and says why in its output, rather than failing the plan.
 import { z } from 'zod';
+import type { FactAnswer } from '../../src/conductor/services.ts';
 import type { StepContext } from '../../src/conductor/workflow.ts';
 
 export const Citation = z.object({
@@ -34,3 +35,16 @@ export async function recallBestEffort(ctx: StepContext, query: string, k = 5): 
 
 /** "[1] snippet" lines for a prompt or a message. */
 export const citedLines = (recalled: Recalled) => recalled.citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n');
+
+/**
+ * The current value of a customer's attribute ("billing_address", "vat_id", "billing_email", ...)
+ * as memory knows it, with the memory to cite; unknown when memory cannot answer. A conflict comes
+ * back as such: the step that needs the value asks, citing both.
+ */
+export async function currentFact(ctx: StepContext, entity: string, attribute: string): Promise<FactAnswer> {
+  try {
+    return await ctx.services.memory.factFor(entity, attribute);
+  } catch {
+    return { status: 'unknown', entity: null, attribute };
+  }
+}
