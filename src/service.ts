@@ -20,7 +20,9 @@ import { metricsRoute } from './ops/metrics.ts';
 import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { loadHooks } from './triggers/hook-config.ts';
 import { ScheduleRunner } from './triggers/schedule-runner.ts';
+import { webhookRoutes } from './triggers/webhooks.ts';
 import { Schedules } from './triggers/schedules.ts';
 
 export interface Service {
@@ -62,6 +64,10 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
   const http = createHttpService(logger);
+  // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
+  if (config.INBOUND_HOOKS_FILE) {
+    for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
+  }
   http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
   const memory = await startMemoryService(config, operator.memory, logger);
   http.addHealthCheck('chroma', memory.check);
