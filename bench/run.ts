@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<void>> = {
   conductor: async () => (await import('./conductor.ts')).run(),
   'slack-ack': async () => (await import('./slack-ack.ts')).run(),
   recall: async () => (await import('./recall.ts')).run(),
+  reading: async () => (await import('./reading.ts')).run(),
 };
 
 const requested = process.argv.slice(2);

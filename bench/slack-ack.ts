@@ -23,8 +23,7 @@
  * (bench/fake-slack-process.ts) at the lowest CPU priority: Slack's servers are not on the
  * service's machine, so playing them must not take CPU time from what is measured. The requests
  * come from a load generator in a child process (bench/slack-load-process.ts, running
- * measureAckLatency), forked before the service starts so that it keeps the normal priority that
- * the service's threads other than its front door give up (as `npm start` has them do); as with
+ * measureAckLatency); as with
  * Slack, an ack counts when the service has written it, not when a busy shared event loop gets
  * round to reading it. The event-loop delay and CPU use of the bench's process (bare-bolt, or the
  * service's core thread) are reported per phase. Both targets get the same bodies from an
@@ -375,8 +374,6 @@ export async function run(): Promise<void> {
     cleanups.unshift(() => fake.close());
     const bare = await startBareBolt(SIGNING_SECRET);
     cleanups.unshift(() => bare.close());
-    // Started before the service: a process inherits the priority of the thread that forks it,
-    // and yieldCpu() below lowers the bench's own threads, not the sender's.
     const load = await startLoadProcess();
     cleanups.unshift(() => load.close());
     const logs = countingLogger();
@@ -392,7 +389,6 @@ export async function run(): Promise<void> {
       OPERATOR_SLACK_USER_IDS: BENCH_USER,
     });
     const service = await startService(config, logs.logger, new WorkflowRegistry([benchWorkflow, benchApprovalWorkflow]));
-    service.frontDoor.yieldCpu(); // as `npm start` does (src/main.ts)
     cleanups.unshift(() => service.stop());
     const operatorUrl = `http://127.0.0.1:${service.port}/slack/events`;
     const { store } = service.operator;

@@ -43,6 +43,25 @@ export const ConfigSchema = z
     }, `use file:<path> for SQLite (default ${DEFAULT_DATABASE_URL}) or postgresql://user@host:5432/db`)
     .describe('Where plans are stored: a SQLite file (embedded default) or a PostgreSQL URL to scale out.'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port for /healthz and the chat adapters (0 picks a free one).'),
+  HTTP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024)
+    .describe('Largest request body taken from Slack (413 above it); Slack\'s own requests are far smaller.'),
+  HTTP_BODY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('A request body must arrive within this (408 after it), so a slow or short body cannot hold a request open.'),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(8_000)
+    .describe('On SIGTERM, how long steps under way may finish before their leases are released for another worker; keep it below Docker\'s stop_grace_period.'),
   DATA_DIR: z.string().min(1).default('./data').describe('Folder for files the actions write (payments, drafts, invoices).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
   WORKER_ID: z

@@ -19,8 +19,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   const service = await starting;
-  // This process is the service: its acks go first whenever CPUs are short.
-  service.frontDoor.yieldCpu();
   logger.info(
     { port: service.port, database: service.operator.store.target.provider, slack: Boolean(service.slack) },
     `Operator is running: open http://localhost:${service.port}/ (health: /healthz)`,

@@ -4,14 +4,13 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { Conductor } from './conductor/conductor.ts';
-import { WorkflowRegistry } from './conductor/registry.ts';
+import { WORKFLOWS_DIRECTORY, WorkflowRegistry } from './conductor/registry.ts';
 import type { StepServices, StepSettings } from './conductor/services.ts';
 import { Worker } from './conductor/worker.ts';
 import { createModelPort } from './llm/model-port.ts';
 import { createOpenAIChat } from './llm/openai-chat.ts';
 import { createMemory } from './memory/create-memory.ts';
 import type { Memory } from './memory/memory.ts';
-import { projectRoot } from './store/prisma-cli.ts';
 import { claimSequenceNumber } from './store/sequences.ts';
 import { openStore, type Store } from './store/store.ts';
 
@@ -26,7 +25,7 @@ export interface Operator {
 
 export async function createOperator(config: Config, logger: Logger, workflows?: WorkflowRegistry): Promise<Operator> {
   const store = await openStore(config.DATABASE_URL);
-  const registry = workflows ?? (await WorkflowRegistry.fromDirectory(path.join(projectRoot, 'workflows')));
+  const registry = workflows ?? (await WorkflowRegistry.fromDirectory(WORKFLOWS_DIRECTORY));
   const chat = createOpenAIChat(config);
   const memory = createMemory(config, store, logger, chat);
   const services: StepServices = {

@@ -1,11 +1,12 @@
-// The Operator service: the conductor and its worker, the operator bot, the notice dispatcher,
-// every configured chat adapter, the HTTP server and the front door before it, started and
-// stopped together.
+// The Operator service: the conductor and its worker, the operator bot and the inbox it runs,
+// the notice dispatcher, every configured chat adapter, the HTTP server and the front door
+// before it, started and stopped together.
 import type { Logger } from 'pino';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { NoticeDispatcher } from './bot/dispatcher.ts';
+import { awaitAnswer, InboxProcessor } from './bot/inbox.ts';
 import { OperatorBot } from './bot/operator-bot.ts';
 import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config.ts';
@@ -19,6 +20,7 @@ import { createOperator, type Operator } from './operator.ts';
 import { metricsRoute } from './ops/metrics.ts';
 import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
+import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
 import { loadHooks } from './triggers/hook-config.ts';
 import { ScheduleRunner } from './triggers/schedule-runner.ts';
@@ -29,6 +31,8 @@ export interface Service {
   operator: Operator;
   bot: OperatorBot;
   dispatcher: NoticeDispatcher;
+  /** Runs what the front doors wrote to the inbox. */
+  inbox: InboxProcessor;
   /** The core's HTTP server (health, metrics, the workspace), on loopback behind the front door. */
   http: HttpService;
   slack: SlackAdapter | null;
@@ -63,6 +67,13 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
   const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
+  const inbox = new InboxProcessor({ store: operator.store, bot, logger });
+  /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
+  const record = async (draft: InboxDraft) => {
+    const { state } = await recordInbound(operator.store, draft);
+    inbox.notify();
+    return state;
+  };
   const http = createHttpService(logger);
   // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
   if (config.INBOUND_HOOKS_FILE) {
@@ -73,7 +84,11 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   http.addHealthCheck('chroma', memory.check);
 
   // The local workspace is always there, so Operator can be tried without a chat app.
-  const local = createLocalAdapter({ bot, logger, token: config.WORKSPACE_TOKEN });
+  const local = createLocalAdapter({
+    inbox: { record, answer: (id, timeoutMs) => awaitAnswer(operator.store, id, timeoutMs) },
+    logger,
+    token: config.WORKSPACE_TOKEN,
+  });
   for (const [method, path, listener] of local.routes) http.addRoute(method, path, listener);
   http.addHealthCheck('local', local.check);
   dispatcher.register(local);
@@ -84,21 +99,20 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   let frontDoor: FrontDoor | null = null;
   if (config.SLACK_BOT_TOKEN) {
     slack = createSlackAdapter({
-      bot,
-      logger,
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
       setSigningSecret: async (secret) => frontDoor?.setSlackSigningSecret(secret),
     });
     http.addHealthCheck('slack', slack.check);
     dispatcher.register(slack);
+    inbox.register(slack);
     if (config.OPERATOR_SLACK_USER_IDS.length === 0) logger.warn('OPERATOR_SLACK_USER_IDS is empty: nobody can start or approve plans from Slack');
   }
 
   let discord: DiscordAdapter | null = null;
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
     discord = createDiscordAdapter({
-      bot,
+      record: async (draft) => void (await record(draft)),
       logger,
       token: config.DISCORD_TOKEN,
       applicationId: config.DISCORD_APPLICATION_ID,
@@ -107,6 +121,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     });
     http.addHealthCheck('discord', discord.check);
     dispatcher.register(discord);
+    inbox.register(discord);
     await discord.start();
     if (config.OPERATOR_DISCORD_USER_IDS.length === 0 && !config.OPERATOR_DISCORD_ROLE_ID) {
       logger.warn('neither OPERATOR_DISCORD_USER_IDS nor OPERATOR_DISCORD_ROLE_ID is set: nobody can start or approve plans from Discord');
@@ -136,13 +151,16 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       port: config.PORT,
       corePort,
       logLevel: logger.level,
+      databaseUrl: config.DATABASE_URL,
+      body: { maxBytes: config.HTTP_MAX_BODY_BYTES, timeoutMs: config.HTTP_BODY_TIMEOUT_MS },
       slack: slack && { signingSecret: config.SLACK_SIGNING_SECRET ?? '', appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL },
     },
-    { logger, onSlack: (event) => void slack?.handle(event) },
+    { logger, onInbox: () => inbox.notify() },
   );
   frontDoor = door;
   const { port } = door;
   await operator.worker.start();
+  inbox.start();
   dispatcher.start();
   digest.start();
   reminders.start();
@@ -151,6 +169,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     operator,
     bot,
     dispatcher,
+    inbox,
     http,
     slack,
     discord,
@@ -170,6 +189,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       local.stop();
       await door.close();
       await http.close();
+      await inbox.stop();
       await dispatcher.stop();
       await discord?.stop();
       await memory.stop();

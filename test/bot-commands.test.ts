@@ -18,7 +18,7 @@ test('every file in src/bot/commands is an /op command, found by folder', () => 
 test('every command of the grammar parses', () => {
   const cases: [string, unknown][] = [
     ['', { name: 'help' }],
-    ['start supplier-payment Pay Acme 10 EUR', { name: 'start', workflow: 'supplier-payment', args: ['Pay', 'Acme', '10', 'EUR'] }],
+    ['start supplier-payment Pay Acme 10 EUR', { name: 'start', workflow: 'supplier-payment', input: 'Pay Acme 10 EUR' }],
     ['status', { name: 'status' }],
     ['status p1234567', { name: 'status', planId: 'p1234567' }],
     ['list', { name: 'list', scope: 'all' }],
@@ -32,6 +32,15 @@ test('every command of the grammar parses', () => {
     ['WORKFLOWS', { name: 'workflows' }],
   ];
   for (const [text, command] of cases) assert.deepEqual(parsed(parseCommand(text)), command, text);
+});
+
+test('start keeps the line breaks and quotes of pasted text, so an e-mail keeps its headers and signature', () => {
+  const pasted = "start lead-qualification From: Siobhán O'Connell <s@surf.example>\nSubject: Booking\n\nHi Sam,\n\n> quoted line\n--\nSiobhán";
+  assert.deepEqual(parsed(parseCommand(pasted)), {
+    name: 'start',
+    workflow: 'lead-qualification',
+    input: "From: Siobhán O'Connell <s@surf.example>\nSubject: Booking\n\nHi Sam,\n\n> quoted line\n--\nSiobhán",
+  });
 });
 
 test('malformed input gets our own message and the usage of the nearest command', () => {
@@ -55,8 +64,8 @@ test('names an object inherits are not commands', () => {
 });
 
 test('start takes key=value fields or free text for the workflow', () => {
-  assert.deepEqual(startInput(['amount=250', 'customer=ACME', 'rush=true'], 'request'), { amount: 250, customer: 'ACME', rush: true });
-  assert.deepEqual(startInput(['Pay', 'Acme', '10', 'EUR'], 'request'), { request: 'Pay Acme 10 EUR' });
-  assert.deepEqual(startInput(['Pay', 'amount=10'], 'request'), { request: 'Pay amount=10' });
-  assert.deepEqual(startInput([], 'request'), {});
+  assert.deepEqual(startInput('amount=250 customer=ACME rush=true', 'request'), { amount: 250, customer: 'ACME', rush: true });
+  assert.deepEqual(startInput('Pay Acme 10 EUR', 'request'), { request: 'Pay Acme 10 EUR' });
+  assert.deepEqual(startInput('Pay amount=10', 'request'), { request: 'Pay amount=10' });
+  assert.deepEqual(startInput('', 'request'), {});
 });

@@ -1,5 +1,7 @@
 // The `op` binary: bad input exits 2 with what to type instead and changes nothing.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { opBinary, runNode } from './support/processes.ts';
@@ -40,7 +42,9 @@ describe('op CLI', () => {
     ['a decision without a plan id', ['plan', 'approve'], /needs a plan id[\s\S]*Example: op plan approve <id>/],
     ['a decision on a missing plan', ['plan', 'approve', 'p-nope'], /no plan p-nope[\s\S]*op plan list/],
     ['an unknown command', ['plan', 'frobnicate'], /unknown command "frobnicate"[\s\S]*Usage: op/],
-    ['an unknown option', ['plan', 'list', '--colour'], /Unknown option '--colour'[\s\S]*Usage: op/],
+    ['an unknown option', ['plan', 'list', '--colour'], /Unknown option '--colour': op plan list does not take it[\s\S]*Usage: op plan list \[--status <status>\]/],
+    ['an option of another command', ['plan', 'start', 'supplier-payment', '--dry-run', '--input', '{"request":"Pay Acme Ltd 10 EUR for invoice INV-1"}'], /Unknown option '--dry-run': op plan start does not take it; nothing was done[\s\S]*Usage: op plan start <workflow>/],
+    ['a status that plans never have', ['plan', 'list', '--status', 'done'], /"done" is not a plan status[\s\S]*running, waiting_approval/],
     ['a rollback without a version', ['plan', 'rollback', 'p-x', 'latest'], /needs a version number/],
   ] as const) {
     test(`${name} exits 2 with what to type instead and changes nothing`, async () => {
@@ -62,6 +66,25 @@ describe('op CLI', () => {
     const after = await runNode([opBinary, 'plan', 'list'], fresh);
     assert.equal(after.code, 0, after.stderr);
     assert.match(after.stdout, /No plans yet/);
+  });
+
+  test('op plan show and op plan list load no chat, vector-store or model library', async () => {
+    const { plan } = JSON.parse((await op('plan', 'start', 'supplier-payment', '--input', '{"request":"Pay Acme Ltd 10 EUR for invoice INV-2"}', '--json')).stdout);
+    const loadedBy = async (...args: string[]) => {
+      const file = path.join(database.dir, 'loaded.txt');
+      const result = await runNode(['--import', './test/support/loaded-packages.mjs', opBinary, ...args], {
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'warn',
+        OP_LOADED_PACKAGES_FILE: file,
+      });
+      assert.equal(result.code, 0, result.stderr);
+      return fs.readFileSync(file, 'utf8').split('\n');
+    };
+    for (const args of [['plan', 'show', plan.id], ['plan', 'list']]) {
+      const loaded = await loadedBy(...args);
+      assert.ok(loaded.includes('better-sqlite3'), 'the hook saw the packages loaded');
+      assert.deepEqual(loaded.filter((name) => /^(discord\.js|@slack\/|chromadb|langchain|@langchain\/|pg|stdnum)$/.test(name)), [], `op ${args.join(' ')}`);
+    }
   });
 
   test('errors are JSON too with --json', async () => {

@@ -50,7 +50,8 @@ for (const mode of MODEL_MODES) {
       await chat.waitForThreadMessage(thread, /Which e-mail address should ACME's invoice go to/);
       await chat.reply(thread, 'billing@acme.example');
 
-      await chat.waitForThreadMessage(thread, /Invoice ACME 2,400.00 EUR \(3 day Consulting at 800.00 EUR\).*above 1,000.00 EUR/);
+      // The approval shows the amount with the words it was read from, and why it waits.
+      await chat.waitForThreadMessage(thread, /Invoice ACME 2,400.00 EUR \(3 day consulting at 800.00 EUR\).*Amount: 2,400.00 EUR from '3 days of consulting at 800.*above 1,000.00 EUR/i);
       assert.deepEqual(harness.files('invoices'), [], 'nothing is issued before the approval');
       await chat.click(thread, 'approve', await chat.buttonValue(thread, 'approve'));
       await chat.waitForOutcome(thread, /Approved by/);
@@ -59,7 +60,8 @@ for (const mode of MODEL_MODES) {
 
       const output = (key: string) => steps.find((step) => step.key === key)!.output as Record<string, unknown>;
       assert.equal(output('read-request').via, mode, 'the plan records which path read the request');
-      assert.deepEqual(output('read-request').lines, [{ description: 'Consulting', quantity: 3, unit: 'day', unitPrice: 800 }]);
+      const { reading } = output('read-request') as { reading: { lines: { quantity: { value: number }; unit: string; unitPrice: { value: { min: number } } }[] } };
+      assert.deepEqual(reading.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice.value.min]), [[3, 'day', 800]]);
       assert.equal(output('issue-invoice').invoiceNumber, 'INV-000001');
 
       assert.deepEqual(harness.files('invoices'), ['INV-000001.html', 'INV-000001.json', 'INV-000001.pdf']);
@@ -106,8 +108,8 @@ for (const mode of MODEL_MODES) {
       assert.ok(recalled.citations.some((c) => c.snippet.includes('INV-000001')), 'the first invoice is recalled, with a citation');
       assert.deepEqual(
         steps.filter((s) => s.status === 'skipped').map((s) => s.key),
-        ['ask-address', 'ask-vat-id', 'ask-currency', 'approve-invoice'],
-        'known details are not asked again; 180 EUR needs no approval',
+        ['ask-customer', 'ask-lines', 'ask-address', 'ask-vat-id', 'ask-currency', 'approve-invoice'],
+        'a surely read request and known details are not asked again; 180 EUR read surely needs no approval',
       );
       const details = output('customer-details') as { address: string; vatId: string; currency: string; cited: number[]; via: string };
       assert.deepEqual([details.address, details.vatId, details.currency], ['Hauptstr. 1, 10115 Berlin, Germany', 'DE123456789', 'EUR']);

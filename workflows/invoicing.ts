@@ -1,8 +1,10 @@
 // Invoice a customer from one line typed in chat, e.g.
 //   "invoice ACME for 3 days of consulting at 800/day"
-// Reads like the process: understand the request, look the customer up in memory, ask for
-// what is still missing (address, VAT ID, currency, where to send it), price it, let the
-// operator approve it when it is large, issue it with the next invoice number (HTML and PDF),
+// Reads like the process: read the request into grounded fields (each value with the span it
+// came from), ask about what it leaves open or reads with doubt (quoting it, offering the best
+// reading), use the e-mail, VAT ID and address it states, look the rest up in memory, ask for
+// what is still missing, price it, show it for approval when it is large or not surely read
+// (with the evidence for the amount and the recipient), issue it with the next invoice number (HTML and PDF),
 // e-mail it, tell the webhook, and remember it for next time. If sending fails for good and the
 // operator aborts, the invoice is voided: it keeps its number, so the series has no gap.
 import { z } from 'zod';
@@ -13,7 +15,12 @@ import { rememberOutcome } from '../src/actions/remember.ts';
 import { webhook } from '../src/actions/webhook.ts';
 import { NonRetryableError } from '../src/conductor/retry.ts';
 import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
-import { CURRENCIES, findCurrency, parseAmount, toCents } from './shared/money.ts';
+import { actionable, type Field } from '../src/reading/field.ts';
+import { fieldsToAsk, InvoiceReading, linesGroundedSurely, readInvoiceRequest } from '../src/reading/invoice.ts';
+import { LineRead, readLines } from '../src/reading/invoice-lines.ts';
+import { answerOf, groundModelAnswer, ModelInvoiceAnswer } from '../src/reading/invoice-model.ts';
+import { formatAmount, isCurrencyCode, lineCents, taxCents, toCents } from '../src/reading/money.ts';
+import { decimalStyle } from '../src/reading/numbers.ts';
 import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
 
 /** A VAT ID as written on the invoice, or NONE for a customer known to have none. */
@@ -26,7 +33,7 @@ const VatId = z
 const Currency = z
   .string()
   .transform((text) => text.trim().toUpperCase())
-  .refine((code) => (CURRENCIES as readonly string[]).includes(code), `a currency code: ${CURRENCIES.join(', ')}`);
+  .refine(isCurrencyCode, 'an ISO currency code, e.g. EUR, USD, GBP, CHF');
 
 const Input = z.object({
   request: z.string().min(10, 'describe the invoice, e.g. "invoice ACME for 3 days of consulting at 800/day"'),
@@ -41,15 +48,11 @@ const Input = z.object({
 });
 type Input = z.infer<typeof Input>;
 
-// What the request says. Nullable rather than optional: OpenAI's structured output wants every field.
-const Request = z.object({
-  customer: z.string().nullable(),
-  lines: z.array(z.object({ description: z.string(), quantity: z.number(), unit: z.string(), unitPrice: z.number() })),
-  currency: z.string().nullable(),
-  taxRatePercent: z.number().nullable(),
-});
-type Request = z.infer<typeof Request>;
-const ReadRequest = Request.extend({ via: z.enum(['model', 'fallback']) });
+/** The request read into grounded fields, and which path read it (a model's answer is checked against the text). */
+const ReadRequest = z.object({ reading: InvoiceReading, via: z.enum(['model', 'fallback']) });
+
+/** Answers that accept the best reading a question offers. */
+const ACCEPT = /^(?:ok|okay|yes|y|yep|correct|right|fine|go|👍)\.?$/i;
 
 const Details = z.object({ address: z.string().nullable(), vatId: z.string().nullable(), currency: z.string().nullable(), email: z.string().nullable() });
 type Details = z.infer<typeof Details>;
@@ -59,7 +62,14 @@ const CustomerDetails = Details.extend({
   via: z.enum(['model', 'fallback', 'input']),
 });
 
-const Prepared = z.object({ invoice: InvoiceDraft, approvalAbove: z.number(), needsApproval: z.boolean() });
+const Prepared = z.object({
+  invoice: InvoiceDraft,
+  approvalAbove: z.number(),
+  needsApproval: z.boolean(),
+  /** Per line: the words its amount was read from, with the line's amount when there are several ("'1 April retainer at €3.000' (3,000.00 EUR)"). */
+  evidence: z.array(z.string()),
+  waitsBecause: z.array(z.string()),
+});
 
 const step = stepsFor(Input);
 
@@ -70,36 +80,108 @@ const readRequest = step.extract({
   output: ReadRequest,
   from: (ctx) => ctx.input.request,
   run: async (text, ctx) => {
+    const byRules = readInvoiceRequest(text);
+    // A model that fails or answers out of contract falls back to the rules (model-port); an
+    // answer that fits is still only a reading, checked against the text like the rules' one.
     const { value, path } = await ctx.services.model.structured(
       {
         task: 'read-invoice-request',
-        schema: Request,
-        system: 'You turn an invoicing request into line items. Quantities and unit prices are numbers; unit is day, hour or item. Use null for what the request does not say.',
+        schema: ModelInvoiceAnswer,
+        system: 'You turn an invoicing request into line items. Quantities and unit prices are numbers exactly as written in the request; unit is day, hour or item. Use null for what the request does not say.',
         prompt: text,
-        fallback: () => readRequestByRules(text),
+        fallback: () => answerOf(byRules),
       },
       ctx,
     );
-    return { ...value, via: path };
+    return { reading: path === 'model' ? groundModelAnswer(text, value, byRules) : byRules, via: path };
   },
 });
 
-const customerName = (ctx: StepContext<Input>) => ctx.output(readRequest).customer ?? 'the customer';
+const reading = (ctx: StepContext<Input>) => ctx.output(readRequest).reading;
 
 const checkRequest = step.validate({
   key: 'check-request',
-  title: 'Check customer and line items',
+  title: 'Check it is a request to issue an invoice',
   input: ReadRequest,
   output: ReadRequest,
   from: (ctx) => ctx.output(readRequest),
   run: (read) => {
-    if (!read.customer) throw new NonRetryableError('the request names no customer; edit it to "invoice <customer> for ..." and retry');
-    if (read.lines.length === 0 || read.lines.some((line) => line.quantity <= 0 || line.unitPrice < 0)) {
-      throw new NonRetryableError('the request has no line items with a quantity and a price; edit it to "... for 3 days of consulting at 800/day" and retry');
+    if (read.reading.intent === 'other') {
+      throw new NonRetryableError('this does not read as a request to issue an invoice (it asks no customer to be billed for work); start a plan with e.g. "invoice ACME for 3 days of consulting at 800 EUR/day"');
     }
     return read;
   },
 });
+
+/** The sentence of the request a field was read from, to quote in a question. */
+function sentenceOf(source: string, field: Field<unknown> | null | undefined): string {
+  if (field?.evidence.kind !== 'span') return source.length > 160 ? `${source.slice(0, 157)}...` : source;
+  const { start, end } = field.evidence.span;
+  const from = Math.max(source.lastIndexOf('\n', start - 1), ...['. ', '! ', '? '].map((stop) => source.lastIndexOf(stop, start - 1) + 1)) + 1;
+  const to = Math.min(...['\n', '. ', '! ', '? '].map((stop) => (source.indexOf(stop, end) < 0 ? source.length : source.indexOf(stop, end))));
+  return source.slice(Math.max(0, from), to).trim();
+}
+
+const askCustomer = step.question({
+  key: 'ask-customer',
+  title: 'Ask who the invoice is for',
+  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('customer'),
+  ask: (ctx) => {
+    const { customer, problems } = reading(ctx);
+    const why = problems.filter((p) => p.field === 'customer').map((p) => p.why);
+    const quoted = `"${sentenceOf(ctx.input.request, customer)}"`;
+    return customer
+      ? `Who is this invoice for? From ${quoted} I read "${customer.value}"${why.length ? ` (${why.join('; ')})` : ''}. Reply "ok" to use it, or type the customer's name (e.g. "Globex Corporation").`
+      : `Who is this invoice for? ${quoted} names no customer${why.length ? ` (${why.join('; ')})` : ''}. Type the customer's name, e.g. "Globex Corporation".`;
+  },
+  answer: z.string().trim().min(2, 'type the customer\'s name, e.g. "Globex Corporation"'),
+});
+
+/** The customer: the operator's answer, or the reading they accepted, or the reading if it was sure. */
+function customerOf(ctx: StepContext<Input>): Field<string> | null {
+  const answer = ctx.outputIfRan(askCustomer);
+  const read = reading(ctx).customer;
+  if (answer === undefined) return read;
+  if (ACCEPT.test(answer) && read) return { ...read, evidence: { kind: 'operator', answer }, via: 'operator' };
+  return { value: answer, evidence: { kind: 'operator', answer }, confidence: 1, via: 'operator' };
+}
+const customerName = (ctx: StepContext<Input>) => customerOf(ctx)?.value ?? 'the customer';
+
+/** "3 day Consulting at 800.00 EUR" */
+const lineText = (line: LineRead, currency: string | null) =>
+  `${line.quantity.value} ${line.unit} ${line.description.value}${line.unitPrice ? ` at ${formatAmount(line.unitPrice.value.min, line.unitPrice.value.currency ?? currency)}` : ' (no price)'}`;
+
+/** Lines typed as an answer, read by the same reader: "3 days at 700 EUR; 2 hours at 90 EUR". */
+function linesFromAnswer(answer: string): LineRead[] {
+  const { lines } = readLines(answer, [{ start: 0, end: answer.length }], [], decimalStyle(answer));
+  return lines.map((line) => ({ ...line, quantity: { ...line.quantity, evidence: { kind: 'operator', answer }, via: 'operator' } }));
+}
+
+const askLines = step.question({
+  key: 'ask-lines',
+  title: 'Ask for the line items',
+  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('lines'),
+  ask: (ctx) => {
+    const { lines, problems, currency } = reading(ctx);
+    const why = problems.filter((p) => p.field === 'lines').map((p) => p.why);
+    const quoted = `"${sentenceOf(ctx.input.request, lines[0]?.unitPrice ?? lines[0]?.quantity)}"`;
+    const best = lines.length > 0 ? ` I read: ${lines.map((line) => lineText(line, currency?.value ?? null)).join('; ')}.` : '';
+    const accept = lines.length > 0 && lines.every((line) => line.unitPrice) ? ' Reply "ok" to use it, or type' : ' Type';
+    return `What should ${customerName(ctx)} be invoiced for? From ${quoted}${why.length ? ` (${why.join('; ')})` : ''}.${best}${accept} the lines, e.g. "3 days at 700 EUR; 2 hours at 90 EUR".`;
+  },
+  answer: z
+    .string()
+    .trim()
+    .refine((text) => ACCEPT.test(text) || (linesFromAnswer(text).length > 0 && linesFromAnswer(text).every((line) => line.unitPrice && !line.problem)), 'type each line with a count and a price, e.g. "3 days at 700 EUR; 2 hours at 90 EUR", or "ok" for the reading above'),
+});
+
+/** The lines to invoice: the operator's, the reading they accepted, or the reading when it was sure. */
+function linesOf(ctx: StepContext<Input>): LineRead[] {
+  const answer = ctx.outputIfRan(askLines);
+  const read = reading(ctx).lines;
+  if (answer === undefined || ACCEPT.test(answer)) return read;
+  return linesFromAnswer(answer);
+}
 
 const recallCustomer = step.transform({
   key: 'recall-customer',
@@ -115,7 +197,17 @@ const customerDetails = step.extract({
   title: "Find the customer's billing details",
   input: z.object({ customer: z.string(), recalled: Recalled, known: Input.shape.customer }),
   output: CustomerDetails,
-  from: (ctx) => ({ customer: customerName(ctx), recalled: ctx.output(recallCustomer), known: ctx.input.customer }),
+  from: (ctx) => {
+    // What the request itself states (cited by its span) comes before memory and is not asked again.
+    const { email: stated, vatId, address } = reading(ctx);
+    const sure = (field: Field<string> | null) => (field && actionable(ctx.input.request, field) ? field.value : undefined);
+    const known = { ...ctx.input.customer };
+    return {
+      customer: customerName(ctx),
+      recalled: ctx.output(recallCustomer),
+      known: { address: known.address ?? sure(address), vatId: known.vatId ?? sure(vatId), currency: known.currency, email: known.email ?? sure(stated) },
+    };
+  },
   run: async ({ customer, recalled, known }, ctx) => {
     const fromInput = { address: known.address ?? null, vatId: known.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
     // Only memories that name the customer may supply its details; recall brings neighbours too.
@@ -162,9 +254,13 @@ const askVatId = step.question({
 const askCurrency = step.question({
   key: 'ask-currency',
   title: 'Ask for the currency',
-  when: (ctx) => !ctx.output(readRequest).currency && !ctx.output(customerDetails).currency,
-  ask: (ctx) => `In which currency should ${customerName(ctx)} be invoiced? (${CURRENCIES.slice(0, 4).join(', ')}, ...)`,
-  answer: Currency,
+  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('currency') && !ctx.output(customerDetails).currency,
+  ask: (ctx) => {
+    const { currency, problems } = reading(ctx);
+    const why = problems.filter((p) => p.field === 'currency').map((p) => ` (${p.why})`).join('');
+    return `In which currency should ${customerName(ctx)} be invoiced?${why} ${currency ? `I read ${currency.value}: reply "ok" to use it, or type another code` : 'Type its code'}, e.g. EUR, USD, GBP, CHF.`;
+  },
+  answer: z.union([z.string().trim().regex(ACCEPT), Currency]),
 });
 
 const askEmail = step.question({
@@ -175,11 +271,26 @@ const askEmail = step.question({
   answer: z.email('an e-mail address, e.g. billing@acme.example'),
 });
 
+/** Where a line's amount comes from: the request's words for its count and price, or the operator's answer. */
+function evidenceOf(source: string, line: LineRead): string {
+  const spans = [line.quantity.evidence, line.unitPrice?.evidence].flatMap((e) => (e?.kind === 'span' ? [e.span] : []));
+  if (line.quantity.evidence.kind === 'operator') return `your answer "${line.quantity.evidence.answer}"`;
+  if (spans.length === 0) return 'no words of the request';
+  const start = Math.min(...spans.map((s) => s.start));
+  const end = Math.max(...spans.map((s) => s.end));
+  return `'${source.slice(start, end).replace(/\s+/g, ' ')}'`;
+}
+
 const prepareInvoice = step.transform({
   key: 'prepare-invoice',
   title: 'Price the invoice',
   input: z.object({
-    request: ReadRequest,
+    source: z.string(),
+    customer: z.string(),
+    lines: z.array(LineRead),
+    readCurrency: z.string().nullable(),
+    taxRatePercent: z.number().nullable(),
+    surelyRead: z.boolean(),
     details: CustomerDetails,
     answers: z.object({ address: z.string().optional(), vatId: z.string().optional(), currency: z.string().optional(), email: z.string().optional() }),
     approvalAbove: z.number(),
@@ -187,37 +298,45 @@ const prepareInvoice = step.transform({
   }),
   output: Prepared,
   from: (ctx) => ({
-    request: ctx.output(readRequest),
+    source: ctx.input.request,
+    customer: customerName(ctx),
+    lines: linesOf(ctx),
+    readCurrency: reading(ctx).currency?.value ?? null,
+    taxRatePercent: reading(ctx).taxRatePercent?.value ?? null,
+    // Unseen only if every line was read surely from the request (or typed by the operator) and the customer too.
+    surelyRead: (ctx.outputIfRan(askLines) !== undefined && !ACCEPT.test(ctx.outputIfRan(askLines) ?? '')) || (linesGroundedSurely(ctx.input.request, reading(ctx)) && ctx.outputIfRan(askLines) === undefined),
     details: ctx.output(customerDetails),
     answers: { address: ctx.outputIfRan(askAddress), vatId: ctx.outputIfRan(askVatId), currency: ctx.outputIfRan(askCurrency), email: ctx.outputIfRan(askEmail) },
     approvalAbove: ctx.input.approvalAbove ?? ctx.services.settings.invoiceApprovalAbove,
     paymentTermsDays: ctx.input.paymentTermsDays,
   }),
-  run: ({ request: read, details: known, answers, approvalAbove, paymentTermsDays }) => {
-    const lines = read.lines.map((line) => {
-      const unitPriceCents = toCents(line.unitPrice);
-      return { description: line.description, quantity: line.quantity, unit: line.unit, unitPriceCents, amountCents: Math.round(line.quantity * unitPriceCents) };
+  run: ({ source, customer, lines: read, readCurrency, taxRatePercent: rate, surelyRead, details: known, answers, approvalAbove, paymentTermsDays }) => {
+    const answeredCurrency = answers.currency && !ACCEPT.test(answers.currency) ? answers.currency : undefined;
+    const currency = (answeredCurrency ?? readCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
+    const lines = read.map((line) => {
+      const unitPriceCents = toCents(line.unitPrice!.value.min);
+      return { description: line.description.value, quantity: line.quantity.value, unit: line.unit, unitPriceCents, amountCents: lineCents(line.quantity.value, unitPriceCents) };
     });
     const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
-    const taxRatePercent = read.taxRatePercent ?? 0;
-    const taxCents = Math.round((subtotalCents * taxRatePercent) / 100);
+    const taxRatePercent = rate ?? 0;
+    const tax = taxCents(subtotalCents, taxRatePercent);
     const vatId = answers.vatId ?? known.vatId;
     const invoice: InvoiceDraft = {
-      customer: {
-        name: read.customer!,
-        address: answers.address ?? known.address!,
-        vatId: vatId === NO_VAT_ID ? null : vatId,
-        email: answers.email ?? known.email,
-      },
-      currency: (read.currency ?? answers.currency ?? known.currency)!.toUpperCase(),
+      customer: { name: customer, address: answers.address ?? known.address!, vatId: vatId === NO_VAT_ID ? null : vatId, email: answers.email ?? known.email },
+      currency,
       lines,
       subtotalCents,
       taxRatePercent,
-      taxCents,
-      totalCents: subtotalCents + taxCents,
+      taxCents: tax,
+      totalCents: subtotalCents + tax,
       paymentTermsDays,
     };
-    return { invoice, approvalAbove, needsApproval: invoice.totalCents > toCents(approvalAbove) };
+    const evidence = read.map((line, i) => (read.length > 1 ? `${evidenceOf(source, line)} (${formatMoney(lines[i]!.amountCents, currency)})` : evidenceOf(source, line)));
+    const reasons = [
+      invoice.totalCents > toCents(approvalAbove) ? `it is above ${formatMoney(toCents(approvalAbove), currency)}` : null,
+      surelyRead ? null : 'you have not seen the amount yet and not every line was read surely',
+    ].filter((reason): reason is string => reason !== null);
+    return { invoice, approvalAbove, needsApproval: reasons.length > 0, evidence, waitsBecause: reasons };
   },
 });
 
@@ -226,9 +345,12 @@ const approveInvoice = step.approval({
   title: 'Approve the invoice',
   when: (ctx) => ctx.output(prepareInvoice).needsApproval,
   summary: (ctx) => {
-    const { invoice, approvalAbove } = ctx.output(prepareInvoice);
+    const { invoice, evidence, waitsBecause } = ctx.output(prepareInvoice);
     const lines = invoice.lines.map((l) => `${l.quantity} ${l.unit} ${l.description} at ${formatMoney(l.unitPriceCents, invoice.currency)}`).join('; ');
-    return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)} (${lines}), to ${invoice.customer.email}. It is above ${formatMoney(toCents(approvalAbove), invoice.currency)}, so it waits for you.`;
+    const tax = invoice.taxRatePercent > 0 ? ` incl. ${invoice.taxRatePercent}% tax` : '';
+    const stated = reading(ctx).email;
+    const recipient = stated && stated.value === invoice.customer.email && stated.evidence.kind === 'span' ? ` (from '${stated.evidence.span.text}' in the request)` : '';
+    return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)}${tax} (${lines}), to ${invoice.customer.email}${recipient}. Amount: ${formatMoney(invoice.subtotalCents, invoice.currency)} from ${evidence.join(' + ')}. It waits for you because ${waitsBecause.join(' and ')}.`;
   },
 });
 
@@ -294,6 +416,8 @@ export default defineWorkflow({
   plan: () => [
     readRequest,
     checkRequest,
+    askCustomer,
+    askLines,
     recallCustomer,
     customerDetails,
     askAddress,
@@ -309,19 +433,6 @@ export default defineWorkflow({
   ],
 });
 
-/** "invoice ACME for 3 days of consulting at 800/day and 2 hours of support at 90 EUR/hour" */
-function readRequestByRules(text: string): Request {
-  const customer = /\binvoice\s+(.+?)\s+for\s+\d/i.exec(text)?.[1]?.trim() ?? null;
-  const lines: Request['lines'] = [];
-  const linePattern = /(\d+(?:\.\d+)?)\s*(days?|hours?|hrs?|items?|units?|x)?\s+(?:of\s+)?(.+?)\s+(?:at|@)\s*[€$£]?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:[A-Z]{3}|[€$£])?\s*(?:\/|per\s+)?\s*(day|hour|hr|item|unit)?/gi;
-  for (const match of text.matchAll(linePattern)) {
-    const unitWord = (match[2] ?? match[5] ?? 'item').toLowerCase().replace(/s$/, '').replace(/^hr$/, 'hour').replace(/^x$/, 'item');
-    lines.push({ description: capitalise(match[3]!.trim()), quantity: Number(match[1]), unit: unitWord, unitPrice: parseAmount(match[4]!) ?? 0 });
-  }
-  const tax = /(\d+(?:\.\d+)?)\s*%\s*(?:VAT|tax)/i.exec(text);
-  return { customer, lines, currency: findCurrency(text), taxRatePercent: tax ? Number(tax[1]) : null };
-}
-
 /** Details stated in recalled memories, e.g. "Billing address: Hauptstr. 1, Berlin. VAT ID: DE123456789. Currency: EUR." */
 function detailsByRules(recalled: Recalled): Details {
   const found: Details = { address: null, vatId: null, currency: null, email: null };
@@ -334,4 +445,3 @@ function detailsByRules(recalled: Recalled): Details {
   return found;
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,6 +1,7 @@
 // Discord through discord.js over the gateway: /op interactions, button clicks and thread
-// replies become calls on the operator bot; notices become embeds edited in place. No business
-// rules here.
+// replies are written to the inbox and only then deferred (Discord allows 3 seconds); the inbox
+// worker's answer edits the deferred reply through the interaction's webhook. Notices become
+// embeds edited in place. No business rules here.
 import {
   Client,
   Events,
@@ -15,13 +16,17 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
-import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
+import type { InboxAnswerer } from '../../src/bot/inbox.ts';
+import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
+import type { Reply } from '../../src/bot/reply.ts';
+import type { InboxDraft } from '../../src/store/inbox.ts';
 import { parseCustomId, toDiscord } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
 
 export interface DiscordOptions {
-  bot: OperatorBot;
+  /** Writes an entry to the inbox durably; the interaction is deferred once it is written. */
+  record: (draft: InboxDraft) => Promise<void>;
   logger: Logger;
   token: string;
   applicationId: string;
@@ -31,7 +36,7 @@ export interface DiscordOptions {
   apiUrl: string;
 }
 
-export interface DiscordAdapter extends ChatAdapter {
+export interface DiscordAdapter extends ChatAdapter, InboxAnswerer {
   start(): Promise<void>;
   stop(): Promise<void>;
   check(): Promise<void>;
@@ -52,7 +57,6 @@ export async function registerCommands(client: Pick<Client, 'rest'>, application
 }
 
 export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
-  const { bot } = options;
   const log = options.logger.child({ adapter: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
@@ -61,44 +65,41 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   });
 
   let token = options.token;
-  const ephemeral = (reply: Reply | null, fallback: string) => (reply ? toDiscord(reply.message) : { content: fallback });
 
   async function onInteraction(interaction: Interaction): Promise<void> {
+    const deliveryId = `discord:interaction:${interaction.id}`;
+    const answerTo = { interactionToken: interaction.token };
     if (interaction.isChatInputCommand() && interaction.commandName === 'op') {
-      // Discord allows 3 seconds: defer first, then work and edit the deferred reply.
+      const event = { kind: 'command', actor: actorOf(interaction.user, interaction.member), text: commandText(interaction), channel: interaction.channelId } as const;
+      await options.record(inboxDraft(deliveryId, { event, answerTo }));
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const reply = await bot.handleCommand({
-        actor: actorOf(interaction.user, interaction.member),
-        text: commandText(interaction),
-        channel: interaction.channelId,
-        deliveryId: `discord:interaction:${interaction.id}`,
-      });
-      await interaction.editReply(ephemeral(reply, 'Already handled.'));
     } else if (interaction.isButton() && interaction.customId.startsWith('op:')) {
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const { actionId, value } = parseCustomId(interaction.customId);
-      const reply = await bot.handleButton({
-        actor: actorOf(interaction.user, interaction.member),
-        actionId,
-        value,
-        deliveryId: `discord:interaction:${interaction.id}`,
-      });
-      // On success the prompt itself shows the outcome; only refusals need an answer.
-      if (reply) await interaction.editReply(ephemeral(reply, ''));
-      else await interaction.deleteReply();
+      await options.record(inboxDraft(deliveryId, { event: { kind: 'button', actor: actorOf(interaction.user, interaction.member), actionId, value }, answerTo }));
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     }
   }
 
   async function onMessage(message: DiscordMessage): Promise<void> {
     // Only people's replies in threads can answer a plan's question; other chatter is ignored.
     if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
-    const reply = await bot.handleThreadReply({
-      actor: actorOf(message.author, message.member),
-      threadKey: `discord:${message.channel.parentId}:${message.channel.id}`,
-      text: message.content,
-      deliveryId: `discord:message:${message.id}`,
+    const event = { kind: 'reply', actor: actorOf(message.author, message.member), threadKey: `discord:${message.channel.parentId}:${message.channel.id}`, text: message.content } as const;
+    await options.record(inboxDraft(`discord:message:${message.id}`, { event, answerTo: { channelId: message.channel.id, messageId: message.id } }));
+  }
+
+  /** The answer to an inbox entry: the deferred interaction's reply, or a reply to the thread message. */
+  async function answer(answerTo: Record<string, string>, reply: Reply | null): Promise<void> {
+    if (answerTo.interactionToken) {
+      const original = Routes.webhookMessage(options.applicationId, answerTo.interactionToken, '@original');
+      // On success a click's prompt itself shows the outcome: the deferred reply goes away.
+      if (reply) await client.rest.patch(original, { body: toDiscord(reply.message), auth: false });
+      else await client.rest.delete(original, { auth: false });
+      return;
+    }
+    if (!reply || !answerTo.channelId || !answerTo.messageId) return;
+    await client.rest.post(Routes.channelMessages(answerTo.channelId), {
+      body: { ...toDiscord(reply.message), message_reference: { message_id: answerTo.messageId }, allowed_mentions: { replied_user: true } },
     });
-    if (reply) await message.reply({ ...toDiscord(reply.message), allowedMentions: { repliedUser: true } });
   }
 
   client.on(Events.InteractionCreate, (interaction) => {
@@ -128,6 +129,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
 
   return {
     platform: 'discord',
+    answer,
     start: async () => {
       await client.login(token);
       await registerCommands(client, options.applicationId, options.guildId);

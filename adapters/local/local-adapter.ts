@@ -1,25 +1,35 @@
 // The local web workspace: a chat page served by Operator itself, so Operator can be tried
-// without a Slack or Discord app. `/op ...` commands, button clicks and thread replies become
-// calls on the operator bot, exactly as on Slack and Discord; the dispatcher's notices land in
-// an in-process channel that the page follows live over server-sent events. No business rules here.
-import { randomUUID } from 'node:crypto';
+// without a Slack or Discord app. `/op ...` commands, button clicks and thread replies are
+// written to the inbox, exactly as on Slack and Discord, and answered with the inbox's answer
+// when it comes within a moment (else 202: the page sends the same request id again, and gets
+// the one answer); the dispatcher's notices land in an in-process channel that the page follows
+// live over server-sent events. No business rules here.
 import fs from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import { formatTokens, type Message } from '../../src/bot/messages.ts';
-import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
+import { inboxDraft, MAX_TEXT_LENGTH, type InboundEvent } from '../../src/bot/inbox-event.ts';
 import { LOCAL_OPERATOR } from '../../src/bot/operators.ts';
+import type { Reply } from '../../src/bot/reply.ts';
+import { readBody, RejectedRequest, sendRejection } from '../../src/http/body.ts';
 import { peerAddress } from '../../src/http/front-door.ts';
+import type { InboxDraft, InboxState } from '../../src/store/inbox.ts';
 import { TOKEN_COOKIE, checkAccess, sameToken } from './access.ts';
 import { ConversationLog, type Change, type Entry } from './conversation-log.ts';
 
 /** The workspace has one channel; plans started there keep their card and thread in it. */
 export const WORKSPACE_CHANNEL = 'workspace';
 
+/** The inbox as the workspace uses it: write a request, then wait a moment for its answer. */
+export interface LocalInbox {
+  record(draft: InboxDraft): Promise<InboxState>;
+  answer(id: string, timeoutMs: number): Promise<InboxState | null>;
+}
+
 export interface LocalOptions {
-  bot: OperatorBot;
+  inbox: LocalInbox;
   logger: Logger;
   /** WORKSPACE_TOKEN: lets other hosts in when they carry it. */
   token?: string;
@@ -51,12 +61,15 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 const HEARTBEAT_MS = 15_000;
-const MAX_BODY_BYTES = 16 * 1024;
+const BODY_LIMITS = { maxBytes: 16 * 1024, timeoutMs: 10_000 };
+/** How long a request waits for its answer before it is answered 202 (pending). */
+const ANSWER_WAIT_MS = 2_500;
 
 const RequestId = z.string().regex(/^[\w-]{8,64}$/, 'requestId: send a fresh id (8-64 letters, digits, - or _) per request');
-const CommandBody = z.object({ requestId: RequestId, text: z.string().trim().min(1, 'type a command, e.g. /op help').max(4000) });
+const tooLong = `is longer than ${MAX_TEXT_LENGTH} characters; shorten it`;
+const CommandBody = z.object({ requestId: RequestId, text: z.string().trim().min(1, 'type a command, e.g. /op help').max(MAX_TEXT_LENGTH, tooLong) });
 const ButtonBody = z.object({ requestId: RequestId, actionId: z.string().max(64), value: z.string().max(128) });
-const ReplyBody = z.object({ requestId: RequestId, threadId: z.string().min(1).max(128), text: z.string().trim().min(1, 'write something to reply').max(4000) });
+const ReplyBody = z.object({ requestId: RequestId, threadId: z.string().min(1).max(128), text: z.string().trim().min(1, 'write something to reply').max(MAX_TEXT_LENGTH, tooLong) });
 
 /** Mentions as names (the workspace has one person: "operator"), times in UTC. */
 function display(message: Message): Message {
@@ -83,35 +96,24 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
   if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
-    throw new BadRequest('send the request as JSON (content-type: application/json)');
+    throw new RejectedRequest(415, 'send the request as JSON (content-type: application/json)');
   }
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest(`the request is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
+  const body = await readBody(request, BODY_LIMITS);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    throw new BadRequest('the body is not valid JSON');
+    throw new RejectedRequest(400, 'the body is not valid JSON');
   }
-}
-
-class BadRequest extends Error {
-  override name = 'BadRequest';
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new BadRequest(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+  throw new RejectedRequest(400, issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
 }
 
 export function createLocalAdapter(options: LocalOptions): LocalAdapter {
-  const { bot } = options;
   const log = options.logger.child({ adapter: 'local' });
   const conversation = new ConversationLog();
   const streams = new Set<ServerResponse>();
@@ -129,7 +131,7 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
         return sendJson(response, 403, { error: access.reason });
       }
       handler(request, response).catch((error: unknown) => {
-        if (error instanceof BadRequest) return sendJson(response, 400, { error: error.message });
+        if (error instanceof RejectedRequest) return sendRejection(request, response, error);
         log.error({ err: error }, 'a workspace request failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'Operator could not handle that; see its log.' });
         else response.end();
@@ -172,42 +174,39 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
     });
   });
 
+  /** Writes the request to the inbox and answers with its answer, or 202 while it is pending. */
+  async function submit(response: ServerResponse, deliveryId: string, event: InboundEvent): Promise<void> {
+    const recorded = await options.inbox.record(inboxDraft(deliveryId, { event }));
+    const state = recorded.answered ? recorded : await options.inbox.answer(deliveryId, ANSWER_WAIT_MS);
+    if (!state?.answered) return sendJson(response, 202, { pending: true, retry: 'send the same request id again for the answer' });
+    const reply = JSON.parse(state.answer) as Reply | null;
+    if (reply?.visibility === 'thread' && event.kind === 'reply') {
+      const threadId = event.threadKey.split(':').at(-1)!;
+      conversation.post({ id: `answer-${deliveryId}`, threadId, hasThread: false, author: 'operator', message: reply.message, at: new Date().toISOString() });
+      return sendJson(response, 200, { reply: null });
+    }
+    sendJson(response, 200, privately(reply));
+  }
+
   const command = guarded(async (request, response) => {
     const body = parse(CommandBody, await readJson(request));
     const slash = /^\/op(?:\s+|$)/i.exec(body.text);
     if (!slash) return sendJson(response, 200, privately({ message: { text: 'Commands start with /op, e.g. `/op help` or `/op start supplier-payment ...`.' }, visibility: 'ephemeral' }));
-    const reply = await bot.handleCommand({
-      actor,
-      text: body.text.slice(slash[0].length),
-      channel: WORKSPACE_CHANNEL,
-      deliveryId: `local:command:${body.requestId}`,
-    });
-    sendJson(response, 200, privately(reply));
+    await submit(response, `local:command:${body.requestId}`, { kind: 'command', actor, text: body.text.slice(slash[0].length), channel: WORKSPACE_CHANNEL });
   });
 
   const button = guarded(async (request, response) => {
     const body = parse(ButtonBody, await readJson(request));
-    const reply = await bot.handleButton({ actor, actionId: body.actionId, value: body.value, deliveryId: `local:button:${body.requestId}` });
     // On success the prompt itself shows the outcome; only refusals need an answer.
-    sendJson(response, 200, privately(reply));
+    await submit(response, `local:button:${body.requestId}`, { kind: 'button', actor, actionId: body.actionId, value: body.value });
   });
 
   const threadReply = guarded(async (request, response) => {
     const body = parse(ReplyBody, await readJson(request));
     const card = conversation.get(body.threadId);
-    if (!card?.hasThread) throw new BadRequest(`there is no thread ${body.threadId}; reply under a plan card`);
+    if (!card?.hasThread) throw new RejectedRequest(400, `there is no thread ${body.threadId}; reply under a plan card`);
     conversation.post({ id: `reply-${body.requestId}`, threadId: card.id, hasThread: false, author: 'you', message: { text: body.text }, at: new Date().toISOString() });
-    const reply = await bot.handleThreadReply({
-      actor,
-      threadKey: `local:${WORKSPACE_CHANNEL}:${card.id}`,
-      text: body.text,
-      deliveryId: `local:reply:${body.requestId}`,
-    });
-    if (reply?.visibility === 'thread') {
-      conversation.post({ id: randomUUID(), threadId: card.id, hasThread: false, author: 'operator', message: reply.message, at: new Date().toISOString() });
-      return sendJson(response, 200, { reply: null });
-    }
-    sendJson(response, 200, privately(reply));
+    await submit(response, `local:reply:${body.requestId}`, { kind: 'reply', actor, threadKey: `local:${WORKSPACE_CHANNEL}:${card.id}`, text: body.text });
   });
 
   return {

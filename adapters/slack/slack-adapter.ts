@@ -1,17 +1,14 @@
-// Slack through Bolt: slash commands, button clicks and thread replies, acknowledged by the
-// listeners of slack-ingress.ts, become calls on the operator bot here; the dispatcher's notices
-// become Block Kit messages. No business rules here.
+// Slack's Web API side: the dispatcher's notices become Block Kit messages, and the answers to
+// inbox entries (written and acknowledged by slack-ingress.ts) go to their response_url or
+// thread. No business rules here.
 import { webApi } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
-import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
+import type { InboxAnswerer } from '../../src/bot/inbox.ts';
+import type { Reply } from '../../src/bot/reply.ts';
 import { toSlack } from './blocks.ts';
-import type { SlackInbound } from './slack-ingress.ts';
 
 export interface SlackOptions {
-  bot: OperatorBot;
-  logger: Logger;
   botToken: string;
   /** The Web API base; tests point it at a local server. */
   apiUrl: string;
@@ -19,9 +16,7 @@ export interface SlackOptions {
   setSigningSecret?: (secret: string) => Promise<void>;
 }
 
-export interface SlackAdapter extends ChatAdapter {
-  /** Runs what a Slack request asks, after the front door acknowledged it. */
-  handle(event: SlackInbound): Promise<void>;
+export interface SlackAdapter extends ChatAdapter, InboxAnswerer {
   /** Throws when Slack does not accept the bot token. */
   check(): Promise<void>;
   /** Rotated credentials (src/ops/reload.ts): the next Web API call and request check use them. */
@@ -32,8 +27,6 @@ export interface SlackAdapter extends ChatAdapter {
 const NOTICE_EVENT = 'operator_notice';
 
 export function createSlackAdapter(options: SlackOptions): SlackAdapter {
-  const { bot } = options;
-  const log = options.logger.child({ adapter: 'slack' });
   // The dispatcher owns retries, with a persisted backoff that honours Retry-After.
   const clientOptions = { slackApiUrl: options.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
   // Replaced when the bot token rotates: a WebClient fixes its Authorization header when made.
@@ -48,31 +41,16 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     if (!answer.ok) throw new Error(`Slack's response_url answered HTTP ${answer.status}`);
   }
 
-  async function handle(event: SlackInbound): Promise<void> {
-    const actor = { platform: 'slack', userId: event.userId } as const;
-    switch (event.kind) {
-      case 'command': {
-        const reply = await bot.handleCommand({ actor, text: event.text, channel: event.channel, deliveryId: event.deliveryId });
-        if (reply) await respond(event.responseUrl, reply);
-        return;
-      }
-      case 'button': {
-        const reply = await bot.handleButton({ actor, actionId: event.actionId, value: event.value, deliveryId: event.deliveryId });
-        if (reply) await respond(event.responseUrl, reply);
-        return;
-      }
-      case 'reply': {
-        const reply = await bot.handleThreadReply({ actor, threadKey: `slack:${event.channel}:${event.threadTs}`, text: event.text, deliveryId: event.deliveryId });
-        if (!reply) return;
-        const content = toSlack(reply.message);
-        if (reply.visibility === 'thread') await client.chat.postMessage({ channel: event.channel, thread_ts: event.threadTs, ...content });
-        else await client.chat.postEphemeral({ channel: event.channel, user: event.userId, thread_ts: event.threadTs, ...content });
-      }
-    }
+  /** The answer to an inbox entry: to the request's response_url, or in the thread replied in. */
+  async function answer(answerTo: Record<string, string>, reply: Reply | null): Promise<void> {
+    if (!reply) return;
+    if (answerTo.responseUrl) return respond(answerTo.responseUrl, reply);
+    const { channel, threadTs, userId } = answerTo;
+    if (!channel || !threadTs || !userId) throw new Error('a Slack thread reply was recorded without its channel, thread and user');
+    const content = toSlack(reply.message);
+    if (reply.visibility === 'thread') await client.chat.postMessage({ channel, thread_ts: threadTs, ...content });
+    else await client.chat.postEphemeral({ channel, user: userId, thread_ts: threadTs, ...content });
   }
-
-  const handleLogged = (event: SlackInbound) =>
-    handle(event).catch((error: unknown) => log.error({ err: error, kind: event.kind }, 'a Slack request failed after it was acknowledged'));
 
   /** Slack's 429 becomes RateLimited so the dispatcher waits as told. */
   async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -97,7 +75,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
 
   return {
     platform: 'slack',
-    handle: handleLogged,
+    answer,
     check: async () => {
       await client.auth.test();
     },

@@ -1,18 +1,44 @@
-// What Slack sends, as plain data: Bolt's listeners acknowledge at once and hand each request on
-// as a SlackInbound. This runs on the front door's thread (src/http/front-door.ts), over HTTP or
-// Socket Mode, so an ack never waits behind the conductor's work; it touches neither the store
-// nor the bot's Web API calls, which stay with the adapter on the core thread.
+// Slack's front door: Bolt's receiver (HTTP at POST /slack/events, or Socket Mode) checks a
+// request, its listener writes the command, click or thread reply to the inbox, and only then
+// acknowledges it (Slack allows 3 seconds and never retries what it got a 200 for). It runs on
+// the front door's thread (src/http/front-door.ts) with a store connection of its own, so an
+// ack never waits behind the conductor's work. The inbox worker runs what was written.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, isValidSlackRequest, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
-
-export type SlackInbound =
-  | { kind: 'command'; userId: string; text: string; channel: string; deliveryId: string; responseUrl: string }
-  | { kind: 'button'; userId: string; actionId: string; value: string; deliveryId: string; responseUrl: string }
-  | { kind: 'reply'; userId: string; channel: string; threadTs: string; text: string; deliveryId: string };
+import { z } from 'zod';
+import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
+import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
+import type { InboxDraft } from '../../src/store/inbox.ts';
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
 const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/** What the listeners read of Slack's payloads; anything else is a 400, never a thrown TypeError. */
+const SlashCommand = z.object({ user_id: z.string(), text: z.string(), channel_id: z.string(), trigger_id: z.string(), response_url: z.string().url() });
+const ButtonClick = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string(),
+  response_url: z.string().url(),
+  actions: z.array(z.object({ type: z.literal('button'), action_id: z.string(), value: z.string().optional(), action_ts: z.string() })).min(1),
+});
+const ThreadMessage = z.object({ user: z.string(), channel: z.string(), thread_ts: z.string(), ts: z.string(), text: z.string().optional() });
+
+/** A signed request Operator cannot read: answered 400 with why. */
+class MalformedSlackRequest extends Error {
+  override name = 'MalformedSlackRequest';
+}
+/** The inbox could not be written: not acknowledged (503), so Slack shows the failure. */
+class InboxUnavailable extends Error {
+  override name = 'InboxUnavailable';
+}
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new MalformedSlackRequest(`${what} is missing ${result.error.issues.map((issue) => issue.path.join('.') || 'its body').join(', ')}`);
+  return result.data;
+}
 
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'bolt' });
@@ -27,50 +53,65 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-/** Every listener acknowledges first (Slack allows 3 seconds), then hands the request on. */
-function forwardSlackRequests(app: App, forward: (event: SlackInbound) => void): void {
+/** Every listener writes the inbox first and acknowledges after. */
+function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<void>): void {
+  const write = async (deliveryId: string, payload: InboxPayload) => {
+    try {
+      await record(inboxDraft(deliveryId, payload));
+    } catch (error) {
+      throw new InboxUnavailable(`the inbox could not be written: ${(error as Error).message}`);
+    }
+  };
+
   app.command('/op', async ({ ack, command }) => {
-    await ack();
-    forward({
-      kind: 'command',
-      userId: command.user_id,
-      text: command.text,
-      channel: command.channel_id,
-      deliveryId: `slack:command:${command.trigger_id}`,
-      responseUrl: command.response_url,
+    const slash = parsed(SlashCommand, command, 'the slash command');
+    await write(`slack:command:${slash.trigger_id}`, {
+      event: { kind: 'command', actor: { platform: 'slack', userId: slash.user_id }, text: slash.text, channel: slash.channel_id },
+      answerTo: { responseUrl: slash.response_url },
     });
+    await ack();
   });
 
-  app.action(/^op:/, async ({ ack, body, action }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    forward({
-      kind: 'button',
-      userId: body.user.id,
-      actionId: action.action_id,
-      value: action.value ?? '',
-      deliveryId: `slack:action:${body.trigger_id}:${action.action_ts}`,
-      responseUrl: body.response_url,
+  app.action(/.*/, async ({ ack, body }) => {
+    const click = parsed(ButtonClick, body, 'the block action');
+    const [action] = click.actions;
+    if (!action!.action_id.startsWith('op:')) throw new MalformedSlackRequest(`the action ${action!.action_id.slice(0, 64)} is not one of Operator's buttons`);
+    await write(`slack:action:${click.trigger_id}:${action!.action_ts}`, {
+      event: { kind: 'button', actor: { platform: 'slack', userId: click.user.id }, actionId: action!.action_id, value: action!.value ?? '' },
+      answerTo: { responseUrl: click.response_url },
     });
+    await ack();
   });
 
   app.message(async ({ message, body }) => {
     // Only people's replies in threads can answer a plan's question: edits, joins and bots
     // (Operator's own posts included) are not answers.
-    if (message.subtype !== undefined || 'bot_id' in message || !('thread_ts' in message) || !message.thread_ts || !message.user) return;
-    forward({
-      kind: 'reply',
-      userId: message.user,
-      channel: message.channel,
-      threadTs: message.thread_ts,
-      text: message.text ?? '',
-      deliveryId: `slack:event:${(body as { event_id?: string }).event_id ?? message.ts}`,
+    if (message.subtype !== undefined || 'bot_id' in message || !('thread_ts' in message) || !message.thread_ts) return;
+    const reply = parsed(ThreadMessage, message, 'the message event');
+    const eventId = (body as { event_id?: unknown }).event_id;
+    await write(`slack:event:${typeof eventId === 'string' ? eventId : reply.ts}`, {
+      event: { kind: 'reply', actor: { platform: 'slack', userId: reply.user }, threadKey: `slack:${reply.channel}:${reply.thread_ts}`, text: reply.text ?? '' },
+      answerTo: { channel: reply.channel, threadTs: reply.thread_ts, userId: reply.user },
     });
   });
 }
 
+/** A JSON object, as Slack sends (form fields, or a JSON payload field, or a JSON body); else why not. */
+function slackBodyProblem(body: string, contentType: string | undefined): string | null {
+  const object = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const payload = new URLSearchParams(body).get('payload');
+      return payload === null || object(JSON.parse(payload)) ? null : 'the payload field is not a JSON object';
+    }
+    return object(JSON.parse(body)) ? null : 'the body is not a JSON object';
+  } catch {
+    return 'the body is not valid JSON';
+  }
+}
+
 export interface SlackIngress {
-  /** HTTP mode: serves POST /slack/events (verifies, acks, forwards). Null in Socket Mode. */
+  /** HTTP mode: serves POST /slack/events (verifies, writes the inbox, acks). Null in Socket Mode. */
   requestListener: RequestListener | null;
   /** Socket Mode: opens the connection (and fails when Slack refuses the app token). */
   start(): Promise<void>;
@@ -86,33 +127,78 @@ export interface SlackIngressOptions {
   /** Socket Mode opens its connection with a Web API call, which must go where every other call goes. */
   apiUrl: string;
   logger: Logger;
-  forward: (event: SlackInbound) => void;
+  /** Writes an entry to the inbox durably; the ack waits for it. */
+  record: (draft: InboxDraft) => Promise<void>;
+  body: BodyLimits;
 }
 
 export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
   const log = options.logger.child({ adapter: 'slack' });
-  const http = options.appToken ? null : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger: boltLogger(log) });
+  let signingSecret = options.signingSecret;
+  // The request is read and its signature checked here (with the current secret), then handed to
+  // Bolt already buffered; Bolt answers once the listener has written the inbox and acked.
+  const http = options.appToken
+    ? null
+    : new HTTPReceiver({
+        signingSecret,
+        signatureVerification: false,
+        processBeforeResponse: true,
+        endpoints: '/slack/events',
+        // A request no listener acknowledged (another slash command, an event Operator does not use).
+        unhandledRequestHandler: ({ response }) => {
+          if (response.headersSent) return;
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: 'Operator does not handle this request; it takes /op commands, its buttons and thread replies' }));
+        },
+        unhandledRequestTimeoutMillis: 1000,
+        logger: boltLogger(log),
+        processEventErrorHandler: async ({ error, response }) => {
+          if (response.headersSent) return false;
+          // A signed request Bolt or a listener could not read is the sender's to fix (400); an
+          // inbox that cannot be written is ours, and Slack shows the user that it failed.
+          const unavailable = error instanceof InboxUnavailable;
+          if (unavailable) log.error({ err: error }, 'a Slack request could not be written to the inbox');
+          else log.warn({ err: error }, 'a signed Slack request could not be read');
+          response.writeHead(unavailable ? 503 : 400, { 'content-type': 'application/json' });
+          const reason = error instanceof MalformedSlackRequest ? error.message : 'it is not a slash command, button click or event Operator can read';
+          response.end(JSON.stringify({ error: unavailable ? 'Operator could not take the request in; try again shortly' : `Operator cannot use this request: ${reason}` }));
+          return false;
+        },
+      });
   // Bolt's socketMode flag would open the connection on slack.com whatever SLACK_API_URL says.
   const socket = options.appToken
     ? new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(log), installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } })
     : null;
   // No bot token: nothing on this side calls the Web API, so Bolt has nobody to authorize.
   const app = new App({ receiver: http ?? socket!, authorize: async () => ({}), logger: boltLogger(log) });
-  forwardSlackRequests(app, options.forward);
+  recordSlackRequests(app, options.record);
   app.error(async (error) => {
-    log.error({ err: error }, 'a Slack request could not be handed on after it was acknowledged');
+    log.warn({ err: error }, 'a Slack request was not taken in');
   });
   const listener = http?.requestListener;
+
+  async function receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const sent = Number(request.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(sent) && sent - Date.now() / 1000 > MAX_CLOCK_SKEW_S) throw new RejectedRequest(401, 'the request timestamp is in the future');
+    const body = (await readBody(request, options.body)).toString('utf8');
+    const signature = request.headers['x-slack-signature'];
+    if (typeof signature !== 'string' || !Number.isFinite(sent) || !isValidSlackRequest({ signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': sent } })) {
+      throw new RejectedRequest(401, 'the request is not signed with the signing secret');
+    }
+    const problem = slackBodyProblem(body, request.headers['content-type']);
+    if (problem) throw new RejectedRequest(400, problem);
+    // Bolt reads a request that carries rawBody as already buffered (BufferedIncomingMessage).
+    listener!(Object.assign(request, { rawBody: Buffer.from(body) }), response);
+  }
+
   return {
     requestListener: listener
-      ? (request: IncomingMessage, response: ServerResponse) => {
-          const sent = Number(request.headers['x-slack-request-timestamp']);
-          if (Number.isFinite(sent) && sent - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
-            response.writeHead(401).end();
-            return;
-          }
-          listener(request, response);
-        }
+      ? (request, response) =>
+          void receive(request, response).catch((error: unknown) => {
+            if (error instanceof RejectedRequest) return sendRejection(request, response, error);
+            log.error({ err: error }, 'a Slack request failed before Bolt took it');
+            sendRejection(request, response, new RejectedRequest(500, 'Operator could not read the request; see its log'));
+          })
       : null,
     start: async () => {
       if (socket) await app.start();
@@ -120,7 +206,8 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
     stop: async () => {
       if (socket) await app.stop();
     },
-    // Bolt 5 takes the secret only as a string and reads this field on every request.
-    setSigningSecret: (secret) => void (http && ((http as unknown as { signingSecret: string }).signingSecret = secret)),
+    setSigningSecret: (secret) => {
+      signingSecret = secret;
+    },
   };
 }

@@ -27,13 +27,24 @@ export const COMMANDS: ReadonlyMap<string, Command> = await loadCommands();
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: string; usage: string };
 
+const WORD = /"([^"]*)"|'([^']*)'|(\S+)/g;
+
 /** Splits on spaces; "double" or 'single' quotes group words. */
 export function words(text: string): string[] {
-  return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...text.matchAll(WORD)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+/**
+ * What was typed after the command's name and its first `taken` words, as typed: line breaks,
+ * quotes and spacing kept, so a pasted e-mail keeps its headers, signature and quoted lines.
+ */
+function typedAfter(text: string, taken: number): string {
+  const last = [...text.matchAll(WORD)][taken];
+  return last ? text.slice(last.index + last[0].length).trimStart() : '';
 }
 
 /** The arguments a command's grammar takes from the words after its name. */
-function gather(command: Command, rest: string[], typed: string): Record<string, unknown> {
+function gather(command: Command, rest: string[], text: string): Record<string, unknown> {
   const candidate: Record<string, unknown> = {};
   let next = 0;
   for (const argument of command.arguments) {
@@ -44,7 +55,7 @@ function gather(command: Command, rest: string[], typed: string): Record<string,
           ? rest.slice(next)
           : argument.takes === 'rest'
             ? rest.slice(next).join(' ') || undefined
-            : typed;
+            : typedAfter(text, next);
     if (argument.takes !== 'word') next = rest.length;
     if (value !== undefined) candidate[argument.key] = value;
   }
@@ -58,9 +69,7 @@ export function parseCommand(text: string): ParseResult {
   if (!command) {
     return { ok: false, error: `"${name}" is not an /op command.`, usage: `Did you mean \`${nearestCommand(name).usage}\`? \`/op help\` lists them all.` };
   }
-  // Text arguments take what was typed (quotes and spacing kept), not the words.
-  const typed = text.trim().replace(/^\S+\s*/, '');
-  const checked = command.check(gather(command, rest, typed));
+  const checked = command.check(gather(command, rest, text.trim()));
   return checked.ok ? checked : { ok: false, error: checked.error, usage: `Usage: \`${command.usage}\`` };
 }
 

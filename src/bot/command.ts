@@ -29,7 +29,7 @@ export interface CommandContext {
 /**
  * One argument, in grammar order. word: the next word; words: every word left, as a list;
  * rest: every word left, as one text (absent when there is none); text: everything typed after
- * the command's name, spacing and quotes kept.
+ * the command's name and the words before it, line breaks, spacing and quotes kept.
  */
 export interface Argument {
   key: string;

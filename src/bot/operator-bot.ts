@@ -3,11 +3,12 @@
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
-import { auditRefusal, findPlanIdByThread, firstDelivery } from '../store/chat.ts';
+import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import type { Schedules } from '../triggers/schedules.ts';
 import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
+import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
 import { parseButton } from './messages.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
@@ -44,9 +45,21 @@ export class OperatorBot {
     this.#schedules = options.schedules;
   }
 
-  /** `/op ...`. deliveryId makes a platform's retry of the same command a no-op (null). */
-  async handleCommand(event: { actor: Actor; text: string; channel: string; deliveryId: string }): Promise<Reply | null> {
-    if (!(await firstDelivery(this.#store, event.deliveryId))) return null;
+  /** Runs one event from the inbox (src/bot/inbox.ts), which makes a platform's retry of it a no-op. */
+  handle(event: InboundEvent): Promise<Reply | null> {
+    switch (event.kind) {
+      case 'command':
+        return this.handleCommand(event);
+      case 'button':
+        return this.handleButton(event);
+      case 'reply':
+        return this.handleThreadReply(event);
+    }
+  }
+
+  /** `/op ...`. */
+  async handleCommand(event: { actor: Actor; text: string; channel: string }): Promise<Reply | null> {
+    if (event.text.length > MAX_TEXT_LENGTH) return ephemeral(tooLong(event.text, 'command'));
     const parsed = parseCommand(event.text);
     if (!parsed.ok) return ephemeral(`${parsed.error}\n${parsed.usage}`);
     const { command } = parsed;
@@ -72,8 +85,7 @@ export class OperatorBot {
   }
 
   /** A click on Approve / Deny / Retry / Skip / Abort. */
-  async handleButton(event: { actor: Actor; actionId: string; value: string; deliveryId: string }): Promise<Reply | null> {
-    if (!(await firstDelivery(this.#store, event.deliveryId))) return null;
+  async handleButton(event: { actor: Actor; actionId: string; value: string }): Promise<Reply | null> {
     const button = parseButton(event.actionId, event.value);
     if (!button) return ephemeral('That button is not one of Operator\'s; nothing was done.');
     const access = await operatorAccess(this.#operators, this.#store, event.actor);
@@ -96,9 +108,10 @@ export class OperatorBot {
   }
 
   /** A message in a plan's thread: the answer to its question, or chatter to ignore (null). */
-  async handleThreadReply(event: { actor: Actor; threadKey: string; text: string; deliveryId: string }): Promise<Reply | null> {
+  async handleThreadReply(event: { actor: Actor; threadKey: string; text: string }): Promise<Reply | null> {
     const planId = await findPlanIdByThread(this.#store, event.threadKey);
-    if (!planId || !(await firstDelivery(this.#store, event.deliveryId))) return null;
+    if (!planId) return null;
+    if (event.text.length > MAX_TEXT_LENGTH) return { message: { text: tooLong(event.text, 'reply') }, visibility: 'ephemeral' };
     const { plan } = await this.#conductor.show(planId);
     if (plan.status !== 'waiting_answer') return null;
     const access = await operatorAccess(this.#operators, this.#store, event.actor);
@@ -122,3 +135,7 @@ export class OperatorBot {
     );
   }
 }
+
+const tooLong = (text: string, what: 'command' | 'reply') =>
+  `That ${what} is ${text.length.toLocaleString('en')} characters long; Operator takes at most ${MAX_TEXT_LENGTH.toLocaleString('en')}. Nothing was done: ` +
+  (what === 'command' ? 'shorten it, e.g. keep the key=value pairs and leave long text out.' : 'reply again with a shorter answer.');

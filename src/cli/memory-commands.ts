@@ -8,12 +8,15 @@ import { OperatorError } from '../conductor/errors.ts';
 import type { RecallResult, RememberRequest } from '../conductor/services.ts';
 import { startLocalChroma, type LocalChroma } from '../memory/chroma-server.ts';
 import { IndexUnavailable } from '../memory/chroma-index.ts';
+import type { EntityHistory } from '../memory/fact-book.ts';
+import { ATTRIBUTE_LABELS } from '../memory/facts.ts';
 import type { VerifyReport } from '../memory/memory.ts';
 import type { Operator } from '../operator.ts';
 
 export const MEMORY_USAGE = `  op memory remember <text> [--kind <kind>] [--workflow <name>] [--tag <tag>] [--retention <class>]
   op memory recall <question> [--workflow <name>] [--limit <n>]   what memory knows, with sources
   op memory forget <id>                       remove a memory and its vector
+  op memory history <entity>                  what memory knows of a customer or person, value by value over time
   op memory reindex                           rebuild the vector index from the records
   op memory verify                            records missing from the index, orphans in it
   op memory eval                              retrieval quality on the labeled set (stored for the digest)
@@ -60,6 +63,17 @@ export async function runMemoryCommand(operator: Operator, config: Config, args:
       if (!(await memory.forget(id))) throw new OperatorError(`There is no memory ${id}; nothing was changed.`, 'op memory recall <question> shows memory ids.');
       await withChroma(operator, config, () => memory.indexPending()).catch(() => 0);
       return args.json ? { forgotten: id } : `Forgot ${id}.`;
+    }
+    case 'history': {
+      if (!rest) throw new OperatorError('op memory history needs the name of a customer, supplier or person.', 'Example: op memory history "Lumen Analytics"   (an alias or e-mail domain works too)');
+      await memory.readEntities();
+      const history = await memory.history(rest);
+      if (!history) {
+        const like = await memory.entitiesLike(rest);
+        const hint = like.length > 0 ? `Did you mean: ${like.map((entity) => entity.name).join(', ')}?` : 'Memories name entities once they are remembered; op memory recall <question> searches the texts.';
+        throw new OperatorError(`Memory knows no one called "${rest}"; nothing was changed.`, hint);
+      }
+      return args.json ? history : formatHistory(history);
     }
     case 'reindex': {
       const done = await withChroma(operator, config, () => memory.reindex(progressBar()));
@@ -129,6 +143,20 @@ function formatRecall(result: RecallResult): string {
   if (lines.length === 0) lines.push(`Nothing in memory matches "${result.query}".`);
   if (result.answer) lines.unshift(result.answer, '');
   if (result.degraded) lines.push('(degraded: Chroma is unreachable, this is a keyword search of the records)');
+  return lines.join('\n');
+}
+
+function formatHistory(history: EntityHistory): string {
+  const names = history.aliases.filter((alias) => alias.kind !== 'name' || alias.alias !== history.entity.name.toLowerCase()).map((alias) => alias.alias);
+  const lines = [`${history.entity.name} (${history.entity.kind}${names.length ? `; also ${names.join(', ')}` : ''})`];
+  if (history.attributes.length === 0) lines.push('  No facts recorded yet (billing address, VAT ID, e-mail, contact, rate, payment terms, currency).');
+  for (const { attribute, values } of history.attributes) {
+    lines.push(`  ${ATTRIBUTE_LABELS[attribute]}:`);
+    for (const value of values) {
+      const when = value.until ? `${value.since} until ${value.until}` : `since ${value.since} (current)`;
+      lines.push(`    ${when.padEnd(32)} ${value.value}   [${value.citation.recordId} · ${value.citation.source}${value.citation.link ? ` · ${value.citation.link}` : ''}]`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -5,10 +5,8 @@ import os from 'node:os';
 import { formatTokens } from '../bot/messages.ts';
 import type { Config } from '../config.ts';
 import type { Operator } from '../operator.ts';
-import { runScheduleCommand, SCHEDULE_USAGE } from '../triggers/schedule-commands.ts';
+import { runScheduleCommand } from '../triggers/schedule-commands.ts';
 import { Schedules } from '../triggers/schedules.ts';
-
-export const SCHEDULE_CLI_USAGE = `  op ${SCHEDULE_USAGE.split(' · ').join('\n  op ')}`;
 
 const terminalTimes = (text: string) =>
   formatTokens(text, { user: (platform, id) => `${platform}:${id}`, time: (date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` });

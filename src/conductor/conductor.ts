@@ -9,9 +9,7 @@ import {
   findVersion,
   insertPlan,
   latestVersionNumber,
-  listAudit,
   listEffects,
-  listPlans,
   newId,
   type AuditDraft,
   type PlanChange,
@@ -24,14 +22,12 @@ import type { PlanPatch, StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
+import { planAudit, recentPlans, showPlan, type PlanState } from './plan-reads.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
 import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
-export interface PlanState {
-  plan: PlanRecord;
-  steps: StepRecord[];
-}
+export type { PlanState } from './plan-reads.ts';
 
 const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
@@ -120,19 +116,16 @@ export class Conductor {
     this.#onRunnable();
   }
 
-  async show(planId: string): Promise<PlanState> {
-    const state = await this.store.transaction((runner) => findPlan(runner, planId));
-    if (!state) throw new OperatorError(`There is no plan ${planId}.`, listHint);
-    return state;
+  show(planId: string): Promise<PlanState> {
+    return showPlan(this.store, planId);
   }
 
-  list(filter: { statuses?: string[]; limit?: number } = {}) {
-    return listPlans(this.store, { statuses: filter.statuses, limit: filter.limit ?? 50 });
+  list(filter: { statuses?: readonly PlanStatus[]; limit?: number } = {}) {
+    return recentPlans(this.store, filter);
   }
 
-  async audit(planId: string) {
-    await this.show(planId);
-    return this.store.transaction((runner) => listAudit(runner, planId));
+  audit(planId: string) {
+    return planAudit(this.store, planId);
   }
 
   /** The plan's model-backed calls (model or fallback path) with their redacted input and output. */

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../store/prisma-cli.ts';
 import { OperatorError } from './errors.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
+
+/** Where the project's workflows live: one file per workflow. */
+export const WORKFLOWS_DIRECTORY = path.join(projectRoot, 'workflows');
 
 /** The workflows the conductor knows, found by folder: one file per workflow, default export. */
 export class WorkflowRegistry {

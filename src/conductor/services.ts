@@ -19,7 +19,39 @@ export interface Citation {
   source: string;
   link: string | null;
   score: number;
+  /** Facts the memory states that changed over time: whether each is still the current value. */
+  facts?: CitedFact[];
 }
+
+/** A fact a cited memory states (an entity's billing address, VAT ID, ...) and where it stands now. */
+export interface CitedFact {
+  entity: string;
+  attribute: string;
+  value: string;
+  /** False when a newer memory states another value (then supersededAt says since when). */
+  current: boolean;
+  since: string;
+  supersededAt: string | null;
+}
+
+/** One value an entity's attribute had, from when, and the memory that says so. */
+export interface FactValue {
+  value: string;
+  since: string;
+  /** When a newer value replaced it; null while it is current. */
+  until: string | null;
+  citation: Citation;
+}
+
+/**
+ * What memory knows of one attribute of one entity: nothing; one current value (with the value it
+ * replaced, if any); or two values stated so close together that time cannot tell which is
+ * current, which the plan that needs it must ask about.
+ */
+export type FactAnswer =
+  | { status: 'unknown'; entity: string | null; attribute: string }
+  | { status: 'known'; entity: string; attribute: string; current: FactValue; replaced: FactValue | null }
+  | { status: 'conflict'; entity: string; attribute: string; candidates: FactValue[] };
 
 export interface RecallResult {
   query: string;
@@ -44,6 +76,8 @@ export interface RememberRequest {
 export interface MemoryPort {
   recall(query: string, options?: { k?: number; workflow?: string; scope?: StepScope; answer?: boolean }): Promise<RecallResult>;
   remember(request: RememberRequest, scope?: StepScope): Promise<{ id: string; duplicate: boolean }>;
+  /** The current value of an entity's attribute ("billing_address" of "Lumen"), with its citation. */
+  factFor(entity: string, attribute: string): Promise<FactAnswer>;
 }
 
 /** A structured model call with a deterministic fallback; which path ran is recorded. */
@@ -95,7 +129,7 @@ const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} 
 
 /** For workers started without services (benchmarks, conductor tests): every call fails clearly. */
 export const noServices: StepServices = {
-  memory: { recall: notConfigured('memory'), remember: notConfigured('memory') },
+  memory: { recall: notConfigured('memory'), remember: notConfigured('memory'), factFor: notConfigured('memory') },
   model: { structured: async (request) => ({ value: await request.fallback(), path: 'fallback' }) },
   sequences: { claim: notConfigured('the sequence store') },
   settings: defaultStepSettings,

@@ -1,13 +1,16 @@
-// The front door's thread (see front-door.ts): owns the service's public port. Slack's requests
-// (over HTTP, or Socket Mode's connection) are verified and acknowledged here by Bolt and handed
-// to the core thread as messages; every other request is passed through to the core's own HTTP
-// server on loopback, with the caller's address in PEER_HEADER. This event loop does nothing
-// else, so an ack never queues behind the conductor's work.
-import fs from 'node:fs';
+// The front door's thread (see front-door.ts): owns the service's public port. Chat platforms'
+// receivers mounted here (Slack's, over HTTP or Socket Mode) write what arrives to the inbox
+// with this thread's own store connection, acknowledge it, and tell the core thread to look;
+// every other request is passed through to the core's own HTTP server on loopback, with the
+// caller's address in PEER_HEADER. This event loop does nothing else, so an ack never queues
+// behind the conductor's work.
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../ops/logger.ts';
+import { recordInbound } from '../store/inbox.ts';
+import { openStore } from '../store/store.ts';
+import { hardenServer } from './server.ts';
 import { PEER_HEADER, type FromFrontDoor, type FrontDoorSettings, type ToFrontDoor } from './front-door.ts';
 
 const settings = workerData as FrontDoorSettings;
@@ -22,15 +25,6 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', '
 const withoutHopByHop = (headers: http.IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
 
 const core = new http.Agent({ keepAlive: true });
-
-/** This thread's id on Linux (/proc/thread-self is task/<tid>), so the core can spare it when it lowers priorities. */
-function linuxThreadId(): number | null {
-  try {
-    return Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return null;
-  }
-}
 
 function passThrough(request: http.IncomingMessage, response: http.ServerResponse): void {
   const headers = { ...withoutHopByHop(request.headers), [PEER_HEADER]: request.socket.remoteAddress ?? '' };
@@ -52,14 +46,26 @@ function passThrough(request: http.IncomingMessage, response: http.ServerRespons
   request.pipe(upstream);
 }
 
+const store = settings.slack ? await openStore(settings.databaseUrl) : null;
 const slack = settings.slack
-  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({ ...settings.slack, logger, forward: (event) => send({ type: 'slack', event }) })
+  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({
+      ...settings.slack,
+      logger,
+      body: settings.body,
+      record: async (draft) => {
+        await recordInbound(store!, draft);
+        send({ type: 'inbox' });
+      },
+    })
   : null;
 
-const server = http.createServer((request, response) => {
-  if (slack?.requestListener && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
-  else passThrough(request, response);
-});
+const server = hardenServer(
+  http.createServer((request, response) => {
+    if (slack?.requestListener && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
+    else passThrough(request, response);
+  }),
+  logger,
+);
 
 port.on('message', (message: ToFrontDoor) => {
   switch (message.type) {
@@ -72,7 +78,7 @@ port.on('message', (message: ToFrontDoor) => {
         await slack?.stop().catch((error: unknown) => logger.warn({ err: error }, 'the Slack connection did not close cleanly'));
         server.close(() => {
           core.destroy();
-          port.close();
+          void (store?.close() ?? Promise.resolve()).finally(() => port.close());
         });
         server.closeAllConnections();
       })();
@@ -82,7 +88,7 @@ port.on('message', (message: ToFrontDoor) => {
 server.once('error', (error) => send({ type: 'failed', message: `could not listen on port ${settings.port}: ${error.message}` }));
 server.listen(settings.port, settings.host, () => {
   (slack ? slack.start() : Promise.resolve()).then(
-    () => send({ type: 'listening', port: (server.address() as { port: number }).port, thread: linuxThreadId() }),
+    () => send({ type: 'listening', port: (server.address() as { port: number }).port }),
     (error: unknown) => send({ type: 'failed', message: `Slack's Socket Mode connection could not be opened: ${(error as Error).message}` }),
   );
 });

@@ -2,18 +2,13 @@
 // (front-door-thread.ts). The conductor, the dispatcher and memory all run on the core thread,
 // and at a hundred plans a second they keep its event loop most of the way busy; an HTTP ack
 // served there waits behind that work. Slack allows 3 s, and a fast ack is what a user sees
-// first, so Slack's requests (HTTP or Socket Mode) are verified and acknowledged on the front
-// door's thread and arrive here as messages, while every other route (health, metrics, the
-// workspace) is passed through to the core's own HTTP server, which listens on loopback only.
-import fs from 'node:fs';
+// first, so Slack's requests (HTTP or Socket Mode) are written to the inbox and acknowledged on
+// the front door's thread, which then tells the core to look; every other route (health,
+// metrics, the workspace) is passed through to the core's own HTTP server, on loopback only.
 import type { IncomingMessage } from 'node:http';
-import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
-import type { SlackInbound } from '../../adapters/slack/slack-ingress.ts';
-
-/** The nice value of every thread but the front door's: far enough below it to make acks win. */
-const CORE_NICENESS = 10;
+import type { BodyLimits } from './body.ts';
 
 /** Carries the caller's address on requests the front door passes to the core. */
 export const PEER_HEADER = 'x-operator-peer';
@@ -24,27 +19,24 @@ export interface FrontDoorSettings {
   /** The core's HTTP server, on 127.0.0.1. */
   corePort: number;
   logLevel: string;
+  /** The front door writes the inbox with a store connection of its own. */
+  databaseUrl: string;
+  body: BodyLimits;
   /** Slack's receiver: HTTP at POST /slack/events, or Socket Mode when appToken is set. */
   slack: { signingSecret: string; appToken?: string; apiUrl: string } | null;
 }
 
 export type ToFrontDoor = { type: 'slack-signing-secret'; secret: string } | { type: 'close' };
 export type FromFrontDoor =
-  /** thread: the front door's Linux thread id (null elsewhere), which keeps its priority. */
-  | { type: 'listening'; port: number; thread: number | null }
+  | { type: 'listening'; port: number }
   | { type: 'slack-signing-secret-set' }
   | { type: 'failed'; message: string }
-  | { type: 'slack'; event: SlackInbound }
+  /** An inbox entry was written. */
+  | { type: 'inbox' }
   | { type: 'log'; line: string };
 
 export interface FrontDoor {
   port: number;
-  /**
-   * Lowers the priority of every other thread of this process (Linux), so the kernel runs acks
-   * first. A decision for the whole process: `npm start` makes it (src/main.ts), a host that
-   * embeds the service may not want it.
-   */
-  yieldCpu(): void;
   /** Resolves once the front door checks requests with the new secret. */
   setSlackSigningSecret(secret: string): Promise<void>;
   close(): Promise<void>;
@@ -60,32 +52,6 @@ export function peerAddress(request: IncomingMessage): string {
   return typeof forwarded === 'string' ? forwarded : (request.socket.remoteAddress ?? '');
 }
 
-/**
- * Lowers the scheduling priority of every thread of this process but the front door's: the core
- * thread, V8's garbage-collection helpers (mostly busy with the core's heap), libuv's pool and
- * the store's checkpoint thread. When they and the front door want a CPU at the same moment, the
- * kernel runs the ack first and the conductor's work a moment later; with CPUs to spare nothing
- * changes. Linux names threads in /proc and gives each its own priority; elsewhere this does
- * nothing. Threads and processes started from here on inherit the lower priority.
- */
-function yieldCpuToFrontDoor(frontDoorThread: number | null, logger: Logger): void {
-  if (frontDoorThread === null) return;
-  let threads: number[];
-  try {
-    threads = fs.readdirSync('/proc/self/task').map(Number).filter((tid) => tid !== frontDoorThread);
-  } catch {
-    return;
-  }
-  for (const tid of threads) {
-    try {
-      if (os.getPriority(tid) < CORE_NICENESS) os.setPriority(tid, CORE_NICENESS);
-    } catch (error) {
-      // A thread that ended meanwhile, or a system that refuses: acks then share the CPU evenly.
-      logger.debug({ err: error, thread: tid }, 'could not lower a thread\'s priority');
-    }
-  }
-}
-
 /** Re-logs a record written on the front door's thread through the core's logger. */
 function relog(logger: Logger, line: string): void {
   try {
@@ -97,12 +63,12 @@ function relog(logger: Logger, line: string): void {
   }
 }
 
-export async function openFrontDoor(settings: FrontDoorSettings, options: { logger: Logger; onSlack: (event: SlackInbound) => void }): Promise<FrontDoor> {
+export async function openFrontDoor(settings: FrontDoorSettings, options: { logger: Logger; onInbox: () => void }): Promise<FrontDoor> {
   const thread = new Worker(new URL('./front-door-thread.ts', import.meta.url), { workerData: settings });
   let closing = false;
   // The thread confirms secrets in the order it was sent them.
   const secretsSet: (() => void)[] = [];
-  const listening = new Promise<{ port: number; thread: number | null }>((resolve, reject) => {
+  const listening = new Promise<{ port: number }>((resolve, reject) => {
     thread.on('message', (message: FromFrontDoor) => {
       switch (message.type) {
         case 'listening':
@@ -111,8 +77,8 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
           return reject(new Error(message.message));
         case 'slack-signing-secret-set':
           return secretsSet.shift()?.();
-        case 'slack':
-          return options.onSlack(message.event);
+        case 'inbox':
+          return options.onInbox();
         case 'log':
           return relog(options.logger, message.line);
       }
@@ -121,7 +87,7 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
     thread.once('exit', (code) => reject(new Error(`the front door thread ended (exit code ${code}) before it listened`)));
   });
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-  const { port, thread: frontDoorThread } = await listening.catch(async (error: unknown) => {
+  const { port } = await listening.catch(async (error: unknown) => {
     await thread.terminate();
     throw error;
   });
@@ -135,7 +101,6 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
   });
   return {
     port,
-    yieldCpu: () => yieldCpuToFrontDoor(frontDoorThread, options.logger),
     setSlackSigningSecret: (secret) =>
       new Promise<void>((resolve) => {
         secretsSet.push(resolve);

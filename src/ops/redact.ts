@@ -1,6 +1,7 @@
 // Secrets and personal data never reach logs or the audit trail in clear. Keys that name a
 // secret are masked whole; strings are scrubbed for obvious PII and credential shapes, except
 // business identifiers (VAT IDs, company and tax numbers), which are business data.
+import { readPhones } from '../reading/phones.ts';
 import { businessIdSpans } from './business-ids.ts';
 
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
@@ -12,11 +13,21 @@ const PATTERNS: [RegExp, string][] = [
   [/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, '[email]'],
   [/\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g, '[iban]'],
   [/\b\d(?:[ -]?\d){12,18}\b/g, '[card]'],
-  // Not IPv4 addresses (127.0.0.1) nor ISO dates (2026-11-24), which have a phone's shape.
+  // libphonenumber-js finds numbers written with their country code (maskPhones); a national
+  // number ("07700 900123") needs its country, which a log line does not say, so any digit run
+  // of a phone's shape is masked too. Not IPv4 addresses (127.0.0.1) nor ISO dates (2026-11-24).
   [/(?<![\w-])(?!\d{1,3}(?:\.\d{1,3}){3}(?![\d.])|\d{4}-\d{2}-\d{2}(?!\d))\+?\d[\d ().-]{7,}\d\b/g, '[phone]'],
 ];
 
-const maskPersonalData = (text: string) => PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+/** Phone numbers libphonenumber-js recognises, replaced from the end so earlier offsets hold. */
+function maskPhones(text: string): string {
+  return readPhones(text).reduceRight(
+    (masked, { evidence }) => (evidence.kind === 'span' ? `${masked.slice(0, evidence.span.start)}[phone]${masked.slice(evidence.span.end)}` : masked),
+    text,
+  );
+}
+
+const maskPersonalData = (text: string) => PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), maskPhones(text));
 
 export function redactText(text: string): string {
   let masked = '';

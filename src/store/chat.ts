@@ -1,7 +1,6 @@
-// What the chat layer keeps: where each plan's conversation lives, which platform deliveries
-// were already handled, and the outbox of notices waiting to be delivered.
+// What the chat layer keeps: where each plan's conversation lives, the requests that were
+// refused, and the outbox of notices waiting to be delivered.
 import { redactText, redactValue } from '../ops/redact.ts';
-import { sql } from './sql.ts';
 import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
@@ -12,14 +11,6 @@ export async function setConversation(store: Store, planId: string, conversation
 export async function findPlanIdByThread(store: Store, threadKey: string): Promise<string | null> {
   const plan = await store.prisma((db) => db.plan.findUnique({ where: { threadKey }, select: { id: true } }));
   return plan?.id ?? null;
-}
-
-/** True the first time a delivery id is seen; false for a platform's retry of it. */
-export async function firstDelivery(store: Store, id: string): Promise<boolean> {
-  const inserted = await store.transaction((runner) =>
-    runner.execute(sql`INSERT INTO "InboundEvent" ("id", "receivedAt") VALUES (${id}, ${new Date()}) ON CONFLICT ("id") DO NOTHING`),
-  );
-  return inserted === 1;
 }
 
 /** A request that was refused (not an operator, bad input): audited, with no plan if none applies. */
@@ -58,7 +49,6 @@ const pendingNotice = (row: { id: string; planId: string | null; kind: string; p
   attempts: row.attempts,
 });
 
-/** Notices due for delivery by the database's clock, oldest first: a plan's notices must arrive in order. */
 /** Notices due for delivery by the database's clock, oldest first: a plan's notices must arrive in order. */
 export async function dueNotices(store: Store, limit: number): Promise<PendingNotice[]> {
   const rows = await store.transaction((runner) => runner.query(statements.dueNotices(limit)));

@@ -2,6 +2,7 @@
 // what Chroma has yet to apply, recall events and retrieval evaluations. A record and its index
 // task are written in one transaction, so a record is never left without a way into the index.
 import type { MemoryIndexTask, MemoryRecord, RecallEvent, RetrievalEval } from './generated/sqlite/client.ts';
+import { deleteRecordEntities } from './entities.ts';
 import { newId, orderedId } from './ids.ts';
 import { databaseNow, insertValues, join, sql, type SqlRunner, type SqlValue } from './sql.ts';
 import type { Store } from './store.ts';
@@ -10,7 +11,7 @@ import type { Store } from './store.ts';
 export type MemoryRow = Omit<MemoryRecord, 'tags'> & { tags: string[] };
 
 /** What a caller supplies; ids, times and index state are the repository's business. */
-export type MemoryDraft = Omit<MemoryRow, 'id' | 'createdAt' | 'indexedAt' | 'embeddingModel' | 'embeddingVersion'>;
+export type MemoryDraft = Omit<MemoryRow, 'id' | 'createdAt' | 'indexedAt' | 'embeddingModel' | 'embeddingVersion' | 'entitiesAt'>;
 
 export type IndexTask = Pick<MemoryIndexTask, 'id' | 'recordId' | 'attempts'> & { operation: 'upsert' | 'delete' };
 
@@ -27,7 +28,7 @@ export const newMemoryId = () => newId('m');
  */
 export async function insertMemory(runner: SqlRunner, draft: MemoryDraft, now = new Date()): Promise<{ id: string; duplicate: boolean }> {
   const id = newMemoryId();
-  const record: Omit<MemoryRecord, 'indexedAt' | 'embeddingModel' | 'embeddingVersion'> = { ...draft, id, tags: JSON.stringify(draft.tags), createdAt: now };
+  const record: Omit<MemoryRecord, 'indexedAt' | 'embeddingModel' | 'embeddingVersion' | 'entitiesAt'> = { ...draft, id, tags: JSON.stringify(draft.tags), createdAt: now };
   // ON CONFLICT rather than a read first: two writers of the same content never fail a
   // transaction (a plan checkpoint may carry memories), the second one just finds it there.
   const inserted = await runner.execute(sql`INSERT INTO "MemoryRecord" ${insertValues(record)} ON CONFLICT ("contentHash") DO NOTHING`);
@@ -64,6 +65,7 @@ export async function queueRecordsIndexedElsewhere(store: Store, model: string, 
 export async function deleteMemory(runner: SqlRunner, id: string, now = new Date()): Promise<boolean> {
   const deleted = await runner.execute(sql`DELETE FROM "MemoryRecord" WHERE "id" = ${id}`);
   if (deleted === 0) return false;
+  await deleteRecordEntities(runner, id);
   await insertIndexTask(runner, id, 'delete', now);
   return true;
 }

@@ -2,31 +2,12 @@
 // decision) is one transaction, applied only if the plan still matches a guard (its lease
 // token, or the status and version the decision was made against).
 import { redactText, redactValue } from '../ops/redact.ts';
-import type { AuditEntry, Effect, Plan, Step } from './generated/sqlite/client.ts';
 import { newId, orderedId } from './ids.ts';
 import { insertMemory, type MemoryDraft } from './memory.ts';
+import { findPlan, type PlanRecord, type StepRecord } from './plan-records.ts';
 import { databaseNow, type SqlRunner } from './sql.ts';
 import { statements, type EffectPatch, type EffectRow, type PlanGuard, type PlanPatch, type PlanRow, type StepPatch, type StepRow, type VersionRow } from './statements.ts';
-import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 import type { Store } from './store.ts';
-
-/** A plan as the conductor reads it: its JSON columns parsed, its status typed. */
-export type PlanRecord = Pick<Plan, 'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt'> & {
-  status: PlanStatus;
-  input: unknown;
-  conversation: unknown;
-  /** What started the plan when nobody typed it (src/triggers); undefined for a typed start. */
-  trigger: unknown;
-};
-
-export type StepRecord = Pick<Step, 'id' | 'planId' | 'position' | 'key' | 'kind' | 'title' | 'attempts' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'> & {
-  status: StepStatus;
-  output: unknown;
-};
-
-export type EffectRecord = Pick<Effect, 'key' | 'stepKey' | 'executor' | 'performCount' | 'createdAt'> & { status: EffectStatus; result: unknown };
-
-export type AuditRecord = Pick<AuditEntry, 'id' | 'at' | 'actor' | 'action' | 'fromStatus' | 'toStatus' | 'stepKey' | 'reason'> & { detail: unknown };
 
 export interface NoticeDraft {
   kind: string;
@@ -57,92 +38,20 @@ export interface PlanChange {
 }
 
 export { newId, orderedId } from './ids.ts';
+export {
+  findPlan,
+  findVersion,
+  latestVersionNumber,
+  listAudit,
+  listEffects,
+  listPlans,
+  type AuditRecord,
+  type EffectRecord,
+  type PlanRecord,
+  type StepRecord,
+} from './plan-records.ts';
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const parse = (value: string | null): unknown => (value === null ? undefined : JSON.parse(value));
-
-function toPlan(row: Plan): PlanRecord {
-  return {
-    id: row.id,
-    workflow: row.workflow,
-    status: row.status as PlanStatus,
-    version: row.version,
-    input: parse(row.input),
-    requestedBy: row.requestedBy,
-    conversation: parse(row.conversation),
-    trigger: parse(row.trigger),
-    runAfter: row.runAfter,
-    leaseOwner: row.leaseOwner,
-    leaseToken: row.leaseToken,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    finishedAt: row.finishedAt,
-  };
-}
-
-function toStep(row: Step): StepRecord {
-  return {
-    id: row.id,
-    planId: row.planId,
-    position: row.position,
-    key: row.key,
-    kind: row.kind,
-    title: row.title,
-    status: row.status as StepStatus,
-    attempts: row.attempts,
-    output: parse(row.output),
-    lastError: row.lastError,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    waitingSince: row.waitingSince,
-  };
-}
-
-export async function findPlan(runner: SqlRunner, planId: string): Promise<{ plan: PlanRecord; steps: StepRecord[] } | null> {
-  const [row] = await runner.query(statements.plan(planId));
-  if (!row) return null;
-  const steps = await runner.query(statements.steps(planId));
-  return { plan: toPlan(row), steps: steps.map(toStep) };
-}
-
-export async function listPlans(store: Store, filter: { statuses?: string[]; limit: number }): Promise<PlanRecord[]> {
-  const rows = await store.prisma((db) =>
-    db.plan.findMany({
-      where: filter.statuses ? { status: { in: filter.statuses } } : {},
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: filter.limit,
-    }),
-  );
-  return rows.map(toPlan);
-}
-
-export async function listEffects(runner: SqlRunner, planId: string): Promise<EffectRecord[]> {
-  const rows = await runner.query(statements.effects(planId));
-  return rows.map((row) => ({
-    key: row.key,
-    stepKey: row.stepKey,
-    executor: row.executor,
-    status: row.status as EffectStatus,
-    performCount: row.performCount,
-    result: parse(row.result),
-    createdAt: row.createdAt,
-  }));
-}
-
-export async function listAudit(runner: SqlRunner, planId: string): Promise<AuditRecord[]> {
-  const rows = await runner.query(statements.audit(planId));
-  return rows.map(({ planId: _plan, detail, ...row }) => ({ ...row, detail: parse(detail) }));
-}
-
-export async function findVersion(runner: SqlRunner, planId: string, version: number): Promise<{ input: unknown; omittedSteps: string[] } | null> {
-  const [row] = await runner.query(statements.version(planId, version));
-  return row ? { input: parse(row.input), omittedSteps: JSON.parse(row.omittedSteps) as string[] } : null;
-}
-
-export async function latestVersionNumber(runner: SqlRunner, planId: string): Promise<number> {
-  const [row] = await runner.query(statements.latestVersion(planId));
-  return row?.latest ?? 0;
-}
 
 /** Inserts a plan with its first version, steps, audit entry and notices. */
 export async function insertPlan(runner: SqlRunner, plan: PlanRow, change: PlanChange): Promise<void> {

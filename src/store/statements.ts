@@ -1,8 +1,10 @@
 // The conductor's hot path, each statement named and kept here: claiming runnable plans, the
-// lease, the checkpoint's writes, notice claims and gapless numbers. Row types are the Prisma
+// lease, the checkpoint's writes, notice claims and gapless numbers; and the plan reads a
+// person waits on (`op plan show`, `op plan list`), which then start without loading the
+// Prisma client. Row types are the Prisma
 // schema's generated model types; times that decide who may act when are the database's.
-import type { AuditEntry, Effect, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
-import { assignments, databaseNow, insertValues, sql, type DatabaseNow, type Dialect } from './sql.ts';
+import type { AuditEntry, Effect, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
+import { assignments, databaseNow, insertValues, join, sql, type DatabaseNow, type Dialect } from './sql.ts';
 import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 
 /** A model's fields as a statement writes them: DateTimes may be the database's clock. */
@@ -46,6 +48,11 @@ export const statements = {
     sql`UPDATE "Plan" SET "leaseOwner" = NULL, "leaseToken" = NULL, "leaseExpiresAt" = NULL WHERE "leaseOwner" = ${owner}`,
 
   plan: (planId: string) => sql<Plan>`SELECT * FROM "Plan" WHERE "id" = ${planId}`,
+  /** The newest plans first, of the given statuses if any. */
+  recentPlans: (filter: { statuses?: readonly PlanStatus[]; limit: number }) =>
+    filter.statuses
+      ? sql<Plan>`SELECT * FROM "Plan" WHERE "status" IN (${join(filter.statuses.map((status) => sql`${status}`), ', ')}) ORDER BY "createdAt" DESC, "id" LIMIT ${filter.limit}`
+      : sql<Plan>`SELECT * FROM "Plan" ORDER BY "createdAt" DESC, "id" LIMIT ${filter.limit}`,
   steps: (planId: string) => sql<Step>`SELECT * FROM "Step" WHERE "planId" = ${planId} ORDER BY "position", "key"`,
   effects: (planId: string) => sql<Effect>`SELECT * FROM "Effect" WHERE "planId" = ${planId} ORDER BY "createdAt", "key"`,
   audit: (planId: string) => sql<AuditEntry>`SELECT * FROM "AuditEntry" WHERE "planId" = ${planId} ORDER BY "id"`,
@@ -87,4 +94,37 @@ export const statements = {
         ON CONFLICT DO NOTHING`,
   sequenceNumbers: (series: string) =>
     sql<Pick<SequenceNumber, 'number' | 'idempotencyKey'>>`SELECT "number", "idempotencyKey" FROM "SequenceNumber" WHERE "series" = ${series} ORDER BY "number"`,
+};
+
+/** The inbox (src/store/inbox.ts): entries written before a front door acknowledges, claimed with a lease by the database's clock. */
+export type InboxRow = Writable<Pick<InboxEntry, 'id' | 'platform' | 'kind' | 'payload' | 'receivedAt'>>;
+
+const INBOX_CLAIMABLE = sql`"answeredAt" IS NULL AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${databaseNow()})`;
+
+export const inboxStatements = {
+  /** A retried delivery meets the primary key and writes nothing. */
+  insertInboxEntry: (row: InboxRow) => sql`INSERT INTO "InboxEntry" ${insertValues(row)} ON CONFLICT ("id") DO NOTHING`,
+  inboxEntry: (id: string) => sql<InboxEntry>`SELECT * FROM "InboxEntry" WHERE "id" = ${id}`,
+  /** Unanswered entries whose lease is free or lapsed, oldest first; PostgreSQL skips rows other replicas lock. */
+  claimableInboxEntries: (dialect: Dialect, limit: number) =>
+    dialect === 'postgres'
+      ? sql<Pick<InboxEntry, 'id' | 'attempts'>>`SELECT "id", "attempts" FROM "InboxEntry" WHERE ${INBOX_CLAIMABLE} ORDER BY "receivedAt", "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`
+      : sql<Pick<InboxEntry, 'id' | 'attempts'>>`SELECT "id", "attempts" FROM "InboxEntry" WHERE ${INBOX_CLAIMABLE} ORDER BY "receivedAt", "id" LIMIT ${limit}`,
+  /** Compare-and-set on the attempt count: an entry is never held by two workers at once. */
+  takeInboxLease: (id: string, attempts: number, token: string, leaseMs: number) =>
+    sql`UPDATE "InboxEntry" SET "attempts" = ${attempts + 1}, "leaseToken" = ${token}, "leaseExpiresAt" = ${databaseNow(leaseMs)}
+        WHERE "id" = ${id} AND "attempts" = ${attempts} AND ${INBOX_CLAIMABLE}`,
+  renewInboxLease: (id: string, token: string, leaseMs: number) =>
+    sql`UPDATE "InboxEntry" SET "leaseExpiresAt" = ${databaseNow(leaseMs)} WHERE "id" = ${id} AND "leaseToken" = ${token} AND "answeredAt" IS NULL`,
+  /** The dedupe mark, in the transaction of the entry's first state change; 0 rows: the lease was lost. */
+  markInboxApplied: (id: string, token: string) =>
+    sql`UPDATE "InboxEntry" SET "appliedAt" = COALESCE("appliedAt", ${databaseNow()}) WHERE "id" = ${id} AND "leaseToken" = ${token} AND "answeredAt" IS NULL`,
+  answerInboxEntry: (id: string, token: string, answer: string) =>
+    sql`UPDATE "InboxEntry" SET "answer" = ${answer}, "answeredAt" = ${databaseNow()}, "appliedAt" = COALESCE("appliedAt", ${databaseNow()}),
+        "leaseToken" = NULL, "leaseExpiresAt" = NULL, "lastError" = NULL WHERE "id" = ${id} AND "leaseToken" = ${token}`,
+  /** Hands an entry back after a failure, to be tried again after delayMs. */
+  deferInboxEntry: (id: string, token: string, delayMs: number, error: string) =>
+    sql`UPDATE "InboxEntry" SET "leaseToken" = NULL, "leaseExpiresAt" = ${databaseNow(delayMs)}, "lastError" = ${error} WHERE "id" = ${id} AND "leaseToken" = ${token}`,
+  /** Answered entries older than the retry window: a retry that late is a new request. */
+  pruneInbox: (keepMs: number) => sql`DELETE FROM "InboxEntry" WHERE "answeredAt" IS NOT NULL AND "answeredAt" < ${databaseNow(-keepMs)}`,
 };

@@ -3,12 +3,13 @@
 // runs named SQL statements (statements.ts) through one transaction API. On SQLite those run
 // on the store's own connection (sqlite-connection.ts), on PostgreSQL on the driver adapter's
 // pool. Nothing outside src/store imports the generated clients.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
-import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import type { PrismaClient as PostgresClient } from './generated/postgres/client.ts';
+import type { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { groupCommitter } from './group-commit.ts';
@@ -19,8 +20,51 @@ import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } f
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
 
+/**
+ * Work that must commit with every transaction that writes, within one async context: the
+ * inbox's mark that an entry's change is made (src/bot/inbox.ts) commits with the plan, the
+ * decision or the refusal the entry caused, so a crash between the two cannot happen. The rider
+ * throws to roll the transaction back (its entry was taken over by another worker).
+ */
+export type CommitRider = (runner: SqlRunner) => Promise<void>;
+const riders = new AsyncLocalStorage<CommitRider>();
+
+/** Runs fn with rider joining each of its transactions that changes rows. */
+export const withCommitRider = <T>(rider: CommitRider, fn: () => Promise<T>): Promise<T> => riders.run(rider, fn);
+
+/** fn, with rider run after it in the same transaction when it changed a row. */
+function riding<T>(fn: (sql: SqlRunner) => Promise<T>, rider: CommitRider): (sql: SqlRunner) => Promise<T> {
+  return async (runner) => {
+    let changed = 0;
+    const result = await fn({
+      dialect: runner.dialect,
+      query: (statement) => runner.query(statement),
+      execute: async (statement) => {
+        const count = await runner.execute(statement);
+        changed += count;
+        return count;
+      },
+    });
+    if (changed > 0) await rider(runner);
+    return result;
+  };
+}
+
 /** Both generated clients have the same model API; the SQLite one names the type. */
 export type Db = SqliteClient;
+
+/**
+ * The generated client of the target's provider, loaded on first use: loading one takes longer
+ * than a plan read's whole run (`op plan show` needs only the named statements).
+ */
+async function loadPrismaClient(target: DatabaseTarget, adapter: SqlDriverAdapterFactory): Promise<Db> {
+  const client: Db | PostgresClient =
+    target.provider === 'sqlite'
+      ? new (await import('./generated/sqlite/client.ts')).PrismaClient({ adapter })
+      : new (await import('./generated/postgres/client.ts')).PrismaClient({ adapter });
+  // One schema per provider, kept in step by `npm run check:schemas`: the model APIs are the same.
+  return client as Db;
+}
 
 export interface Store {
   readonly target: DatabaseTarget;
@@ -87,15 +131,23 @@ async function inAdapterTransaction<T>(adapter: SqlDriverAdapter, fn: (sql: SqlR
   }
 }
 
-export async function openStore(databaseUrl?: string): Promise<Store> {
+export interface StoreOptions {
+  /**
+   * Checkpoint SQLite's write-ahead log on a thread of its own (the default, for the service and
+   * workers). A command that runs for a moment (`op plan show`) leaves it to SQLite instead of
+   * starting a thread for it.
+   */
+  walCheckpointThread?: boolean;
+}
+
+export async function openStore(databaseUrl?: string, options: StoreOptions = {}): Promise<Store> {
   const target = databaseTarget(databaseUrl);
   if (target.provider === 'sqlite') fs.mkdirSync(path.dirname(target.file), { recursive: true });
-  const factory = createAdapterFactory(target);
+  const factory = await createAdapterFactory(target);
   const adapter = await factory.connect();
   const { prismaFactory, disposeUnused } = handOver(adapter, factory);
-  const db = (
-    target.provider === 'sqlite' ? new SqliteClient({ adapter: prismaFactory }) : new PostgresClient({ adapter: prismaFactory })
-  ) as Db;
+  let db: Promise<Db> | null = null;
+  const client = () => (db ??= loadPrismaClient(target, prismaFactory));
 
   let connection: SqliteConnection | null = null;
   let wal: WalSync | null = null;
@@ -111,12 +163,11 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
     await wal?.flush();
     return result;
   };
-  const checkpointer = connection && target.provider === 'sqlite'
-    ? startWalCheckpointer(target.file, () => {
-        // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
-        connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
-      })
-    : null;
+  // Without the thread, SQLite's own checkpoints keep the log bounded (at a latency cost).
+  const checkpointBySqlite = () => connection?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  const checkpointer =
+    connection && target.provider === 'sqlite' && options.walCheckpointThread !== false ? startWalCheckpointer(target.file, checkpointBySqlite) : null;
+  if (options.walCheckpointThread === false) checkpointBySqlite();
 
   // A SQLite connection serves the whole process, and a statement issued while a transaction is
   // open would join it; so on SQLite every use of the database waits its turn (Prisma's too, so
@@ -139,21 +190,25 @@ export async function openStore(databaseUrl?: string): Promise<Store> {
       }
     });
 
+  const commit: Store['transaction'] = connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy;
   return {
     target,
     prisma: (fn) =>
       exclusive(async () => {
         if (lock) await turn(); // see group-commit.ts: let the event loop run between SQLite calls
-        return fn(db);
+        return fn(await client());
       }),
-    transaction: connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy,
-    ping: () => exclusive(async () => void (await db.$queryRawUnsafe('SELECT 1'))),
+    transaction: (fn) => {
+      const rider = riders.getStore();
+      return commit(rider ? riding(fn, rider) : fn);
+    },
+    ping: () => exclusive(async () => void (await (connection ?? new AdapterRunner(adapter, 'postgres')).query(sql`SELECT 1`))),
     close: async () => {
       await exclusive(async () => {
         await checkpointer?.stop();
         await wal?.close();
         connection?.close();
-        await db.$disconnect();
+        if (db) await (await db).$disconnect();
         await disposeUnused();
       });
     },

@@ -104,7 +104,7 @@ export async function runScheduleCommand(schedules: Schedules, words: string[], 
   const view = await schedules.create({
     workflow: action,
     when: split!.when,
-    input: startInput(split!.rest, definition.freeTextField),
+    input: startInput(split!.rest.join(' '), definition.freeTextField),
     catchUp,
     timeZone,
     conversation: caller.conversation,

@@ -154,19 +154,27 @@ function scrollDown() {
   channel.scrollTop = channel.scrollHeight;
 }
 
+/**
+ * Sends a request and returns its answer. The request keeps one id across retries: Operator
+ * writes it to its inbox before answering, so while it is still running (202) or when the
+ * connection failed, sending the same id again gets the one answer, never a second run.
+ */
 async function send(path, body) {
-  try {
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requestId: requestId(), ...body }),
-    });
-    const answer = await response.json();
-    if (!response.ok) return { title: 'Not done', text: answer.error || `HTTP ${response.status}` };
-    return answer.reply;
-  } catch (error) {
-    return { title: 'Not sent', text: `Operator did not answer (${error.message}). Is it still running?` };
+  const payload = JSON.stringify({ requestId: requestId(), ...body });
+  let failure = null;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+    try {
+      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+      const answer = await response.json();
+      if (response.status === 202) continue;
+      if (!response.ok) return { title: 'Not done', text: answer.error || `HTTP ${response.status}` };
+      return answer.reply;
+    } catch (error) {
+      failure = error;
+    }
   }
+  return { title: 'Not sent', text: `Operator did not answer (${failure ? failure.message : 'still working'}). Is it still running?` };
 }
 
 async function click(row, button, entry) {
@@ -178,6 +186,13 @@ async function click(row, button, entry) {
     showPrivately(reply, card || null);
   }
 }
+
+// A textarea, so a pasted e-mail keeps its line breaks; Enter sends, Shift+Enter adds a line.
+document.getElementById('command').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  document.getElementById('composer').requestSubmit();
+});
 
 document.getElementById('composer').addEventListener('submit', async (event) => {
   event.preventDefault();

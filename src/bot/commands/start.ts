@@ -4,9 +4,10 @@ import { ephemeral } from '../reply.ts';
 
 /**
  * The input for `start`: key=value pairs become fields (numbers and booleans parsed), anything
- * else is free text for the workflow's free-text field.
+ * else is free text for the workflow's free-text field, as typed (a pasted e-mail keeps its lines).
  */
-export function startInput(args: string[], freeTextField: string | undefined): Record<string, unknown> {
+export function startInput(typed: string, freeTextField: string | undefined): Record<string, unknown> {
+  const args = typed.split(/\s+/).filter(Boolean);
   const pairs = args.filter((arg) => /^[A-Za-z_][\w]*=/.test(arg));
   if (pairs.length > 0 && pairs.length === args.length) {
     return Object.fromEntries(
@@ -18,7 +19,7 @@ export function startInput(args: string[], freeTextField: string | undefined): R
       }),
     );
   }
-  return freeTextField && args.length > 0 ? { [freeTextField]: args.join(' ') } : {};
+  return freeTextField && args.length > 0 ? { [freeTextField]: typed.trim() } : {};
 }
 
 export const command = defineCommand({
@@ -28,15 +29,15 @@ export const command = defineCommand({
   readOnly: false,
   arguments: [
     { key: 'workflow', takes: 'word', option: 'workflow', description: 'workflow name, e.g. supplier-payment', required: true },
-    { key: 'args', takes: 'words', option: 'input', description: 'key=value ... or free text', required: false },
+    { key: 'input', takes: 'text', option: 'input', description: 'key=value ... or free text', required: false },
   ],
   schema: z.object({
     workflow: z.string({ error: 'which workflow? `/op workflows` lists them.' }).regex(/^[a-z0-9-]+$/, 'workflow names are like supplier-payment'),
-    args: z.array(z.string()),
+    input: z.string(),
   }),
-  async run({ conductor, actor, who, channel }, { workflow, args }) {
+  async run({ conductor, actor, who, channel }, { workflow, input }) {
     const definition = conductor.workflows.get(workflow);
-    const { plan } = await conductor.start(workflow, startInput(args, definition.freeTextField), {
+    const { plan } = await conductor.start(workflow, startInput(input, definition.freeTextField), {
       requestedBy: who,
       conversation: { platform: actor.platform, channel },
     });

@@ -1,0 +1,27 @@
+// Reading plans, apart from changing them: `op plan show` and `op plan list` import only this,
+// the store and the CLI's formatting, so they start without the workflows, memory or models.
+import { findPlan, listAudit, listPlans, type PlanRecord, type StepRecord } from '../store/plan-records.ts';
+import type { PlanStatus } from '../store/statuses.ts';
+import type { Store } from '../store/store.ts';
+import { OperatorError } from './errors.ts';
+
+export interface PlanState {
+  plan: PlanRecord;
+  steps: StepRecord[];
+}
+
+export async function showPlan(store: Store, planId: string): Promise<PlanState> {
+  const state = await store.transaction((runner) => findPlan(runner, planId));
+  if (!state) throw new OperatorError(`There is no plan ${planId}.`, '`op plan list` shows plan ids and states.');
+  return state;
+}
+
+/** The newest plans first (50 unless limit says otherwise), of the given statuses if any. */
+export function recentPlans(store: Store, filter: { statuses?: readonly PlanStatus[]; limit?: number } = {}): Promise<PlanRecord[]> {
+  return listPlans(store, { statuses: filter.statuses, limit: filter.limit ?? 50 });
+}
+
+export async function planAudit(store: Store, planId: string) {
+  await showPlan(store, planId);
+  return store.transaction((runner) => listAudit(runner, planId));
+}

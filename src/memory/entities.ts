@@ -1,0 +1,140 @@
+// Reading who a text is about: organisations and people, each with the ways it can be written.
+// No single reader finds them all (compromise finds "Acme Inc." and "Renée Lefèvre" but not
+// "Brightwater Logistics GmbH"), so several signals are combined: a name ending in a legal form
+// (GmbH, Ltd, SARL, ...), compromise's organisations and people, and e-mail domains. Names already
+// known are found again by their aliases (see matchAliases), which is how a note that only says
+// "Lumen's" meets "Lumen Analytics Ltd".
+import nlp from 'compromise';
+import { isStopWord } from './local-embedder.ts';
+import { tokens } from './words.ts';
+
+export type EntityKind = 'person' | 'organisation';
+/** name: the full name or the name without its legal form; short: a distinctive first word; domain: an e-mail domain. */
+export type AliasKind = 'name' | 'short' | 'domain';
+
+export interface Alias {
+  alias: string;
+  kind: AliasKind;
+}
+
+export interface NamedEntity {
+  kind: EntityKind;
+  /** As written, trimmed of punctuation. */
+  name: string;
+  aliases: Alias[];
+}
+
+const LEGAL_FORMS = [
+  'GmbH & Co\\.? KG', 'GmbH', 'AG', 'KG', 'UG', 'e\\.K\\.', 'OHG', 'GbR', 'Ltd\\.?', 'Limited', 'LLC', 'LLP', 'Inc\\.?', 'Corp\\.?', 'plc', 'PLC',
+  'SARL', 'SAS', 'S\\.A\\.S\\.', 'SA', 'S\\.A\\.', 'SL', 'S\\.L\\.', 'BV', 'B\\.V\\.', 'NV', 'N\\.V\\.', 'Oy', 'AB', 'AS', 'ASA', 'A/S', 'ApS', 'Srl', 'S\\.r\\.l\\.', 'SpA', 'S\\.p\\.A\\.', 'Pty Ltd', 'Sp\\. z o\\.o\\.',
+];
+const LEGAL_FORM = `(?:${LEGAL_FORMS.join('|')})`;
+/** One to five capitalised words (joined by &, und, and, de, van, von), then a legal form. */
+const WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
+const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|und|and|et|de|du|van|von|der))*?)\\s+(${LEGAL_FORM})(?![\\p{L}])`, 'gu');
+/** The normalised spellings of legal forms, to strip them from a name's alias. */
+const LEGAL_FORM_WORDS = new Set(
+  'gmbh co kg ag ug ek ohg gbr ltd limited llc llp inc corp plc sarl sas sa sl bv nv oy ab as asa aps srl spa pty sp z oo'.split(' '),
+);
+/** Free-mail domains name no organisation. */
+const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'gmx.de', 'gmx.net', 'web.de', 'proton.me', 'protonmail.com', 'aol.com', 'mail.com']);
+const EMAIL = /\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b/g;
+
+/** A capitalised word at a sentence's start may be a verb or an adjective, not part of the name ("Invoiced Acme GmbH"). */
+function withoutLeadingNonNames(words: string): string {
+  const parts = words.split(/\s+/);
+  while (parts.length > 1 && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
+  return parts.join(' ');
+}
+
+export const aliasOf = (text: string) => tokens(text).join(' ');
+
+/** A name without its trailing legal form ("kessler sohne kg" → "kessler sohne"). */
+function withoutLegalForm(alias: string): string {
+  const words = alias.split(' ');
+  while (words.length > 1 && LEGAL_FORM_WORDS.has(words.at(-1)!)) words.pop();
+  return words.join(' ');
+}
+
+export function aliasesFor(kind: EntityKind, name: string): Alias[] {
+  const full = aliasOf(name);
+  if (full === '') return [];
+  const aliases: Alias[] = [{ alias: full, kind: 'name' }];
+  if (kind === 'organisation') {
+    const base = withoutLegalForm(full);
+    if (base !== full) aliases.push({ alias: base, kind: 'name' });
+    const [first, ...rest] = base.split(' ');
+    // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
+    if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
+  }
+  return aliases;
+}
+
+const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]+$/g, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
+
+/** Organisations and people a text names outright (not the ones known only by an alias). */
+export function namedEntities(text: string): NamedEntity[] {
+  const found = new Map<string, NamedEntity>();
+  const add = (kind: EntityKind, raw: string) => {
+    const name = clean(raw);
+    const aliases = aliasesFor(kind, name);
+    if (aliases.length === 0 || found.has(aliases[0]!.alias)) return;
+    found.set(aliases[0]!.alias, { kind, name, aliases });
+  };
+  for (const match of text.matchAll(ORGANISATION_WITH_FORM)) {
+    const atSentenceStart = match.index === 0 || /[.!?:;]\s+$|\n\s*$/.test(text.slice(0, match.index));
+    add('organisation', `${atSentenceStart ? withoutLeadingNonNames(match[1]!) : match[1]} ${match[2]}`);
+  }
+  const doc = nlp(text);
+  // compromise's own organisations only when every word is capitalised ("ERP data" is none).
+  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
+  // One word is too often a first name shared by several people, or not a name at all.
+  for (const name of doc.people().out('array') as string[]) if (tokens(name).length >= 2) add('person', name);
+  // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name.
+  const entities = [...found.values()];
+  const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;
+  return entities.filter((entity) => !entities.some((other) => other !== entity && other.kind === entity.kind && primary(other).includes(primary(entity))));
+}
+
+/** The organisations' e-mail domains a text holds (never free-mail ones); call it on the original, before masking. */
+export function emailDomains(text: string): string[] {
+  return [...new Set([...text.matchAll(EMAIL)].map((match) => match[1]!.toLowerCase()))].filter((domain) => !FREE_MAIL.has(domain));
+}
+
+/** Whether a domain looks like an organisation's name ("kessler-soehne.de" and "kessler sohne"). */
+export function domainFits(domain: string, nameAlias: string): boolean {
+  const label = domain.split('.')[0]!.replace(/-/g, '');
+  const base = withoutLegalForm(nameAlias).replace(/ /g, '');
+  const first = nameAlias.split(' ')[0]!;
+  return label === base || label.startsWith(base) || (first.length >= 4 && label.startsWith(first));
+}
+
+/**
+ * The known aliases a text contains, longest first and not overlapping ("acme tooling" rather than
+ * "acme" in "Acme Tooling's order"). isAlias tells whether a phrase of normalised words is one.
+ */
+export function matchAliases(text: string, isAlias: (phrase: string) => boolean, maxWords = 6): string[] {
+  const words = tokens(text);
+  const found: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let matched = 0;
+    for (let n = Math.min(maxWords, words.length - i); n >= 1; n--) {
+      const phrase = words.slice(i, i + n).join(' ');
+      if (isAlias(phrase)) {
+        found.push(phrase);
+        matched = n;
+        break;
+      }
+    }
+    i += matched || 1;
+  }
+  return [...new Set(found)];
+}
+
+/** Every phrase of up to maxWords words in a text, for looking aliases up in the store. */
+export function phrasesOf(text: string, maxWords = 6): string[] {
+  const words = tokens(text);
+  const phrases = new Set<string>();
+  for (let i = 0; i < words.length; i++) for (let n = 1; n <= maxWords && i + n <= words.length; n++) phrases.add(words.slice(i, i + n).join(' '));
+  return [...phrases];
+}

@@ -1,0 +1,103 @@
+// Reading the facts a sentence states about a customer or supplier: the attributes an action
+// takes from memory (where to bill, which VAT ID, what terms, what rate, whom to write to, which
+// currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
+// of the attribute's shape; a sentence that has the cue but no such value states nothing.
+import { businessIdSpans } from '../ops/business-ids.ts';
+
+export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
+export type Attribute = (typeof ATTRIBUTES)[number];
+
+export const ATTRIBUTE_LABELS: Record<Attribute, string> = {
+  billing_address: 'billing address',
+  vat_id: 'VAT ID',
+  billing_email: 'invoice e-mail',
+  contact: 'contact',
+  rate: 'rate',
+  payment_terms: 'payment terms',
+  currency: 'currency',
+};
+
+export interface StatedFact {
+  attribute: Attribute;
+  value: string;
+}
+
+const CURRENCIES = 'EUR|USD|GBP|CHF|NOK|SEK|DKK|PLN|CZK|JPY|AUD|CAD|NZD|TRY|HUF|RON|BGN|INR|SGD|HKD';
+const MONEY = `(?:(?:€|£|\\$)\\s?\\d[\\d,.']*|\\d[\\d,.']*\\s?(?:${CURRENCIES}|€|£|\\$))`;
+const PERIOD = '(?:\\s?(?:per|a|/)\\s?(?:day|hour|month|week))';
+const RATE = new RegExp(`(${MONEY})(${PERIOD})?`, 'i');
+const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|hour|month)|\/(?:day|hour)|fee)\b/i;
+const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b/i;
+const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d|due)\b/i;
+const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
+const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
+/** A street address: has a house number and runs to the end of the clause. */
+const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
+const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
+const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
+const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
+const CONTACT_CUE = /\b(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|took over|replaces (?:him|her)|handed .* to)\b/i;
+const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
+
+/** "Renegotiated with Kessler: 920 EUR per day from January; travel billed separately." → sentences. */
+export function sentencesOf(text: string): string[] {
+  // Not after a short abbreviation ("ul. Żelazna 59", "St. Gallen").
+  return text.split(/(?<=(?:\p{L}{4,}|\d|["')])[.!?])\s+(?=\p{Lu}|")|\n+/u).map((part) => part.trim()).filter(Boolean);
+}
+
+/** The facts one sentence states, at most one per attribute. */
+export function readFacts(sentence: string): StatedFact[] {
+  const facts: StatedFact[] = [];
+  const add = (attribute: Attribute, value: string | undefined) => {
+    const trimmed = value?.trim().replace(/[.,;:]+$/, '');
+    if (trimmed && !facts.some((fact) => fact.attribute === attribute)) facts.push({ attribute, value: trimmed });
+  };
+
+  const address = ADDRESS_CUE.exec(sentence);
+  if (address) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(address.index + address[0].length))?.[1]);
+
+  if (VAT_CUE.test(sentence)) {
+    const [id] = businessIdSpans(sentence);
+    if (id) add('vat_id', sentence.slice(id.start, id.end).replace(/\s+/g, ''));
+  }
+
+  if (EMAIL_CUE.test(sentence)) add('billing_email', ROLE_EMAIL.exec(sentence)?.[0]);
+
+  if (RATE_CUE.test(sentence)) {
+    const rate = RATE.exec(sentence);
+    if (rate) add('rate', normaliseRate(rate[1]!, rate[2]));
+  }
+
+  if (TERMS_CUE.test(sentence)) {
+    const terms = TERMS.exec(sentence);
+    if (terms) add('payment_terms', `${terms[1] ?? terms[2]} days`);
+  }
+
+  add('currency', CURRENCY.exec(sentence)?.[1]?.toUpperCase());
+
+  if (CONTACT_CUE.test(sentence)) {
+    // The contact is the newest person the sentence names next to the cue: the one taking over.
+    const people = [...sentence.matchAll(PERSON)].map((match) => match[1]!).filter((name) => !/^(?:Our|The|From|Invoices?)\b/.test(name));
+    const cue = CONTACT_CUE.exec(sentence)!;
+    const taking = /took over|replaces|handed/i.test(cue[0]);
+    const before = people.filter((name) => sentence.indexOf(name) < cue.index);
+    const after = people.filter((name) => sentence.indexOf(name) > cue.index);
+    add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : (after[0] ?? before.at(-1)));
+  }
+  return facts;
+}
+
+function normaliseRate(money: string, period: string | undefined): string {
+  const symbol: Record<string, string> = { '€': 'EUR', '£': 'GBP', $: 'USD' };
+  const compact = money.replace(/\s+/g, ' ').trim();
+  const [, sign, amount] = /^([€£$])\s?(.*)$/.exec(compact) ?? [];
+  const value = sign ? `${amount} ${symbol[sign]}` : compact.replace(/\s?([€£$])$/, (_, s: string) => ` ${symbol[s]}`);
+  const per = period?.trim().replace(/^(?:a|\/)\s?/, 'per ').replace(/^per\s?/, 'per ');
+  return per && !/day/.test(per) ? `${value} ${per}` : value;
+}
+
+/** The same value however it was written ("Löffelstraße 22" and "Loffelstrasse 22"), for telling a change from a repetition. */
+export function sameValue(a: string, b: string): boolean {
+  const key = (value: string) => value.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
+  return key(a) === key(b);
+}

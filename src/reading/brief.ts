@@ -1,0 +1,193 @@
+// A content brief: what the piece is about, who it is for, its tone, format, length and
+// deadline. A brief arrives as a chat line ("Write a blog post on pricing retainers, aimed at
+// non-technical founders. Friendly tone, ~1200 words, by next Thursday."), a labelled form
+// ("Audience: marketing managers") or a client's e-mail. Labelled fields are read first; then
+// the phrases that introduce each field ("aimed at", "our readers are", "about", "on").
+// compromise tells readers from things ("for small shop owners" is an audience, "for invoicing"
+// is not) and reads numbers written in words ("two thousand words").
+import nlp from 'compromise';
+import { spanAt, type Field, type Span } from './field.ts';
+import { readDeadline, type Deadline } from './dates.ts';
+import { readMessage } from './message.ts';
+
+export const TONES = ['friendly', 'formal', 'conversational', 'authoritative', 'playful'] as const;
+export const FORMATS = ['blog post', 'newsletter', 'guide', 'case study', 'linkedin post'] as const;
+export type Tone = (typeof TONES)[number];
+export type Format = (typeof FORMATS)[number];
+
+export interface ReadBrief {
+  topic: Field<string | null>;
+  audience: Field<string | null>;
+  tone: Field<Tone | null>;
+  format: Field<Format | null>;
+  wordCount: Field<number | null>;
+  deadline: Field<Deadline | null>;
+}
+
+const none = <T>(): Field<T | null> => ({ value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' });
+const at = <T>(_source: string, span: Span, value: T, confidence: number): Field<T> => ({ value, evidence: { kind: 'span', span }, confidence, via: 'rules' });
+
+/** Words naming each tone, in the languages briefs arrive in; the first named wins. */
+const TONE_WORDS: [RegExp, Tone][] = [
+  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial)\b/i, 'friendly'],
+  [/\b(?:formal|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial)\b/i, 'conversational'],
+  [/\b(?:authoritative|expert|fachkundig|autoritaire|data-led)\b/i, 'authoritative'],
+  [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
+];
+const FORMAT_WORDS: [RegExp, Format][] = [
+  [/\blinked\s?in(?:\s+post)?\b/i, 'linkedin post'],
+  [/\bcase stud(?:y|ies)\b|\bétude de cas\b|\bFallstudie\b/i, 'case study'],
+  [/\bnewsletter\b|\bRundbrief\b/i, 'newsletter'],
+  [/\b(?:step-by-step\s+)?guide\b|\bhow-to\b|\bLeitfaden\b|\bAnleitung\b/i, 'guide'],
+  [/\b(?:blog\s*post|blog article|guest post|article de blog|Blogartikel|Blogbeitrag|blog|article)\b/i, 'blog post'],
+];
+
+/** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
+function labelled(source: string, region: Span, labels: string): Span | null {
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  const match = pattern.exec(region.text);
+  if (!match) return null;
+  let value = match[1]!;
+  let start = region.start + match.index + match[0].lastIndexOf(value);
+  // A quoted value ("theme = 'what's new'") is its inside.
+  const quoted = /^(['"“‘])(.*)(['"”’])$/.exec(value);
+  if (quoted) {
+    value = quoted[2]!;
+    start += 1;
+  }
+  return spanAt(source, start, start + value.length);
+}
+
+/** Is this phrase about people (a plural noun: "founders", "shop owners", "les freelances")? */
+const namesReaders = (phrase: string) => nlp(phrase).match('#Plural').found && !/^(?:the|a|an|this|that|its|their|his|her)\s/i.test(phrase) && !FORMAT_WORDS.some(([pattern]) => pattern.test(phrase));
+
+/** Where a phrase introduced at `from` ends: at the clause's end or where another field starts. */
+function phraseEnd(text: string, from: number, stops: RegExp): number {
+  const rest = text.slice(from);
+  const stop = stops.exec(rest);
+  return from + (stop ? stop.index : rest.length);
+}
+
+const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to learn|in (?:a|an|the)\s)\b/u;
+const TOPIC_STOPS = /[.;!?\n(]|,\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|for (?:our|my|the) (?=\w+s\b))/u;
+
+function audienceIn(source: string, region: Span): Field<string | null> {
+  const form = labelled(source, region, 'Audience|Target audience|Readers|Readership|For|Zielgruppe|Public|Publico|Público|Lectores');
+  if (form) return at(source, form, form.text, 0.95);
+  const text = region.text;
+  const explicit = /\b(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|audience is|für|destiné aux?|pour les|para (?:los|las)|rivolto a)\s+/giu;
+  for (const match of text.matchAll(explicit)) {
+    const start = match.index + match[0].length;
+    const end = phraseEnd(text, start, AUDIENCE_STOPS);
+    const phrase = text.slice(start, end).trim();
+    if (phrase && namesReaders(phrase)) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
+  }
+  // "for small shop owners": a "for" that starts its own clause names the readers more surely
+  // than one inside the topic ("setting up Stripe Tax for EU sellers, for solo founders").
+  const candidates = [...text.matchAll(/(,\s*|—\s*|^|\.\s+)?\bfor\s+/giu)]
+    .map((match) => {
+      const start = match.index + match[0].length;
+      const phrase = text.slice(start, phraseEnd(text, start, AUDIENCE_STOPS)).trim();
+      return { start, phrase, ownClause: match[1] !== undefined };
+    })
+    .filter((c) => c.phrase && namesReaders(c.phrase));
+  const best = candidates.find((c) => c.ownClause) ?? candidates.at(-1);
+  if (!best) return none();
+  return at(source, spanAt(source, region.start + best.start, region.start + best.start + best.phrase.length), best.phrase, best.ownClause ? 0.9 : 0.85);
+}
+
+function topicIn(source: string, region: Span): Field<string | null> {
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title');
+  if (form) return at(source, form, form.text, 0.95);
+  const text = region.text;
+  const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);
+  if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
+  const introductions = [
+    /\b(?:newsletter|blog post|post|article|guide|case study)\s*:\s*/giu,
+    /\b(?:about|on|regarding|covering|explaining|announcing|celebrating|sur|über|zum Thema|sobre|su)\s+/giu,
+    /\b(?:guide|introduction|intro) to\s+/giu,
+  ];
+  for (const pattern of introductions) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index + match[0].length;
+      const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
+      // "by the 8th on remote team rituals" is a topic; "on a budget", "on Friday" are not one alone.
+      if (phrase.split(/\s+/).length >= 2 && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
+        return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
+      }
+    }
+  }
+  return none();
+}
+
+function toneIn(source: string, region: Span, topic: Field<string | null>): Field<Tone | null> {
+  const form = labelled(source, region, 'Tone|Voice|Ton|Tonalität|Tono|Register');
+  const inTopic = (index: number) => topic.evidence.kind === 'span' && index >= topic.evidence.span.start && index < topic.evidence.span.end;
+  const searched = form ?? region;
+  let best: { index: number; length: number; tone: Tone } | null = null;
+  for (const [pattern, tone] of TONE_WORDS) {
+    const match = new RegExp(pattern.source, 'giu').exec(searched.text);
+    for (let m = match; m; m = null) {
+      const index = searched.start + m.index;
+      if (!inTopic(index) && (!best || index < best.index)) best = { index, length: m[0].length, tone };
+    }
+  }
+  if (!best) return none();
+  return at(source, spanAt(source, best.index, best.index + best.length), best.tone, form ? 0.95 : 0.9);
+}
+
+function formatIn(source: string, region: Span): Field<Format | null> {
+  const form = labelled(source, region, 'Format|Type|Content type|Kind');
+  const searched = form ?? region;
+  let best: { index: number; length: number; format: Format } | null = null;
+  for (const [pattern, format] of FORMAT_WORDS) {
+    const match = pattern.exec(searched.text);
+    if (match && (!best || match.index < best.index)) best = { index: searched.start + match.index, length: match[0].length, format };
+  }
+  if (!best) return none();
+  return at(source, spanAt(source, best.index, best.index + best.length), best.format, form ? 0.95 : 0.9);
+}
+
+/** The length in words; a range or a limit ("under 300 words", "800-1000 words") is its upper bound. */
+function wordCountIn(source: string, region: Span): Field<number | null> {
+  const form = labelled(source, region, 'Length|Target length|Word count|Words|Länge|Longueur');
+  const text = region.text;
+  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|parole\b|ord\b)/iu.exec(text);
+  const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
+  const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));
+  if (form && /\d/.test(form.text)) {
+    const digits = /(?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?/.exec(form.text)!;
+    const span = spanAt(source, form.start + digits.index, form.start + digits.index + digits[0].length);
+    return at(source, span, number(digits[0]), 0.95);
+  }
+  if (written) return at(source, spanAt(source, region.start + written.index, region.start + written.index + written[0].length), number(written[1]!), 0.95);
+  if (inWords) {
+    const phrase = inWords[1]!;
+    const half = /and a half/i.test(phrase);
+    const numbers: unknown = nlp(phrase.replace(/and a half\s*/i, '').replace(/^a\s/i, 'one ')).numbers().get();
+    const base = Array.isArray(numbers) ? numbers[0] : numbers;
+    if (typeof base === 'number') {
+      const unit = /thousand/i.test(phrase) ? 1000 : 100;
+      const value = half ? base + unit / 2 : base;
+      return at(source, spanAt(source, region.start + inWords.index, region.start + inWords.index + inWords[0].length), value, 0.9);
+    }
+  }
+  return none();
+}
+
+/** Reads a brief pasted as chat, form or e-mail; relative deadlines count from `written`. */
+export async function readBrief(source: string, written: Date): Promise<ReadBrief> {
+  const message = await readMessage(source);
+  // The author's own words, signature left out: a phone number there is no word count.
+  const region = spanAt(source, message.body.start, message.signature?.start ?? message.body.end);
+  const topic = topicIn(source, region);
+  return {
+    topic,
+    audience: audienceIn(source, region),
+    tone: toneIn(source, region, topic),
+    format: formatIn(source, region),
+    wordCount: wordCountIn(source, region),
+    deadline: readDeadline(source, region, message.date ?? written),
+  };
+}

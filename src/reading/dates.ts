@@ -1,0 +1,212 @@
+// Dates and timelines relative to when the message was written: "in 6 weeks", "before end of Q1",
+// "summer season (June)", "bis Mitte Dezember", "leverans vecka 10". chrono-node reads dates in
+// several languages; what it does not know (quarters, ISO weeks, the middle of a month, named
+// days such as Easter or Christmas) is read here into the same shape. A deadline is the last day
+// that still meets it: a month means its last day, "before X" the day before X (but "before the
+// end of X" X's last day), a week its Sunday.
+import * as chrono from 'chrono-node';
+import { z } from 'zod';
+import { spanAt, type Field, type Span } from './field.ts';
+
+export const Deadline = z.object({
+  /** The last day that meets it, as an ISO day (2027-03-31). */
+  by: z.iso.date(),
+  /** The words it was read from, cue included ("before end of Q1"). */
+  phrase: z.string(),
+});
+export type Deadline = z.infer<typeof Deadline>;
+
+/** A calendar day, free of time zones. */
+interface Day {
+  year: number;
+  month: number;
+  day: number;
+}
+
+interface Mention {
+  start: number;
+  end: number;
+  day: Day;
+  /** How exact the text is about the day: a stated day, or a month, quarter or week taken to its end. */
+  exact: boolean;
+  /** Counted from when it was written ("next week", "in 6 weeks"): it only makes sense as a time to do something by. */
+  relative?: boolean;
+}
+
+const LOCALES = [chrono.en, chrono.de, chrono.fr, chrono.nl, chrono.it, chrono.pt, chrono.es, chrono.sv];
+
+const iso = ({ year, month, day }: Day) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+const utc = ({ year, month, day }: Day) => new Date(Date.UTC(year, month - 1, day));
+const dayOf = (date: Date): Day => ({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
+const addDays = (day: Day, days: number) => dayOf(new Date(utc(day).getTime() + days * 86_400_000));
+const lastOfMonth = (year: number, month: number): Day => dayOf(new Date(Date.UTC(year, month, 0)));
+/** The next occurrence of a month-day on or after the reference day. */
+const nextOccurrence = (reference: Day, month: number, day: number, year?: number): Day => {
+  if (year) return { year, month, day };
+  const candidate = { year: reference.year, month, day };
+  return iso(candidate) >= iso(reference) ? candidate : { year: reference.year + 1, month, day };
+};
+
+function easter(year: number): Day {
+  // Anonymous Gregorian computus (Meeus/Jones/Butcher).
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((8 * b + 13) / 25) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  return { year, month, day: ((h + l - 7 * m + 114) % 31) + 1 };
+}
+
+/** ISO week's Sunday. */
+function isoWeekSunday(year: number, week: number): Day {
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday = new Date(jan4.getTime() - (((jan4.getUTCDay() + 6) % 7) * 86_400_000) + (week - 1) * 7 * 86_400_000);
+  return addDays(dayOf(monday), 6);
+}
+
+const MONTHS: Record<string, number> = {};
+for (const [n, names] of [
+  [1, 'january jan januar janvier gennaio enero janeiro januari'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari'],
+  [3, 'march mar märz mars marzo março maart'],
+  [4, 'april apr avril aprile abril'],
+  [5, 'may mai maggio mayo maio mei maj'],
+  [6, 'june jun juni juin giugno junio junho'],
+  [7, 'july jul juli juillet luglio julio julho'],
+  [8, 'august aug août agosto augusti augustus'],
+  [9, 'september sep sept septembre settembre septiembre setembro'],
+  [10, 'october oct oktober octobre ottobre octubre outubro'],
+  [11, 'november nov novembre noviembre novembro'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro'],
+] as const) for (const name of names.split(' ')) MONTHS[name] = n;
+const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+
+/** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
+function customMentions(text: string, reference: Day): Mention[] {
+  const found: Mention[] = [];
+  const add = (match: RegExpExecArray, day: Day, exact: boolean) => found.push({ start: match.index, end: match.index + match[0].length, day, exact });
+  const quarterOf = (month: number) => Math.floor((month - 1) / 3) + 1;
+  const quarterEnd = (quarter: number, year: number) => lastOfMonth(year, quarter * 3);
+  for (const match of text.matchAll(/\b(?:(?:the )?end of )?(?:(Q([1-4])(?:\s*\/?\s*(20\d\d))?)|(this|next) quarter)\b/gi)) {
+    const current = quarterOf(reference.month);
+    let quarter: number;
+    let year: number;
+    if (match[2]) {
+      quarter = Number(match[2]);
+      year = match[3] ? Number(match[3]) : quarter >= current ? reference.year : reference.year + 1;
+    } else {
+      const next = match[4]!.toLowerCase() === 'next';
+      quarter = next ? (current % 4) + 1 : current;
+      year = next && current === 4 ? reference.year + 1 : reference.year;
+    }
+    add(match, quarterEnd(quarter, year), false);
+  }
+  for (const match of text.matchAll(/\b(?:KW|CW|vecka|week|wk|semaine|settimana|semana|v\.)\s*(\d{1,2})(?:\s*[/.]\s*(20\d\d))?\b/gi)) {
+    const week = Number(match[1]);
+    if (week < 1 || week > 53) continue;
+    const thisYear = isoWeekSunday(reference.year, week);
+    const year = match[2] ? Number(match[2]) : iso(thisYear) >= iso(reference) ? reference.year : reference.year + 1;
+    add(match, isoWeekSunday(year, week), false);
+  }
+  for (const match of text.matchAll(new RegExp(`\\b(?:mid|mid-|Mitte|mi-|metà|mediados de|meados de|half)\\s*(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const month = MONTHS[match[1]!.toLowerCase()]!;
+    add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
+  }
+  const named: [RegExp, (year: number) => Day][] = [
+    [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
+    [/\b(?:Christmas|Xmas|Weihnachten|Noël|Natale|Navidad|Natal|Kerstmis|jul)\b(?!\s+(?:market|party|sale))/gi, (year) => ({ year, month: 12, day: 25 })],
+    [/\bValentine'?s(?: Day)?\b/gi, (year) => ({ year, month: 2, day: 14 })],
+    [/\b(?:Easter|Ostern|Pâques|Pasqua|Pascua|Páscoa|Pasen|påsk)\b/gi, (year) => easter(year)],
+    [/\bHalloween\b/gi, (year) => ({ year, month: 10, day: 31 })],
+    [/\bNew Year'?s?(?: Day| Eve)?\b/gi, (year) => ({ year, month: 1, day: 1 })],
+  ];
+  for (const [pattern, on] of named) {
+    for (const match of text.matchAll(pattern)) {
+      const year = /(20\d\d)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 6))?.[1];
+      const stated = year ? Number(year) : undefined;
+      let day = on(stated ?? reference.year);
+      if (!stated && iso(day) < iso(reference)) day = on(reference.year + 1);
+      found.push({ start: match.index, end: match.index + match[0].length + (stated ? text.slice(match.index + match[0].length).indexOf(year!) + 4 : 0), day, exact: true });
+    }
+  }
+  for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
+    const day = Number(match[1]);
+    const start = match.index + match[0].indexOf('the');
+    let candidate: Day = { year: reference.year, month: reference.month, day };
+    if (iso(candidate) < iso(reference)) candidate = reference.month === 12 ? { year: reference.year + 1, month: 1, day } : { year: reference.year, month: reference.month + 1, day };
+    found.push({ start, end: match.index + match[0].length, day: candidate, exact: true });
+  }
+  return found;
+}
+
+function chronoMentions(text: string, referenceDate: Date): Mention[] {
+  const found: Mention[] = [];
+  for (const locale of LOCALES) {
+    for (const result of locale.parse(text, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
+      // Other languages' casual words ("to", a name) are no dates; a digit or a month name is.
+      if (locale !== chrono.en && !/\d/.test(result.text) && !new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text)) continue;
+      const start = result.start;
+      const year = start.get('year');
+      const month = start.get('month');
+      const date = start.get('day');
+      if (year === null || month === null || date === null) continue;
+      const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
+      const weekday = start.isCertain('weekday');
+      const week = /\bweek\b/i.test(result.text) && !weekday;
+      const dayStated = start.isCertain('day') || weekday || relative;
+      let day: Day = { year, month, day: date };
+      if (week) {
+        // "next week": its Sunday.
+        const weekdayIndex = (utc(day).getUTCDay() + 6) % 7;
+        day = addDays(day, 6 - weekdayIndex);
+      } else if (!dayStated && start.isCertain('month')) day = lastOfMonth(year, month);
+      else if (!dayStated) continue;
+      found.push({ start: result.index, end: result.index + result.text.length, day, exact: dayStated && !week, relative });
+    }
+  }
+  return found;
+}
+
+/** Words before a date that make it a deadline, in the languages leads arrive in. */
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|\b(?:timeline|timing|deadline|due|when|date|termin|délai)\b[^:\n]{0,30}:/iu;
+const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
+
+/**
+ * The deadline a text sets, relative to when it was written; none when it sets none or only a
+ * vague one. Several deadlines ("proposals due 20 November; delivered by 30 April") give the latest.
+ */
+export function readDeadline(source: string, region: Span, written: Date): Field<Deadline | null> {
+  const text = region.text;
+  const reference = dayOf(written);
+  const mentions = [...customMentions(text, reference), ...chronoMentions(text, written)]
+    .filter((m) => iso(m.day) >= iso(reference))
+    .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  // Overlapping readings of the same words: keep the longest.
+  const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
+  // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
+  const meant = distinct.filter((m) => !distinct.some((other) => other.start > m.end && /^[^()\n]{0,3}\([^)]*$/.test(text.slice(m.end, other.start))));
+  const readings = meant.map((mention) => {
+    const clauseStart = Math.max(0, ...['.', ';', '!', '?', '\n'].map((stop) => text.lastIndexOf(stop, mention.start - 1) + 1));
+    const before = text.slice(Math.max(clauseStart, mention.start - 40), mention.start);
+    const cue = CUE.exec(before);
+    const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;
+    const phrase = text.slice(phraseStart, mention.end);
+    const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
+    return { mention, cued: cue !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)), day: strictlyBefore ? addDays(mention.day, -1) : mention.day, phraseStart };
+  });
+  // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
+  const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
+  const cued = specific.filter((r) => r.cued);
+  // A date with no deadline word is a deadline only when it names a day.
+  const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
+  if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };
+  const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
+  const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
+  // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
+  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior)\b/i.test(text.slice(latest.mention.end));
+  const confidence = offset ? 0.5 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
+}

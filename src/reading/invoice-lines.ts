@@ -1,0 +1,224 @@
+// The line items of an invoice request: "5 days @ $1,100", "2 workshops x 1.200 € + travel 340 €",
+// "retainer Nov €2.500, 6h support à 90 €, hosting 49 €/month x 3". The request is cut into
+// clauses; in each, every price is paired with the quantity that counts it (a number with a unit,
+// "N x", a number before a noun, or one when nothing is counted), and what remains of the clause
+// describes it. A price given as alternatives ("700 or 750") or a range is no price: the line is
+// kept without one, with the reason, so the plan asks.
+import { z } from 'zod';
+import { fieldOf, spanAt, type Field } from './field.ts';
+import { amountAt, MoneyValue, readMoney } from './money.ts';
+import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
+import { within, type Region } from './pasted-email.ts';
+import { quantityAt } from './quantity.ts';
+import { UNITS, unitOf, type Unit } from './units.ts';
+
+export const LineRead = z.object({
+  description: fieldOf(z.string()),
+  quantity: fieldOf(z.number().positive()),
+  unit: z.enum(UNITS),
+  /** null when the request gives no single price for the line. */
+  unitPrice: fieldOf(MoneyValue).nullable(),
+  /** Why the line cannot be priced as read ("two prices: 700 or 750"), or null. */
+  problem: z.string().nullable(),
+});
+export type LineRead = z.infer<typeof LineRead>;
+
+export type LinesRead = {
+  lines: LineRead[];
+  /** Numbers in the request the lines do not account for, said as a reason to confirm them; null when all are. */
+  doubtful: string | null;
+  /** A total the request states ("= 4,000 EUR"), to be checked against the lines. */
+  statedTotal: Field<MoneyValue> | null;
+};
+
+/** Where one clause of a request ends: ";", ", ", " + ", " and ", " plus ", a new line, a sentence end. */
+const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well as)\s|\r?\n|[.!?](?=\s)|:\s|\s[—–-]\s/giu;
+const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
+const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
+const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
+/** Words a description never needs: the request's verbs, connectors and fillers. */
+const FILLER = new Set(
+  'a an the of for at à @ x × per each cada uno une un de la le les des du der die das für zu je in im and plus + to with our us me please pls also extra: - — – = netto net ht pauschal flat fee'.split(' '),
+);
+
+/** The clauses of the readable regions, as offsets. */
+function clausesOf(text: string, regions: Region[]): Region[] {
+  const clauses: Region[] = [];
+  for (const region of regions) {
+    let start = region.start;
+    const part = text.slice(region.start, region.end);
+    for (const cut of part.matchAll(CLAUSE_BREAK)) {
+      clauses.push({ start, end: region.start + cut.index });
+      start = region.start + cut.index + cut[0].length;
+    }
+    clauses.push({ start, end: region.end });
+  }
+  return clauses.filter((c) => c.end > c.start);
+}
+
+type Token = NumberToken & { role: 'price' | 'quantity' | 'bare' | 'total' | 'percent' };
+
+/**
+ * The line items a request states, read from the regions given (the chat line, or a pasted
+ * e-mail's own words) outside the spans that hold other fields (the customer's name, IDs).
+ */
+export function readLines(text: string, regions: Region[], skip: Region[], style: DecimalMark | null): LinesRead {
+  const tokens = [...readNumbers(text, style), ...readNumberWords(text)]
+    .filter((t) => within(regions, t.start, t.end) && !skip.some((s) => t.start < s.end && t.end > s.start))
+    .sort((a, b) => a.start - b.start)
+    .map((t) => ({ ...t, role: roleOf(text, t) }));
+  const lines: LineRead[] = [];
+  let statedTotal: Field<MoneyValue> | null = null;
+  const used = new Set<Token>();
+  const clauses = clausesOf(text, regions);
+  // A range may cross a clause break ("between 2k and 3k"): it belongs to the clause it starts in.
+  for (const range of readMoney(text, style)) {
+    if (range.value.min === range.value.max || range.evidence.kind !== 'span') continue;
+    const { span } = range.evidence;
+    const clause = clauses.find((c) => span.start >= c.start && span.start < c.end);
+    if (!clause) continue;
+    for (const t of tokens) if (t.start >= span.start && t.end <= span.end) used.add(t);
+    const quantity = nearestBefore(tokens.filter((t) => t.start >= clause.start), span.start, used, ['quantity', 'bare']);
+    if (quantity) used.add(quantity);
+    lines.push(lineOf(text, { start: clause.start, end: Math.max(clause.end, span.end) }, quantity, null, span.start, span.end, `a range, not one price: "${span.text}"`));
+  }
+  for (const clause of clauses) {
+    const inClause = tokens.filter((t) => t.start >= clause.start && t.end <= clause.end);
+    for (const price of inClause.filter((t) => t.role === 'price' || t.role === 'total')) {
+      if (used.has(price)) continue;
+      used.add(price);
+      const mention = amountAt(text, price);
+      const span = mention.evidence.kind === 'span' ? mention.evidence.span : spanAt(text, price.start, price.end);
+      if (price.role === 'total') {
+        statedTotal = mention;
+        continue;
+      }
+      const alternative = ALTERNATIVE.exec(text.slice(span.end));
+      if (alternative) {
+        const other = inClause.find((t) => t.start >= span.end && t.start <= span.end + alternative[0].length);
+        if (other) used.add(other);
+      }
+      const quantity = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']) ?? firstAfter(text, inClause, span.end, used);
+      if (quantity) used.add(quantity);
+      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : null;
+      lines.push(lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem));
+    }
+    // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
+    for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
+      used.add(quantity);
+      lines.push(lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price'));
+    }
+  }
+  // A number the reading cannot account for may be a count or a price it missed: the lines are
+  // then not sure enough to go out unseen, and the operator confirms them.
+  const unexplained = tokens.filter((t) => !used.has(t) && t.role !== 'percent' && !isReference(text, t));
+  const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
+  return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+}
+
+/** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */
+function isReference(text: string, token: NumberToken): boolean {
+  const before = text.slice(Math.max(0, token.start - 24), token.start);
+  const after = text.slice(token.end, token.end + 16);
+  if (/(?:\bPO|\bref\.?|#|\bno\.?|\bnr\.?|\bnumber(?: is)?|\border|\bphase|\bpart|\bsprint|\bweek|\bnet|\bnetto|\binvoice|\bticket|\bproject|\bversion|\bv)\s?:?\s?$/i.test(before)) return true;
+  if (/^\s?(?:of|von|de|sur)\s\d/i.test(after) || /\b(?:of|von)\s$/i.test(before)) return true;
+  if (token.decimals === 0 && token.value >= 1900 && token.value <= 2100 && !token.scale) return true;
+  if (token.value <= 31 && token.decimals === 0 && (MONTH.test(after) || MONTH_BEFORE.test(before))) return true;
+  return token.text.replace(/\D/g, '').length >= 7 && token.decimals === 0 && !/[.,' ]/.test(token.text);
+}
+
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
+const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
+const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
+
+/** What a number is in its place: a price, a quantity, a stated total, a percentage, or just a number. */
+function roleOf(text: string, token: NumberToken): Token['role'] {
+  const after = text.slice(token.end, token.end + 3);
+  if (/^\s?%/.test(after)) return 'percent';
+  const before = text.slice(Math.max(0, token.start - 14), token.start);
+  const mention = amountAt(text, token);
+  const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));
+  if ((hasCurrency || mention.value.per) && TOTAL_CUE.test(before.replace(/\p{Sc}\s?$|[A-Z]{3}\s?$/u, ''))) return 'total';
+  if (hasCurrency || mention.value.per) return 'price';
+  if (quantityAt(text, token)) return 'quantity';
+  if (PRICE_CUE.test(before) && !/\bfor\s?$/i.test(before)) return 'price';
+  return 'bare';
+}
+
+function nearestBefore(tokens: Token[], at: number, used: Set<Token>, roles: Token['role'][]): Token | null {
+  return tokens.filter((t) => t.end <= at && !used.has(t) && roles.includes(t.role)).at(-1) ?? null;
+}
+
+/** "hosting 49 €/month x 3": a count after the price. */
+function firstAfter(text: string, tokens: Token[], at: number, used: Set<Token>): Token | null {
+  return tokens.find((t) => t.start >= at && !used.has(t) && t.role === 'quantity' && /[x×*]\s?$/u.test(text.slice(at, t.start))) ?? null;
+}
+
+function lineOf(text: string, clause: Region, quantity: Token | null, price: Field<MoneyValue> | null, priceStart: number, priceEnd: number, problem: string | null): LineRead {
+  const counted = quantity ? quantityAt(text, quantity) : null;
+  const unit: Unit = counted?.value.unit ?? price?.value.per ?? fuzzyUnit(text, quantity) ?? 'item';
+  const quantitySpan = counted?.evidence.kind === 'span' ? counted.evidence.span : quantity ? spanAt(text, quantity.start, quantity.end) : null;
+  const description = describe(text, clause, quantitySpan, priceStart, priceEnd, unit);
+  const perMismatch = price?.value.per && counted && counted.value.unit !== 'item' && price.value.per !== counted.value.unit;
+  const quantityField: Field<number> = quantitySpan
+    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : 0.9, via: 'rules' }
+    : { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: 0.9, via: 'rules' };
+  return {
+    description,
+    quantity: quantityField,
+    unit,
+    unitPrice: price ? { ...price, confidence: perMismatch ? 0.5 : price.confidence } : null,
+    problem: problem ?? (perMismatch ? `${quantitySpan?.text} priced per ${price!.value.per}` : null),
+  };
+}
+
+/** "3 dyas": a unit word with one typo still counts, when the number has no other unit. */
+function fuzzyUnit(text: string, quantity: Token | null): Unit | null {
+  if (!quantity) return null;
+  const word = /^\s?(\p{L}+)/u.exec(text.slice(quantity.end))?.[1];
+  if (!word || word.length < 3) return null;
+  for (const target of ['days', 'hours', 'day', 'hour']) {
+    if (oneEditApart(word.toLowerCase(), target)) return unitOf(target);
+  }
+  return null;
+}
+
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length === b.length) {
+    const diff = [...a].map((c, i) => (c === b[i] ? -1 : i)).filter((i) => i >= 0);
+    return diff.length === 1 || (diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!]);
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 1) return false;
+  return [...long].some((_, i) => long.slice(0, i) + long.slice(i + 1) === short);
+}
+
+/** What the line is for: the clause's words between count and price, else after the price, else before the count. */
+function describe(text: string, clause: Region, quantity: { start: number; end: number } | null, priceStart: number, priceEnd: number, unit: Unit): Field<string> {
+  const candidates: Region[] = [];
+  if (quantity && quantity.end <= priceStart) candidates.push({ start: quantity.end, end: priceStart });
+  candidates.push({ start: priceEnd, end: clause.end });
+  candidates.push({ start: clause.start, end: Math.min(quantity?.start ?? priceStart, priceStart) });
+  for (const region of candidates) {
+    const words = meaningfulWords(text, region);
+    if (words) return { value: words.text, evidence: { kind: 'span', span: words }, confidence: 0.9, via: 'rules' };
+  }
+  const fallback = unit === 'item' ? 'items' : `${unit}s`;
+  return { value: fallback, evidence: { kind: 'none' }, confidence: 0.5, via: 'rules' };
+}
+
+function meaningfulWords(text: string, region: Region): { text: string; start: number; end: number } | null {
+  const words = [...text.slice(region.start, region.end).matchAll(/[\p{L}][\p{L}\p{N}'’&.-]*/gu)]
+    .map((w) => ({ text: w[0].replace(/[.]+$/, ''), start: region.start + w.index, end: region.start + w.index + w[0].replace(/[.]+$/, '').length }))
+    .filter((w) => w.text.length > 0);
+  const isFiller = (w: { text: string }) => FILLER.has(w.text.toLowerCase()) || unitOf(w.text) !== null || /^[A-Z]{3}$/.test(w.text) || /^(?:eur|usd|gbp|chf|euros?|dollars?|bucks|kr)$/i.test(w.text);
+  let first = 0;
+  let last = words.length - 1;
+  while (first <= last && isFiller(words[first]!)) first++;
+  while (last >= first && isFiller(words[last]!)) last--;
+  if (first > last) return null;
+  const start = words[first]!.start;
+  const end = words[last]!.end;
+  return { text: text.slice(start, end), start, end };
+}

@@ -1,0 +1,173 @@
+// Who an invoice is for, as the request says it: the customer after the verb ("please invoice
+// Hooli 5 days", "bill Globex 12h", "Invoice Initech: ...", "invoice Studio 54 for 3 days", "facture
+// pour Atelier Rivoire :"), or, in a client's own e-mail, the organisation of its billing block or
+// signature (a name with a legal form: GmbH, SAS, S.L., Ltd, Inc, ...); and the billing e-mail,
+// VAT ID and address the request states, so they are used and cited instead of asked again.
+import { spanAt, type Field } from './field.ts';
+import { amountAt } from './money.ts';
+import { readNumbers, type DecimalMark } from './numbers.ts';
+import { within, type PastedEmail, type Region } from './pasted-email.ts';
+import { quantityAt } from './quantity.ts';
+
+const field = (text: string, start: number, end: number, value: string, confidence: number): Field<string> => ({
+  value,
+  evidence: { kind: 'span', span: spanAt(text, start, end) },
+  confidence,
+  via: 'rules',
+});
+
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
+/** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|rechnung\s+(?:an|für)|fakturiere)`;
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}\s*(?:to\s+|for\s+|an\s+)?:?\s*`, 'giu');
+/** Where a customer's name ends in a chat request. */
+const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+/** Words that refer to a customer without naming it: asked, never guessed. */
+const NOT_A_NAME = /^(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|client|customer)\b/i;
+/** Legal forms that end an organisation's name. */
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|sp\. z o\.o\.|Lda\.?|GbR)`;
+const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
+const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
+
+export type CustomerRead = { customer: Field<string> | null; problem: string | null; asked: boolean };
+
+/** The customer named after the invoicing verb, if the request has that shape. */
+export function customerFromVerb(text: string, regions: Region[], style: DecimalMark | null): CustomerRead {
+  for (const ask of text.matchAll(ASK)) {
+    const start = ask.index + ask[0].length;
+    if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;
+    const end = nameEnd(text, start, style);
+    const name = withoutTrailingFiller(text.slice(start, end).trim());
+    const nameStart = start + text.slice(start, end).indexOf(name);
+    if (name === '' || NOT_A_NAME.test(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+    const alternatives = /^(.+?)\s+(?:or|oder|ou|o)\s+(.+)$/iu.exec(name);
+    if (alternatives) {
+      // "Globex or Initech": the first is the best reading, and the operator is asked which.
+      return { customer: field(text, nameStart, nameStart + alternatives[1]!.length, alternatives[1]!, 0.4), problem: `two customers: "${name}"`, asked: true };
+    }
+    return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
+  }
+  return { customer: null, problem: null, asked: false };
+}
+
+/** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|di|del|the|&|\+)$/;
+
+/**
+ * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
+ * ("globex") a little less; a capitalised name with other lower-case words in it, or a long one,
+ * probably ran into the request's own words, and is asked.
+ */
+function nameConfidence(name: string): number {
+  const words = name.split(/\s+/);
+  if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
+  const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
+  return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
+}
+
+/** Adverbs and fillers that follow a name before the amount: "bill Oceanic Airlines somewhere between 2k and 3k". */
+const TRAILING_FILLER = /(?:\s+(?:somewhere|between|about|around|roughly|approximately|approx\.?|ca\.?|circa|only|just|total|another|again|today|now|asap|also|the|a|an|some))+$/;
+
+function withoutTrailingFiller(name: string): string {
+  return /\p{Lu}/u.test(name) ? name.replace(TRAILING_FILLER, '') : name;
+}
+
+/** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
+function nameEnd(text: string, start: number, style: DecimalMark | null): number {
+  const rest = text.slice(start);
+  let stop = start + NAME_END.exec(rest)!.index;
+  // "Harrow & Pike Ltd. for": the dot of a legal form belongs to the name.
+  if (text[stop] === '.' && new RegExp(String.raw`\s${LEGAL_FORM_ABBREVIATION}$`, 'u').test(text.slice(start, stop))) stop += 1;
+  for (const token of readNumbers(text, style)) {
+    if (token.start < start || token.start >= stop) continue;
+    const mention = amountAt(text, token);
+    const moneyStart = mention.evidence.kind === 'span' ? mention.evidence.span.start : token.start;
+    if (mention.value.currency !== null || quantityAt(text, token)) return Math.min(moneyStart, token.start);
+    // "Studio 54 for ...": a number that ends the name is part of it; "Roasters 40 bags" is a count.
+    if (/^\s*$/.test(text.slice(token.end, stop))) return stop;
+    return token.start;
+  }
+  for (const money of ['€', '$', '£']) {
+    const at = text.indexOf(money, start);
+    if (at >= 0 && at < stop) return at;
+  }
+  return stop;
+}
+
+/** The organisation of a billing block or signature: a line that is a name with a legal form. */
+export function customerFromOrganisationLines(text: string, regions: Region[]): { customer: Field<string>; line: Region } | null {
+  const candidates: { customer: Field<string>; line: Region; score: number }[] = [];
+  for (const region of regions) {
+    const line = text.slice(region.start, region.end);
+    const match = ORGANISATION_LINE.exec(line);
+    if (!match) continue;
+    const start = region.start + line.indexOf(match[1]!);
+    const name = match[1]!.trim();
+    // A block that gives the address after the name is the billing block; a signature may only repeat it.
+    const next = regions.find((r) => r.start > region.end);
+    const hasAddress = next !== undefined && /\d/.test(text.slice(next.start, next.end)) && !/@|tel|phone|fon|mobil/i.test(text.slice(next.start, next.end));
+    candidates.push({ customer: field(text, start, start + name.length, name, 0.9), line: region, score: hasAddress ? 1 : 0 });
+  }
+  candidates.sort((a, b) => b.score - a.score || a.line.start - b.line.start);
+  return candidates[0] ?? null;
+}
+
+/** The billing address on the lines after the organisation's line: street, postcode and city. */
+export function addressAfter(text: string, organisation: Region, regions: Region[]): Field<string> | null {
+  const parts: Region[] = [];
+  let previousEnd = organisation.end;
+  for (const region of regions.filter((r) => r.start > organisation.end)) {
+    const line = text.slice(region.start, region.end).trim();
+    // The block ends at a blank line (regions skip no lines inside a block).
+    if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
+    previousEnd = region.end;
+    if (/@|^\s*(?:tel|phone|fon|mobil|fax|www\.|https?:)/i.test(line) || /^[\p{L} .-]{2,30}\s?:/u.test(line)) continue;
+    if (!/\d/.test(line) && parts.length === 0) break;
+    parts.push(region);
+  }
+  if (parts.length === 0) return null;
+  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
+  const end = parts.at(-1)!.end - (text.slice(parts.at(-1)!.start, parts.at(-1)!.end).length - text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length);
+  const value = parts.map((p) => text.slice(p.start, p.end).trim()).join(', ');
+  return field(text, start, end, value, 0.9);
+}
+
+/** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
+export function labelledAddress(text: string, regions: Region[]): Field<string> | null {
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|Adresse|dirección)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+  if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
+  const value = match[1]!.trim().replace(/[.;]$/, '');
+  const start = match.index + match[0].indexOf(value);
+  return field(text, start, start + value.length, value, 0.9);
+}
+
+const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax ID|ABN|Org\.?\s?nr\.?)`;
+const VAT_ID = new RegExp(String.raw`\b${VAT_LABEL}\s*(?:[:#]\s*|no\.?\s*|number\s*)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11})\b`, 'gu');
+
+/** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
+export function readVatId(text: string, regions: Region[]): Field<string> | null {
+  for (const match of text.matchAll(VAT_ID)) {
+    const value = match[1]!.trim();
+    const start = match.index + match[0].lastIndexOf(value);
+    if (within(regions, start, start + value.length) && /\d/.test(value)) return field(text, start, start + value.length, value, 0.95);
+  }
+  return null;
+}
+
+const ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+
+/**
+ * Where the invoice goes: an address the request's own words give ("send to billing@..."), never
+ * the operator's own; failing that, in a client's own e-mail, its sender.
+ */
+export function readRecipient(text: string, regions: Region[], email: PastedEmail): Field<string> | null {
+  const own = new Set(email.to.map((a) => a.toLowerCase()));
+  for (const match of text.matchAll(ADDRESS)) {
+    const address = match[0].replace(/\.$/, '');
+    if (within(regions, match.index, match.index + address.length) && !own.has(address.toLowerCase())) {
+      return field(text, match.index, match.index + address.length, address, 0.95);
+    }
+  }
+  if (email.from && !own.has(email.from.address.toLowerCase())) return field(text, email.from.start, email.from.end, email.from.address, 0.9);
+  return null;
+}

@@ -1,0 +1,124 @@
+// An invoice request read into grounded fields: customer, line items, currency, tax rate and the
+// billing details it states. Every value carries the span it came from; what the request does not
+// say, or says two ways, is null or comes with a problem, so the plan asks instead of guessing.
+import { z } from 'zod';
+import { actionable, fieldOf, spanAt, type Field } from './field.ts';
+import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
+import { LineRead, readLines } from './invoice-lines.ts';
+import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, readRecipient, readVatId } from './invoice-parties.ts';
+import { decimalStyle, type DecimalMark } from './numbers.ts';
+import { readPastedEmail, within, type Region } from './pasted-email.ts';
+
+export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
+export type InvoiceField = z.infer<typeof InvoiceField>;
+
+export const InvoiceReading = z.object({
+  /** Is this a request to issue an invoice at all ("what did we invoice Hooli?" is not). */
+  intent: z.enum(['invoice', 'other']),
+  customer: fieldOf(z.string()).nullable(),
+  lines: z.array(LineRead),
+  currency: fieldOf(z.string()).nullable(),
+  taxRatePercent: fieldOf(z.number()).nullable(),
+  email: fieldOf(z.string()).nullable(),
+  vatId: fieldOf(z.string()).nullable(),
+  address: fieldOf(z.string()).nullable(),
+  /** What the request leaves open or contradicts, by the field the plan must ask about. */
+  problems: z.array(z.object({ field: InvoiceField, why: z.string() })),
+});
+export type InvoiceReading = z.infer<typeof InvoiceReading>;
+
+/** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
+const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+
+export function readInvoiceRequest(text: string): InvoiceReading {
+  const pasted = readPastedEmail(text);
+  const regions = pasted.readable;
+  // The writer's decimal mark, from their own words only (not "MIME-Version: 1.0").
+  const style = decimalStyle(regions.map((r) => text.slice(r.start, r.end)).join('\n'));
+  const problems: InvoiceReading['problems'] = [];
+
+  const byVerb = customerFromVerb(text, regions, style);
+  const organisation = customerFromOrganisationLines(text, regions);
+  const isEmail = pasted.from !== null;
+  const intent = byVerb.asked || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
+  const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
+  const customer = fromVerb === undefined ? (organisation?.customer ?? null) : fromVerb;
+  if (byVerb.problem && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
+  if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
+    problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
+  }
+
+  const vatId = readVatId(text, regions);
+  const email = readRecipient(text, regions, pasted);
+  const address = organisation ? addressAfter(text, organisation.line, regions) : labelledAddress(text, regions);
+  const skip: Region[] = [customer, vatId, email, address].flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []));
+  // Lines before the billing block only: a signature's phone number or postcode is no count.
+  const lineRegions = organisation ? regions.filter((r) => r.end <= organisation.line.start || r.start < (customer?.evidence.kind === 'span' ? customer.evidence.span.start : 0)) : regions;
+  const { lines, statedTotal, doubtful } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
+  for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
+  if (doubtful && lines.length > 0) problems.push({ field: 'lines', why: doubtful });
+
+  const currency = currencyOf(text, regions, lines, problems, style);
+  const tax = taxRateIn(text, regions);
+  if (statedTotal && lines.every((l) => l.unitPrice)) {
+    const subtotal = lines.reduce((sum, l) => sum + Math.round(l.quantity.value * l.unitPrice!.value.min * 100), 0);
+    const withTax = Math.round(subtotal * (1 + (tax?.value ?? 0) / 100));
+    const stated = Math.round(statedTotal.value.min * 100);
+    if (stated !== subtotal && stated !== withTax && statedTotal.evidence.kind === 'span') {
+      problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
+    }
+  }
+  if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
+  return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
+}
+
+function taxRateIn(text: string, regions: Region[]): Field<number> | null {
+  for (const region of regions) {
+    const found = readTaxRate(text.slice(region.start, region.end));
+    if (found && found.evidence.kind === 'span') {
+      const { start, end } = found.evidence.span;
+      return { ...found, evidence: { kind: 'span', span: spanAt(text, region.start + start, region.start + end) } };
+    }
+  }
+  return null;
+}
+
+/** The one currency of the lines' prices, or one named on its own ("all in EUR"); two is a question. */
+function currencyOf(text: string, regions: Region[], lines: LineRead[], problems: InvoiceReading['problems'], style: DecimalMark | null): Field<string> | null {
+  const priced = lines.flatMap((l) => (l.unitPrice?.value.currency ? [l.unitPrice] : []));
+  const codes = [...new Set(priced.map((p) => p.value.currency))];
+  if (codes.length > 1) {
+    problems.push({ field: 'currency', why: `the lines are in ${codes.join(' and ')}` });
+    return { ...fieldFrom(priced[0]!, priced[0]!.value.currency!), confidence: 0.4 };
+  }
+  if (codes.length === 1) return fieldFrom(priced[0]!, codes[0]!);
+  const mentions = readMoney(text, style).filter((m) => m.evidence.kind === 'span' && within(regions, m.evidence.span.start, m.evidence.span.end));
+  const named = mentions.find((m) => m.value.currency);
+  if (named) return fieldFrom(named, named.value.currency!);
+  for (const match of text.matchAll(/\b[A-Z]{3}\b|\b(?:euros?|dollars?|pounds? sterling)\b/giu)) {
+    const word = match[0];
+    const code = /^euro/i.test(word) ? 'EUR' : /^dollar/i.test(word) ? 'USD' : /^pound/i.test(word) ? 'GBP' : word === word.toUpperCase() && isCurrencyCode(word) ? word : null;
+    if (code && within(regions, match.index, match.index + word.length)) {
+      return { value: code, evidence: { kind: 'span', span: spanAt(text, match.index, match.index + word.length) }, confidence: 0.9, via: 'rules' };
+    }
+  }
+  if (mentions.some((m) => m.evidence.kind === 'span' && /kr/i.test(m.evidence.span.text))) problems.push({ field: 'currency', why: '"kr" names no single currency (SEK, NOK, DKK, ISK?)' });
+  return null;
+}
+
+const fieldFrom = (price: Field<unknown>, code: string): Field<string> => ({ value: code, evidence: price.evidence, confidence: price.confidence, via: price.via });
+
+/** Which of customer, lines and currency the plan must ask about before it may act. */
+export function fieldsToAsk(text: string, reading: InvoiceReading): InvoiceField[] {
+  const ask = new Set<InvoiceField>(reading.problems.map((p) => p.field));
+  if (!reading.customer || !actionable(text, reading.customer)) ask.add('customer');
+  if (!reading.currency || !actionable(text, reading.currency)) ask.add('currency');
+  if (reading.lines.length === 0 || !linesGroundedSurely(text, reading)) ask.add('lines');
+  return InvoiceField.options.filter((f) => ask.has(f));
+}
+
+/** Every line's count and price is grounded with high confidence: the amount may go out unseen. */
+export function linesGroundedSurely(text: string, reading: InvoiceReading): boolean {
+  return reading.lines.length > 0 && reading.lines.every((l) => l.unitPrice !== null && l.problem === null && actionable(text, l.quantity) && actionable(text, l.unitPrice));
+}

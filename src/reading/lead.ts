@@ -1,0 +1,132 @@
+// A sales lead, read: who (company, contact, e-mail, phone, referrer), what they need, their
+// budget and their deadline, each a Field. It puts the other readers together over the parts of
+// the message they belong to: the budget and the deadline come from the author's own words
+// (never the quoted offer below, never the signature's phone number), the company may come from
+// the signature, and relative dates count from when the message was written.
+import { z } from 'zod';
+import { actionable, spanAt, type Field, type Span } from './field.ts';
+import { readDeadline, type Deadline } from './dates.ts';
+import { readMessage } from './message.ts';
+import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
+import { readNumbers } from './numbers.ts';
+import { nothingRead, readParties } from './parties.ts';
+import { readPhones } from './phones.ts';
+
+export const Budget = z.object({ min: z.number(), max: z.number(), currency: z.string().nullable() });
+export type Budget = z.infer<typeof Budget>;
+
+export interface ReadLead {
+  company: Field<string | null>;
+  contactName: Field<string | null>;
+  email: Field<string | null>;
+  phone: Field<string | null>;
+  referrer: Field<string | null>;
+  need: Field<string | null>;
+  budget: Field<Budget | null>;
+  timeline: Field<Deadline | null>;
+  /** When the lead wrote: the message's Date header, else when it was handed to us. */
+  written: Date;
+}
+
+/** Words that say an amount is what the lead means to spend. */
+const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|around|about|roughly|max(?:imum)?|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+/** Budget talk that names no amount to plan with. */
+const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
+
+/** The sentence around a span: a stop followed by a capital, or a line break, ends one ("ca. 1.200 €" does not). */
+const sentenceAround = (text: string, start: number, end: number) => {
+  const stops = [...text.matchAll(/[.!?](?=\s+\p{Lu})|\n/gu)].map((m) => m.index);
+  const from = Math.max(-1, ...stops.filter((at) => at < start)) + 1;
+  const to = stops.find((at) => at >= end) ?? text.length;
+  return { start: from, end: to };
+};
+
+function budgetIn(source: string, region: Span): Field<Budget | null> {
+  const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
+  const mentions = readMoney(source).filter((m) => inRegion(m) && m.value.per === null);
+  const cued = (mention: MoneyMention) => {
+    const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
+    if (!span) return false;
+    const sentence = sentenceAround(source, span.start, span.end);
+    return BUDGET_CUE.test(source.slice(Math.max(sentence.start, span.start - 60), span.start));
+  };
+  const withCue = mentions.filter(cued);
+  const chosen = withCue.length > 0 ? withCue : mentions;
+  if (chosen.length === 0) return budgetWithoutCurrency(source, region);
+  const first = chosen[0]!;
+  const firstSpan = first.evidence.kind === 'span' ? first.evidence.span : null;
+  if (!firstSpan) return nothingRead();
+  // "around $10k but could stretch to $15k": two amounts of one sentence and currency are a range.
+  const sentence = sentenceAround(source, firstSpan.start, firstSpan.end);
+  const partner = chosen.find((m) => m !== first && m.evidence.kind === 'span' && m.evidence.span.start < sentence.end && m.value.currency === first.value.currency);
+  if (partner && partner.evidence.kind === 'span' && partner.value.min > first.value.max) {
+    const span = spanAt(source, firstSpan.start, partner.evidence.span.end);
+    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), 0.9), via: 'rules' };
+  }
+  // One amount among several with nothing saying it is the budget: the operator's call.
+  const confidence = Math.min(plausible(source, first), withCue.length > 0 ? 1 : mentions.length === 1 ? 0.85 : 0.6);
+  return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
+}
+
+/**
+ * How sure a budget amount is. "1.500 EUR" is ambiguous to the money reader (1.5 or 1,500), but
+ * three decimals are no price in a currency with cents, so as a budget it is 1,500. An amount
+ * that runs on into another number ("EUR 55k-70k" read as 55k alone) is only part of what was
+ * written, so it is asked.
+ */
+function plausible(source: string, mention: MoneyMention): number {
+  if (mention.evidence.kind !== 'span') return 0;
+  const { span } = mention.evidence;
+  if (/^\s?(?:-|–|—|to|bis|à)\s?[\d$€£¥]/u.test(source.slice(span.end, span.end + 5)) || /\d\s?(?:-|–|—)\s?$/u.test(source.slice(Math.max(0, span.start - 4), span.start))) return 0.5;
+  const threeDecimals = /\d[.,]\d{3}(?!\d)/.test(span.text) && mention.value.currency !== null && minorDigits(mention.value.currency) < 3;
+  return threeDecimals ? Math.max(mention.confidence, 0.9) : mention.confidence;
+}
+
+/** "We have about 3k": an amount with no currency, read only right after budget words; asked, never acted on. */
+function budgetWithoutCurrency(source: string, region: Span): Field<Budget | null> {
+  if (NO_BUDGET.test(region.text)) return nothingRead();
+  for (const token of readNumbers(source)) {
+    if (token.start < region.start || token.end > region.end || token.value < 100) continue;
+    const before = source.slice(Math.max(region.start, token.start - 30), token.start);
+    if (!/\b(?:budget\w*|have|spend|about|around|roughly|up to)\b[^.\n\d]*$/i.test(before)) continue;
+    const mention = amountAt(source, token);
+    return { value: { min: mention.value.min, max: mention.value.max, currency: mention.value.currency }, evidence: mention.evidence, confidence: Math.min(mention.confidence, 0.6), via: 'rules' };
+  }
+  return nothingRead();
+}
+
+/** What they want: the clause after "we need", "we want", "looking for". */
+function needIn(source: string, region: Span): Field<string | null> {
+  const match = /\b(?:we need|we want|we would like|we'd like|we're looking for|we are looking for|looking for|wants?|needs?|interested in|need help with)\s+(?:to\s+)?([^.,;!?\n]{3,120})/iu.exec(region.text);
+  if (!match) return nothingRead();
+  const start = region.start + match.index + match[0].length - match[1]!.length;
+  const text = match[1]!.trim();
+  return { value: text, evidence: { kind: 'span', span: spanAt(source, start, start + text.length) }, confidence: 0.8, via: 'rules' };
+}
+
+export async function readLead(source: string, received: Date): Promise<ReadLead> {
+  const message = await readMessage(source);
+  const written = message.date ?? received;
+  // The author's words without the signature: a phone number or a street number is no budget.
+  const words = spanAt(source, message.body.start, message.signature?.start ?? message.body.end);
+  const parties = readParties(source, message);
+  const phones = readPhones(source.slice(0, message.body.end));
+  const phone = phones.find((p) => p.evidence.kind === 'span' && p.evidence.span.start >= message.body.start) ?? nothingRead();
+  return {
+    ...parties,
+    phone,
+    need: needIn(source, words),
+    budget: budgetIn(source, words),
+    timeline: readDeadline(source, words, written),
+    written,
+  };
+}
+
+/** The fields a reply to a lead depends on: each must be grounded and sure, or it is asked. */
+export const REQUIRED_LEAD_FIELDS = ['company', 'email', 'budget', 'timeline'] as const;
+export type RequiredLeadField = (typeof REQUIRED_LEAD_FIELDS)[number];
+
+/** Which required fields of a reading are missing or unsure (a budget without its currency is unsure). */
+export function unsureLeadFields(source: string, lead: Pick<ReadLead, RequiredLeadField>): RequiredLeadField[] {
+  return REQUIRED_LEAD_FIELDS.filter((field) => !actionable(source, lead[field]) || (field === 'budget' && lead.budget.value?.currency === null));
+}

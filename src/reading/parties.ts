@@ -1,0 +1,215 @@
+// People and organisations: who wrote (name, e-mail), for which organisation, and who sent them.
+// The sender's organisation is told apart from everyone else a lead mentions (the friend who
+// referred them, their own client, the tool they use, a site they admired) by where it is
+// written and what it agrees with: a form's Company field, a signature line with a legal form
+// (GmbH, Ltd, SARL...), the sender's own e-mail domain, or how they introduce themselves. A name
+// that only sounds like a company is offered as the best reading and asked, never acted on.
+import nlp from 'compromise';
+import { spanAt, type Field, type Span } from './field.ts';
+import type { Message } from './message.ts';
+
+export interface Parties {
+  company: Field<string | null>;
+  contactName: Field<string | null>;
+  email: Field<string | null>;
+  /** Who pointed the sender here ("Tom at Brightwave"), so they are not taken for the sender. */
+  referrer: Field<string | null>;
+}
+
+export const nothingRead = (): Field<null> => ({ value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' });
+const grounded = (source: string, start: number, end: number, confidence: number): Field<string> => ({
+  value: source.slice(start, end),
+  evidence: { kind: 'span', span: spanAt(source, start, end) },
+  confidence,
+  via: 'rules',
+});
+
+/** Legal forms that end an organisation's name. */
+const LEGAL_FORM = /(?:^|\s)(?:GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+/** Mail providers whose domain says nothing about the sender's organisation. */
+const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
+/** Words that start a capitalised run but are no name. */
+const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|Our|I|I'm|I’m|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
+
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
+
+/** How much of the sender's domain name the candidate spells out (0..1), e.g. parcelpine in "Parcel & Pine Ltd". */
+export function domainAgreement(candidate: string, domain: string | null): number {
+  if (!domain) return 0;
+  const label = fold(domain.split('.').slice(0, -1).pop() ?? '');
+  const name = fold(candidate);
+  if (label.length < 3 || SHARED_DOMAIN.test(label)) return 0;
+  let covered = 0;
+  for (let i = 0; i < label.length; ) {
+    let length = 0;
+    while (i + length < label.length && name.includes(label.slice(i, i + length + 1))) length += 1;
+    if (length >= 3) {
+      covered += length;
+      i += length;
+    } else i += 1;
+  }
+  return covered / label.length;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
+function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
+  const runs: { start: number; end: number }[] = [];
+  const tokens = [...source.slice(from, to).matchAll(/[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
+  let run: typeof tokens = [];
+  const flush = () => {
+    while (run.length > 0 && CONNECTOR.test(run.at(-1)!.text)) run.pop();
+    while (run.length > 0 && NOT_A_NAME.test(run[0]!.text.replace(/[.,]$/, ''))) run.shift();
+    if (run.length > 0) runs.push({ start: run[0]!.start, end: run.at(-1)!.end - (/[.,;:]$/.test(run.at(-1)!.text) && !LEGAL_FORM.test(` ${run.at(-1)!.text}`) ? 1 : 0) });
+    run = [];
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const gap = i > 0 ? source.slice(tokens[i - 1]!.end, token.start) : ' ';
+    if (run.length > 0 && !/^[ \t]+$/.test(gap)) flush();
+    const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
+    if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
+    else flush();
+    if (/[,;:]$/.test(token.text) || (/\.$/.test(token.text) && !LEGAL_FORM.test(` ${token.text}`))) flush();
+  }
+  flush();
+  return runs;
+}
+
+/** Offsets covered by a referrer or an operator's note: nothing there is the sender's organisation. */
+function referrerIn(source: string, message: Message): Field<string | null> {
+  const patterns = [
+    /\b((?:\p{Lu}[\p{L}'’-]+ ){0,2}(?:at|from|of) (?:\p{Lu}[\p{L}&'’.-]*\s?){1,4})(?=\s*(?:\([^)]*\)\s*)?(?:suggested|recommended|referred|told|pointed|mentioned|gave|passed))/u,
+    /\b(?:referred|recommended|sent) (?:to you |me )?by ((?:\p{Lu}[\p{L}'’-]+\s?){1,3}(?:(?:at|from) (?:\p{Lu}[\p{L}&'’.-]*\s?){1,4})?)/u,
+    /(?:hear about us|hear of us|referred by|referral)[^:\n]*:\s*(?:Referral\s*[-–:]\s*)?([^\n]+)/iu,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(source);
+    if (match) {
+      const start = match.index + match[0].indexOf(match[1]!);
+      const text = match[1]!.trimEnd();
+      return grounded(source, start, start + text.length, 0.9);
+    }
+  }
+  // A go-between who forwarded the lead (not the operator, whom the lead wrote to).
+  const forwarder = message.forwardedBy;
+  if (forwarder && !message.to.includes(forwarder.address)) return grounded(source, forwarder.span.start, forwarder.span.end, 0.8);
+  return nothingRead();
+}
+
+const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names})[ \\t]*:[ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+const fieldIn = (source: string, names: string): Span | null => {
+  const match = FORM_FIELD(names).exec(source);
+  if (!match) return null;
+  const start = match.index + match[0].indexOf(match[1]!);
+  return spanAt(source, start, start + match[1]!.length);
+};
+
+/** How the sender introduces their organisation: "We are X", "I run X", "founder of X", "X is looking". */
+const INTRODUCES = [
+  /\b(?:we are|we're|we’re|this is|siamo(?: la| il)?|wir(?:,)? die|nous sommes|somos)\s*$/iu,
+  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
+  /\((?:$)/u,
+];
+/** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
+const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
+const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
+
+function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
+  const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
+  if (form) return grounded(source, form.start, form.end, 0.95);
+  const domain = message.from?.address.split('@')[1] ?? /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(source)?.[1] ?? null;
+  const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
+  const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
+  const signature = message.signature;
+  const candidates: Candidate[] = [];
+  // A note above or below (the operator's, a go-between's) may name the sender's organisation,
+  // but only the sender's own domain makes a name found there theirs.
+  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true }))];
+  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
+    if (overlapsExcluded(run)) continue;
+    const text = source.slice(run.start, run.end);
+    if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
+    const inSignature = signature !== null && run.start >= signature.start;
+    const agreement = domainAgreement(text, domain);
+    const legal = LEGAL_FORM.test(text);
+    const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && FOLLOWS.test(source.slice(run.end, run.end + 20))) || SELF_INTRODUCTION.test(before);
+    const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(source.slice(run.end, run.end + 20));
+    let score = 0;
+    if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
+    else if (legal) score = inSignature ? 0.92 : 0.85;
+    else if (agreement >= 0.5) score = 0.8;
+    else if (introduced || startsSentence) score = 0.75;
+    if (score === 0 || (note && agreement < 0.8)) continue;
+    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one.
+    const person = nlp(text).people();
+    if (person.found && person.text() === text) continue;
+    candidates.push({ ...run, score: score + Math.min(0.02, (run.end - run.start) / 5000) });
+  }
+  if (candidates.length === 0) return nothingRead();
+  const best = candidates.reduce((a, b) => (b.score > a.score ? b : a));
+  // Names are read in their fullest stated form: "Dune Digital" in the body, "Dune Digital FZ-LLC" below.
+  const stem = fold(source.slice(best.start, best.end));
+  const fuller = candidates.filter((c) => c.end - c.start > best.end - best.start && fold(source.slice(c.start, c.end)).startsWith(stem));
+  const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
+  return grounded(source, chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
+}
+
+const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|mail|noreply|no-reply|kontakt|bureau)$/i;
+
+function contactNameIn(source: string, message: Message): Field<string | null> {
+  const form = fieldIn(source, 'Name|Full name|Your name|Contact|Contact name|Nom|Nombre');
+  if (form) return grounded(source, form.start, form.end, 0.95);
+  const headerName = message.from?.name?.replace(/^["']|["']$/g, '').trim();
+  if (headerName && !GENERIC_SENDER.test(headerName)) {
+    const at = source.indexOf(headerName, message.body.start);
+    if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);
+    // The same name written with its accents in the signature ("Ines" in the header, "Inês" below).
+    const region = message.signature ?? message.body;
+    for (const line of region.text.matchAll(/[^\n]+/g)) {
+      const name = line[0].trim();
+      if (fold(name) === fold(headerName)) {
+        const start = region.start + line.index + line[0].indexOf(name);
+        return grounded(source, start, start + name.length, 0.95);
+      }
+    }
+    const inHeaders = source.indexOf(headerName);
+    if (inHeaders >= 0) return grounded(source, inHeaders, inHeaders + headerName.length, 0.9);
+  }
+  const region = message.signature ?? message.body;
+  const people = nlp(source.slice(region.start, region.end)).people().json({ offset: true }) as { text: string; offset: { start: number; length: number } }[];
+  for (const person of people) {
+    const text = person.text.replace(/[.,;:!?]+$/, '');
+    const at = source.indexOf(text, region.start + person.offset.start);
+    if (at >= 0 && text.length > 1) return grounded(source, at, at + text.length, 0.8);
+  }
+  return nothingRead();
+}
+
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+
+function emailIn(source: string, message: Message): Field<string | null> {
+  if (message.from && !message.to.includes(message.from.address)) return grounded(source, message.from.span.start, message.from.span.end, 0.95);
+  const form = fieldIn(source, 'E-?mail|Email address|Mail|Courriel');
+  if (form && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(form.text)) return grounded(source, form.start, form.end, 0.95);
+  const own = new Set([...message.to, ...(message.forwardedBy ? [message.forwardedBy.address] : [])].map((a) => a.toLowerCase()));
+  const found = [...source.slice(message.body.start, message.body.end).matchAll(EMAIL)].filter((m) => !own.has(m[0].toLowerCase()));
+  if (found.length === 0) return nothingRead();
+  const start = message.body.start + found[0]!.index;
+  // Two different addresses in one lead: which one to answer is the operator's call.
+  return grounded(source, start, start + found[0]![0].length, new Set(found.map((m) => m[0].toLowerCase())).size === 1 ? 0.95 : 0.7);
+}
+
+export function readParties(source: string, message: Message): Parties {
+  const referrer = referrerIn(source, message);
+  const contactName = contactNameIn(source, message);
+  const person = contactName.evidence.kind === 'span' ? contactName.evidence.span : null;
+  return { company: companyIn(source, message, referrer, person), contactName, email: emailIn(source, message), referrer };
+}

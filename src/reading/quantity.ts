@@ -1,0 +1,50 @@
+// Counted work: "12h", "5 days", "14,5 hours", "2 half-days", "3 x", "x 3". A quantity is a
+// number followed by what it counts (or a multiplication sign), never a number with a currency.
+import { z } from 'zod';
+import { fieldOf, spanAt, type Field } from './field.ts';
+import { readNumbers, type NumberToken } from './numbers.ts';
+import { UNITS, unitOf } from './units.ts';
+
+export const QuantityValue = z.object({
+  amount: z.number().positive(),
+  /** What is counted; "item" for things ("workshops", "photos") and for "2 x". */
+  unit: z.enum(UNITS),
+  /** The counted noun as written when it is not a time unit ("workshops", "half-days"), else null. */
+  noun: z.string().nullable(),
+});
+export type QuantityValue = z.infer<typeof QuantityValue>;
+export const Quantity = fieldOf(QuantityValue);
+export type Quantity = Field<QuantityValue>;
+
+/** "half-days", "half days" and "Halbtage" count items priced per half day. */
+const HALF_DAY = /^\s?(half[- ]?days?|halbe?\s?tage?n?|demi-journées?)\b/iu;
+const TIME_UNIT = /^\s?([\p{L}]+\.?)/u;
+const TIMES_AFTER = /^\s?[x×*]\s?/u;
+const TIMES_BEFORE = /[x×*]\s?$/u;
+
+/** The quantity a number states, if it is one: the unit after it, a "x" next to it, or null. */
+export function quantityAt(text: string, token: NumberToken): Quantity | null {
+  const after = text.slice(token.end);
+  const half = HALF_DAY.exec(after);
+  if (half) return make(text, token.start, token.end + half[0].length, token.value, 'item', half[1]!);
+  const word = TIME_UNIT.exec(after);
+  const unit = word ? unitOf(word[1]!) : null;
+  if (unit && unit !== 'item') return make(text, token.start, token.end + word![0].length, token.value, unit, null);
+  const times = TIMES_AFTER.exec(after);
+  if (times) return make(text, token.start, token.end + times[0].length, token.value, 'item', null);
+  const timesBefore = TIMES_BEFORE.exec(text.slice(0, token.start));
+  if (timesBefore && !/\d\s?[x×*]\s?$/u.test(text.slice(0, token.start))) {
+    return make(text, token.start - timesBefore[0].length, token.end, token.value, 'item', null);
+  }
+  return null;
+}
+
+/** Every quantity stated in the text, in order. */
+export function readQuantities(text: string): Quantity[] {
+  return readNumbers(text).flatMap((token) => quantityAt(text, token) ?? []);
+}
+
+function make(text: string, start: number, end: number, amount: number, unit: QuantityValue['unit'], noun: string | null): Quantity | null {
+  if (!(amount > 0)) return null;
+  return { value: { amount, unit, noun }, evidence: { kind: 'span', span: spanAt(text, start, end) }, confidence: 0.95, via: 'rules' };
+}

@@ -1,0 +1,31 @@
+// What a quantity or a rate counts: "12h", "5 days", "per hour", "/Tag", "an hour", "each".
+
+export const UNITS = ['hour', 'day', 'week', 'month', 'year', 'item'] as const;
+export type Unit = (typeof UNITS)[number];
+
+const WORDS: [RegExp, Unit][] = [
+  [/^(?:h|hrs?|hours?|hourly|std\.?|stunden?|heures?|uur|ore)$/i, 'hour'],
+  [/^(?:d|days?|daily|tage?n?|jours?|dagen?|giorni)$/i, 'day'],
+  [/^(?:wk|wks|weeks?|weekly|wochen?)$/i, 'week'],
+  [/^(?:mo|mos|mths?|months?|monthly|monat|monate|mois)$/i, 'month'],
+  [/^(?:yr|yrs|years?|yearly|annually|jahr)$/i, 'year'],
+  [/^(?:each|ea|items?|pcs?|pieces?|units?|stück|stk)$/i, 'item'],
+];
+
+/** The unit a word names, or null: "hrs" is hour, "Tag" is day. */
+export function unitOf(word: string): Unit | null {
+  const clean = word.trim().replace(/\.$/, '');
+  return WORDS.find(([pattern]) => pattern.test(clean))?.[1] ?? null;
+}
+
+/**
+ * "Per unit" right after a price: "/h", "/day", " per hour", " an hour", " a day", " each", "/Std."
+ * Returns the unit and the length of the text it took, or null.
+ */
+export function perUnitAt(text: string): { unit: Unit; length: number } | null {
+  const each = /^\s?each\b/i.exec(text);
+  if (each) return { unit: 'item', length: each[0].length };
+  const match = /^(?:\s?\/\s?|\s(?:per|pro|par|an?)\s|\s?p\/)(\p{L}+\.?)/iu.exec(text);
+  const unit = match ? unitOf(match[1]!) : null;
+  return match && unit ? { unit, length: match[0].length } : null;
+}

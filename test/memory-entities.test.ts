@@ -1,0 +1,128 @@
+// Memory that knows who and when, against a real Chroma server: the organisations and people a
+// memory is about resolved to one entity however they are written (aliases, legal forms, accents,
+// possessives, e-mail domains), and facts that change over time (the newest supersedes, the old one
+// stays as history, two at once are a conflict); on SQLite and (with OP_TEST_POSTGRES_URL) PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { LocalChroma } from '../src/memory/chroma-server.ts';
+import { memoryDraft } from '../src/memory/drafts.ts';
+import type { Operator } from '../src/operator.ts';
+import { insertMemory } from '../src/store/memory.ts';
+import { sql } from '../src/store/sql.ts';
+import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import { drainIndex, memoryOperator, testChroma } from './support/memory.ts';
+
+const TABLES = ['MemoryRecord', 'MemoryIndexTask', 'RecallEvent', 'MemoryMention', 'MemoryFact', 'MemoryEntityAlias', 'MemoryEntity'];
+
+for (const provider of providers()) {
+  describe(`memory entities and facts (${provider})`, () => {
+    let database: TestDatabase;
+    let chroma: LocalChroma;
+    let operator: Operator;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+    });
+    after(async () => {
+      await database.drop();
+    });
+    beforeEach(async () => {
+      chroma = await testChroma(database);
+      operator = await memoryOperator(database, chroma);
+      await operator.store.transaction(async (runner) => {
+        for (const table of TABLES) await runner.execute(sql([`DELETE FROM "${table}"`]));
+      });
+    });
+    afterEach(async () => {
+      await operator.close();
+      await chroma.stop();
+    });
+
+    const remember = (text: string) => operator.memory.remember({ kind: 'customer_note', text, source: 'cli', createdBy: 'cli:alice' });
+    /** A memory written at a given time, the way a plan's checkpoint or an import writes one: the indexer reads its entities. */
+    const rememberedAt = (at: string, text: string) =>
+      operator.store.transaction((runner) => insertMemory(runner, memoryDraft({ kind: 'customer_note', text, source: 'slack', createdBy: 'slack:U1' }), new Date(at)));
+
+    test('one entity however it is written: legal form, short name, possessive, accents and e-mail domain', async () => {
+      const first = await remember('Lumen Analytics Ltd signed the dashboard contract; questions to oliver.grant@lumenanalytics.co.uk.');
+      const possessive = await remember("Lumen's finance team wants the PO number on every invoice.");
+      const french = await remember('Délacroix Frères SARL asked for a quote on the wine-cellar inventory tool.');
+      const folded = await remember('Delacroix Freres pays by bank transfer only.');
+
+      const lumen = await operator.memory.history('lumenanalytics.co.uk');
+      assert.equal(lumen?.entity.name, 'Lumen Analytics Ltd');
+      assert.ok(lumen);
+      assert.deepEqual(lumen.aliases.map((alias) => `${alias.kind}:${alias.alias}`).sort(), ['domain:lumenanalytics.co.uk', 'name:lumen analytics', 'name:lumen analytics ltd', 'short:lumen']);
+      assert.equal((await operator.memory.history("LUMEN'S"))?.entity.id, lumen.entity.id);
+      assert.equal((await operator.memory.history('delacroix'))?.entity.name, 'Délacroix Frères SARL');
+
+      const mentions = await operator.store.transaction((runner) =>
+        runner.query(sql<{ recordId: string; entityId: string }>`SELECT "recordId", "entityId" FROM "MemoryMention"`),
+      );
+      const about = (id: string) => mentions.filter((mention) => mention.recordId === id).map((mention) => mention.entityId);
+      assert.deepEqual(about(first.id), [lumen.entity.id]);
+      assert.deepEqual(about(possessive.id), [lumen.entity.id]);
+      assert.deepEqual(about(folded.id), about(french.id));
+      assert.equal(await operator.memory.history('Nobody Ltd'), null);
+    });
+
+    test('an address changed twice: the newest is current and cited, the older ones stay as history', async () => {
+      const first = await rememberedAt('2025-10-06T09:00:00Z', 'Acme GmbH signed the frame contract. Billing address: Industriestraße 5, 70565 Stuttgart. VAT ID DE287654321.');
+      await rememberedAt('2025-11-03T10:00:00Z', 'Invoiced Acme GmbH INV-000004. Billing address: Industriestraße 5, 70565 Stuttgart.');
+      const moved = await rememberedAt('2026-03-02T08:40:00Z', 'Acme moved their office: from March all invoices go to Löffelstraße 22, 70597 Stuttgart.');
+      const again = await rememberedAt('2026-09-14T08:00:00Z', "Acme's new billing address is Hafenweg 3, 70597 Stuttgart; they moved again.");
+      await drainIndex(operator.memory);
+
+      const address = await operator.memory.factFor('Acme', 'billing_address');
+      assert.ok(address.status === 'known', JSON.stringify(address));
+      assert.equal(address.current.value, 'Hafenweg 3, 70597 Stuttgart');
+      assert.equal(address.current.since, '2026-09-14');
+      assert.equal(address.current.citation.recordId, again.id);
+      assert.equal(address.replaced?.value, 'Löffelstraße 22, 70597 Stuttgart');
+      assert.equal(address.replaced?.until, '2026-09-14');
+      assert.equal(address.replaced?.citation.recordId, moved.id);
+
+      const vat = await operator.memory.factFor('Acme GmbH', 'vat_id');
+      assert.deepEqual(vat.status === 'known' && [vat.current.value, vat.current.citation.recordId, vat.replaced], ['DE287654321', first.id, null]);
+      assert.deepEqual(await operator.memory.factFor('Acme', 'day_rate'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'day_rate' });
+      assert.deepEqual(await operator.memory.factFor('Umbrella Corp', 'billing_address'), { status: 'unknown', entity: null, attribute: 'billing_address' });
+
+      const history = await operator.memory.history('Acme');
+      const addresses = history?.attributes.find((entry) => entry.attribute === 'billing_address')?.values;
+      assert.deepEqual(
+        addresses?.map((value) => [value.since, value.until, value.value]),
+        [
+          ['2025-10-06', '2026-03-02', 'Industriestraße 5, 70565 Stuttgart'],
+          ['2026-03-02', '2026-09-14', 'Löffelstraße 22, 70597 Stuttgart'],
+          ['2026-09-14', null, 'Hafenweg 3, 70597 Stuttgart'],
+        ],
+      );
+
+      // Forgetting the memory that made the newest address current brings the one before it back.
+      assert.equal(await operator.memory.forget(again.id), true);
+      const after = await operator.memory.factFor('Acme', 'billing_address');
+      assert.equal(after.status === 'known' && after.current.value, 'Löffelstraße 22, 70597 Stuttgart');
+    });
+
+    test('two addresses stated at once are a conflict that cites both', async () => {
+      const one = await remember('Kessler & Söhne KG: billing address is Gewerbepark 7, 33602 Bielefeld.');
+      const other = await remember('Kessler & Söhne KG: billing address is Am Bahnhof 2, 33602 Bielefeld.');
+      const answer = await operator.memory.factFor('Kessler', 'billing_address');
+      assert.ok(answer.status === 'conflict', JSON.stringify(answer));
+      assert.deepEqual(answer.candidates.map((candidate) => [candidate.value, candidate.citation.recordId]).sort(), [
+        ['Am Bahnhof 2, 33602 Bielefeld', other.id],
+        ['Gewerbepark 7, 33602 Bielefeld', one.id],
+      ]);
+    });
+
+    test('records written before entities existed are read by the indexer', async () => {
+      const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
+      await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));
+      await operator.store.transaction((runner) => runner.execute(sql`DELETE FROM "MemoryFact"`));
+      assert.equal((await operator.memory.factFor('Kessler', 'rate')).status, 'unknown');
+      await drainIndex(operator.memory);
+      const rate = await operator.memory.factFor('Kessler', 'rate');
+      assert.deepEqual(rate.status === 'known' && [rate.current.value, rate.current.citation.recordId], ['920 EUR', id]);
+    });
+  });
+}

@@ -1,0 +1,101 @@
+// Reading who wrote a lead and for which organisation: e-mail structure (headers, forwarded
+// blocks, quoted replies, signatures) and the sender's organisation told apart from referrers,
+// end clients and tools. Texts written for these tests, not taken from the corpus.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { spanHolds, type Field } from '../src/reading/field.ts';
+import { readMessage } from '../src/reading/message.ts';
+import { domainAgreement, readParties } from '../src/reading/parties.ts';
+import { readPhones } from '../src/reading/phones.ts';
+
+const mail = (headers: string, body: string) => `${headers}\nMIME-Version: 1.0\nContent-Type: text/plain; charset="UTF-8"\n\n${body}`;
+
+async function partiesOf(source: string) {
+  const parties = readParties(source, await readMessage(source));
+  for (const field of Object.values(parties) as Field<unknown>[]) {
+    assert.ok(field.evidence.kind === 'none' || (field.evidence.kind === 'span' && spanHolds(source, field.evidence.span)), `every span holds: ${JSON.stringify(field)}`);
+  }
+  return parties;
+}
+
+describe('e-mail structure', () => {
+  test('decodes a MIME-encoded sender and separates the quoted reply from the author\'s words', async () => {
+    const source = mail(
+      'From: =?UTF-8?Q?Ag=C3=A1ta_Nov=C3=A1kov=C3=A1?= <agata@modrakava.example>\nTo: Sam <hello@studio.example>\nDate: Mon, 07 Dec 2026 09:00:00 +0100\nSubject: Re: Offer',
+      'Hi Sam,\n\nlet us go with the second option.\n\nAgáta Nováková\nModrá Káva s.r.o.\n\nOn Fri, 4 Dec 2026 at 10:00, Sam <hello@studio.example> wrote:\n> Option 1: 5,000 EUR\n> Option 2: 9,000 EUR\n',
+    );
+    const message = await readMessage(source);
+    assert.equal(message.from?.name, 'Agáta Nováková');
+    assert.equal(message.from?.address, 'agata@modrakava.example');
+    assert.equal(message.date?.toISOString(), '2026-12-07T08:00:00.000Z');
+    assert.ok(!message.body.text.includes('Option 1'), 'the quoted offer is not the author\'s text');
+    assert.match(message.signature?.text ?? '', /Modrá Káva s\.r\.o\./);
+  });
+
+  test('a forwarded lead is the inner sender\'s, and the forwarder\'s note is kept apart', async () => {
+    const source =
+      'can you look at this one?\n\n' +
+      mail(
+        'From: Sam <sam@studio.example>\nTo: ops@studio.example\nDate: Tue, 08 Dec 2026 10:00:00 +0000\nSubject: Fwd: shop',
+        '---------- Forwarded message ---------\nFrom: Kai Brandt <kai@nordlicht-shop.example>\nDate: Mon, Dec 7, 2026 at 6:12 PM\nSubject: shop\nTo: <sam@studio.example>\n\nWe need a shop.\n\nKai Brandt\nNordlicht Shop GmbH\n',
+      );
+    const message = await readMessage(source);
+    assert.equal(message.from?.address, 'kai@nordlicht-shop.example');
+    assert.equal(message.forwardedBy?.address, 'sam@studio.example');
+    assert.equal(message.date?.toISOString().slice(0, 10), '2026-12-07');
+    assert.equal(message.notes[0]?.text.trim(), 'can you look at this one?');
+  });
+});
+
+describe('people and organisations', () => {
+  test('a company that appears only in the signature is read from there, not from the tool or the referrer', async () => {
+    const source = mail(
+      'From: Ines Duarte <ines@azulejo-hotels.example>\nTo: Sam <hello@studio.example>\nDate: Mon, 07 Dec 2026 09:00:00 +0000\nSubject: Booking site',
+      'Hello Sam,\n\nMarta from Pixelwerk recommended you. We want to move our booking from Wix to something of our own.\n\nBest,\nInês\n\n--\nInês Duarte\nRevenue Manager\nAzulejo Hotels Lda.\n',
+    );
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, 'Azulejo Hotels Lda.');
+    assert.ok(parties.company.confidence >= 0.9);
+    assert.match(parties.referrer.value ?? '', /Marta from Pixelwerk/);
+    assert.equal(parties.email.value, 'ines@azulejo-hotels.example');
+    assert.equal(parties.contactName.value, 'Inês Duarte');
+  });
+
+  test('"X at Y suggested" names a referrer, never the sender\'s company', async () => {
+    const source = mail('From: Ola Berg <ola@gmail.example>\nTo: hello@studio.example\nSubject: hi', 'Hi,\n\nLena at Brightside Studio suggested I write to you. I need a website for my bakery.\n\nOla\n');
+    const parties = await partiesOf(source);
+    assert.notEqual(parties.company.value, 'Brightside Studio');
+    assert.equal(parties.company.value, null, 'a free-mail sender who names no organisation has none read');
+  });
+
+  test('a name that only sounds like a company is offered with low confidence, to be asked', async () => {
+    const parties = await partiesOf('Hi, we are Green Leaf and we need a logo. Write to me at ola@mailbox.example');
+    assert.equal(parties.company.value, 'Green Leaf');
+    assert.ok(parties.company.confidence < 0.9, 'no domain, no legal form, no form field: a guess to confirm');
+  });
+
+  test('a web form\'s fields are read as labelled', async () => {
+    const parties = await partiesOf('Name: Zoltán Kiss\nCompany: Duna Print Kft.\nEmail: zoltan@dunaprint.example\nMessage: new catalogue');
+    assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Zoltán Kiss', 'Duna Print Kft.', 'zoltan@dunaprint.example']);
+  });
+
+  test('the sender\'s e-mail domain agrees with their organisation\'s name', () => {
+    assert.ok(domainAgreement('Parcel & Pine Ltd', 'parcelpine.example') >= 0.8);
+    assert.ok(domainAgreement('Fjällripa AB', 'fjallripa.example') >= 0.8);
+    assert.equal(domainAgreement('WordPress', 'brightwater.example'), 0);
+    assert.equal(domainAgreement('Anything', 'gmail.example'), 0);
+  });
+});
+
+describe('phone numbers', () => {
+  test('international numbers are found with their span and E.164 form; dates and amounts are not', () => {
+    const source = 'Call +49 151 77314242 or +1 (415) 555-0143 before 2026-12-24; budget 12,000 EUR.';
+    const phones = readPhones(source);
+    assert.deepEqual(phones.map((p) => p.e164), ['+4915177314242', '+14155550143']);
+    assert.ok(phones.every((p) => p.evidence.kind === 'span' && spanHolds(source, p.evidence.span)));
+  });
+
+  test('a national number is found when its country is known', () => {
+    assert.deepEqual(readPhones('Tel. 030 1234567', 'DE').map((p) => p.e164), ['+49301234567']);
+  });
+});
