@@ -117,6 +117,7 @@ export const ConfigSchema = z
   DIGEST_SLACK_CHANNEL: z.string().min(1).optional().describe('Slack channel id (C...) for the daily digest.'),
   DIGEST_DISCORD_CHANNEL: z.string().regex(/^\d+$/, 'a channel id is a number').optional().describe('Discord channel id for the daily digest.'),
   SCHEDULE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for due schedules (the database\'s clock decides what is due).'),
+  INBOUND_HOOKS_FILE: z.string().min(1).optional().describe('A JSON file of inbound webhooks (POST /hooks/<name>): workflow, input mapping, secret per hook (see README "Inbound webhooks").'),
   OPERATOR_ENV_FILE: z.string().min(1).optional().describe('A file of KEY=value lines re-read on SIGHUP or when it changes: rotate tokens and operator lists without a restart.'),
 })
   .superRefine((config, context) => {

@@ -22,7 +22,9 @@ import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { loadHooks } from './triggers/hook-config.ts';
 import { ScheduleRunner } from './triggers/schedule-runner.ts';
+import { webhookRoutes } from './triggers/webhooks.ts';
 import { Schedules } from './triggers/schedules.ts';
 
 export interface Service {
@@ -73,6 +75,10 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     return state;
   };
   const http = createHttpService(logger);
+  // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
+  if (config.INBOUND_HOOKS_FILE) {
+    for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
+  }
   http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
   const memory = await startMemoryService(config, operator.memory, logger);
   http.addHealthCheck('chroma', memory.check);
