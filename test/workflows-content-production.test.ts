@@ -51,7 +51,7 @@ for (const mode of MODEL_MODES) {
     test('a brief becomes an outline and a saved draft, the approval shows a preview, and it is published, announced and remembered once', async () => {
       const { chat } = harness;
       const { planId, thread } = await harness.start('content-production', FIRST_BRIEF);
-      const title = mode === 'model' ? 'Stop billing by the hour' : 'Pricing by value instead of by the hour: a practical guide for freelance designers';
+      const title = mode === 'model' ? 'Stop billing by the hour' : 'Pricing by value instead of by the hour, for freelance designers';
       await chat.waitForThreadMessage(thread, new RegExp(`Publish \\\\"${title}\\\\"\\? Full draft: drafts/${planId}-`));
       assert.equal(harness.files('drafts').length, 1, 'the draft is saved before the approval');
       assert.deepEqual(harness.files('published'), [], 'nothing is published before the approval');
@@ -99,6 +99,25 @@ for (const mode of MODEL_MODES) {
       assert.ok(!harness.files('drafts').some((file) => file.startsWith(planId)), 'the draft left the drafts folder');
       assert.ok(harness.files('drafts/withdrawn').some((file) => file.startsWith(planId)), 'and is kept under drafts/withdrawn');
       assert.deepEqual(harness.webhooksOf(planId), []);
+    });
+
+    test('a brief\'s stated audience, tone, format and length shape the outline, and its citations leave out the plan answers and unpublished drafts', async () => {
+      const { chat } = harness;
+      assert.match(await chat.command('recall office plants our customers'), /Answer to|office plants/, 'memory holds the earlier plan\'s answer and draft about office plants');
+      const { planId, thread } = await harness.start('content-production', 'Write a guide about caring for our office plants, aimed at non-technical founders. Friendly tone, ~1500 words.');
+      await chat.waitForThreadMessage(thread, /Publish /);
+      const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
+      assert.deepEqual(steps.filter((s) => s.key.startsWith('ask-')).map((s) => s.status), ['skipped', 'skipped'], 'topic and readers were stated');
+      const recalled = steps.find((s) => s.key === 'recall-related')!.output as { citations: { snippet: string }[] };
+      assert.deepEqual(recalled.citations.map((c) => c.snippet).filter((snippet) => !snippet.startsWith('Published "')), [], 'no answer, decision or unpublished draft is cited');
+      const { markdown, cited } = steps.find((s) => s.key === 'draft')!.output as { markdown: string; cited: number[] };
+      assert.deepEqual(cited, [], 'nothing about office plants was published before');
+      if (mode === 'fallback') {
+        assert.match(markdown, /^# Caring for our office plants, for non-technical founders\n\n_Outline, not the finished piece: Guide, for non-technical founders, friendly tone, about 1500 words\. With a model configured/);
+        assert.match(markdown, /## Step by step/, 'a guide is outlined as steps, not as a fixed skeleton');
+      }
+      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await waitForStatus(chat.service.operator, planId, ['compensated']);
     });
   });
 }

@@ -12,9 +12,19 @@ const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a 
 const GREY_LEAD = 'Hello, this is Bob from Initech. We need a data pipeline review, budget maybe 5k EUR.';
 const RETURNING_LEAD = "Hi again, I'm Jane Doe from Globex (jane@globex.example). We need a mobile app next, budget 30k EUR, start in May.";
 
+/** A pasted e-mail: the company only in the signature, a referrer's studio and a tool in the text. */
+const emailLead = (subject: string) =>
+  `From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@alpenglanz.example>\nTo: Sam <hello@studio.example>\nDate: Tue, 01 Dec 2026 09:00:00 +0100\nSubject: ${subject}\n\n` +
+  'Hello Sam,\n\nAnna from Studio Nord recommended you. We want to move our shop from Magento to something simpler. Budget is $40-50K, and we need it live by 31 March 2027.\n\nBest regards,\nJörg\n\n--\nJörg Müller\nHead of E-Commerce\nAlpenglanz Sport GmbH\n+49 89 5550 1234\n';
+const SIGNATURE_LEAD = emailLead('New shop');
+/** The same lead, for which the model answers the referrer's studio and a wrong budget. */
+const MISREAD_LEAD = emailLead('Shop relaunch');
+
 /** What a model would extract from the leads above. */
 function extractAnswer(request: ChatRequest) {
   const text = request.messages.at(-1)!.content;
+  if (text.includes('Shop relaunch')) return { company: 'Studio Nord', contactName: 'Jörg Müller', email: 'joerg@alpenglanz.example', need: 'a simpler shop', budget: 4000, currency: 'USD', timeline: 'by 31 March 2027' };
+  if (text.includes('Alpenglanz')) return { company: 'Alpenglanz Sport GmbH', contactName: 'Jörg Müller', email: 'joerg@alpenglanz.example', need: 'a simpler shop', budget: 45_000, currency: 'USD', timeline: 'by 31 March 2027' };
   if (text.includes('Initech')) return { company: 'Initech', contactName: 'Bob', email: null, need: 'a data pipeline review', budget: 5000, currency: 'EUR', timeline: null };
   const returning = text.includes('mobile app');
   return {
@@ -56,12 +66,12 @@ for (const mode of MODEL_MODES) {
 
       const output = (key: string) => steps.find((step) => step.key === key)!.output as Record<string, unknown>;
       assert.equal(output('read-lead').via, mode);
-      assert.deepEqual(
-        [output('read-lead').company, output('read-lead').email, output('read-lead').budget, output('read-lead').currency],
-        ['Globex', 'jane@globex.example', 15_000, 'EUR'],
-      );
+      const valueOf = (field: string) => (output('read-lead')[field] as { value: unknown }).value;
+      assert.deepEqual([valueOf('company'), valueOf('email'), valueOf('budget')], ['Globex', 'jane@globex.example', { min: 15_000, max: 15_000, currency: 'EUR' }]);
+      const budgetEvidence = (output('read-lead').budget as { evidence: { kind: string; span?: { text: string } } }).evidence;
+      assert.deepEqual(budgetEvidence.span?.text, '15k EUR', 'the budget carries the words it was read from');
       assert.equal(output('draft-reply').via, mode, 'the plan records which path drafted the reply');
-      assert.deepEqual(steps.filter((s) => s.status === 'skipped').map((s) => s.key), ['ask-email', 'clarify'], 'a clear lead asks nothing');
+      assert.deepEqual(steps.filter((s) => s.status === 'skipped').map((s) => s.key), ['ask-company', 'ask-email', 'ask-budget', 'ask-timeline'], 'a clear lead asks nothing');
 
       const mails = mailsOf(planId);
       assert.equal(mails.length, 1, 'one reply e-mail');
@@ -77,26 +87,60 @@ for (const mode of MODEL_MODES) {
       assert.ok(!stored.includes('jane@globex.example') && stored.includes('[email]'), 'model inputs are stored redacted');
     });
 
-    test('a borderline lead without an e-mail asks both in the thread, is scored again with the answers, and a denied reply is never sent', async () => {
+    test('a lead whose company, e-mail and timeline are not read surely asks for each in the thread, quoting the text, and a denied reply is never sent', async () => {
       const { chat } = harness;
       const { planId, thread } = await harness.start('lead-qualification', GREY_LEAD);
+      if (mode === 'fallback') {
+        // The rules read "Initech" only from "this is Bob from Initech": offered, not acted on.
+        await chat.waitForThreadMessage(thread, /Which company is this lead from\? I read \\"Initech\\" in: \\"Hello, this is Bob from Initech\.\\"\. Reply \\"yes\\" to use it/);
+        await chat.reply(thread, 'yes');
+      }
       await chat.waitForThreadMessage(thread, /Which e-mail address should the reply to Initech go to/);
       await chat.reply(thread, 'not sure');
       await chat.waitForThreadMessage(thread, /That answer does not fit: an e-mail address/);
       await chat.reply(thread, 'bob@initech.example');
-      await chat.waitForThreadMessage(thread, /Initech scores 45\/100 .*borderline/);
-      await chat.reply(thread, 'They said budget 20k EUR, start in April');
-      await chat.waitForThreadMessage(thread, /Send this reply to Initech \(hot, 90\/100\)\?/);
+      await chat.waitForThreadMessage(thread, /By when does Initech need it\? The text does not say it/);
+      await chat.reply(thread, 'start in April');
+      await chat.waitForThreadMessage(thread, /Send this reply to Initech \(hot, 75\/100\)\?[\s\S]*budget: 5,000 EUR from \\"5k EUR\\"/);
       await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
       const { steps } = await waitForStatus(chat.service.operator, planId, ['cancelled']);
-      const rescored = steps.find((s) => s.key === 'rescore')!.output as { lead: { budget: number; timeline: string; email: string } };
-      assert.deepEqual([rescored.lead.budget, rescored.lead.timeline, rescored.lead.email], [20_000, 'start in April', 'bob@initech.example']);
+      const scored = steps.find((s) => s.key === 'score-lead')!.output as { lead: { budget: unknown; timeline: string; email: string } };
+      assert.deepEqual([scored.lead.budget, scored.lead.timeline, scored.lead.email], [{ min: 5000, max: 5000, currency: 'EUR' }, 'start in April', 'bob@initech.example']);
       assert.deepEqual(mailsOf(planId), [], 'a denied reply is not sent');
       const audit = await chat.service.operator.conductor.audit(planId);
       const answered = audit.filter((entry) => entry.action === 'question.answered');
-      assert.equal(answered.length, 2);
+      assert.equal(answered.length, mode === 'fallback' ? 3 : 2);
       assert.ok(answered.every((entry) => typeof (entry.detail as { waitedMs?: number }).waitedMs === 'number'), 'each answer records how long it waited');
     });
+
+    test('a pasted e-mail: the company comes from the signature, not the referrer\'s studio or the tool, "$40-50K" is 40,000-50,000, and the approval shows where each value came from', async () => {
+      const { chat } = harness;
+      const { planId, thread } = await harness.start('lead-qualification', SIGNATURE_LEAD);
+      await chat.waitForThreadMessage(thread, /Send this reply to Alpenglanz Sport GmbH \(hot, 90\/100\)\?[\s\S]*To: joerg@alpenglanz\.example[\s\S]*budget: 40,000-50,000 USD from \\"\$40-50K\\"/);
+      const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
+      assert.deepEqual(steps.filter((s) => s.status === 'skipped').map((s) => s.key), ['ask-company', 'ask-email', 'ask-budget', 'ask-timeline'], 'every value the reply depends on was read surely');
+      const scored = steps.find((s) => s.key === 'score-lead')!.output as { lead: { company: string; contactName: string; budget: unknown } };
+      assert.deepEqual([scored.lead.company, scored.lead.contactName, scored.lead.budget], ['Alpenglanz Sport GmbH', 'Jörg Müller', { min: 40_000, max: 50_000, currency: 'USD' }]);
+      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await waitForStatus(chat.service.operator, planId, ['cancelled']);
+    });
+
+    if (mode === 'model') {
+      test('a model that names the referrer\'s studio and a budget the text does not say is caught: both are asked, quoting the text', async () => {
+        const { chat } = harness;
+        const { planId, thread } = await harness.start('lead-qualification', MISREAD_LEAD);
+        await chat.waitForThreadMessage(thread, /Which company is this lead from\? I read \\"Studio Nord\\" in: \\"Anna from Studio Nord recommended you\.\\"/);
+        await chat.reply(thread, 'Alpenglanz Sport GmbH');
+        await chat.waitForThreadMessage(thread, /What budget does Alpenglanz Sport GmbH have, with its currency\? I read 40,000-50,000 USD in: \\"Budget is \$40-50K, and we need it live by 31 March 2027\.\\"/);
+        await chat.reply(thread, 'yes');
+        await chat.waitForThreadMessage(thread, /Send this reply to Alpenglanz Sport GmbH \(hot, 90\/100\)\?[\s\S]*company: Alpenglanz Sport GmbH as you answered/);
+        const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
+        const read = steps.find((s) => s.key === 'read-lead')!.output as { disagreements: string[] };
+        assert.equal(read.disagreements.length, 2, `the model's company and budget disagree with the text: ${read.disagreements.join('; ')}`);
+        await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+        await waitForStatus(chat.service.operator, planId, ['cancelled']);
+      });
+    }
 
     test('a returning company is recognised from memory, and the approval shows the cited earlier lead', async () => {
       const { chat } = harness;
@@ -105,7 +149,7 @@ for (const mode of MODEL_MODES) {
       const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
       const recalled = steps.find((s) => s.key === 'recall-history')!.output as { citations: { n: number; snippet: string }[] };
       const earlier = recalled.citations.find((c) => c.snippet.startsWith('Lead Globex'))!;
-      const score = steps.find((s) => s.key === 'score-lead')!.output as { reasons: string[]; cited: number[] };
+      const { score } = steps.find((s) => s.key === 'score-lead')!.output as { score: { reasons: string[]; cited: number[] } };
       assert.ok(score.cited.includes(earlier.n), 'the score cites the earlier lead');
       assert.ok(score.reasons.some((reason) => reason.startsWith('known to us [')));
       await chat.click(thread, 'approve', await chat.buttonValue(thread, 'approve'));

@@ -1,15 +1,21 @@
-// Qualify a lead from a pasted e-mail or a few lines of text, e.g.
+// Qualify a lead from a pasted e-mail (headers, forwarded blocks, quoted replies and signature
+// kept) or a few lines of text, e.g.
 //   "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website,
 //    budget around 15k EUR, ideally live by March."
-// Reads like the process: pull out who they are and what they want, recall earlier dealings
-// with the company (cited), score the lead, ask the operator when it is borderline or the
-// e-mail address is missing, draft a reply, let the operator approve it, send it, and remember
-// how it went.
+// Reads like the process: read who they are and what they want, each value with the words it
+// came from; recall earlier dealings with the company (cited); ask in the thread for each value
+// the reply depends on (company, e-mail, budget, timeline) that is missing or unsure, quoting the
+// sentence and offering the best reading; score; draft a reply; let the operator approve it with
+// the evidence shown; send it; remember how it went. A lead is never declined on a guess.
 import { z } from 'zod';
 import { email } from '../src/actions/email.ts';
 import { rememberOutcome } from '../src/actions/remember.ts';
 import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
-import { findMoney } from './shared/money.ts';
+import { Deadline, readDeadline } from '../src/reading/dates.ts';
+import { fieldOf, type Field } from '../src/reading/field.ts';
+import { Budget, checkModelLead, ModelLead, readLead, unsureLeadFields, type RequiredLeadField } from '../src/reading/lead.ts';
+import { readMoney } from '../src/reading/money.ts';
+import { NOT_KNOWN, questionAbout, sentenceOf, TAKES_DEFAULT } from './shared/clarify.ts';
 import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
 
 const Input = z.object({
@@ -17,18 +23,32 @@ const Input = z.object({
 });
 type Input = z.infer<typeof Input>;
 
-// Nullable rather than optional: OpenAI's structured output wants every field.
+const TextField = fieldOf(z.string().nullable());
+const ReadLeadFields = z.object({
+  company: TextField,
+  contactName: TextField,
+  email: TextField,
+  need: TextField,
+  budget: fieldOf(Budget.nullable()),
+  timeline: fieldOf(Deadline.nullable()),
+  /** When the lead wrote (ISO): relative dates in answers count from the plan's time instead. */
+  written: z.iso.datetime(),
+  /** Where a model's reading and the text or the rules disagree: those fields are asked. */
+  disagreements: z.array(z.string()),
+  via: z.enum(['model', 'fallback']),
+});
+type ReadLeadFields = z.infer<typeof ReadLeadFields>;
+
+/** The lead as the reply and the memory use it: plain values, each settled (read surely or answered). */
 const Lead = z.object({
   company: z.string().nullable(),
   contactName: z.string().nullable(),
   email: z.string().nullable(),
   need: z.string().nullable(),
-  budget: z.number().nullable(),
-  currency: z.string().nullable(),
+  budget: Budget.nullable(),
   timeline: z.string().nullable(),
 });
 type Lead = z.infer<typeof Lead>;
-const ReadLead = Lead.extend({ via: z.enum(['model', 'fallback']) });
 
 const BANDS = ['hot', 'grey', 'cold'] as const;
 const Score = z.object({
@@ -40,97 +60,147 @@ const Score = z.object({
 });
 type Score = z.infer<typeof Score>;
 
-const Qualified = z.object({ lead: Lead, score: Score });
-type Qualified = z.infer<typeof Qualified>;
+/** Where each value came from, as the approval shows it: "15,000 EUR from '15k EUR'". */
+const Qualified = z.object({ lead: Lead, evidence: z.record(z.string(), z.string()), score: Score });
 
 const Reply = z.object({ subject: z.string().min(1), body: z.string().min(1) });
 const DraftedReply = Reply.extend({ to: z.string(), cited: z.array(z.number().int()), via: z.enum(['model', 'fallback']) });
-type DraftedReply = z.infer<typeof DraftedReply>;
 
-/** Scores from 40 to 69 are the grey zone: the operator's knowledge decides. */
+/** Scores from 40 to 69 are the grey zone. */
 const HOT_FROM = 70;
 const GREY_FROM = 40;
 
-
 const step = stepsFor(Input);
 
-const readLead = step.extract({
+const readLeadStep = step.extract({
   key: 'read-lead',
   title: 'Read the lead',
   input: z.string(),
-  output: ReadLead,
+  output: ReadLeadFields,
   from: (ctx) => ctx.input.text,
   run: async (text, ctx) => {
+    const rules = await readLead(text, new Date());
     const { value, path } = await ctx.services.model.structured(
       {
         task: 'extract-lead',
-        schema: Lead,
-        system: 'Extract the sales lead: company, contact name, e-mail, what they need, budget (a number) and its currency (ISO code), and timeline. Use null for what the text does not say.',
+        schema: ModelLead,
+        system: 'Extract the sales lead: the sender\'s own company (not a referrer\'s, a client\'s or a tool\'s), contact name, e-mail, what they need, budget (a number) and its currency (ISO code), and the timeline as the words the text uses. Copy names and phrases exactly as written. Use null for what the text does not say.',
         prompt: text,
-        fallback: () => leadByRules(text),
+        fallback: () => ({ company: null, contactName: null, email: null, need: null, budget: null, currency: null, timeline: null }),
       },
       ctx,
     );
-    return { ...value, via: path };
+    // The model's answer is checked against the text like the rules' reading; the fallback adds nothing.
+    const { lead, disagreements } = path === 'model' ? checkModelLead(text, value, rules) : { lead: rules, disagreements: [] };
+    return { ...lead, written: lead.written.toISOString(), disagreements, via: path };
   },
 });
 
-const companyOf = (ctx: StepContext<Input>) => ctx.output(readLead).company ?? 'this lead';
+const read = (ctx: StepContext<Input>) => ctx.output(readLeadStep);
+const unsure = (ctx: StepContext<Input>, field: RequiredLeadField) => unsureLeadFields(ctx.input.text, read(ctx)).includes(field);
+const companyOf = (ctx: StepContext<Input>) => {
+  const answer = ctx.outputIfRan(askCompany);
+  const named = answer === undefined || TAKES_DEFAULT.test(answer) ? read(ctx).company.value : NOT_KNOWN.test(answer) ? null : answer;
+  return named ?? 'this lead';
+};
 
 const recallHistory = step.transform({
   key: 'recall-history',
   title: 'Recall earlier dealings with the company',
   input: z.string().nullable(),
   output: Recalled,
-  from: (ctx) => ctx.output(readLead).company,
+  from: (ctx) => read(ctx).company.value,
   run: (company, ctx) => (company ? recallBestEffort(ctx, company) : { query: '', citations: [], note: 'the lead names no company, so nothing was recalled' }),
 });
 
-const firstScore = step.transform({
-  key: 'score-lead',
-  title: 'Score the lead',
-  input: z.object({ lead: Lead, recalled: Recalled }),
-  output: Score,
-  from: (ctx) => ({ lead: ctx.output(readLead), recalled: ctx.output(recallHistory) }),
-  run: ({ lead: read, recalled: history }) => scoreLead(read, history),
+const askCompany = step.question({
+  key: 'ask-company',
+  title: 'Ask which company the lead is from',
+  when: (ctx) => unsure(ctx, 'company'),
+  ask: (ctx) => questionAbout(ctx.input.text, read(ctx).company, { question: 'Which company is this lead from?', shown: (v) => `"${v}"`, typeInstead: 'type the company\'s name ("none" for a private person)' }),
+  answer: z.string().trim().min(2, 'the company\'s name, "yes" to use my reading, or "none"'),
 });
 
 const askEmail = step.question({
   key: 'ask-email',
   title: 'Ask for the contact e-mail',
-  when: (ctx) => !z.email().safeParse(ctx.output(readLead).email).success,
-  ask: (ctx) => `Which e-mail address should the reply to ${companyOf(ctx)} go to?`,
+  when: (ctx) => unsure(ctx, 'email'),
+  ask: (ctx) => {
+    const { email: found } = read(ctx);
+    const quoted = found.value && found.evidence.kind === 'span' ? ` I read "${found.value}" in: "${sentenceOf(ctx.input.text, found.evidence.span.start, found.evidence.span.end)}"; type it to confirm, or another.` : '';
+    return `Which e-mail address should the reply to ${companyOf(ctx)} go to?${quoted}`;
+  },
   answer: z.email('an e-mail address, e.g. jane@globex.example'),
 });
 
-const clarify = step.question({
-  key: 'clarify',
-  title: 'Ask about a borderline lead',
-  when: (ctx) => ctx.output(firstScore).band === 'grey',
-  ask: (ctx) => {
-    const score = ctx.output(firstScore);
-    return `${companyOf(ctx)} scores ${score.score}/100 (${score.reasons.join('; ')}): borderline. What do you know about their budget and timeline? (e.g. "budget 20k EUR, start in April"; "no" to leave it as is)`;
-  },
-  answer: z.string().trim().min(2, 'a few words about budget and timeline, or "no"'),
+const askBudget = step.question({
+  key: 'ask-budget',
+  title: 'Ask for the budget',
+  when: (ctx) => unsure(ctx, 'budget'),
+  ask: (ctx) =>
+    questionAbout(ctx.input.text, read(ctx).budget, {
+      question: `What budget does ${companyOf(ctx)} have, with its currency?`,
+      shown: (b) => `${formatBudget(b)}${b.currency ? '' : ' (no currency stated)'}`,
+      typeInstead: 'type it, e.g. "20k EUR" or "$15,000-20,000" ("unknown" if they did not say)',
+    }),
+  answer: z
+    .string()
+    .trim()
+    .refine((answer) => TAKES_DEFAULT.test(answer) || NOT_KNOWN.test(answer) || readMoney(answer).some((m) => m.value.currency !== null), 'an amount with its currency, e.g. "20k EUR" or "$15,000-20,000", "yes" to use my reading, or "unknown"'),
 });
 
-const rescore = step.transform({
-  key: 'rescore',
-  title: 'Score again with your answers',
-  input: z.object({ lead: Lead, recalled: Recalled, email: z.string().optional(), clarification: z.string().optional() }),
+const askTimeline = step.question({
+  key: 'ask-timeline',
+  title: 'Ask for the timeline',
+  when: (ctx) => unsure(ctx, 'timeline'),
+  ask: (ctx) =>
+    questionAbout(ctx.input.text, read(ctx).timeline, {
+      question: `By when does ${companyOf(ctx)} need it?`,
+      shown: (t) => `${t.by} ("${t.phrase}")`,
+      typeInstead: 'type a deadline, e.g. "by 31 March" or "start in April" ("none" if they gave none)',
+    }),
+  answer: z
+    .string()
+    .trim()
+    .refine((answer) => TAKES_DEFAULT.test(answer) || NOT_KNOWN.test(answer) || readDeadline(answer, { text: answer, start: 0, end: answer.length }, new Date()).value !== null, 'a deadline, e.g. "by 31 March" or "in 6 weeks", "yes" to use my reading, or "none"'),
+});
+
+const scoreLeadStep = step.transform({
+  key: 'score-lead',
+  title: 'Score the lead',
+  input: z.object({
+    read: ReadLeadFields,
+    recalled: Recalled,
+    answers: z.object({ company: z.string().optional(), email: z.string().optional(), budget: z.string().optional(), timeline: z.string().optional() }),
+  }),
   output: Qualified,
-  from: (ctx) => ({ lead: ctx.output(readLead), recalled: ctx.output(recallHistory), email: ctx.outputIfRan(askEmail), clarification: ctx.outputIfRan(clarify) }),
-  run: ({ lead: read, recalled: history, email: answeredEmail, clarification }) => {
-    const money = clarification ? findMoney(clarification) : null;
-    const timeline = clarification ? timelineIn(clarification) : null;
-    const updated: Lead = {
-      ...read,
-      email: answeredEmail ?? read.email,
-      budget: money?.amount ?? read.budget,
-      currency: money?.currency ?? read.currency,
-      timeline: timeline ?? read.timeline,
+  from: (ctx) => ({
+    read: read(ctx),
+    recalled: ctx.output(recallHistory),
+    answers: { company: ctx.outputIfRan(askCompany), email: ctx.outputIfRan(askEmail), budget: ctx.outputIfRan(askBudget), timeline: ctx.outputIfRan(askTimeline) },
+  }),
+  run: ({ read: fields, recalled: history, answers }) => {
+    const evidence: Record<string, string> = {};
+    const settle = <T>(name: string, field: Field<T | null>, answer: string | undefined, fromAnswer: (answer: string) => T | null, shown: (value: T) => string): T | null => {
+      const value = answer === undefined || TAKES_DEFAULT.test(answer) ? field.value : NOT_KNOWN.test(answer) ? null : fromAnswer(answer);
+      if (value !== null) evidence[name] = answer === undefined || TAKES_DEFAULT.test(answer) ? `${shown(value)} from "${field.evidence.kind === 'span' ? field.evidence.span.text : ''}"` : `${shown(value)} as you answered`;
+      return value;
     };
-    return { lead: updated, score: scoreLead(updated, history) };
+    const budgetAnswer = (answer: string) => {
+      const mention = readMoney(answer).find((m) => m.value.currency !== null);
+      return mention ? { min: mention.value.min, max: mention.value.max, currency: mention.value.currency } : null;
+    };
+    const timelineAnswer = (answer: string) => readDeadline(answer, { text: answer, start: 0, end: answer.length }, new Date()).value;
+    const deadline = settle('timeline', fields.timeline, answers.timeline, timelineAnswer, (t) => `${t.by}`);
+    const lead: Lead = {
+      company: settle('company', fields.company, answers.company, (a) => a, (v) => v),
+      contactName: fields.contactName.value,
+      email: settle('email', fields.email, answers.email, (a) => a, (v) => v),
+      need: fields.need.value,
+      budget: settle('budget', fields.budget, answers.budget, budgetAnswer, formatBudget),
+      timeline: deadline ? (answers.timeline && !TAKES_DEFAULT.test(answers.timeline) ? answers.timeline : deadline.phrase) : null,
+    };
+    return { lead, evidence, score: scoreLead(lead, history) };
   },
 });
 
@@ -139,7 +209,7 @@ const draftReply = step.extract({
   title: 'Draft a reply',
   input: z.object({ qualified: Qualified, recalled: Recalled }),
   output: DraftedReply,
-  from: (ctx) => ({ qualified: ctx.output(rescore), recalled: ctx.output(recallHistory) }),
+  from: (ctx) => ({ qualified: ctx.output(scoreLeadStep), recalled: ctx.output(recallHistory) }),
   run: async ({ qualified: { lead: final, score }, recalled: history }, ctx) => {
     const { value, path } = await ctx.services.model.structured(
       {
@@ -151,7 +221,8 @@ const draftReply = step.extract({
       },
       ctx,
     );
-    return { ...value, to: final.email!, cited: score.cited, via: path };
+    // The e-mail was settled before this step: read surely from the lead, or given by the operator.
+    return { ...value, to: final.email ?? '', cited: score.cited, via: path };
   },
 });
 
@@ -159,11 +230,12 @@ const approveReply = step.approval({
   key: 'approve-reply',
   title: 'Approve the reply',
   summary: (ctx) => {
-    const { score } = ctx.output(rescore);
+    const { score, evidence } = ctx.output(scoreLeadStep);
     const reply = ctx.output(draftReply);
     const preview = reply.body.length > 400 ? `${reply.body.slice(0, 400)}...` : reply.body;
     const sources = ctx.output(recallHistory).citations.filter((c) => score.cited.includes(c.n)).map((c) => `[${c.n}] ${c.snippet.slice(0, 80)}`).join('\n');
-    return `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}${sources ? `\n\nRecalled:\n${sources}` : ''}`;
+    const read = Object.entries(evidence).map(([name, said]) => `${name}: ${said}`).join('\n');
+    return `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}\n\nRead from the lead:\n${read}${sources ? `\n\nRecalled:\n${sources}` : ''}`;
   },
 });
 
@@ -183,11 +255,10 @@ const rememberLead = step.action({
   title: 'Remember the lead and the outcome',
   executor: rememberOutcome,
   from: (ctx) => {
-    const { lead: final, score } = ctx.output(rescore);
-    const budget = final.budget ? `${final.budget} ${final.currency ?? ''}`.trim() : 'unknown';
+    const { lead: final, score } = ctx.output(scoreLeadStep);
     return {
       kind: 'customer_note',
-      text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${budget}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${ctx.output(draftReply).subject}".`,
+      text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${final.budget ? formatBudget(final.budget) : 'unknown'}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${ctx.output(draftReply).subject}".`,
       workflow: 'lead-qualification',
       planId: ctx.planId,
       tags: ['lead', score.band, ...(final.company ? [final.company] : [])],
@@ -197,24 +268,32 @@ const rememberLead = step.action({
 
 export default defineWorkflow({
   name: 'lead-qualification',
-  description: 'Qualify a lead: extract who and what, recall earlier dealings, score, ask when unsure, draft a reply, approve, send, remember.',
+  description: 'Qualify a lead: read who and what with evidence, recall earlier dealings, ask for what is missing or unsure, score, draft a reply, approve, send, remember.',
   input: Input,
   freeTextField: 'text',
-  plan: () => [readLead, recallHistory, firstScore, askEmail, clarify, rescore, draftReply, approveReply, sendReply, rememberLead],
+  plan: () => [readLeadStep, recallHistory, askCompany, askEmail, askBudget, askTimeline, scoreLeadStep, draftReply, approveReply, sendReply, rememberLead],
 });
+
+function formatBudget(budget: z.infer<typeof Budget>): string {
+  const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const range = budget.min === budget.max ? amount(budget.min) : `${amount(budget.min)}-${amount(budget.max)}`;
+  return budget.currency ? `${range} ${budget.currency}` : range;
+}
 
 /** Points for what makes a lead worth pursuing; the reasons are shown to the operator. */
 function scoreLead(lead: Lead, history: Recalled): Score {
   let score = 0;
   const reasons: string[] = [];
-  if (lead.budget !== null && lead.budget >= 10_000) {
+  // A range counts by what they are sure to spend: its lower end.
+  const budget = lead.budget?.min ?? null;
+  if (budget !== null && budget >= 10_000) {
     score += 40;
-    reasons.push(`budget ${lead.budget}`);
-  } else if (lead.budget !== null && lead.budget >= 3_000) {
+    reasons.push(`budget ${formatBudget(lead.budget!)}`);
+  } else if (budget !== null && budget >= 3_000) {
     score += 25;
-    reasons.push(`modest budget ${lead.budget}`);
+    reasons.push(`modest budget ${formatBudget(lead.budget!)}`);
   } else {
-    reasons.push(lead.budget === null ? 'budget unknown' : `small budget ${lead.budget}`);
+    reasons.push(budget === null ? 'budget unknown' : `small budget ${formatBudget(lead.budget!)}`);
   }
   if (lead.timeline) {
     score += 20;
@@ -234,31 +313,6 @@ function scoreLead(lead: Lead, history: Recalled): Score {
   }
   const band = score >= HOT_FROM ? 'hot' : score >= GREY_FROM ? 'grey' : 'cold';
   return { score: Math.min(100, score), band, reasons, cited };
-}
-
-function timelineIn(text: string): string | null {
-  const months = 'January|February|March|April|May|June|July|August|September|October|November|December';
-  return (
-    new RegExp(`\\b(?:by|before|in|from|starting(?: in)?|start(?:ing)? in|live by|until)\\s+((?:early |mid |late |end of )?(?:${months}|Q[1-4]|next (?:week|month|quarter|year)|\\d{4})(?:\\s+\\d{4})?)`, 'i').exec(text)?.[0] ??
-    /\bwithin\s+\d+\s+(?:days?|weeks?|months?)\b/i.exec(text)?.[0] ??
-    /\b(?:asap|as soon as possible|urgently)\b/i.exec(text)?.[0] ??
-    null
-  );
-}
-
-function leadByRules(text: string): Lead {
-  const email = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/.exec(text)?.[0] ?? null;
-  const contactName =
-    /\b(?:I'm|I am|my name is|this is)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)/.exec(text)?.[1] ??
-    /\n(?:Best|Regards|Cheers|Thanks|Kind regards),?\s*\n\s*([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)/.exec(text)?.[1] ??
-    null;
-  const domain = email ? email.split('@')[1]!.split('.')[0]! : null;
-  const company =
-    /\b(?:from|at|with)\s+([A-Z][\w&-]*(?:\s(?:[A-Z][\w&-]*|Ltd|GmbH|Inc|LLC))*)/.exec(text)?.[1] ??
-    (domain && !/^(gmail|outlook|hotmail|yahoo|proton|icloud)$/i.test(domain) ? domain.charAt(0).toUpperCase() + domain.slice(1) : null);
-  const need = /\b(?:we need|we're looking for|we are looking for|looking for|we want|interested in|need help with|need)\s+([^.,;!?\n]+)/i.exec(text)?.[1]?.trim() ?? null;
-  const money = findMoney(text);
-  return { company, contactName, email, need, budget: money?.amount ?? null, currency: money?.currency ?? null, timeline: timelineIn(text) };
 }
 
 function replyByTemplate(lead: Lead, score: Score): z.infer<typeof Reply> {

@@ -8,12 +8,16 @@
  * a missing e-mail). The old rules read a timeline as a phrase, not a day, so theirs counts as
  * right when the expected phrase contains it (or both are absent) and is left out of their
  * silent errors.
+ * The model path is measured without a model: for each case, a right answer and answers with a
+ * wrong company (not in the text) or a wrong budget (ten times the stated one) go through
+ * checkModelLead, the check the workflow applies to @langchain/openai's answer; a wrong value is
+ * caught when its field is then asked.
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { accuracy, type CorpusCase, type Figure, type Split } from '../reading.ts';
 import { leadByRules, type RulesLead } from '../baselines/lead-rules.ts';
-import { readLead, unsureLeadFields, type ReadLead } from '../../src/reading/lead.ts';
+import { checkModelLead, readLead, unsureLeadFields, type ModelLead, type ReadLead } from '../../src/reading/lead.ts';
 
 
 export const kind = 'leads';
@@ -106,6 +110,22 @@ export async function* evaluate(cases: CorpusCase[]): AsyncGenerator<Figure> {
       baseline: { name: 'lead-rules-2026-11', value: inSplit.reduce((sum, j) => sum + oldSilent(j), 0) },
       goal: '0',
     };
+  }
+  for (const split of ['dev', 'test'] as Split[]) {
+    const known = judged.filter((j) => j.case.split === split && j.expected.company !== null && j.expected.budget !== null);
+    const answer = (j: Judged): ModelLead => ({
+      company: j.expected.company,
+      contactName: j.expected.contactName,
+      email: j.expected.email,
+      need: null,
+      budget: j.expected.budget!.min,
+      currency: j.expected.budget!.currency,
+      timeline: j.expected.timeline?.phrase ?? null,
+    });
+    const asked = (j: Judged, model: ModelLead) => unsureLeadFields(j.case.text, checkModelLead(j.case.text, model, j.fresh).lead);
+    const caught = known.flatMap((j) => [asked(j, { ...answer(j), company: 'Northwind Traders' }).includes('company'), asked(j, { ...answer(j), budget: j.expected.budget!.min * 10 }).includes('budget')]);
+    yield { metric: 'model_wrong_values_caught_simulated', split, value: caught.length === 0 ? 1 : caught.filter(Boolean).length / caught.length, unit: 'ratio', goal: '1' };
+    yield { metric: 'model_right_answers_acted_on_unasked_simulated', split, value: accuracy(known, (j) => asked(j, answer(j)).length === 0), unit: 'ratio' };
   }
   const p95 = (times: number[]) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor(0.95 * times.length))]!;
   yield { metric: 'reading_ms_p95', value: p95(freshTimes), unit: 'ms', baseline: { name: 'lead-rules-2026-11', value: p95(oldTimes) }, goal: '< 20' };

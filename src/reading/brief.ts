@@ -89,12 +89,16 @@ function audienceIn(source: string, region: Span): Field<string | null> {
     .map((match) => {
       const start = match.index + match[0].length;
       const phrase = text.slice(start, phraseEnd(text, start, AUDIENCE_STOPS)).trim();
-      return { start, phrase, ownClause: match[1] !== undefined };
+      // "A newsletter for freelance designers about ...": readers right after the format are the brief's own.
+      const afterFormat = FORMAT_WORDS.some(([pattern]) => new RegExp(`(?:${pattern.source})\\s*$`, 'iu').test(text.slice(0, match.index)));
+      return { start, phrase, ownClause: match[1] !== undefined || afterFormat };
     })
     .filter((c) => c.phrase && namesReaders(c.phrase));
   const best = candidates.find((c) => c.ownClause) ?? candidates.at(-1);
   if (!best) return none();
-  return at(source, spanAt(source, region.start + best.start, region.start + best.start + best.phrase.length), best.phrase, best.ownClause ? 0.9 : 0.85);
+  // One "for <people>" in the brief is its readers; several with none in a clause of its own is a guess.
+  const sure = best.ownClause || candidates.length === 1;
+  return at(source, spanAt(source, region.start + best.start, region.start + best.start + best.phrase.length), best.phrase, sure ? 0.9 : 0.85);
 }
 
 function topicIn(source: string, region: Span): Field<string | null> {

@@ -145,8 +145,9 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
   const found: Mention[] = [];
   for (const locale of LOCALES) {
     for (const result of locale.parse(text, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
-      // Other languages' casual words ("to", a name) are no dates; a digit or a month name is.
-      if (locale !== chrono.en && !/\d/.test(result.text) && !new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text)) continue;
+      // Casual words ("to", a name, "by the hour") are no dates; a digit, a month, a weekday or a relative word is.
+      const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text);
+      if (!named && (locale !== chrono.en || !/\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i.test(result.text))) continue;
       const start = result.start;
       const year = start.get('year');
       const month = start.get('month');

@@ -4,7 +4,7 @@
 // (never the quoted offer below, never the signature's phone number), the company may come from
 // the signature, and relative dates count from when the message was written.
 import { z } from 'zod';
-import { actionable, spanAt, type Field, type Span } from './field.ts';
+import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from './field.ts';
 import { readDeadline, type Deadline } from './dates.ts';
 import { readMessage } from './message.ts';
 import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
@@ -129,4 +129,80 @@ export type RequiredLeadField = (typeof REQUIRED_LEAD_FIELDS)[number];
 /** Which required fields of a reading are missing or unsure (a budget without its currency is unsure). */
 export function unsureLeadFields(source: string, lead: Pick<ReadLead, RequiredLeadField>): RequiredLeadField[] {
   return REQUIRED_LEAD_FIELDS.filter((field) => !actionable(source, lead[field]) || (field === 'budget' && lead.budget.value?.currency === null));
+}
+
+/** What a model answers when asked to read a lead (nullable: OpenAI's structured output wants every field). */
+export const ModelLead = z.object({
+  company: z.string().nullable(),
+  contactName: z.string().nullable(),
+  email: z.string().nullable(),
+  need: z.string().nullable(),
+  budget: z.number().nullable(),
+  currency: z.string().nullable(),
+  timeline: z.string().nullable(),
+});
+export type ModelLead = z.infer<typeof ModelLead>;
+
+const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9@.]/g, '');
+const spanOf = (source: string, value: string): Span | null => {
+  const at = source.toLowerCase().indexOf(value.trim().toLowerCase());
+  return at >= 0 && value.trim() ? spanAt(source, at, at + value.trim().length) : null;
+};
+const doubted = <T>(field: Field<T>, confidence = 0.5): Field<T> => ({ ...field, confidence: Math.min(field.confidence, confidence) });
+
+/** A model's words for the need are a description, not a value an action rests on: used when they are the text's own. */
+function needOf(source: string, said: string | null, read: Field<string | null>): Field<string | null> {
+  const span = said ? spanOf(source, said) : null;
+  return span ? { value: span.text, evidence: { kind: 'span', span }, confidence: 0.9, via: 'model' } : read;
+}
+
+/**
+ * A model's reading, checked against the text the way the rules' reading is: a value the model
+ * gives must be a span of the text, and where it differs from the rules' reading the field is
+ * doubted (asked), whichever is right. Agreement on a span makes the reading sure.
+ */
+export function checkModelLead(source: string, model: ModelLead, rules: ReadLead): { lead: ReadLead; disagreements: string[] } {
+  const disagreements: string[] = [];
+  const text = (name: 'company' | 'contactName' | 'email'): Field<string | null> => {
+    const said = model[name];
+    const read = rules[name];
+    if (said === null) return read;
+    const span = spanOf(source, said);
+    if (read.value !== null && (folded(read.value).includes(folded(said)) || folded(said).includes(folded(read.value)))) {
+      return { ...read, confidence: Math.max(read.confidence, ACT_WITHOUT_ASKING), via: 'model' };
+    }
+    if (!span) {
+      disagreements.push(`the model's ${name} "${said}" is not in the text`);
+      return read.value === null ? read : doubted(read);
+    }
+    disagreements.push(`${name}: the model read "${said}"${read.value === null ? '' : `, the rules "${read.value}"`}`);
+    return { value: span.text, evidence: { kind: 'span', span }, confidence: 0.5, via: 'model' };
+  };
+  const budget = ((): Field<Budget | null> => {
+    const read = rules.budget;
+    if (model.budget === null) return read;
+    const currency = model.currency?.toUpperCase() ?? null;
+    if (read.value !== null && model.budget >= read.value.min && model.budget <= read.value.max && (currency === null || currency === read.value.currency)) {
+      return { ...read, via: 'model' };
+    }
+    const written = readMoney(source).find((m) => m.value.min === model.budget || m.value.max === model.budget);
+    disagreements.push(`budget: the model read ${model.budget} ${currency ?? ''}`.trimEnd() + (read.value === null ? '' : `, the rules ${read.value.min}-${read.value.max} ${read.value.currency ?? ''}`.trimEnd()) + (written ? '' : ' (not in the text)'));
+    if (!written) return read.value === null ? read : doubted(read);
+    return { value: { min: written.value.min, max: written.value.max, currency: written.value.currency }, evidence: written.evidence, confidence: 0.5, via: 'model' };
+  })();
+  const timeline = ((): Field<Deadline | null> => {
+    const read = rules.timeline;
+    if (model.timeline === null) return read;
+    const span = spanOf(source, model.timeline);
+    const readSpan = read.evidence.kind === 'span' ? read.evidence.span : null;
+    if (span && readSpan && span.start < readSpan.end && readSpan.start < span.end) return { ...read, via: 'model' };
+    disagreements.push(`timeline: the model read "${model.timeline}"${span ? '' : ' (not in the text)'}`);
+    if (!span) return read.value === null ? read : doubted(read);
+    const said = readDeadline(source, span, rules.written);
+    return doubted(said.value === null ? read : { ...said, via: 'model' });
+  })();
+  return {
+    lead: { ...rules, company: text('company'), contactName: text('contactName'), email: text('email'), need: needOf(source, model.need, rules.need), budget, timeline },
+    disagreements,
+  };
 }
