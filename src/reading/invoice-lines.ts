@@ -160,8 +160,10 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   const quantitySpan = counted?.evidence.kind === 'span' ? counted.evidence.span : quantity ? spanAt(text, quantity.start, quantity.end) : null;
   const description = describe(text, clause, quantitySpan, priceStart, priceEnd, unit);
   const perMismatch = price?.value.per && counted && counted.value.unit !== 'item' && price.value.per !== counted.value.unit;
+  // "1 April retainer": a count right before a month may be a date; it is shown before it is used.
+  const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan
-    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : 0.9, via: 'rules' }
+    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
     : { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: 0.9, via: 'rules' };
   return {
     description,
