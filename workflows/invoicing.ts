@@ -117,9 +117,10 @@ const checkRequest = step.validate({
 function sentenceOf(source: string, field: Field<unknown> | null | undefined): string {
   if (field?.evidence.kind !== 'span') return source.length > 160 ? `${source.slice(0, 157)}...` : source;
   const { start, end } = field.evidence.span;
-  const from = Math.max(source.lastIndexOf('\n', start - 1), ...['. ', '! ', '? '].map((stop) => source.lastIndexOf(stop, start - 1) + 1)) + 1;
-  const to = Math.min(...['\n', '. ', '! ', '? '].map((stop) => (source.indexOf(stop, end) < 0 ? source.length : source.indexOf(stop, end))));
-  return source.slice(Math.max(0, from), to).trim();
+  const stops = ['\n', '. ', '! ', '? '];
+  const from = Math.max(...stops.map((stop) => (source.lastIndexOf(stop, start - 1) < 0 ? 0 : source.lastIndexOf(stop, start - 1) + stop.length)));
+  const to = Math.min(...stops.map((stop) => (source.indexOf(stop, end) < 0 ? source.length : source.indexOf(stop, end))));
+  return source.slice(from, to).trim();
 }
 
 const askCustomer = step.question({
