@@ -178,7 +178,8 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
 function fuzzyUnit(text: string, quantity: Token | null): Unit | null {
   if (!quantity) return null;
   const word = /^\s?(\p{L}+)/u.exec(text.slice(quantity.end))?.[1];
-  if (!word || word.length < 3) return null;
+  // Typos in units are lower case; "May" is a month, not a misspelt "day".
+  if (!word || word.length < 3 || /^\p{Lu}/u.test(word)) return null;
   for (const target of ['days', 'hours', 'day', 'hour']) {
     if (oneEditApart(word.toLowerCase(), target)) return unitOf(target);
   }

@@ -83,8 +83,8 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
     const mention = amountAt(text, token);
     const moneyStart = mention.evidence.kind === 'span' ? mention.evidence.span.start : token.start;
     if (mention.value.currency !== null || quantityAt(text, token)) return Math.min(moneyStart, token.start);
-    // "Studio 54 for ...": a number that ends the name is part of it; "Roasters 40 bags" is a count.
-    if (/^\s*$/.test(text.slice(token.end, stop))) return stop;
+    // "Studio 54 for ..." and "Route 66 Diner for ...": a number inside a name is part of it; "Roasters 40 bags" is a count.
+    if (/^(?:\s+\p{Lu}[\p{L}&.'-]*)*\s*$/u.test(text.slice(token.end, stop))) return stop;
     return token.start;
   }
   for (const money of ['€', '$', '£']) {
