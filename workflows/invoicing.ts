@@ -117,9 +117,10 @@ const checkRequest = step.validate({
 function sentenceOf(source: string, field: Field<unknown> | null | undefined): string {
   if (field?.evidence.kind !== 'span') return source.length > 160 ? `${source.slice(0, 157)}...` : source;
   const { start, end } = field.evidence.span;
-  const from = Math.max(source.lastIndexOf('\n', start - 1), ...['. ', '! ', '? '].map((stop) => source.lastIndexOf(stop, start - 1) + 1)) + 1;
-  const to = Math.min(...['\n', '. ', '! ', '? '].map((stop) => (source.indexOf(stop, end) < 0 ? source.length : source.indexOf(stop, end))));
-  return source.slice(Math.max(0, from), to).trim();
+  const stops = ['\n', '. ', '! ', '? '];
+  const from = Math.max(...stops.map((stop) => (source.lastIndexOf(stop, start - 1) < 0 ? 0 : source.lastIndexOf(stop, start - 1) + stop.length)));
+  const to = Math.min(...stops.map((stop) => (source.indexOf(stop, end) < 0 ? source.length : source.indexOf(stop, end))));
+  return source.slice(from, to).trim();
 }
 
 const askCustomer = step.question({
@@ -315,7 +316,7 @@ const prepareInvoice = step.transform({
     const currency = (answeredCurrency ?? readCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
     const lines = read.map((line) => {
       const unitPriceCents = toCents(line.unitPrice!.value.min);
-      return { description: line.description.value, quantity: line.quantity.value, unit: line.unit, unitPriceCents, amountCents: lineCents(line.quantity.value, unitPriceCents) };
+      return { description: capitalise(line.description.value), quantity: line.quantity.value, unit: line.unit, unitPriceCents, amountCents: lineCents(line.quantity.value, unitPriceCents) };
     });
     const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
     const taxRatePercent = rate ?? 0;
@@ -350,7 +351,8 @@ const approveInvoice = step.approval({
     const tax = invoice.taxRatePercent > 0 ? ` incl. ${invoice.taxRatePercent}% tax` : '';
     const stated = reading(ctx).email;
     const recipient = stated && stated.value === invoice.customer.email && stated.evidence.kind === 'span' ? ` (from '${stated.evidence.span.text}' in the request)` : '';
-    return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)}${tax} (${lines}), to ${invoice.customer.email}${recipient}. Amount: ${formatMoney(invoice.subtotalCents, invoice.currency)} from ${evidence.join(' + ')}. It waits for you because ${waitsBecause.join(' and ')}.`;
+    const billing = `Bill to: ${invoice.customer.address}${invoice.customer.vatId ? `, VAT ID ${invoice.customer.vatId}` : ''}.`;
+    return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)}${tax} (${lines}), to ${invoice.customer.email}${recipient}. ${billing} Amount: ${formatMoney(invoice.subtotalCents, invoice.currency)} from ${evidence.join(' + ')}. It waits for you because ${waitsBecause.join(' and ')}.`;
   },
 });
 
@@ -445,3 +447,5 @@ function detailsByRules(recalled: Recalled): Details {
   return found;
 }
 
+/** Descriptions are read as written ("consulting"); an invoice line starts with a capital. */
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -8,8 +8,8 @@
  * summed line: then the subtotal and the unit prices must match); money is the subtotal; contact
  * is e-mail, VAT ID and address together. A silent error is a case where a wrong value (customer,
  * a line, currency, tax rate, recipient, VAT ID, address) would reach the invoice with no question
- * and without the amount being shown for confirmation, the approval threshold aside; a request
- * that is no invoice request but would be issued counts too.
+ * and without the approval that shows them all, the approval threshold aside (as if every amount
+ * were below it); a request that is no invoice request but would be issued counts too.
  */
 import { z } from 'zod';
 import { readRequestByRules, type RulesReading } from '../baselines/invoice-rules.ts';
@@ -137,13 +137,14 @@ function behaviourRight(c: Labeled, o: Outcome): boolean {
 
 /** Wrong values that would reach the invoice unasked and unseen. */
 export function silentError(c: Labeled, o: Outcome): boolean {
-  if (o.refused) return false;
-  if (c.behaviour.do === 'refuse') return o.asked.length === 0 && !o.shown;
+  // Refused, or shown for approval (customer, lines, amount, tax, recipient, VAT ID and address): not silent.
+  if (o.refused || o.shown) return false;
+  if (c.behaviour.do === 'refuse') return o.asked.length === 0;
   const wrong = [
     !o.asked.includes('customer') && !same(c.expected.customer, o.customer),
-    !o.asked.includes('lines') && !o.shown && !linesRight(c, o),
-    !o.asked.includes('currency') && !o.shown && !same(c.expected.currency, o.currency),
-    !o.shown && o.taxRatePercent !== c.expected.taxRatePercent,
+    !o.asked.includes('lines') && !linesRight(c, o),
+    !o.asked.includes('currency') && !same(c.expected.currency, o.currency),
+    o.taxRatePercent !== c.expected.taxRatePercent,
     o.email !== null && !same(c.expected.email, o.email),
     o.vatId !== null && !same(c.expected.vatId, o.vatId, compact),
     o.address !== null && !same(c.expected.address, o.address),

@@ -160,8 +160,10 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   const quantitySpan = counted?.evidence.kind === 'span' ? counted.evidence.span : quantity ? spanAt(text, quantity.start, quantity.end) : null;
   const description = describe(text, clause, quantitySpan, priceStart, priceEnd, unit);
   const perMismatch = price?.value.per && counted && counted.value.unit !== 'item' && price.value.per !== counted.value.unit;
+  // "1 April retainer": a count right before a month may be a date; it is shown before it is used.
+  const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan
-    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : 0.9, via: 'rules' }
+    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
     : { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: 0.9, via: 'rules' };
   return {
     description,
@@ -176,7 +178,8 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
 function fuzzyUnit(text: string, quantity: Token | null): Unit | null {
   if (!quantity) return null;
   const word = /^\s?(\p{L}+)/u.exec(text.slice(quantity.end))?.[1];
-  if (!word || word.length < 3) return null;
+  // Typos in units are lower case; "May" is a month, not a misspelt "day".
+  if (!word || word.length < 3 || /^\p{Lu}/u.test(word)) return null;
   for (const target of ['days', 'hours', 'day', 'hour']) {
     if (oneEditApart(word.toLowerCase(), target)) return unitOf(target);
   }

@@ -33,7 +33,8 @@ const subtotalCents = (lines: { quantity: number; unitPrice: number }[]) => line
 
 /** The model's answer as a reading: grounded where the text says the same, a problem where not. */
 export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rules: InvoiceReading): InvoiceReading {
-  const problems = [...rules.problems.filter((p) => p.field !== 'lines' && p.field !== 'customer')];
+  // What the text itself leaves open (two prices, a total that disagrees, two customers) stays open whoever reads it.
+  const problems = [...rules.problems];
   const tokens = [...readNumbers(text), ...readNumberWords(text)];
   const numberSpan = (value: number, used: Set<NumberToken>) => {
     const token = tokens.find((t) => !used.has(t) && Math.abs(t.value - value) < 1e-9);
@@ -68,6 +69,9 @@ export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rule
     if (model !== byRules) problems.push({ field: 'lines', why: `the model read ${formatAmount(model / 100, answer.currency)}, the rules read ${formatAmount(byRules / 100, rules.currency?.value ?? null)}` });
   }
   if (answer.lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity and a price' });
+  // The question offers the best reading: the rules' grounded lines where the model's do not hold.
+  const modelHolds = lines.every((l) => l.problem === null) && problems.every((p) => p.field !== 'lines' || !p.why.startsWith('the model'));
+  const bestLines = !modelHolds && rulesLines.length > 0 && rulesLines.length === rules.lines.length ? rules.lines : lines;
 
   const customer = groundText(text, answer.customer);
   if (answer.customer && !customer) problems.push({ field: 'customer', why: `the model read "${answer.customer}", which the request does not name` });
@@ -87,7 +91,7 @@ export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rule
   return {
     ...rules,
     customer,
-    lines,
+    lines: bestLines,
     currency,
     taxRatePercent: tax ? { value: tax.value, evidence: { kind: 'span', span: spanAt(text, tax.start, tax.end) }, confidence: 0.9, via: 'model' } : rules.taxRatePercent,
     problems,

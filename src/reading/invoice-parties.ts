@@ -23,7 +23,7 @@ const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}\s*(?:to\s+|fo
 /** Where a customer's name ends in a chat request. */
 const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
-const NOT_A_NAME = /^(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|client|customer)\b/i;
+const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** Legal forms that end an organisation's name. */
 const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|sp\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
@@ -83,8 +83,8 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
     const mention = amountAt(text, token);
     const moneyStart = mention.evidence.kind === 'span' ? mention.evidence.span.start : token.start;
     if (mention.value.currency !== null || quantityAt(text, token)) return Math.min(moneyStart, token.start);
-    // "Studio 54 for ...": a number that ends the name is part of it; "Roasters 40 bags" is a count.
-    if (/^\s*$/.test(text.slice(token.end, stop))) return stop;
+    // "Studio 54 for ..." and "Route 66 Diner for ...": a number inside a name is part of it; "Roasters 40 bags" is a count.
+    if (/^(?:\s+\p{Lu}[\p{L}&.'-]*)*\s*$/u.test(text.slice(token.end, stop))) return stop;
     return token.start;
   }
   for (const money of ['€', '$', '£']) {

@@ -55,9 +55,8 @@ export function readInvoiceRequest(text: string): InvoiceReading {
   const skip: Region[] = [customer, vatId, email, address].flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []));
   // Lines before the billing block only: a signature's phone number or postcode is no count.
   const lineRegions = organisation ? regions.filter((r) => r.end <= organisation.line.start || r.start < (customer?.evidence.kind === 'span' ? customer.evidence.span.start : 0)) : regions;
-  const { lines, statedTotal, doubtful } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
+  const { lines, statedTotal } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
   for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
-  if (doubtful && lines.length > 0) problems.push({ field: 'lines', why: doubtful });
 
   const currency = currencyOf(text, regions, lines, problems, style);
   const tax = taxRateIn(text, regions);
@@ -109,12 +108,16 @@ function currencyOf(text: string, regions: Region[], lines: LineRead[], problems
 
 const fieldFrom = (price: Field<unknown>, code: string): Field<string> => ({ value: code, evidence: price.evidence, confidence: price.confidence, via: price.via });
 
-/** Which of customer, lines and currency the plan must ask about before it may act. */
+/**
+ * Which of customer, lines and currency the plan must ask about before it may act: what is
+ * missing, contradictory or read with doubt. Lines that are all priced but not all read surely are
+ * not asked: the plan shows their amount, with the words it came from, for approval.
+ */
 export function fieldsToAsk(text: string, reading: InvoiceReading): InvoiceField[] {
   const ask = new Set<InvoiceField>(reading.problems.map((p) => p.field));
   if (!reading.customer || !actionable(text, reading.customer)) ask.add('customer');
   if (!reading.currency || !actionable(text, reading.currency)) ask.add('currency');
-  if (reading.lines.length === 0 || !linesGroundedSurely(text, reading)) ask.add('lines');
+  if (reading.lines.length === 0 || reading.lines.some((l) => !l.unitPrice || l.problem)) ask.add('lines');
   return InvoiceField.options.filter((f) => ask.has(f));
 }
 
