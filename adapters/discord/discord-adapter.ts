@@ -16,6 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
+import { threadKeyOf } from '../../src/bot/messages.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import { parseCustomId, toDiscord } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
@@ -94,7 +95,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
     const reply = await bot.handleThreadReply({
       actor: actorOf(message.author, message.member),
-      threadKey: `discord:${message.channel.parentId}:${message.channel.id}`,
+      threadKey: threadKeyOf({ platform: 'discord', channel: message.channel.parentId, threadId: message.channel.id }),
       text: message.content,
       deliveryId: `discord:message:${message.id}`,
     });

@@ -8,7 +8,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChatAdapter } from '../../src/bot/chat-adapter.ts';
-import { formatTokens, type Message } from '../../src/bot/messages.ts';
+import { formatTokens, threadKeyOf, type Message } from '../../src/bot/messages.ts';
 import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
 import { LOCAL_OPERATOR } from '../../src/bot/operators.ts';
 import { peerAddress } from '../../src/http/front-door.ts';
@@ -199,7 +199,7 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
     conversation.post({ id: `reply-${body.requestId}`, threadId: card.id, hasThread: false, author: 'you', message: { text: body.text }, at: new Date().toISOString() });
     const reply = await bot.handleThreadReply({
       actor,
-      threadKey: `local:${WORKSPACE_CHANNEL}:${card.id}`,
+      threadKey: threadKeyOf({ platform: 'local', channel: WORKSPACE_CHANNEL, threadId: card.id }),
       text: body.text,
       deliveryId: `local:reply:${body.requestId}`,
     });

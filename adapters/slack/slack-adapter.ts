@@ -4,7 +4,7 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
-import type { Message } from '../../src/bot/messages.ts';
+import { threadKeyOf, type Message } from '../../src/bot/messages.ts';
 import type { OperatorBot, Reply } from '../../src/bot/operator-bot.ts';
 import { toSlack } from './blocks.ts';
 import type { SlackInbound } from './slack-ingress.ts';
@@ -62,7 +62,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
         return;
       }
       case 'reply': {
-        const reply = await bot.handleThreadReply({ actor, threadKey: `slack:${event.channel}:${event.threadTs}`, text: event.text, deliveryId: event.deliveryId });
+        const reply = await bot.handleThreadReply({ actor, threadKey: threadKeyOf({ platform: 'slack', channel: event.channel, threadId: event.threadTs }), text: event.text, deliveryId: event.deliveryId });
         if (!reply) return;
         const content = toSlack(reply.message);
         if (reply.visibility === 'thread') await client.chat.postMessage({ channel: event.channel, thread_ts: event.threadTs, ...content });
