@@ -47,7 +47,7 @@ run(process.argv.slice(2)).then(
     console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
   },
   async (error: unknown) => {
-    const { ConfigError } = await import('../config.ts');
+    const { ConfigError } = await import('../config/config.ts');
     if (error instanceof OperatorError) {
       const hint = cliHint(error.problem);
       if (json) console.error(JSON.stringify({ error: error.message, hint }));

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { OperatorError } from '../conductor/errors.ts';
 import type { Citation, MemoryPort, RecallResult, RememberRequest, StepScope } from '../conductor/services.ts';
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import {
   completeIndexTasks,
   deferIndexTasks,
