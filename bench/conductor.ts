@@ -50,7 +50,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 import { WorkflowRegistry } from '../src/conductor/registry.ts';
 import { createOperator, type Operator } from '../src/operator.ts';
 import { createLogger } from '../src/ops/logger.ts';

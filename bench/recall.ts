@@ -35,7 +35,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChromaClient } from 'chromadb';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 import { startLocalChroma } from '../src/memory/chroma-server.ts';
 import { createMemory } from '../src/memory/create-memory.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';

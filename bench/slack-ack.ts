@@ -50,7 +50,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import bolt from '@slack/bolt';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 import { WorkflowRegistry } from '../src/conductor/registry.ts';
 import { createLogger } from '../src/ops/logger.ts';
 import { startService } from '../src/service.ts';

@@ -14,7 +14,7 @@ import pino from 'pino';
 const processStartedAt = performance.timeOrigin;
 const importsStartedAt = Date.now();
 
-const { loadConfig } = await import('../src/config.ts');
+const { loadConfig } = await import('../src/config/config.ts');
 const { WorkflowRegistry } = await import('../src/conductor/registry.ts');
 const { createOperator } = await import('../src/operator.ts');
 const { createLogger } = await import('../src/ops/logger.ts');

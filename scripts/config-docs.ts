@@ -1,5 +1,5 @@
 // Writes `.env.example` and the README's configuration table from the one config schema
-// (src/config.ts: each setting's .describe() text and default), so the docs cannot drift from
+// (src/config/config.ts: each setting's .describe() text and default), so the docs cannot drift from
 // the code. test/config-docs.test.ts fails when either file is stale.
 //
 //   scripts/node scripts/config-docs.ts           rewrite both files
@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 import { projectRoot } from '../src/store/prisma-cli.ts';
 
 export const ENV_EXAMPLE = path.join(projectRoot, '.env.example');
@@ -59,7 +59,7 @@ export function renderEnvExample(list: Setting[] = settings()): string {
     return `# ${s.description}${note}\n# ${s.name}=${value}`;
   });
   return [
-    '# Operator settings, generated from src/config.ts by `scripts/node scripts/config-docs.ts`: do not edit by hand.',
+    '# Operator settings, generated from src/config/config.ts by `scripts/node scripts/config-docs.ts`: do not edit by hand.',
     '# Every setting is optional; a commented line shows its default. Uncomment what you change.',
     '# npm start reads the environment only: export these, or set OPERATOR_ENV_FILE=.env.',
     '# docker compose reads a .env file beside docker-compose.yml by itself.',

@@ -1,5 +1,5 @@
 // `npm start`: the Operator service, on its embedded defaults unless configured otherwise.
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
 import { createLogger } from './ops/logger.ts';
 import { environmentWithFile } from './ops/reload.ts';
 import { startService } from './service.ts';

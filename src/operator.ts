@@ -2,7 +2,7 @@
 // takes operator requests and the worker that advances plans.
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import { Conductor } from './conductor/conductor.ts';
 import { WORKFLOWS_DIRECTORY, WorkflowRegistry } from './conductor/registry.ts';
 import type { StepServices, StepSettings } from './conductor/services.ts';

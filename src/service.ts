@@ -9,7 +9,7 @@ import { NoticeDispatcher } from './bot/dispatcher.ts';
 import { awaitAnswer, InboxProcessor } from './bot/inbox.ts';
 import { OperatorBot } from './bot/operator-bot.ts';
 import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
 import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';

@@ -68,8 +68,18 @@ for (const [platform, makeDriver] of drivers) {
       const value = await chat.buttonValue(thread, 'approve');
       await chat.click(thread, 'approve', value);
       await waitForStatus(chat.service.operator, planId, ['completed']);
-      assert.match((await chat.click(thread, 'deny', value)) ?? '', /is completed, not waiting approval/);
+      const late = (await chat.click(thread, 'deny', value)) ?? '';
+      assert.match(late, new RegExp(`is completed, not waiting approval[\\s\\S]*\`/op status ${planId}\` shows where it stands`));
+      assert.doesNotMatch(late, /\bop plan\b/, 'no terminal command in a chat');
       assert.equal((await chat.service.operator.conductor.show(planId)).plan.status, 'completed');
+    });
+
+    test('a request that does not fit says what to type next in the chat, not in a terminal', async () => {
+      const missing = await chat.command('approve pmissing1');
+      assert.match(missing, /There is no plan pmissing1[\s\S]*`\/op list` shows your plans/);
+      const unknown = await chat.command('start no-such-flow');
+      assert.match(unknown, /no workflow named \W*no-such-flow[\s\S]*`\/op workflows` describes them/);
+      for (const answer of [missing, unknown]) assert.doesNotMatch(answer, /\bop (plan|workflows list)\b/, 'no terminal command in a chat');
     });
 
     test('a step that failed for good offers retry, skip and abort; skip moves on', async () => {

@@ -78,7 +78,7 @@ for (const provider of providers()) {
       await assert.rejects(operator.conductor.start('supplier-payment', { request: 'pay' }, { requestedBy: 'alice' }), (error: unknown) => {
         assert.ok(error instanceof OperatorError);
         assert.match(error.message, /request/);
-        assert.match(error.hint, /op workflows list/);
+        assert.deepEqual(error.problem, { code: 'invalid_input', workflow: 'supplier-payment' });
         return true;
       });
       await assert.rejects(operator.conductor.start('no-such-flow', {}, { requestedBy: 'alice' }), /no workflow named "no-such-flow"/);
@@ -246,7 +246,7 @@ for (const provider of providers()) {
       await assert.rejects(operator.conductor.approve('p-missing', 'bob'), (error: unknown) => {
         assert.ok(error instanceof OperatorError);
         assert.match(error.message, /no plan p-missing/);
-        assert.match(error.hint, /op plan list/);
+        assert.deepEqual(error.problem, { code: 'plan_not_found', planId: 'p-missing' });
         return true;
       });
     });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { ENV_EXAMPLE, README, renderConfigTable, renderEnvExample, settings, withConfigTable } from '../scripts/config-docs.ts';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 
 const regenerate = 'stale: run `scripts/node scripts/config-docs.ts` and commit the result';
 
@@ -24,7 +24,7 @@ test('every setting is documented with a description, and shown in both files', 
   const readme = fs.readFileSync(README, 'utf8');
   for (const name of Object.keys(ConfigSchema.shape)) {
     const setting = settings().find((s) => s.name === name)!;
-    assert.ok(setting.description.length > 10, `${name} needs a .describe() text in src/config.ts`);
+    assert.ok(setting.description.length > 10, `${name} needs a .describe() text in src/config/config.ts`);
     assert.match(env, new RegExp(`^# ${name}=`, 'm'));
     assert.ok(readme.includes(`| \`${name}\` |`), `${name} is missing from the README's table`);
   }

@@ -2,7 +2,7 @@
 // instead, and the env file reads the way a shell user writes it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { parseEnvFile } from '../src/ops/reload.ts';
 
 describe('digest and reload settings', () => {

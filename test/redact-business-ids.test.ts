@@ -1,8 +1,8 @@
 // Masking keeps the business identifiers an invoice needs and still masks personal data.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { businessIdSpans } from '../src/ops/business-ids.ts';
-import { redactText } from '../src/ops/redact.ts';
+import { businessIdSpans } from '../src/privacy/business-ids.ts';
+import { redactText } from '../src/privacy/redact.ts';
 
 describe('masking and business identifiers', () => {
   const kept = [

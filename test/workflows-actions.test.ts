@@ -52,6 +52,8 @@ describe('action executors', () => {
     await database?.drop();
   });
 
+  /** An undo of the effect performed under idempotencyKey. */
+  const undo = (idempotencyKey: string) => ({ ...effect(idempotencyKey), compensationKey: `${idempotencyKey}:compensate` });
   const effect = (idempotencyKey: string, settings: Partial<StepSettings> = {}): EffectContext => ({
     idempotencyKey,
     signal: new AbortController().signal,
@@ -107,8 +109,8 @@ describe('action executors', () => {
     assert.equal(again.alreadyIssued, true);
     assert.equal(next.invoiceNumber, 'INV-000002');
 
-    await issueInvoice.compensate!(draft, first, effect('pinv1:issue-invoice:compensate'));
-    await issueInvoice.compensate!(draft, first, effect('pinv1:issue-invoice:compensate'));
+    await issueInvoice.compensate!(draft, first, undo('pinv1:issue-invoice'));
+    await issueInvoice.compensate!(draft, first, undo('pinv1:issue-invoice'));
     const record = JSON.parse(fs.readFileSync(path.join(dataDir, 'invoices', 'INV-000001.json'), 'utf8')) as { number: number; voidedAt?: string };
     assert.equal(record.number, 1);
     assert.ok(record.voidedAt);
@@ -118,7 +120,7 @@ describe('action executors', () => {
   test('a plan stopped after its number was claimed but before the files were written still voids that number', async () => {
     const number = await claimSequenceNumber(store, 'invoice', 'pinv3:issue-invoice');
     assert.equal(number, 3);
-    await issueInvoice.compensate!(draft, null, effect('pinv3:issue-invoice:compensate'));
+    await issueInvoice.compensate!(draft, null, undo('pinv3:issue-invoice'));
     const record = JSON.parse(fs.readFileSync(path.join(dataDir, 'invoices', 'INV-000003.json'), 'utf8')) as { voidedAt?: string; idempotencyKey: string };
     assert.equal(record.idempotencyKey, 'pinv3:issue-invoice');
     assert.ok(record.voidedAt, 'the series has no hole: INV-000003 exists, voided');

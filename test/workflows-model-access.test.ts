@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { ConfigSchema } from '../src/config.ts';
+import { ConfigSchema } from '../src/config/config.ts';
 import { createModelPort } from '../src/llm/model-port.ts';
 import { createOpenAIChat } from '../src/llm/openai-chat.ts';
 import { costUsd, priceOf } from '../src/llm/prices.ts';

@@ -20,6 +20,7 @@ import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
+import { threadKeyOf } from '../../src/bot/messages.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 import { parseCustomId, toDiscord } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
@@ -83,7 +84,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   async function onMessage(message: DiscordMessage): Promise<void> {
     // Only people's replies in threads can answer a plan's question; other chatter is ignored.
     if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
-    const event = { kind: 'reply', actor: actorOf(message.author, message.member), threadKey: `discord:${message.channel.parentId}:${message.channel.id}`, text: message.content } as const;
+    const event = { kind: 'reply', actor: actorOf(message.author, message.member), threadKey: threadKeyOf({ platform: 'discord', channel: message.channel.parentId, threadId: message.channel.id }), text: message.content } as const;
     await options.record(inboxDraft(`discord:message:${message.id}`, { event, answerTo: { channelId: message.channel.id, messageId: message.id } }));
   }
 

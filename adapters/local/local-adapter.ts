@@ -9,7 +9,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChatAdapter } from '../../src/bot/chat-adapter.ts';
-import { formatTokens, type Message } from '../../src/bot/messages.ts';
+import { formatTokens, threadKeyOf, type Message } from '../../src/bot/messages.ts';
 import { inboxDraft, MAX_TEXT_LENGTH, type InboundEvent } from '../../src/bot/inbox-event.ts';
 import { LOCAL_OPERATOR } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
@@ -206,7 +206,7 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
     const card = conversation.get(body.threadId);
     if (!card?.hasThread) throw new RejectedRequest(400, `there is no thread ${body.threadId}; reply under a plan card`);
     conversation.post({ id: `reply-${body.requestId}`, threadId: card.id, hasThread: false, author: 'you', message: { text: body.text }, at: new Date().toISOString() });
-    await submit(response, `local:reply:${body.requestId}`, { kind: 'reply', actor, threadKey: `local:${WORKSPACE_CHANNEL}:${card.id}`, text: body.text });
+    await submit(response, `local:reply:${body.requestId}`, { kind: 'reply', actor, threadKey: threadKeyOf({ platform: 'local', channel: WORKSPACE_CHANNEL, threadId: card.id }), text: body.text });
   });
 
   return {

@@ -8,6 +8,7 @@ import { App, HTTPReceiver, isValidSlackRequest, LogLevel, SocketModeReceiver, t
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
+import { threadKeyOf } from '../../src/bot/messages.ts';
 import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 
@@ -90,7 +91,7 @@ function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<vo
     const reply = parsed(ThreadMessage, message, 'the message event');
     const eventId = (body as { event_id?: unknown }).event_id;
     await write(`slack:event:${typeof eventId === 'string' ? eventId : reply.ts}`, {
-      event: { kind: 'reply', actor: { platform: 'slack', userId: reply.user }, threadKey: `slack:${reply.channel}:${reply.thread_ts}`, text: reply.text ?? '' },
+      event: { kind: 'reply', actor: { platform: 'slack', userId: reply.user }, threadKey: threadKeyOf({ platform: 'slack', channel: reply.channel, threadId: reply.thread_ts }), text: reply.text ?? '' },
       answerTo: { channel: reply.channel, threadTs: reply.thread_ts, userId: reply.user },
     });
   });

@@ -23,7 +23,7 @@ export function fileDrop<In extends Record<string, unknown>>(folder: string, inp
     },
     async compensate(_value, _result, { idempotencyKey, dataDir }) {
       // Moved aside rather than deleted, so the operator can still see what was withdrawn.
-      const file = path.join(dataDir, folder, fileNameFor(idempotencyKey.replace(/:compensate$/, '')));
+      const file = path.join(dataDir, folder, fileNameFor(idempotencyKey));
       const voided = path.join(dataDir, folder, 'voided');
       await fs.mkdir(voided, { recursive: true });
       await fs.rename(file, path.join(voided, path.basename(file))).catch((error: NodeJS.ErrnoException) => {

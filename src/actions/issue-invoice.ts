@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ActionExecutor, EffectContext } from '../conductor/workflow.ts';
+import type { ActionExecutor } from '../conductor/workflow.ts';
 import { createOnce, replaceFile } from './files.ts';
 import { InvoiceDraft, renderInvoiceHtml, renderInvoicePdf, type InvoiceDocument } from './invoice-document.ts';
 
@@ -54,9 +54,6 @@ async function renderFiles(files: ReturnType<typeof paths>, document: InvoiceDoc
   await replaceFile(files.pdf, await renderInvoicePdf(document));
 }
 
-/** The key the number was claimed with: a compensation runs under `<key>:compensate`. */
-const performKeyOf = (effect: EffectContext) => effect.idempotencyKey.replace(/:compensate$/, '');
-
 export const issueInvoice: ActionExecutor<InvoiceDraft, IssuedInvoice> = {
   name: 'issue-invoice',
   input: InvoiceDraft,
@@ -94,11 +91,11 @@ export const issueInvoice: ActionExecutor<InvoiceDraft, IssuedInvoice> = {
   async compensate(draft, _result, effect) {
     // The number exists even if the plan stopped before the files did: void it all the same,
     // so the series has no hole.
-    const number = await effect.services.sequences.claim(INVOICE_SERIES, performKeyOf(effect));
+    const number = await effect.services.sequences.claim(INVOICE_SERIES, effect.idempotencyKey);
     const invoiceNumber = invoiceNumberOf(number);
     const files = paths(effect.dataDir, invoiceNumber);
     const record = (await readRecord(files.record)) ?? {
-      idempotencyKey: performKeyOf(effect),
+      idempotencyKey: effect.idempotencyKey,
       number,
       invoiceNumber,
       issuedOn: isoDay(new Date()),

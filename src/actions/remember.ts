@@ -17,6 +17,7 @@ const Remembered = z.object({ id: z.string(), duplicate: z.boolean() });
 
 export const rememberOutcome: ActionExecutor<Outcome, z.infer<typeof Remembered>> = {
   name: 'remember',
+  writesMemory: true,
   input: Outcome,
   output: Remembered,
   perform: ({ kind, text, workflow, planId, tags }, { services }) =>

@@ -8,7 +8,7 @@ import type { Conductor, PlanState } from '../conductor/conductor.ts';
 import { claimNotice, deferNotice, deliveredNotices, deliveredTargetedNotices, dueNotices, markDelivered, setConversation, type PendingNotice } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import { RateLimited, type ChatAdapter } from './chat-adapter.ts';
-import type { ConversationRef, Message } from './messages.ts';
+import { threadKeyOf, type ConversationRef, type Message } from './messages.ts';
 import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt, reminderPrompt } from './render.ts';
 
 /** How long a claimed notice stays with one dispatcher before another may try it. */
@@ -150,7 +150,7 @@ export class NoticeDispatcher {
         const before = JSON.stringify(conversation);
         await this.#deliver(adapter, conversation, notice, state);
         if (JSON.stringify(conversation) !== before) {
-          await setConversation(this.#store, planId, conversation, conversation.threadId && `${conversation.platform}:${conversation.channel}:${conversation.threadId}`);
+          await setConversation(this.#store, planId, conversation, conversation.threadId && threadKeyOf({ ...conversation, threadId: conversation.threadId }));
         }
         await markDelivered(this.#store, [notice.id]);
         settled++;

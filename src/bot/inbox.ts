@@ -19,6 +19,7 @@ import {
   type InboxState,
 } from '../store/inbox.ts';
 import { withCommitRider, type Store } from '../store/store.ts';
+import { chatHint } from './hints.ts';
 import { InboxPayloadSchema, type InboundEvent } from './inbox-event.ts';
 import type { OperatorBot } from './operator-bot.ts';
 import { ephemeral, type Reply } from './reply.ts';
@@ -159,7 +160,7 @@ export class InboxProcessor {
     try {
       return await withCommitRider(markApplied(entry), () => this.#bot.handle(event));
     } catch (error) {
-      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${error.hint}`);
+      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
       throw error;
     }
   }

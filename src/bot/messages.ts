@@ -38,6 +38,12 @@ export interface ConversationRef {
   prompts?: Record<string, { id: string; title?: string; text: string }>;
 }
 
+/**
+ * The key a plan's thread is stored under and found by when someone replies in it: one builder
+ * for every adapter and the dispatcher, so a reply on any platform finds its plan.
+ */
+export const threadKeyOf = (thread: { platform: string; channel: string; threadId: string }) => `${thread.platform}:${thread.channel}:${thread.threadId}`;
+
 export const mention = (actor: string) => `{{user:${actor}}}`;
 export const timestamp = (date: Date) => `{{time:${date.toISOString()}}}`;
 

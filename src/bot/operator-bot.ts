@@ -9,6 +9,7 @@ import type { Schedules } from '../triggers/schedules.ts';
 import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
+import { chatHint } from './hints.ts';
 import { parseButton } from './messages.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
@@ -79,7 +80,7 @@ export class OperatorBot {
         schedules: this.#schedules,
       });
     } catch (error) {
-      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${error.hint}`);
+      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
       throw error;
     }
   }
@@ -102,7 +103,7 @@ export class OperatorBot {
       }
       return null;
     } catch (error) {
-      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${error.hint}`);
+      if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
       throw error;
     }
   }
@@ -120,7 +121,7 @@ export class OperatorBot {
       await this.#conductor.answer(planId, actorName(event.actor), event.text);
       return null;
     } catch (error) {
-      if (error instanceof OperatorError) return { message: { text: `${error.message} Reply again in this thread.` }, visibility: 'thread' };
+      if (error instanceof OperatorError) return { message: { text: `${error.message} ${chatHint(error.problem)}` }, visibility: 'thread' };
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { isRevoked } from '../store/revocations.ts';
 import type { Store } from '../store/store.ts';
 

@@ -1,7 +1,7 @@
 // Conductor state and notices, rendered into neutral messages.
 import type { PlanState } from '../conductor/conductor.ts';
 import type { Citation, RecallResult } from '../conductor/services.ts';
-import { redactText, redactValue } from '../ops/redact.ts';
+import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
 import { describeTrigger } from '../triggers/trigger.ts';

@@ -100,7 +100,7 @@ export const COMMANDS: readonly CliCommand[] = [
     usage: 'op migrate                                  apply database migrations to DATABASE_URL',
     options: {},
     run: async () => {
-      const [{ loadConfig }, { migrateDatabase }] = await Promise.all([import('../config.ts'), import('../store/migrate.ts')]);
+      const [{ loadConfig }, { migrateDatabase }] = await Promise.all([import('../config/config.ts'), import('../store/migrate.ts')]);
       return (await migrateDatabase(loadConfig().DATABASE_URL)).trim() || 'database is up to date';
     },
   }),

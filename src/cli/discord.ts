@@ -1,7 +1,7 @@
 // `op discord register`: registers /op with Discord, with the options the command files give.
 import { REST } from 'discord.js';
 import { registerCommands } from '../../adapters/discord/discord-adapter.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/config.ts';
 import { usageError } from './usage.ts';
 
 export async function registerDiscordCommand(): Promise<string> {

@@ -4,6 +4,7 @@
 import { OperatorError } from '../conductor/errors.ts';
 import type { CliCommand, CliResult } from './cli-command.ts';
 import { COMMANDS, findCommand, USAGE } from './commands.ts';
+import { cliHint } from './hints.ts';
 import { usageError } from './usage.ts';
 
 /** node:util parseArgs refuses an option the command does not take with one of these codes. */
@@ -46,10 +47,11 @@ run(process.argv.slice(2)).then(
     console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
   },
   async (error: unknown) => {
-    const { ConfigError } = await import('../config.ts');
+    const { ConfigError } = await import('../config/config.ts');
     if (error instanceof OperatorError) {
-      if (json) console.error(JSON.stringify({ error: error.message, hint: error.hint }));
-      else console.error(`${error.message}\n${error.hint}`);
+      const hint = cliHint(error.problem);
+      if (json) console.error(JSON.stringify({ error: error.message, hint }));
+      else console.error(`${error.message}\n${hint}`);
       process.exitCode = 2;
     } else if (error instanceof ConfigError) {
       console.error(error.message);

@@ -3,7 +3,7 @@
 // the local Chroma server of the service running on the same DATA_DIR, or start one for the
 // command's duration.
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { OperatorError } from '../conductor/errors.ts';
 import type { RecallResult, RememberRequest } from '../conductor/services.ts';
 import { startLocalChroma, type LocalChroma } from '../memory/chroma-server.ts';

@@ -2,7 +2,7 @@
 // workflows) for plan changes, the whole operator (memory, models, worker) for memory commands.
 import os from 'node:os';
 import type { Conductor } from '../conductor/conductor.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, type Config } from '../config/config.ts';
 import type { Operator } from '../operator.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 import { openStore, type Store } from '../store/store.ts';

@@ -3,7 +3,7 @@
 // have no chat channel; their cards show in the local workspace's plan list.
 import os from 'node:os';
 import { formatTokens } from '../bot/messages.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Operator } from '../operator.ts';
 import { runScheduleCommand } from '../triggers/schedule-commands.ts';
 import { Schedules } from '../triggers/schedules.ts';

@@ -1,5 +1,5 @@
 // `op worker`: advance plans in this process until Ctrl-C (scale-out runs several of these).
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/config.ts';
 import { createOperator } from '../operator.ts';
 import { createLogger } from '../ops/logger.ts';
 

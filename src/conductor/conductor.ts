@@ -18,8 +18,9 @@ import {
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
 import { databaseNow, type SqlRunner } from '../store/sql.ts';
-import type { PlanPatch, StepPatch } from '../store/statements.ts';
+import type { StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
+import { keepsOutcome, leaseCleared } from './decisions.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
 import { planAudit, recentPlans, showPlan, type PlanState } from './plan-reads.ts';
@@ -29,15 +30,13 @@ import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export type { PlanState } from './plan-reads.ts';
 
-const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 const nextStep = (steps: StepRecord[], status: string) => steps.find((step) => step.status === status);
-const listHint = '`op plan list` shows plan ids and states.';
-const showHint = (planId: string) => `\`op plan show ${planId}\` shows where it stands.`;
+const planState = (planId: string) => ({ code: 'plan_state', planId }) as const;
 
 export class Conductor {
   readonly store: Store;
@@ -75,10 +74,7 @@ export class Conductor {
     const definition = this.workflows.get(workflowName);
     const parsed = definition.input.safeParse(rawInput);
     if (!parsed.success) {
-      throw new OperatorError(
-        `The input for ${workflowName} is not valid: ${describeIssues(parsed.error)}.`,
-        `\`op workflows list\` shows what ${workflowName} expects.`,
-      );
+      throw new OperatorError(`The input for ${workflowName} is not valid: ${describeIssues(parsed.error)}.`, { code: 'invalid_input', workflow: workflowName });
     }
     const input = parsed.data;
     const steps = expandSteps(definition, input, []);
@@ -153,10 +149,7 @@ export class Conductor {
       if (question?.kind !== 'question') throw new Error(`step ${step.key} of ${plan.id} is not a question`);
       const answer = parseAnswer(question.answer, text);
       if (!answer.success) {
-        throw new OperatorError(
-          `That answer does not fit: ${describeIssues(answer.error)}.`,
-          `Answer again: \`op plan answer ${plan.id} <answer>\`.`,
-        );
+        throw new OperatorError(`That answer does not fit: ${describeIssues(answer.error)}.`, { code: 'invalid_answer', planId: plan.id });
       }
       return {
         change: {
@@ -186,7 +179,7 @@ export class Conductor {
     return this.#change(planId, async (state, definition, runner) => {
       const { plan } = state;
       if (TERMINAL_STATUSES.includes(plan.status) || plan.status === 'compensating') {
-        throw new OperatorError(`Plan ${plan.id} is already ${plan.status}; there is nothing to cancel.`, showHint(plan.id));
+        throw new OperatorError(`Plan ${plan.id} is already ${plan.status}; there is nothing to cancel.`, planState(plan.id));
       }
       return { change: await haltChange(runner, state, definition, 'cancelled', actor, 'plan.cancelled', reason), clearLease: true };
     });
@@ -209,10 +202,7 @@ export class Conductor {
       expectEditable(plan);
       const target = await findVersion(runner, plan.id, version);
       if (!target || version === plan.version) {
-        throw new OperatorError(
-          `Plan ${plan.id} has no earlier version ${version} (it is at version ${plan.version}).`,
-          `\`op plan audit ${plan.id}\` lists its versions.`,
-        );
+        throw new OperatorError(`Plan ${plan.id} has no earlier version ${version} (it is at version ${plan.version}).`, { code: 'no_such_version', planId: plan.id });
       }
       return this.#newVersion(runner, { plan, steps }, definition, actor, target.input, target.omittedSteps, 'plan.rolled_back', `rollback to v${version}`);
     });
@@ -230,7 +220,7 @@ export class Conductor {
   ): Promise<{ change: PlanChange; clearLease: boolean }> {
     const parsed = definition.input.safeParse(rawInput);
     if (!parsed.success) {
-      throw new OperatorError(`That input is not valid: ${describeIssues(parsed.error)}.`, `\`op workflows list\` shows what ${plan.workflow} expects.`);
+      throw new OperatorError(`That input is not valid: ${describeIssues(parsed.error)}.`, { code: 'invalid_input', workflow: plan.workflow });
     }
     const input = parsed.data;
     const all = definition.plan(input);
@@ -241,7 +231,7 @@ export class Conductor {
         unknownKeys.length > 0
           ? `Plan ${plan.id} has no step ${unknownKeys.join(', ')}.`
           : `Approval gates and questions cannot be left out (${gates.map((s) => s.key).join(', ')}).`,
-        showHint(plan.id),
+        planState(plan.id),
       );
     }
     const expanded = expandSteps(definition, input, omitted);
@@ -255,13 +245,9 @@ export class Conductor {
         change.newSteps!.push(stepRow(definitionStep, position));
         return;
       }
-      // A performed action stays performed; anything computed from the old input runs again.
-      const keep =
-        (existing.status === 'completed' && existing.kind === 'action') ||
-        (DONE_STEP_STATUSES.includes(existing.status) && !inputChanged);
       change.steps!.push({
         id: existing.id,
-        fields: keep
+        fields: keepsOutcome(existing, inputChanged)
           ? { position }
           : { position, title: definitionStep.title, status: 'pending', attempts: 0, output: null, lastError: null, waitingSince: null, finishedAt: null },
       });
@@ -347,12 +333,12 @@ export class Conductor {
   ): Promise<PlanState> {
     await this.store.transaction(async (runner) => {
       const state = await findPlan(runner, planId);
-      if (!state) throw new OperatorError(`There is no plan ${planId}.`, listHint);
+      if (!state) throw new OperatorError(`There is no plan ${planId}.`, { code: 'plan_not_found', planId });
       const definition = this.workflows.get(state.plan.workflow);
       const { change, clearLease } = await decide(state, definition, runner);
       if (clearLease) change.plan = { ...change.plan, ...leaseCleared };
       const applied = await commitPlanChange(runner, planId, { status: state.plan.status, version: state.plan.version }, change);
-      if (!applied) throw new OperatorError(`Plan ${planId} changed while this request was made; nothing was done.`, showHint(planId));
+      if (!applied) throw new OperatorError(`Plan ${planId} changed while this request was made; nothing was done.`, planState(planId));
     });
     this.#onRunnable();
     return this.show(planId);
@@ -363,17 +349,17 @@ function expectStatus(plan: PlanRecord, status: PlanStatus, version?: number): v
   if (version !== undefined && version !== plan.version) {
     throw new OperatorError(
       `That request was for version ${version} of plan ${plan.id}, which has since become version ${plan.version}; nothing was done.`,
-      showHint(plan.id),
+      planState(plan.id),
     );
   }
   if (plan.status !== status) {
-    throw new OperatorError(`Plan ${plan.id} is ${plan.status.replace('_', ' ')}, not ${status.replace('_', ' ')}; nothing was done.`, showHint(plan.id));
+    throw new OperatorError(`Plan ${plan.id} is ${plan.status.replace('_', ' ')}, not ${status.replace('_', ' ')}; nothing was done.`, planState(plan.id));
   }
 }
 
 function expectEditable(plan: PlanRecord): void {
   if (TERMINAL_STATUSES.includes(plan.status) || plan.status === 'compensating') {
-    throw new OperatorError(`Plan ${plan.id} is ${plan.status}; only plans still under way can be edited or rolled back.`, showHint(plan.id));
+    throw new OperatorError(`Plan ${plan.id} is ${plan.status}; only plans still under way can be edited or rolled back.`, planState(plan.id));
   }
 }
 

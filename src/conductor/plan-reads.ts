@@ -12,7 +12,7 @@ export interface PlanState {
 
 export async function showPlan(store: Store, planId: string): Promise<PlanState> {
   const state = await store.transaction((runner) => findPlan(runner, planId));
-  if (!state) throw new OperatorError(`There is no plan ${planId}.`, '`op plan list` shows plan ids and states.');
+  if (!state) throw new OperatorError(`There is no plan ${planId}.`, { code: 'plan_not_found', planId });
   return state;
 }
 

@@ -40,10 +40,7 @@ export class WorkflowRegistry {
   get(name: string): WorkflowDefinition {
     const definition = this.#workflows.get(name);
     if (!definition) {
-      throw new OperatorError(
-        `There is no workflow named "${name}".`,
-        `Known workflows: ${this.list().map((w) => w.name).join(', ') || 'none'}. \`op workflows list\` describes them.`,
-      );
+      throw new OperatorError(`There is no workflow named "${name}".`, { code: 'workflow_not_found', workflow: name, known: this.list().map((w) => w.name) });
     }
     return definition;
   }

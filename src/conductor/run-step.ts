@@ -12,6 +12,9 @@ export const policyOf = (step: RunnableStep): RetryPolicy => RetryPolicy.parse(s
 
 export const idempotencyKeyOf = (planId: string, stepKey: string) => `${planId}:${stepKey}`;
 
+/** The key an undo of the step's effect passes downstream (EffectContext.compensationKey). */
+export const compensationKeyOf = (planId: string, stepKey: string) => `${idempotencyKeyOf(planId, stepKey)}:compensate`;
+
 export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: string): Promise<StepOutcome> {
   const policy = policyOf(step);
   try {

@@ -105,7 +105,7 @@ export interface SequencePort {
   claim(series: string, idempotencyKey: string): Promise<number>;
 }
 
-/** The operator's settings that steps and executors act on (from src/config.ts): workflows never read the environment. */
+/** The operator's settings that steps and executors act on (from src/config/config.ts): workflows never read the environment. */
 export interface StepSettings {
   /** Invoices above this total wait for approval (INVOICE_APPROVAL_ABOVE). */
   invoiceApprovalAbove: number;

@@ -19,12 +19,13 @@ import {
   type StepRecord,
 } from '../store/plans.ts';
 import { databaseNow } from '../store/sql.ts';
-import type { PlanPatch, StepPatch } from '../store/statements.ts';
+import type { StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { notice } from './notices.ts';
 import { findStep, type WorkflowRegistry } from './registry.ts';
+import { errorText, leaseCleared, stepResultChange } from './decisions.ts';
 import { backoffMs, withTimeout } from './retry.ts';
-import { idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
 import { noServices, type StepServices } from './services.ts';
 import type { RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
@@ -42,14 +43,12 @@ export interface WorkerOptions {
   pollMs?: number;
 }
 
-const leaseCleared: PlanPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 class LeaseLost extends Error {
   override name = 'LeaseLost';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const errorText = (error: Error) => `${error.name}: ${error.message}`.slice(0, 2000);
 
 export class Worker {
   readonly id: string;
@@ -186,9 +185,19 @@ export class Worker {
     }
     const attempts = step.attempts + 1;
     const now = new Date();
-    const change = this.#changeFor(plan, step, outcome, attempts, startedAt, now, stepDefinition ? policyOf(stepDefinition) : undefined);
-    // A completed action is remembered with its checkpoint; the remember executor's output is a memory already.
-    if (outcome.type === 'completed' && stepDefinition?.kind === 'action' && stepDefinition.executor.name !== 'remember') {
+    const change = stepResultChange({
+      plan,
+      step,
+      outcome,
+      attempts,
+      startedAt,
+      now,
+      policy: stepDefinition ? policyOf(stepDefinition) : undefined,
+      actor: `worker:${this.id}`,
+      leaseMs: this.#leaseMs,
+    });
+    // A completed action is remembered with its checkpoint, unless what it did was write a memory.
+    if (outcome.type === 'completed' && stepDefinition?.kind === 'action' && !stepDefinition.executor.writesMemory) {
       change.memories = [artifactMemory(plan, step, outcome.output, `worker:${this.id}`)];
     }
     const last = !steps.some((other) => other !== step && other.status === 'pending');
@@ -206,63 +215,6 @@ export class Worker {
       audit: [...(change.audit ?? []), { actor: `worker:${this.id}`, action: 'plan.completed', fromStatus: plan.status, toStatus: 'completed' }],
       notices: [...(change.notices ?? []), notice('completed', plan, `${plan.workflow} completed`)],
     };
-  }
-
-  #changeFor(
-    plan: PlanRecord,
-    step: StepRecord,
-    outcome: StepOutcome,
-    attempts: number,
-    startedAt: Date,
-    now: Date,
-    policy: ReturnType<typeof policyOf> | undefined,
-  ): PlanChange {
-    const actor = `worker:${this.id}`;
-    const at = { stepKey: step.key, stepTitle: step.title };
-    switch (outcome.type) {
-      case 'completed': {
-        const effects: PlanChange['effects'] =
-          step.kind === 'action'
-            ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]
-            : [];
-        return {
-          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
-          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(outcome.output), attempts, startedAt, finishedAt: now, lastError: null } }],
-          effects,
-          notices: [notice('progress', plan, `${step.title}: done`, at)],
-        };
-      }
-      case 'skipped':
-        return {
-          plan: { leaseExpiresAt: databaseNow(this.#leaseMs) },
-          steps: [{ id: step.id, fields: { status: 'skipped', finishedAt: now } }],
-          notices: [notice('progress', plan, `${step.title}: not needed`, at)],
-        };
-      case 'waiting':
-        return {
-          plan: { status: outcome.status, ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: databaseNow(), startedAt } }],
-          audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
-          notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
-        };
-      case 'failed': {
-        const error = errorText(outcome.error);
-        const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };
-        if (outcome.retryable && policy && attempts < policy.maxAttempts) {
-          return {
-            plan: { runAfter: databaseNow(backoffMs(policy, attempts)), ...leaseCleared },
-            steps: [{ id: step.id, fields: { attempts, lastError: error } }],
-            audit: [{ ...audit, action: 'step.attempt_failed' }],
-          };
-        }
-        return {
-          plan: { status: 'needs_operator', ...leaseCleared },
-          steps: [{ id: step.id, fields: { status: 'failed', attempts, lastError: error, waitingSince: databaseNow() } }],
-          audit: [{ ...audit, action: 'step.failed', fromStatus: plan.status, toStatus: 'needs_operator' }],
-          notices: [notice('needs_operator', plan, `${step.title} failed after ${attempts} attempt(s): ${error}`, at)],
-        };
-      }
-    }
   }
 
   /**
@@ -333,7 +285,12 @@ export class Worker {
   async #undo(plan: PlanRecord, steps: StepRecord[], action: RunnableAction, effect: EffectRecord): Promise<Error | null> {
     const policy = policyOf(action);
     const ctx = this.#contextOf(plan, action.key, steps);
-    const effectContext = { idempotencyKey: `${effect.key}:compensate`, dataDir: this.#dataDir, services: this.#services };
+    const effectContext = {
+      idempotencyKey: effect.key,
+      compensationKey: compensationKeyOf(plan.id, effect.stepKey),
+      dataDir: this.#dataDir,
+      services: this.#services,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         const result = effect.status === 'applied' ? effect.result : null;

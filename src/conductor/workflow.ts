@@ -49,6 +49,11 @@ export interface RunContext {
 export interface EffectContext {
   /** The same for every attempt of the step, before and after a crash: pass it downstream. */
   readonly idempotencyKey: string;
+  /**
+   * Only when undoing: the key for the undo's own downstream calls (a refund, a void), the same
+   * for every attempt of the undo. idempotencyKey stays the key the effect was performed under.
+   */
+  readonly compensationKey?: string;
   readonly signal: AbortSignal;
   /** Where executors that write files keep them (DATA_DIR). */
   readonly dataDir: string;
@@ -58,6 +63,11 @@ export interface EffectContext {
 /** The only place side effects happen. perform must be idempotent per idempotencyKey. */
 export interface ActionExecutor<In = unknown, Out = unknown> {
   name: string;
+  /**
+   * Its output is a memory already (it writes one): the worker does not also remember the
+   * step's completion, as it does for every other action.
+   */
+  writesMemory?: boolean;
   input: z.ZodType<In>;
   output: z.ZodType<Out>;
   perform: (value: In, effect: EffectContext) => Promise<Out>;
@@ -65,7 +75,7 @@ export interface ActionExecutor<In = unknown, Out = unknown> {
    * Undoes perform. result is null when the plan stopped between perform and its checkpoint,
    * so the effect may or may not have happened: compensate must tolerate both.
    */
-  compensate?: (value: In, result: Out | null, effect: EffectContext) => Promise<void>;
+  compensate?: (value: In, result: Out | null, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 
 interface StepBase<Input> {
@@ -119,9 +129,9 @@ interface RunnableBase {
 /** An executor as the conductor calls it: its input computed from the plan, its result as checkpointed. */
 export interface RunnableAction extends RunnableBase {
   kind: 'action';
-  executor: { name: string; compensable: boolean };
+  executor: { name: string; compensable: boolean; writesMemory: boolean };
   perform: (ctx: RunContext, effect: EffectContext) => Promise<unknown>;
-  compensate: (ctx: RunContext, result: unknown, effect: EffectContext) => Promise<void>;
+  compensate: (ctx: RunContext, result: unknown, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 
 /** A step as the conductor runs it. */
@@ -209,7 +219,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
         ...base(step),
         kind: 'action',
         produces: executor.output,
-        executor: { name: executor.name, compensable: executor.compensate !== undefined },
+        executor: { name: executor.name, compensable: executor.compensate !== undefined, writesMemory: executor.writesMemory === true },
         perform: async (ctx, effect) => executor.output.parse(await executor.perform(valueFor(ctx), effect)),
         compensate: async (ctx, result, effect) => {
           if (!executor.compensate) return;

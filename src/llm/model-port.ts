@@ -4,7 +4,7 @@
 // cost and the redacted input and output, for the audit and for cost per plan and workflow.
 import type { Logger } from 'pino';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../conductor/services.ts';
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import { recordModelCall, type ModelCallDraft } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 import type { StructuredChat } from './openai-chat.ts';

@@ -4,7 +4,7 @@
 import { HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import type { z } from 'zod';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 
 export interface ChatRequest {
   task: string;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../http/free-port.ts';
+import { freePort } from '../net/free-port.ts';
 import { projectRoot } from '../store/prisma-cli.ts';
 
 const RUNTIME_SCRIPT = path.join(projectRoot, 'scripts', 'chroma-runtime.sh');

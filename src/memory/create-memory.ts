@@ -2,7 +2,7 @@
 // (or one found or started later, see connect), the sealing keys, and the model that answers
 // from citations when one is configured.
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import type { Store } from '../store/store.ts';
 import { ChromaIndex } from './chroma-index.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { OperatorError } from '../conductor/errors.ts';
 import type { RememberRequest, StepScope } from '../conductor/services.ts';
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import type { MemoryDraft } from '../store/memory.ts';
 import { retentionFor } from './retention.ts';
 import type { KeyRing } from './sealing.ts';

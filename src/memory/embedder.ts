@@ -3,7 +3,7 @@
 // models never mixes vectors of different spaces (`op memory reindex` fills the new one).
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { OpenAIEmbeddings } from '@langchain/openai';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { LOCAL_EMBEDDING_MODEL, LOCAL_EMBEDDING_VERSION, LocalEmbeddings } from './local-embedder.ts';
 import { rerank, type Candidate } from './rerank.ts';
 

@@ -2,7 +2,7 @@
 // takes from memory (where to bill, which VAT ID, what terms, what rate, whom to write to, which
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
-import { businessIdSpans } from '../ops/business-ids.ts';
+import { businessIdSpans } from '../privacy/business-ids.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];

@@ -4,7 +4,7 @@
 // changes and backing off while Chroma is down. Changes when how or when records reach the
 // indexes changes.
 import type { Logger } from 'pino';
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import { recordsWithoutEntities } from '../store/entities.ts';
 import { completeIndexTasks, deferIndexTasks, dueIndexTasks, findLiveMemories, queueRecordsIndexedElsewhere, type MemoryRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';

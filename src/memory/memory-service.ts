@@ -3,7 +3,7 @@
 // None of them can stop the service: without Chroma, recall degrades and indexing waits.
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import { startLocalChroma, type LocalChroma } from './chroma-server.ts';
 import type { Memory } from './memory.ts';
 

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { OperatorError } from '../conductor/errors.ts';
 import type { Citation, CitedFact, RecallResult, StepScope } from '../conductor/services.ts';
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import { mentionsOf, recordsMentioning } from '../store/entities.ts';
 import { findLiveMemories, insertRecallEvent, type MemoryRow, type RecallEventDraft } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { redactText, redactValue } from './redact.ts';
+import { redactText, redactValue } from '../privacy/redact.ts';
 
 /** JSON logs on stdout (or the given stream); every record is redacted before it is written. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

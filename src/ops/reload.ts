@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { allowlistOf, type OperatorAllowlist } from '../bot/operators.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 
 /** The settings applied while running; any other change waits for a restart. */
 export const RELOADABLE = [

@@ -1,6 +1,6 @@
 // What the chat layer keeps: where each plan's conversation lives, the requests that were
 // refused, and the outbox of notices waiting to be delivered.
-import { redactText, redactValue } from '../ops/redact.ts';
+import { redactText, redactValue } from '../privacy/redact.ts';
 import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 

@@ -2,7 +2,7 @@
 // An entry is written before its ack (idempotent by delivery id), claimed by one worker at a
 // time with a lease on the database's clock, marked applied in the transaction of the state
 // change it causes (store.ts's commit rider) and answered once, with the reply a retry gets back.
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import type { InboxEntry } from './generated/sqlite/client.ts';
 import { newId } from './ids.ts';
 import { databaseNow, type SqlRunner } from './sql.ts';

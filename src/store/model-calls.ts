@@ -1,7 +1,7 @@
 // Every model-backed primitive call (model or fallback path) as a ModelCall row: what the audit
 // shows (redacted input and output) and what cost per plan and per workflow is summed from
 // (src/store/digest.ts).
-import { redactText, redactValue } from '../ops/redact.ts';
+import { redactText, redactValue } from '../privacy/redact.ts';
 import { newId } from './ids.ts';
 import type { Store } from './store.ts';
 

@@ -1,7 +1,7 @@
 // The plan repository. Every change to a plan (a worker's checkpoint or an operator's
 // decision) is one transaction, applied only if the plan still matches a guard (its lease
 // token, or the status and version the decision was made against).
-import { redactText, redactValue } from '../ops/redact.ts';
+import { redactText, redactValue } from '../privacy/redact.ts';
 import { newId, orderedId } from './ids.ts';
 import { insertMemory, type MemoryDraft } from './memory.ts';
 import { findPlan, type PlanRecord, type StepRecord } from './plan-records.ts';

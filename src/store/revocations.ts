@@ -1,6 +1,6 @@
 // Operators revoked at run time. The bot reads this on every request (a primary-key lookup), so
 // `op operator revoke` takes effect at once in every replica, with no cache to expire.
-import { redactText } from '../ops/redact.ts';
+import { redactText } from '../privacy/redact.ts';
 import type { OperatorRevocation } from './generated/sqlite/client.ts';
 import { sql, type SqlRunner } from './sql.ts';
 import { statements } from './statements.ts';

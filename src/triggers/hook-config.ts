@@ -2,7 +2,7 @@
 // at start-up; a hook that does not fit stops start-up with what to fix.
 import fs from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config/config.ts';
 
 const Channel = z
   .string()

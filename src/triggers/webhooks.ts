@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config/config.ts';
 import { webhookStatements } from '../store/webhooks.ts';
 import type { Hooks, HookSettings } from './hook-config.ts';
 import type { Trigger } from './trigger.ts';

@@ -1,7 +1,7 @@
 // An Operator (store, conductor, worker) on a test database, with fast polling so tests wait
 // on behaviour rather than on timers.
 import { Writable } from 'node:stream';
-import { ConfigSchema, type Config } from '../../src/config.ts';
+import { ConfigSchema, type Config } from '../../src/config/config.ts';
 import type { PlanState } from '../../src/conductor/conductor.ts';
 import { WorkflowRegistry } from '../../src/conductor/registry.ts';
 import { Worker } from '../../src/conductor/worker.ts';

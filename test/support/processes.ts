@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/store/prisma-cli.ts';
 
-export { freePort } from '../../src/http/free-port.ts';
+export { freePort } from '../../src/net/free-port.ts';
 
 export const opBinary = path.join(projectRoot, 'bin/op.js');
 

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL, databaseTarget } from './store/database-url.ts';
+import { DEFAULT_DATABASE_URL, databaseTarget } from '../store/database-url.ts';
 
 function isTimeZone(name: string): boolean {
   try {
