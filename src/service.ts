@@ -176,7 +176,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       await dispatcher.stop();
       await discord?.stop();
       await memory.stop();
-      await operator.close();
+      await operator.close({ graceMs: config.SHUTDOWN_GRACE_MS });
     },
   };
 }
