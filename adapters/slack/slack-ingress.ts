@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
 import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
+import type { ReceiverFactory } from '../../src/http/front-door.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
@@ -117,8 +118,15 @@ export interface SlackIngress {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A rotated signing secret (src/ops/reload.ts) applies from the next request. */
-  setSigningSecret(secret: string): void;
+  reconfigure(settings: Record<string, string>): void;
 }
+
+/** What the service passes to the front door for Slack (see slackReceiver in src/service.ts). */
+const ReceiverSettings = z.object({ signingSecret: z.string(), appToken: z.string().optional(), apiUrl: z.string() });
+
+/** The front door's entry point (src/http/front-door.ts): Slack's receiver with its settings. */
+export const createReceiver: ReceiverFactory = ({ settings, logger, body, record }) =>
+  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record });
 
 export interface SlackIngressOptions {
   signingSecret: string;
@@ -206,8 +214,8 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
     stop: async () => {
       if (socket) await app.stop();
     },
-    setSigningSecret: (secret) => {
-      signingSecret = secret;
+    reconfigure: (settings) => {
+      if (settings.signingSecret) signingSecret = settings.signingSecret;
     },
   };
 }
