@@ -152,13 +152,13 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
         signatureVerification: false,
         processBeforeResponse: true,
         endpoints: '/slack/events',
-        // A request no listener acknowledged (another slash command, an event Operator does not use).
+        // A request not acknowledged within Slack's 3 s (Bolt's default wait): one no listener takes
+        // (another slash command), or an inbox write that did not finish in time.
         unhandledRequestHandler: ({ response }) => {
           if (response.headersSent) return;
           response.writeHead(400, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: 'Operator does not handle this request; it takes /op commands, its buttons and thread replies' }));
+          response.end(JSON.stringify({ error: 'not acknowledged within 3 s: Operator takes /op commands, its buttons and thread replies' }));
         },
-        unhandledRequestTimeoutMillis: 1000,
         logger: boltLogger(log),
         processEventErrorHandler: async ({ error, response }) => {
           if (response.headersSent) return false;
