@@ -20,7 +20,8 @@ export interface Operator {
   conductor: Conductor;
   worker: Worker;
   memory: Memory;
-  close(): Promise<void>;
+  /** graceMs: how long steps under way may finish (see Worker.stop); unbounded without it. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export async function createOperator(config: Config, logger: Logger, workflows?: WorkflowRegistry): Promise<Operator> {
@@ -51,8 +52,8 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
     conductor,
     worker,
     memory,
-    close: async () => {
-      await worker.stop();
+    close: async (options) => {
+      await worker.stop(options);
       await memory.flush();
       await store.close();
     },

@@ -101,7 +101,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     slack = createSlackAdapter({
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
-      setSigningSecret: async (secret) => frontDoor?.setSlackSigningSecret(secret),
+      setSigningSecret: async (secret) => frontDoor?.reconfigure('slack', { signingSecret: secret }),
     });
     http.addHealthCheck('slack', slack.check);
     dispatcher.register(slack);
@@ -153,7 +153,21 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       logLevel: logger.level,
       databaseUrl: config.DATABASE_URL,
       body: { maxBytes: config.HTTP_MAX_BODY_BYTES, timeoutMs: config.HTTP_BODY_TIMEOUT_MS },
-      slack: slack && { signingSecret: config.SLACK_SIGNING_SECRET ?? '', appToken: config.SLACK_APP_TOKEN, apiUrl: config.SLACK_API_URL },
+      receivers: slack
+        ? [
+            {
+              name: 'slack',
+              module: new URL('../adapters/slack/slack-ingress.ts', import.meta.url).href,
+              // Socket Mode holds a connection of its own instead of serving a path.
+              path: config.SLACK_APP_TOKEN ? null : '/slack/events',
+              settings: {
+                signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+                apiUrl: config.SLACK_API_URL,
+                ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+              },
+            },
+          ]
+        : [],
     },
     { logger, onInbox: () => inbox.notify() },
   );
@@ -193,7 +207,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       await dispatcher.stop();
       await discord?.stop();
       await memory.stop();
-      await operator.close();
+      await operator.close({ graceMs: config.SHUTDOWN_GRACE_MS });
     },
   };
 }

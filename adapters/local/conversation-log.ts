@@ -19,6 +19,8 @@ export type Change = { kind: 'post' | 'update'; entry: Entry };
 
 /** Cards kept, oldest dropped first with their threads, so a long-running process stays small. */
 const MAX_CARDS = 200;
+/** Messages kept per thread, oldest dropped first: a thread with thousands of replies must not make every new tab's snapshot megabytes. */
+const MAX_THREAD_ENTRIES = 100;
 
 export class ConversationLog {
   readonly #entries = new Map<string, Entry>();
@@ -37,7 +39,8 @@ export class ConversationLog {
     const existing = this.#entries.get(entry.id);
     if (existing) return existing;
     this.#entries.set(entry.id, entry);
-    this.#dropOldCards();
+    if (entry.threadId) this.#dropOldReplies(entry.threadId);
+    else this.#dropOldCards();
     this.#emit({ kind: 'post', entry });
     return entry;
   }
@@ -58,6 +61,11 @@ export class ConversationLog {
 
   #emit(change: Change): void {
     for (const listener of this.#listeners) listener(change);
+  }
+
+  #dropOldReplies(threadId: string): void {
+    const thread = [...this.#entries.values()].filter((entry) => entry.threadId === threadId);
+    for (const entry of thread.slice(0, Math.max(0, thread.length - MAX_THREAD_ENTRIES))) this.#entries.delete(entry.id);
   }
 
   #dropOldCards(): void {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
 import { threadKeyOf } from '../../src/bot/messages.ts';
 import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
+import type { ReceiverFactory } from '../../src/http/front-door.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
@@ -118,8 +119,15 @@ export interface SlackIngress {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A rotated signing secret (src/ops/reload.ts) applies from the next request. */
-  setSigningSecret(secret: string): void;
+  reconfigure(settings: Record<string, string>): void;
 }
+
+/** What the service passes to the front door for Slack (see slackReceiver in src/service.ts). */
+const ReceiverSettings = z.object({ signingSecret: z.string(), appToken: z.string().optional(), apiUrl: z.string() });
+
+/** The front door's entry point (src/http/front-door.ts): Slack's receiver with its settings. */
+export const createReceiver: ReceiverFactory = ({ settings, logger, body, record }) =>
+  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record });
 
 export interface SlackIngressOptions {
   signingSecret: string;
@@ -145,13 +153,13 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
         signatureVerification: false,
         processBeforeResponse: true,
         endpoints: '/slack/events',
-        // A request no listener acknowledged (another slash command, an event Operator does not use).
+        // A request not acknowledged within Slack's 3 s (Bolt's default wait): one no listener takes
+        // (another slash command), or an inbox write that did not finish in time.
         unhandledRequestHandler: ({ response }) => {
           if (response.headersSent) return;
           response.writeHead(400, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: 'Operator does not handle this request; it takes /op commands, its buttons and thread replies' }));
+          response.end(JSON.stringify({ error: 'not acknowledged within 3 s: Operator takes /op commands, its buttons and thread replies' }));
         },
-        unhandledRequestTimeoutMillis: 1000,
         logger: boltLogger(log),
         processEventErrorHandler: async ({ error, response }) => {
           if (response.headersSent) return false;
@@ -207,8 +215,8 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
     stop: async () => {
       if (socket) await app.stop();
     },
-    setSigningSecret: (secret) => {
-      signingSecret = secret;
+    reconfigure: (settings) => {
+      if (settings.signingSecret) signingSecret = settings.signingSecret;
     },
   };
 }

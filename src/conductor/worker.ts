@@ -84,12 +84,24 @@ export class Worker {
     this.#loop = this.#claimLoop();
   }
 
-  /** Finishes the steps under way, then returns; their plans are picked up again later. */
-  async stop(): Promise<void> {
+  /**
+   * Finishes the steps under way, then returns; their plans are picked up again later. With
+   * graceMs, steps still running after it keep running but lose their plans' leases, so another
+   * worker resumes them at once (the effects ledger keeps a repeated action from happening twice).
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.#running = false;
     this.#wake();
     await this.#loop;
-    await Promise.all(this.#active);
+    const finished = Promise.all(this.#active).then(() => true);
+    if (options.graceMs === undefined) return void (await finished);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.graceMs)));
+    const inTime = await Promise.race([finished, graceOver]);
+    clearTimeout(timer);
+    if (inTime) return;
+    const released = await releaseLeasesOf(this.#store, this.id);
+    this.#log.warn({ released, graceMs: options.graceMs }, 'steps still running after the shutdown grace; their plans are released to other workers');
   }
 
   /** Something became runnable: look now rather than at the next poll. */

@@ -1,5 +1,5 @@
 // The front door's thread (see front-door.ts): owns the service's public port. Chat platforms'
-// receivers mounted here (Slack's, over HTTP or Socket Mode) write what arrives to the inbox
+// receivers mounted here (modules named by the adapters) write what arrives to the inbox
 // with this thread's own store connection, acknowledge it, and tell the core thread to look;
 // every other request is passed through to the core's own HTTP server on loopback, with the
 // caller's address in PEER_HEADER. This event loop does nothing else, so an ack never queues
@@ -11,7 +11,7 @@ import { createLogger } from '../ops/logger.ts';
 import { recordInbound } from '../store/inbox.ts';
 import { openStore } from '../store/store.ts';
 import { hardenServer } from './server.ts';
-import { PEER_HEADER, type FromFrontDoor, type FrontDoorSettings, type ToFrontDoor } from './front-door.ts';
+import { PEER_HEADER, type FromFrontDoor, type FrontDoorReceiver, type FrontDoorSettings, type ReceiverFactory, type ToFrontDoor } from './front-door.ts';
 
 const settings = workerData as FrontDoorSettings;
 const port = parentPort!;
@@ -46,22 +46,22 @@ function passThrough(request: http.IncomingMessage, response: http.ServerRespons
   request.pipe(upstream);
 }
 
-const store = settings.slack ? await openStore(settings.databaseUrl) : null;
-const slack = settings.slack
-  ? (await import('../../adapters/slack/slack-ingress.ts')).createSlackIngress({
-      ...settings.slack,
-      logger,
-      body: settings.body,
-      record: async (draft) => {
-        await recordInbound(store!, draft);
-        send({ type: 'inbox' });
-      },
-    })
-  : null;
+const store = settings.receivers.length > 0 ? await openStore(settings.databaseUrl) : null;
+const record = async (draft: Parameters<typeof recordInbound>[1]) => {
+  await recordInbound(store!, draft);
+  send({ type: 'inbox' });
+};
+const receivers = new Map<string, { path: string | null; receiver: FrontDoorReceiver }>();
+for (const spec of settings.receivers) {
+  const { createReceiver } = (await import(spec.module)) as { createReceiver: ReceiverFactory };
+  receivers.set(spec.name, { path: spec.path, receiver: createReceiver({ settings: spec.settings, logger, body: settings.body, record }) });
+}
+const routes = new Map([...receivers.values()].flatMap(({ path, receiver }) => (path && receiver.requestListener ? [[path, receiver.requestListener] as const] : [])));
 
 const server = hardenServer(
   http.createServer((request, response) => {
-    if (slack?.requestListener && request.method === 'POST' && request.url?.split('?')[0] === '/slack/events') slack.requestListener(request, response);
+    const route = request.method === 'POST' ? routes.get(request.url?.split('?')[0] ?? '') : undefined;
+    if (route) route(request, response);
     else passThrough(request, response);
   }),
   logger,
@@ -69,13 +69,13 @@ const server = hardenServer(
 
 port.on('message', (message: ToFrontDoor) => {
   switch (message.type) {
-    case 'slack-signing-secret':
-      slack?.setSigningSecret(message.secret);
-      send({ type: 'slack-signing-secret-set' });
+    case 'reconfigure':
+      receivers.get(message.receiver)?.receiver.reconfigure(message.settings);
+      send({ type: 'reconfigured' });
       return;
     case 'close':
       void (async () => {
-        await slack?.stop().catch((error: unknown) => logger.warn({ err: error }, 'the Slack connection did not close cleanly'));
+        for (const [name, { receiver }] of receivers) await receiver.stop().catch((error: unknown) => logger.warn({ err: error, receiver: name }, 'a receiver did not close cleanly'));
         server.close(() => {
           core.destroy();
           void (store?.close() ?? Promise.resolve()).finally(() => port.close());
@@ -87,8 +87,8 @@ port.on('message', (message: ToFrontDoor) => {
 
 server.once('error', (error) => send({ type: 'failed', message: `could not listen on port ${settings.port}: ${error.message}` }));
 server.listen(settings.port, settings.host, () => {
-  (slack ? slack.start() : Promise.resolve()).then(
+  Promise.all([...receivers].map(([name, { receiver }]) => receiver.start().catch((error: unknown) => Promise.reject(new Error(`${name}: ${(error as Error).message}`))))).then(
     () => send({ type: 'listening', port: (server.address() as { port: number }).port }),
-    (error: unknown) => send({ type: 'failed', message: `Slack's Socket Mode connection could not be opened: ${(error as Error).message}` }),
+    (error: unknown) => send({ type: 'failed', message: `a receiver could not open its connection: ${(error as Error).message}` }),
   );
 });

@@ -1,13 +1,15 @@
-// The front door: a thread of its own that owns the service's public port and Slack's receiver
-// (front-door-thread.ts). The conductor, the dispatcher and memory all run on the core thread,
-// and at a hundred plans a second they keep its event loop most of the way busy; an HTTP ack
-// served there waits behind that work. Slack allows 3 s, and a fast ack is what a user sees
-// first, so Slack's requests (HTTP or Socket Mode) are written to the inbox and acknowledged on
-// the front door's thread, which then tells the core to look; every other route (health,
-// metrics, the workspace) is passed through to the core's own HTTP server, on loopback only.
-import type { IncomingMessage } from 'node:http';
+// The front door: a thread of its own that owns the service's public port and the chat
+// platforms' receivers (front-door-thread.ts). The conductor, the dispatcher and memory all run
+// on the core thread, and at a hundred plans a second they keep its event loop most of the way
+// busy; an HTTP ack served there waits behind that work. A platform allows 3 s, and a fast ack is
+// what a user sees first, so a receiver (an adapter's module, mounted here) writes what arrives
+// to the inbox and acknowledges it on the front door's thread, which then tells the core to
+// look; every other route (health, metrics, the workspace) is passed through to the core's own
+// HTTP server, on loopback only.
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
+import type { InboxDraft } from '../store/inbox.ts';
 import type { BodyLimits } from './body.ts';
 
 /** Carries the caller's address on requests the front door passes to the core. */
@@ -22,14 +24,39 @@ export interface FrontDoorSettings {
   /** The front door writes the inbox with a store connection of its own. */
   databaseUrl: string;
   body: BodyLimits;
-  /** Slack's receiver: HTTP at POST /slack/events, or Socket Mode when appToken is set. */
-  slack: { signingSecret: string; appToken?: string; apiUrl: string } | null;
+  receivers: ReceiverSpec[];
 }
 
-export type ToFrontDoor = { type: 'slack-signing-secret'; secret: string } | { type: 'close' };
+/** A chat platform's receiver, run on the front door's thread. */
+export interface ReceiverSpec {
+  name: string;
+  /** The module (a URL) that exports `createReceiver`, a ReceiverFactory. */
+  module: string;
+  /** The POST path it serves; null when it holds a connection of its own (Slack's Socket Mode). */
+  path: string | null;
+  settings: Record<string, string>;
+}
+
+export interface FrontDoorReceiver {
+  requestListener: RequestListener | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Rotated settings (src/ops/reload.ts) apply from the next request. */
+  reconfigure(settings: Record<string, string>): void;
+}
+
+export type ReceiverFactory = (context: {
+  settings: Record<string, string>;
+  logger: Logger;
+  body: BodyLimits;
+  /** Writes an entry to the inbox durably; acknowledge only after it resolves. */
+  record: (draft: InboxDraft) => Promise<void>;
+}) => FrontDoorReceiver;
+
+export type ToFrontDoor = { type: 'reconfigure'; receiver: string; settings: Record<string, string> } | { type: 'close' };
 export type FromFrontDoor =
   | { type: 'listening'; port: number }
-  | { type: 'slack-signing-secret-set' }
+  | { type: 'reconfigured' }
   | { type: 'failed'; message: string }
   /** An inbox entry was written. */
   | { type: 'inbox' }
@@ -37,8 +64,8 @@ export type FromFrontDoor =
 
 export interface FrontDoor {
   port: number;
-  /** Resolves once the front door checks requests with the new secret. */
-  setSlackSigningSecret(secret: string): Promise<void>;
+  /** Resolves once the receiver uses the new settings. */
+  reconfigure(receiver: string, settings: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,8 +93,8 @@ function relog(logger: Logger, line: string): void {
 export async function openFrontDoor(settings: FrontDoorSettings, options: { logger: Logger; onInbox: () => void }): Promise<FrontDoor> {
   const thread = new Worker(new URL('./front-door-thread.ts', import.meta.url), { workerData: settings });
   let closing = false;
-  // The thread confirms secrets in the order it was sent them.
-  const secretsSet: (() => void)[] = [];
+  // The thread confirms new settings in the order it was sent them.
+  const reconfigured: (() => void)[] = [];
   const listening = new Promise<{ port: number }>((resolve, reject) => {
     thread.on('message', (message: FromFrontDoor) => {
       switch (message.type) {
@@ -75,8 +102,8 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
           return resolve(message);
         case 'failed':
           return reject(new Error(message.message));
-        case 'slack-signing-secret-set':
-          return secretsSet.shift()?.();
+        case 'reconfigured':
+          return reconfigured.shift()?.();
         case 'inbox':
           return options.onInbox();
         case 'log':
@@ -101,10 +128,10 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
   });
   return {
     port,
-    setSlackSigningSecret: (secret) =>
+    reconfigure: (receiver, receiverSettings) =>
       new Promise<void>((resolve) => {
-        secretsSet.push(resolve);
-        thread.postMessage({ type: 'slack-signing-secret', secret } satisfies ToFrontDoor);
+        reconfigured.push(resolve);
+        thread.postMessage({ type: 'reconfigure', receiver, settings: receiverSettings } satisfies ToFrontDoor);
       }),
     close: async () => {
       closing = true;

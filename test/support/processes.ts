@@ -27,5 +27,6 @@ export function runNode(args: string[], env: Record<string, string>): Promise<Fi
 
 
 export function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  // A child ended by a signal keeps exitCode null: signalCode says it is gone.
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
