@@ -1,32 +1,15 @@
 /**
  * Same-run baseline for `npm run bench -- reading` (invoices): how workflows/invoicing.ts read a
- * request before issue 11, kept verbatim (with the two money helpers it used) so the new readers
+ * request before issue 11, kept verbatim (its money helpers in money-rules.ts) so the new readers
  * are measured against it in the same run.
  */
+import { findCurrency, parseAmount } from './money-rules.ts';
 export type RulesReading = {
   customer: string | null;
   lines: { description: string; quantity: number; unit: string; unitPrice: number }[];
   currency: string | null;
   taxRatePercent: number | null;
 };
-
-const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP' };
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'JPY'] as const;
-
-function parseAmount(text: string): number | null {
-  const match = /^(\d[\d,]*(?:\.\d+)?)\s*([km])?$/i.exec(text.trim());
-  if (!match) return null;
-  const base = Number(match[1]!.replace(/,/g, ''));
-  const scale = match[2]?.toLowerCase() === 'k' ? 1_000 : match[2]?.toLowerCase() === 'm' ? 1_000_000 : 1;
-  return Number.isFinite(base) ? base * scale : null;
-}
-
-function findCurrency(text: string): string | null {
-  const code = new RegExp(`\\b(${CURRENCIES.join('|')})\\b`, 'i').exec(text);
-  if (code) return code[1]!.toUpperCase();
-  const symbol = /[€$£]/.exec(text);
-  return symbol ? SYMBOLS[symbol[0]]! : null;
-}
 
 /** "invoice ACME for 3 days of consulting at 800/day and 2 hours of support at 90 EUR/hour" */
 export function readRequestByRules(text: string): RulesReading {

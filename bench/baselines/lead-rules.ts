@@ -1,8 +1,9 @@
 /**
  * Same-run baseline for `npm run bench -- reading` (leads): how workflows/lead-qualification.ts
- * read a lead before issue 11, kept verbatim (with the money helpers of workflows/shared/money.ts
- * it used) so the new readers are measured against it in the same run.
+ * read a lead before issue 11, kept verbatim (its money helpers in money-rules.ts) so the new
+ * readers are measured against it in the same run.
  */
+import { findMoney } from './money-rules.ts';
 export type RulesLead = {
   company: string | null;
   contactName: string | null;
@@ -13,38 +14,6 @@ export type RulesLead = {
   timeline: string | null;
 };
 type Lead = RulesLead;
-
-const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP' };
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'JPY'] as const;
-
-function parseAmount(text: string): number | null {
-  const match = /^(\d[\d,]*(?:\.\d+)?)\s*([km])?$/i.exec(text.trim());
-  if (!match) return null;
-  const base = Number(match[1]!.replace(/,/g, ''));
-  const scale = match[2]?.toLowerCase() === 'k' ? 1_000 : match[2]?.toLowerCase() === 'm' ? 1_000_000 : 1;
-  return Number.isFinite(base) ? base * scale : null;
-}
-
-function findCurrency(text: string): string | null {
-  const code = new RegExp(`\\b(${CURRENCIES.join('|')})\\b`, 'i').exec(text);
-  if (code) return code[1]!.toUpperCase();
-  const symbol = /[€$£]/.exec(text);
-  return symbol ? SYMBOLS[symbol[0]]! : null;
-}
-
-function findMoney(text: string): { amount: number; currency: string | null } | null {
-  const match =
-    /([€$£])\s?(\d[\d,]*(?:\.\d+)?\s*[km]?)\b/i.exec(text) ??
-    /(\d[\d,]*(?:\.\d+)?\s*[km]?)\s*(EUR|USD|GBP|CHF|euros?|dollars?|pounds?)\b/i.exec(text) ??
-    /budget(?:\s+is|\s+of|:)?\s*(?:about|around|roughly|up to)?\s*(\d[\d,]*(?:\.\d+)?\s*[km]?)\b/i.exec(text);
-  if (!match) return null;
-  const [amountText, currencyText] = /[€$£]/.test(match[1]!) ? [match[2]!, match[1]!] : [match[1]!, match[2] ?? ''];
-  const amount = parseAmount(amountText);
-  if (amount === null) return null;
-  const word = currencyText.toLowerCase();
-  const currency = SYMBOLS[currencyText] ?? (word.startsWith('euro') ? 'EUR' : word.startsWith('dollar') ? 'USD' : word.startsWith('pound') ? 'GBP' : currencyText ? currencyText.toUpperCase() : findCurrency(text));
-  return { amount, currency };
-}
 
 function timelineIn(text: string): string | null {
   const months = 'January|February|March|April|May|June|July|August|September|October|November|December';

@@ -13,15 +13,6 @@ import { ATTRIBUTE_LABELS } from '../memory/facts.ts';
 import type { VerifyReport } from '../memory/memory.ts';
 import type { Operator } from '../operator.ts';
 
-export const MEMORY_USAGE = `  op memory remember <text> [--kind <kind>] [--workflow <name>] [--tag <tag>] [--retention <class>]
-  op memory recall <question> [--workflow <name>] [--limit <n>]   what memory knows, with sources
-  op memory forget <id>                       remove a memory and its vector
-  op memory history <entity>                  what memory knows of a customer or person, value by value over time
-  op memory reindex                           rebuild the vector index from the records
-  op memory verify                            records missing from the index, orphans in it
-  op memory eval                              retrieval quality on the labeled set (stored for the digest)
-  op memory rotate-keys                       re-seal kept originals under the newest key`;
-
 export interface MemoryArgs {
   positionals: string[];
   json: boolean;
@@ -100,7 +91,8 @@ export async function runMemoryCommand(operator: Operator, config: Config, args:
       return args.json ? { resealed: changed } : `Re-sealed ${changed} original(s) under the newest key.`;
     }
     default:
-      throw new OperatorError(command ? `op memory: unknown command "${command}".` : 'op memory: which command?', `Usage:\n${MEMORY_USAGE}`);
+      // src/cli/commands.ts routes only the memory commands above here.
+      throw new Error(`op memory ${command ?? ''}: not a memory command`);
   }
 }
 

@@ -1,4 +1,5 @@
-// Reading amounts and currencies out of free text, for the workflows' rule-based fallbacks.
+// How amounts and currencies were read out of free text before issue 11 (workflows/shared/money.ts,
+// kept verbatim): the money helpers both same-run reading baselines use.
 
 const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP' };
 export const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'CAD', 'AUD', 'JPY'] as const;
@@ -35,4 +36,3 @@ export function findMoney(text: string): { amount: number; currency: string | nu
   return { amount, currency };
 }
 
-export const toCents = (amount: number) => Math.round(amount * 100);
