@@ -41,6 +41,8 @@ describe('readMoney', () => {
     ['about 40k€', 40_000, 40_000, 'EUR', '40k€'],
     ['15 000 – 20 000 EUR', 15_000, 20_000, 'EUR', '15 000 – 20 000 EUR'],
     ['8 000 kr', 8000, 8000, null, '8 000 kr'],
+    ['budget EUR 55k-70k', 55_000, 70_000, 'EUR', 'EUR 55k-70k'],
+    ['15k-20k PLN for the shop', 15_000, 20_000, 'PLN', '15k-20k PLN'],
   ];
   for (const [text, min, max, currency, span] of cases) {
     test(`reads ${JSON.stringify(text)} as ${min === max ? min : `${min}-${max}`} ${currency ?? 'with no single currency'}, citing ${JSON.stringify(span)}`, () => {

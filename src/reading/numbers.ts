@@ -130,10 +130,11 @@ function splitNumeral(text: string, start: number, raw: string, style: DecimalMa
 function tokenAt(text: string, start: number, raw: string, style: DecimalMark | null): NumberToken | null | undefined {
   const parsed = parseNumeral(raw, style);
   if (!parsed) return undefined;
-  const before = text.slice(Math.max(0, start - 2), start);
+  const before = text.slice(Math.max(0, start - 3), start);
   const after = text.slice(start + raw.length);
-  // Letters or a hyphenated word glued to it make it a code or an ID ("Q1", "CRASHCO-01", "v2.1").
-  if (/[\p{L}_]$|\p{L}-$|[\p{L}\d][./]$/u.test(before)) return null;
+  // Letters or a hyphenated word glued to it make it a code or an ID ("Q1", "CRASHCO-01", "v2.1");
+  // a scaled number before the hyphen makes it the high end of a range ("55k-70k").
+  if (/[\p{L}_]$|[\p{L}\d][./]$/u.test(before) || (/\p{L}-$/u.test(before) && !/\d[km]-$/iu.test(before))) return null;
   if (/^(?:st|nd|rd|th)\b/i.test(after)) return null;
   let value = parsed.value;
   let end = start + raw.length;
