@@ -1,6 +1,7 @@
 // Conductor state and notices, rendered into neutral messages.
 import type { PlanState } from '../conductor/conductor.ts';
 import type { Citation, RecallResult } from '../conductor/services.ts';
+import type { ReminderPayload, WaitKind } from '../conductor/notices.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
@@ -91,10 +92,10 @@ export function handBackPrompt(planId: string, version: number, text: string): M
   };
 }
 
-const WAITING_FOR: Record<string, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
+const WAITING_FOR: Record<WaitKind, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
 
 /** A wait that has gone on too long: the original prompt again, with its buttons, and who it waits for. */
-export function reminderPrompt(planId: string, version: number, notice: { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string }): Message {
+export function reminderPrompt(planId: string, version: number, notice: ReminderPayload): Message {
   const buttonSpecs: Record<string, [Button['action'], string, Button['style']?][]> = {
     approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
     'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
@@ -102,7 +103,7 @@ export function reminderPrompt(planId: string, version: number, notice: { text: 
   const specs = buttonSpecs[notice.waitKind];
   return {
     title: `Reminder: ${notice.stepTitle}`,
-    text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
+    text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind]} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
     ...(specs ? { buttons: buttons(planId, version, specs) } : { footer: 'Reply in this thread to answer.' }),
   };
 }
