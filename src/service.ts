@@ -67,7 +67,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
   const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
-  const inbox = new InboxProcessor({ store: operator.store, bot, logger });
+  const inbox = new InboxProcessor({ store: operator.store, bot, logger, leaseMs: config.LEASE_MS, deadlineMs: config.INBOX_DEADLINE_MS });
   /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
   const record = async (draft: InboxDraft) => {
     const { state } = await recordInbound(operator.store, draft);
