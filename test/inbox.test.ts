@@ -88,7 +88,7 @@ for (const provider of providers()) {
       processor.start();
       try {
         const answer = await awaitAnswer(operator.store, draft.id, 10_000);
-        assert.match(answer?.answer ?? '', /Done \(Operator restarted before it could reply\)/);
+        assert.match(answer?.answer ?? '', /Done \(Operator was interrupted before it could reply\)/);
         assert.equal(await plansOf(102), 1);
       } finally {
         await processor.stop();
@@ -111,7 +111,7 @@ for (const provider of providers()) {
 
     test('an entry whose handler hangs past its deadline is handed back with the attempt recorded, and runs once on the next attempt', async () => {
       const hanging = new FirstCallHangs({ conductor: operator.conductor, store: operator.store, operators: new OperatorAllowlist({ slack: ['UINBOX'] }), logger: silentLogger() });
-      const processor = new InboxProcessor({ store: operator.store, bot: hanging, logger: silentLogger(), pollMs: 20, leaseMs: 1000, deadlineMs: 300, concurrency: 1 });
+      const processor = new InboxProcessor({ store: operator.store, bot: hanging, logger: silentLogger(), pollMs: 20, leaseMs: 1000, deadlineMs: 3000, concurrency: 1 });
       processor.start();
       try {
         const draft = inboxDraft('slack:command:hangs', { event: start(104) });

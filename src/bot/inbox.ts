@@ -36,8 +36,8 @@ const MAX_ATTEMPTS = 5;
 const MAX_BACKOFF_MS = 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-/** What an entry whose change committed before a crash answers: the change stands, the reply was lost. */
-const APPLIED_BEFORE_RESTART = ephemeral('Done (Operator restarted before it could reply). `/op list` shows where your plans stand.');
+/** What an entry whose change committed before a crash or an overrun answers: the change stands, the reply was lost. */
+const APPLIED_BEFORE_INTERRUPTION = ephemeral('Done (Operator was interrupted before it could reply). `/op list` shows where your plans stand.');
 
 export class InboxProcessor {
   readonly #store: Store;
@@ -171,7 +171,7 @@ export class InboxProcessor {
     overran.addEventListener('abort', () => clearInterval(heartbeat), { once: true });
     let reply: Reply | null;
     try {
-      reply = entry.appliedAt ? APPLIED_BEFORE_RESTART : await this.#answerOf(entry, event);
+      reply = entry.appliedAt ? APPLIED_BEFORE_INTERRUPTION : await this.#answerOf(entry, event);
     } catch (error) {
       clearInterval(heartbeat);
       if (error instanceof InboxLeaseLost) return void this.#log.warn({ entry: entry.id }, 'inbox lease lost; another worker runs the entry now');
