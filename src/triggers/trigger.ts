@@ -22,7 +22,17 @@ export const WebhookTrigger = z.object({
   deliveryId: z.string(),
 });
 
-export const Trigger = z.discriminatedUnion('kind', [ScheduleTrigger, WebhookTrigger]);
+export const EmailTrigger = z.object({
+  kind: z.literal('email'),
+  /** The watched folder (IMAP_MAILBOX) and where the message was in it. */
+  mailbox: z.string(),
+  uidValidity: z.string(),
+  uid: z.number().int(),
+  /** The Message-ID header, when the message has one. */
+  messageId: z.string().nullable(),
+});
+
+export const Trigger = z.discriminatedUnion('kind', [ScheduleTrigger, WebhookTrigger, EmailTrigger]);
 export type Trigger = z.infer<typeof Trigger>;
 
 function lateness(ms: number): string {
@@ -38,6 +48,7 @@ export function describeTrigger(value: unknown): string | null {
   if (!parsed.success) return null;
   const trigger = parsed.data;
   if (trigger.kind === 'webhook') return `Started by webhook ${trigger.hook} (delivery ${trigger.deliveryId})`;
+  if (trigger.kind === 'email') return `Started by e-mail in ${trigger.mailbox} (${trigger.messageId ? `Message-ID ${trigger.messageId}` : `UID ${trigger.uid}`})`;
   const schedule = `schedule ${trigger.scheduleId} (${trigger.phrase})`;
   if (trigger.manual) return `Run now from ${schedule}`;
   const due = `due ${timestamp(new Date(trigger.fireAt))}`;
