@@ -2,11 +2,13 @@
 // filed into it with imapflow's APPEND, the whole service watching it, plans and message keys in
 // real SQLite and PostgreSQL, cards through real Bolt to the fake Slack API.
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config/config.ts';
+import type { Operator } from '../src/operator.ts';
 import type { Service } from '../src/service.ts';
 import { loadEmailRoutes } from '../src/triggers/email-routes.ts';
 import { DONE_KEYWORD, REJECTED_KEYWORD } from '../src/triggers/mailbox-watcher.ts';
@@ -15,9 +17,10 @@ import supplierPayment from '../workflows/supplier-payment.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { startDovecot, type Dovecot } from './support/dovecot.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
-import { testService } from './support/operator.ts';
+import { testOperator, testService } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
-import { freePort } from './support/processes.ts';
+import { exited, freePort } from './support/processes.ts';
+import { projectRoot } from '../src/store/prisma-cli.ts';
 
 const LEADS_CHANNEL = 'C0LEADS';
 const ROUTES = {
@@ -133,8 +136,8 @@ for (const provider of providers()) {
       running.splice(running.indexOf(service), 1);
       await service.stop();
     };
-    const rowFor = (service: Service, messageId: string) => service.operator.store.prisma((db) => db.inboundEmail.findUnique({ where: { key: `message-id:<${messageId}>` } }));
-    const plansFor = (service: Service, messageId: string) => service.operator.store.prisma((db) => db.plan.findMany({ where: { trigger: { contains: `<${messageId}>` } } }));
+    const rowFor = (service: { operator: Operator }, messageId: string) => service.operator.store.prisma((db) => db.inboundEmail.findUnique({ where: { key: `message-id:<${messageId}>` } }));
+    const plansFor = (service: { operator: Operator }, messageId: string) => service.operator.store.prisma((db) => db.plan.findMany({ where: { trigger: { contains: `<${messageId}>` } } }));
     const flagsOf = async (server: Dovecot, uid: number, mailbox = 'INBOX') => {
       const client = await server.client();
       try {
@@ -145,8 +148,8 @@ for (const provider of providers()) {
         await client.logout();
       }
     };
-    const waitForFlag = (server: Dovecot, uid: number, flag: string) =>
-      pollUntil(async () => (await flagsOf(server, uid))?.includes(flag), 15_000, () => `message ${uid} never got ${flag}`);
+    const waitForFlag = (server: Dovecot, uid: number, flag: string, timeoutMs = 15_000) =>
+      pollUntil(async () => (await flagsOf(server, uid))?.includes(flag), timeoutMs, () => `message ${uid} never got ${flag}`);
     const healthOf = async (service: Service) => (await (await fetch(`http://127.0.0.1:${service.port}/healthz`)).json()) as { status: string; checks: Record<string, string>; problems?: Record<string, string> };
     const textOf = (call: SlackCall) => JSON.stringify(call.body.blocks ?? call.body.text);
 
@@ -275,6 +278,45 @@ for (const provider of providers()) {
       assert.equal(up.checks.imap, 'ok');
       assert.equal(up.problems, undefined);
       await stopService(service);
+    });
+
+    test('a service killed with SIGKILL mid-sweep, twice, and restarted starts exactly one plan per message', async (t) => {
+      const server = await dovecot();
+      const tag = `${provider}.${Date.now()}`;
+      const ids = Array.from({ length: 12 }, (_, index) => `killed-${index}.${tag}@brightwater.example`);
+      const uids: number[] = [];
+      for (const id of ids) uids.push(await server.append(leadMail(id)));
+      const keys = ids.map((id) => `message-id:<${id}>`);
+      const port = await freePort();
+      // `npm start` as a user runs it: the workflows in workflows/, the database from DATABASE_URL.
+      let child: ChildProcess | null = null;
+      const start = () => {
+        child = spawn(process.execPath, ['src/main.ts'], {
+          cwd: projectRoot,
+          stdio: 'ignore',
+          env: { ...process.env, DATABASE_URL: database.url, DATA_DIR: `${database.dir}/killed`, PORT: String(port), LOG_LEVEL: 'silent', WORKER_ID: 'killed', IMAP_URL: server.url, IMAP_ROUTES_FILE: routesFile, IMAP_POLL_MS: '200', CHROMA_URL: 'http://127.0.0.1:9' },
+        });
+        return child;
+      };
+      running.push({ stop: async () => void (child && (child.kill('SIGKILL'), await exited(child))) });
+      // Looks at the database from outside the killed service.
+      const probe = { operator: await testOperator(database) };
+      const taken = () => probe.operator.store.prisma((db) => db.inboundEmail.count({ where: { key: { in: keys } } }));
+      for (const killAt of [3, 7]) {
+        const service = start();
+        await pollUntil(async () => (await taken()) >= killAt, 60_000, () => `the service never took ${killAt} messages`);
+        service.kill('SIGKILL');
+        await exited(service);
+        const marked = (await Promise.all(uids.map((uid) => flagsOf(server, uid)))).filter((flags) => flags?.includes(DONE_KEYWORD)).length;
+        t.diagnostic(`killed after ${await taken()} messages were taken and ${marked} marked done`);
+      }
+      const service = start();
+      for (const uid of uids) await waitForFlag(server, uid, DONE_KEYWORD, 60_000);
+      service.kill('SIGTERM');
+      assert.equal(await exited(service), 0, 'it stops cleanly on SIGTERM');
+      for (const id of ids) assert.equal((await plansFor(probe, id)).length, 1, `one plan for ${id}`);
+      assert.equal(await taken(), ids.length);
+      await probe.operator.close();
     });
 
     if (provider === 'postgres') {
