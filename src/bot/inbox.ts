@@ -5,7 +5,7 @@
 // hands the answer to the platform's adapter. A crash anywhere leaves the entry to be claimed
 // again: before its change it runs again, after it the change is not made twice.
 import type { Logger } from 'pino';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import {
   answerInboxEntry,
   claimInboxEntries,

@@ -1,13 +1,6 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
-
-/** A named check for /healthz: resolves when the dependency is usable, throws when not. */
-export type HealthCheck = () => Promise<void>;
-
-/** A check's failure whose message /healthz shows: what is wrong and the fix, with no secret in it. */
-export class HealthProblem extends Error {
-  override name = 'HealthProblem';
-}
+import { HealthProblem, type HealthCheck } from '../core/health.ts';
 
 export interface HttpService {
   server: http.Server;

@@ -6,7 +6,7 @@
 // doubling wait. Every replica watches: the intake's unique key lets one plan start per message.
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 import type { Logger } from 'pino';
-import { HealthProblem } from '../http/server.ts';
+import { HealthProblem } from '../core/health.ts';
 import type { EmailIntake, Outcome } from './email-intake.ts';
 
 /** Marks a message this service has read, whatever came of it. */
