@@ -23,7 +23,10 @@ import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { EmailIntake } from './triggers/email-intake.ts';
+import { loadEmailRoutes } from './triggers/email-routes.ts';
 import { loadHooks } from './triggers/hook-config.ts';
+import { MailboxWatcher } from './triggers/mailbox-watcher.ts';
 import { ScheduleRunner } from './triggers/schedule-runner.ts';
 import { webhookRoutes } from './triggers/webhooks.ts';
 import { Schedules } from './triggers/schedules.ts';
@@ -46,6 +49,8 @@ export interface Service {
   /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
   schedules: Schedules;
   scheduleRunner: ScheduleRunner;
+  /** Inbound e-mail: the watched mailbox (IMAP_URL), or null when none is configured. */
+  mailbox: MailboxWatcher | null;
   /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
   settings: SettingsReloader;
   /** Owns the public port and Slack's receiver (src/http/front-door.ts). */
@@ -78,6 +83,18 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
   if (config.INBOUND_HOOKS_FILE) {
     for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
+  }
+  // Inbound e-mail (src/triggers/mailbox-watcher.ts): its routes are checked before anything starts.
+  let mailbox: MailboxWatcher | null = null;
+  if (config.IMAP_URL && config.IMAP_ROUTES_FILE) {
+    const routes = loadEmailRoutes(config.IMAP_ROUTES_FILE, operator.conductor.workflows.list().map((workflow) => workflow.name));
+    const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, logger });
+    mailbox = new MailboxWatcher(
+      { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
+      intake,
+      logger,
+    );
+    http.addHealthCheck('imap', mailbox.check);
   }
   http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
   const memory = await startMemoryService(config, operator.memory, logger);
@@ -179,6 +196,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   digest.start();
   reminders.start();
   scheduleRunner.start();
+  mailbox?.start();
   return {
     operator,
     bot,
@@ -192,6 +210,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     reminders,
     schedules,
     scheduleRunner,
+    mailbox,
     settings,
     frontDoor: door,
     port,
@@ -199,6 +218,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       settings.stop();
       await reminders.stop();
       await scheduleRunner.stop();
+      await mailbox?.stop();
       await digest.stop();
       local.stop();
       await door.close();

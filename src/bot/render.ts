@@ -178,6 +178,7 @@ function describeTrigger(value: unknown): string | null {
   if (!parsed.success) return null;
   const trigger = parsed.data;
   if (trigger.kind === 'webhook') return `Started by webhook ${trigger.hook} (delivery ${trigger.deliveryId})`;
+  if (trigger.kind === 'email') return `Started by e-mail in ${trigger.mailbox} (${trigger.messageId ? `Message-ID ${trigger.messageId}` : `UID ${trigger.uid}`})`;
   const schedule = `schedule ${trigger.scheduleId} (${trigger.phrase})`;
   if (trigger.manual) return `Run now from ${schedule}`;
   const due = `due ${timestamp(new Date(trigger.fireAt))}`;

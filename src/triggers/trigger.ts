@@ -21,5 +21,15 @@ export const WebhookTrigger = z.object({
   deliveryId: z.string(),
 });
 
-export const Trigger = z.discriminatedUnion('kind', [ScheduleTrigger, WebhookTrigger]);
+export const EmailTrigger = z.object({
+  kind: z.literal('email'),
+  /** The watched folder (IMAP_MAILBOX) and where the message was in it. */
+  mailbox: z.string(),
+  uidValidity: z.string(),
+  uid: z.number().int(),
+  /** The Message-ID header, when the message has one. */
+  messageId: z.string().nullable(),
+});
+
+export const Trigger = z.discriminatedUnion('kind', [ScheduleTrigger, WebhookTrigger, EmailTrigger]);
 export type Trigger = z.infer<typeof Trigger>;
