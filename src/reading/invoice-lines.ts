@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
 import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
-import { within, type Region } from './pasted-email.ts';
+import { within, type Region } from './message.ts';
 import { quantityAt } from './quantity.ts';
 import { UNITS, unitOf, type Unit } from './units.ts';
 

@@ -6,7 +6,7 @@
 import { spanAt, type Field } from './field.ts';
 import { amountAt } from './money.ts';
 import { readNumbers, type DecimalMark } from './numbers.ts';
-import { within, type PastedEmail, type Region } from './pasted-email.ts';
+import { within, type Message, type Region } from './message.ts';
 import { quantityAt } from './quantity.ts';
 
 const field = (text: string, start: number, end: number, value: string, confidence: number): Field<string> => ({
@@ -160,7 +160,7 @@ const ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
  * Where the invoice goes: an address the request's own words give ("send to billing@..."), never
  * the operator's own; failing that, in a client's own e-mail, its sender.
  */
-export function readRecipient(text: string, regions: Region[], email: PastedEmail): Field<string> | null {
+export function readRecipient(text: string, regions: Region[], email: Message): Field<string> | null {
   const own = new Set(email.to.map((a) => a.toLowerCase()));
   for (const match of text.matchAll(ADDRESS)) {
     const address = match[0].replace(/\.$/, '');
@@ -168,6 +168,6 @@ export function readRecipient(text: string, regions: Region[], email: PastedEmai
       return field(text, match.index, match.index + address.length, address, 0.95);
     }
   }
-  if (email.from && !own.has(email.from.address.toLowerCase())) return field(text, email.from.start, email.from.end, email.from.address, 0.9);
+  if (email.from && !own.has(email.from.address.toLowerCase())) return field(text, email.from.span.start, email.from.span.end, email.from.address, 0.9);
   return null;
 }

@@ -7,7 +7,7 @@ import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, readLines } from './invoice-lines.ts';
 import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
-import { readPastedEmail, within, type Region } from './pasted-email.ts';
+import { readableLines, readMessage, within, type Region } from './message.ts';
 
 export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
 export type InvoiceField = z.infer<typeof InvoiceField>;
@@ -30,16 +30,16 @@ export type InvoiceReading = z.infer<typeof InvoiceReading>;
 /** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
 const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
 
-export function readInvoiceRequest(text: string): InvoiceReading {
-  const pasted = readPastedEmail(text);
-  const regions = pasted.readable;
+export async function readInvoiceRequest(text: string): Promise<InvoiceReading> {
+  const message = await readMessage(text);
+  const regions = readableLines(text, message);
   // The writer's decimal mark, from their own words only (not "MIME-Version: 1.0").
   const style = decimalStyle(regions.map((r) => text.slice(r.start, r.end)).join('\n'));
   const problems: InvoiceReading['problems'] = [];
 
   const byVerb = customerFromVerb(text, regions, style);
   const organisation = customerFromOrganisationLines(text, regions);
-  const isEmail = pasted.from !== null;
+  const isEmail = message.from !== null;
   const intent = byVerb.asked || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   const customer = fromVerb === undefined ? (organisation?.customer ?? null) : fromVerb;
@@ -50,7 +50,7 @@ export function readInvoiceRequest(text: string): InvoiceReading {
   }
 
   const vatId = readVatId(text, regions);
-  const email = readRecipient(text, regions, pasted);
+  const email = readRecipient(text, regions, message);
   const address = organisation ? addressAfter(text, organisation.line, regions) : labelledAddress(text, regions);
   const skip: Region[] = [customer, vatId, email, address].flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []));
   // Lines before the billing block only: a signature's phone number or postcode is no count.
