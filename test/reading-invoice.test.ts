@@ -55,6 +55,69 @@ describe('readInvoiceRequest', () => {
     assert.equal(linesGroundedSurely(text, read), false);
   });
 
+  test('a labelled form: the customer, count, rate and currency each in a field of its own', async () => {
+    const text = 'Invoice\nCustomer: Tessellate Studio\nDays: 4\nDay rate: 720\nCurrency: EUR\nDescription: layout sprint';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Tessellate Studio');
+    assert.deepEqual(await priced(text), [[4, 'day', 720]]);
+    assert.equal(read.lines[0]?.description.value, 'layout sprint');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('a price for each one counts what the sentence counted before it', async () => {
+    assert.deepEqual(await priced('invoice Foxglove Farm for the 12 posters, 30 EUR each'), [[12, 'item', 30]]);
+    assert.deepEqual(await priced('bill Larkspur Dance - 4 classes of 60min, €85 per class'), [[4, 'item', 85]]);
+    assert.deepEqual(await priced('invoice Tern Logistics 5 days x 420, currency gbp'), [[5, 'day', 420]]);
+    assert.equal((await readInvoiceRequest('invoice Tern Logistics 5 days x 420, currency gbp')).currency?.value, 'GBP');
+  });
+
+  test('Swiss whole francs and abbreviated units stay in one line', async () => {
+    assert.deepEqual(await priced('invoice Bergblick AG 6 Std. à CHF 150.– und Spesen CHF 42.10'), [[6, 'hour', 150], [1, 'item', 42.1]]);
+  });
+
+  test('what changes the amount unread is never acted on: a discount is asked, a day rate with no count is shown first', async () => {
+    const discount = 'invoice Tern & Co 2 days @ 500 EUR less 15% discount';
+    assert.ok(fieldsToAsk(discount, await readInvoiceRequest(discount)).includes('lines'));
+    const perDay = 'Invoice Wren Media two days of filming at 400 dollars a day';
+    assert.deepEqual(await priced(perDay), [[2, 'day', 400]]);
+    assert.equal((await readInvoiceRequest(perDay)).customer?.value, 'Wren Media');
+    const uncounted = 'invoice Wren Media for filming at 400 EUR a day';
+    assert.equal(linesGroundedSurely(uncounted, await readInvoiceRequest(uncounted)), false);
+  });
+
+  test('a forwarded client e-mail: the customer and address from its inline address, the recipient its sender, the quote left out', async () => {
+    const text = [
+      'can you bill this?',
+      '',
+      '---------- Forwarded message ---------',
+      'From: Ada Quill <ada@plover-studio.example>',
+      'Date: Tue, Dec 1, 2026 at 9:00 AM',
+      'Subject: invoice',
+      'To: Sam <hello@ortega-studio.example>',
+      '',
+      'Hi Sam, please invoice us for the 8 photos, $60 each. Address: Plover Studio LLC, 14 Elm Rd, Salem, MA 01970.',
+      '',
+      'On Mon, Nov 30, 2026 at 5:00 PM Sam <hello@ortega-studio.example> wrote:',
+      '> the first batch was 10 photos at $55',
+    ].join('\n');
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Plover Studio LLC');
+    assert.equal(read.address?.value, '14 Elm Rd, Salem, MA 01970');
+    assert.equal(read.email?.value, 'ada@plover-studio.example');
+    assert.deepEqual(await priced(text), [[8, 'item', 60]]);
+    assert.ok(holds(text, read.customer) && holds(text, read.address));
+  });
+
+  test('a billing block: the line with the VAT ID is no part of the address', async () => {
+    const text = 'From: Noor Haddad <noor@zeder.example>\nTo: hello@ortega-studio.example\nSubject: factuur\n\nKun je ons factureren voor 10 uur à € 80,00?\n\nZeder Media B.V.\nKade 12\n1011 AB Amsterdam\nBTW NL001234567B01\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Zeder Media B.V.');
+    assert.equal(read.address?.value, 'Kade 12, 1011 AB Amsterdam');
+    assert.equal(read.vatId?.value, 'NL001234567B01');
+  });
+
   test('property: any count, price and customer written in a common way reads back exactly', async () => {
     const names = fc.constantFrom('Hooli', 'Globex Corporation', 'Initech', 'Blue Sun Ltd', 'Oscorp Industries', 'Studio 54');
     await fc.assert(

@@ -129,8 +129,8 @@ const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== nu
 export function amountAt(text: string, token: NumberToken): MoneyMention {
   const before = currencyBefore(text, token.start);
   let end = token.end;
-  // "15.000,-" is a whole amount in German notation.
-  if (/^,-(?!\d)/.test(text.slice(end))) end += 2;
+  // "15.000,-" and "CHF 140.–" are whole amounts in German and Swiss notation.
+  if (/^[.,][-–](?!\d)/.test(text.slice(end))) end += 2;
   const after = before ? null : currencyAfter(text, end);
   const marker = before ?? after;
   if (after) end = after.end;
