@@ -20,6 +20,11 @@ describe('deadlines', () => {
     ['Offers are due 10 December; delivery by 31 May 2027.', '2026-12-01T12:00:00Z', '2027-05-31'],
     ['ASAP please, no fixed date', '2026-12-01T12:00:00Z', null],
     ['we hope to launch early 2027', '2026-12-01T12:00:00Z', null],
+    ['Mise en ligne souhaitée avant fin mars.', '2026-12-15T12:00:00Z', '2027-03-31'],
+    ['ci serve entro fine febbraio', '2026-12-19T12:00:00Z', '2027-02-28'],
+    ['project_start: Next month', '2026-12-10T12:00:00Z', '2027-01-31'],
+    ['Fecha límite: 1 de abril de 2027', '2026-12-06T12:00:00Z', '2027-04-01'],
+    ['Para el viernes, por favor.', '2026-12-10T12:00:00Z', '2026-12-11'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
