@@ -8,6 +8,7 @@ export async function runWorker(): Promise<string> {
   const logger = createLogger(config.LOG_LEVEL);
   const operator = await createOperator(config, logger);
   await operator.worker.start();
+  operator.breakers.start();
   logger.info({ worker: operator.worker.id }, 'worker running; Ctrl-C stops it after the steps under way');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -2,6 +2,7 @@
 // The conductor defines these ports; src/memory, src/llm and src/store implement them, so
 // workflows stay plain code that a test can run with any implementation.
 import type { z } from 'zod';
+import { directCalls, type DependencyPort } from './dependencies.ts';
 
 /** Where a step runs, for accounting (model cost per plan) and citations. */
 export interface StepScope {
@@ -123,6 +124,8 @@ export interface StepServices {
   model: ModelPort;
   sequences: SequencePort;
   settings: StepSettings;
+  /** The mail server, webhook target, model endpoint and Chroma, each behind its circuit breaker. */
+  dependencies: DependencyPort;
 }
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not available to this worker`));
@@ -133,4 +136,5 @@ export const noServices: StepServices = {
   model: { structured: async (request) => ({ value: await request.fallback(), path: 'fallback' }) },
   sequences: { claim: notConfigured('the sequence store') },
   settings: defaultStepSettings,
+  dependencies: directCalls,
 };
