@@ -77,7 +77,7 @@ for (const provider of providers()) {
       await smtp.restart();
       const upAt = Date.now();
 
-      await pollUntil(async () => (await count('completed')) === PLANS, 60_000, async () => `plans not completed: ${PLANS - (await count('completed'))}`);
+      await pollUntil(async () => (await count('completed')) === PLANS, 60_000, () => 'not every plan completed after the mail server came back');
       const allDoneAt = Date.now();
       const resumed = await store.prisma((db) => db.auditEntry.findMany({ where: { action: 'plan.resumed' }, orderBy: { at: 'asc' } }));
       assert.ok(resumed.length >= PLANS, 'every plan was resumed by the dependency coming back, not by a person');

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../conductor/errors.ts';
+import { listAlerts } from '../ops/alerts.ts';
 import { markNotUseful } from '../store/alerts.ts';
 import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
@@ -79,6 +80,7 @@ export class OperatorBot {
         postDigest: this.#postDigest,
         memory: this.#memory,
         schedules: this.#schedules,
+        alerts: (scope) => listAlerts(this.#store, scope),
       });
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);

@@ -14,8 +14,10 @@ import {
   readAlertFigures,
   refreshAlert,
   resolveAlert,
+  recentAlerts,
   type AlertDraft,
   type AlertFigures,
+  type AlertRecord,
   type AnnouncementOf,
   type NoticeTarget,
 } from '../store/alerts.ts';
@@ -303,4 +305,21 @@ export class AlertMonitor {
     );
     return { figures, disk, limits: this.#limits };
   }
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60_000;
+
+/** `/op alerts` and `op alerts`: what fires now, or with recent also what fired in the last week. */
+export async function listAlerts(store: Store, scope: 'firing' | 'recent', now = new Date()): Promise<AlertRecord[]> {
+  return scope === 'firing' ? firingAlerts(store) : recentAlerts(store, new Date(now.getTime() - WEEK_MS));
+}
+
+/** One alert as a line or two of text, the same in chat and in the terminal. */
+export function describeAlert(alert: AlertRecord): string {
+  const state =
+    alert.status === 'firing'
+      ? `firing since ${at(alert.firedAt)}`
+      : `resolved ${alert.resolvedAt ? at(alert.resolvedAt) : ''} (fired ${at(alert.firedAt)})`;
+  const marked = alert.notUsefulAt ? ' · marked not useful' : '';
+  return `[${alert.severity}] ${label(alert)} ${alert.id}: ${state}${marked}\n  ${alert.text}\n  Runbook: ${runbookOf(alert.name)}`;
 }

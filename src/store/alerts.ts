@@ -60,7 +60,7 @@ export async function readAlertFigures(store: Store, limits: FigureLimits): Prom
     const outcomes = await runner.query(sql<{ workflow: string; recent: number; status: string; n: number }>`
       SELECT "workflow", "status", CASE WHEN "finishedAt" >= ${databaseNow(-DAY_MS)} THEN 1 ELSE 0 END AS "recent", COUNT(*) AS "n"
       FROM "Plan" WHERE "finishedAt" >= ${databaseNow(-8 * DAY_MS)} AND "status" IN ('completed', 'failed', 'compensated')
-      GROUP BY "workflow", "status", CASE WHEN "finishedAt" >= ${databaseNow(-DAY_MS)} THEN 1 ELSE 0 END`);
+      GROUP BY 1, 2, 3`);
     const evals = await runner.query(sql<{ at: Date; recallAt5: number; precisionAt5: number }>`
       SELECT "at", "recallAt5", "precisionAt5" FROM "RetrievalEval" ORDER BY "at" DESC LIMIT 2`);
     const degraded = await runner.query(sql<{ n: number | null }>`
