@@ -40,6 +40,8 @@ export interface FigureLimits {
 const DAY_MS = 24 * 60 * 60_000;
 
 const count = (rows: { n: number | null }[]) => Number(rows[0]?.n ?? 0);
+/** An aggregate (MIN) of a DateTime column: SQLite reports its type as text, so it comes back as the stored string. */
+const aggregateDate = (value: Date | string | null | undefined) => (value === null || value === undefined ? null : new Date(value));
 
 export async function readAlertFigures(store: Store, limits: FigureLimits): Promise<AlertFigures> {
   return store.transaction(async (runner) => {
@@ -47,13 +49,13 @@ export async function readAlertFigures(store: Store, limits: FigureLimits): Prom
       SELECT "name", "status", "since", "lastError" FROM "Dependency" ORDER BY "name"`);
     const waiting = await runner.query(sql<{ waitingOn: string; n: number }>`
       SELECT "waitingOn", COUNT(*) AS "n" FROM "Plan" WHERE "status" = 'waiting_dependency' GROUP BY "waitingOn"`);
-    const outbox = (await runner.query(sql<{ pending: number | null; late: number | null; oldest: Date | null }>`
+    const outbox = (await runner.query(sql<{ pending: number | null; late: number | null; oldest: Date | string | null }>`
       SELECT COUNT(*) AS "pending", SUM(CASE WHEN "createdAt" < ${databaseNow(-limits.outboxBehindMs)} THEN 1 ELSE 0 END) AS "late", MIN("createdAt") AS "oldest"
       FROM "Notice" WHERE "deliveredAt" IS NULL`))[0];
     const failing = await runner.query(sql<{ payload: string; conversation: string | null; lastError: string | null }>`
       SELECT n."payload", p."conversation", n."lastError" FROM "Notice" n LEFT JOIN "Plan" p ON p."id" = n."planId"
       WHERE n."deliveredAt" IS NULL AND n."attempts" >= ${limits.failedAttempts} AND n."lastError" IS NOT NULL LIMIT 1000`);
-    const waits = (await runner.query(sql<{ n: number | null; oldest: Date | null }>`
+    const waits = (await runner.query(sql<{ n: number | null; oldest: Date | string | null }>`
       SELECT COUNT(*) AS "n", MIN(s."waitingSince") AS "oldest" FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
       WHERE p."status" IN (${join(WAITING_STATUSES.map((status) => sql`${status}`), ', ')}) AND s."status" IN ('waiting', 'failed')
         AND s."waitingSince" < ${databaseNow(-limits.operatorWaitMs)}`))[0];
@@ -86,8 +88,8 @@ export async function readAlertFigures(store: Store, limits: FigureLimits): Prom
     return {
       dependencies: dependencies.map((row) => ({ ...row, waitingPlans: Number(waiting.find((w) => w.waitingOn === row.name)?.n ?? 0) })),
       failingDeliveries: [...byPlatform].map(([platform, seen]) => ({ platform, ...seen })).sort((a, b) => a.platform.localeCompare(b.platform)),
-      outbox: { pending: Number(outbox?.pending ?? 0), olderThanLimit: Number(outbox?.late ?? 0), oldest: outbox?.oldest ?? null },
-      operatorWaits: { olderThanLimit: Number(waits?.n ?? 0), oldest: waits?.oldest ?? null },
+      outbox: { pending: Number(outbox?.pending ?? 0), olderThanLimit: Number(outbox?.late ?? 0), oldest: aggregateDate(outbox?.oldest) },
+      operatorWaits: { olderThanLimit: Number(waits?.n ?? 0), oldest: aggregateDate(waits?.oldest) },
       workflowOutcomes: [...byWorkflow.values()].sort((a, b) => a.workflow.localeCompare(b.workflow)),
       retrievalEvals: evals,
       chroma: { degradedRecalls: count(degraded), stuckIndexTasks: Number(stuck?.n ?? 0), lastIndexError: stuck?.lastError ?? null },
