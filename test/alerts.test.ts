@@ -69,6 +69,7 @@ describe('alert conditions', () => {
     assert.deepEqual(fired(observe({ failingDeliveries: [{ platform: 'slack', notices: 4, lastError: 'invalid_auth' }] })), ['chat_delivery_failing:slack:critical']);
     assert.deepEqual(fired(observe({ operatorWaits: { olderThanLimit: 2, oldest: at } })), ['operator_wait_long::warning']);
     assert.deepEqual(fired(observe({ chroma: { degradedRecalls: 3, stuckIndexTasks: 0, lastIndexError: null } })), ['chroma_unreachable:chroma:warning']);
+    assert.deepEqual(fired(observe({ chroma: { degradedRecalls: 1, stuckIndexTasks: 0, lastIndexError: null } })), [], 'one slow recall is not an outage');
     assert.deepEqual(fired(observe({}, 0.05)), ['disk_filling::warning']);
     assert.deepEqual(fired(observe({}, 0.01)), ['disk_filling::critical']);
   });

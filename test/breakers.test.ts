@@ -2,14 +2,23 @@
 // run. Each plan reaches "E-mail the invoice" and waits for the server (no retries burnt, no
 // hand-backs); one alert is raised; when the server is back a probe closes the breaker, every
 // plan resumes by itself and completes, each e-mail goes out once, and the alert resolves.
-// OP_TEST_OUTAGE_MS sets how long the server stays down (default 10 s).
+// OP_TEST_OUTAGE_MS sets how long the server stays down (default 10 s). The same for the model
+// endpoint, whose steps fall back instead of waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { createModelPort } from '../src/llm/model-port.ts';
+import { createOpenAIChat } from '../src/llm/openai-chat.ts';
+import type { Operator } from '../src/operator.ts';
+import { AlertMonitor } from '../src/ops/alerts.ts';
+import { DependencyBreakers } from '../src/ops/breakers.ts';
+import { dependencyProbes } from '../src/ops/probes.ts';
 import type { Service } from '../src/service.ts';
 import invoicing from '../workflows/invoicing.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { startFakeSmtp, type FakeSmtp } from './support/fake-smtp.ts';
-import { testService } from './support/operator.ts';
+import { silentLogger, testOperator, testService } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
 
 const PLANS = 20;
@@ -87,7 +96,8 @@ for (const provider of providers()) {
         10_000,
         () => 'the alert did not resolve',
       );
-      assert.equal(await store.prisma((db) => db.alert.count()), 1, 'one alert for one outage');
+      const raised = await store.prisma((db) => db.alert.findMany({ orderBy: { firedAt: 'asc' } }));
+      assert.deepEqual(raised.map((a) => `${a.name}:${a.subject}:${a.status}`), ['dependency_down:smtp:resolved'], 'one alert for one outage');
       const announcements = await store.prisma((db) => db.notice.findMany({ where: { kind: 'alert' }, orderBy: { id: 'asc' } }));
       assert.deepEqual(
         announcements.map((notice) => (JSON.parse(notice.payload) as { change: string }).change),
@@ -102,6 +112,71 @@ for (const provider of providers()) {
 
       const firstResumeMs = resumed[0]!.at.getTime() - upAt;
       t.diagnostic(`outage ${OUTAGE_MS} ms; recovery to first resume ${firstResumeMs} ms; recovery to all ${PLANS} completed ${allDoneAt - upAt} ms; alerts raised 1`);
+    });
+  });
+}
+
+// The model endpoint down: model-backed steps do not wait (each has a fallback), so the breaker's
+// job is to stop calling a dead endpoint and to raise one alert; a probe closes it again.
+for (const provider of providers()) {
+  describe(`the model endpoint down (${provider})`, () => {
+    let database: TestDatabase;
+    let operator: Operator;
+    let openai: FakeOpenAI;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      operator = await testOperator(database);
+      openai = await startFakeOpenAI();
+      openai.respond('read-total', { total: 42 });
+    });
+    after(async () => {
+      await operator?.close();
+      await openai?.close();
+      await database?.drop();
+    });
+
+    test('calls fall back at once while the breaker is open, one alert is raised, and a probe closes it when the endpoint is back', async (t) => {
+      const { store } = operator;
+      const settings = { OPENAI_API_KEY: 'sk-test-breakers-000000', OPENAI_BASE_URL: openai.baseUrl, OPENAI_MODEL: 'gpt-4o-mini' };
+      const breakers = new DependencyBreakers({ store, logger: silentLogger(), probes: dependencyProbes(settings), failuresToOpen: 3, probeMs: 300, replica: 'test', onResumed: () => undefined });
+      const model = createModelPort({ store, logger: silentLogger(), chat: createOpenAIChat(settings), dependencies: breakers });
+      const alerts = new AlertMonitor({ store, logger: silentLogger(), targets: [], limits: { outboxBehindSeconds: 60, operatorWaitHours: 24, diskFreePercent: 0 }, dataDir: database.dir, intervalMs: 60_000 });
+      const ask = () =>
+        model.structured(
+          { task: 'read-total', schema: z.object({ total: z.number() }), system: 'Read the total.', prompt: 'Total: 42 EUR', fallback: () => ({ total: 0 }) },
+          { planId: 'p-breakers', workflow: 'test', stepKey: 'read' },
+        );
+
+      assert.equal((await ask()).path, 'model');
+      await openai.stop();
+      for (let n = 0; n < 5; n++) assert.equal((await ask()).path, 'fallback', 'a model-backed step never waits: it takes its fallback');
+      assert.deepEqual(breakers.states(), { model: 'open' });
+      const calls = await store.prisma((db) => db.modelCall.findMany({ where: { path: 'fallback' }, orderBy: { at: 'asc' } }));
+      assert.match(calls.at(-1)!.error ?? '', /model is unavailable/, 'once open, the endpoint is not called at all');
+
+      assert.deepEqual((await alerts.evaluate()).raised, ['dependency_down:model']);
+      const [alert] = await store.prisma((db) => db.alert.findMany());
+      assert.equal(alert!.severity, 'warning', 'no plan waits for the model');
+      assert.match(alert!.text, /model endpoint \(OPENAI_BASE_URL\).*fallbacks meanwhile/);
+
+      await breakers.watchRound();
+      assert.equal((await store.prisma((db) => db.dependency.findUnique({ where: { name: 'model' } })))?.status, 'down', 'the probe still finds it down');
+      await openai.restart();
+      const upAt = Date.now();
+      await pollUntil(
+        async () => {
+          await breakers.watchRound();
+          return (await store.prisma((db) => db.dependency.findUnique({ where: { name: 'model' } })))?.status === 'up';
+        },
+        10_000,
+        () => 'no probe found the endpoint back',
+      );
+      const closedAfterMs = Date.now() - upAt;
+      assert.equal((await ask()).path, 'model', 'calls go to the model again');
+      assert.deepEqual((await alerts.evaluate()).resolved, ['dependency_down:model']);
+      assert.equal(await store.prisma((db) => db.alert.count()), 1);
+      t.diagnostic(`model endpoint back to breaker closed ${closedAfterMs} ms (probe every 300 ms); alerts raised 1`);
     });
   });
 }

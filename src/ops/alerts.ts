@@ -66,6 +66,8 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 /** Failure rate of the last day that counts as rising: at least this, and double the week before. */
 const FAILURE_RATE_FLOOR = 0.25;
 const FAILURE_RATE_MIN_PLANS = 4;
+/** Degraded recalls in the recent window that say Chroma is down: one can be a slow start. */
+const DEGRADED_RECALLS = 3;
 /** A retrieval evaluation this much below the one before it is a drop, not noise. */
 const RETRIEVAL_DROP = 0.05;
 
@@ -93,7 +95,7 @@ export const ALERTS: readonly AlertDefinition[] = [
     name: 'chroma_unreachable',
     summary: 'memory recall fell back to keyword search, or indexing into Chroma keeps failing',
     findings: ({ figures: { chroma } }) =>
-      chroma.degradedRecalls > 0 || chroma.stuckIndexTasks > 0
+      chroma.degradedRecalls >= DEGRADED_RECALLS || chroma.stuckIndexTasks > 0
         ? [
             {
               subject: 'chroma',
