@@ -12,6 +12,8 @@ import { createOpenAIChat } from './llm/openai-chat.ts';
 import { createMemory } from './memory/create-memory.ts';
 import type { Memory } from './memory/memory.ts';
 import { claimSequenceNumber } from './store/sequences.ts';
+import { DependencyBreakers } from './ops/breakers.ts';
+import { dependencyProbes } from './ops/probes.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface Operator {
@@ -20,6 +22,8 @@ export interface Operator {
   conductor: Conductor;
   worker: Worker;
   memory: Memory;
+  /** A circuit breaker per external dependency; start() runs the probes that resume waiting plans. */
+  breakers: DependencyBreakers;
   /** graceMs: how long steps under way may finish (see Worker.stop); unbounded without it. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -29,11 +33,23 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
   const registry = workflows ?? (await WorkflowRegistry.fromDirectory(WORKFLOWS_DIRECTORY));
   const chat = createOpenAIChat(config);
   const memory = createMemory(config, store, logger, chat);
+  // Resumed plans wake the worker, which is made below with the services that use the breakers.
+  let wakeWorker = () => undefined as void;
+  const breakers = new DependencyBreakers({
+    store,
+    logger,
+    probes: dependencyProbes(config),
+    failuresToOpen: config.DEPENDENCY_FAILURES_TO_OPEN,
+    probeMs: config.DEPENDENCY_PROBE_MS,
+    replica: config.WORKER_ID,
+    onResumed: () => wakeWorker(),
+  });
   const services: StepServices = {
     memory,
-    model: createModelPort({ store, logger, chat }),
+    model: createModelPort({ store, logger, chat, dependencies: breakers }),
     sequences: { claim: (series, key) => claimSequenceNumber(store, series, key) },
     settings: stepSettings(config),
+    dependencies: breakers,
   };
   const worker = new Worker({
     store,
@@ -45,6 +61,7 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
     leaseMs: config.LEASE_MS,
     concurrency: config.WORKER_CONCURRENCY,
   });
+  wakeWorker = () => worker.notify();
   const conductor = new Conductor(store, registry, () => worker.notify());
   return {
     store,
@@ -52,7 +69,9 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
     conductor,
     worker,
     memory,
+    breakers,
     close: async (options) => {
+      await breakers.stop();
       await worker.stop(options);
       await memory.flush();
       await store.close();

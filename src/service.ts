@@ -1,6 +1,7 @@
 // The Operator service: the conductor and its worker, the operator bot and the inbox it runs,
 // the notice dispatcher, every configured chat adapter, the HTTP server and the front door
 // before it, started and stopped together.
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
@@ -18,6 +19,7 @@ import { createHttpService, type HttpService } from './http/server.ts';
 import { createInboxRuntime } from './inbox-runtime.ts';
 import { startMemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
+import { AlertMonitor } from './ops/alerts.ts';
 import { metricsRoute } from './ops/metrics.ts';
 import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
@@ -44,6 +46,8 @@ export interface Service {
   /** The local web workspace at / : always there. */
   local: LocalAdapter;
   digest: DigestScheduler;
+  /** Raises and resolves the alerts (src/ops/alerts.ts) in the operator's channels. */
+  alerts: AlertMonitor;
   /** Reminds the operator of approvals, questions and hand-backs waiting too long. */
   reminders: ReminderJob;
   /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
@@ -146,18 +150,22 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   }
 
   http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger));
-  const digest = new DigestScheduler({
+  // The operator's channels: the digest and the alerts go there.
+  const operatorChannels = [
+    ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
+    ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
+    { platform: local.platform, channel: WORKSPACE_CHANNEL },
+  ];
+  const digest = new DigestScheduler({ store: operator.store, cron: config.DIGEST_CRON, timeZone: config.DIGEST_TZ, targets: operatorChannels, logger });
+  const alerts = new AlertMonitor({
     store: operator.store,
-    cron: config.DIGEST_CRON,
-    timeZone: config.DIGEST_TZ,
-    targets: [
-      ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
-      ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
-      { platform: local.platform, channel: WORKSPACE_CHANNEL },
-    ],
     logger,
+    targets: operatorChannels,
+    dataDir: path.resolve(config.DATA_DIR),
+    intervalMs: config.ALERT_EVALUATE_MS,
+    limits: { outboxBehindSeconds: config.ALERT_OUTBOX_BEHIND_SECONDS, operatorWaitHours: config.ALERT_OPERATOR_WAIT_HOURS, diskFreePercent: config.ALERT_DISK_FREE_PERCENT },
   });
-  const settings = watchSettings({ current: config, targets: { slack, discord, operators }, logger });
+  const settings = watchSettings({ current: config, targets: { slack, discord, operators: { reloadFrom: (next) => operators.replace(...allowlistOf(next)) } }, logger });
 
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
 
@@ -191,9 +199,11 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   frontDoor = door;
   const { port } = door;
   await operator.worker.start();
+  operator.breakers.start();
   inbox.start();
   dispatcher.start();
   digest.start();
+  alerts.start();
   reminders.start();
   scheduleRunner.start();
   mailbox?.start();
@@ -207,6 +217,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     discord,
     local,
     digest,
+    alerts,
     reminders,
     schedules,
     scheduleRunner,
@@ -220,6 +231,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       await scheduleRunner.stop();
       await mailbox?.stop();
       await digest.stop();
+      await alerts.stop();
       local.stop();
       await door.close();
       await http.close();

@@ -49,6 +49,8 @@ describe('the change a step result makes', () => {
     ['failed, attempts left', failed(new Error('timeout'), true), 1, { audit: 'step.attempt_failed', leaseKept: false }],
     ['failed, attempts used up', failed(new Error('timeout'), true), 3, { planStatus: 'needs_operator', stepStatus: 'failed', audit: 'step.failed', notice: 'needs_operator', leaseKept: false }],
     ['failed for good', failed(new NonRetryableError('no such supplier'), false), 1, { planStatus: 'needs_operator', stepStatus: 'failed', audit: 'step.failed', notice: 'needs_operator', leaseKept: false }],
+    // One alert speaks for every plan that waits for a dependency: no notice per plan.
+    ['blocked on a dependency that is down', { type: 'blocked', dependency: 'smtp', error: new Error('smtp is unavailable') }, 3, { planStatus: 'waiting_dependency', audit: 'step.waiting_dependency', leaseKept: false }],
   ];
   for (const [name, outcome, attempts, expected] of cases) {
     test(`${name}: plan ${expected.planStatus ?? 'unchanged'}, step ${expected.stepStatus ?? 'unchanged'}, notice ${expected.notice ?? 'none'}`, () => {
@@ -66,6 +68,12 @@ describe('the change a step result makes', () => {
   test('a completed action marks its effect applied under the step idempotency key; a computation has no effect', () => {
     assert.deepEqual(change({ type: 'completed', output: { id: 7 } }).effects, [{ key: 'p1:send', fields: { status: 'applied', result: '{"id":7}', appliedAt: now } }]);
     assert.deepEqual(change({ type: 'completed', output: { id: 7 } }, 1, 'transform').effects, []);
+  });
+
+  test('a plan blocked on a dependency waits for it by name and burns no attempt, even on its last one', () => {
+    const result = change({ type: 'blocked', dependency: 'smtp', error: new Error('smtp is unavailable') }, 3);
+    assert.equal(result.plan?.waitingOn, 'smtp');
+    assert.equal(result.steps?.[0]?.fields.attempts, undefined);
   });
 
   test('a retry waits the backoff of the attempt that failed, by the database clock', () => {

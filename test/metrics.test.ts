@@ -1,5 +1,5 @@
 // GET /metrics: Prometheus text that a scraper parses, with plan, step and notice counters,
-// latencies, and the digest's figures, all read from the store.
+// latency histograms and the digest's figures, all read from the store, on prom-client.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Service } from '../src/service.ts';
@@ -21,6 +21,7 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
   const samples: Sample[] = [];
   assert.ok(text.endsWith('\n'), 'the exposition ends with a newline');
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue; // the format allows blank lines between families
     const comment = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$/.exec(line);
     if (comment) {
       if (comment[1] === 'HELP') helped.add(comment[2]!);
@@ -34,7 +35,7 @@ function parsePrometheus(text: string): { types: Map<string, string>; samples: S
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|NaN|[+-]Inf)$/.exec(line);
     assert.ok(sample, `not a sample line: ${line}`);
     const name = sample[1]!;
-    const family = types.has(name) ? name : name.replace(/_(sum|count)$/, '');
+    const family = types.has(name) ? name : name.replace(/_(sum|count|bucket)$/, '');
     assert.ok(types.has(family) && helped.has(family), `${name} has HELP and TYPE before it`);
     const labels: Record<string, string> = {};
     const labelText = sample[2] ?? '';
@@ -85,8 +86,14 @@ describe(`GET /metrics (${provider})`, () => {
 
   test('is Prometheus text format 0.0.4', () => {
     assert.equal(contentType, 'text/plain; version=0.0.4; charset=utf-8');
-    assert.equal(metrics.types.get('operator_plan_duration_seconds'), 'summary');
+    assert.equal(metrics.types.get('operator_plan_duration_seconds'), 'histogram');
     assert.equal(metrics.types.get('operator_plans'), 'gauge');
+  });
+
+  test("carries this replica's process metrics beside the store's figures", () => {
+    assert.equal(metrics.types.get('process_cpu_user_seconds_total'), 'counter');
+    assert.ok(value('process_resident_memory_bytes')! > 0);
+    assert.ok(metrics.types.has('nodejs_eventloop_lag_seconds'));
   });
 
   test('counts plans, steps and notices by state', () => {
@@ -103,7 +110,9 @@ describe(`GET /metrics (${provider})`, () => {
 
   test('reports latencies of plans, steps and notices', () => {
     assert.equal(value('operator_plan_duration_seconds_count'), 2);
-    assert.ok(value('operator_plan_duration_seconds', { quantile: '0.5' })! > 0);
+    assert.ok(value('operator_plan_duration_seconds_sum')! > 0);
+    assert.equal(value('operator_plan_duration_seconds_bucket', { le: '+Inf' }), 2, 'every plan falls in the last bucket');
+    assert.ok(value('operator_plan_duration_seconds_bucket', { le: '0.05' })! <= 2);
     assert.ok(value('operator_step_duration_seconds_count')! >= 10);
     const notices = metrics.samples.filter((s) => s.name === 'operator_notices').reduce((sum, s) => sum + s.value, 0);
     assert.equal(value('operator_notice_delivery_seconds_count'), notices, 'every delivered notice has a delivery latency');

@@ -59,16 +59,19 @@ export const email: ActionExecutor<EmailMessage, EmailSent> = {
       const marker = path.join(outbox, 'sent', `${safeFileName(idempotencyKey)}.json`);
       const existing = await fs.readFile(marker, 'utf8').catch(() => null);
       if (existing) return { via: 'smtp', messageId, file: null, alreadySent: true };
-      await nodemailer
-        .createTransport(smtpUrl)
-        .sendMail(mail)
-        .catch((error: Error & { responseCode?: number }) => {
-          // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
-          if ((error.responseCode ?? 0) >= 500) {
-            throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
-          }
-          throw error;
-        });
+      // Through the mail server's circuit breaker: while it is down the plan waits for it.
+      await services.dependencies.call('smtp', () =>
+        nodemailer
+          .createTransport(smtpUrl)
+          .sendMail(mail)
+          .catch((error: Error & { responseCode?: number }) => {
+            // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
+            if ((error.responseCode ?? 0) >= 500) {
+              throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
+            }
+            throw error;
+          }),
+      );
       await createOnce(marker, JSON.stringify({ idempotencyKey, messageId, to: message.to, sentAt: new Date().toISOString() }));
       return { via: 'smtp', messageId, file: null, alreadySent: false };
     }

@@ -5,6 +5,7 @@
 // with backoff here; the step's retry policy covers longer outages.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { DependencyUnavailable } from '../core/dependencies.ts';
 import { NonRetryableError } from '../conductor/retry.ts';
 import type { ActionExecutor } from '../conductor/workflow.ts';
 
@@ -23,6 +24,11 @@ const targetOf = (url: string) => {
   const parsed = new URL(url);
   return `${parsed.origin}${parsed.pathname}`;
 };
+
+/** The target answered with a status worth another try (429, 5xx). */
+class WebhookAnswered extends Error {
+  override name = 'WebhookAnswered';
+}
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
@@ -44,14 +50,19 @@ export const webhook: ActionExecutor<WebhookEvent, z.infer<typeof WebhookDeliver
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, FIRST_DELAY_MS * 2 ** (attempt - 2)));
       try {
-        const response = await fetch(target.url, { method: 'POST', headers, body, signal });
-        await response.body?.cancel();
-        if (response.ok) return { status: response.status, attempts: attempt, target: targetOf(target.url) };
-        problem = `the webhook answered HTTP ${response.status}`;
-        if (!retryable(response.status)) throw new NonRetryableError(`${problem}; check WEBHOOK_URL and what the receiver expects, then retry`);
+        // Through the target's circuit breaker: an unreachable target or a 5xx counts towards it.
+        const status = await services.dependencies.call('webhook', async () => {
+          const response = await fetch(target.url, { method: 'POST', headers, body, signal });
+          await response.body?.cancel();
+          if (response.ok) return response.status;
+          const answered = `the webhook answered HTTP ${response.status}`;
+          if (!retryable(response.status)) throw new NonRetryableError(`${answered}; check WEBHOOK_URL and what the receiver expects, then retry`);
+          throw new WebhookAnswered(answered);
+        });
+        return { status, attempts: attempt, target: targetOf(target.url) };
       } catch (error) {
-        if (error instanceof NonRetryableError || signal.aborted) throw error;
-        problem = `the webhook could not be reached (${(error as Error).message})`;
+        if (error instanceof NonRetryableError || error instanceof DependencyUnavailable || signal.aborted) throw error;
+        problem = error instanceof WebhookAnswered ? error.message : `the webhook could not be reached (${(error as Error).message})`;
       }
     }
     throw new Error(`${problem} after ${ATTEMPTS} attempts`);

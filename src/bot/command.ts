@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Conductor } from '../conductor/conductor.ts';
 import type { Memory } from '../memory/memory.ts';
+import type { AlertRecord } from '../store/alerts.ts';
 import type { Schedules } from '../triggers/schedules.ts';
 import type { Actor } from './operators.ts';
 import type { Reply } from './reply.ts';
@@ -24,6 +25,8 @@ export interface CommandContext {
   memory?: ChatMemory;
   /** `/op schedule`; absent, the command says schedules are off. */
   schedules?: Schedules;
+  /** `/op alerts`: the alerts that fire, or fired in the last week. */
+  alerts: (scope: 'firing' | 'recent') => Promise<AlertRecord[]>;
 }
 
 /**

@@ -2,13 +2,14 @@
 // Mentions and times travel as tokens, so each platform renders them natively
 // (<@U123> and <!date^...> on Slack, <@123> and <t:...> on Discord).
 
-export const BUTTON_ACTIONS = ['approve', 'deny', 'retry', 'skip', 'abort'] as const;
+export const BUTTON_ACTIONS = ['approve', 'deny', 'retry', 'skip', 'abort', 'not_useful'] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export interface Button {
   action: ButtonAction;
   label: string;
   style?: 'primary' | 'danger';
+  /** The plan the button acts on; for not_useful, the alert (src/ops/alerts.ts) it marks. */
   planId: string;
   /** The plan version the button was shown for: a click on a superseded version changes nothing. */
   version: number;
@@ -63,7 +64,7 @@ export const buttonValue = (button: Pick<Button, 'planId' | 'version'>) => `${bu
 
 export function parseButton(actionId: string, value: string): { action: ButtonAction; planId: string; version: number } | null {
   const action = actionId.replace(/^op:/, '') as ButtonAction;
-  const match = /^(p[a-z0-9]+):(\d+)$/.exec(value);
+  const match = (action === 'not_useful' ? /^(a[a-z0-9]+):(\d+)$/ : /^(p[a-z0-9]+):(\d+)$/).exec(value);
   if (!BUTTON_ACTIONS.includes(action) || !match) return null;
   return { action, planId: match[1]!, version: Number(match[2]) };
 }

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { OperatorError } from '../core/errors.ts';
+import { listAlerts, markNotUseful } from '../store/alerts.ts';
 import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import type { Schedules } from '../triggers/schedules.ts';
@@ -78,6 +79,7 @@ export class OperatorBot {
         postDigest: this.#postDigest,
         memory: this.#memory,
         schedules: this.#schedules,
+        alerts: (scope) => listAlerts(this.#store, scope),
       });
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
@@ -85,15 +87,23 @@ export class OperatorBot {
     }
   }
 
-  /** A click on Approve / Deny / Retry / Skip / Abort. */
+  /** A click on Approve / Deny / Retry / Skip / Abort, or an alert's Not useful. */
   async handleButton(event: { actor: Actor; actionId: string; value: string }): Promise<Reply | null> {
     const button = parseButton(event.actionId, event.value);
     if (!button) return ephemeral('That button is not one of Operator\'s; nothing was done.');
     const access = await operatorAccess(this.#operators, this.#store, event.actor);
-    if (!access.allowed) return this.#refuse(event.actor, access.reason, `button.${button.action}`, button.planId);
+    if (!access.allowed) return this.#refuse(event.actor, access.reason, `button.${button.action}`, button.action === 'not_useful' ? undefined : button.planId);
     const actor = actorName(event.actor);
     try {
       switch (button.action) {
+        case 'not_useful': {
+          const alert = await markNotUseful(this.#store, button.planId, actor);
+          return ephemeral(
+            alert
+              ? `Thanks: ${alert.name} is counted as a false positive (the digest shows the rate per alert).`
+              : 'That alert is no longer known; nothing was done.',
+          );
+        }
         case 'approve':
         case 'deny':
           await this.#conductor[button.action](button.planId, actor, { version: button.version });

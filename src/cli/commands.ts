@@ -221,6 +221,18 @@ export const COMMANDS: readonly CliCommand[] = [
     run: async ({ values, json }) => (await import('./digest.ts')).runDigest({ dryRun: values['dry-run'], json }),
   }),
   cliCommand({
+    words: 'alerts',
+    usage: 'op alerts [--recent]                        alerts firing now (or in the last week), each with its runbook',
+    options: { recent: { type: 'boolean', default: false } },
+    run: ({ values, json }) =>
+      withStore(async (store) => {
+        const [{ describeAlert }, { listAlerts }] = await Promise.all([import('../bot/alert-lines.ts'), import('../store/alerts.ts')]);
+        const alerts = await listAlerts(store, values.recent ? 'recent' : 'firing');
+        if (json) return alerts;
+        return alerts.map(describeAlert).join('\n') || (values.recent ? 'No alert in the last week.' : 'No alert is firing. (op alerts --recent shows the last week.)');
+      }),
+  }),
+  cliCommand({
     words: 'operator revoke',
     usage: 'op operator revoke <platform>:<user> [--reason <why>]   refuse that operator at once, everywhere',
     options: { reason, as },

@@ -28,6 +28,7 @@ export async function runWorker(): Promise<string> {
   const { inbox } = createInboxRuntime(config, operator, logger, { operators: new OperatorAllowlist(...allowlistOf(config)), schedules, answerers });
   await operator.worker.start();
   inbox.start();
+  operator.breakers.start();
   logger.info({ worker: operator.worker.id }, 'worker running (plans and inbox); Ctrl-C stops it after the work under way');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

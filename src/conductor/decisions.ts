@@ -72,6 +72,13 @@ export function stepResultChange({
         audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
         notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
       };
+    case 'blocked':
+      // One alert speaks for every plan that waits (src/ops/alerts.ts): no notice per plan.
+      return {
+        plan: { status: 'waiting_dependency', waitingOn: outcome.dependency, ...leaseCleared },
+        steps: [{ id: step.id, fields: { lastError: errorText(outcome.error) } }],
+        audit: [{ actor, action: 'step.waiting_dependency', fromStatus: plan.status, toStatus: 'waiting_dependency', stepKey: step.key, reason: errorText(outcome.error) }],
+      };
     case 'failed': {
       const error = errorText(outcome.error);
       const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };

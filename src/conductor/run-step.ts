@@ -1,4 +1,5 @@
 // Runs one step of a plan and says how it went; the worker turns the outcome into a checkpoint.
+import { DependencyUnavailable, type DependencyName } from '../core/dependencies.ts';
 import { RetryPolicy, isRetryable, withTimeout } from './retry.ts';
 import type { RunContext, RunnableStep } from './workflow.ts';
 
@@ -6,7 +7,9 @@ export type StepOutcome =
   | { type: 'completed'; output: unknown }
   | { type: 'skipped' }
   | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string }
-  | { type: 'failed'; error: Error; retryable: boolean };
+  | { type: 'failed'; error: Error; retryable: boolean }
+  /** A dependency the step needs is down: the plan waits for it, the attempt does not count. */
+  | { type: 'blocked'; dependency: DependencyName; error: Error };
 
 export const policyOf = (step: RunnableStep): RetryPolicy => RetryPolicy.parse(step.retry ?? {});
 
@@ -33,6 +36,7 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
     }
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
+    if (error instanceof DependencyUnavailable) return { type: 'blocked', dependency: error.dependency, error };
     return { type: 'failed', error, retryable: isRetryable(error, policy) };
   }
 }

@@ -123,6 +123,24 @@ export const ConfigSchema = z
   DIGEST_SLACK_CHANNEL: z.string().min(1).optional().describe('Slack channel id (C...) for the daily digest.'),
   DIGEST_DISCORD_CHANNEL: z.string().regex(/^\d+$/, 'a channel id is a number').optional().describe('Discord channel id for the daily digest.'),
   SCHEDULE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for due schedules (the database\'s clock decides what is due).'),
+  DEPENDENCY_FAILURES_TO_OPEN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe('Consecutive failed calls to the mail server, webhook target or model endpoint that open its circuit breaker: plans that need it then wait for it instead of failing.'),
+  DEPENDENCY_PROBE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(10_000)
+    .describe('How often a dependency that is down is probed (by one replica at a time); the plans waiting for it resume after the first probe that succeeds.'),
+  ALERT_EVALUATE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).describe('How often the alerts\' conditions are evaluated (by one replica per round).'),
+  ALERT_OUTBOX_BEHIND_SECONDS: z.coerce.number().positive().default(120).describe('Alert when the oldest undelivered chat notice is older than this.'),
+  ALERT_OPERATOR_WAIT_HOURS: z.coerce.number().positive().default(24).describe('Alert when a plan has waited this long on the operator (approval, question, hand-back).'),
+  ALERT_DISK_FREE_PERCENT: z.coerce.number().min(0).max(100).default(10).describe('Alert when the disk that holds DATA_DIR has less free space than this.'),
   INBOUND_HOOKS_FILE: z.string().min(1).optional().describe('A JSON file of inbound webhooks (POST /hooks/<name>): workflow, input mapping, secret per hook (see README "Inbound webhooks").'),
   IMAP_URL: z
     .url()

@@ -4,6 +4,7 @@
 // has to import the conductor for a type (which made conductor, llm and memory one import cycle).
 // Workflows stay plain code that a test can run with any implementation.
 import type { z } from 'zod';
+import { directCalls, type DependencyPort } from './dependencies.ts';
 
 /** Where a step runs, for accounting (model cost per plan) and citations. */
 export interface StepScope {
@@ -125,6 +126,8 @@ export interface StepServices {
   model: ModelPort;
   sequences: SequencePort;
   settings: StepSettings;
+  /** The mail server, webhook target, model endpoint and Chroma, each behind its circuit breaker. */
+  dependencies: DependencyPort;
 }
 
 const notConfigured = (what: string) => () => Promise.reject(new Error(`${what} is not available to this worker`));
@@ -135,4 +138,5 @@ export const noServices: StepServices = {
   model: { structured: async (request) => ({ value: await request.fallback(), path: 'fallback' }) },
   sequences: { claim: notConfigured('the sequence store') },
   settings: defaultStepSettings,
+  dependencies: directCalls,
 };

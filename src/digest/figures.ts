@@ -11,6 +11,7 @@ import {
   type RecallOutcomes,
   type RetrievalEvalRecord,
 } from '../store/digest.ts';
+import { alertsRaisedIn, firingAlerts } from '../store/alerts.ts';
 import type { Store } from '../store/store.ts';
 
 export interface Figures {
@@ -23,6 +24,14 @@ export interface Figures {
   /** Approvals, denials, answers, retries, skips and aborts, and how long each waited on the operator. */
   human_interventions: { count: number; median_wait_seconds: number | null };
   retrieval: RetrievalFigures;
+  /** Alerts raised in the period, firing now, and per alert how many the operator marked "Not useful". */
+  alerts: AlertFigures;
+}
+
+export interface AlertFigures {
+  raised: number;
+  firing: number;
+  by_alert: Record<string, { raised: number; not_useful: number; false_positive_rate: number }>;
 }
 
 export type RetrievalFigures =
@@ -62,12 +71,14 @@ export function median(values: number[]): number | null {
 }
 
 export async function periodFigures(store: Store, period: Period): Promise<PeriodFigures> {
-  const [ended, costs, decided, evaluation, recalls] = await Promise.all([
+  const [ended, costs, decided, evaluation, recalls, raised, firing] = await Promise.all([
     endedPlans(store, period),
     modelCostByWorkflow(store, period),
     interventions(store, period),
     latestRetrievalEval(store),
     recallOutcomes(store, period),
+    alertsRaisedIn(store, period),
+    firingAlerts(store),
   ]);
   const completed = ended.filter((plan) => plan.status === 'completed').length;
   const durations = ended.map((plan) => plan.finishedAt.getTime() - plan.createdAt.getTime());
@@ -86,8 +97,19 @@ export async function periodFigures(store: Store, period: Period): Promise<Perio
       cost: { total_usd: round([...costs.values()].reduce((a, b) => a + b, 0), 6), by_workflow: byWorkflow },
       human_interventions: { count: decided.length, median_wait_seconds: medianWait === null ? null : round(medianWait / 1000, 3) },
       retrieval: retrievalFigures(evaluation, recalls),
+      alerts: alertFigures(raised, firing.length),
     },
   };
+}
+
+function alertFigures(raised: { name: string; notUsefulAt: Date | null }[], firing: number): AlertFigures {
+  const byAlert: AlertFigures['by_alert'] = {};
+  for (const name of [...new Set(raised.map((alert) => alert.name))].sort()) {
+    const episodes = raised.filter((alert) => alert.name === name);
+    const notUseful = episodes.filter((alert) => alert.notUsefulAt !== null).length;
+    byAlert[name] = { raised: episodes.length, not_useful: notUseful, false_positive_rate: round(notUseful / episodes.length, 4) };
+  }
+  return { raised: raised.length, firing, by_alert: byAlert };
 }
 
 function retrievalFigures(evaluation: RetrievalEvalRecord | null, outcomes: RecallOutcomes): RetrievalFigures {

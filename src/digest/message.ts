@@ -3,7 +3,7 @@
 import { timestamp, type Button, type Message } from '../bot/messages.ts';
 import type { EndedPlan, WaitingPlan } from '../store/digest.ts';
 import type { Digest } from './digest.ts';
-import { pct } from './figures.ts';
+import { pct, type AlertFigures } from './figures.ts';
 
 /** Lines per list before "and N more": a phone screen, not a report. */
 const LIST_LIMIT = 5;
@@ -75,7 +75,14 @@ export function digestMessage(digest: Digest): Message {
         value: f.human_interventions.count === 0 ? 'none' : `${f.human_interventions.count}, median wait ${duration((f.human_interventions.median_wait_seconds ?? 0) * 1000)}`,
       },
       { label: 'Retrieval', value: f.retrieval.summary },
+      ...(f.alerts.raised > 0 || f.alerts.firing > 0 ? [{ label: 'Alerts', value: alertSummary(f.alerts) }] : []),
     ],
     buttons: digest.waiting.map(buttonsFor).filter((group) => group.length > 0).slice(0, BUTTON_PLANS).flat(),
   };
+}
+
+/** "2 raised, 1 firing; false positives: dependency_down 0%, outbox_behind 50% (1 of 2)". */
+function alertSummary(alerts: AlertFigures): string {
+  const rates = Object.entries(alerts.by_alert).map(([name, a]) => `${name} ${pct(a.false_positive_rate)}${a.not_useful ? ` (${a.not_useful} of ${a.raised})` : ''}`);
+  return `${alerts.raised} raised, ${alerts.firing} firing${rates.length ? `; false positives: ${rates.join(', ')}` : ''} (/op alerts)`;
 }

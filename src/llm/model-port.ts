@@ -3,6 +3,7 @@
 // fails or the answer does not fit. Either way one ModelCall row records the path taken, tokens,
 // cost and the redacted input and output, for the audit and for cost per plan and workflow.
 import type { Logger } from 'pino';
+import { directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
 import { recordModelCall, type ModelCallDraft } from '../store/model-calls.ts';
@@ -15,6 +16,11 @@ export interface ModelPortOptions {
   logger: Logger;
   /** null when no model is configured: every call takes its fallback. */
   chat: StructuredChat | null;
+  /**
+   * The model endpoint's circuit breaker: while it is open no call is made and the step takes
+   * its fallback at once (every model-backed step has one), instead of waiting out a timeout.
+   */
+  dependencies?: DependencyPort;
 }
 
 const NO_MODEL = 'no model configured (set OPENAI_API_KEY to use one)';
@@ -24,7 +30,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
   return issues.map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`).join('; ');
 }
 
-export function createModelPort({ store, logger, chat }: ModelPortOptions): ModelPort {
+export function createModelPort({ store, logger, chat, dependencies = directCalls }: ModelPortOptions): ModelPort {
   const log = logger.child({ component: 'model' });
 
   async function structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>> {
@@ -46,7 +52,7 @@ export function createModelPort({ store, logger, chat }: ModelPortOptions): Mode
     let answered: T | typeof NOT_ANSWERED = NOT_ANSWERED;
     if (chat) {
       try {
-        const answer = await chat.ask(request);
+        const answer = await dependencies.call('model', () => chat.ask(request));
         usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
         const checked = request.schema.safeParse(answer.parsed);
         if (checked.success) answered = checked.data;

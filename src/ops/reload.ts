@@ -5,7 +5,6 @@
 // and the log says what is wrong with it.
 import fs from 'node:fs';
 import type { Logger } from 'pino';
-import { allowlistOf, type OperatorAllowlist } from '../bot/operators.ts';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 
 /** The settings applied while running; any other change waits for a restart. */
@@ -55,7 +54,8 @@ export function environmentWithFile(env: NodeJS.ProcessEnv = process.env): NodeJ
 export interface CredentialTargets {
   slack: { updateCredentials(credentials: { botToken: string; signingSecret?: string }): Promise<void> } | null;
   discord: { updateCredentials(credentials: { token: string }): Promise<void> } | null;
-  operators: OperatorAllowlist;
+  /** Who may operate, read again from the new settings. */
+  operators: { reloadFrom(config: Config): void };
 }
 
 export interface SettingsReloader {
@@ -71,7 +71,7 @@ export function watchSettings(options: { current: Config; targets: CredentialTar
 
   async function apply(next: Config): Promise<void> {
     const { slack, discord, operators } = options.targets;
-    operators.replace(...allowlistOf(next));
+    operators.reloadFrom(next);
     if (slack && next.SLACK_BOT_TOKEN) await slack.updateCredentials({ botToken: next.SLACK_BOT_TOKEN, signingSecret: next.SLACK_SIGNING_SECRET });
     if (discord && next.DISCORD_TOKEN) await discord.updateCredentials({ token: next.DISCORD_TOKEN });
     const adapterOf: Partial<Record<keyof Config, unknown>> = { SLACK_BOT_TOKEN: slack, SLACK_SIGNING_SECRET: slack, DISCORD_TOKEN: discord };

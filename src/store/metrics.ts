@@ -61,3 +61,11 @@ export async function noticeDelays(store: Store, since: Date): Promise<number[]>
   );
   return seconds(rows.map((row) => ({ from: row.createdAt, to: row.deliveredAt })));
 }
+
+/** Plans waiting for a dependency that is down, per dependency. */
+export async function waitingOnDependencies(store: Store): Promise<CountRow[]> {
+  const groups = await store.prisma((db) =>
+    db.plan.groupBy({ by: ['waitingOn'], where: { status: 'waiting_dependency' }, _count: { _all: true }, orderBy: { waitingOn: 'asc' } }),
+  );
+  return groups.flatMap((group) => (group.waitingOn ? [{ labels: { dependency: group.waitingOn }, count: group._count._all }] : []));
+}

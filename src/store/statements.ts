@@ -3,14 +3,14 @@
 // person waits on (`op plan show`, `op plan list`), which then start without loading the
 // Prisma client. Row types are the Prisma
 // schema's generated model types; times that decide who may act when are the database's.
-import type { AuditEntry, Effect, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
+import type { AuditEntry, Dependency, Effect, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
 import { assignments, databaseNow, insertValues, join, sql, type DatabaseNow, type Dialect } from './sql.ts';
 import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 
 /** A model's fields as a statement writes them: DateTimes may be the database's clock. */
 type Writable<T> = { [K in keyof T]: T[K] extends Date ? Date | DatabaseNow : T[K] extends Date | null ? Date | DatabaseNow | null : T[K] };
 
-export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt'>>> & { status?: PlanStatus };
+export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'waitingOn' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt'>>> & { status?: PlanStatus };
 export type StepPatch = Partial<Writable<Pick<Step, 'position' | 'title' | 'attempts' | 'output' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'>>> & { status?: StepStatus };
 export type EffectPatch = Partial<Writable<Pick<Effect, 'performCount' | 'result' | 'appliedAt' | 'compensatedAt'>>> & { status?: EffectStatus };
 
@@ -127,4 +127,30 @@ export const inboxStatements = {
     sql`UPDATE "InboxEntry" SET "leaseToken" = NULL, "leaseExpiresAt" = ${databaseNow(delayMs)}, "lastError" = ${error} WHERE "id" = ${id} AND "leaseToken" = ${token}`,
   /** Answered entries older than the retry window: a retry that late is a new request. */
   pruneInbox: (keepMs: number) => sql`DELETE FROM "InboxEntry" WHERE "answeredAt" IS NOT NULL AND "answeredAt" < ${databaseNow(-keepMs)}`,
+};
+
+/**
+ * External dependencies' shared state (src/ops/breakers.ts) and the plans that wait for them.
+ * Every transition is a compare-and-set, so replicas that see the same outage change it once.
+ */
+export const dependencyStatements = {
+  dependencies: () => sql<Dependency>`SELECT * FROM "Dependency" ORDER BY "name"`,
+  /** The first sighting of a dependency; a replica that loses the race inserts nothing. */
+  insertDependencyDown: (name: string, error: string, probeMs: number) =>
+    sql`INSERT INTO "Dependency" ("name", "status", "since", "lastError", "probeAfter") VALUES (${name}, 'down', ${databaseNow()}, ${error}, ${databaseNow(probeMs)})
+        ON CONFLICT ("name") DO NOTHING`,
+  markDependencyDown: (name: string, error: string, probeMs: number) =>
+    sql`UPDATE "Dependency" SET "status" = 'down', "since" = ${databaseNow()}, "lastError" = ${error}, "probeAfter" = ${databaseNow(probeMs)}
+        WHERE "name" = ${name} AND "status" = 'up'`,
+  noteDependencyError: (name: string, error: string) => sql`UPDATE "Dependency" SET "lastError" = ${error} WHERE "name" = ${name} AND "status" = 'down'`,
+  markDependencyUp: (name: string) =>
+    sql`UPDATE "Dependency" SET "status" = 'up', "since" = ${databaseNow()}, "lastError" = NULL WHERE "name" = ${name} AND "status" = 'down'`,
+  /** One replica probes a down dependency per interval: the one whose update moves probeAfter. */
+  claimProbe: (name: string, probeMs: number) =>
+    sql`UPDATE "Dependency" SET "probeAfter" = ${databaseNow(probeMs)} WHERE "name" = ${name} AND "status" = 'down' AND "probeAfter" <= ${databaseNow()}`,
+  /** The dependencies plans wait for now. */
+  awaitedDependencies: () =>
+    sql<{ waitingOn: string }>`SELECT DISTINCT "waitingOn" FROM "Plan" WHERE "status" = 'waiting_dependency' AND "waitingOn" IS NOT NULL`,
+  plansWaitingOn: (name: string, limit: number) =>
+    sql<Pick<Plan, 'id' | 'version'>>`SELECT "id", "version" FROM "Plan" WHERE "status" = 'waiting_dependency' AND "waitingOn" = ${name} ORDER BY "updatedAt", "id" LIMIT ${limit}`,
 };

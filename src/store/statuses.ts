@@ -3,6 +3,8 @@ export const PLAN_STATUSES = [
   'waiting_approval',
   'waiting_answer',
   'needs_operator',
+  /** Waits for an external dependency that is down (Plan.waitingOn); resumes when it is back. */
+  'waiting_dependency',
   'compensating',
   'completed',
   'failed',

@@ -51,6 +51,10 @@ export interface FakeOpenAI {
   usage: { prompt_tokens: number; completion_tokens: number };
   /** Text answered to chat requests that ask for no structured output. */
   reply: string;
+  /** Stops listening (connections are refused) but keeps the port, as an endpoint that went down. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -163,11 +167,23 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.json));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!server.listening) return resolve();
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
   return Object.assign(fake, {
     baseUrl,
     requests,
@@ -176,10 +192,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     failNext: (failure: OpenAIFailure, count = 1) => {
       for (let i = 0; i < count; i += 1) failures.push(failure);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: close,
+    restart: () => listen(port),
+    close,
   });
 }
