@@ -6,15 +6,16 @@ import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/d
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { NoticeDispatcher } from './bot/dispatcher.ts';
-import { awaitAnswer, InboxProcessor } from './bot/inbox.ts';
-import { OperatorBot } from './bot/operator-bot.ts';
+import { awaitAnswer, type InboxProcessor } from './bot/inbox.ts';
+import type { OperatorBot } from './bot/operator-bot.ts';
 import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
-import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';
+import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
+import { createInboxRuntime } from './inbox-runtime.ts';
 import { startMemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
 import { metricsRoute } from './ops/metrics.ts';
@@ -67,12 +68,11 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   }
   const operator = await createOperator(config, logger, workflows);
   const operators = new OperatorAllowlist(...allowlistOf(config));
-  const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
   const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
-  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
+  // Answerers join as their adapters are made (below).
+  const { bot, inbox } = createInboxRuntime(config, operator, logger, { operators, schedules, answerers: [] });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
-  const inbox = new InboxProcessor({ store: operator.store, bot, logger });
   /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
   const record = async (draft: InboxDraft) => {
     const { state } = await recordInbound(operator.store, draft);

@@ -109,7 +109,7 @@ const readRequest = step.extract({
   output: ReadRequest,
   from: (ctx) => ctx.input.request,
   run: async (text, ctx) => {
-    const byRules = readInvoiceRequest(text);
+    const byRules = await readInvoiceRequest(text);
     // A model that fails or answers out of contract falls back to the rules (model-port); an
     // answer that fits is still only a reading, checked against the text like the rules' one.
     const { value, path } = await ctx.services.model.structured(

@@ -66,6 +66,8 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   });
 
   let token = options.token;
+  // REST works without the gateway: an `op worker` answers inbox entries through it alone.
+  client.rest.setToken(token);
 
   async function onInteraction(interaction: Interaction): Promise<void> {
     const deliveryId = `discord:interaction:${interaction.id}`;

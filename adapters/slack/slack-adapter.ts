@@ -23,6 +23,9 @@ export interface SlackAdapter extends ChatAdapter, InboxAnswerer {
   updateCredentials(credentials: { botToken: string; signingSecret?: string }): Promise<void>;
 }
 
+/** A response_url that does not answer within this is given up on (the inbox's deadline would end the wait anyway). */
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
+
 /** Slack posts carry the notice id in message metadata, so a retried delivery finds its post. */
 const NOTICE_EVENT = 'operator_notice';
 
@@ -37,7 +40,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
 
   /** What Bolt's respond() does: the reply goes to the request's response_url. */
   async function respond(responseUrl: string, reply: Reply): Promise<void> {
-    const answer = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asSlack(reply)) });
+    const answer = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asSlack(reply)), signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS) });
     if (!answer.ok) throw new Error(`Slack's response_url answered HTTP ${answer.status}`);
   }
 

@@ -75,7 +75,13 @@ export const ConfigSchema = z
     .int()
     .min(1000)
     .default(15_000)
-    .describe('How long a worker owns a plan without renewing; a dead worker\'s plans move after this.'),
+    .describe('How long a worker owns a plan or an inbox entry without renewing; a dead worker\'s plans and entries move after this.'),
+  INBOX_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe('How long one command, click or reply from the inbox may take before it is handed back and tried again (the attempt is recorded; after five it is answered as failed).'),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starts with xoxb- (Slack app > OAuth & Permissions)').optional().describe('Turns the Slack adapter on.'),
   SLACK_SIGNING_SECRET: z.string().min(1).optional().describe('Slack app > Basic Information > Signing Secret; needed in HTTP mode.'),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp-').optional().describe('Socket Mode instead of HTTP when set.'),

@@ -37,8 +37,9 @@ export async function slackDriver(database: TestDatabase, workflows: WorkflowDef
       return answer(responseName);
     },
     async threadOf(planId) {
-      const card = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && !c.body.thread_ts && textOf(c).includes(planId)));
-      const posted = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && textOf(c).includes(planId)));
+      // Deadlines for a loaded machine: the card is the first thing a new plan's worker and dispatcher do.
+      const card = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && !c.body.thread_ts && textOf(c).includes(planId)), 15_000);
+      const posted = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && textOf(c).includes(planId)), 15_000);
       return String(posted.body.ts ?? card.body.ts);
     },
     async waitForCard(planId, text) {
