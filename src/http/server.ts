@@ -4,6 +4,12 @@ import type { Logger } from 'pino';
 /** A named check for /healthz: resolves when the dependency is usable, throws when not. */
 export type HealthCheck = () => Promise<void>;
 
+/**
+ * A check's failure that /healthz shows as is: what is wrong and the fix, in words for the
+ * operator. Any other error may carry a URL or a driver's detail, so only the log sees it.
+ */
+export class HealthProblem extends Error {}
+
 export interface HttpService {
   server: http.Server;
   /**
@@ -65,14 +71,15 @@ export function createHttpService(logger: Logger): HttpService {
             return [name, 'ok'] as const;
           } catch (error) {
             logger.warn({ err: error, check: name }, 'health check failed');
-            return [name, 'unavailable'] as const;
+            return [name, 'unavailable', error instanceof HealthProblem ? error.message : `${name} failed its check; the service's log says why`] as const;
           }
         }),
       );
       const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
       const status = failed.some((name) => essential.has(name)) ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
+      const problems = Object.fromEntries(results.flatMap(([name, , problem]) => (problem ? [[name, problem]] : [])));
       response.writeHead(status === 'unavailable' ? 503 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status, checks: Object.fromEntries(results) }));
+      response.end(JSON.stringify({ status, checks: Object.fromEntries(results.map(([name, state]) => [name, state])), ...(failed.length > 0 ? { problems } : {}) }));
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
