@@ -86,13 +86,35 @@ export function discordProblem(error: unknown): string {
 
 export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   const log = options.logger.child({ adapter: 'discord' });
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
-    // The dispatcher owns retries, with a persisted backoff that honours retry_after.
-    rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
-  });
+  /**
+   * A Client with Operator's listeners. A client that failed to log in, or was destroyed, stays
+   * destroyed in discord.js (it never reports ready again), so each new connection gets a new one.
+   */
+  function createClient(): Client {
+    const fresh = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      // The dispatcher owns retries, with a persisted backoff that honours retry_after.
+      rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
+    });
+    fresh.on(Events.InteractionCreate, (interaction) => {
+      onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
+    });
+    fresh.on(Events.MessageCreate, (message) => {
+      onMessage(message).catch((error: unknown) => log.error({ err: error }, 'a Discord message failed'));
+    });
+    fresh.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'Discord gateway disconnected'));
+    fresh.on(Events.ShardResume, () => log.info('Discord gateway resumed'));
+    // discord.js reconnects by itself, except after a close it cannot recover from (a token reset,
+    // an intent switched off): then the connection is tried again with backoff.
+    fresh.on(Events.ShardError, (error) => {
+      // While an attempt runs, its own failure says the same; only a connection that held is restarted.
+      if (connection.problem === null && !fresh.isReady()) connection.restart(discordProblem(error));
+    });
+    return fresh;
+  }
 
   let token = options.token;
+  let client = createClient();
 
   async function onInteraction(interaction: Interaction): Promise<void> {
     const deliveryId = `discord:interaction:${interaction.id}`;
@@ -130,31 +152,20 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     });
   }
 
-  client.on(Events.InteractionCreate, (interaction) => {
-    onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
-  });
-  client.on(Events.MessageCreate, (message) => {
-    onMessage(message).catch((error: unknown) => log.error({ err: error }, 'a Discord message failed'));
-  });
   const connection = keepConnected({
     name: 'Discord',
     logger: log,
     describe: discordProblem,
     connect: async () => {
-      if (!client.isReady()) await client.login(token);
+      if (!client.isReady()) {
+        await client.destroy();
+        client = createClient();
+        await client.login(token);
+      }
       await registerCommands(client, options.applicationId, options.guildId).catch((error: unknown) => {
         throw new CommandRegistrationFailed(error instanceof Error ? error.message : String(error));
       });
     },
-  });
-
-  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'Discord gateway disconnected'));
-  client.on(Events.ShardResume, () => log.info('Discord gateway resumed'));
-  // discord.js reconnects by itself, except after a close it cannot recover from (a token reset,
-  // an intent switched off): then the connection is tried again with backoff.
-  client.on(Events.ShardError, (error) => {
-    // While an attempt runs, its own failure says the same; only a connection that held is restarted.
-    if (connection.problem === null && !client.isReady()) connection.restart(discordProblem(error));
   });
 
   async function channel(id: string): Promise<SendableChannels> {
@@ -190,7 +201,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       token = next;
       client.rest.setToken(token);
       // Discord closes the sessions of a reset token; identify again with the new one, now.
-      if (client.isReady()) await client.destroy();
+      await client.destroy();
       connection.restart();
     },
     async post(target, message, delivery) {

@@ -32,13 +32,14 @@ const TOKEN_REFUSED = new Set(['invalid_auth', 'not_authed', 'account_inactive',
 
 /** What a failed Web API call means for the operator, and what to do about it. */
 export function slackProblem(error: unknown): string {
-  const failed = error as { code?: string; data?: { error?: string }; original?: { code?: string; message?: string } };
+  const failed = error as { data?: { error?: string }; original?: { code?: string; message?: string; cause?: { code?: string } } };
   const answer = failed.data?.error;
   if (answer && TOKEN_REFUSED.has(answer)) {
     return `Slack refused SLACK_BOT_TOKEN (${answer}). Fix: api.slack.com/apps → your app → OAuth & Permissions → copy the Bot User OAuth Token (xoxb-...) into SLACK_BOT_TOKEN (a running service takes it from OPERATOR_ENV_FILE or on SIGHUP); notices wait until then`;
   }
   if (answer) return `Slack answered ${answer}; notices wait and are delivered once Slack accepts them`;
-  const cause = failed.original?.code ?? failed.original?.message ?? (error instanceof Error ? error.message : String(error));
+  // fetch's "fetch failed" keeps the reason (ECONNREFUSED, ENOTFOUND) in its cause.
+  const cause = failed.original?.cause?.code ?? failed.original?.code ?? failed.original?.message ?? (error instanceof Error ? error.message : String(error));
   return `Slack cannot be reached (${cause}); notices wait and are delivered when it is back. Fix: check the network, or SLACK_API_URL if it is set`;
 }
 

@@ -1,8 +1,11 @@
 // A connection to an outside service that start-up must not depend on (a chat platform's
-// gateway or socket): tried at once, then again with exponential backoff (cockatiel) until it
-// holds, while the service runs without it. What went wrong last, in the operator's words, is
-// kept for /healthz.
-import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+// gateway or socket): tried at once, then again with exponential backoff until it holds, while
+// the service runs without it. What went wrong last, in the operator's words, is kept for
+// /healthz. The delays are cockatiel's decorrelated-jitter exponential backoff; the wait itself
+// is an abortable timer, since cockatiel's retry policy sleeps through an abort and a stop or
+// new credentials must not wait up to a whole delay.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import type { Logger } from 'pino';
 
 export interface ConnectionKeeper {
@@ -33,35 +36,45 @@ export interface KeeperOptions {
 
 export function keepConnected(options: KeeperOptions): ConnectionKeeper {
   const log = options.logger.child({ connection: options.name });
-  const policy = retry(handleAll, { maxAttempts: Infinity, backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: options.maxDelayMs ?? 120_000 }) });
+  const delays = new ExponentialBackoff({ initialDelay: 250, maxDelay: options.maxDelayMs ?? 120_000 });
   let problem: string | null = `${options.name} is connecting`;
   let running: { abort: AbortController; done: Promise<void> } | null = null;
   let stopped = false;
 
-  async function attempt(): Promise<void> {
+  /** One attempt; true when it connected. */
+  async function attempt(): Promise<boolean> {
     try {
       await options.connect();
+      return true;
     } catch (error) {
       const next = options.describe(error);
       // Each new problem is logged once, not every attempt.
       if (next !== problem) log.error({ err: error }, next);
       problem = next;
-      throw error;
+      return false;
+    }
+  }
+
+  async function untilConnected(signal: AbortSignal): Promise<void> {
+    let backoff: IBackoff<unknown> | null = null;
+    while (!signal.aborted) {
+      if (await attempt()) {
+        // A stop that came during the attempt wins: the caller tears the connection down.
+        if (signal.aborted) return;
+        problem = null;
+        log.info(`${options.name} connected`);
+        return;
+      }
+      backoff = backoff ? backoff.next(undefined) : delays.next();
+      await sleep(backoff.duration, undefined, { signal }).catch(() => undefined);
     }
   }
 
   function start(): void {
     if (running || stopped) return;
     const abort = new AbortController();
-    const done = policy.execute(attempt, abort.signal).then(
-      () => {
-        problem = null;
-        log.info(`${options.name} connected`);
-      },
-      // Only a stop or a restart ends the retries: the attempt's error is already in `problem`.
-      () => undefined,
-    );
-    running = { abort, done: done.finally(() => (running = null)) };
+    const done = untilConnected(abort.signal).finally(() => (running = null));
+    running = { abort, done };
   }
 
   async function halt(): Promise<void> {

@@ -125,6 +125,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** How long an interaction may wait for its first answer before it is "Unknown interaction" (Discord: 3000). */
   interactionTimeoutMs?: number;
+  /** The bot token it accepts (a random one by default). */
+  token?: string;
   /** The port to listen on (a free one by default): a test can bring Discord up where a client already points. */
   port?: number;
   /** Whether the application may use the privileged Message Content intent (true by default); see FakeDiscord. */
@@ -415,7 +417,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const guildId = options.guildId ?? '1200000000000000001';
   const heartbeatInterval = options.heartbeatIntervalMs ?? 41_250;
   const interactionTimeoutMs = options.interactionTimeoutMs ?? 3000;
-  const token = `${Buffer.from(botUserId).toString('base64').replace(/=+$/, '')}.ZmFrZQ.${randomBytes(20).toString('base64url')}`;
+  const token = options.token ?? `${Buffer.from(botUserId).toString('base64').replace(/=+$/, '')}.ZmFrZQ.${randomBytes(20).toString('base64url')}`;
   const ownerId = '1400000000000000001';
 
   const calls: DiscordCall[] = [];
