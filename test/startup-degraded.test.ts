@@ -20,11 +20,16 @@ import { testService } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
 import { exited, freePort } from './support/processes.ts';
 import { postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
-import { post } from './support/workspace-client.ts';
+import { freshRequestId, post } from './support/workspace-client.ts';
 
 const SECRET = 'test-signing-secret';
 const SLACK_OPERATOR = 'UOPS';
 const DISCORD_OPERATOR = '2100000000000000001';
+/**
+ * How long a wait may take. Generous: on a loaded machine a service takes a while to answer,
+ * and a reconnect waits for the adapter's next attempt, up to its longest backoff (two minutes).
+ */
+const PATIENCE_MS = 150_000;
 
 interface Health {
   status: string;
@@ -35,7 +40,7 @@ interface Health {
 const healthOf = async (port: number): Promise<Health> => (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as Promise<Health>;
 
 /** Polls /healthz until accept(health) holds; fails with the last answer. */
-async function healthUntil(port: number, accept: (health: Health) => boolean, timeoutMs = 30_000): Promise<Health> {
+async function healthUntil(port: number, accept: (health: Health) => boolean, timeoutMs = PATIENCE_MS): Promise<Health> {
   let last: Health | null = null;
   return pollUntil(
     async () => {
@@ -44,6 +49,19 @@ async function healthUntil(port: number, accept: (health: Health) => boolean, ti
     },
     timeoutMs,
     () => `/healthz answered ${JSON.stringify(last)}`,
+  );
+}
+
+/** /op help from the workspace, sent again with the same request id while it answers 202, as the page does. */
+async function workspaceHelp(port: number): Promise<Awaited<ReturnType<typeof post>>> {
+  const requestId = freshRequestId();
+  return pollUntil(
+    async () => {
+      const answer = await post(port, '/workspace/command', { text: '/op help', requestId });
+      return answer.status === 202 ? null : answer;
+    },
+    PATIENCE_MS,
+    () => 'the workspace never answered /op help',
   );
 }
 
@@ -85,18 +103,18 @@ for (const provider of providers()) {
         slashCommandBody({ text: 'help', userId: SLACK_OPERATOR, channelId: 'C1', responseUrl: slack.responseUrl(name) }),
       );
       assert.equal(ack.status, 200, 'Slack gets its ack');
-      const answer = await slack.waitFor((calls) => calls.find((c) => c.method === 'response_url' && c.name === name), 15_000);
+      const answer = await slack.waitFor((calls) => calls.find((c) => c.method === 'response_url' && c.name === name), PATIENCE_MS);
       assert.match(JSON.stringify(answer.body), /\/op start/, 'Slack gets the help text');
-      const workspace = await post(service.port, '/workspace/command', { text: '/op help' });
+      const workspace = await workspaceHelp(service.port);
       assert.equal(workspace.status, 200);
       assert.match(JSON.stringify(workspace.reply), /\/op start/, 'the workspace gets the help text');
     }
 
     /** A real /op from Discord is answered: the gateway and the registered command work. */
     async function discordAnswers(fake: FakeDiscord): Promise<void> {
-      await pollUntil(() => fake.callsTo('PUT', /\/commands$/).some((call) => call.status === 200), 15_000, () => 'the adapter never registered /op');
+      await pollUntil(() => fake.callsTo('PUT', /\/commands$/).some((call) => call.status === 200), PATIENCE_MS, () => 'the adapter never registered /op');
       const interaction = fake.sendInteraction(fake.slashCommand({ userId: DISCORD_OPERATOR, subcommand: 'help' }));
-      await fake.waitFor(() => fake.callsTo('PATCH', new RegExp(`/webhooks/${fake.applicationId}/${String(interaction.token)}/messages/@original`)).find((c) => c.status === 200), 15_000);
+      await fake.waitFor(() => fake.callsTo('PATCH', new RegExp(`/webhooks/${fake.applicationId}/${String(interaction.token)}/messages/@original`)).find((c) => c.status === 200), PATIENCE_MS);
     }
 
     test(`Discord unreachable at start: the service is up, /healthz names Discord and the fix, and the adapter connects when Discord comes up (${provider})`, async () => {
@@ -136,7 +154,7 @@ for (const provider of providers()) {
         const refused = fake.gateway.connections.length;
 
         fake.messageContentIntent = true;
-        await healthUntil(service.port, (h) => h.status === 'ok', 60_000);
+        await healthUntil(service.port, (h) => h.status === 'ok');
         assert.ok(fake.gateway.connections.length > refused, 'the adapter tried again by itself');
         assert.equal(fake.identifies, 1, 'one session once the intent is allowed');
         await discordAnswers(fake);
@@ -159,12 +177,12 @@ for (const provider of providers()) {
         assert.deepEqual(Object.keys(refused.problems!), ['slack']);
         assert.match(refused.problems!.slack!, /^Slack refused SLACK_BOT_TOKEN \(invalid_auth\)\. Fix: api\.slack\.com\/apps → your app → OAuth & Permissions/);
         await discordAnswers(fake);
-        assert.equal((await post(service.port, '/workspace/command', { text: '/op help' })).status, 200);
+        assert.equal((await workspaceHelp(service.port)).status, 200);
 
         const down = await healthOf(unreachable.port);
         assert.equal(down.status, 'degraded');
         assert.match(down.problems!.slack!, /^Slack cannot be reached \(ECONNREFUSED\); notices wait and are delivered when it is back/);
-        assert.equal((await post(unreachable.port, '/workspace/command', { text: '/op help' })).status, 200);
+        assert.equal((await workspaceHelp(unreachable.port)).status, 200);
       } finally {
         await unreachable.stop();
         await service.stop();
@@ -186,7 +204,7 @@ for (const provider of providers()) {
       let stderr = '';
       service.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       try {
-        const health = await healthUntil(port, (h) => /rejected DISCORD_TOKEN/.test(h.problems?.discord ?? ''), 120_000).catch((error: Error) => {
+        const health = await healthUntil(port, (h) => /rejected DISCORD_TOKEN/.test(h.problems?.discord ?? ''), 2 * PATIENCE_MS).catch((error: Error) => {
           throw new Error(`${error.message}; the service's log: ${stderr}`);
         });
         assert.equal(health.status, 'degraded');
@@ -195,7 +213,7 @@ for (const provider of providers()) {
         assert.ok(!stderr.includes(fake.token) && !stderr.includes('wrong.token'), 'no token reaches the log');
 
         fs.writeFileSync(envFile, discordSettings(fake.token));
-        await healthUntil(port, (h) => h.status === 'ok', 60_000);
+        await healthUntil(port, (h) => h.status === 'ok');
         await discordAnswers(fake);
         service.kill('SIGTERM');
         assert.equal(await exited(service), 0);
