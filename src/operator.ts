@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { Conductor } from './conductor/conductor.ts';
 import { WORKFLOWS_DIRECTORY, WorkflowRegistry } from './conductor/registry.ts';
-import type { StepServices, StepSettings } from './conductor/services.ts';
+import type { StepServices, StepSettings } from './core/services.ts';
 import { Worker } from './conductor/worker.ts';
 import { createModelPort } from './llm/model-port.ts';
 import { createOpenAIChat } from './llm/openai-chat.ts';

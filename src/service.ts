@@ -6,15 +6,16 @@ import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/d
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { createSlackAdapter, type SlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { NoticeDispatcher } from './bot/dispatcher.ts';
-import { awaitAnswer, InboxProcessor } from './bot/inbox.ts';
-import { OperatorBot } from './bot/operator-bot.ts';
+import { awaitAnswer, type InboxProcessor } from './bot/inbox.ts';
+import type { OperatorBot } from './bot/operator-bot.ts';
 import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
-import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';
+import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
+import { createInboxRuntime } from './inbox-runtime.ts';
 import { startMemoryService, type MemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
 import { metricsRoute } from './ops/metrics.ts';
@@ -22,7 +23,10 @@ import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { EmailIntake } from './triggers/email-intake.ts';
+import { loadEmailRoutes } from './triggers/email-routes.ts';
 import { loadHooks } from './triggers/hook-config.ts';
+import { MailboxWatcher } from './triggers/mailbox-watcher.ts';
 import { ScheduleRunner } from './triggers/schedule-runner.ts';
 import { webhookRoutes } from './triggers/webhooks.ts';
 import { Schedules } from './triggers/schedules.ts';
@@ -45,6 +49,8 @@ export interface Service {
   /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
   schedules: Schedules;
   scheduleRunner: ScheduleRunner;
+  /** Inbound e-mail: the watched mailbox (IMAP_URL), or null when none is configured. */
+  mailbox: MailboxWatcher | null;
   /** Credentials and operator lists re-read on SIGHUP or when OPERATOR_ENV_FILE changes. */
   settings: SettingsReloader;
   /** Owns the public port and Slack's receiver (src/http/front-door.ts). */
@@ -62,21 +68,29 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   }
   const operator = await createOperator(config, logger, workflows);
   const operators = new OperatorAllowlist(...allowlistOf(config));
-  const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
   const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
-  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
+  // Answerers join as their adapters are made (below).
+  const { bot, inbox } = createInboxRuntime(config, operator, logger, { operators, schedules, answerers: [] });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
-  const inbox = new InboxProcessor({ store: operator.store, bot, logger });
   const http = createHttpService(logger);
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
   // What start-up has started so far; stop() stops exactly that, so a part that fails to start
   // (a port in use, a bad hooks file) leaves no server, thread or child process behind.
-  const started: { memory?: MemoryService; local?: LocalAdapter; discord?: DiscordAdapter; digest?: DigestScheduler; settings?: SettingsReloader; door?: FrontDoor } = {};
+  const started: {
+    memory?: MemoryService;
+    local?: LocalAdapter;
+    discord?: DiscordAdapter;
+    mailbox?: MailboxWatcher;
+    digest?: DigestScheduler;
+    settings?: SettingsReloader;
+    door?: FrontDoor;
+  } = {};
   const stop = async () => {
     started.settings?.stop();
     await reminders.stop();
     await scheduleRunner.stop();
+    await started.mailbox?.stop();
     await started.digest?.stop();
     started.local?.stop();
     await started.door?.close();
@@ -104,6 +118,18 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
     if (config.INBOUND_HOOKS_FILE) {
       for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
+    }
+    // Inbound e-mail (src/triggers/mailbox-watcher.ts): its routes are checked before anything starts.
+    let mailbox: MailboxWatcher | null = null;
+    if (config.IMAP_URL && config.IMAP_ROUTES_FILE) {
+      const routes = loadEmailRoutes(config.IMAP_ROUTES_FILE, operator.conductor.workflows.list().map((workflow) => workflow.name));
+      const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, logger });
+      mailbox = started.mailbox = new MailboxWatcher(
+        { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
+        intake,
+        logger,
+      );
+      http.addHealthCheck('imap', mailbox.check);
     }
     http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
     const memory = (started.memory = await startMemoryService(config, operator.memory, logger));
@@ -205,6 +231,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     digest.start();
     reminders.start();
     scheduleRunner.start();
+    mailbox?.start();
     return {
       operator,
       bot,
@@ -218,6 +245,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       reminders,
       schedules,
       scheduleRunner,
+      mailbox,
       settings,
       frontDoor: door,
       port,

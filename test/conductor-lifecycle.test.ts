@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OperatorError } from '../src/conductor/errors.ts';
+import { OperatorError } from '../src/core/errors.ts';
 import type { Operator } from '../src/operator.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { flakyWorkflow, gatedWorkflow, ledgerWorkflow } from './fixtures/workflows.ts';

@@ -1,6 +1,7 @@
 // The inbox runs each entry once: a retried delivery is one entry and gets the recorded answer;
 // an entry whose change committed before a crash is answered after the restart without running
-// again; a change made by a worker whose lease passed to another rolls back. On SQLite and
+// again; a change made by a worker whose lease passed to another rolls back; an entry whose
+// handler hangs is handed back at its deadline and runs once on its next attempt. On SQLite and
 // PostgreSQL, with the real store and conductor.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,8 +15,26 @@ import { withCommitRider } from '../src/store/store.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { silentLogger, testOperator } from './support/operator.ts';
+import { pollUntil } from './support/poll.ts';
 
 const OPERATOR = { platform: 'slack', userId: 'UINBOX' };
+/** A handler that hangs on its first event until released: what a stuck dependency does to a command. */
+class FirstCallHangs extends OperatorBot {
+  release: () => void = () => undefined;
+  /** The hung first call, once released: it goes on where it stopped. */
+  late: Promise<unknown> | null = null;
+  #calls = 0;
+
+  override async handle(event: InboundEvent) {
+    if (this.#calls++ === 0) {
+      await new Promise<void>((resolve) => (this.release = resolve));
+      this.late = super.handle(event);
+      return this.late as ReturnType<OperatorBot['handle']>;
+    }
+    return super.handle(event);
+  }
+}
+
 const start = (amount: number): InboundEvent => ({ kind: 'command', actor: OPERATOR, text: `start fixture-gated amount=${amount}`, channel: 'C1' });
 
 for (const provider of providers()) {
@@ -69,7 +88,7 @@ for (const provider of providers()) {
       processor.start();
       try {
         const answer = await awaitAnswer(operator.store, draft.id, 10_000);
-        assert.match(answer?.answer ?? '', /Done \(Operator restarted before it could reply\)/);
+        assert.match(answer?.answer ?? '', /Done \(Operator was interrupted before it could reply\)/);
         assert.equal(await plansOf(102), 1);
       } finally {
         await processor.stop();
@@ -88,6 +107,29 @@ for (const provider of providers()) {
       assert.equal(await plansOf(103), 0);
       await withCommitRider(markApplied(taken[0]!), () => bot.handle(start(103)));
       assert.equal(await plansOf(103), 1);
+    });
+
+    test('an entry whose handler hangs past its deadline is handed back with the attempt recorded, and runs once on the next attempt', async () => {
+      const hanging = new FirstCallHangs({ conductor: operator.conductor, store: operator.store, operators: new OperatorAllowlist({ slack: ['UINBOX'] }), logger: silentLogger() });
+      const processor = new InboxProcessor({ store: operator.store, bot: hanging, logger: silentLogger(), pollMs: 20, leaseMs: 1000, deadlineMs: 3000, concurrency: 1 });
+      processor.start();
+      try {
+        const draft = inboxDraft('slack:command:hangs', { event: start(104) });
+        await recordInbound(operator.store, draft);
+        processor.notify();
+        // With one slot, the hung first attempt would hold it (and the entry) for good without a deadline.
+        const answer = await awaitAnswer(operator.store, draft.id, 15_000);
+        assert.match(answer?.answer ?? '', /Started fixture-gated/);
+        const entry = await operator.store.prisma((db) => db.inboxEntry.findUniqueOrThrow({ where: { id: draft.id } }));
+        assert.equal(entry.attempts, 2, 'the overrun attempt and the one that ran');
+        assert.equal(await plansOf(104), 1);
+        // The hung attempt wakes up: its change needs the lease it no longer holds, and rolls back.
+        hanging.release();
+        await assert.rejects(pollUntil(() => hanging.late, 5000, () => 'the hung attempt did not go on'), InboxLeaseLost);
+        assert.equal(await plansOf(104), 1);
+      } finally {
+        await processor.stop();
+      }
     });
   });
 }

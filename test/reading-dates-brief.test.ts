@@ -20,6 +20,11 @@ describe('deadlines', () => {
     ['Offers are due 10 December; delivery by 31 May 2027.', '2026-12-01T12:00:00Z', '2027-05-31'],
     ['ASAP please, no fixed date', '2026-12-01T12:00:00Z', null],
     ['we hope to launch early 2027', '2026-12-01T12:00:00Z', null],
+    ['Mise en ligne souhaitée avant fin mars.', '2026-12-15T12:00:00Z', '2027-03-31'],
+    ['ci serve entro fine febbraio', '2026-12-19T12:00:00Z', '2027-02-28'],
+    ['project_start: Next month', '2026-12-10T12:00:00Z', '2027-01-31'],
+    ['Fecha límite: 1 de abril de 2027', '2026-12-06T12:00:00Z', '2027-04-01'],
+    ['Para el viernes, por favor.', '2026-12-10T12:00:00Z', '2026-12-11'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -52,6 +57,33 @@ describe('content briefs', () => {
   test('a brief that names no topic and no readers has neither, so the plan asks', async () => {
     const brief = await readBrief('can you do the usual newsletter, friendly, by Friday', new Date('2026-12-02T10:00:00Z'));
     assert.deepEqual([brief.topic.value, brief.audience.value], [null, null]);
+  });
+
+  test('briefs in other languages: the topic after "über"/"sulla", the readers after "rivolto a"/"pensado para", the tone in their words', async () => {
+    const german = await readBrief('Kannst du einen Blogartikel über Wärmepumpen im Altbau schreiben? Zielgruppe: Vermieter. Ton: freundlich.', new Date('2026-12-02T10:00:00Z'));
+    assert.match(german.topic.value ?? '', /Wärmepumpen/);
+    assert.equal(german.tone.value, 'friendly');
+    const italian = await readBrief('un articolo per il blog sulla raccolta delle olive, rivolto a famiglie in vacanza. Tono colloquiale, circa 600 parole.', new Date('2026-12-02T10:00:00Z'));
+    assert.match(italian.topic.value ?? '', /raccolta delle olive/);
+    assert.match(italian.audience.value ?? '', /famiglie in vacanza/);
+    assert.deepEqual([italian.tone.value, italian.wordCount.value], ['conversational', 600]);
+    const spanish = await readBrief('un post para LinkedIn sobre nuestro nuevo almacén, pensado para proveedores locales. Para el viernes.', new Date('2026-12-03T10:00:00Z'));
+    assert.match(spanish.audience.value ?? '', /proveedores locales/);
+    assert.equal(spanish.deadline.value?.by, '2026-12-04');
+  });
+
+  test('chat fields between dashes, a format\'s own colon, "1k words", and a topic named before the format', async () => {
+    const dashed = await readBrief('case study on the Harbourside clinic rebuild - audience: clinic managers - authoritative - 1k words - by the 20th', new Date('2026-12-02T10:00:00Z'));
+    assert.deepEqual([dashed.audience.value, dashed.tone.value, dashed.wordCount.value, dashed.deadline.value?.by], ['clinic managers', 'authoritative', 1000, '2026-12-20']);
+    assert.match(dashed.topic.value ?? '', /Harbourside clinic rebuild/);
+    const colon = await readBrief('Newsletter for our members: the new opening hours and the spring fair', new Date('2026-12-02T10:00:00Z'));
+    assert.match(colon.topic.value ?? '', /new opening hours/);
+    const before = await readBrief('Please write our end-of-season newsletter. For parents and coaches.', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(before.topic.value, 'end-of-season');
+    const period = await readBrief('could you draft the january newsletter? as usual', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(period.topic.value, null);
+    const approximate = await readBrief('a guide, about 1,200 words, for new landlords', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(approximate.topic.value, null);
   });
 
   test('"for" inside the topic is not the audience; a "for" that starts its own clause is', async () => {

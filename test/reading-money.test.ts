@@ -43,6 +43,10 @@ describe('readMoney', () => {
     ['8 000 kr', 8000, 8000, null, '8 000 kr'],
     ['budget EUR 55k-70k', 55_000, 70_000, 'EUR', 'EUR 55k-70k'],
     ['15k-20k PLN for the shop', 15_000, 20_000, 'PLN', '15k-20k PLN'],
+    ['Budget: 10-15.000 € all in', 10_000, 15_000, 'EUR', '10-15.000 €'],
+    ['budget 500-1.000 € environ', 500, 1000, 'EUR', '500-1.000 €'],
+    ['notre budget est entre 15 et 20 k€ HT', 15_000, 20_000, 'EUR', 'entre 15 et 20 k€'],
+    ['Budget CHF 45\'000.– für alles', 45_000, 45_000, 'CHF', "CHF 45'000.–"],
   ];
   for (const [text, min, max, currency, span] of cases) {
     test(`reads ${JSON.stringify(text)} as ${min === max ? min : `${min}-${max}`} ${currency ?? 'with no single currency'}, citing ${JSON.stringify(span)}`, () => {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { spanHolds, type Field } from '../src/reading/field.ts';
 import { readMessage } from '../src/reading/message.ts';
 import { domainAgreement, readParties } from '../src/reading/parties.ts';
+import { readLead, unsureLeadFields } from '../src/reading/lead.ts';
 import { readPhones } from '../src/reading/phones.ts';
 
 const mail = (headers: string, body: string) => `${headers}\nMIME-Version: 1.0\nContent-Type: text/plain; charset="UTF-8"\n\n${body}`;
@@ -79,6 +80,26 @@ describe('people and organisations', () => {
     assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Zoltán Kiss', 'Duna Print Kft.', 'zoltan@dunaprint.example']);
   });
 
+  test('a form that asks first and last name apart gives the whole name, grounded in both fields', async () => {
+    const source = 'New form submission\nFirst name: Siobhán\nLast name: de Búrca\nWork email: siobhan@corrib-cider.example\nMessage: we are Corrib Cider and need a shop';
+    const parties = await partiesOf(source);
+    assert.equal(parties.contactName.value, 'Siobhán de Búrca');
+  });
+
+  test('a legal form in several words is the whole name, and a legal form ends it', async () => {
+    const polish = await partiesOf(mail('From: Ewa Nowak <ewa@warta-print.example>\nTo: hello@studio.example\nSubject: portal', 'Dzień dobry,\n\nWe are Warta Print Sp. z o.o., a print shop in Poznań, and need a customer portal.\n\nEwa'));
+    assert.equal(polish.company.value, 'Warta Print Sp. z o.o.');
+    const co = await partiesOf(mail('From: Ravi Iyer <ravi@masala-co.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nI'm Ravi, founder of Masala & Co. We sell spice boxes and want our own shop.\n\nRavi"));
+    assert.equal(co.company.value, 'Masala & Co.');
+  });
+
+  test('a name only in the subject is the sender\'s company when their own domain spells it', async () => {
+    const parties = await partiesOf(mail('From: Lu Chen <lu@copperkite-games.example>\nTo: hello@studio.example\nSubject: Copperkite Games - launch page', 'hey! we need a launch page for our game, budget $3k, live by Feb 2.\n\nlu'));
+    assert.equal(parties.company.value, 'Copperkite Games');
+    const other = await partiesOf(mail('From: Lu Chen <lu@gmail.example>\nTo: hello@studio.example\nSubject: Copperkite Games - launch page', 'hey! we need a launch page.\n\nlu'));
+    assert.equal(other.company.value, null);
+  });
+
   test('the sender\'s e-mail domain agrees with their organisation\'s name', () => {
     assert.ok(domainAgreement('Parcel & Pine Ltd', 'parcelpine.example') >= 0.8);
     assert.ok(domainAgreement('Fjällripa AB', 'fjallripa.example') >= 0.8);
@@ -97,5 +118,32 @@ describe('phone numbers', () => {
 
   test('a national number is found when its country is known', () => {
     assert.deepEqual(readPhones('Tel. 030 1234567', 'DE').map((p) => p.e164), ['+49301234567']);
+  });
+});
+
+describe('a lead\'s budget', () => {
+  const budgetOf = async (source: string) => (await readLead(source, new Date('2026-12-10T12:00:00Z'))).budget;
+
+  test('"kr" is the crown of the country the sender\'s phone number is in, and asked when nothing says which', async () => {
+    const swedish = await budgetOf(mail('From: Ola Berg <ola@berg-bygg.example>\nTo: hello@studio.example\nSubject: Webb', 'Hej!\n\nBudget ca 150 000 kr exkl. moms.\n\nOla Berg\nBerg Bygg AB\n+46 8 555 012 34'));
+    assert.deepEqual(swedish.value, { min: 150_000, max: 150_000, currency: 'SEK' });
+    const unknown = mail('From: Ola Berg <ola@berg-bygg.example>\nTo: hello@studio.example\nSubject: Webb', 'Hej!\n\nBudget ca 150 000 kr exkl. moms.\n\nOla Berg\nBerg Bygg AB');
+    const read = await readLead(unknown, new Date('2026-12-10T12:00:00Z'));
+    assert.equal(read.budget.value?.currency, null);
+    assert.ok(unsureLeadFields(unknown, read).includes('budget'));
+  });
+
+  test('a sum with no currency is kept and asked; a count of things is no sum', async () => {
+    const spend = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nwe've maybe 4k to spend on the site. Need it by 31 January.\n\nJo");
+    assert.deepEqual((await budgetOf(spend)).value, { min: 4000, max: 4000, currency: null });
+    const counted = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe track about 300 machines across 9 sites. Budget is mid five figures.\n\nJo');
+    assert.equal((await budgetOf(counted)).value, null);
+  });
+
+  test('the sender\'s own offer is their budget: "we can pay USD 25,000"', async () => {
+    const source = mail('From: Ana Reis <ana@reis-agency.example>\nTo: hello@studio.example\nSubject: help', 'Hi Sam,\n\nour client needs a booking engine. We can pay USD 25,000 for the build.\n\nAna');
+    const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 25_000, max: 25_000, currency: 'USD' });
+    assert.ok(!unsureLeadFields(source, read).includes('budget'));
   });
 });

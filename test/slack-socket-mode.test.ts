@@ -1,16 +1,31 @@
 // Slack in Socket Mode (SLACK_APP_TOKEN set): no public address, Bolt holds a WebSocket that the
 // local fake Slack opens through apps.connections.open and pushes envelopes down. The same
-// plan runs as over HTTP: a command, a question answered in the thread, an approval click.
+// plan runs as over HTTP: a command, a question answered in the thread, an approval click; and,
+// as over HTTP, an envelope is acknowledged only once it is written to the inbox.
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { Service } from '../src/service.ts';
 import supplierPayment from '../workflows/supplier-payment.ts';
+import { databaseTarget } from '../src/store/database-url.ts';
+import { projectRoot } from '../src/store/prisma-cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
 import { testService, waitForStatus } from './support/operator.ts';
+import { exited } from './support/processes.ts';
 import { blockActionBody, messageEventBody, slashCommandBody } from './support/slack-requests.ts';
 
 const OPERATOR = 'UOPS';
+/** Takes SQLite's write lock on the file named in argv, says so, and lets go when stdin says release. */
+const HOLD_WRITE_LOCK = `
+import Database from 'better-sqlite3';
+const db = new Database(process.argv[1]);
+db.exec('BEGIN IMMEDIATE');
+process.stdout.write('locked\\n');
+process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+`;
 const CHANNEL = 'C1';
 
 describe('Slack in Socket Mode', () => {
@@ -70,5 +85,25 @@ describe('Slack in Socket Mode', () => {
     assert.equal(done.plan.requestedBy, `slack:${OPERATOR}`);
     const approval = (await service.operator.conductor.audit(planId)).find((e) => e.action === 'approval.granted');
     assert.equal(approval?.actor, `slack:${OPERATOR}`);
+  });
+
+  test('a thread reply is acknowledged only once it is in the inbox, never before', async () => {
+    await fake.socketMode.connected();
+    const target = databaseTarget(database.url);
+    assert.equal(target.provider, 'sqlite');
+    const event = JSON.parse(messageEventBody({ eventId: 'EvINBOXFIRST', text: 'noted', ts: '1800000001.000200', threadTs: '1800000001.000100', userId: OPERATOR, channelId: CHANNEL })) as Record<string, unknown>;
+    // Another process holds the database's write lock until told to let go: the inbox cannot be written meanwhile.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_WRITE_LOCK, target.file], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+    const [locked] = (await once(holder.stdout!, 'data')) as [Buffer];
+    assert.equal(locked.toString().trim(), 'locked');
+    const acked = fake.socketMode.deliver('events_api', event, { retry_attempt: 0, retry_reason: '' }).then(() => 'acknowledged' as const);
+    // Long enough for an ack sent before the write (as Bolt's own receiver does) to arrive.
+    const first = await Promise.race([acked, sleep(1000).then(() => 'still locked' as const)]);
+    holder.stdin!.end('release\n');
+    await exited(holder);
+    assert.equal(first, 'still locked', 'the reply was acknowledged while the inbox could not be written');
+    await acked;
+    const entry = await service.operator.store.prisma((db) => db.inboxEntry.findUnique({ where: { id: 'slack:event:EvINBOXFIRST' } }));
+    assert.equal(entry?.kind, 'reply', 'the acknowledged reply is in the inbox');
   });
 });

@@ -7,7 +7,7 @@ import supplierPayment from '../workflows/supplier-payment.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
-import { testService, waitForStatus } from './support/operator.ts';
+import { testService, waitForInboxAnswered, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
 import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
@@ -141,7 +141,7 @@ describe('Slack', () => {
     await command('start fixture-gated amount=5', { triggerId, responseName: 'retry-1' });
     await command('start fixture-gated amount=5', { triggerId, responseName: 'retry-2', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     await fake.waitFor(() => responses('retry-1')[0]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForInboxAnswered(service.operator, `slack:command:${triggerId}`);
     assert.equal((await service.operator.conductor.list({ limit: 1000 })).length, before + 1);
     assert.equal(responses('retry-2').length, 0);
   });
@@ -155,7 +155,8 @@ describe('Slack', () => {
     assert.equal(stale.status, 401);
     const future = await postToSlackEndpoint(url, SECRET, body, { timestampSeconds: Math.floor(Date.now() / 1000) + 6 * 60 });
     assert.equal(future.status, 401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Refused before the inbox: nothing was written that could start a plan later.
+    assert.equal(await service.operator.store.prisma((db) => db.inboxEntry.count({ where: { payload: { contains: 'amount=1"' } } })), 0);
     assert.equal((await service.operator.conductor.list({ limit: 1000 })).length, before);
   });
 
@@ -183,7 +184,7 @@ describe('Slack', () => {
     const [refused, retried] = posts;
     assert.ok(retried!.at - refused!.at >= 1000, `posted again ${retried!.at - refused!.at} ms after the 429`);
     assert.equal(JSON.stringify(retried!.body.metadata), JSON.stringify(refused!.body.metadata), 'the same notice was retried');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForOutboxDrained(service.operator, planId);
     const approvalPrompts = threadPosts(threadTs).filter((c) => JSON.stringify(c.body.blocks ?? '').includes('op:approve'));
     assert.equal(approvalPrompts.length, 2, 'one refused, one posted');
   });
@@ -199,7 +200,7 @@ describe('Slack', () => {
     await fake.waitFor(() => fake.callsTo('conversations.replies').find((c) => c.body.ts === threadTs), 10_000);
     await click('approve', `${planId}:1`, threadTs, OPERATOR, 'after-lost');
     await waitForStatus(service.operator, planId, ['completed']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForOutboxDrained(service.operator, planId);
     const prompts = threadPosts(threadTs).filter((c) => JSON.stringify(c.body.blocks ?? '').includes('op:approve'));
     assert.equal(prompts.length, 1, 'the approval prompt was posted once');
     await fake.waitFor(() => fake.callsTo('chat.update').find((c) => textOf(c).includes(`Approved by <@${OPERATOR}>`)));

@@ -10,7 +10,7 @@ import { email } from '../src/actions/email.ts';
 import type { InvoiceDraft } from '../src/actions/invoice-document.ts';
 import { issueInvoice } from '../src/actions/issue-invoice.ts';
 import { webhook } from '../src/actions/webhook.ts';
-import { defaultStepSettings, noServices, type StepSettings } from '../src/conductor/services.ts';
+import { defaultStepSettings, noServices, type StepSettings } from '../src/core/services.ts';
 import type { PerformContext } from '../src/conductor/workflow.ts';
 import { claimSequenceNumber } from '../src/store/sequences.ts';
 import { openStore, type Store } from '../src/store/store.ts';

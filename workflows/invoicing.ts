@@ -21,7 +21,7 @@ import { LineRead, readLines } from '../src/reading/invoice-lines.ts';
 import { answerOf, groundModelAnswer, ModelInvoiceAnswer } from '../src/reading/invoice-model.ts';
 import { formatAmount, isCurrencyCode, lineCents, taxCents, toCents } from '../src/reading/money.ts';
 import { decimalStyle } from '../src/reading/numbers.ts';
-import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
+import { citedLines, currentFact, Recalled, recallBestEffort } from './shared/recall.ts';
 
 /** A VAT ID as written on the invoice, or NONE for a customer known to have none. */
 const NO_VAT_ID = 'NONE';
@@ -60,7 +60,36 @@ const CustomerDetails = Details.extend({
   /** Which recalled memories the details came from, by citation number. */
   cited: z.array(z.number().int()),
   via: z.enum(['model', 'fallback', 'input']),
+  /** Details taken from a fact memory holds as current, with the memory that states it: shown at the approval. */
+  fromFacts: z.array(z.string()).default([]),
+  /** Details memory states two ways at once (time cannot tell which is current): asked, quoting both. */
+  conflicting: z.object({ address: z.array(z.string()), vatId: z.array(z.string()) }).partial().default({}),
 });
+type CustomerDetails = z.infer<typeof CustomerDetails>;
+
+/** The billing details memory keeps as facts that supersede one another (an address that moved). */
+const FACT_ATTRIBUTES = { address: 'billing_address', vatId: 'vat_id' } as const;
+
+/**
+ * What memory holds as each detail's current value: a newer statement replaces an older one, so a
+ * customer that moved is billed at its new address whatever order recall brings the notes in.
+ */
+async function detailsFromFacts(ctx: StepContext<Input>, customer: string): Promise<Pick<CustomerDetails, 'fromFacts' | 'conflicting'> & Partial<Pick<Details, 'address' | 'vatId'>>> {
+  const found: Partial<Pick<Details, 'address' | 'vatId'>> = {};
+  const fromFacts: string[] = [];
+  const conflicting: CustomerDetails['conflicting'] = {};
+  for (const detail of ['address', 'vatId'] as const) {
+    const fact = await currentFact(ctx, customer, FACT_ATTRIBUTES[detail]);
+    if (fact.status === 'known') {
+      found[detail] = detail === 'vatId' ? fact.current.value.replace(/[\s.-]/g, '').toUpperCase() : fact.current.value;
+      const replaced = fact.replaced ? `; it replaced "${fact.replaced.value}"` : '';
+      fromFacts.push(`${detail === 'address' ? 'billing address' : 'VAT ID'} "${fact.current.value}" as memory states it since ${fact.current.since.slice(0, 10)} (${fact.current.citation.link ?? fact.current.citation.source})${replaced}`);
+    } else if (fact.status === 'conflict') {
+      conflicting[detail] = fact.candidates.map((candidate) => `"${candidate.value}" (since ${candidate.since.slice(0, 10)})`);
+    }
+  }
+  return { ...found, fromFacts, conflicting };
+}
 
 const Prepared = z.object({
   invoice: InvoiceDraft,
@@ -80,7 +109,7 @@ const readRequest = step.extract({
   output: ReadRequest,
   from: (ctx) => ctx.input.request,
   run: async (text, ctx) => {
-    const byRules = readInvoiceRequest(text);
+    const byRules = await readInvoiceRequest(text);
     // A model that fails or answers out of contract falls back to the rules (model-port); an
     // answer that fits is still only a reading, checked against the text like the rules' one.
     const { value, path } = await ctx.services.model.structured(
@@ -210,11 +239,13 @@ const customerDetails = step.extract({
     };
   },
   run: async ({ customer, recalled, known }, ctx) => {
-    const fromInput = { address: known.address ?? null, vatId: known.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
+    const facts = await detailsFromFacts(ctx, customer);
+    const fromInput = { address: known.address ?? facts.address ?? null, vatId: known.vatId ?? facts.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
+    const settled = { fromFacts: facts.fromFacts, conflicting: facts.conflicting };
     // Only memories that name the customer may supply its details; recall brings neighbours too.
     const about = { ...recalled, citations: recalled.citations.filter((c) => c.snippet.toLowerCase().includes(customer.toLowerCase())) };
     const allKnown = Object.values(fromInput).every((detail) => detail !== null);
-    if (allKnown || about.citations.length === 0) return { ...fromInput, cited: [], via: 'input' as const };
+    if (allKnown || about.citations.length === 0) return { ...fromInput, cited: [], via: 'input' as const, ...settled };
     const { value, path } = await ctx.services.model.structured(
       {
         task: 'invoice-customer-details',
@@ -225,22 +256,26 @@ const customerDetails = step.extract({
       },
       ctx,
     );
+    // A detail memory states two ways at once is asked, never picked from whichever note came first.
     const merged = {
-      address: fromInput.address ?? value.address,
-      vatId: fromInput.vatId ?? value.vatId,
+      address: fromInput.address ?? (facts.conflicting.address ? null : value.address),
+      vatId: fromInput.vatId ?? (facts.conflicting.vatId ? null : value.vatId),
       currency: fromInput.currency ?? value.currency,
       email: fromInput.email ?? (z.email().safeParse(value.email).success ? value.email : null),
     };
     const cited = about.citations.filter((c) => [merged.address, merged.vatId].some((detail) => detail && c.snippet.includes(detail))).map((c) => c.n);
-    return { ...merged, cited, via: path };
+    return { ...merged, cited, via: path, ...settled };
   },
 });
+
+/** "Memory says both ...: which is current?" when memory could not tell. */
+const conflictNote = (candidates: string[] | undefined) => (candidates ? ` Memory states ${candidates.join(' and ')} at about the same time, so I cannot tell which is current.` : '');
 
 const askAddress = step.question({
   key: 'ask-address',
   title: 'Ask for the billing address',
   when: (ctx) => !ctx.output(customerDetails).address,
-  ask: (ctx) => `What is ${customerName(ctx)}'s billing address? (one line, e.g. "Hauptstr. 1, 10115 Berlin, Germany")`,
+  ask: (ctx) => `What is ${customerName(ctx)}'s billing address?${conflictNote(ctx.output(customerDetails).conflicting.address)} (one line, e.g. "Hauptstr. 1, 10115 Berlin, Germany")`,
   answer: z.string().trim().min(5, 'give the full address on one line: street, postcode and city, country'),
 });
 
@@ -248,7 +283,7 @@ const askVatId = step.question({
   key: 'ask-vat-id',
   title: 'Ask for the VAT ID',
   when: (ctx) => !ctx.output(customerDetails).vatId,
-  ask: (ctx) => `What is ${customerName(ctx)}'s VAT ID? (e.g. DE123456789; answer "none" if they have none)`,
+  ask: (ctx) => `What is ${customerName(ctx)}'s VAT ID?${conflictNote(ctx.output(customerDetails).conflicting.vatId)} (e.g. DE123456789; answer "none" if they have none)`,
   answer: VatId,
 });
 
@@ -351,7 +386,8 @@ const approveInvoice = step.approval({
     const tax = invoice.taxRatePercent > 0 ? ` incl. ${invoice.taxRatePercent}% tax` : '';
     const stated = reading(ctx).email;
     const recipient = stated && stated.value === invoice.customer.email && stated.evidence.kind === 'span' ? ` (from '${stated.evidence.span.text}' in the request)` : '';
-    const billing = `Bill to: ${invoice.customer.address}${invoice.customer.vatId ? `, VAT ID ${invoice.customer.vatId}` : ''}.`;
+    const { fromFacts } = ctx.output(customerDetails);
+    const billing = `Bill to: ${invoice.customer.address}${invoice.customer.vatId ? `, VAT ID ${invoice.customer.vatId}` : ''}${fromFacts.length > 0 ? ` (${fromFacts.join('; ')})` : ''}.`;
     return `Invoice ${invoice.customer.name} ${formatMoney(invoice.totalCents, invoice.currency)}${tax} (${lines}), to ${invoice.customer.email}${recipient}. ${billing} Amount: ${formatMoney(invoice.subtotalCents, invoice.currency)} from ${evidence.join(' + ')}. It waits for you because ${waitsBecause.join(' and ')}.`;
   },
 });

@@ -23,7 +23,7 @@ import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
 import { threadKeyOf } from '../../src/bot/messages.ts';
-import { HealthProblem } from '../../src/http/server.ts';
+import { HealthProblem } from '../../src/core/health.ts';
 import { keepConnected } from '../../src/net/keep-connected.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 import { parseCustomId, toDiscord } from './components.ts';
@@ -96,6 +96,8 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       // The dispatcher owns retries, with a persisted backoff that honours retry_after.
       rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
     });
+    // REST works without the gateway: an `op worker` answers inbox entries through it alone.
+    fresh.rest.setToken(token);
     fresh.on(Events.InteractionCreate, (interaction) => {
       onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
     });

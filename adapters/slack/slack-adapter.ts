@@ -6,7 +6,7 @@ import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
 import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import type { Reply } from '../../src/bot/reply.ts';
-import { HealthProblem } from '../../src/http/server.ts';
+import { HealthProblem } from '../../src/core/health.ts';
 import { toSlack } from './blocks.ts';
 
 export interface SlackOptions {
@@ -23,6 +23,9 @@ export interface SlackAdapter extends ChatAdapter, InboxAnswerer {
   /** Rotated credentials (src/ops/reload.ts): the next Web API call and request check use them. */
   updateCredentials(credentials: { botToken: string; signingSecret?: string }): Promise<void>;
 }
+
+/** A response_url that does not answer within this is given up on (the inbox's deadline would end the wait anyway). */
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
 /** Slack posts carry the notice id in message metadata, so a retried delivery finds its post. */
 const NOTICE_EVENT = 'operator_notice';
@@ -54,7 +57,7 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
 
   /** What Bolt's respond() does: the reply goes to the request's response_url. */
   async function respond(responseUrl: string, reply: Reply): Promise<void> {
-    const answer = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asSlack(reply)) });
+    const answer = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asSlack(reply)), signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS) });
     if (!answer.ok) throw new Error(`Slack's response_url answered HTTP ${answer.status}`);
   }
 

@@ -4,7 +4,7 @@
 // the front door's thread (src/http/front-door.ts) with a store connection of its own, so an
 // ack never waits behind the conductor's work. The inbox worker runs what was written.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, isValidSlackRequest, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, isValidSlackRequest, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
@@ -12,6 +12,7 @@ import { threadKeyOf } from '../../src/bot/messages.ts';
 import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
 import type { ReceiverFactory } from '../../src/http/front-door.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
+import { InboxFirstSocketModeReceiver } from './socket-mode-receiver.ts';
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
 const MAX_CLOCK_SKEW_S = 5 * 60;
@@ -175,9 +176,7 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
         },
       });
   // Bolt's socketMode flag would open the connection on slack.com whatever SLACK_API_URL says.
-  const socket = options.appToken
-    ? new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger(log), installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } })
-    : null;
+  const socket = options.appToken ? new InboxFirstSocketModeReceiver({ appToken: options.appToken, apiUrl: options.apiUrl, logger: boltLogger(log) }) : null;
   // No bot token: nothing on this side calls the Web API, so Bolt has nobody to authorize.
   const app = new App({ receiver: http ?? socket!, authorize: async () => ({}), logger: boltLogger(log) });
   recordSlackRequests(app, options.record);

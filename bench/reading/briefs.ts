@@ -64,7 +64,7 @@ export async function* evaluate(cases: CorpusCase[]): AsyncGenerator<Figure> {
     yield {
       metric: 'asks_exactly_the_missing_fields',
       split,
-      value: accuracy(inSplit, (j) => asks(j.fresh).join() === [...(Behaviour.parse(j.case.behaviour).fields ?? [])].sort().join()),
+      value: accuracy(inSplit, (j) => [...asks(j.fresh)].sort().join() === [...(Behaviour.parse(j.case.behaviour).fields ?? [])].sort().join()),
       unit: 'ratio',
       baseline: { name: 'brief-rules-2026-11', value: accuracy(inSplit, (j) => (j.old.audience === null ? 'audience' : '') === [...(Behaviour.parse(j.case.behaviour).fields ?? [])].sort().join()) },
     };

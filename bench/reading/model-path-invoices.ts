@@ -44,7 +44,7 @@ export async function* evaluate(cases: CorpusCase[]): AsyncGenerator<Figure> {
 
     const results = { lies: 0, caught: 0, silent: { test: 0, dev: 0 }, failures: 0, fellBack: 0 };
     for (const c of all) {
-      const rules = readInvoiceRequest(c.text);
+      const rules = await readInvoiceRequest(c.text);
       let reading = rules;
       try {
         const answer = await chat.ask({ task: 'read-invoice-request', schema: ModelInvoiceAnswer, system: 'You turn an invoicing request into line items.', prompt: c.text });

@@ -5,11 +5,13 @@
 // instead of posting twice. Rate limits defer the notice (and the platform) as told.
 import type { Logger } from 'pino';
 import type { Conductor, PlanState } from '../conductor/conductor.ts';
+import { PlanNotice } from '../conductor/notices.ts';
 import { claimNotice, deferNotice, deliveredNotices, deliveredTargetedNotices, dueNotices, markDelivered, setConversation, type PendingNotice } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import { RateLimited, type ChatAdapter } from './chat-adapter.ts';
 import { threadKeyOf, type ConversationRef, type Message } from './messages.ts';
 import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt, reminderPrompt } from './render.ts';
+import { TargetedNotice } from './targeted-notice.ts';
 
 /** How long a claimed notice stays with one dispatcher before another may try it. */
 const CLAIM_MS = 30_000;
@@ -74,18 +76,20 @@ export class NoticeDispatcher {
   async #deliverTargeted(notices: PendingNotice[]): Promise<number> {
     let settled = 0;
     for (const notice of notices) {
-      const target = notice.payload.target as { platform: string; channel: string } | undefined;
-      if (!target) {
-        await markDelivered(this.#store, [notice.id]); // nowhere to show it
+      const targeted = TargetedNotice.safeParse(notice.payload);
+      if (!targeted.success) {
+        this.#log.warn({ noticeId: notice.id, kind: notice.kind }, 'a notice without a plan names no target or message; nowhere to show it');
+        await markDelivered(this.#store, [notice.id]);
         settled++;
         continue;
       }
+      const { target, message } = targeted.data;
       // Another replica may run the adapter this one lacks: leave the notice to it.
       const adapter = this.#adapters.get(target.platform);
       if (!adapter || (this.#pausedUntil.get(target.platform) ?? 0) > Date.now()) continue;
       if (!(await claimNotice(this.#store, notice, CLAIM_MS))) continue;
       try {
-        await adapter.post({ channel: target.channel }, notice.payload.message as Message, { noticeId: notice.id, retried: notice.attempts > 0 });
+        await adapter.post({ channel: target.channel }, message, { noticeId: notice.id, retried: notice.attempts > 0 });
         await markDelivered(this.#store, [notice.id]);
         settled++;
       } catch (error) {
@@ -109,14 +113,19 @@ export class NoticeDispatcher {
    * Writes nothing to the store.
    */
   async replay(adapter: ChatAdapter, limit = 100): Promise<void> {
-    const onPlatform = (ref: unknown) => (ref as { platform?: string } | null)?.platform === adapter.platform;
-    const plans = (await this.#conductor.list({ limit })).filter((plan) => onPlatform(plan.conversation));
-    const digests = (await deliveredTargetedNotices(this.#store, limit)).filter((notice) => onPlatform(notice.payload.target));
+    const plans = (await this.#conductor.list({ limit })).flatMap((plan) => {
+      const conversation = plan.conversation as ConversationRef | null;
+      return conversation?.platform === adapter.platform ? [{ ...plan, conversation }] : [];
+    });
+    const digests = (await deliveredTargetedNotices(this.#store, limit)).flatMap((notice) => {
+      const targeted = TargetedNotice.safeParse(notice.payload);
+      return targeted.success && targeted.data.target.platform === adapter.platform ? [{ ...targeted.data, id: notice.id, createdAt: notice.createdAt }] : [];
+    });
     const timeline = [
-      ...plans.map((plan) => ({ at: plan.createdAt, show: () => this.#replayPlan(adapter, plan.id, (plan.conversation as ConversationRef).channel) })),
-      ...digests.map((notice) => ({
-        at: notice.createdAt,
-        show: async () => void (await adapter.post(notice.payload.target as { channel: string }, notice.payload.message as Message, { noticeId: notice.id, retried: true })),
+      ...plans.map((plan) => ({ at: plan.createdAt, show: () => this.#replayPlan(adapter, plan.id, plan.conversation.channel) })),
+      ...digests.map((digest) => ({
+        at: digest.createdAt,
+        show: async () => void (await adapter.post({ channel: digest.target.channel }, digest.message, { noticeId: digest.id, retried: true })),
       })),
     ].sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const item of timeline) await item.show();
@@ -175,38 +184,38 @@ export class NoticeDispatcher {
       await adapter.update({ channel: conversation.channel }, conversation.cardId, card);
     }
     const inThread = { channel: conversation.channel, threadId: conversation.threadId };
-    const text = String(notice.payload.text ?? '');
-    const stepKey = notice.payload.stepKey as string | undefined;
-    const version = Number(notice.payload.version ?? state.plan.version);
-    const remember = async (message: Message) => {
+    const parsed = PlanNotice.safeParse({ kind: notice.kind, payload: notice.payload });
+    if (!parsed.success) {
+      this.#log.warn({ noticeId: notice.id, kind: notice.kind, planId: state.plan.id }, 'notice of an unknown shape: the card update is all it shows');
+      return;
+    }
+    const { kind, payload } = parsed.data;
+    const remember = async (stepKey: string, message: Message) => {
       const posted = await adapter.post(inThread, message, delivery);
-      conversation.prompts = { ...conversation.prompts, [stepKey ?? notice.id]: { id: posted.messageId, title: message.title, text: message.text } };
+      conversation.prompts = { ...conversation.prompts, [stepKey]: { id: posted.messageId, title: message.title, text: message.text } };
     };
-    switch (notice.kind) {
+    switch (kind) {
       case 'approval_needed':
-        return remember(approvalPrompt(state.plan.id, version, text));
+        return remember(payload.stepKey, approvalPrompt(state.plan.id, payload.version, payload.text));
       case 'question':
-        return remember(questionPrompt(text));
+        return remember(payload.stepKey, questionPrompt(payload.text));
       case 'needs_operator':
-        return remember(handBackPrompt(state.plan.id, version, text));
-      case 'reminder': {
+        return remember(payload.stepKey, handBackPrompt(state.plan.id, payload.version, payload.text));
+      case 'reminder':
         // Not kept as the step's prompt: the decision replaces the buttons of the original one.
-        const reminder = notice.payload as { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string };
-        await adapter.post(inThread, reminderPrompt(state.plan.id, version, reminder), delivery);
+        await adapter.post(inThread, reminderPrompt(state.plan.id, payload.version, payload), delivery);
         return;
-      }
       case 'decision': {
-        const prompt = stepKey ? conversation.prompts?.[stepKey] : undefined;
+        const prompt = conversation.prompts?.[payload.stepKey];
         if (!prompt) return;
-        const decided = decidedPrompt({ title: prompt.title, text: prompt.text }, String(notice.payload.outcome), String(notice.payload.actor), new Date(String(notice.payload.at)));
-        return adapter.update(inThread, prompt.id, decided);
+        return adapter.update(inThread, prompt.id, decidedPrompt({ title: prompt.title, text: prompt.text }, payload.outcome, payload.actor, new Date(payload.at)));
       }
       case 'completed':
       case 'failed':
       case 'cancelled':
       case 'compensated':
       case 'plan_updated':
-        await adapter.post(inThread, { text }, delivery);
+        await adapter.post(inThread, { text: payload.text }, delivery);
         return;
       default:
         return; // progress: the card update above is the whole notice

@@ -1,5 +1,5 @@
 // What to type next in a chat, for each problem the conductor reports.
-import type { Problem } from '../conductor/errors.ts';
+import type { Problem } from '../core/errors.ts';
 
 export function chatHint(problem: Problem): string {
   switch (problem.code) {

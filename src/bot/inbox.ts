@@ -5,7 +5,7 @@
 // hands the answer to the platform's adapter. A crash anywhere leaves the entry to be claimed
 // again: before its change it runs again, after it the change is not made twice.
 import type { Logger } from 'pino';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import {
   answerInboxEntry,
   claimInboxEntries,
@@ -36,8 +36,8 @@ const MAX_ATTEMPTS = 5;
 const MAX_BACKOFF_MS = 60_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-/** What an entry whose change committed before a crash answers: the change stands, the reply was lost. */
-const APPLIED_BEFORE_RESTART = ephemeral('Done (Operator restarted before it could reply). `/op list` shows where your plans stand.');
+/** What an entry whose change committed before a crash or an overrun answers: the change stands, the reply was lost. */
+const APPLIED_BEFORE_INTERRUPTION = ephemeral('Done (Operator was interrupted before it could reply). `/op list` shows where your plans stand.');
 
 export class InboxProcessor {
   readonly #store: Store;
@@ -47,19 +47,30 @@ export class InboxProcessor {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #concurrency: number;
+  readonly #deadlineMs: number;
   readonly #active = new Set<Promise<void>>();
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: () => void = () => undefined;
   #prunedAt = 0;
 
-  constructor(options: { store: Store; bot: OperatorBot; logger: Logger; leaseMs?: number; pollMs?: number; concurrency?: number }) {
+  constructor(options: {
+    store: Store;
+    bot: OperatorBot;
+    logger: Logger;
+    leaseMs?: number;
+    pollMs?: number;
+    concurrency?: number;
+    /** How long one entry may take (its change and its answer's delivery) before it is released and tried again. */
+    deadlineMs?: number;
+  }) {
     this.#store = options.store;
     this.#bot = options.bot;
     this.#log = options.logger.child({ component: 'inbox' });
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollMs ?? 250;
     this.#concurrency = options.concurrency ?? 8;
+    this.#deadlineMs = options.deadlineMs ?? 60_000;
   }
 
   register(answerer: InboxAnswerer): void {
@@ -116,17 +127,37 @@ export class InboxProcessor {
     if (pruned > 0) this.#log.debug({ pruned }, 'pruned answered inbox entries past the retry window');
   }
 
+  /**
+   * Runs an entry within its deadline. One that overruns it (a handler or a platform that hangs)
+   * stops renewing its lease and is handed back to be tried again, its attempt recorded: a lease
+   * renewed forever would hold the entry, and its slot, for good. Should the overrunning run
+   * wake up later, its change rolls back and its answer is not recorded (both need the lease),
+   * so the entry still takes effect once.
+   */
   #launch(entry: ClaimedEntry): void {
-    const run = this.#run(entry)
+    const overran = new AbortController();
+    const deadline = setTimeout(() => overran.abort(), this.#deadlineMs);
+    const progress = { answered: false };
+    const settled = Promise.race([
+      this.#run(entry, overran.signal, progress),
+      new Promise<void>((resolve) => overran.signal.addEventListener('abort', () => resolve(this.#overran(entry, progress.answered)), { once: true })),
+    ]);
+    const run = settled
       .catch((error: unknown) => this.#log.error({ err: error, entry: entry.id }, 'an inbox entry could not be settled; it is tried again'))
       .finally(() => {
+        clearTimeout(deadline);
         this.#active.delete(run);
         this.#wake();
       });
     this.#active.add(run);
   }
 
-  async #run(entry: ClaimedEntry): Promise<void> {
+  async #overran(entry: ClaimedEntry, answered: boolean): Promise<void> {
+    if (answered) return void this.#log.warn({ entry: entry.id, deadlineMs: this.#deadlineMs }, 'the answer to an inbox entry was not delivered within its deadline; given up');
+    await this.#failed(entry, new Error(`it took longer than its deadline (${this.#deadlineMs} ms)`));
+  }
+
+  async #run(entry: ClaimedEntry, overran: AbortSignal, progress: { answered: boolean }): Promise<void> {
     const parsed = InboxPayloadSchema.safeParse(JSON.parse(entry.payload));
     if (!parsed.success) {
       this.#log.error({ entry: entry.id }, 'an inbox entry does not match the inbox payload schema; answered as unreadable');
@@ -137,12 +168,14 @@ export class InboxProcessor {
     const heartbeat = setInterval(() => {
       renewInboxLease(this.#store, entry, this.#leaseMs).catch((error: unknown) => this.#log.warn({ err: error, entry: entry.id }, 'could not renew an inbox lease'));
     }, this.#leaseMs / 3);
+    overran.addEventListener('abort', () => clearInterval(heartbeat), { once: true });
     let reply: Reply | null;
     try {
-      reply = entry.appliedAt ? APPLIED_BEFORE_RESTART : await this.#answerOf(entry, event);
+      reply = entry.appliedAt ? APPLIED_BEFORE_INTERRUPTION : await this.#answerOf(entry, event);
     } catch (error) {
       clearInterval(heartbeat);
       if (error instanceof InboxLeaseLost) return void this.#log.warn({ entry: entry.id }, 'inbox lease lost; another worker runs the entry now');
+      if (overran.aborted) return;
       return this.#failed(entry, error);
     }
     clearInterval(heartbeat);
@@ -150,6 +183,7 @@ export class InboxProcessor {
       this.#log.warn({ entry: entry.id }, 'inbox lease lost before the answer was recorded; another worker answers');
       return;
     }
+    progress.answered = true;
     const answerer = answerTo && this.#answerers.get(entry.platform);
     if (answerer) {
       await answerer.answer(answerTo, reply, event).catch((error: unknown) => this.#log.warn({ err: error, entry: entry.id }, 'could not deliver the answer to an inbox entry'));

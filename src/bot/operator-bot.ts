@@ -2,7 +2,7 @@
 // thread reply into one of these calls and shows the neutral reply it gets back.
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
 import type { Store } from '../store/store.ts';
 import type { Schedules } from '../triggers/schedules.ts';

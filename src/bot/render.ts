@@ -1,10 +1,11 @@
 // Conductor state and notices, rendered into neutral messages.
 import type { PlanState } from '../conductor/conductor.ts';
-import type { Citation, RecallResult } from '../conductor/services.ts';
+import type { Citation, RecallResult } from '../core/services.ts';
+import type { ReminderPayload, WaitKind } from '../conductor/notices.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
-import { describeTrigger } from '../triggers/trigger.ts';
+import { Trigger } from '../triggers/trigger.ts';
 import { mention, timestamp, type Button, type Message, type StepState } from './messages.ts';
 
 const STEP_STATE: Record<string, StepState> = {
@@ -91,10 +92,10 @@ export function handBackPrompt(planId: string, version: number, text: string): M
   };
 }
 
-const WAITING_FOR: Record<string, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
+const WAITING_FOR: Record<WaitKind, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
 
 /** A wait that has gone on too long: the original prompt again, with its buttons, and who it waits for. */
-export function reminderPrompt(planId: string, version: number, notice: { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string }): Message {
+export function reminderPrompt(planId: string, version: number, notice: ReminderPayload): Message {
   const buttonSpecs: Record<string, [Button['action'], string, Button['style']?][]> = {
     approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
     'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
@@ -102,7 +103,7 @@ export function reminderPrompt(planId: string, version: number, notice: { text: 
   const specs = buttonSpecs[notice.waitKind];
   return {
     title: `Reminder: ${notice.stepTitle}`,
-    text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
+    text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind]} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
     ...(specs ? { buttons: buttons(planId, version, specs) } : { footer: 'Reply in this thread to answer.' }),
   };
 }
@@ -164,3 +165,24 @@ export function recallMessage(result: RecallResult): Message {
 
 const DEGRADED = 'Degraded: the vector index is unreachable, so this is a keyword search of the records.';
 
+function lateness(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
+}
+
+/** One line for the plan's card; null for a plan someone started by hand. */
+function describeTrigger(value: unknown): string | null {
+  const parsed = Trigger.safeParse(value);
+  if (!parsed.success) return null;
+  const trigger = parsed.data;
+  if (trigger.kind === 'webhook') return `Started by webhook ${trigger.hook} (delivery ${trigger.deliveryId})`;
+  if (trigger.kind === 'email') return `Started by e-mail in ${trigger.mailbox} (${trigger.messageId ? `Message-ID ${trigger.messageId}` : `UID ${trigger.uid}`})`;
+  const schedule = `schedule ${trigger.scheduleId} (${trigger.phrase})`;
+  if (trigger.manual) return `Run now from ${schedule}`;
+  const due = `due ${timestamp(new Date(trigger.fireAt))}`;
+  if (!trigger.late) return `Started by ${schedule}, ${due}`;
+  const missed = trigger.late.missed > 0 ? `; stands for ${trigger.late.missed} earlier missed fire time${trigger.late.missed === 1 ? '' : 's'}` : '';
+  return `Started late by ${schedule}: ${due}, ran ${lateness(trigger.late.byMs)} late after downtime${missed}`;
+}

@@ -106,7 +106,7 @@ export const COMMANDS: readonly CliCommand[] = [
   }),
   cliCommand({
     words: 'worker',
-    usage: 'op worker                                   advance plans until stopped (Ctrl-C)',
+    usage: 'op worker                                   advance plans and run inbox entries until stopped (Ctrl-C)',
     options: {},
     run: async () => (await import('./worker.ts')).runWorker(),
   }),

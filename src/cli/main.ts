@@ -1,7 +1,7 @@
 // `op`: run and steer Operator from a terminal. Human output by default, --json for scripts.
 // Exit codes: 0 done, 1 unexpected failure, 2 bad input (nothing was changed).
 // This file stays small: each command (commands.ts) loads what it needs when it runs.
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import type { CliCommand, CliResult } from './cli-command.ts';
 import { COMMANDS, findCommand, USAGE } from './commands.ts';
 import { cliHint } from './hints.ts';

@@ -4,8 +4,8 @@
 // command's duration.
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
-import { OperatorError } from '../conductor/errors.ts';
-import type { RecallResult, RememberRequest } from '../conductor/services.ts';
+import { OperatorError } from '../core/errors.ts';
+import type { RecallResult, RememberRequest } from '../core/services.ts';
 import { startLocalChroma, type LocalChroma } from '../memory/chroma-server.ts';
 import { IndexUnavailable } from '../memory/chroma-index.ts';
 import type { EntityHistory } from '../memory/fact-book.ts';

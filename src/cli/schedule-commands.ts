@@ -1,11 +1,11 @@
-// `op schedule ...`: the same grammar and answers as `/op schedule` (src/triggers/schedule-commands.ts),
+// `op schedule ...`: the same grammar and answers as `/op schedule` (src/bot/schedule-commands.ts),
 // with times in UTC for the terminal and --json for scripts. Plans a schedule starts from here
 // have no chat channel; their cards show in the local workspace's plan list.
 import os from 'node:os';
 import { formatTokens } from '../bot/messages.ts';
 import type { Config } from '../config/config.ts';
 import type { Operator } from '../operator.ts';
-import { runScheduleCommand } from '../triggers/schedule-commands.ts';
+import { runScheduleCommand } from '../bot/schedule-commands.ts';
 import { Schedules } from '../triggers/schedules.ts';
 
 const terminalTimes = (text: string) =>

@@ -21,7 +21,7 @@ import { databaseNow, type SqlRunner } from '../store/sql.ts';
 import type { StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { keepsOutcome, leaseCleared } from './decisions.ts';
-import { OperatorError } from './errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import { notice } from './notices.ts';
 import { planAudit, recentPlans, showPlan, type PlanState } from './plan-reads.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';

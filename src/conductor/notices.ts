@@ -1,25 +1,43 @@
-import type { PlanRecord } from '../store/plans.ts';
+// What the operator is told about a plan: written to the outbox with the state change that caused
+// it, read back by the dispatcher. One schema for both sides, so a notice's fields are named once.
+import { z } from 'zod';
+import type { PlanRecord } from '../store/plan-records.ts';
 
-/** What the operator is told; written to the outbox with the state change that caused it. */
-export type NoticeKind =
-  | 'plan_started'
-  | 'progress'
-  | 'approval_needed'
-  | 'question'
-  | 'needs_operator'
-  | 'reminder'
-  | 'decision'
-  | 'plan_updated'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'compensated';
+const Plan = z.object({ planId: z.string(), workflow: z.string(), version: z.number().int(), text: z.string() });
+const AtStep = Plan.extend({ stepKey: z.string(), stepTitle: z.string() });
 
-export function notice(
-  kind: NoticeKind,
+const noticeOf = <K extends string, P extends z.ZodType>(kind: K, payload: P) => z.object({ kind: z.literal(kind), payload });
+
+export const WaitKind = z.enum(['approval', 'question', 'hand-back']);
+export type WaitKind = z.infer<typeof WaitKind>;
+
+export const PlanNotice = z.discriminatedUnion('kind', [
+  noticeOf('plan_started', Plan.extend({ trigger: z.record(z.string(), z.unknown()).optional() })),
+  noticeOf('progress', AtStep),
+  noticeOf('approval_needed', AtStep),
+  noticeOf('question', AtStep),
+  noticeOf('needs_operator', AtStep),
+  noticeOf('reminder', AtStep.extend({ waitKind: WaitKind, waitingSince: z.iso.datetime(), requestedBy: z.string() })),
+  noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime() })),
+  noticeOf('plan_updated', Plan),
+  noticeOf('completed', Plan),
+  noticeOf('failed', Plan.extend({ stepKey: z.string().optional() })),
+  noticeOf('cancelled', Plan),
+  noticeOf('compensated', Plan),
+]);
+export type PlanNotice = z.infer<typeof PlanNotice>;
+export type NoticeKind = PlanNotice['kind'];
+
+export type ReminderPayload = Extract<PlanNotice, { kind: 'reminder' }>['payload'];
+
+type PayloadOf<K extends NoticeKind> = Extract<PlanNotice, { kind: K }>['payload'];
+type Extra<K extends NoticeKind> = Omit<PayloadOf<K>, keyof z.infer<typeof Plan>>;
+
+export function notice<K extends NoticeKind>(
+  kind: K,
   plan: Pick<PlanRecord, 'id' | 'workflow' | 'version'>,
   text: string,
-  extra: Record<string, unknown> = {},
-) {
-  return { kind, payload: { planId: plan.id, workflow: plan.workflow, version: plan.version, text, ...extra } };
+  ...extra: Partial<Extra<K>> extends Extra<K> ? [Extra<K>?] : [Extra<K>]
+): { kind: K; payload: PayloadOf<K> } {
+  return { kind, payload: { planId: plan.id, workflow: plan.workflow, version: plan.version, text, ...extra[0] } as PayloadOf<K> };
 }

@@ -3,7 +3,7 @@
 import { findPlan, listAudit, listPlans, type PlanRecord, type StepRecord } from '../store/plan-records.ts';
 import type { PlanStatus } from '../store/statuses.ts';
 import type { Store } from '../store/store.ts';
-import { OperatorError } from './errors.ts';
+import { OperatorError } from '../core/errors.ts';
 
 export interface PlanState {
   plan: PlanRecord;

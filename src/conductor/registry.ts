@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../store/prisma-cli.ts';
-import { OperatorError } from './errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 /** Where the project's workflows live: one file per workflow. */

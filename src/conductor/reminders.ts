@@ -4,9 +4,7 @@
 import type { Logger } from 'pino';
 import { recordReminder, waitsDueForReminder, type WaitingStep } from '../store/reminders.ts';
 import type { Store } from '../store/store.ts';
-import { notice } from './notices.ts';
-
-type WaitKind = 'approval' | 'question' | 'hand-back';
+import { notice, type WaitKind } from './notices.ts';
 
 const KIND_OF_STATUS: Record<string, WaitKind> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
 

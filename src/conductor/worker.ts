@@ -26,7 +26,7 @@ import { findStep, type WorkflowRegistry } from './registry.ts';
 import { errorText, leaseCleared, stepResultChange } from './decisions.ts';
 import { backoffMs, withTimeout } from './retry.ts';
 import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
-import { noServices, type StepServices } from './services.ts';
+import { noServices, type StepServices } from '../core/services.ts';
 import type { EffectLedger, RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
 export interface WorkerOptions {

@@ -9,7 +9,7 @@
 // checkpointed JSON, so it needs no type of any workflow.
 import { z } from 'zod';
 import type { RetryPolicy } from './retry.ts';
-import type { StepServices } from './services.ts';
+import type { StepServices } from '../core/services.ts';
 
 export const STEP_KINDS = ['extract', 'validate', 'transform', 'action', 'approval', 'question'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
@@ -27,7 +27,7 @@ export interface StepContext<Input = unknown> {
   readonly workflow: string;
   readonly stepKey: string;
   readonly input: Input;
-  /** Memory recall, model calls and gapless numbers (src/conductor/services.ts). */
+  /** Memory recall, model calls and gapless numbers (src/core/services.ts). */
   readonly services: StepServices;
   /** The output of an earlier step; an error when it has not completed (it comes later, or was skipped). */
   output<Out>(step: Produces<Out>): Out;

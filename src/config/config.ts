@@ -75,7 +75,13 @@ export const ConfigSchema = z
     .int()
     .min(1000)
     .default(15_000)
-    .describe('How long a worker owns a plan without renewing; a dead worker\'s plans move after this.'),
+    .describe('How long a worker owns a plan or an inbox entry without renewing; a dead worker\'s plans and entries move after this.'),
+  INBOX_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe('How long one command, click or reply from the inbox may take before it is handed back and tried again (the attempt is recorded; after five it is answered as failed).'),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starts with xoxb- (Slack app > OAuth & Permissions)').optional().describe('Turns the Slack adapter on.'),
   SLACK_SIGNING_SECRET: z.string().min(1).optional().describe('Slack app > Basic Information > Signing Secret; needed in HTTP mode.'),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp-').optional().describe('Socket Mode instead of HTTP when set.'),
@@ -118,6 +124,39 @@ export const ConfigSchema = z
   DIGEST_DISCORD_CHANNEL: z.string().regex(/^\d+$/, 'a channel id is a number').optional().describe('Discord channel id for the daily digest.'),
   SCHEDULE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for due schedules (the database\'s clock decides what is due).'),
   INBOUND_HOOKS_FILE: z.string().min(1).optional().describe('A JSON file of inbound webhooks (POST /hooks/<name>): workflow, input mapping, secret per hook (see README "Inbound webhooks").'),
+  IMAP_URL: z
+    .url()
+    .regex(/^imaps?:\/\/[^@/]+@[^/]+\/?$/, 'write imap://user:password@host:143 (imaps:// for TLS, usually port 993); escape @ in the user name as %40')
+    .optional()
+    .describe('A mailbox to watch: each new message starts a plan, routed by IMAP_ROUTES_FILE (see README "Inbound e-mail").'),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX').describe('The folder watched on the IMAP server.'),
+  IMAP_ROUTES_FILE: z.string().min(1).optional().describe('A JSON file of routing rules for IMAP_URL: which workflow a message starts, by recipient, sender or subject, and where its card goes.'),
+  IMAP_DONE_MAILBOX: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Processed messages move to this folder; unset, they stay and get the $OperatorDone keyword. Either way they are not read again.'),
+  IMAP_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('How often the mailbox is checked when the server does not push new mail (IMAP IDLE), and as a safety net when it does.'),
+  IMAP_RECONNECT_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('Longest wait between attempts to reach a mailbox that is down (the wait doubles from 1 s up to this).'),
+  IMAP_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100_000_000)
+    .default(10_000_000)
+    .describe('Larger messages start no plan; they are recorded with the reason and marked done.'),
   OPERATOR_ENV_FILE: z.string().min(1).optional().describe('A file of KEY=value lines re-read on SIGHUP or when it changes: rotate tokens and operator lists without a restart.'),
 })
   .superRefine((config, context) => {
@@ -126,6 +165,9 @@ export const ConfigSchema = z
     }
     if (config.WEBHOOK_URL && !config.WEBHOOK_SECRET) {
       context.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'needed with WEBHOOK_URL so the receiver can check each request (openssl rand -hex 32)' });
+    }
+    if (config.IMAP_URL && !config.IMAP_ROUTES_FILE) {
+      context.addIssue({ code: 'custom', path: ['IMAP_ROUTES_FILE'], message: 'needed with IMAP_URL: a JSON file saying which workflow each message starts (see README "Inbound e-mail")' });
     }
     if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
       context.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'needed with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
@@ -137,13 +179,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** A URL's password is never echoed back (IMAP_URL, DATABASE_URL): the rest is enough to find the mistake. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][\w+.-]*:\/\/[^:@/]*):[^/]*@/i, '$1:***@');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = ConfigSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
-    const shown = env[name] === undefined ? 'is missing' : `is "${env[name]}"`;
+    const shown = env[name] === undefined ? 'is missing' : `is "${withoutPassword(env[name])}"`;
     return `  ${name} ${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Operator cannot start; fix these settings (environment variables):\n${problems.join('\n')}`);

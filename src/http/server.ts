@@ -1,14 +1,6 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
-
-/** A named check for /healthz: resolves when the dependency is usable, throws when not. */
-export type HealthCheck = () => Promise<void>;
-
-/**
- * A check's failure that /healthz shows as is: what is wrong and the fix, in words for the
- * operator. Any other error may carry a URL or a driver's detail, so only the log sees it.
- */
-export class HealthProblem extends Error {}
+import { HealthProblem, type HealthCheck } from '../core/health.ts';
 
 export interface HttpService {
   server: http.Server;
@@ -68,18 +60,18 @@ export function createHttpService(logger: Logger): HttpService {
         [...checks].map(async ([name, check]) => {
           try {
             await check();
-            return [name, 'ok'] as const;
+            return [name, 'ok', null] as const;
           } catch (error) {
             logger.warn({ err: error, check: name }, 'health check failed');
-            return [name, 'unavailable', error instanceof HealthProblem ? error.message : `${name} failed its check; the service's log says why`] as const;
+            return [name, 'unavailable', error instanceof HealthProblem ? error.message : null] as const;
           }
         }),
       );
       const failed = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
       const status = failed.some((name) => essential.has(name)) ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok';
-      const problems = Object.fromEntries(results.flatMap(([name, , problem]) => (problem ? [[name, problem]] : [])));
+      const problems = results.flatMap(([name, , problem]) => (problem === null ? [] : [[name, problem] as const]));
       response.writeHead(status === 'unavailable' ? 503 : 200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ status, checks: Object.fromEntries(results.map(([name, state]) => [name, state])), ...(failed.length > 0 ? { problems } : {}) }));
+      response.end(JSON.stringify({ status, checks: Object.fromEntries(results.map(([name, state]) => [name, state])), ...(problems.length > 0 ? { problems: Object.fromEntries(problems) } : {}) }));
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });

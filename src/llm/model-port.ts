@@ -1,9 +1,9 @@
-// ModelPort (src/conductor/services.ts) for steps: a structured model call validated by the
+// ModelPort (src/core/services.ts) for steps: a structured model call validated by the
 // step's zod schema, or the step's deterministic fallback when no model is configured, the call
 // fails or the answer does not fit. Either way one ModelCall row records the path taken, tokens,
 // cost and the redacted input and output, for the audit and for cost per plan and workflow.
 import type { Logger } from 'pino';
-import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../conductor/services.ts';
+import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
 import { recordModelCall, type ModelCallDraft } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';

@@ -1,6 +1,6 @@
 // A memory record as a citation: numbered in the order shown, a short snippet, and the link back
 // to where it was said (a chat permalink, or the plan step that wrote it).
-import type { Citation } from '../conductor/services.ts';
+import type { Citation } from '../core/services.ts';
 import type { MemoryRow } from '../store/memory.ts';
 
 const SNIPPET_CHARS = 280;

@@ -3,8 +3,8 @@
 // a content hash over the normalised redacted text so the same memory is stored once, and the
 // expiry its retention class gives.
 import { createHash } from 'node:crypto';
-import { OperatorError } from '../conductor/errors.ts';
-import type { RememberRequest, StepScope } from '../conductor/services.ts';
+import { OperatorError } from '../core/errors.ts';
+import type { RememberRequest, StepScope } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
 import type { MemoryDraft } from '../store/memory.ts';
 import { retentionFor } from './retention.ts';

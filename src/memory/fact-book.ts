@@ -1,7 +1,7 @@
 // Questions about entities rather than texts: which entity a name means, the current value of one
 // of its attributes (with the memory that says so, to cite), and the timeline of all of them
 // (`op memory history`). Facts whose memory was forgotten or has expired no longer count.
-import type { CitedFact, FactAnswer, FactValue } from '../conductor/services.ts';
+import type { CitedFact, FactAnswer, FactValue } from '../core/services.ts';
 import { aliasesOfEntity, entitiesByIds, entitiesLike, entityById, factsAround, factsOf, knownAliases, type AliasRow, type EntityRow, type FactRow } from '../store/entities.ts';
 import { findLiveMemories, type MemoryRow } from '../store/memory.ts';
 import type { SqlRunner } from '../store/sql.ts';

@@ -3,7 +3,7 @@
 // given is dropped (the snippets alone are shown), as is any failed call. Each call is recorded
 // (ModelCall, redacted) so model cost stays accounted for.
 import { z } from 'zod';
-import type { Citation } from '../conductor/services.ts';
+import type { Citation } from '../core/services.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import { costUsd } from '../llm/prices.ts';
 import { recordModelCall } from '../store/model-calls.ts';

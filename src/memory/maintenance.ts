@@ -2,7 +2,7 @@
 // rebuilding and verifying the index, rotating sealing keys, opening a sealed original and the
 // labeled evaluation. Changes when an upkeep task changes.
 import type { Logger } from 'pino';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import {
   deleteMemory,
   expiredMemoryIds,

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { HealthProblem } from '../http/server.ts';
+import { HealthProblem } from '../core/health.ts';
 import { startLocalChroma, type LocalChroma } from './chroma-server.ts';
 import type { Memory } from './memory.ts';
 

@@ -5,7 +5,7 @@
 // (maintenance.ts) expires, rebuilds, verifies and rotates keys. This class is the one
 // door the rest of the service uses, each part behind it changing for its own reason.
 import type { Logger } from 'pino';
-import type { FactAnswer, MemoryPort, RecallResult, RememberRequest, StepScope } from '../conductor/services.ts';
+import type { FactAnswer, MemoryPort, RecallResult, RememberRequest, StepScope } from '../core/services.ts';
 import { deleteMemory, insertMemory } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import type { ChromaIndex } from './chroma-index.ts';

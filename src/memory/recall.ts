@@ -7,8 +7,8 @@
 // do, and recall says it is degraded. Each recall is logged as an event, off the answer's path.
 // Changes when how memory answers a question changes.
 import type { Logger } from 'pino';
-import { OperatorError } from '../conductor/errors.ts';
-import type { Citation, CitedFact, RecallResult, StepScope } from '../conductor/services.ts';
+import { OperatorError } from '../core/errors.ts';
+import type { Citation, CitedFact, RecallResult, StepScope } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
 import { mentionsOf, recordsMentioning } from '../store/entities.ts';
 import { findLiveMemories, insertRecallEvent, type MemoryRow, type RecallEventDraft } from '../store/memory.ts';

@@ -1,6 +1,6 @@
 // Retention classes: how long a memory is kept before the retention job forgets it (record and
 // vector). A remember request may name one; otherwise the kind decides.
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 
 const DAY_MS = 86_400_000;
 

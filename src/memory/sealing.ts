@@ -4,7 +4,7 @@
 // re-seals the old records under it before the old key is dropped).
 // Sealed form: "<key id>:<iv base64>:<tag base64>:<ciphertext base64>".
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 
 export class KeyRing {
   readonly #keys: Map<string, Buffer>;

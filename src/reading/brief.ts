@@ -29,9 +29,9 @@ const at = <T>(_source: string, span: Span, value: T, confidence: number): Field
 
 /** Words naming each tone, in the languages briefs arrive in; the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
-  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial)\b/i, 'friendly'],
-  [/\b(?:formal|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
-  [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial)\b/i, 'conversational'],
+  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano)\b/i, 'friendly'],
+  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado)\b/i, 'conversational'],
   [/\b(?:authoritative|expert|fachkundig|autoritaire|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
@@ -45,7 +45,8 @@ const FORMAT_WORDS: [RegExp, Format][] = [
 
 /** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
 function labelled(source: string, region: Span, labels: string): Span | null {
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
@@ -70,18 +71,23 @@ function phraseEnd(text: string, from: number, stops: RegExp): number {
 }
 
 const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to learn|in (?:a|an|the)\s)\b/u;
-const TOPIC_STOPS = /[.;!?\n(]|,\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|for (?:our|my|the) (?=\w+s\b))/u;
+// A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
+const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|for (?:our|my|the) (?=\w+s\b))/u;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Target audience|Readers|Readership|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Readers|Readership|Who reads it|Who is it for|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const explicit = /\b(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|audience is|für|destiné aux?|pour les|para (?:los|las)|rivolto a)\s+/giu;
-  for (const match of text.matchAll(explicit)) {
-    const start = match.index + match[0].length;
-    const end = phraseEnd(text, start, AUDIENCE_STOPS);
-    const phrase = text.slice(start, end).trim();
-    if (phrase && namesReaders(phrase)) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|audience is|für|pour les|para (?:los|las))\s+/giu;
+  // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
+  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an)\s+/giu;
+  for (const [pattern, english] of [[explicit, true], [foreign, false]] as const) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index + match[0].length;
+      const end = phraseEnd(text, start, AUDIENCE_STOPS);
+      const phrase = text.slice(start, end).trim();
+      if (phrase && (!english || namesReaders(phrase))) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
+    }
   }
   // "for small shop owners": a "for" that starts its own clause names the readers more surely
   // than one inside the topic ("setting up Stripe Tax for EU sellers, for solo founders").
@@ -101,6 +107,9 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   return at(source, spanAt(source, region.start + best.start, region.start + best.start + best.phrase.length), best.phrase, sure ? 0.9 : 0.85);
 }
 
+/** Words that name when an issue appears, not what it is about. */
+const PERIOD = /^(?:(?:the|this|next|last|our|usual|regular|weekly|monthly|quarterly|yearly|annual|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|fall|winter|christmas|holiday|q[1-4]|\d{4})\s*)+$/i;
+
 function topicIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title');
   if (form) return at(source, form, form.text, 0.95);
@@ -108,19 +117,28 @@ function topicIn(source: string, region: Span): Field<string | null> {
   const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
-    /\b(?:newsletter|blog post|post|article|guide|case study)\s*:\s*/giu,
-    /\b(?:about|on|regarding|covering|explaining|announcing|celebrating|sur|über|zum Thema|sobre|su)\s+/giu,
-    /\b(?:guide|introduction|intro) to\s+/giu,
+    // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
+    /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:\n]{1,40})?\s*:\s*/giu,
+    /(?<!\p{L})(?:about|on|regarding|covering|explaining|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
+    /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
   ];
-  for (const pattern of introductions) {
-    for (const match of text.matchAll(pattern)) {
-      const start = match.index + match[0].length;
-      const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
-      // "by the 8th on remote team rituals" is a topic; "on a budget", "on Friday" are not one alone.
-      if (phrase.split(/\s+/).length >= 2 && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
-        return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
-      }
+  // The earliest introduction in the brief wins, whichever kind it is.
+  const found = introductions.flatMap((pattern) => [...text.matchAll(pattern)]).sort((a, b) => a.index - b.index);
+  for (const match of found) {
+    const start = match.index + match[0].length;
+    const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
+    // "by the 8th on remote team rituals" is a topic; "on a budget", "on Friday", "about 1,000 words" are not.
+    const approximation = /^\d[\d,.' ]*\s?k?\s?(?:words?|w|mots|wörter|palabras|parole|ord)\b/iu.test(phrase);
+    if (phrase.split(/\s+/).length >= 2 && !approximation && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
+      return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
     }
+  }
+  // "write our year-in-review newsletter": failing those, the words before the format name it (never a period: "the december newsletter").
+  const named = /(?<!\p{L})(?:write|draft|need|do)\s+(?:our|a|an|the|my|this)\s+((?:[\p{L}\d-]+\s+){1,3}?)(?:newsletter|blog post|article|guide|case study)\b/iu.exec(text);
+  const words = named?.[1]?.trim();
+  if (named && words && !PERIOD.test(words)) {
+    const start = named.index + named[0].indexOf(named[1]!);
+    return at(source, spanAt(source, region.start + start, region.start + start + words.length), words, 0.9);
   }
   return none();
 }
@@ -158,6 +176,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
   const form = labelled(source, region, 'Length|Target length|Word count|Words|Länge|Longueur');
   const text = region.text;
   const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|parole\b|ord\b)/iu.exec(text);
+  const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|parole|ord)\b/iu.exec(text);
   const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
   const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));
   if (form && /\d/.test(form.text)) {
@@ -165,6 +184,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
     const span = spanAt(source, form.start + digits.index, form.start + digits.index + digits[0].length);
     return at(source, span, number(digits[0]), 0.95);
   }
+  if (thousands) return at(source, spanAt(source, region.start + thousands.index, region.start + thousands.index + thousands[0].length), Math.round(Number(thousands[1]!.replace(',', '.')) * 1000), 0.95);
   if (written) return at(source, spanAt(source, region.start + written.index, region.start + written.index + written[0].length), number(written[1]!), 0.95);
   if (inWords) {
     const phrase = inWords[1]!;

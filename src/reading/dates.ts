@@ -114,6 +114,12 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
+  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const month = MONTHS[match[1]!.toLowerCase()]!;
+    const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
+    add(match, lastOfMonth(next.year, month), false);
+  }
   const named: [RegExp, (year: number) => Day][] = [
     [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
     [/\b(?:Christmas|Xmas|Weihnachten|Noël|Natale|Navidad|Natal|Kerstmis|jul)\b(?!\s+(?:market|party|sale))/gi, (year) => ({ year, month: 12, day: 25 })],
@@ -141,12 +147,16 @@ function customMentions(text: string, reference: Day): Mention[] {
   return found;
 }
 
+/** Weekday names in the languages chrono reads here: a bare "viernes" names a day as surely as "Friday". */
+const WEEKDAY = /(?<!\p{L})(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|segunda|terça|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?!\p{L})/iu;
+const MONTH_WORD = /(?<!\p{L})(?:month|monat|mois|mes|mese|maand|månad)(?!\p{L})/iu;
+
 function chronoMentions(text: string, referenceDate: Date): Mention[] {
   const found: Mention[] = [];
   for (const locale of LOCALES) {
     for (const result of locale.parse(text, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
       // Casual words ("to", a name, "by the hour") are no dates; a digit, a month, a weekday or a relative word is.
-      const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text);
+      const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text) || WEEKDAY.test(result.text);
       if (!named && (locale !== chrono.en || !/\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i.test(result.text))) continue;
       const start = result.start;
       const year = start.get('year');
@@ -158,6 +168,12 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const week = /\bweek\b/i.test(result.text) && !weekday;
       const dayStated = start.isCertain('day') || weekday || relative;
       let day: Day = { year, month, day: date };
+      // "next month", "this month": the month's last day, as for a month named.
+      const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);
+      if (wholeMonth) {
+        found.push({ start: result.index, end: result.index + result.text.length, day: lastOfMonth(year, month), exact: false, relative: true });
+        continue;
+      }
       if (week) {
         // "next week": its Sunday.
         const weekdayIndex = (utc(day).getUTCDay() + 6) % 7;
@@ -171,7 +187,7 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 }
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|\b(?:timeline|timing|deadline|due|when|date|termin|délai)\b[^:\n]{0,30}:/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
 import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
-import { within, type Region } from './pasted-email.ts';
+import { within, type Region } from './message.ts';
 import { quantityAt } from './quantity.ts';
 import { UNITS, unitOf, type Unit } from './units.ts';
 
@@ -32,7 +32,9 @@ export type LinesRead = {
 };
 
 /** Where one clause of a request ends: ";", ", ", " + ", " and ", " plus ", a new line, a sentence end. */
-const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well as)\s|\r?\n|[.!?](?=\s)|:\s|\s[—–-]\s/giu;
+// A stop followed by a lower-case word ("12 Std. à CHF 140") ends an abbreviation, not a clause.
+const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*\p{Ll}))|:\s|\s[—–-]\s/giu;
+const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
@@ -98,7 +100,11 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         const other = inClause.find((t) => t.start >= span.end && t.start <= span.end + alternative[0].length);
         if (other) used.add(other);
       }
-      const quantity = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']) ?? firstAfter(text, inClause, span.end, used);
+      const quantity =
+        nearestBefore(inClause, span.start, used, ['quantity']) ??
+        nearestBefore(inClause, span.start, used, ['bare']) ??
+        firstAfter(text, inClause, span.end, used) ??
+        (mention.value.per === 'item' ? countEarlierInSentence(text, tokens, clause.start, span.text, used) : null);
       if (quantity) used.add(quantity);
       const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : null;
       lines.push(lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem));
@@ -111,7 +117,15 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
-  const unexplained = tokens.filter((t) => !used.has(t) && t.role !== 'percent' && !isReference(text, t));
+  const fromForm = formLine(text, regions, tokens, used);
+  if (fromForm) lines.push(fromForm);
+  // A percentage that is no tax rate (those are skipped) changes the amount: a discount is asked, any other is confirmed.
+  for (const percent of tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 16)))) {
+    used.add(percent);
+    const span = spanAt(text, percent.start, Math.min(text.length, percent.end + 1));
+    if (lines[0]) lines[0] = { ...lines[0], problem: lines[0].problem ?? `a discount ("${span.text}") the lines do not show: type them with the discount as its own line` };
+  }
+  const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
   return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
 }
@@ -140,6 +154,8 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));
   if ((hasCurrency || mention.value.per) && TOTAL_CUE.test(before.replace(/\p{Sc}\s?$|[A-Z]{3}\s?$/u, ''))) return 'total';
   if (hasCurrency || mention.value.per) return 'price';
+  // "5 days x 420": after a count of something, the number behind the sign is what each costs.
+  if (/\d\s?\p{L}[\p{L}.-]*\s?[x×*]\s?$/u.test(text.slice(Math.max(0, token.start - 24), token.start))) return 'price';
   if (quantityAt(text, token)) return 'quantity';
   if (PRICE_CUE.test(before) && !/\bfor\s?$/i.test(before)) return 'price';
   return 'bare';
@@ -147,6 +163,51 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
 
 function nearestBefore(tokens: Token[], at: number, used: Set<Token>, roles: Token['role'][]): Token | null {
   return tokens.filter((t) => t.end <= at && !used.has(t) && roles.includes(t.role)).at(-1) ?? null;
+}
+
+/**
+ * "the 20 illustrations, $45 each", "3 sessions of training, €240 per session": a price for each
+ * one counts what the sentence counted before it, in an earlier clause.
+ */
+function countEarlierInSentence(text: string, tokens: Token[], clauseStart: number, price: string, used: Set<Token>): Token | null {
+  const sentenceStart = Math.max(...['. ', '! ', '? ', '\n'].map((stop) => text.lastIndexOf(stop, clauseStart - 1)));
+  const counts = tokens.filter((t) => t.start > sentenceStart && t.end <= clauseStart && !used.has(t) && (t.role === 'quantity' || t.role === 'bare'));
+  // "per session" names what was counted: the count of sessions, not the "90min" beside it.
+  const noun = /\s(?:per|pro|par|je)\s(\p{L}{3,})$/iu.exec(price)?.[1]?.toLowerCase().replace(/e?s$/, '');
+  const named = noun ? counts.filter((t) => new RegExp(`^\\s?${noun}`, 'iu').test(text.slice(t.end, t.end + noun.length + 1))) : [];
+  return (named.length > 0 ? named : counts).at(-1) ?? null;
+}
+
+/** A form's "Hours: 22" and "Rate: 130": the text before the number on its line is the label. */
+const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)[ \t]*:[ \t]*$/iu;
+const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
+const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+
+/** One line from a labelled form: its count, its rate and what it is for, each in a field of its own. */
+function formLine(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead | null {
+  const count = tokens.find((t) => !used.has(t) && FORM_COUNT.test(linePrefix(text, t.start)));
+  const rate = tokens.find((t) => !used.has(t) && FORM_PRICE.test(linePrefix(text, t.start)));
+  if (!count || !rate) return null;
+  used.add(count);
+  used.add(rate);
+  const prefix = linePrefix(text, count.start);
+  const label = FORM_COUNT.exec(prefix)![1]!;
+  const labelStart = count.start - prefix.length + prefix.indexOf(label);
+  // What the line is for: a description field if the form has one, else the count's own label.
+  const described = regions.flatMap((r) => {
+    const match = FORM_DESCRIPTION.exec(text.slice(r.start, r.end));
+    return match ? [r.start + match.index + match[0].lastIndexOf(match[1]!)] : [];
+  })[0];
+  const words = described === undefined ? spanAt(text, labelStart, labelStart + label.length) : spanAt(text, described, text.indexOf('\n', described) < 0 ? text.length : text.indexOf('\n', described));
+  const description: Field<string> = { value: words.text.trim(), evidence: { kind: 'span', span: spanAt(text, words.start, words.start + words.text.trim().length) }, confidence: 0.9, via: 'rules' };
+  return {
+    description,
+    quantity: { value: count.value, evidence: { kind: 'span', span: spanAt(text, count.start, count.end) }, confidence: 0.9, via: 'rules' },
+    unit: unitOf(label) ?? 'item',
+    unitPrice: amountAt(text, rate),
+    problem: null,
+  };
 }
 
 /** "hosting 49 €/month x 3": a count after the price. */
@@ -164,7 +225,8 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan
     ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
-    : { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: 0.9, via: 'rules' };
+    : // A price per hour or day with nothing counting them ("at 300 dollars a day"): one is a guess, shown before it is used.
+      { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: price?.value.per && price.value.per !== 'item' ? 0.6 : 0.9, via: 'rules' };
   return {
     description,
     quantity: quantityField,

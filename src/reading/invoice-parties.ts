@@ -5,8 +5,8 @@
 // VAT ID and address the request states, so they are used and cited instead of asked again.
 import { spanAt, type Field } from './field.ts';
 import { amountAt } from './money.ts';
-import { readNumbers, type DecimalMark } from './numbers.ts';
-import { within, type PastedEmail, type Region } from './pasted-email.ts';
+import { readNumberWords, readNumbers, type DecimalMark } from './numbers.ts';
+import { within, type Message, type Region } from './message.ts';
 import { quantityAt } from './quantity.ts';
 
 const field = (text: string, start: number, end: number, value: string, confidence: number): Field<string> => ({
@@ -19,11 +19,11 @@ const field = (text: string, start: number, end: number, value: string, confiden
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|rechnung\s+(?:an|für)|fakturiere)`;
-const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}\s*(?:to\s+|for\s+|an\s+)?:?\s*`, 'giu');
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
 const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
-const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
+const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** Legal forms that end an organisation's name. */
 const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|sp\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
@@ -78,7 +78,8 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
   let stop = start + NAME_END.exec(rest)!.index;
   // "Harrow & Pike Ltd. for": the dot of a legal form belongs to the name.
   if (text[stop] === '.' && new RegExp(String.raw`\s${LEGAL_FORM_ABBREVIATION}$`, 'u').test(text.slice(start, stop))) stop += 1;
-  for (const token of readNumbers(text, style)) {
+  const tokens = [...readNumbers(text, style), ...readNumberWords(text)].sort((a, b) => a.start - b.start);
+  for (const token of tokens) {
     if (token.start < start || token.start >= stop) continue;
     const mention = amountAt(text, token);
     const moneyStart = mention.evidence.kind === 'span' ? mention.evidence.span.start : token.start;
@@ -92,6 +93,20 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
     if (at >= 0 && at < stop) return at;
   }
   return stop;
+}
+
+/** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
+
+/** The customer a labelled field names, read as written. */
+export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
+  for (const region of regions) {
+    const match = CUSTOMER_LABEL.exec(text.slice(region.start, region.end));
+    if (!match || NOT_A_NAME.test(match[1]!) || match[1]!.includes('@')) continue;
+    const start = region.start + match.index + match[0].lastIndexOf(match[1]!);
+    return field(text, start, start + match[1]!.length, match[1]!, 0.95);
+  }
+  return null;
 }
 
 /** The organisation of a billing block or signature: a line that is a name with a legal form. */
@@ -113,7 +128,7 @@ export function customerFromOrganisationLines(text: string, regions: Region[]): 
 }
 
 /** The billing address on the lines after the organisation's line: street, postcode and city. */
-export function addressAfter(text: string, organisation: Region, regions: Region[]): Field<string> | null {
+export function addressAfter(text: string, organisation: Region, regions: Region[], otherFields: Region[] = []): Field<string> | null {
   const parts: Region[] = [];
   let previousEnd = organisation.end;
   for (const region of regions.filter((r) => r.start > organisation.end)) {
@@ -121,6 +136,8 @@ export function addressAfter(text: string, organisation: Region, regions: Region
     // The block ends at a blank line (regions skip no lines inside a block).
     if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
     previousEnd = region.end;
+    // A line that holds another field (the VAT ID, an e-mail, a phone) is no part of the address.
+    if (otherFields.some((f) => f.start < region.end && f.end > region.start)) continue;
     if (/@|^\s*(?:tel|phone|fon|mobil|fax|www\.|https?:)/i.test(line) || /^[\p{L} .-]{2,30}\s?:/u.test(line)) continue;
     if (!/\d/.test(line) && parts.length === 0) break;
     parts.push(region);
@@ -133,12 +150,19 @@ export function addressAfter(text: string, organisation: Region, regions: Region
 }
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
-export function labelledAddress(text: string, regions: Region[]): Field<string> | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|Adresse|dirección)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|Adresse|dirección|indirizzo|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
-  const value = match[1]!.trim().replace(/[.;]$/, '');
-  const start = match.index + match[0].indexOf(value);
-  return field(text, start, start + value.length, value, 0.9);
+  let value = match[1]!.trim().replace(/[.;]$/, '');
+  let start = match.index + match[0].indexOf(value);
+  // "Address: Hanok Tea House LLC, 88 Pine St, ...": the organisation first, then its address.
+  const named = new RegExp(String.raw`^([\p{Lu}\d][^,\n@:]{0,60}?\s${LEGAL_FORM}),\s*`, 'u').exec(value);
+  const organisation = named ? field(text, start, start + named[1]!.length, named[1]!, 0.9) : null;
+  if (named) {
+    start += named[0].length;
+    value = value.slice(named[0].length);
+  }
+  return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
 const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax ID|ABN|Org\.?\s?nr\.?)`;
@@ -160,7 +184,7 @@ const ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
  * Where the invoice goes: an address the request's own words give ("send to billing@..."), never
  * the operator's own; failing that, in a client's own e-mail, its sender.
  */
-export function readRecipient(text: string, regions: Region[], email: PastedEmail): Field<string> | null {
+export function readRecipient(text: string, regions: Region[], email: Message): Field<string> | null {
   const own = new Set(email.to.map((a) => a.toLowerCase()));
   for (const match of text.matchAll(ADDRESS)) {
     const address = match[0].replace(/\.$/, '');
@@ -168,6 +192,6 @@ export function readRecipient(text: string, regions: Region[], email: PastedEmai
       return field(text, match.index, match.index + address.length, address, 0.95);
     }
   }
-  if (email.from && !own.has(email.from.address.toLowerCase())) return field(text, email.from.start, email.from.end, email.from.address, 0.9);
+  if (email.from && !own.has(email.from.address.toLowerCase())) return field(text, email.from.span.start, email.from.span.end, email.from.address, 0.9);
   return null;
 }

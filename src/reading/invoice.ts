@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, readLines } from './invoice-lines.ts';
-import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
-import { readPastedEmail, within, type Region } from './pasted-email.ts';
+import { readableLines, readMessage, within, type Region } from './message.ts';
 
 export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
 export type InvoiceField = z.infer<typeof InvoiceField>;
@@ -28,38 +28,45 @@ export const InvoiceReading = z.object({
 export type InvoiceReading = z.infer<typeof InvoiceReading>;
 
 /** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
-const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+/** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
+const INVOICE_WORD = /\b(?:invoice|rechnung|facture|factura|fattura|factuur|faktura)\b/iu;
 
-export function readInvoiceRequest(text: string): InvoiceReading {
-  const pasted = readPastedEmail(text);
-  const regions = pasted.readable;
+export async function readInvoiceRequest(text: string): Promise<InvoiceReading> {
+  const message = await readMessage(text);
+  const regions = readableLines(text, message);
   // The writer's decimal mark, from their own words only (not "MIME-Version: 1.0").
   const style = decimalStyle(regions.map((r) => text.slice(r.start, r.end)).join('\n'));
   const problems: InvoiceReading['problems'] = [];
 
+  const labelled = labelledCustomer(text, regions);
   const byVerb = customerFromVerb(text, regions, style);
   const organisation = customerFromOrganisationLines(text, regions);
-  const isEmail = pasted.from !== null;
-  const intent = byVerb.asked || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
+  const inline = organisation ? null : labelledAddress(text, regions);
+  const isEmail = message.from !== null;
+  const asksByLabel = labelled !== null && regions.some((r) => INVOICE_WORD.test(text.slice(r.start, r.end)));
+  const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
-  const customer = fromVerb === undefined ? (organisation?.customer ?? null) : fromVerb;
-  if (byVerb.problem && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").
+  const customer = labelled ?? (fromVerb === undefined ? (organisation?.customer ?? inline?.organisation ?? null) : fromVerb);
+  if (byVerb.problem && !labelled && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
   // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
   if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
   }
 
   const vatId = readVatId(text, regions);
-  const email = readRecipient(text, regions, pasted);
-  const address = organisation ? addressAfter(text, organisation.line, regions) : labelledAddress(text, regions);
-  const skip: Region[] = [customer, vatId, email, address].flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []));
+  const email = readRecipient(text, regions, message);
+  const spanOf = (f: Field<unknown> | null) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []);
+  const address = organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : (inline?.address ?? null);
+  const tax = taxRateIn(text, regions);
+  const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.
   const lineRegions = organisation ? regions.filter((r) => r.end <= organisation.line.start || r.start < (customer?.evidence.kind === 'span' ? customer.evidence.span.start : 0)) : regions;
   const { lines, statedTotal } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
   for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
 
   const currency = currencyOf(text, regions, lines, problems, style);
-  const tax = taxRateIn(text, regions);
   if (statedTotal && lines.every((l) => l.unitPrice)) {
     const subtotal = lines.reduce((sum, l) => sum + Math.round(l.quantity.value * l.unitPrice!.value.min * 100), 0);
     const withTax = Math.round(subtotal * (1 + (tax?.value ?? 0) / 100));
@@ -97,7 +104,9 @@ function currencyOf(text: string, regions: Region[], lines: LineRead[], problems
   if (named) return fieldFrom(named, named.value.currency!);
   for (const match of text.matchAll(/\b[A-Z]{3}\b|\b(?:euros?|dollars?|pounds? sterling)\b/giu)) {
     const word = match[0];
-    const code = /^euro/i.test(word) ? 'EUR' : /^dollar/i.test(word) ? 'USD' : /^pound/i.test(word) ? 'GBP' : word === word.toUpperCase() && isCurrencyCode(word) ? word : null;
+    // A code in lower case counts where a label names it the currency ("currency gbp", "Währung: chf").
+    const labelled = /\b(?:currency|devise|währung|moneda|valuta)\s*:?\s*$/iu.test(text.slice(Math.max(0, match.index - 12), match.index));
+    const code = /^euro/i.test(word) ? 'EUR' : /^dollar/i.test(word) ? 'USD' : /^pound/i.test(word) ? 'GBP' : (word === word.toUpperCase() || labelled) && isCurrencyCode(word) ? word.toUpperCase() : null;
     if (code && within(regions, match.index, match.index + word.length)) {
       return { value: code, evidence: { kind: 'span', span: spanAt(text, match.index, match.index + word.length) }, confidence: 0.9, via: 'rules' };
     }

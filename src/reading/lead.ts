@@ -3,6 +3,7 @@
 // the message they belong to: the budget and the deadline come from the author's own words
 // (never the quoted offer below, never the signature's phone number), the company may come from
 // the signature, and relative dates count from when the message was written.
+import nlp from 'compromise';
 import { z } from 'zod';
 import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from './field.ts';
 import { readDeadline, type Deadline } from './dates.ts';
@@ -10,6 +11,7 @@ import { readMessage } from './message.ts';
 import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
 import { nothingRead, readParties } from './parties.ts';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { readPhones } from './phones.ts';
 
 export const Budget = z.object({ min: z.number(), max: z.number(), currency: z.string().nullable() });
@@ -30,6 +32,8 @@ export interface ReadLead {
 
 /** Words that say an amount is what the lead means to spend. */
 const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|around|about|roughly|max(?:imum)?|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+/** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
+const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** Budget talk that names no amount to plan with. */
 const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
 
@@ -48,7 +52,8 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
     if (!span) return false;
     const sentence = sentenceAround(source, span.start, span.end);
-    return BUDGET_CUE.test(source.slice(Math.max(sentence.start, span.start - 60), span.start));
+    const before = source.slice(Math.max(sentence.start, span.start - 60), span.start);
+    return BUDGET_CUE.test(before) || INTENT.test(before) || /\bfor\s*$/i.test(before);
   };
   const withCue = mentions.filter(cued);
   const chosen = withCue.length > 0 ? withCue : mentions;
@@ -88,7 +93,11 @@ function budgetWithoutCurrency(source: string, region: Span): Field<Budget | nul
   for (const token of readNumbers(source)) {
     if (token.start < region.start || token.end > region.end || token.value < 100) continue;
     const before = source.slice(Math.max(region.start, token.start - 30), token.start);
-    if (!/\b(?:budget\w*|have|spend|about|around|roughly|up to)\b[^.\n\d]*$/i.test(before)) continue;
+    const after = source.slice(token.end, token.end + 30);
+    // "about 400 units": a number that counts something is no amount of money.
+    const counted = /^\s?(\p{L}+)/u.exec(after)?.[1];
+    if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total)$/i.test(counted)) continue;
+    if (!/\b(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe)\b[^.\n\d]*$/i.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
     return { value: { min: mention.value.min, max: mention.value.max, currency: mention.value.currency }, evidence: mention.evidence, confidence: Math.min(mention.confidence, 0.6), via: 'rules' };
   }
@@ -104,6 +113,17 @@ function needIn(source: string, region: Span): Field<string | null> {
   return { value: text, evidence: { kind: 'span', span: spanAt(source, start, start + text.length) }, confidence: 0.8, via: 'rules' };
 }
 
+/** "kr" names the crown of the sender's own country, when their phone number says which country that is. */
+const CROWN: Partial<Record<CountryCode, string>> = { SE: 'SEK', NO: 'NOK', DK: 'DKK', FO: 'DKK', GL: 'DKK', IS: 'ISK' };
+
+function withCrown(budget: Field<Budget | null>, phones: ReturnType<typeof readPhones>): Field<Budget | null> {
+  const span = budget.evidence.kind === 'span' ? budget.evidence.span.text : '';
+  if (!budget.value || budget.value.currency !== null || !/kr/i.test(span)) return budget;
+  const countries = new Set(phones.filter((p) => p.e164.startsWith('+')).map((p) => parsePhoneNumberFromString(p.e164)?.country).filter((c) => c !== undefined));
+  const crowns = new Set([...countries].map((country) => CROWN[country]).filter((code) => code !== undefined));
+  return crowns.size === 1 ? { ...budget, value: { ...budget.value, currency: [...crowns][0]! }, confidence: Math.min(budget.confidence, 0.9) } : budget;
+}
+
 export async function readLead(source: string, received: Date): Promise<ReadLead> {
   const message = await readMessage(source);
   const written = message.date ?? received;
@@ -116,7 +136,7 @@ export async function readLead(source: string, received: Date): Promise<ReadLead
     ...parties,
     phone,
     need: needIn(source, words),
-    budget: budgetIn(source, words),
+    budget: withCrown(budgetIn(source, words), phones),
     timeline: readDeadline(source, words, written),
     written,
   };

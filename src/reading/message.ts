@@ -35,7 +35,7 @@ export interface Message {
   notes: Span[];
 }
 
-const HEADER_LINE = /^(?:From|To|Cc|Date|Sent|Subject|Reply-To|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden):[^\n]*(?:\n[ \t][^\n]*)*/i;
+const HEADER_LINE = /^(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden):[^\n]*(?:\n[ \t][^\n]*)*/i;
 const FORWARD_MARK = /^[ \t]*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Doorgestuurd bericht|Vidarebefordrat meddelande)\s*-{2,}|Begin forwarded message:)[ \t]*$/im;
 /** "-----Original Message-----" in any language: the start of a quoted earlier message. */
 const ORIGINAL_MARK = /^[ \t]*-{3,}[ \t]*[\p{L} ]{4,40}[ \t]*-{3,}[ \t]*$/mu;
@@ -137,6 +137,30 @@ function signatureOf(source: string, body: Span): Span | null {
   const end = body.start + body.text.replace(/\s+$/, '').length;
   // A body that is nothing but short lines (a chat line, a form) has no separate signature.
   return first === 0 ? null : spanAt(source, start, end);
+}
+
+/** A stretch of the source, as offsets. */
+export type Region = { start: number; end: number };
+
+/** Does the span lie inside one of the regions? */
+export const within = (regions: Region[], start: number, end: number): boolean => regions.some((r) => start >= r.start && end <= r.end);
+
+/**
+ * The lines to read a request from, one region per line: the notes around the message (the
+ * operator's "can you invoice this?") and the author's body, signature included; headers and
+ * quoted replies are left out, so what an earlier message said is history, not the request.
+ */
+export function readableLines(source: string, message: Message): Region[] {
+  const lines: Region[] = [];
+  for (const part of [...message.notes, message.body].sort((a, b) => a.start - b.start)) {
+    let start = part.start;
+    for (const match of part.text.matchAll(/\r?\n/g)) {
+      lines.push({ start, end: part.start + match.index });
+      start = part.start + match.index + match[0].length;
+    }
+    lines.push({ start, end: part.end });
+  }
+  return lines;
 }
 
 /** Reads the structure of a pasted message; plain text with no headers is all body. */

@@ -129,8 +129,8 @@ const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== nu
 export function amountAt(text: string, token: NumberToken): MoneyMention {
   const before = currencyBefore(text, token.start);
   let end = token.end;
-  // "15.000,-" is a whole amount in German notation.
-  if (/^,-(?!\d)/.test(text.slice(end))) end += 2;
+  // "15.000,-" and "CHF 140.–" are whole amounts in German and Swiss notation.
+  if (/^[.,][-–](?!\d)/.test(text.slice(end))) end += 2;
   const after = before ? null : currencyAfter(text, end);
   const marker = before ?? after;
   if (after) end = after.end;
@@ -163,14 +163,17 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
   if (!joined) return null;
   const highMention = amountAt(text, high);
   // "40-50K": the scale written once applies to both ends when the low end is then below the high one.
-  const lowValue = low.scale === null && low.value * high.factor < high.value ? low.value * high.factor : low.value;
+  // "10-15.000 €": the thousands written once, on the high end, when the low end is a bare number of
+  // the same magnitude once scaled (never "500-1.000", which is what it says).
+  const thousandsOnce = low.scale === null && high.factor === 1 && /^\d{1,3}$/.test(low.text) && /\d[.,' \u00a0\u202f’]\d{3}$/u.test(high.text) && low.value * 1000 < high.value && low.value * 1000 * 10 > high.value;
+  const lowValue = thousandsOnce ? low.value * 1000 : low.scale === null && low.value * high.factor < high.value ? low.value * high.factor : low.value;
   if (!(lowValue < high.value)) return null;
   const currency = highMention.value.currency ?? lowMention.value.currency;
   const start = between ? lowStart - between[0].length : lowStart;
   const end = highMention.evidence.kind === 'span' ? highMention.evidence.span.end : high.end;
   const value = { min: lowValue, max: high.value, currency, per: highMention.value.per ?? lowMention.value.per };
   return {
-    mention: { value, evidence: { kind: 'span', span: spanAt(text, start, end) }, confidence: Math.min(lowMention.confidence, highMention.confidence), via: 'rules' },
+    mention: { value, evidence: { kind: 'span', span: spanAt(text, start, end) }, confidence: Math.min(lowMention.confidence, highMention.confidence, thousandsOnce ? 0.9 : 1), via: 'rules' },
     value,
     hasSign: hasCurrencySign(highMention) || hasCurrencySign(lowMention),
     next: i + 1,

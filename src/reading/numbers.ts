@@ -11,7 +11,7 @@ const SEPARATOR = `[.,${GROUP_ONLY}]`;
 
 /** Words and letters that scale the number before them: "2,5k", "1.2M", "3 Mio", "40 thousand". */
 const SCALES: [RegExp, number][] = [
-  [/^(?:k|K|thousand|tsd\.?|Tsd\.?)/, 1_000],
+  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?)/, 1_000],
   [/^(?:m|M|mn|MM|million|millions|Mio\.?)/, 1_000_000],
   [/^(?:lakh|lakhs|lac)/, 100_000],
   [/^(?:crore|crores|cr)/, 10_000_000],
@@ -146,7 +146,9 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
       const found = pattern.exec(word[1]!)?.[0];
       // "2,5k" and "3 million" scale; "3 km", "5 min" and "5 M" (a label) do not.
       const wholeWord = found !== undefined && (found.length === word[1]!.length || !/\p{L}/u.test(word[1]![found.length]!));
-      if (found && wholeWord && !(word[0].startsWith(' ') && found.length === 1)) {
+      // A spaced single letter scales only when a currency sign follows it ("20 k€").
+      const spacedLetter = word[0].startsWith(' ') && found?.length === 1 && !/^\p{Sc}/u.test(after.slice(word[0].indexOf(found) + 1));
+      if (found && wholeWord && !spacedLetter) {
         value = Math.round(value * multiplier * 1e6) / 1e6;
         end = start + raw.length + word[0].indexOf(found) + found.length;
         scale = found;

@@ -25,7 +25,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
 /** Mail providers whose domain says nothing about the sender's organisation. */
 const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
 /** Words that start a capitalised run but are no name. */
@@ -61,7 +61,8 @@ interface Candidate {
 /** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
-  const tokens = [...source.slice(from, to).matchAll(/[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
+  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd") are one token.
+  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
   let run: typeof tokens = [];
   const flush = () => {
     while (run.length > 0 && CONNECTOR.test(run.at(-1)!.text)) run.pop();
@@ -76,7 +77,8 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
-    if (/[,;:]$/.test(token.text) || (/\.$/.test(token.text) && !LEGAL_FORM.test(` ${token.text}`))) flush();
+    // A legal form ends the organisation's name ("Chaiwala & Co. We sell ..." is "Chaiwala & Co.").
+    if (/[,;:]$/.test(token.text) || /\.$/.test(token.text) || (run.length > 1 && LEGAL_FORM.test(` ${token.text}`))) flush();
   }
   flush();
   return runs;
@@ -121,6 +123,11 @@ const INTRODUCES = [
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
+/** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
+function subjectLines(source: string): Span[] {
+  return [...source.matchAll(/^Subject:[ \t]*([^\n]*)$/gim)].map((match) => spanAt(source, match.index + match[0].length - match[1]!.length, match.index + match[0].length));
+}
+
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   if (form) return grounded(source, form.start, form.end, 0.95);
@@ -131,7 +138,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
   // but only the sender's own domain makes a name found there theirs.
-  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true }))];
+  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true }))];
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
     if (overlapsExcluded(run)) continue;
     const text = source.slice(run.start, run.end);
@@ -167,6 +174,12 @@ const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|m
 function contactNameIn(source: string, message: Message): Field<string | null> {
   const form = fieldIn(source, 'Name|Full name|Your name|Contact|Contact name|Nom|Nombre');
   if (form) return grounded(source, form.start, form.end, 0.95);
+  // A form that asks first and last name apart: the name is both, grounded in the span that holds them.
+  const first = fieldIn(source, 'First name|Firstname|First_name|Given name|Vorname|Prénom');
+  const last = fieldIn(source, 'Last name|Lastname|Last_name|Surname|Family name|Nachname|Nom de famille|Apellidos?');
+  if (first && last && first.end < last.start) {
+    return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
+  }
   const headerName = message.from?.name?.replace(/^["']|["']$/g, '').trim();
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);

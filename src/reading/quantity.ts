@@ -17,9 +17,10 @@ export const Quantity = fieldOf(QuantityValue);
 export type Quantity = Field<QuantityValue>;
 
 /** "half-days", "half days" and "Halbtage" count items priced per half day. */
-const HALF_DAY = /^\s?(half[- ]?days?|halbe?\s?tage?n?|demi-journées?)\b/iu;
-const TIME_UNIT = /^\s?([\p{L}]+\.?)/u;
-const TIMES_AFTER = /^\s?[x×*]\s?/u;
+const HALF_DAY = /^[^\S\n]?(half[- ]?days?|halbe?\s?tage?n?|demi-journées?)\b/iu;
+// A unit is on the number's own line: "Days: 4\nDay rate: 720" counts no days with the 4.
+const TIME_UNIT = /^[^\S\n]?([\p{L}]+\.?)/u;
+const TIMES_AFTER = /^[^\S\n]?[x×*]\s?/u;
 const TIMES_BEFORE = /[x×*]\s?$/u;
 
 /** The quantity a number states, if it is one: the unit after it, a "x" next to it, or null. */

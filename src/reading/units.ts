@@ -27,5 +27,8 @@ export function perUnitAt(text: string): { unit: Unit; length: number } | null {
   if (each) return { unit: 'item', length: each[0].length };
   const match = /^(?:\s?\/\s?|\s(?:per|pro|par|an?)\s|\s?p\/)(\p{L}+\.?)/iu.exec(text);
   const unit = match ? unitOf(match[1]!) : null;
-  return match && unit ? { unit, length: match[0].length } : null;
+  if (match && unit) return { unit, length: match[0].length };
+  // "€240 per session", "35 € pro Person": a price for each one of something counted elsewhere.
+  const perOne = /^\s(?:per|pro|par|je)\s(\p{L}{3,})/iu.exec(text);
+  return perOne ? { unit: 'item', length: perOne[0].length } : null;
 }

@@ -3,10 +3,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config/config.ts';
+import { Channel } from './channel.ts';
 
-const Channel = z
-  .string()
-  .regex(/^(slack|discord|local):\S+$/, 'write <platform>:<channel id>, e.g. slack:C0123ABCD');
 
 export const HookSettings = z.object({
   workflow: z.string().regex(/^[a-z0-9-]+$/, 'a workflow name, e.g. lead-qualification'),

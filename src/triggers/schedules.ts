@@ -4,7 +4,7 @@
 // replica restarted mid-way, start one plan per fire time.
 import type { z } from 'zod';
 import type { Conductor } from '../conductor/conductor.ts';
-import { OperatorError } from '../conductor/errors.ts';
+import { OperatorError } from '../core/errors.ts';
 import { newId } from '../store/ids.ts';
 import {
   databaseTime,

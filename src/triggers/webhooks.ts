@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { ConfigError } from '../config/config.ts';
 import { webhookStatements } from '../store/webhooks.ts';
+import { conversationOf } from './channel.ts';
 import type { Hooks, HookSettings } from './hook-config.ts';
+import { mapInput, valueAt } from './input-mapping.ts';
 import type { Trigger } from './trigger.ts';
 
 /** How far a signed timestamp may be from this replica's clock: older deliveries are replays. */
@@ -90,30 +92,6 @@ function parseBody(request: IncomingMessage, body: string): Record<string, unkno
   throw new Refusal(415, 'send application/json or application/x-www-form-urlencoded');
 }
 
-const valueAt = (body: Record<string, unknown>, path: string): unknown =>
-  path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), body);
-
-/** The workflow input from the hook's templates; body fields a template names but the body lacks are listed. */
-export function mapInput(templates: Record<string, string>, body: Record<string, unknown>): { input: Record<string, unknown>; missing: string[] } {
-  const missing = new Set<string>();
-  const input: Record<string, unknown> = {};
-  for (const [field, template] of Object.entries(templates)) {
-    const whole = /^\{\{\s*([\w.-]+)\s*\}\}$/.exec(template);
-    if (whole) {
-      const value = valueAt(body, whole[1]!);
-      if (value === undefined || value === '') missing.add(whole[1]!);
-      else input[field] = value;
-      continue;
-    }
-    input[field] = template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, path: string) => {
-      const value = valueAt(body, path);
-      if (value === undefined || value === '') missing.add(path);
-      return value === undefined ? '' : String(value);
-    });
-  }
-  return { input, missing: [...missing] };
-}
-
 function deliveryIdOf(request: IncomingMessage, hook: HookSettings, body: Record<string, unknown>): string {
   const [where, name] = hook.deliveryId.split(/:(.*)/) as ['header' | 'body', string];
   const value = where === 'header' ? header(request, name.toLowerCase()) : valueAt(body, name);
@@ -181,7 +159,7 @@ export function webhookRoutes(hooks: Hooks, conductor: Conductor, logger: Logger
           if (claimed !== 1) return { planId: (await runner.query(webhookStatements.find(name, deliveryId)))[0]?.planId ?? null, duplicate: true };
           const planId = await conductor.startWithin(runner, hook.workflow, parsed.data, {
             requestedBy: `webhook:${name}`,
-            conversation: hook.channel ? { platform: hook.channel.split(':')[0], channel: hook.channel.split(/:(.*)/)[1] } : undefined,
+            conversation: hook.channel ? conversationOf(hook.channel) : undefined,
             trigger,
           });
           await runner.execute(webhookStatements.setPlan(name, deliveryId, planId));

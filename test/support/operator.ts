@@ -78,3 +78,21 @@ export function waitForStatus(operator: Operator, planId: string, statuses: stri
     },
   );
 }
+
+/** Waits until every notice of the plan is delivered: the chat then shows all the plan has to say until something new happens. */
+export function waitForOutboxDrained(operator: Operator, planId: string, timeoutMs = 15_000): Promise<true> {
+  return pollUntil(
+    async () => (await operator.store.prisma((db) => db.notice.count({ where: { planId, deliveredAt: null } }))) === 0 || null,
+    timeoutMs,
+    () => `plan ${planId} still has notices to deliver`,
+  );
+}
+
+/** Waits until the inbox entry of a delivery is answered: a retry of that delivery can change nothing more. */
+export function waitForInboxAnswered(operator: Operator, deliveryId: string, timeoutMs = 15_000): Promise<true> {
+  return pollUntil(
+    async () => Boolean((await operator.store.prisma((db) => db.inboxEntry.findUnique({ where: { id: deliveryId } })))?.answeredAt) || null,
+    timeoutMs,
+    () => `inbox entry ${deliveryId} not answered`,
+  );
+}

@@ -25,6 +25,8 @@ export interface RequestOptions {
   localAddress?: string;
   /** Connect to this address instead of 127.0.0.1. */
   host?: string;
+  /** Fails the request when no answer has come within this many ms (a client that gives up). */
+  timeoutMs?: number;
 }
 
 export function workspaceRequest(port: number, method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
@@ -47,6 +49,7 @@ export function workspaceRequest(port: number, method: string, path: string, opt
       },
     );
     request.on('error', reject);
+    if (options.timeoutMs !== undefined) request.setTimeout(options.timeoutMs, () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     request.end(payload);
   });
 }

@@ -3,7 +3,7 @@
 // Recall is context, not a requirement: when memory cannot answer, a step carries on without
 // citations and says why in its output, rather than failing the plan.
 import { z } from 'zod';
-import type { FactAnswer } from '../../src/conductor/services.ts';
+import type { FactAnswer } from '../../src/core/services.ts';
 import type { StepContext } from '../../src/conductor/workflow.ts';
 
 export const Citation = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runScheduleCommand } from '../../triggers/schedule-commands.ts';
+import { runScheduleCommand } from '../schedule-commands.ts';
 import { defineCommand } from '../command.ts';
 import { ephemeral } from '../reply.ts';
 

@@ -1,12 +1,12 @@
 // `/op schedule ...` and `op schedule ...`: one grammar and one set of answers for chat and the
 // terminal. Words come split already (quotes group); the time is the longest run of words after
 // the workflow that reads as a time, so "every Monday 8am client=acme" needs no quotes.
-import { OperatorError } from '../conductor/errors.ts';
-import { startInput } from '../bot/commands/start.ts';
-import { timestamp } from '../bot/messages.ts';
+import { OperatorError } from '../core/errors.ts';
+import { startInput } from './commands/start.ts';
+import { timestamp } from './messages.ts';
 import type { CatchUpPolicy } from '../store/schedules.ts';
-import { CATCH_UP_POLICIES, type Schedules, type ScheduleView } from './schedules.ts';
-import { parseWhen } from './when.ts';
+import { CATCH_UP_POLICIES, type Schedules, type ScheduleView } from '../triggers/schedules.ts';
+import { parseWhen } from '../triggers/when.ts';
 
 export const SCHEDULE_USAGE =
   'schedule <workflow> <when> [key=value ... | free text] [--catch-up once|all|skip] [--tz <zone>] · schedule list · schedule pause|resume|delete|run-now <id>';

@@ -1,6 +1,8 @@
 // What steps may use besides their inputs: memory recall, model calls and gapless numbers.
-// The conductor defines these ports; src/memory, src/llm and src/store implement them, so
-// workflows stay plain code that a test can run with any implementation.
+// src/core holds the contracts every layer shares and imports nothing of ours: the conductor
+// hands these ports to steps, src/memory, src/llm and src/store implement them, and so no folder
+// has to import the conductor for a type (which made conductor, llm and memory one import cycle).
+// Workflows stay plain code that a test can run with any implementation.
 import type { z } from 'zod';
 
 /** Where a step runs, for accounting (model cost per plan) and citations. */
