@@ -17,7 +17,7 @@ import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
 import { createInboxRuntime } from './inbox-runtime.ts';
-import { startMemoryService } from './memory/memory-service.ts';
+import { startMemoryService, type MemoryService } from './memory/memory-service.ts';
 import { createOperator, type Operator } from './operator.ts';
 import { AlertMonitor } from './ops/alerts.ts';
 import { metricsRoute } from './ops/metrics.ts';
@@ -77,169 +77,192 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   // Answerers join as their adapters are made (below).
   const { bot, inbox } = createInboxRuntime(config, operator, logger, { operators, schedules, answerers: [] });
   const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
-  /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
-  const record = async (draft: InboxDraft) => {
-    const { state } = await recordInbound(operator.store, draft);
-    inbox.notify();
-    return state;
-  };
   const http = createHttpService(logger);
-  // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
-  if (config.INBOUND_HOOKS_FILE) {
-    for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
-  }
-  // Inbound e-mail (src/triggers/mailbox-watcher.ts): its routes are checked before anything starts.
-  let mailbox: MailboxWatcher | null = null;
-  if (config.IMAP_URL && config.IMAP_ROUTES_FILE) {
-    const routes = loadEmailRoutes(config.IMAP_ROUTES_FILE, operator.conductor.workflows.list().map((workflow) => workflow.name));
-    const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, logger });
-    mailbox = new MailboxWatcher(
-      { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
-      intake,
-      logger,
-    );
-    http.addHealthCheck('imap', mailbox.check);
-  }
-  http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
-  const memory = await startMemoryService(config, operator.memory, logger);
-  http.addHealthCheck('chroma', memory.check);
-
-  // The local workspace is always there, so Operator can be tried without a chat app.
-  const local = createLocalAdapter({
-    inbox: { record, answer: (id, timeoutMs) => awaitAnswer(operator.store, id, timeoutMs) },
-    logger,
-    token: config.WORKSPACE_TOKEN,
-  });
-  for (const [method, path, listener] of local.routes) http.addRoute(method, path, listener);
-  http.addHealthCheck('local', local.check);
-  dispatcher.register(local);
-  await local.start(() => dispatcher.replay(local));
-
-  let slack: SlackAdapter | null = null;
-  // Set once the front door is open; a rotated signing secret goes to its Bolt receiver.
-  let frontDoor: FrontDoor | null = null;
-  if (config.SLACK_BOT_TOKEN) {
-    slack = createSlackAdapter({
-      botToken: config.SLACK_BOT_TOKEN,
-      apiUrl: config.SLACK_API_URL,
-      setSigningSecret: async (secret) => frontDoor?.reconfigure('slack', { signingSecret: secret }),
-    });
-    http.addHealthCheck('slack', slack.check);
-    dispatcher.register(slack);
-    inbox.register(slack);
-    if (config.OPERATOR_SLACK_USER_IDS.length === 0) logger.warn('OPERATOR_SLACK_USER_IDS is empty: nobody can start or approve plans from Slack');
-  }
-
-  let discord: DiscordAdapter | null = null;
-  if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
-    discord = createDiscordAdapter({
-      record: async (draft) => void (await record(draft)),
-      logger,
-      token: config.DISCORD_TOKEN,
-      applicationId: config.DISCORD_APPLICATION_ID,
-      guildId: config.DISCORD_GUILD_ID,
-      apiUrl: config.DISCORD_API_URL,
-    });
-    http.addHealthCheck('discord', discord.check);
-    dispatcher.register(discord);
-    inbox.register(discord);
-    await discord.start();
-    if (config.OPERATOR_DISCORD_USER_IDS.length === 0 && !config.OPERATOR_DISCORD_ROLE_ID) {
-      logger.warn('neither OPERATOR_DISCORD_USER_IDS nor OPERATOR_DISCORD_ROLE_ID is set: nobody can start or approve plans from Discord');
-    }
-  }
-
-  http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger));
-  // The operator's channels: the digest and the alerts go there.
-  const operatorChannels = [
-    ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
-    ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
-    { platform: local.platform, channel: WORKSPACE_CHANNEL },
-  ];
-  const digest = new DigestScheduler({ store: operator.store, cron: config.DIGEST_CRON, timeZone: config.DIGEST_TZ, targets: operatorChannels, logger });
-  const alerts = new AlertMonitor({
-    store: operator.store,
-    logger,
-    targets: operatorChannels,
-    dataDir: path.resolve(config.DATA_DIR),
-    intervalMs: config.ALERT_EVALUATE_MS,
-    limits: { outboxBehindSeconds: config.ALERT_OUTBOX_BEHIND_SECONDS, operatorWaitHours: config.ALERT_OPERATOR_WAIT_HOURS, diskFreePercent: config.ALERT_DISK_FREE_PERCENT },
-  });
-  const settings = watchSettings({ current: config, targets: { slack, discord, operators: { reloadFrom: (next) => operators.replace(...allowlistOf(next)) } }, logger });
-
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
-
-  // The core's server answers only the front door, on loopback; the front door owns PORT.
-  const corePort = await http.listen(0, '127.0.0.1');
-  const door = await openFrontDoor(
-    {
-      port: config.PORT,
-      corePort,
-      logLevel: logger.level,
-      databaseUrl: config.DATABASE_URL,
-      body: { maxBytes: config.HTTP_MAX_BODY_BYTES, timeoutMs: config.HTTP_BODY_TIMEOUT_MS },
-      receivers: slack
-        ? [
-            {
-              name: 'slack',
-              module: new URL('../adapters/slack/slack-ingress.ts', import.meta.url).href,
-              // Socket Mode holds a connection of its own instead of serving a path.
-              path: config.SLACK_APP_TOKEN ? null : '/slack/events',
-              settings: {
-                signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-                apiUrl: config.SLACK_API_URL,
-                ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-              },
-            },
-          ]
-        : [],
-    },
-    { logger, onInbox: () => inbox.notify() },
-  );
-  frontDoor = door;
-  const { port } = door;
-  await operator.worker.start();
-  operator.breakers.start();
-  inbox.start();
-  dispatcher.start();
-  digest.start();
-  alerts.start();
-  reminders.start();
-  scheduleRunner.start();
-  mailbox?.start();
-  return {
-    operator,
-    bot,
-    dispatcher,
-    inbox,
-    http,
-    slack,
-    discord,
-    local,
-    digest,
-    alerts,
-    reminders,
-    schedules,
-    scheduleRunner,
-    mailbox,
-    settings,
-    frontDoor: door,
-    port,
-    stop: async () => {
-      settings.stop();
-      await reminders.stop();
-      await scheduleRunner.stop();
-      await mailbox?.stop();
-      await digest.stop();
-      await alerts.stop();
-      local.stop();
-      await door.close();
-      await http.close();
-      await inbox.stop();
-      await dispatcher.stop();
-      await discord?.stop();
-      await memory.stop();
-      await operator.close({ graceMs: config.SHUTDOWN_GRACE_MS });
-    },
+  // What start-up has started so far; stop() stops exactly that, so a part that fails to start
+  // (a port in use, a bad hooks file) leaves no server, thread or child process behind.
+  const started: {
+    memory?: MemoryService;
+    local?: LocalAdapter;
+    discord?: DiscordAdapter;
+    mailbox?: MailboxWatcher;
+    digest?: DigestScheduler;
+    alerts?: AlertMonitor;
+    settings?: SettingsReloader;
+    door?: FrontDoor;
+  } = {};
+  const stop = async () => {
+    started.settings?.stop();
+    await reminders.stop();
+    await scheduleRunner.stop();
+    await started.mailbox?.stop();
+    await started.digest?.stop();
+    await started.alerts?.stop();
+    started.local?.stop();
+    await started.door?.close();
+    await http.close();
+    await inbox.stop();
+    await dispatcher.stop();
+    await started.discord?.stop();
+    await started.memory?.stop();
+    await operator.close({ graceMs: config.SHUTDOWN_GRACE_MS });
   };
+  try {
+    return await startParts();
+  } catch (error) {
+    await stop().catch((failure: unknown) => logger.error({ err: failure }, 'could not stop every part after a failed start'));
+    throw error;
+  }
+
+  async function startParts(): Promise<Service> {
+    /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
+    const record = async (draft: InboxDraft) => {
+      const { state } = await recordInbound(operator.store, draft);
+      inbox.notify();
+      return state;
+    };
+    // Inbound webhooks (src/triggers/webhooks.ts), checked before anything else starts.
+    if (config.INBOUND_HOOKS_FILE) {
+      for (const [method, path, listener] of webhookRoutes(loadHooks(config.INBOUND_HOOKS_FILE), operator.conductor, logger)) http.addRoute(method, path, listener);
+    }
+    // Inbound e-mail (src/triggers/mailbox-watcher.ts): its routes are checked before anything starts.
+    let mailbox: MailboxWatcher | null = null;
+    if (config.IMAP_URL && config.IMAP_ROUTES_FILE) {
+      const routes = loadEmailRoutes(config.IMAP_ROUTES_FILE, operator.conductor.workflows.list().map((workflow) => workflow.name));
+      const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, logger });
+      mailbox = started.mailbox = new MailboxWatcher(
+        { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
+        intake,
+        logger,
+      );
+      http.addHealthCheck('imap', mailbox.check);
+    }
+    http.addHealthCheck('store', () => operator.store.ping(), { essential: true });
+    const memory = (started.memory = await startMemoryService(config, operator.memory, logger));
+    http.addHealthCheck('chroma', memory.check);
+
+    // The local workspace is always there, so Operator can be tried without a chat app.
+    const local = (started.local = createLocalAdapter({
+      inbox: { record, answer: (id, timeoutMs) => awaitAnswer(operator.store, id, timeoutMs) },
+      logger,
+      token: config.WORKSPACE_TOKEN,
+    }));
+    for (const [method, path, listener] of local.routes) http.addRoute(method, path, listener);
+    http.addHealthCheck('local', local.check);
+    dispatcher.register(local);
+    await local.start(() => dispatcher.replay(local));
+
+    let slack: SlackAdapter | null = null;
+    // Set once the front door is open; a rotated signing secret goes to its Bolt receiver.
+    let frontDoor: FrontDoor | null = null;
+    if (config.SLACK_BOT_TOKEN) {
+      slack = createSlackAdapter({
+        botToken: config.SLACK_BOT_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        setSigningSecret: async (secret) => frontDoor?.reconfigure('slack', { signingSecret: secret }),
+      });
+      http.addHealthCheck('slack', slack.check);
+      dispatcher.register(slack);
+      inbox.register(slack);
+      if (config.OPERATOR_SLACK_USER_IDS.length === 0) logger.warn('OPERATOR_SLACK_USER_IDS is empty: nobody can start or approve plans from Slack');
+    }
+
+    let discord: DiscordAdapter | null = null;
+    if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
+      discord = started.discord = createDiscordAdapter({
+        record: async (draft) => void (await record(draft)),
+        logger,
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        guildId: config.DISCORD_GUILD_ID,
+        apiUrl: config.DISCORD_API_URL,
+      });
+      http.addHealthCheck('discord', discord.check);
+      dispatcher.register(discord);
+      inbox.register(discord);
+      // Connects in the background: an unreachable Discord, a rejected token or a missing intent
+      // leaves the service up and /healthz degraded with the fix.
+      discord.start();
+      if (config.OPERATOR_DISCORD_USER_IDS.length === 0 && !config.OPERATOR_DISCORD_ROLE_ID) {
+        logger.warn('neither OPERATOR_DISCORD_USER_IDS nor OPERATOR_DISCORD_ROLE_ID is set: nobody can start or approve plans from Discord');
+      }
+    }
+
+    http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger));
+    // The operator's channels: the digest and the alerts go there.
+    const operatorChannels = [
+      ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
+      ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
+      { platform: local.platform, channel: WORKSPACE_CHANNEL },
+    ];
+    const digest = (started.digest = new DigestScheduler({ store: operator.store, cron: config.DIGEST_CRON, timeZone: config.DIGEST_TZ, targets: operatorChannels, logger }));
+    const alerts = (started.alerts = new AlertMonitor({
+      store: operator.store,
+      logger,
+      targets: operatorChannels,
+      dataDir: path.resolve(config.DATA_DIR),
+      intervalMs: config.ALERT_EVALUATE_MS,
+      limits: { outboxBehindSeconds: config.ALERT_OUTBOX_BEHIND_SECONDS, operatorWaitHours: config.ALERT_OPERATOR_WAIT_HOURS, diskFreePercent: config.ALERT_DISK_FREE_PERCENT },
+    }));
+    const settings = (started.settings = watchSettings({ current: config, targets: { slack, discord, operators: { reloadFrom: (next) => operators.replace(...allowlistOf(next)) } }, logger }));
+
+    // The core's server answers only the front door, on loopback; the front door owns PORT.
+    const corePort = await http.listen(0, '127.0.0.1');
+    const door = (started.door = await openFrontDoor(
+      {
+        port: config.PORT,
+        corePort,
+        logLevel: logger.level,
+        databaseUrl: config.DATABASE_URL,
+        body: { maxBytes: config.HTTP_MAX_BODY_BYTES, timeoutMs: config.HTTP_BODY_TIMEOUT_MS },
+        receivers: slack
+          ? [
+              {
+                name: 'slack',
+                module: new URL('../adapters/slack/slack-ingress.ts', import.meta.url).href,
+                // Socket Mode holds a connection of its own instead of serving a path.
+                path: config.SLACK_APP_TOKEN ? null : '/slack/events',
+                settings: {
+                  signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+                  apiUrl: config.SLACK_API_URL,
+                  ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+                },
+              },
+            ]
+          : [],
+      },
+      { logger, onInbox: () => inbox.notify() },
+    ));
+    frontDoor = door;
+    const { port } = door;
+    await operator.worker.start();
+    operator.breakers.start();
+    inbox.start();
+    dispatcher.start();
+    digest.start();
+    alerts.start();
+    reminders.start();
+    scheduleRunner.start();
+    mailbox?.start();
+    return {
+      operator,
+      bot,
+      dispatcher,
+      inbox,
+      http,
+      slack,
+      discord,
+      local,
+      digest,
+      alerts,
+      reminders,
+      schedules,
+      scheduleRunner,
+      mailbox,
+      settings,
+      frontDoor: door,
+      port,
+      stop,
+    };
+  }
 }

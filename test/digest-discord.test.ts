@@ -6,7 +6,7 @@ import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
-import { testOperator, testService, waitForStatus } from './support/operator.ts';
+import { discordConnected, testOperator, testService, waitForStatus } from './support/operator.ts';
 
 describe('daily digest on Discord', () => {
   let fake: FakeDiscord;
@@ -35,6 +35,7 @@ describe('daily digest on Discord', () => {
       DIGEST_DISCORD_CHANNEL: fake.channelId,
       DIGEST_CRON: '* * * * * *',
     });
+    await discordConnected(service);
   });
   after(async () => {
     await service.stop();

@@ -6,7 +6,7 @@ import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
-import { testService, waitForStatus } from './support/operator.ts';
+import { discordConnected, testService, waitForStatus } from './support/operator.ts';
 
 const OPERATOR = '2100000000000000001';
 const ROLE_HOLDER = '2100000000000000002';
@@ -28,6 +28,7 @@ describe('Discord', () => {
       OPERATOR_DISCORD_USER_IDS: OPERATOR,
       OPERATOR_DISCORD_ROLE_ID: operatorRole,
     });
+    await discordConnected(service);
   });
   after(async () => {
     await service.stop();

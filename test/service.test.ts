@@ -57,7 +57,10 @@ test('with Chroma unreachable the service stays up: /healthz says degraded (200)
   try {
     const response = await fetch(`http://127.0.0.1:${service.port}/healthz`);
     assert.equal(response.status, 200, 'a restart would not bring Chroma back, so the service is not reported down');
-    assert.deepEqual(await response.json(), { status: 'degraded', checks: { store: 'ok', chroma: 'unavailable', local: 'ok' } });
+    const health = (await response.json()) as { status: string; checks: Record<string, string>; problems: Record<string, string> };
+    assert.deepEqual({ status: health.status, checks: health.checks }, { status: 'degraded', checks: { store: 'ok', chroma: 'unavailable', local: 'ok' } });
+    assert.deepEqual(Object.keys(health.problems), ['chroma'], 'only the part that is down is named');
+    assert.match(health.problems.chroma!, /Chroma server at CHROMA_URL cannot be reached; recall answers by keyword search.*Fix: start it, or correct CHROMA_URL/);
     await service.operator.memory.remember({ kind: 'fact', text: 'Acme pays invoices within 14 days', source: 'cli', createdBy: 'cli:test' });
     const recall = await service.operator.memory.recall('when does Acme pay');
     assert.equal(recall.degraded, true);

@@ -11,7 +11,7 @@ import type { InvoiceDraft } from '../src/actions/invoice-document.ts';
 import { issueInvoice } from '../src/actions/issue-invoice.ts';
 import { webhook } from '../src/actions/webhook.ts';
 import { defaultStepSettings, noServices, type StepSettings } from '../src/core/services.ts';
-import type { EffectContext } from '../src/conductor/workflow.ts';
+import type { PerformContext } from '../src/conductor/workflow.ts';
 import { claimSequenceNumber } from '../src/store/sequences.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
@@ -54,8 +54,11 @@ describe('action executors', () => {
 
   /** An undo of the effect performed under idempotencyKey. */
   const undo = (idempotencyKey: string) => ({ ...effect(idempotencyKey), compensationKey: `${idempotencyKey}:compensate` });
-  const effect = (idempotencyKey: string, settings: Partial<StepSettings> = {}): EffectContext => ({
+  // The receipts the worker keeps in the effects ledger, per key (test/email-exactly-once.test.ts runs the real one).
+  const receipts = new Map<string, unknown>();
+  const effect = (idempotencyKey: string, settings: Partial<StepSettings> = {}): PerformContext => ({
     idempotencyKey,
+    ledger: { receipt: receipts.get(idempotencyKey) ?? null, recordReceipt: async (receipt) => void receipts.set(idempotencyKey, receipt) },
     signal: new AbortController().signal,
     dataDir,
     services: {

@@ -4,6 +4,8 @@
 // embeds edited in place. No business rules here.
 import {
   Client,
+  DiscordjsError,
+  DiscordjsErrorCodes,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -21,6 +23,8 @@ import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
 import { threadKeyOf } from '../../src/bot/messages.ts';
+import { HealthProblem } from '../../src/core/health.ts';
+import { keepConnected } from '../../src/net/keep-connected.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 import { parseCustomId, toDiscord } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
@@ -38,8 +42,10 @@ export interface DiscordOptions {
 }
 
 export interface DiscordAdapter extends ChatAdapter, InboxAnswerer {
-  start(): Promise<void>;
+  /** Connects in the background, again and again with backoff until it holds: start-up never waits for Discord. */
+  start(): void;
   stop(): Promise<void>;
+  /** Throws a HealthProblem naming what is wrong and the fix while the gateway is not connected. */
   check(): Promise<void>;
   /** A rotated bot token (src/ops/reload.ts): REST uses it at once, the gateway reconnects with it. */
   updateCredentials(credentials: { token: string }): Promise<void>;
@@ -57,17 +63,60 @@ export async function registerCommands(client: Pick<Client, 'rest'>, application
   await client.rest.put(route, { body: [opCommand()] });
 }
 
+/** /op could not be registered: the gateway works, the application's settings do not. */
+class CommandRegistrationFailed extends Error {}
+
+const BOT_SETTINGS = 'Discord Developer Portal → your application → Bot';
+
+/** What a failed connection means for the operator, and what to do about it. */
+export function discordProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) || message === 'Authentication failed') {
+    return `Discord rejected DISCORD_TOKEN. Fix: ${BOT_SETTINGS} → Reset Token, then set DISCORD_TOKEN (a running service takes it from OPERATOR_ENV_FILE or on SIGHUP)`;
+  }
+  if (message === 'Used disallowed intents') {
+    return `Discord refused the Message Content intent (gateway close 4014, disallowed intents). Fix: ${BOT_SETTINGS} → Privileged Gateway Intents → turn on Message Content Intent and save; Operator reconnects by itself`;
+  }
+  if (error instanceof CommandRegistrationFailed) {
+    return `Discord refused to register /op (${message}). Fix: check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and invite the bot with the applications.commands scope`;
+  }
+  const code = (error as { code?: unknown }).code;
+  return `Discord cannot be reached (${typeof code === 'string' ? code : message}); Operator retries with backoff. Fix: check the network, or DISCORD_API_URL if it is set`;
+}
+
 export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   const log = options.logger.child({ adapter: 'discord' });
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
-    // The dispatcher owns retries, with a persisted backoff that honours retry_after.
-    rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
-  });
+  /**
+   * A Client with Operator's listeners. A client that failed to log in, or was destroyed, stays
+   * destroyed in discord.js (it never reports ready again), so each new connection gets a new one.
+   */
+  function createClient(): Client {
+    const fresh = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      // The dispatcher owns retries, with a persisted backoff that honours retry_after.
+      rest: { api: options.apiUrl, rejectOnRateLimit: () => true },
+    });
+    // REST works without the gateway: an `op worker` answers inbox entries through it alone.
+    fresh.rest.setToken(token);
+    fresh.on(Events.InteractionCreate, (interaction) => {
+      onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
+    });
+    fresh.on(Events.MessageCreate, (message) => {
+      onMessage(message).catch((error: unknown) => log.error({ err: error }, 'a Discord message failed'));
+    });
+    fresh.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'Discord gateway disconnected'));
+    fresh.on(Events.ShardResume, () => log.info('Discord gateway resumed'));
+    // discord.js reconnects by itself, except after a close it cannot recover from (a token reset,
+    // an intent switched off): then the connection is tried again with backoff.
+    fresh.on(Events.ShardError, (error) => {
+      // While an attempt runs, its own failure says the same; only a connection that held is restarted.
+      if (connection.problem === null && !fresh.isReady()) connection.restart(discordProblem(error));
+    });
+    return fresh;
+  }
 
   let token = options.token;
-  // REST works without the gateway: an `op worker` answers inbox entries through it alone.
-  client.rest.setToken(token);
+  let client = createClient();
 
   async function onInteraction(interaction: Interaction): Promise<void> {
     const deliveryId = `discord:interaction:${interaction.id}`;
@@ -105,14 +154,21 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     });
   }
 
-  client.on(Events.InteractionCreate, (interaction) => {
-    onInteraction(interaction).catch((error: unknown) => log.error({ err: error }, 'a Discord interaction failed'));
+  const connection = keepConnected({
+    name: 'Discord',
+    logger: log,
+    describe: discordProblem,
+    connect: async () => {
+      if (!client.isReady()) {
+        await client.destroy();
+        client = createClient();
+        await client.login(token);
+      }
+      await registerCommands(client, options.applicationId, options.guildId).catch((error: unknown) => {
+        throw new CommandRegistrationFailed(error instanceof Error ? error.message : String(error));
+      });
+    },
   });
-  client.on(Events.MessageCreate, (message) => {
-    onMessage(message).catch((error: unknown) => log.error({ err: error }, 'a Discord message failed'));
-  });
-  client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code }, 'Discord gateway disconnected; reconnecting'));
-  client.on(Events.ShardResume, () => log.info('Discord gateway resumed'));
 
   async function channel(id: string): Promise<SendableChannels> {
     const found = await client.channels.fetch(id);
@@ -133,25 +189,22 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
   return {
     platform: 'discord',
     answer,
-    start: async () => {
-      await client.login(token);
-      await registerCommands(client, options.applicationId, options.guildId);
-    },
+    start: () => connection.start(),
     stop: async () => {
+      await connection.stop();
       await client.destroy();
     },
     check: async () => {
-      if (!client.isReady()) throw new Error('the Discord gateway is not connected');
+      if (connection.problem) throw new HealthProblem(connection.problem);
+      if (!client.isReady()) throw new HealthProblem('the Discord gateway is reconnecting (discord.js retries by itself); if this lasts, check the network');
     },
     async updateCredentials({ token: next }) {
       if (next === token) return;
       token = next;
       client.rest.setToken(token);
-      // Discord closes the sessions of a reset token; identify again with the new one.
-      if (client.isReady()) {
-        await client.destroy();
-        await client.login(token);
-      }
+      // Discord closes the sessions of a reset token; identify again with the new one, now.
+      await client.destroy();
+      connection.restart();
     },
     async post(target, message, delivery) {
       return call(async () => {

@@ -6,6 +6,7 @@ import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
 import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import type { Reply } from '../../src/bot/reply.ts';
+import { HealthProblem } from '../../src/core/health.ts';
 import { toSlack } from './blocks.ts';
 
 export interface SlackOptions {
@@ -17,7 +18,7 @@ export interface SlackOptions {
 }
 
 export interface SlackAdapter extends ChatAdapter, InboxAnswerer {
-  /** Throws when Slack does not accept the bot token. */
+  /** Throws a HealthProblem (what is wrong, the fix) when Slack cannot be reached or refuses the bot token. */
   check(): Promise<void>;
   /** Rotated credentials (src/ops/reload.ts): the next Web API call and request check use them. */
   updateCredentials(credentials: { botToken: string; signingSecret?: string }): Promise<void>;
@@ -28,6 +29,22 @@ const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
 /** Slack posts carry the notice id in message metadata, so a retried delivery finds its post. */
 const NOTICE_EVENT = 'operator_notice';
+
+/** Slack's answers that mean the bot token is wrong, not the network. */
+const TOKEN_REFUSED = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/** What a failed Web API call means for the operator, and what to do about it. */
+export function slackProblem(error: unknown): string {
+  const failed = error as { data?: { error?: string }; original?: { code?: string; message?: string; cause?: { code?: string } } };
+  const answer = failed.data?.error;
+  if (answer && TOKEN_REFUSED.has(answer)) {
+    return `Slack refused SLACK_BOT_TOKEN (${answer}). Fix: api.slack.com/apps → your app → OAuth & Permissions → copy the Bot User OAuth Token (xoxb-...) into SLACK_BOT_TOKEN (a running service takes it from OPERATOR_ENV_FILE or on SIGHUP); notices wait until then`;
+  }
+  if (answer) return `Slack answered ${answer}; notices wait and are delivered once Slack accepts them`;
+  // fetch's "fetch failed" keeps the reason (ECONNREFUSED, ENOTFOUND) in its cause.
+  const cause = failed.original?.cause?.code ?? failed.original?.code ?? failed.original?.message ?? (error instanceof Error ? error.message : String(error));
+  return `Slack cannot be reached (${cause}); notices wait and are delivered when it is back. Fix: check the network, or SLACK_API_URL if it is set`;
+}
 
 export function createSlackAdapter(options: SlackOptions): SlackAdapter {
   // The dispatcher owns retries, with a persisted backoff that honours Retry-After.
@@ -80,7 +97,9 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     platform: 'slack',
     answer,
     check: async () => {
-      await client.auth.test();
+      await client.auth.test().catch((error: unknown) => {
+        throw new HealthProblem(slackProblem(error));
+      });
     },
     async updateCredentials(credentials) {
       if (credentials.botToken !== botToken) {

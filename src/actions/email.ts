@@ -1,9 +1,14 @@
 // Sends an e-mail once per idempotency key: over SMTP when SMTP_URL is set, otherwise as an
-// .eml file under DATA_DIR/outbox that any mail client opens. The Message-ID is derived from the
-// key, so a resend after a crash between sending and its checkpoint (SMTP cannot be asked
-// whether a message went out) carries the same id and mail clients show it once.
+// .eml file under DATA_DIR/outbox that any mail client opens.
+//
+// Over SMTP, the server's acceptance (its 250 to the message) is committed to the effects ledger
+// the moment it arrives, before the step's checkpoint: an attempt resumed after a crash finds it
+// and sends nothing. SMTP cannot be asked afterwards whether a message went out, so one window
+// remains: a crash after the server took the message and before its answer was recorded (the
+// time of one database commit). That message is sent again, with the same Message-ID (derived
+// from the key), which mail clients show once. The README states this guarantee and
+// test/email-exactly-once.test.ts proves both sides of it.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
@@ -29,6 +34,9 @@ const EmailSent = z.object({
 });
 type EmailSent = z.infer<typeof EmailSent>;
 
+/** The ledger's receipt: the server accepted this Message-ID. */
+const SmtpAcceptance = z.object({ messageId: z.string(), response: z.string(), acceptedAt: z.string() });
+
 const messageIdOf = (key: string) => `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@operator>`;
 
 function attachmentPath(dataDir: string, relative: string): string {
@@ -41,7 +49,7 @@ export const email: ActionExecutor<EmailMessage, EmailSent> = {
   name: 'email',
   input: EmailMessage,
   output: EmailSent,
-  async perform(message, { idempotencyKey, dataDir, services }) {
+  async perform(message, { idempotencyKey, dataDir, services, ledger }) {
     const { smtpUrl, mailFrom } = services.settings;
     const messageId = messageIdOf(idempotencyKey);
     const mail = {
@@ -55,12 +63,10 @@ export const email: ActionExecutor<EmailMessage, EmailSent> = {
     };
     const outbox = path.join(dataDir, 'outbox');
     if (smtpUrl) {
-      // The marker is written after the server accepted the message: its presence means sent.
-      const marker = path.join(outbox, 'sent', `${safeFileName(idempotencyKey)}.json`);
-      const existing = await fs.readFile(marker, 'utf8').catch(() => null);
-      if (existing) return { via: 'smtp', messageId, file: null, alreadySent: true };
+      const earlier = SmtpAcceptance.safeParse(ledger.receipt);
+      if (earlier.success && earlier.data.messageId === messageId) return { via: 'smtp', messageId, file: null, alreadySent: true };
       // Through the mail server's circuit breaker: while it is down the plan waits for it.
-      await services.dependencies.call('smtp', () =>
+      const sent = await services.dependencies.call('smtp', () =>
         nodemailer
           .createTransport(smtpUrl)
           .sendMail(mail)
@@ -72,7 +78,7 @@ export const email: ActionExecutor<EmailMessage, EmailSent> = {
             throw error;
           }),
       );
-      await createOnce(marker, JSON.stringify({ idempotencyKey, messageId, to: message.to, sentAt: new Date().toISOString() }));
+      await ledger.recordReceipt({ messageId, response: sent.response, acceptedAt: new Date().toISOString() } satisfies z.input<typeof SmtpAcceptance>);
       return { via: 'smtp', messageId, file: null, alreadySent: false };
     }
     const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);

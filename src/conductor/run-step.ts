@@ -1,7 +1,7 @@
 // Runs one step of a plan and says how it went; the worker turns the outcome into a checkpoint.
 import { DependencyUnavailable, type DependencyName } from '../core/dependencies.ts';
 import { RetryPolicy, isRetryable, withTimeout } from './retry.ts';
-import type { RunContext, RunnableStep } from './workflow.ts';
+import type { EffectLedger, RunContext, RunnableStep } from './workflow.ts';
 
 export type StepOutcome =
   | { type: 'completed'; output: unknown }
@@ -18,7 +18,8 @@ export const idempotencyKeyOf = (planId: string, stepKey: string) => `${planId}:
 /** The key an undo of the step's effect passes downstream (EffectContext.compensationKey). */
 export const compensationKeyOf = (planId: string, stepKey: string) => `${idempotencyKeyOf(planId, stepKey)}:compensate`;
 
-export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: string): Promise<StepOutcome> {
+/** ledger: the effect's ledger row, for an action (the worker records its start before running it). */
+export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: string, ledger: EffectLedger | null): Promise<StepOutcome> {
   const policy = policyOf(step);
   try {
     if (step.when && !step.when(ctx)) return { type: 'skipped' };
@@ -28,7 +29,8 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
       case 'question':
         return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx) };
       case 'action': {
-        const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir, services: ctx.services };
+        if (!ledger) throw new Error(`action ${step.key} ran without its ledger row`);
+        const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir, services: ctx.services, ledger };
         return { type: 'completed', output: await withTimeout(policy.timeoutMs, (signal) => step.perform(ctx, { ...effect, signal })) };
       }
       default:

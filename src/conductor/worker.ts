@@ -27,7 +27,7 @@ import { errorText, leaseCleared, stepResultChange } from './decisions.ts';
 import { backoffMs, withTimeout } from './retry.ts';
 import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
 import { noServices, type StepServices } from '../core/services.ts';
-import type { RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
+import type { EffectLedger, RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
 export interface WorkerOptions {
   store: Store;
@@ -192,8 +192,8 @@ export class Worker {
     if (!stepDefinition) {
       outcome = { type: 'failed', error: new Error(`workflow ${definition.name} no longer has a step "${step.key}"`), retryable: false };
     } else {
-      if (stepDefinition.kind === 'action') await this.#recordEffectStart(plan, step, stepDefinition, leaseToken);
-      outcome = await runStep(stepDefinition, ctx, this.#dataDir);
+      const ledger = stepDefinition.kind === 'action' ? await this.#recordEffectStart(plan, step, stepDefinition, leaseToken) : null;
+      outcome = await runStep(stepDefinition, ctx, this.#dataDir, ledger);
     }
     const attempts = step.attempts + 1;
     const now = new Date();
@@ -231,21 +231,31 @@ export class Worker {
 
   /**
    * The ledger row is committed before the effect, so a crash between the effect and its
-   * checkpoint leaves a visible "started" entry, and the re-run reuses the same key.
+   * checkpoint leaves a visible "started" entry, and the re-run reuses the same key. Returns the
+   * row for the executor: a receipt an earlier attempt recorded, and the way to record one.
    */
-  async #recordEffectStart(plan: PlanRecord, step: StepRecord, definition: RunnableAction, leaseToken: string) {
+  async #recordEffectStart(plan: PlanRecord, step: StepRecord, definition: RunnableAction, leaseToken: string): Promise<EffectLedger> {
     const key = idempotencyKeyOf(plan.id, step.key);
-    await this.#store.transaction(async (runner) => {
-      const [existing] = (await listEffects(runner, plan.id)).filter((effect) => effect.key === key);
+    const existing = await this.#store.transaction(async (runner) => {
+      const [found] = (await listEffects(runner, plan.id)).filter((effect) => effect.key === key);
       const applied = await commitPlanChange(runner, plan.id, { leaseToken }, {
         effects: [
-          existing
-            ? { key, fields: { performCount: existing.performCount + 1 } }
+          found
+            ? { key, fields: { performCount: found.performCount + 1 } }
             : { key, insert: { stepKey: step.key, executor: definition.executor.name, status: 'started', performCount: 1 } },
         ],
       });
       if (!applied) throw new LeaseLost();
+      return found;
     });
+    return {
+      // Until the checkpoint marks it applied, a started row's result is a receipt, if any.
+      receipt: existing?.status === 'started' ? existing.result : null,
+      recordReceipt: async (receipt) => {
+        const recorded = await this.#store.transaction((runner) => commitPlanChange(runner, plan.id, { leaseToken }, { effects: [{ key, fields: { result: JSON.stringify(receipt) } }] }));
+        if (!recorded) throw new LeaseLost();
+      },
+    };
   }
 
   /** Undoes the newest performed action not yet undone; returns whether the plan stays here. */

@@ -60,6 +60,21 @@ export interface EffectContext {
   readonly services: StepServices;
 }
 
+/**
+ * The effects ledger's row of the action being performed. An effect that an outside system
+ * cannot be asked about afterwards (an SMTP server) records its proof here the moment it has it,
+ * in its own commit before the step's checkpoint; a resumed attempt finds it and does nothing.
+ */
+export interface EffectLedger {
+  /** What an earlier attempt recorded with recordReceipt before it could checkpoint; null if none. */
+  readonly receipt: unknown;
+  /** Commits proof that the effect happened to the ledger now (throws if the plan's lease was lost). */
+  recordReceipt(receipt: unknown): Promise<void>;
+}
+
+/** What perform gets: the effect's context and its ledger row. */
+export type PerformContext = EffectContext & { readonly ledger: EffectLedger };
+
 /** The only place side effects happen. perform must be idempotent per idempotencyKey. */
 export interface ActionExecutor<In = unknown, Out = unknown> {
   name: string;
@@ -70,7 +85,7 @@ export interface ActionExecutor<In = unknown, Out = unknown> {
   writesMemory?: boolean;
   input: z.ZodType<In>;
   output: z.ZodType<Out>;
-  perform: (value: In, effect: EffectContext) => Promise<Out>;
+  perform: (value: In, effect: PerformContext) => Promise<Out>;
   /**
    * Undoes perform. result is null when the plan stopped between perform and its checkpoint,
    * so the effect may or may not have happened: compensate must tolerate both.
@@ -130,7 +145,7 @@ interface RunnableBase {
 export interface RunnableAction extends RunnableBase {
   kind: 'action';
   executor: { name: string; compensable: boolean; writesMemory: boolean };
-  perform: (ctx: RunContext, effect: EffectContext) => Promise<unknown>;
+  perform: (ctx: RunContext, effect: PerformContext) => Promise<unknown>;
   compensate: (ctx: RunContext, result: unknown, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 

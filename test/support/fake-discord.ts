@@ -125,6 +125,12 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** How long an interaction may wait for its first answer before it is "Unknown interaction" (Discord: 3000). */
   interactionTimeoutMs?: number;
+  /** The bot token it accepts (a random one by default). */
+  token?: string;
+  /** The port to listen on (a free one by default): a test can bring Discord up where a client already points. */
+  port?: number;
+  /** Whether the application may use the privileged Message Content intent (true by default); see FakeDiscord. */
+  messageContentIntent?: boolean;
 }
 
 export interface FakeDiscord {
@@ -143,6 +149,11 @@ export interface FakeDiscord {
   /** The next call matching method and path fails. Queued in order; each is used once. */
   failNext(method: string, pathPattern: RegExp, failure: DiscordFailure): void;
 
+  /**
+   * The Developer Portal's "Message Content Intent" switch. Off, an IDENTIFY that asks for the
+   * intent is closed with 4014 "Disallowed intent(s).", as Discord does; switch it on at any time.
+   */
+  messageContentIntent: boolean;
   /** IDENTIFYs accepted so far (each starts a new session). */
   readonly identifies: number;
   /** RESUMEs accepted so far. */
@@ -406,13 +417,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const guildId = options.guildId ?? '1200000000000000001';
   const heartbeatInterval = options.heartbeatIntervalMs ?? 41_250;
   const interactionTimeoutMs = options.interactionTimeoutMs ?? 3000;
-  const token = `${Buffer.from(botUserId).toString('base64').replace(/=+$/, '')}.ZmFrZQ.${randomBytes(20).toString('base64url')}`;
+  const token = options.token ?? `${Buffer.from(botUserId).toString('base64').replace(/=+$/, '')}.ZmFrZQ.${randomBytes(20).toString('base64url')}`;
   const ownerId = '1400000000000000001';
 
   const calls: DiscordCall[] = [];
   const failures: { method: string; pattern: RegExp; failure: DiscordFailure }[] = [];
   const gateway: FakeDiscord['gateway'] = { received: [], dispatched: [], dropped: [], connections: [] };
   let identifies = 0;
+  const portal = { messageContentIntent: options.messageContentIntent ?? true };
   let resumes = 0;
   let session: Session | undefined;
   const sessions = new Map<string, Session>();
@@ -510,6 +522,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   function onIdentify(socket: WebSocket, d: Json) {
     if (d.token !== token) {
       socket.close(4004, 'Authentication failed.');
+      return;
+    }
+    if ((Number(d.intents) & INTENT_MESSAGE_CONTENT) !== 0 && !portal.messageContentIntent) {
+      socket.close(4014, 'Disallowed intent(s).');
       return;
     }
     identifies += 1;
@@ -1216,7 +1232,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const gatewayUrl = `${base.replace(/^http/, 'ws')}/gateway`;
@@ -1235,6 +1251,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       pollUntil(() => predicate(calls), timeoutMs, () => `fake Discord: calls so far: ${calls.map((c) => `${c.method} ${c.path} ${c.status}`).join(', ') || '(none)'}`),
     failNext(method, pathPattern, failure) {
       failures.push({ method: method.toUpperCase(), pattern: pathPattern, failure });
+    },
+    get messageContentIntent() {
+      return portal.messageContentIntent;
+    },
+    set messageContentIntent(enabled: boolean) {
+      portal.messageContentIntent = enabled;
     },
     get identifies() {
       return identifies;

@@ -13,11 +13,16 @@ export interface FakeSmtp {
   stop(): Promise<void>;
   /** Listens again on the same port. */
   restart(): Promise<void>;
+  /**
+   * Runs when a message has arrived whole and is stored (the server has taken it), before the
+   * 250 that tells the client so: a test kills the client here to crash it inside that window.
+   */
+  beforeAccepting: (() => Promise<void>) | null;
   close(): Promise<void>;
 }
 
 export async function startFakeSmtp(): Promise<FakeSmtp> {
-  const fake = { messages: [] as FakeSmtp['messages'], rejectRecipients: false };
+  const fake = { messages: [] as FakeSmtp['messages'], rejectRecipients: false, beforeAccepting: null as FakeSmtp['beforeAccepting'] };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -37,6 +42,11 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
           buffer = buffer.slice(end + 5);
           inData = false;
           envelope = { from: '', to: [] };
+          const hook = fake.beforeAccepting;
+          if (hook) {
+            void hook().then(() => reply('250 queued'));
+            return;
+          }
           reply('250 queued');
           continue;
         }

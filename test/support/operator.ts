@@ -36,6 +36,20 @@ export function testService(database: TestDatabase, workflows: WorkflowDefinitio
   return startService(testConfig(database, settings), silentLogger(), new WorkflowRegistry(workflows));
 }
 
+/** Waits until the service's Discord adapter, which connects in the background, is connected with /op registered. */
+export function discordConnected(service: Service, timeoutMs = 15_000): Promise<true> {
+  let problem = '';
+  return pollUntil(
+    () =>
+      service.discord!.check().then(
+        () => true as const,
+        (error: unknown) => void (problem = String(error)),
+      ),
+    timeoutMs,
+    () => `the Discord adapter did not connect: ${problem}`,
+  );
+}
+
 /** A second worker on the same database, as another process would run. */
 export function extraWorker(operator: Operator, database: TestDatabase, workerId: string, leaseMs = 2000): Worker {
   return new Worker({

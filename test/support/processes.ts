@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/store/prisma-cli.ts';
 
@@ -30,3 +31,38 @@ export function exited(child: ChildProcess): Promise<number | null> {
   // A child ended by a signal keeps exitCode null: signalCode says it is gone.
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
+
+/** Live processes whose command line mentions text (a test's own data folder): what an exit may have left behind. */
+export function processesMentioning(text: string): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text) ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The pids of a process's children right now (Linux's /proc). */
+export function childrenOf(pid: number): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      // The command name (field 2) is in parentheses and may hold spaces: the parent pid comes after it.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
