@@ -84,8 +84,12 @@ for (const provider of providers()) {
 
     before(async () => {
       database = await createTestDatabase(provider);
-      // Rounds are run by the test (evaluate()), not by the timer.
+      // Rounds are run by the test (evaluate()), not by the timer: the round the service claims at
+      // start is awaited and the timer stopped, so no round of its own races the test's.
       service = await testService(database, [ledgerWorkflow], { ALERT_EVALUATE_MS: '600000', ALERT_OUTBOX_BEHIND_SECONDS: '60' });
+      const store = service.operator.store;
+      await pollUntil(() => store.prisma((db) => db.alertRound.findUnique({ where: { id: 'alerts' } })), 15_000, () => 'the service ran no alert round at start');
+      await service.alerts.stop();
       stream = await WorkspaceStream.open(service.port);
     });
     after(async () => {
