@@ -1,6 +1,7 @@
 // The Operator service: the conductor and its worker, the operator bot and the inbox it runs,
 // the notice dispatcher, every configured chat adapter, the HTTP server and the front door
 // before it, started and stopped together.
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createLocalAdapter, WORKSPACE_CHANNEL, type LocalAdapter } from '../adapters/local/local-adapter.ts';
@@ -12,6 +13,8 @@ import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
+import { DeadlineJob } from './conductor/deadlines.ts';
+import { sendMail } from './actions/email.ts';
 import { DigestScheduler, postDigestNow } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
@@ -42,6 +45,8 @@ export interface Service {
   digest: DigestScheduler;
   /** Reminds the operator of approvals, questions and hand-backs waiting too long. */
   reminders: ReminderJob;
+  /** Fires gate deadlines: their outcome, or the next step of their escalation. */
+  deadlines: DeadlineJob;
   /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
   schedules: Schedules;
   scheduleRunner: ScheduleRunner;
@@ -65,8 +70,16 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
   const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
-  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules });
-  const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
+  const bot = new OperatorBot({ conductor: operator.conductor, store: operator.store, operators, logger, postDigest, memory: operator.memory, schedules, snoozeMs: config.SNOOZE_MINUTES * 60_000 });
+  const escalationEmail = config.ESCALATION_EMAIL;
+  const dispatcher = new NoticeDispatcher({
+    store: operator.store,
+    conductor: operator.conductor,
+    logger,
+    ...(escalationEmail
+      ? { mail: { to: escalationEmail, send: (mail, key) => sendMail(mail, { idempotencyKey: key, dataDir: path.resolve(config.DATA_DIR), smtpUrl: config.SMTP_URL ?? null, mailFrom: config.MAIL_FROM }) } }
+      : {}),
+  });
   const inbox = new InboxProcessor({ store: operator.store, bot, logger });
   /** This thread's front doors (the workspace, Discord) write the inbox and wake the processor. */
   const record = async (draft: InboxDraft) => {
@@ -143,6 +156,17 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const settings = watchSettings({ current: config, targets: { slack, discord, operators }, logger });
 
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
+  const deadlines = new DeadlineJob({
+    store: operator.store,
+    conductor: operator.conductor,
+    logger,
+    pollMs: config.DEADLINE_POLL_MS,
+    escalation: {
+      chain: config.ESCALATION_EMAIL ? ['thread', 'direct', 'email'] : ['thread', 'direct'],
+      intervalMs: config.ESCALATION_INTERVAL_MINUTES * 60_000,
+      workspaceUrl: config.WORKSPACE_URL,
+    },
+  });
 
   // The core's server answers only the front door, on loopback; the front door owns PORT.
   const corePort = await http.listen(0, '127.0.0.1');
@@ -178,6 +202,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   dispatcher.start();
   digest.start();
   reminders.start();
+  deadlines.start();
   scheduleRunner.start();
   return {
     operator,
@@ -190,6 +215,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     local,
     digest,
     reminders,
+    deadlines,
     schedules,
     scheduleRunner,
     settings,
@@ -198,6 +224,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     stop: async () => {
       settings.stop();
       await reminders.stop();
+      await deadlines.stop();
       await scheduleRunner.stop();
       await digest.stop();
       local.stop();

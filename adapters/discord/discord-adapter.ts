@@ -168,5 +168,11 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
         await where.messages.edit(messageId, toDiscord(message));
       });
     },
+    async direct(userId, message, delivery) {
+      await call(async () => {
+        const dm = await client.users.createDM(userId);
+        await dm.send({ ...toDiscord(message), nonce: delivery.noticeId.slice(0, 25), enforceNonce: true });
+      });
+    },
   };
 }

@@ -73,9 +73,33 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     return found?.ts ?? null;
   }
 
+  async function post(target: { channel: string; threadId?: string }, message: Message, delivery: { noticeId: string; retried: boolean }) {
+    const earlier = delivery.retried ? await findPosted(target.channel, target.threadId, delivery.noticeId) : null;
+    const ts =
+      earlier ??
+      (
+        await call(() =>
+          client.chat.postMessage({
+            channel: target.channel,
+            ...(target.threadId ? { thread_ts: target.threadId } : {}),
+            ...toSlack(message),
+            metadata: { event_type: NOTICE_EVENT, event_payload: { notice_id: delivery.noticeId } },
+          }),
+        )
+      ).ts!;
+    return { messageId: ts, threadId: target.threadId ?? ts };
+  }
+
   return {
     platform: 'slack',
     answer,
+    post,
+    /** Opens (or finds) the bot's conversation with the user, then posts there (scope im:write). */
+    async direct(userId, message, delivery) {
+      const opened = await call(() => client.conversations.open({ users: userId }));
+      if (!opened.channel?.id) throw new Error(`Slack opened no direct conversation with ${userId}`);
+      await post({ channel: opened.channel.id }, message, delivery);
+    },
     check: async () => {
       await client.auth.test();
     },
@@ -85,22 +109,6 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
         client = new webApi.WebClient(botToken, clientOptions);
       }
       if (credentials.signingSecret) await options.setSigningSecret?.(credentials.signingSecret);
-    },
-    async post(target, message: Message, delivery) {
-      const earlier = delivery.retried ? await findPosted(target.channel, target.threadId, delivery.noticeId) : null;
-      const ts =
-        earlier ??
-        (
-          await call(() =>
-            client.chat.postMessage({
-              channel: target.channel,
-              ...(target.threadId ? { thread_ts: target.threadId } : {}),
-              ...toSlack(message),
-              metadata: { event_type: NOTICE_EVENT, event_payload: { notice_id: delivery.noticeId } },
-            }),
-          )
-        ).ts!;
-      return { messageId: ts, threadId: target.threadId ?? ts };
     },
     async update(target, messageId, message) {
       await call(() => client.chat.update({ channel: target.channel, ts: messageId, ...toSlack(message) }));

@@ -37,44 +37,53 @@ function attachmentPath(dataDir: string, relative: string): string {
   return file;
 }
 
+/**
+ * Sends message once per idempotencyKey: over SMTP when smtpUrl is set, else as an .eml file
+ * under dataDir/outbox. The email executor and the escalation's e-mail (src/bot/dispatcher.ts) use it.
+ */
+export async function sendMail(
+  input: z.input<typeof EmailMessage>,
+  { idempotencyKey, dataDir, smtpUrl, mailFrom }: { idempotencyKey: string; dataDir: string; smtpUrl: string | null; mailFrom: string },
+): Promise<EmailSent> {
+  const message = EmailMessage.parse(input);
+  const messageId = messageIdOf(idempotencyKey);
+  const mail = {
+    from: mailFrom,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    messageId,
+    date: new Date(),
+    attachments: message.attachments.map((file) => ({ filename: path.basename(file), path: attachmentPath(dataDir, file) })),
+  };
+  const outbox = path.join(dataDir, 'outbox');
+  if (smtpUrl) {
+    // The marker is written after the server accepted the message: its presence means sent.
+    const marker = path.join(outbox, 'sent', `${safeFileName(idempotencyKey)}.json`);
+    const existing = await fs.readFile(marker, 'utf8').catch(() => null);
+    if (existing) return { via: 'smtp', messageId, file: null, alreadySent: true };
+    await nodemailer
+      .createTransport(smtpUrl)
+      .sendMail(mail)
+      .catch((error: Error & { responseCode?: number }) => {
+        // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
+        if ((error.responseCode ?? 0) >= 500) {
+          throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
+        }
+        throw error;
+      });
+    await createOnce(marker, JSON.stringify({ idempotencyKey, messageId, to: message.to, sentAt: new Date().toISOString() }));
+    return { via: 'smtp', messageId, file: null, alreadySent: false };
+  }
+  const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);
+  const file = path.join(outbox, `${safeFileName(idempotencyKey)}.eml`);
+  const created = await createOnce(file, built.message as Buffer);
+  return { via: 'outbox', messageId, file: path.relative(dataDir, file), alreadySent: !created };
+}
+
 export const email: ActionExecutor<EmailMessage, EmailSent> = {
   name: 'email',
   input: EmailMessage,
   output: EmailSent,
-  async perform(message, { idempotencyKey, dataDir, services }) {
-    const { smtpUrl, mailFrom } = services.settings;
-    const messageId = messageIdOf(idempotencyKey);
-    const mail = {
-      from: mailFrom,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      messageId,
-      date: new Date(),
-      attachments: message.attachments.map((file) => ({ filename: path.basename(file), path: attachmentPath(dataDir, file) })),
-    };
-    const outbox = path.join(dataDir, 'outbox');
-    if (smtpUrl) {
-      // The marker is written after the server accepted the message: its presence means sent.
-      const marker = path.join(outbox, 'sent', `${safeFileName(idempotencyKey)}.json`);
-      const existing = await fs.readFile(marker, 'utf8').catch(() => null);
-      if (existing) return { via: 'smtp', messageId, file: null, alreadySent: true };
-      await nodemailer
-        .createTransport(smtpUrl)
-        .sendMail(mail)
-        .catch((error: Error & { responseCode?: number }) => {
-          // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
-          if ((error.responseCode ?? 0) >= 500) {
-            throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
-          }
-          throw error;
-        });
-      await createOnce(marker, JSON.stringify({ idempotencyKey, messageId, to: message.to, sentAt: new Date().toISOString() }));
-      return { via: 'smtp', messageId, file: null, alreadySent: false };
-    }
-    const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);
-    const file = path.join(outbox, `${safeFileName(idempotencyKey)}.eml`);
-    const created = await createOnce(file, built.message as Buffer);
-    return { via: 'outbox', messageId, file: path.relative(dataDir, file), alreadySent: !created };
-  },
+  perform: (message, { idempotencyKey, dataDir, services }) => sendMail(message, { idempotencyKey, dataDir, ...services.settings }),
 };

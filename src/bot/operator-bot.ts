@@ -27,8 +27,11 @@ export class OperatorBot {
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   readonly #memory: ChatMemory | undefined;
   readonly #schedules: Schedules | undefined;
+  /** How long Snooze postpones an escalation (SNOOZE_MINUTES). */
+  readonly #snoozeMs: number;
 
   constructor(options: {
+    snoozeMs?: number;
     conductor: Conductor;
     store: Store;
     operators: OperatorAllowlist;
@@ -44,6 +47,7 @@ export class OperatorBot {
     this.#postDigest = options.postDigest;
     this.#memory = options.memory;
     this.#schedules = options.schedules;
+    this.#snoozeMs = options.snoozeMs ?? 60 * 60_000;
   }
 
   /** Runs one event from the inbox (src/bot/inbox.ts), which makes a platform's retry of it a no-op. */
@@ -98,6 +102,9 @@ export class OperatorBot {
         case 'deny':
           await this.#conductor[button.action](button.planId, actor, { version: button.version });
           break;
+        case 'snooze':
+          await this.#conductor.snooze(button.planId, actor, { forMs: this.#snoozeMs, version: button.version });
+          return ephemeral(`Snoozed: the next reminder comes in ${Math.round(this.#snoozeMs / 60_000)} min unless it is decided first.`);
         default:
           await this.#conductor[button.action](button.planId, actor);
       }

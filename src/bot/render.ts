@@ -1,4 +1,5 @@
 // Conductor state and notices, rendered into neutral messages.
+import { z } from 'zod';
 import type { PlanState } from '../conductor/conductor.ts';
 import type { Citation, RecallResult } from '../conductor/services.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
@@ -93,17 +94,47 @@ export function handBackPrompt(planId: string, version: number, text: string): M
 
 const WAITING_FOR: Record<string, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
 
+/** A reminder's or an escalation's payload (src/conductor/reminders.ts, conductor.passDeadline). */
+export const WaitNotice = z.object({
+  text: z.string(),
+  waitKind: z.string(),
+  waitingSince: z.string(),
+  requestedBy: z.string(),
+  stepTitle: z.string(),
+  /** An escalation under way: Snooze postpones its next step. */
+  snoozable: z.boolean().optional(),
+  /** The workspace, for an escalation's e-mail. */
+  link: z.string().optional(),
+});
+export type WaitNotice = z.infer<typeof WaitNotice>;
+
+const WAIT_BUTTONS: Record<string, [Button['action'], string, Button['style']?][]> = {
+  approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
+  'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
+};
+
+function waitButtons(planId: string, version: number, notice: WaitNotice): Button[] {
+  return buttons(planId, version, [...(WAIT_BUTTONS[notice.waitKind] ?? []), ...(notice.snoozable ? [['snooze', 'Snooze'] as [Button['action'], string]] : [])]);
+}
+
 /** A wait that has gone on too long: the original prompt again, with its buttons, and who it waits for. */
-export function reminderPrompt(planId: string, version: number, notice: { text: string; waitKind: string; waitingSince: string; requestedBy: string; stepTitle: string }): Message {
-  const buttonSpecs: Record<string, [Button['action'], string, Button['style']?][]> = {
-    approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
-    'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
-  };
-  const specs = buttonSpecs[notice.waitKind];
+export function reminderPrompt(planId: string, version: number, notice: WaitNotice): Message {
+  const specs = waitButtons(planId, version, notice);
   return {
     title: `Reminder: ${notice.stepTitle}`,
     text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
-    ...(specs ? { buttons: buttons(planId, version, specs) } : { footer: 'Reply in this thread to answer.' }),
+    ...(specs.length > 0 ? { buttons: specs } : {}),
+    ...(notice.waitKind === 'question' ? { footer: 'Reply in this thread to answer.' } : {}),
+  };
+}
+
+/** An escalation past the thread: a direct message (with the buttons) or an e-mail (with the link). */
+export function escalationMessage(planId: string, workflow: string, version: number, notice: WaitNotice): Message {
+  return {
+    title: `Waiting on you: ${notice.stepTitle} (${workflow} ${planId})`,
+    text: `This has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
+    buttons: waitButtons(planId, version, notice),
+    ...(notice.link ? { footer: `Open it in the workspace: ${notice.link}` } : {}),
   };
 }
 

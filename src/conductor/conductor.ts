@@ -18,7 +18,7 @@ import {
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
 import { databaseNow, type SqlRunner } from '../store/sql.ts';
-import type { StepPatch } from '../store/statements.ts';
+import { statements, timerStatements, type DueTimer, type StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { keepsOutcome, leaseCleared } from './decisions.ts';
 import { OperatorError } from './errors.ts';
@@ -29,6 +29,22 @@ import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export type { PlanState } from './plan-reads.ts';
+
+/** Who decides when a gate's deadline passes, in the audit and on the prompt. */
+export const DEADLINE_ACTOR = 'deadline';
+
+/** The escalation chain, one step per interval (src/conductor/deadlines.ts). */
+export type EscalationStep = 'thread' | 'direct' | 'email';
+
+export interface EscalationSettings {
+  chain: readonly EscalationStep[];
+  intervalMs: number;
+  /** The workspace, linked from the e-mail. */
+  workspaceUrl: string;
+}
+
+/** Another replica fired the timer's stage first (or it was snoozed): nothing to do. */
+class TimerTaken extends Error {}
 
 
 function describeIssues(error: z.ZodError): string {
@@ -271,26 +287,79 @@ export class Conductor {
   }
 
   #decideGate(planId: string, actor: string, approved: boolean, options: { reason?: string; version?: number }) {
-    return this.#change(planId, async (state, definition, runner) => {
-      const { plan, steps } = state;
-      expectStatus(plan, 'waiting_approval', options.version);
-      const step = nextStep(steps, 'waiting')!;
-      if (!approved) {
-        const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
-        change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
-        change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
-        change.notices!.unshift(decision(plan, step, 'Denied', actor));
-        change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
-        return { change };
+    return this.#change(planId, (state, definition, runner) => this.#gateDecision(state, definition, runner, actor, approved, options));
+  }
+
+  async #gateDecision(state: PlanState, definition: WorkflowDefinition, runner: SqlRunner, actor: string, approved: boolean, options: { reason?: string; version?: number }): Promise<{ change: PlanChange }> {
+    const { plan, steps } = state;
+    expectStatus(plan, 'waiting_approval', options.version);
+    const step = nextStep(steps, 'waiting')!;
+    if (!approved) {
+      const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
+      change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
+      change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+      change.notices!.unshift(decision(plan, step, 'Denied', actor));
+      change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
+      return { change };
+    }
+    const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
+    return {
+      change: {
+        plan: { status: 'running', runAfter: databaseNow() },
+        steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
+        audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
+        notices: [decision(plan, step, 'Approved', actor)],
+        memories: [decisionMemory(plan, step, 'Approved', actor, options.reason)],
+      },
+    };
+  }
+
+  /**
+   * A gate's deadline passed (src/conductor/deadlines.ts): its outcome, or the next step of its
+   * escalation, in one transaction with the timer's compare-and-set, so it happens once however
+   * many replicas see it due. False when another replica took it or the wait has ended.
+   */
+  async passDeadline(timer: DueTimer, escalation: EscalationSettings): Promise<boolean> {
+    const last = timer.outcome !== 'escalate' || timer.stage + 1 >= escalation.chain.length;
+    try {
+      await this.#change(timer.planId, async (state, definition, runner) => {
+        expectStatus(state.plan, timer.planStatus, timer.version);
+        const step = nextStep(state.steps, 'waiting');
+        if (step?.id !== timer.stepId) throw new TimerTaken();
+        const advanced = await runner.execute(timerStatements.advanceTimer(timer.id, timer.stage, last ? 'done' : { stage: timer.stage + 1, dueInMs: escalation.intervalMs }));
+        if (advanced !== 1) throw new TimerTaken();
+        const passed = `no decision within the deadline${timer.rule ? ` (${timer.rule})` : ''}`;
+        switch (timer.outcome) {
+          case 'approve':
+            return this.#gateDecision(state, definition, runner, DEADLINE_ACTOR, true, { reason: passed });
+          case 'deny':
+            if (state.plan.status === 'waiting_approval') return this.#gateDecision(state, definition, runner, DEADLINE_ACTOR, false, { reason: passed });
+            return { change: await deniedQuestion(runner, state, definition, step, passed) };
+          case 'hand-back':
+            return { change: handedBack(state.plan, step, passed) };
+          default:
+            return { change: await escalationChange(runner, state.plan, step, escalation.chain[timer.stage]!, escalation.workspaceUrl) };
+        }
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof TimerTaken || error instanceof OperatorError) return false;
+      throw error;
+    }
+  }
+
+  /** Snooze: the plan's running deadline or escalation falls due again forMs from now. */
+  snooze(planId: string, actor: string, options: { forMs: number; version?: number }) {
+    return this.#change(planId, async ({ plan, steps }, _definition, runner) => {
+      if (options.version !== undefined && options.version !== plan.version) expectStatus(plan, plan.status, options.version);
+      const step = nextStep(steps, 'waiting');
+      const snoozed = step ? await runner.execute(timerStatements.snoozeTimer(plan.id, options.forMs)) : 0;
+      if (!step || snoozed === 0) {
+        throw new OperatorError(`Plan ${plan.id} has no deadline running (it is ${plan.status.replace('_', ' ')}); there is nothing to snooze.`, planState(plan.id));
       }
-      const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
       return {
         change: {
-          plan: { status: 'running', runAfter: databaseNow() },
-          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
-          audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
-          notices: [decision(plan, step, 'Approved', actor)],
-          memories: [decisionMemory(plan, step, 'Approved', actor, options.reason)],
+          audit: [transition(actor, 'deadline.snoozed', plan.status, plan.status, step, undefined, { forMinutes: Math.round(options.forMs / 60_000) })],
         },
       };
     });
@@ -373,6 +442,48 @@ function parseAnswer(schema: z.ZodType, text: string) {
   } catch {
     return asText;
   }
+}
+
+/** A question nobody answered by its deadline, whose outcome is deny: the plan is cancelled. */
+async function deniedQuestion(runner: SqlRunner, state: PlanState, definition: WorkflowDefinition, step: StepRecord, reason: string): Promise<PlanChange> {
+  const change = await haltChange(runner, state, definition, 'cancelled', DEADLINE_ACTOR, 'question.expired', reason);
+  change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
+  change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+  change.notices!.unshift(decision(state.plan, step, 'Expired', DEADLINE_ACTOR));
+  return change;
+}
+
+/** A gate nobody decided by its deadline, handed back: the operator retries (asks again), skips or aborts. */
+function handedBack(plan: PlanRecord, step: StepRecord, reason: string): PlanChange {
+  const text = `${step.title}: ${reason}`;
+  return {
+    plan: { status: 'needs_operator' },
+    steps: [{ id: step.id, fields: { status: 'failed', lastError: text, waitingSince: databaseNow() } }],
+    audit: [transition(DEADLINE_ACTOR, 'deadline.handed_back', plan.status, 'needs_operator', step, reason, waited(step))],
+    notices: [decision(plan, step, 'Handed back', DEADLINE_ACTOR), notice('needs_operator', plan, `${text}. Retry asks again.`, { stepKey: step.key, stepTitle: step.title })],
+  };
+}
+
+const WAIT_KIND: Record<string, string> = { waiting_approval: 'approval', waiting_answer: 'question' };
+
+/** One step down the escalation chain: the reminder in the thread, a direct message, an e-mail. */
+async function escalationChange(runner: SqlRunner, plan: PlanRecord, step: StepRecord, via: EscalationStep, workspaceUrl: string): Promise<PlanChange> {
+  const requested = (await runner.query(statements.audit(plan.id))).filter((entry) => entry.stepKey === step.key && /^(approval\.requested|question\.asked)$/.test(entry.action)).at(-1);
+  const prompt = (requested?.detail ? (JSON.parse(requested.detail) as { prompt?: string }).prompt : undefined) ?? step.title;
+  const payload = {
+    stepKey: step.key,
+    stepTitle: step.title,
+    waitKind: WAIT_KIND[plan.status] ?? 'question',
+    waitingSince: (step.waitingSince ?? new Date()).toISOString(),
+    requestedBy: plan.requestedBy,
+    escalation: via,
+    snoozable: true,
+    link: `${workspaceUrl.replace(/\/$/, '')}/#${plan.id}`,
+  };
+  return {
+    audit: [transition(DEADLINE_ACTOR, `escalation.${via}`, plan.status, plan.status, step, undefined, { ...waited(step), to: via === 'thread' ? 'thread' : plan.requestedBy })],
+    notices: [notice(via === 'thread' ? 'reminder' : 'escalation', plan, prompt, payload)],
+  };
 }
 
 /** Tells the conversation who decided a waiting step, so the prompt can show the outcome. */

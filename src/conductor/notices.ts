@@ -8,6 +8,7 @@ export type NoticeKind =
   | 'question'
   | 'needs_operator'
   | 'reminder'
+  | 'escalation'
   | 'decision'
   | 'plan_updated'
   | 'completed'

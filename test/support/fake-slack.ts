@@ -106,6 +106,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         for (const field of ['text', 'blocks', 'attachments', 'metadata'] as const) if (body[field] !== undefined) message[field] = body[field];
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: view(message) };
       }
+      case 'conversations.open': {
+        // The bot's direct conversation with a user: one per user, as Slack keeps it.
+        if (typeof body.users !== 'string' || body.users === '') return { ok: false, error: 'users_not_found' };
+        return { ok: true, channel: { id: `D${body.users}` } };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace(/^http/, 'ws')}/socket` };
       case 'chat.postEphemeral':

@@ -20,6 +20,8 @@ export interface ChatDriver {
   click(threadId: string, action: string, value: string, userId?: string): Promise<string | null>;
   /** Writes in the thread. */
   reply(threadId: string, text: string, userId?: string): Promise<void>;
+  /** Waits for a direct message from the bot to userId whose text matches; returns its text (with its buttons). */
+  waitForDirectMessage(userId: string, text: RegExp): Promise<string>;
   /** Waits until a prompt's buttons were replaced by an outcome matching text. */
   waitForOutcome(threadId: string, text: RegExp): Promise<void>;
   close(): Promise<void>;

@@ -24,7 +24,8 @@ function asSubcommand(text: string): { subcommand: string; args: Record<string, 
   return { subcommand, args };
 }
 
-export async function discordDriver(database: TestDatabase, workflows: WorkflowDefinition[]): Promise<ChatDriver> {
+/** settings: more environment for the service (escalation, SMTP). */
+export async function discordDriver(database: TestDatabase, workflows: WorkflowDefinition[], settings: Record<string, string> = {}): Promise<ChatDriver> {
   const fake = await startFakeDiscord();
   const service = await testService(database, workflows, {
     DISCORD_TOKEN: fake.token,
@@ -32,6 +33,7 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
     DISCORD_GUILD_ID: fake.guildId,
     DISCORD_API_URL: fake.restUrl,
     OPERATOR_DISCORD_USER_IDS: OPERATOR,
+    ...settings,
   });
   const textOf = (value: unknown) => JSON.stringify(value);
   /** Messages as they stand now (edits applied), oldest first. */
@@ -80,6 +82,24 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
     },
     async reply(threadId, text, userId = OPERATOR) {
       fake.sendMessage({ channelId: threadId, userId, content: text });
+    },
+    async waitForDirectMessage(userId, text) {
+      // The bot's DM channel with the user, opened through POST /users/@me/channels.
+      const isDmWith = (channelId: string) => {
+        const channel = fake.getChannel(channelId);
+        return channel?.type === 1 && (channel.recipients as { id: string }[])[0]?.id === userId;
+      };
+      const posted = await fake.waitFor(
+        () =>
+          fake
+            .callsTo('POST', /^\/channels\/\d+\/messages$/)
+            .map((call) => /^\/channels\/(\d+)\//.exec(call.path)![1]!)
+            .filter(isDmWith)
+            .flatMap((channelId) => messages(channelId))
+            .find((m) => text.test(textOf(m))),
+        10_000,
+      );
+      return textOf(posted);
     },
     async waitForOutcome(threadId, text) {
       await waitForMessage(threadId, (t) => text.test(t));

@@ -61,6 +61,12 @@ export async function slackDriver(database: TestDatabase, workflows: WorkflowDef
     async reply(threadId, text, userId = 'UOPS') {
       await postToSlackEndpoint(url, SECRET, messageEventBody({ text, ts: `1900000000.${String(++sequence).padStart(6, '0')}`, threadTs: threadId, userId, channelId: CHANNEL }));
     },
+    async waitForDirectMessage(userId, text) {
+      // conversations.open gives the bot's conversation with the user; the fake names it D<user>.
+      const opened = await fake.waitFor(() => fake.calls.find((c) => c.method === 'conversations.open' && c.body.users === userId), 10_000);
+      const posted = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === `D${String(opened.body.users)}` && text.test(textOf(c))), 10_000);
+      return textOf(posted);
+    },
     async waitForOutcome(_threadId, text) {
       await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && text.test(textOf(c))), 10_000);
     },
