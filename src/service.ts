@@ -126,6 +126,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
     discord = createDiscordAdapter({
       record: async (draft) => void (await record(draft)),
+      answerOf: async (id, timeoutMs) => (await awaitAnswer(operator.store, id, timeoutMs))?.answer ?? null,
       logger,
       token: config.DISCORD_TOKEN,
       applicationId: config.DISCORD_APPLICATION_ID,

@@ -6,7 +6,7 @@ import { RateLimited, type ChatAdapter } from '../../src/bot/chat-adapter.ts';
 import type { Message } from '../../src/bot/messages.ts';
 import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import type { Reply } from '../../src/bot/reply.ts';
-import { toSlack } from './blocks.ts';
+import { toSlack, toSlackModal } from './blocks.ts';
 
 export interface SlackOptions {
   botToken: string;
@@ -41,9 +41,15 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     if (!answer.ok) throw new Error(`Slack's response_url answered HTTP ${answer.status}`);
   }
 
-  /** The answer to an inbox entry: to the request's response_url, or in the thread replied in. */
+  /** The answer to an inbox entry: a form in a modal, to the request's response_url, or in the thread replied in. */
   async function answer(answerTo: Record<string, string>, reply: Reply | null): Promise<void> {
     if (!reply) return;
+    if (reply.form && answerTo.triggerId) {
+      await client.views.open({ trigger_id: answerTo.triggerId, view: toSlackModal(reply.form) });
+      return;
+    }
+    // A form's submission was answered in the modal (slack-ingress.ts).
+    if (reply.formErrors) return;
     if (answerTo.responseUrl) return respond(answerTo.responseUrl, reply);
     const { channel, threadTs, userId } = answerTo;
     if (!channel || !threadTs || !userId) throw new Error('a Slack thread reply was recorded without its channel, thread and user');

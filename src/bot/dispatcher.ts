@@ -217,7 +217,7 @@ export class NoticeDispatcher {
     };
     switch (notice.kind) {
       case 'approval_needed':
-        return remember(approvalPrompt(state.plan.id, version, text));
+        return remember(approvalPrompt(state.plan.id, version, text, { editable: notice.payload.editable === true }));
       case 'question':
         return remember(questionPrompt(text));
       case 'needs_operator':

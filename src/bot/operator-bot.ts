@@ -10,7 +10,8 @@ import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
 import { chatHint } from './hints.ts';
-import { parseButton } from './messages.ts';
+import { parseButton, parseFormId } from './messages.ts';
+import { editForm } from './render.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
 
@@ -59,6 +60,8 @@ export class OperatorBot {
         return this.handleButton(event);
       case 'reply':
         return this.handleThreadReply(event);
+      case 'form':
+        return this.handleForm(event);
     }
   }
 
@@ -102,6 +105,10 @@ export class OperatorBot {
         case 'deny':
           await this.#conductor[button.action](button.planId, actor, { version: button.version });
           break;
+        case 'edit': {
+          const form = editForm(await this.#conductor.editForm(button.planId, button.version));
+          return { message: { title: form.title, text: `Edit ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId}, then approve.` }, visibility: 'ephemeral', form };
+        }
         case 'snooze':
           await this.#conductor.snooze(button.planId, actor, { forMs: this.#snoozeMs, version: button.version });
           return ephemeral(`Snoozed: the next reminder comes in ${Math.round(this.#snoozeMs / 60_000)} min unless it is decided first.`);
@@ -112,6 +119,29 @@ export class OperatorBot {
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
       throw error;
+    }
+  }
+
+  /**
+   * A submitted form. Values that do not fit come back as formErrors, shown in the form; so does
+   * any other refusal (the plan moved on: a second submission of the same form changes nothing).
+   */
+  async handleForm(event: { actor: Actor; form: string; value: string; fields: Record<string, string> }): Promise<Reply | null> {
+    const kind = parseFormId(event.form);
+    const target = parseButton('op:approve', event.value);
+    if (!kind || !target) return ephemeral('That form is not one of Operator\'s; nothing was done.');
+    const access = await operatorAccess(this.#operators, this.#store, event.actor);
+    if (!access.allowed) return this.#refuse(event.actor, access.reason, `form.${kind}`, target.planId);
+    try {
+      await this.#conductor.approveWithChanges(target.planId, actorName(event.actor), { version: target.version, values: event.fields });
+      return null;
+    } catch (error) {
+      if (!(error instanceof OperatorError)) throw error;
+      const first = Object.keys(event.fields)[0] ?? '';
+      const formErrors = error.problem.code === 'invalid_fields' ? error.problem.fields : { [first]: error.message };
+      // The errors travel as fields too, for a platform whose forms cannot show them (Discord).
+      const text = `${error.message}\n${chatHint(error.problem)}`;
+      return { message: { text, fields: Object.entries(formErrors).map(([label, value]) => ({ label, value })) }, visibility: 'ephemeral', formErrors };
     }
   }
 

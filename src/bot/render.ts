@@ -1,12 +1,12 @@
 // Conductor state and notices, rendered into neutral messages.
 import { z } from 'zod';
-import type { PlanState } from '../conductor/conductor.ts';
+import type { EditForm, PlanState } from '../conductor/conductor.ts';
 import type { Citation, RecallResult } from '../conductor/services.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
 import { describeTrigger } from '../triggers/trigger.ts';
-import { mention, timestamp, type Button, type Message, type StepState } from './messages.ts';
+import { mention, timestamp, type Button, type Form, type Message, type StepState } from './messages.ts';
 
 const STEP_STATE: Record<string, StepState> = {
   pending: 'pending',
@@ -72,11 +72,23 @@ function citationEntry(c: Citation, options: { withSnippet?: boolean } = {}) {
 const buttons = (planId: string, version: number, specs: [Button['action'], string, Button['style']?][]): Button[] =>
   specs.map(([action, label, style]) => ({ action, label, style, planId, version }));
 
-export function approvalPrompt(planId: string, version: number, prompt: string): Message {
+export function approvalPrompt(planId: string, version: number, prompt: string, options: { editable?: boolean } = {}): Message {
   return {
     title: 'Approval needed',
     text: prompt,
-    buttons: buttons(planId, version, [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']]),
+    buttons: buttons(planId, version, [['approve', 'Approve', 'primary'], ...(options.editable ? [['edit', 'Edit'] as [Button['action'], string]] : []), ['deny', 'Deny', 'danger']]),
+  };
+}
+
+/** Edit's form: the gate's editable fields with the plan's values. */
+export function editForm(form: EditForm): Form {
+  return {
+    kind: 'edit',
+    planId: form.planId,
+    version: form.version,
+    title: `Edit and approve`,
+    submitLabel: 'Approve',
+    fields: form.fields.map((field) => ({ name: field.name, label: field.name, value: field.value })),
   };
 }
 

@@ -212,6 +212,47 @@ export class Conductor {
     });
   }
 
+  /** The form the Edit button opens: the waiting approval's editable fields with the plan's values. */
+  async editForm(planId: string, version?: number): Promise<EditForm> {
+    const { plan, steps } = await this.show(planId);
+    expectStatus(plan, 'waiting_approval', version);
+    const step = nextStep(steps, 'waiting')!;
+    const gate = findStep(this.workflows.get(plan.workflow), plan.input, step.key);
+    const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
+    if (edits.length === 0) throw new OperatorError(`${step.title} has nothing to edit; approve or deny it.`, planState(plan.id));
+    const input = plan.input as Record<string, unknown>;
+    const shown = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+    return { planId: plan.id, version: plan.version, stepKey: step.key, stepTitle: step.title, fields: edits.map((name) => ({ name, value: shown(input[name]) })) };
+  }
+
+  /**
+   * Approve with changes: the submitted values (text, as forms give them) are checked against the
+   * workflow's input contract, and a valid set makes a new version whose gate is approved, in one
+   * audited decision. Made on the version the form was opened for, so a second submission of the
+   * same form changes nothing.
+   */
+  approveWithChanges(planId: string, actor: string, submitted: { version: number; values: Record<string, string> }) {
+    return this.#change(planId, async (state, definition, runner) => {
+      const { plan, steps } = state;
+      expectStatus(plan, 'waiting_approval', submitted.version);
+      const step = nextStep(steps, 'waiting')!;
+      const gate = findStep(definition, plan.input, step.key);
+      const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
+      const input = submittedInput(definition, plan, edits, submitted.values);
+      const current = await findVersion(runner, plan.id, plan.version);
+      const { change } = await this.#newVersion(runner, state, definition, actor, input, current?.omittedSteps ?? [], 'approval.granted_with_changes', 'approved with changes');
+      const changes = Object.fromEntries(
+        edits.filter((name) => JSON.stringify((plan.input as Record<string, unknown>)[name]) !== JSON.stringify(input[name])).map((name) => [name, { from: (plan.input as Record<string, unknown>)[name], to: input[name] }]),
+      );
+      const output = { approved: true, by: actor, at: new Date().toISOString(), reason: 'approved with changes' };
+      change.steps = change.steps!.map((entry) => (entry.id === step.id ? { id: step.id, fields: { ...entry.fields, status: 'completed', output: JSON.stringify(output), finishedAt: new Date(), waitingSince: null } } : entry));
+      change.audit = [transition(actor, 'approval.granted_with_changes', plan.status, 'running', step, 'approved with changes', { ...waited(step), changes, fromVersion: plan.version })];
+      change.notices = [decision(plan, step, 'Approved with changes', actor), ...change.notices!];
+      change.memories = [decisionMemory({ ...plan, input }, step, 'Approved with changes', actor)];
+      return { change, clearLease: true };
+    });
+  }
+
   /** Restores the input and steps of an earlier version, as a new version. */
   rollback(planId: string, actor: string, version: number) {
     return this.#change(planId, async ({ plan, steps }, definition, runner) => {
@@ -442,6 +483,44 @@ function parseAnswer(schema: z.ZodType, text: string) {
   } catch {
     return asText;
   }
+}
+
+/** What the Edit button opens (Conductor.editForm). */
+export interface EditForm {
+  planId: string;
+  version: number;
+  stepKey: string;
+  stepTitle: string;
+  fields: { name: string; value: string }[];
+}
+
+/**
+ * The plan's input with a form's values in place, each read as text first and as JSON (numbers,
+ * booleans) when text does not fit; what still does not fit is reported per field.
+ */
+function submittedInput(definition: WorkflowDefinition, plan: PlanRecord, edits: readonly string[], values: Record<string, string>): Record<string, unknown> {
+  const unknownFields = Object.keys(values).filter((name) => !edits.includes(name));
+  if (unknownFields.length > 0) {
+    throw new OperatorError(`${unknownFields.join(', ')} cannot be changed at this gate; nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields: Object.fromEntries(unknownFields.map((name) => [name, 'not editable here'])) });
+  }
+  const input: Record<string, unknown> = { ...(plan.input as Record<string, unknown>) };
+  for (const [name, raw] of Object.entries(values)) input[name] = raw.trim();
+  const first = definition.input.safeParse(input);
+  if (first.success) return input;
+  for (const issue of first.error.issues) {
+    const name = String(issue.path[0]);
+    if (!(name in values)) continue;
+    try {
+      input[name] = JSON.parse(values[name]!);
+    } catch {
+      // stays text; its error is reported below
+    }
+  }
+  const second = definition.input.safeParse(input);
+  if (second.success) return input;
+  const fields: Record<string, string> = {};
+  for (const issue of second.error.issues) fields[String(issue.path[0] ?? '')] ??= issue.message;
+  throw new OperatorError(`Those values do not fit: ${describeIssues(second.error)}. Nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields });
 }
 
 /** A question nobody answered by its deadline, whose outcome is deny: the plan is cancelled. */

@@ -79,7 +79,7 @@ export function stepResultChange({
             detail: { prompt: outcome.prompt, ...(outcome.deadline ? { deadline: outcome.deadline } : {}) },
           },
         ],
-        notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
+        notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, { ...at, ...(outcome.editable ? { editable: true } : {}) })],
         ...(outcome.deadline
           ? { gateTimer: { stepId: step.id, stepKey: step.key, outcome: outcome.deadline.outcome, rule: outcome.deadline.rule ?? null, dueInMs: outcome.deadline.afterMs } }
           : {}),

@@ -12,7 +12,7 @@ export interface WaitDeadline {
 export type StepOutcome =
   | { type: 'completed'; output: unknown }
   | { type: 'skipped' }
-  | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string; deadline?: WaitDeadline }
+  | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string; deadline?: WaitDeadline; editable?: boolean }
   | { type: 'failed'; error: Error; retryable: boolean };
 
 export const policyOf = (step: RunnableStep): RetryPolicy => RetryPolicy.parse(step.retry ?? {});
@@ -40,7 +40,7 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
     if (step.when && !step.when(ctx)) return { type: 'skipped' };
     switch (step.kind) {
       case 'approval':
-        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx) };
+        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx), editable: (step.edits?.length ?? 0) > 0 };
       case 'question':
         return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx), deadline: resolveDeadline(step.deadline, ctx) };
       case 'action': {

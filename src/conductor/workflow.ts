@@ -122,6 +122,11 @@ interface ApprovalDeadline<Input> extends GateDeadline {
 interface ApprovalStep<Input> extends StepBase<Input> {
   summary: (ctx: StepContext<Input>) => string;
   deadline?: ApprovalDeadline<Input>;
+  /**
+   * Input fields the operator may change at this gate (Edit): the form shows them with the
+   * plan's values, and a valid submission makes a new version with them and approves it.
+   */
+  edits?: readonly (keyof Input & string)[];
 }
 
 /** The plan stops until an operator answers; the answer is checked against its contract. */
@@ -164,7 +169,7 @@ export interface RunnableDeadline extends GateDeadline {
 export type RunnableStep =
   | (RunnableBase & { kind: ComputeKind; compute: (ctx: RunContext, signal: AbortSignal) => Promise<unknown> })
   | RunnableAction
-  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string; deadline?: RunnableDeadline })
+  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string; deadline?: RunnableDeadline; edits?: readonly string[] })
   | (RunnableBase & { kind: 'question'; ask: (ctx: RunContext) => string; answer: z.ZodType<unknown>; deadline?: RunnableDeadline });
 
 /** A typed step: what the conductor runs, plus the contract of what it produces for later steps. */
@@ -261,6 +266,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
         kind: 'approval',
         produces: ApprovalOutput,
         summary: (ctx) => step.summary(typedContext(ctx)),
+        ...(step.edits ? { edits: step.edits } : {}),
         ...(deadline
           ? { deadline: { afterMinutes: deadline.afterMinutes, then: deadline.then, ...(approveWhen ? { approveWhen: { rule: approveWhen.rule, holds: (ctx: RunContext) => approveWhen.holds(typedContext(ctx)) } } : {}) } }
           : {}),

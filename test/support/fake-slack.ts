@@ -59,7 +59,7 @@ interface StoredMessage {
   metadata?: unknown;
 }
 
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   if (raw === '') return {};
@@ -110,6 +110,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         // The bot's direct conversation with a user: one per user, as Slack keeps it.
         if (typeof body.users !== 'string' || body.users === '') return { ok: false, error: 'users_not_found' };
         return { ok: true, channel: { id: `D${body.users}` } };
+      }
+      case 'views.open': {
+        // A modal opens only with a trigger id (Slack: valid for 3 s after the click).
+        if (typeof body.trigger_id !== 'string' || body.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
+        if (typeof body.view !== 'object' || body.view === null) return { ok: false, error: 'invalid_arguments' };
+        sequence += 1;
+        return { ok: true, view: { ...(body.view as Record<string, unknown>), id: `V${sequence}`, hash: `${sequence}.hash`, state: { values: {} } } };
       }
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace(/^http/, 'ws')}/socket` };

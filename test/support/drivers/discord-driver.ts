@@ -80,6 +80,28 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
       const interaction = fake.sendInteraction(fake.buttonClick({ userId, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
       return answerTo(String(interaction.token));
     },
+    async openForm(threadId, action, value) {
+      const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
+      const click = fake.sendInteraction(fake.buttonClick({ userId: OPERATOR, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
+      const callback = await fake.waitFor(() => fake.calls.find((c) => c.method === 'POST' && c.path === `/interactions/${String(click.id)}/${String(click.token)}/callback`), 10_000);
+      const answer = callback.body as { type: number; data: { custom_id: string; components: { components: { custom_id: string; value?: string }[] }[] } };
+      if (answer.type !== 9) throw new Error(`the click was answered with type ${answer.type}, not a modal: ${textOf(answer)}`);
+      const modal = answer.data;
+      return {
+        fields: Object.fromEntries(modal.components.map((row) => [row.components[0]!.custom_id, row.components[0]!.value ?? ''])),
+        async submit(values) {
+          const submitted = fake.sendInteraction(fake.modalSubmit({ userId: OPERATOR, channelId: threadId, customId: modal.custom_id, values }));
+          // Accepted: the deferred reply is deleted; refused: it shows each field's error as an embed field.
+          const call = await fake.waitFor(
+            () => fake.calls.find((c) => c.path.startsWith(`/webhooks/${fake.applicationId}/${String(submitted.token)}/messages/@original`) && (c.method === 'PATCH' || c.method === 'DELETE')),
+            10_000,
+          );
+          if (call.method === 'DELETE') return null;
+          const fields = (call.body as { embeds?: { fields?: { name: string; value: string }[] }[] }).embeds?.[0]?.fields ?? [];
+          return Object.fromEntries(fields.map((field) => [field.name, field.value]));
+        },
+      };
+    },
     async reply(threadId, text, userId = OPERATOR) {
       fake.sendMessage({ channelId: threadId, userId, content: text });
     },
