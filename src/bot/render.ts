@@ -1,6 +1,7 @@
 // Conductor state and notices, rendered into neutral messages.
 import { z } from 'zod';
 import type { EditForm, PlanState } from '../conductor/conductor.ts';
+import type { WaitingItem } from '../conductor/plan-reads.ts';
 import type { Citation, RecallResult } from '../conductor/services.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
@@ -147,6 +148,34 @@ export function escalationMessage(planId: string, workflow: string, version: num
     text: `This has waited for ${WAITING_FOR[notice.waitKind] ?? 'you'} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
     buttons: waitButtons(planId, version, notice),
     ...(notice.link ? { footer: `Open it in the workspace: ${notice.link}` } : {}),
+  };
+}
+
+const WAIT_OF_STATUS: Record<string, string> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
+
+/** How long, in words a person reads at a glance: 45 min, 3 h, 2 d. */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+}
+
+/** `/op inbox`: every wait, the longest first, each with how long it has waited, its deadline and its buttons. */
+export function inboxMessage(items: WaitingItem[], now: Date): Message {
+  if (items.length === 0) return { title: 'Inbox', text: 'Nothing is waiting on you.' };
+  const lines = items.map((item) => {
+    const kind = WAIT_OF_STATUS[item.planStatus] ?? 'wait';
+    const deadline = item.deadline
+      ? `; ${item.escalationStage ? `next reminder ${timestamp(item.deadline)}` : `deadline ${timestamp(item.deadline)} (then ${item.deadlineOutcome})`}`
+      : '';
+    const how = kind === 'question' ? ': reply in its thread' : '';
+    return `• ${item.planId} ${item.workflow}: ${kind} "${item.stepTitle}", waiting ${duration(now.getTime() - item.waitingSince.getTime())}${deadline}${how}`;
+  });
+  return {
+    title: `Inbox: ${items.length} waiting on you`,
+    text: lines.join('\n'),
+    buttons: items.flatMap((item) => buttons(item.planId, item.version, WAIT_BUTTONS[WAIT_OF_STATUS[item.planStatus] ?? ''] ?? [])),
   };
 }
 

@@ -23,7 +23,7 @@ import type { Store } from '../store/store.ts';
 import { keepsOutcome, leaseCleared } from './decisions.ts';
 import { OperatorError } from './errors.ts';
 import { notice } from './notices.ts';
-import { planAudit, recentPlans, showPlan, type PlanState } from './plan-reads.ts';
+import { planAudit, recentPlans, showPlan, waitingItems, type PlanState } from './plan-reads.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
 import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
@@ -138,6 +138,11 @@ export class Conductor {
 
   audit(planId: string) {
     return planAudit(this.store, planId);
+  }
+
+  /** `/op inbox`: every wait on the operator, the longest first. */
+  waiting(limit?: number) {
+    return waitingItems(this.store, limit);
   }
 
   /** The plan's model-backed calls (model or fallback path) with their redacted input and output. */

@@ -164,3 +164,19 @@ export const timerStatements = {
   openTimerOf: (planId: string) =>
     sql<Pick<GateTimer, 'id' | 'stepKey' | 'outcome' | 'stage' | 'dueAt'>>`SELECT "id", "stepKey", "outcome", "stage", "dueAt" FROM "GateTimer" WHERE "planId" = ${planId} AND "doneAt" IS NULL ORDER BY "createdAt" DESC LIMIT 1`,
 };
+
+/** One wait on the operator: an approval, a question or a hand-back, with its deadline if it has one. */
+export type WaitingRow = Pick<Plan, 'workflow' | 'version' | 'requestedBy'> & { planId: string; planStatus: PlanStatus; stepKey: string; stepTitle: string; waitingSince: Date } & {
+  deadline: Date | null;
+  deadlineOutcome: string | null;
+  escalationStage: number | null;
+};
+
+/** `/op inbox`: everything waiting on the operator, the longest wait first. */
+export const waitingOnOperator = (limit: number) =>
+  sql<WaitingRow>`SELECT p."id" AS "planId", p."workflow", p."version", p."requestedBy", p."status" AS "planStatus", s."key" AS "stepKey", s."title" AS "stepTitle",
+      s."waitingSince", t."dueAt" AS "deadline", t."outcome" AS "deadlineOutcome", t."stage" AS "escalationStage"
+    FROM "Plan" p JOIN "Step" s ON s."planId" = p."id" AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL
+    LEFT JOIN "GateTimer" t ON t."stepId" = s."id" AND t."doneAt" IS NULL
+    WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator')
+    ORDER BY s."waitingSince", p."id" LIMIT ${limit}`;
