@@ -107,7 +107,9 @@ export class OperatorBot {
           break;
         case 'edit': {
           const form = editForm(await this.#conductor.editForm(button.planId, button.version));
-          return { message: { title: form.title, text: `Edit ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId}, then approve.` }, visibility: 'ephemeral', form };
+          // The text is for a chat that cannot open forms (the workspace, for now).
+          const text = `Editing ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId} takes a form this chat cannot show: approve or deny here, or edit it from Slack or Discord.`;
+          return { message: { title: form.title, text }, visibility: 'ephemeral', form };
         }
         case 'snooze':
           await this.#conductor.snooze(button.planId, actor, { forMs: this.#snoozeMs, version: button.version });
