@@ -13,6 +13,8 @@ import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
 import type { Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
+import { DeadlineJob } from './conductor/deadlines.ts';
+import { sendMail } from './actions/email.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
@@ -50,6 +52,8 @@ export interface Service {
   alerts: AlertMonitor;
   /** Reminds the operator of approvals, questions and hand-backs waiting too long. */
   reminders: ReminderJob;
+  /** Fires gate deadlines: their outcome, or the next step of their escalation. */
+  deadlines: DeadlineJob;
   /** `/op schedule`: recurring plans, fired by the database's clock (src/triggers). */
   schedules: Schedules;
   scheduleRunner: ScheduleRunner;
@@ -76,9 +80,30 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const scheduleRunner = new ScheduleRunner(schedules, logger, { pollMs: config.SCHEDULE_POLL_MS });
   // Answerers join as their adapters are made (below).
   const { bot, inbox } = createInboxRuntime(config, operator, logger, { operators, schedules, answerers: [] });
-  const dispatcher = new NoticeDispatcher({ store: operator.store, conductor: operator.conductor, logger });
+  const escalationEmail = config.ESCALATION_EMAIL;
+  // The escalation's e-mail is no plan step: no effects ledger; the outbox sends it once per
+  // notice id, with a Message-ID derived from it.
+  const dispatcher = new NoticeDispatcher({
+    store: operator.store,
+    conductor: operator.conductor,
+    logger,
+    ...(escalationEmail
+      ? { mail: { to: escalationEmail, send: (mail, key) => sendMail(mail, { idempotencyKey: key, dataDir: path.resolve(config.DATA_DIR), smtpUrl: config.SMTP_URL ?? null, mailFrom: config.MAIL_FROM }) } }
+      : {}),
+  });
   const http = createHttpService(logger);
   const reminders = new ReminderJob({ store: operator.store, logger, afterMinutes: config.REMINDER_AFTER_MINUTES });
+  const deadlines = new DeadlineJob({
+    store: operator.store,
+    conductor: operator.conductor,
+    logger,
+    pollMs: config.DEADLINE_POLL_MS,
+    escalation: {
+      chain: config.ESCALATION_EMAIL ? ['thread', 'direct', 'email'] : ['thread', 'direct'],
+      intervalMs: config.ESCALATION_INTERVAL_MINUTES * 60_000,
+      workspaceUrl: config.WORKSPACE_URL,
+    },
+  });
   // What start-up has started so far; stop() stops exactly that, so a part that fails to start
   // (a port in use, a bad hooks file) leaves no server, thread or child process behind.
   const started: {
@@ -94,6 +119,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const stop = async () => {
     started.settings?.stop();
     await reminders.stop();
+    await deadlines.stop();
     await scheduleRunner.stop();
     await started.mailbox?.stop();
     await started.digest?.stop();
@@ -171,6 +197,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
       discord = started.discord = createDiscordAdapter({
         record: async (draft) => void (await record(draft)),
+        answerOf: async (id, timeoutMs) => (await awaitAnswer(operator.store, id, timeoutMs))?.answer ?? null,
         logger,
         token: config.DISCORD_TOKEN,
         applicationId: config.DISCORD_APPLICATION_ID,
@@ -242,6 +269,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     digest.start();
     alerts.start();
     reminders.start();
+    deadlines.start();
     scheduleRunner.start();
     mailbox?.start();
     return {
@@ -256,6 +284,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       digest,
       alerts,
       reminders,
+      deadlines,
       schedules,
       scheduleRunner,
       mailbox,

@@ -1,6 +1,6 @@
 // Neutral messages as Discord embeds and button rows.
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type MessageCreateOptions } from 'discord.js';
-import { buttonId, buttonValue, formatTokens, type Button, type Message, type StepState } from '../../src/bot/messages.ts';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type MessageCreateOptions } from 'discord.js';
+import { buttonId, buttonValue, formatTokens, formId, type Button, type Form, type Message, type StepState } from '../../src/bot/messages.ts';
 
 const STEP_ICON: Record<StepState, string> = {
   pending: '⚪',
@@ -60,4 +60,18 @@ export function toDiscord(message: Message): Pick<MessageCreateOptions, 'content
     embeds: [embed],
     components: rows.slice(0, 5),
   };
+}
+
+/** A form as a Discord modal: one text input per field (at most five), named by the field. */
+export function toDiscordModal(form: Form): ModalBuilder {
+  return new ModalBuilder()
+    .setCustomId(`${formId(form.kind)}|${buttonValue(form)}`)
+    .setTitle(clip(form.title, 45))
+    .addComponents(
+      form.fields.slice(0, 5).map((field) =>
+        new ActionRowBuilder<TextInputBuilder>().addComponents(
+          new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(TextInputStyle.Short).setRequired(!field.optional).setValue(field.value),
+        ),
+      ),
+    );
 }

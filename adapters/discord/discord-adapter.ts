@@ -22,16 +22,21 @@ import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
-import { threadKeyOf } from '../../src/bot/messages.ts';
+import { buttonId, threadKeyOf } from '../../src/bot/messages.ts';
 import { HealthProblem } from '../../src/core/health.ts';
 import { keepConnected } from '../../src/net/keep-connected.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
-import { parseCustomId, toDiscord } from './components.ts';
+import { parseCustomId, toDiscord, toDiscordModal } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
+
+/** How long an Edit click waits for its form before answering that Operator is busy (Discord allows 3 s). */
+const FORM_WAIT_MS = 2500;
 
 export interface DiscordOptions {
   /** Writes an entry to the inbox durably; the interaction is deferred once it is written. */
   record: (draft: InboxDraft) => Promise<void>;
+  /** The recorded answer (JSON) to an entry once run, or null after timeoutMs: a form must be a click's first answer. */
+  answerOf: (id: string, timeoutMs: number) => Promise<string | null>;
   logger: Logger;
   token: string;
   applicationId: string;
@@ -127,7 +132,24 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     } else if (interaction.isButton() && interaction.customId.startsWith('op:')) {
       const { actionId, value } = parseCustomId(interaction.customId);
-      await options.record(inboxDraft(deliveryId, { event: { kind: 'button', actor: actorOf(interaction.user, interaction.member), actionId, value }, answerTo }));
+      const event = { kind: 'button', actor: actorOf(interaction.user, interaction.member), actionId, value } as const;
+      if (actionId === buttonId('edit')) {
+        // Discord opens a modal only as an interaction's first answer, never after a deferral:
+        // the click waits (within Discord's 3 s) for the core to answer it with the form.
+        await options.record(inboxDraft(deliveryId, { event }));
+        const answer = await options.answerOf(deliveryId, FORM_WAIT_MS);
+        // The inbox recorded the reply it built (src/bot/inbox.ts), as the workspace reads it.
+        const reply = answer === null ? null : (JSON.parse(answer) as Reply | null);
+        if (reply?.form) await interaction.showModal(toDiscordModal(reply.form));
+        else await interaction.reply({ ...toDiscord(reply?.message ?? { text: 'Operator is busy; click Edit again in a moment.' }), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      await options.record(inboxDraft(deliveryId, { event, answerTo }));
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    } else if (interaction.isModalSubmit() && interaction.customId.startsWith('op:form:')) {
+      const [form = '', value = ''] = interaction.customId.split('|');
+      const fields = Object.fromEntries([...interaction.fields.fields.keys()].map((name) => [name, interaction.fields.getTextInputValue(name)]));
+      await options.record(inboxDraft(deliveryId, { event: { kind: 'form', actor: actorOf(interaction.user, interaction.member), form, value, fields }, answerTo }));
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     }
   }
@@ -221,6 +243,12 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
       await call(async () => {
         const where = await channel(target.threadId ?? target.channel);
         await where.messages.edit(messageId, toDiscord(message));
+      });
+    },
+    async direct(userId, message, delivery) {
+      await call(async () => {
+        const dm = await client.users.createDM(userId);
+        await dm.send({ ...toDiscord(message), nonce: delivery.noticeId.slice(0, 25), enforceNonce: true });
       });
     },
   };

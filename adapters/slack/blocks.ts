@@ -1,5 +1,6 @@
 // Neutral messages as Slack Block Kit.
-import { buttonId, buttonValue, formatTokens, type Message, type StepState } from '../../src/bot/messages.ts';
+import type { types } from '@slack/bolt';
+import { buttonId, buttonValue, formatTokens, formId, type Form, type Message, type StepState } from '../../src/bot/messages.ts';
 
 const STEP_ICON: Record<StepState, string> = {
   pending: ':white_circle:',
@@ -58,4 +59,26 @@ export function toSlack(message: Message): { text: string; blocks: Block[] } {
   if (message.footer) context(message.footer);
   const text = slackText([message.title, message.text].filter(Boolean).join(': '));
   return { text: clip(text, 3000), blocks };
+}
+
+/** The block id of a form field's input block, and the action id of its text input. */
+export const FIELD_ACTION = 'value';
+
+/** A form as a Slack modal (views.open): one input block per field, named by the field. */
+export function toSlackModal(form: Form): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: formId(form.kind),
+    private_metadata: buttonValue(form),
+    title: { type: 'plain_text', text: clip(form.title, 24) },
+    submit: { type: 'plain_text', text: clip(form.submitLabel, 24) },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: form.fields.map((field) => ({
+      type: 'input',
+      block_id: field.name,
+      optional: field.optional ?? false,
+      label: { type: 'plain_text', text: clip(field.label, 2000) },
+      element: { type: 'plain_text_input', action_id: FIELD_ACTION, ...(field.value ? { initial_value: field.value } : {}) },
+    })),
+  };
 }

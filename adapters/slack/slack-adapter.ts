@@ -7,7 +7,7 @@ import type { Message } from '../../src/bot/messages.ts';
 import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import type { Reply } from '../../src/bot/reply.ts';
 import { HealthProblem } from '../../src/core/health.ts';
-import { toSlack } from './blocks.ts';
+import { toSlack, toSlackModal } from './blocks.ts';
 
 export interface SlackOptions {
   botToken: string;
@@ -61,9 +61,15 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     if (!answer.ok) throw new Error(`Slack's response_url answered HTTP ${answer.status}`);
   }
 
-  /** The answer to an inbox entry: to the request's response_url, or in the thread replied in. */
+  /** The answer to an inbox entry: a form in a modal, to the request's response_url, or in the thread replied in. */
   async function answer(answerTo: Record<string, string>, reply: Reply | null): Promise<void> {
     if (!reply) return;
+    if (reply.form && answerTo.triggerId) {
+      await client.views.open({ trigger_id: answerTo.triggerId, view: toSlackModal(reply.form) });
+      return;
+    }
+    // A form's submission was answered in the modal (slack-ingress.ts).
+    if (reply.formErrors) return;
     if (answerTo.responseUrl) return respond(answerTo.responseUrl, reply);
     const { channel, threadTs, userId } = answerTo;
     if (!channel || !threadTs || !userId) throw new Error('a Slack thread reply was recorded without its channel, thread and user');
@@ -93,9 +99,33 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
     return found?.ts ?? null;
   }
 
+  async function post(target: { channel: string; threadId?: string }, message: Message, delivery: { noticeId: string; retried: boolean }) {
+    const earlier = delivery.retried ? await findPosted(target.channel, target.threadId, delivery.noticeId) : null;
+    const ts =
+      earlier ??
+      (
+        await call(() =>
+          client.chat.postMessage({
+            channel: target.channel,
+            ...(target.threadId ? { thread_ts: target.threadId } : {}),
+            ...toSlack(message),
+            metadata: { event_type: NOTICE_EVENT, event_payload: { notice_id: delivery.noticeId } },
+          }),
+        )
+      ).ts!;
+    return { messageId: ts, threadId: target.threadId ?? ts };
+  }
+
   return {
     platform: 'slack',
     answer,
+    post,
+    /** Opens (or finds) the bot's conversation with the user, then posts there (scope im:write). */
+    async direct(userId, message, delivery) {
+      const opened = await call(() => client.conversations.open({ users: userId }));
+      if (!opened.channel?.id) throw new Error(`Slack opened no direct conversation with ${userId}`);
+      await post({ channel: opened.channel.id }, message, delivery);
+    },
     check: async () => {
       await client.auth.test().catch((error: unknown) => {
         throw new HealthProblem(slackProblem(error));
@@ -107,22 +137,6 @@ export function createSlackAdapter(options: SlackOptions): SlackAdapter {
         client = new webApi.WebClient(botToken, clientOptions);
       }
       if (credentials.signingSecret) await options.setSigningSecret?.(credentials.signingSecret);
-    },
-    async post(target, message: Message, delivery) {
-      const earlier = delivery.retried ? await findPosted(target.channel, target.threadId, delivery.noticeId) : null;
-      const ts =
-        earlier ??
-        (
-          await call(() =>
-            client.chat.postMessage({
-              channel: target.channel,
-              ...(target.threadId ? { thread_ts: target.threadId } : {}),
-              ...toSlack(message),
-              metadata: { event_type: NOTICE_EVENT, event_payload: { notice_id: delivery.noticeId } },
-            }),
-          )
-        ).ts!;
-      return { messageId: ts, threadId: target.threadId ?? ts };
     },
     async update(target, messageId, message) {
       await call(() => client.chat.update({ channel: target.channel, ts: messageId, ...toSlack(message) }));

@@ -11,6 +11,7 @@ import { inboxDraft, type InboxPayload } from '../../src/bot/inbox-event.ts';
 import { threadKeyOf } from '../../src/bot/messages.ts';
 import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../../src/http/body.ts';
 import type { ReceiverFactory } from '../../src/http/front-door.ts';
+import { FIELD_ACTION } from './blocks.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 import { InboxFirstSocketModeReceiver } from './socket-mode-receiver.ts';
 
@@ -26,6 +27,20 @@ const ButtonClick = z.object({
   response_url: z.string().url(),
   actions: z.array(z.object({ type: z.literal('button'), action_id: z.string(), value: z.string().optional(), action_ts: z.string() })).min(1),
 });
+/** A submitted modal: its form (callback_id), "<plan>:<version>" (private_metadata) and each input's value by block. */
+const ViewSubmission = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    hash: z.string().optional(),
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullable().optional() }))) }),
+  }),
+});
+/** How long a modal's submission waits for the core's verdict before the modal closes (Slack allows 3 s). */
+const FORM_VERDICT_MS = 2500;
 const ThreadMessage = z.object({ user: z.string(), channel: z.string(), thread_ts: z.string(), ts: z.string(), text: z.string().optional() });
 
 /** A signed request Operator cannot read: answered 400 with why. */
@@ -57,7 +72,7 @@ function boltLogger(logger: Logger): BoltLogger {
 }
 
 /** Every listener writes the inbox first and acknowledges after. */
-function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<void>): void {
+function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<void>, answerOf: (id: string, timeoutMs: number) => Promise<string | null>): void {
   const write = async (deliveryId: string, payload: InboxPayload) => {
     try {
       await record(inboxDraft(deliveryId, payload));
@@ -81,9 +96,24 @@ function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<vo
     if (!action!.action_id.startsWith('op:')) throw new MalformedSlackRequest(`the action ${action!.action_id.slice(0, 64)} is not one of Operator's buttons`);
     await write(`slack:action:${click.trigger_id}:${action!.action_ts}`, {
       event: { kind: 'button', actor: { platform: 'slack', userId: click.user.id }, actionId: action!.action_id, value: action!.value ?? '' },
-      answerTo: { responseUrl: click.response_url },
+      // A form (Edit) opens with views.open, which needs the click's trigger id.
+      answerTo: { responseUrl: click.response_url, triggerId: click.trigger_id },
     });
     await ack();
+  });
+
+  // A form's submission is answered in the modal itself: the ack carries the fields' errors, so
+  // it waits (within Slack's 3 s) for the core to run the entry.
+  app.view({ callback_id: /^op:form:/, type: 'view_submission' }, async ({ ack, body }) => {
+    const submission = parsed(ViewSubmission, body, 'the view submission');
+    const { view } = submission;
+    const fields = Object.fromEntries(Object.entries(view.state.values).map(([blockId, inputs]) => [blockId, inputs[FIELD_ACTION]?.value ?? '']));
+    const deliveryId = `slack:view:${view.id}:${view.hash ?? ''}`;
+    await write(deliveryId, { event: { kind: 'form', actor: { platform: 'slack', userId: submission.user.id }, form: view.callback_id, value: view.private_metadata, fields } });
+    const answer = await answerOf(deliveryId, FORM_VERDICT_MS);
+    const errors = answer ? (JSON.parse(answer) as { formErrors?: Record<string, string> } | null)?.formErrors : undefined;
+    const shown = errors && Object.fromEntries(Object.entries(errors).map(([name, message]) => [name in fields ? name : Object.keys(fields)[0]!, message.slice(0, 150)]));
+    await ack(shown ? { response_action: 'errors', errors: shown } : undefined);
   });
 
   app.message(async ({ message, body }) => {
@@ -127,8 +157,8 @@ export interface SlackIngress {
 const ReceiverSettings = z.object({ signingSecret: z.string(), appToken: z.string().optional(), apiUrl: z.string() });
 
 /** The front door's entry point (src/http/front-door.ts): Slack's receiver with its settings. */
-export const createReceiver: ReceiverFactory = ({ settings, logger, body, record }) =>
-  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record });
+export const createReceiver: ReceiverFactory = ({ settings, logger, body, record, answerOf }) =>
+  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record, answerOf });
 
 export interface SlackIngressOptions {
   signingSecret: string;
@@ -139,6 +169,8 @@ export interface SlackIngressOptions {
   logger: Logger;
   /** Writes an entry to the inbox durably; the ack waits for it. */
   record: (draft: InboxDraft) => Promise<void>;
+  /** A recorded answer, to answer a modal's submission in its ack. */
+  answerOf: (id: string, timeoutMs: number) => Promise<string | null>;
   body: BodyLimits;
 }
 
@@ -179,7 +211,7 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
   const socket = options.appToken ? new InboxFirstSocketModeReceiver({ appToken: options.appToken, apiUrl: options.apiUrl, logger: boltLogger(log) }) : null;
   // No bot token: nothing on this side calls the Web API, so Bolt has nobody to authorize.
   const app = new App({ receiver: http ?? socket!, authorize: async () => ({}), logger: boltLogger(log) });
-  recordSlackRequests(app, options.record);
+  recordSlackRequests(app, options.record, options.answerOf);
   app.error(async (error) => {
     log.warn({ err: error }, 'a Slack request was not taken in');
   });

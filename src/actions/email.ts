@@ -13,7 +13,8 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { NonRetryableError } from '../conductor/retry.ts';
-import type { ActionExecutor } from '../conductor/workflow.ts';
+import type { ActionExecutor, EffectLedger } from '../conductor/workflow.ts';
+import type { DependencyPort } from '../core/dependencies.ts';
 import { createOnce, safeFileName } from './files.ts';
 
 const EmailMessage = z.object({
@@ -45,45 +46,66 @@ function attachmentPath(dataDir: string, relative: string): string {
   return file;
 }
 
+/**
+ * How the email step guards its SMTP send: its effects-ledger row (the server's acceptance is
+ * recorded there, and a recorded one is never sent again) and the mail server's circuit breaker.
+ */
+export interface SmtpGuard {
+  ledger: EffectLedger;
+  dependencies: DependencyPort;
+}
+
+/**
+ * Sends message once per idempotencyKey: over SMTP when smtpUrl is set, else as an .eml file
+ * under dataDir/outbox. The email executor sends with its guard; the escalation's e-mail
+ * (src/bot/dispatcher.ts) is no plan step and has no ledger row: the outbox claims it once per
+ * notice id, and a resend after a crash carries the same Message-ID, shown once by mail clients.
+ */
+export async function sendMail(
+  input: z.input<typeof EmailMessage>,
+  { idempotencyKey, dataDir, smtpUrl, mailFrom, guard }: { idempotencyKey: string; dataDir: string; smtpUrl: string | null; mailFrom: string; guard?: SmtpGuard },
+): Promise<EmailSent> {
+  const message = EmailMessage.parse(input);
+  const messageId = messageIdOf(idempotencyKey);
+  const mail = {
+    from: mailFrom,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    messageId,
+    date: new Date(),
+    attachments: message.attachments.map((file) => ({ filename: path.basename(file), path: attachmentPath(dataDir, file) })),
+  };
+  const outbox = path.join(dataDir, 'outbox');
+  if (smtpUrl) {
+    const earlier = SmtpAcceptance.safeParse(guard?.ledger.receipt);
+    if (earlier.success && earlier.data.messageId === messageId) return { via: 'smtp', messageId, file: null, alreadySent: true };
+    const send = () =>
+      nodemailer
+        .createTransport(smtpUrl)
+        .sendMail(mail)
+        .catch((error: Error & { responseCode?: number }) => {
+          // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
+          if ((error.responseCode ?? 0) >= 500) {
+            throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
+          }
+          throw error;
+        });
+    // Through the mail server's circuit breaker: while it is down the plan waits for it.
+    const sent = guard ? await guard.dependencies.call('smtp', send) : await send();
+    await guard?.ledger.recordReceipt({ messageId, response: sent.response, acceptedAt: new Date().toISOString() } satisfies z.input<typeof SmtpAcceptance>);
+    return { via: 'smtp', messageId, file: null, alreadySent: false };
+  }
+  const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);
+  const file = path.join(outbox, `${safeFileName(idempotencyKey)}.eml`);
+  const created = await createOnce(file, built.message as Buffer);
+  return { via: 'outbox', messageId, file: path.relative(dataDir, file), alreadySent: !created };
+}
+
 export const email: ActionExecutor<EmailMessage, EmailSent> = {
   name: 'email',
   input: EmailMessage,
   output: EmailSent,
-  async perform(message, { idempotencyKey, dataDir, services, ledger }) {
-    const { smtpUrl, mailFrom } = services.settings;
-    const messageId = messageIdOf(idempotencyKey);
-    const mail = {
-      from: mailFrom,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      messageId,
-      date: new Date(),
-      attachments: message.attachments.map((file) => ({ filename: path.basename(file), path: attachmentPath(dataDir, file) })),
-    };
-    const outbox = path.join(dataDir, 'outbox');
-    if (smtpUrl) {
-      const earlier = SmtpAcceptance.safeParse(ledger.receipt);
-      if (earlier.success && earlier.data.messageId === messageId) return { via: 'smtp', messageId, file: null, alreadySent: true };
-      // Through the mail server's circuit breaker: while it is down the plan waits for it.
-      const sent = await services.dependencies.call('smtp', () =>
-        nodemailer
-          .createTransport(smtpUrl)
-          .sendMail(mail)
-          .catch((error: Error & { responseCode?: number }) => {
-            // 5xx is the server's final word (no such mailbox, refused); 4xx and network errors may pass.
-            if ((error.responseCode ?? 0) >= 500) {
-              throw new NonRetryableError(`the mail server refused the e-mail for good (${error.responseCode}); check the recipient's address, then retry`);
-            }
-            throw error;
-          }),
-      );
-      await ledger.recordReceipt({ messageId, response: sent.response, acceptedAt: new Date().toISOString() } satisfies z.input<typeof SmtpAcceptance>);
-      return { via: 'smtp', messageId, file: null, alreadySent: false };
-    }
-    const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }).sendMail(mail);
-    const file = path.join(outbox, `${safeFileName(idempotencyKey)}.eml`);
-    const created = await createOnce(file, built.message as Buffer);
-    return { via: 'outbox', messageId, file: path.relative(dataDir, file), alreadySent: !created };
-  },
+  perform: (message, { idempotencyKey, dataDir, services, ledger }) =>
+    sendMail(message, { idempotencyKey, dataDir, ...services.settings, guard: { ledger, dependencies: services.dependencies } }),
 };

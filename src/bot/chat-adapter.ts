@@ -18,6 +18,11 @@ export interface ChatAdapter {
    * the thread, threadId given) once decided.
    */
   update(target: { channel: string; threadId?: string }, messageId: string, message: Message): Promise<void>;
+  /**
+   * A direct message to a user of this platform (an escalation); absent where the platform has
+   * none (the workspace). Retried like post: an earlier attempt's message is found, not doubled.
+   */
+  direct?(userId: string, message: Message, delivery: { noticeId: string; retried: boolean }): Promise<void>;
 }
 
 /** The platform asked us to slow down (Slack 429 Retry-After, Discord retry_after). */

@@ -10,8 +10,16 @@ import { claimNotice, deferNotice, deliveredNotices, deliveredTargetedNotices, d
 import type { Store } from '../store/store.ts';
 import { RateLimited, type ChatAdapter } from './chat-adapter.ts';
 import { threadKeyOf, type ConversationRef, type Message } from './messages.ts';
-import { approvalPrompt, decidedPrompt, handBackPrompt, planCard, questionPrompt, reminderPrompt } from './render.ts';
+import { approvalPrompt, decidedPrompt, escalationMessage, handBackPrompt, planCard, questionPrompt, reminderPrompt } from './render.ts';
 import { TargetedNotice } from './targeted-notice.ts';
+
+/** Where an escalation's e-mail goes (ESCALATION_EMAIL) and how it is sent, once per notice id. */
+export interface EscalationMail {
+  to: string;
+  send: (mail: { to: string; subject: string; text: string }, idempotencyKey: string) => Promise<unknown>;
+}
+
+const isMailEscalation = (notice: PendingNotice) => notice.kind === 'escalation' && notice.payload.escalation === 'email';
 
 /** How long a claimed notice stays with one dispatcher before another may try it. */
 const CLAIM_MS = 30_000;
@@ -28,8 +36,11 @@ export class NoticeDispatcher {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
 
-  constructor(options: { store: Store; conductor: Conductor; logger: Logger; pollMs?: number }) {
+  readonly #mail: EscalationMail | undefined;
+
+  constructor(options: { store: Store; conductor: Conductor; logger: Logger; pollMs?: number; mail?: EscalationMail }) {
     this.#store = options.store;
+    this.#mail = options.mail;
     this.#conductor = options.conductor;
     this.#log = options.logger.child({ component: 'dispatcher' });
     this.#pollMs = options.pollMs ?? 200;
@@ -66,8 +77,10 @@ export class NoticeDispatcher {
   async deliverDue(): Promise<number> {
     const due = await dueNotices(this.#store, 200);
     const byPlan = new Map<string, PendingNotice[]>();
-    for (const notice of due) byPlan.set(notice.planId ?? '', [...(byPlan.get(notice.planId ?? '') ?? []), notice]);
     let settled = 0;
+    // An escalation's e-mail goes to the operator's mailbox, whatever chat the plan is in.
+    for (const notice of due.filter(isMailEscalation)) settled += await this.#deliverMail(notice);
+    for (const notice of due.filter((n) => !isMailEscalation(n))) byPlan.set(notice.planId ?? '', [...(byPlan.get(notice.planId ?? '') ?? []), notice]);
     for (const [planId, notices] of byPlan) settled += planId ? await this.#deliverPlan(planId, notices) : await this.#deliverTargeted(notices);
     return settled;
   }
@@ -99,11 +112,34 @@ export class NoticeDispatcher {
     return settled;
   }
 
+  async #deliverMail(notice: PendingNotice): Promise<number> {
+    if (!(await claimNotice(this.#store, notice, CLAIM_MS))) return 0;
+    try {
+      const parsed = PlanNotice.safeParse({ kind: notice.kind, payload: notice.payload });
+      if (parsed.data?.kind !== 'escalation') {
+        this.#log.warn({ noticeId: notice.id, planId: notice.planId }, 'an escalation e-mail of an unknown shape; nothing was sent');
+      } else if (this.#mail) {
+        const { payload } = parsed.data;
+        const message = escalationMessage(payload.planId, payload.workflow, payload.version, payload);
+        const text = [message.text, '', message.footer ?? ''].join('\n').replace(/\{\{user:([^}]+)\}\}/g, '$1').replace(/\{\{time:([^}]+)\}\}/g, '$1');
+        await this.#mail.send({ to: this.#mail.to, subject: message.title ?? 'Operator is waiting on you', text }, notice.id);
+      } else {
+        this.#log.warn({ planId: notice.planId }, 'an escalation reached its e-mail step but ESCALATION_EMAIL is not set; nothing was sent');
+      }
+      await markDelivered(this.#store, [notice.id]);
+      return 1;
+    } catch (error) {
+      this.#log.warn({ err: error, noticeId: notice.id, planId: notice.planId }, 'could not send an escalation e-mail; will retry');
+      await deferNotice(this.#store, notice.id, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts), error instanceof Error ? error.message : String(error));
+      return 0;
+    }
+  }
+
   async #deferAfter(error: unknown, adapter: ChatAdapter, notice: PendingNotice, planId: string | null): Promise<void> {
     const wait = error instanceof RateLimited ? error.retryAfterMs : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** notice.attempts);
     if (error instanceof RateLimited) this.#pausedUntil.set(adapter.platform, Date.now() + wait);
     this.#log.warn({ err: error, noticeId: notice.id, planId, retryInMs: wait }, 'could not deliver a notice; will retry');
-    await deferNotice(this.#store, notice.id, wait, String((error as Error).message ?? error));
+    await deferNotice(this.#store, notice.id, wait, error instanceof Error ? error.message : String(error));
   }
 
   /**
@@ -196,7 +232,7 @@ export class NoticeDispatcher {
     };
     switch (kind) {
       case 'approval_needed':
-        return remember(payload.stepKey, approvalPrompt(state.plan.id, payload.version, payload.text));
+        return remember(payload.stepKey, approvalPrompt(state.plan.id, payload.version, payload.text, { editable: payload.editable === true }));
       case 'question':
         return remember(payload.stepKey, questionPrompt(payload.text));
       case 'needs_operator':
@@ -205,6 +241,16 @@ export class NoticeDispatcher {
         // Not kept as the step's prompt: the decision replaces the buttons of the original one.
         await adapter.post(inThread, reminderPrompt(state.plan.id, payload.version, payload), delivery);
         return;
+      case 'escalation': {
+        // A direct message to whoever started the plan, on the plan's platform.
+        const requester = /^([a-z]+):(.+)$/.exec(payload.requestedBy);
+        if (!adapter.direct || requester?.[1] !== adapter.platform) {
+          this.#log.info({ planId: state.plan.id, platform: adapter.platform }, 'an escalation\'s direct message has nobody to go to on this platform');
+          return;
+        }
+        await adapter.direct(requester[2]!, escalationMessage(state.plan.id, state.plan.workflow, payload.version, payload), delivery);
+        return;
+      }
       case 'decision': {
         const prompt = conversation.prompts?.[payload.stepKey];
         if (!prompt) return;

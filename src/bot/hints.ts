@@ -11,6 +11,8 @@ export function chatHint(problem: Problem): string {
       return `\`/op workflows\` shows what ${problem.workflow} expects.`;
     case 'invalid_answer':
       return 'Reply again in this thread.';
+    case 'invalid_fields':
+      return 'Correct the fields and submit again.';
     case 'plan_state':
       return `\`/op status ${problem.planId}\` shows where it stands.`;
     case 'no_such_version':

@@ -12,6 +12,8 @@ export const InboundEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), actor: ActorSchema, text: z.string(), channel: z.string() }),
   z.object({ kind: z.literal('button'), actor: ActorSchema, actionId: z.string(), value: z.string() }),
   z.object({ kind: z.literal('reply'), actor: ActorSchema, threadKey: z.string(), text: z.string() }),
+  /** A submitted form (src/bot/messages.ts Form): its kind, "<plan>:<version>", and its fields by name. */
+  z.object({ kind: z.literal('form'), actor: ActorSchema, form: z.string(), value: z.string(), fields: z.record(z.string(), z.string()) }),
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;
 

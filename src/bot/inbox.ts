@@ -8,15 +8,14 @@ import type { Logger } from 'pino';
 import { OperatorError } from '../core/errors.ts';
 import {
   answerInboxEntry,
+  awaitAnswer,
   claimInboxEntries,
   deferInboxEntry,
   InboxLeaseLost,
-  inboxState,
   markApplied,
   pruneInbox,
   renewInboxLease,
   type ClaimedEntry,
-  type InboxState,
 } from '../store/inbox.ts';
 import { withCommitRider, type Store } from '../store/store.ts';
 import { chatHint } from './hints.ts';
@@ -38,6 +37,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** What an entry whose change committed before a crash or an overrun answers: the change stands, the reply was lost. */
 const APPLIED_BEFORE_INTERRUPTION = ephemeral('Done (Operator was interrupted before it could reply). `/op list` shows where your plans stand.');
+
+export { awaitAnswer };
 
 export class InboxProcessor {
   readonly #store: Store;
@@ -209,19 +210,5 @@ export class InboxProcessor {
     }
     this.#log.error({ err: error, entry: entry.id }, 'an inbox entry failed too often; answered as failed');
     await answerInboxEntry(this.#store, entry, JSON.stringify(ephemeral('Operator could not handle that; nothing more will be tried. Its log says why.')));
-  }
-}
-
-/**
- * Waits up to timeoutMs for an entry's answer (the workspace and the CLI answer their caller
- * with it); null while it is still pending. Looks often at first, then less.
- */
-export async function awaitAnswer(store: Store, id: string, timeoutMs: number): Promise<Extract<InboxState, { answered: true }> | null> {
-  const until = Date.now() + timeoutMs;
-  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-    const state = await inboxState(store, id);
-    if (state?.answered) return state;
-    if (Date.now() + pause > until) return null;
-    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }

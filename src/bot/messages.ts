@@ -2,7 +2,7 @@
 // Mentions and times travel as tokens, so each platform renders them natively
 // (<@U123> and <!date^...> on Slack, <@123> and <t:...> on Discord).
 
-export const BUTTON_ACTIONS = ['approve', 'deny', 'retry', 'skip', 'abort', 'not_useful'] as const;
+export const BUTTON_ACTIONS = ['approve', 'edit', 'deny', 'retry', 'skip', 'abort', 'snooze', 'not_useful'] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export interface Button {
@@ -26,6 +26,30 @@ export interface Message {
   buttons?: Button[];
   citations?: { index: number; label: string; url?: string }[];
   footer?: string;
+}
+
+/**
+ * A form a button opens (a Slack modal, a Discord modal, a form in the workspace): Edit's
+ * editable fields pre-filled with the plan's values. Submitted, it comes back as a `form` event
+ * carrying its kind, the plan version it was opened for, and the fields' values by name.
+ */
+export const FORM_KINDS = ['edit'] as const;
+export type FormKind = (typeof FORM_KINDS)[number];
+
+export interface Form {
+  kind: FormKind;
+  planId: string;
+  version: number;
+  title: string;
+  submitLabel: string;
+  fields: { name: string; label: string; value: string; optional?: boolean }[];
+}
+
+export const formId = (kind: FormKind) => `op:form:${kind}`;
+
+export function parseFormId(callbackId: string): FormKind | null {
+  const kind = callbackId.replace(/^op:form:/, '');
+  return FORM_KINDS.find((known) => known === kind) ?? null;
 }
 
 /** Where a plan's messages live on a platform: the channel, the plan card and its thread. */

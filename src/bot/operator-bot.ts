@@ -11,7 +11,8 @@ import type { ChatMemory } from './command.ts';
 import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
 import { chatHint } from './hints.ts';
-import { parseButton } from './messages.ts';
+import { parseButton, parseFormId } from './messages.ts';
+import { editForm } from './render.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
 
@@ -28,8 +29,11 @@ export class OperatorBot {
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   readonly #memory: ChatMemory | undefined;
   readonly #schedules: Schedules | undefined;
+  /** How long Snooze postpones an escalation (SNOOZE_MINUTES). */
+  readonly #snoozeMs: number;
 
   constructor(options: {
+    snoozeMs?: number;
     conductor: Conductor;
     store: Store;
     operators: OperatorAllowlist;
@@ -45,6 +49,7 @@ export class OperatorBot {
     this.#postDigest = options.postDigest;
     this.#memory = options.memory;
     this.#schedules = options.schedules;
+    this.#snoozeMs = options.snoozeMs ?? 60 * 60_000;
   }
 
   /** Runs one event from the inbox (src/bot/inbox.ts), which makes a platform's retry of it a no-op. */
@@ -56,6 +61,8 @@ export class OperatorBot {
         return this.handleButton(event);
       case 'reply':
         return this.handleThreadReply(event);
+      case 'form':
+        return this.handleForm(event);
     }
   }
 
@@ -108,6 +115,15 @@ export class OperatorBot {
         case 'deny':
           await this.#conductor[button.action](button.planId, actor, { version: button.version });
           break;
+        case 'edit': {
+          const form = editForm(await this.#conductor.editForm(button.planId, button.version));
+          // The text is for a chat that cannot open forms (the workspace, for now).
+          const text = `Editing ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId} takes a form this chat cannot show: approve or deny here, or edit it from Slack or Discord.`;
+          return { message: { title: form.title, text }, visibility: 'ephemeral', form };
+        }
+        case 'snooze':
+          await this.#conductor.snooze(button.planId, actor, { forMs: this.#snoozeMs, version: button.version });
+          return ephemeral(`Snoozed: the next reminder comes in ${Math.round(this.#snoozeMs / 60_000)} min unless it is decided first.`);
         default:
           await this.#conductor[button.action](button.planId, actor);
       }
@@ -115,6 +131,29 @@ export class OperatorBot {
     } catch (error) {
       if (error instanceof OperatorError) return ephemeral(`${error.message}\n${chatHint(error.problem)}`);
       throw error;
+    }
+  }
+
+  /**
+   * A submitted form. Values that do not fit come back as formErrors, shown in the form; so does
+   * any other refusal (the plan moved on: a second submission of the same form changes nothing).
+   */
+  async handleForm(event: { actor: Actor; form: string; value: string; fields: Record<string, string> }): Promise<Reply | null> {
+    const kind = parseFormId(event.form);
+    const target = parseButton('op:approve', event.value);
+    if (!kind || !target) return ephemeral('That form is not one of Operator\'s; nothing was done.');
+    const access = await operatorAccess(this.#operators, this.#store, event.actor);
+    if (!access.allowed) return this.#refuse(event.actor, access.reason, `form.${kind}`, target.planId);
+    try {
+      await this.#conductor.approveWithChanges(target.planId, actorName(event.actor), { version: target.version, values: event.fields });
+      return null;
+    } catch (error) {
+      if (!(error instanceof OperatorError)) throw error;
+      const first = Object.keys(event.fields)[0] ?? '';
+      const formErrors = error.problem.code === 'invalid_fields' ? error.problem.fields : { [first]: error.message };
+      // The errors travel as fields too, for a platform whose forms cannot show them (Discord).
+      const text = `${error.message}\n${chatHint(error.problem)}`;
+      return { message: { text, fields: Object.entries(formErrors).map(([label, value]) => ({ label, value })) }, visibility: 'ephemeral', formErrors };
     }
   }
 

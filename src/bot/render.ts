@@ -1,12 +1,13 @@
 // Conductor state and notices, rendered into neutral messages.
-import type { PlanState } from '../conductor/conductor.ts';
+import type { EditForm, PlanState } from '../conductor/conductor.ts';
+import type { WaitKind, WaitPayload } from '../conductor/notices.ts';
+import type { WaitingItem } from '../conductor/plan-reads.ts';
 import type { Citation, RecallResult } from '../core/services.ts';
-import type { ReminderPayload, WaitKind } from '../conductor/notices.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
 import type { ModelCallRecord } from '../store/model-calls.ts';
 import type { AuditRecord, StepRecord } from '../store/plans.ts';
 import { Trigger } from '../triggers/trigger.ts';
-import { mention, timestamp, type Button, type Message, type StepState } from './messages.ts';
+import { mention, timestamp, type Button, type Form, type Message, type StepState } from './messages.ts';
 
 const STEP_STATE: Record<string, StepState> = {
   pending: 'pending',
@@ -72,11 +73,23 @@ function citationEntry(c: Citation, options: { withSnippet?: boolean } = {}) {
 const buttons = (planId: string, version: number, specs: [Button['action'], string, Button['style']?][]): Button[] =>
   specs.map(([action, label, style]) => ({ action, label, style, planId, version }));
 
-export function approvalPrompt(planId: string, version: number, prompt: string): Message {
+export function approvalPrompt(planId: string, version: number, prompt: string, options: { editable?: boolean } = {}): Message {
   return {
     title: 'Approval needed',
     text: prompt,
-    buttons: buttons(planId, version, [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']]),
+    buttons: buttons(planId, version, [['approve', 'Approve', 'primary'], ...(options.editable ? [['edit', 'Edit'] as [Button['action'], string]] : []), ['deny', 'Deny', 'danger']]),
+  };
+}
+
+/** Edit's form: the gate's editable fields with the plan's values. */
+export function editForm(form: EditForm): Form {
+  return {
+    kind: 'edit',
+    planId: form.planId,
+    version: form.version,
+    title: `Edit and approve`,
+    submitLabel: 'Approve',
+    fields: form.fields.map((field) => ({ name: field.name, label: field.name, value: field.value })),
   };
 }
 
@@ -94,17 +107,61 @@ export function handBackPrompt(planId: string, version: number, text: string): M
 
 const WAITING_FOR: Record<WaitKind, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
 
+const WAIT_BUTTONS: Partial<Record<WaitKind, [Button['action'], string, Button['style']?][]>> = {
+  approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
+  'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
+};
+
+function waitButtons(planId: string, version: number, notice: WaitPayload): Button[] {
+  return buttons(planId, version, [...(WAIT_BUTTONS[notice.waitKind] ?? []), ...(notice.snoozable ? [['snooze', 'Snooze'] as [Button['action'], string]] : [])]);
+}
+
 /** A wait that has gone on too long: the original prompt again, with its buttons, and who it waits for. */
-export function reminderPrompt(planId: string, version: number, notice: ReminderPayload): Message {
-  const buttonSpecs: Record<string, [Button['action'], string, Button['style']?][]> = {
-    approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
-    'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
-  };
-  const specs = buttonSpecs[notice.waitKind];
+export function reminderPrompt(planId: string, version: number, notice: WaitPayload): Message {
+  const specs = waitButtons(planId, version, notice);
   return {
     title: `Reminder: ${notice.stepTitle}`,
     text: `${mention(notice.requestedBy)}, this has waited for ${WAITING_FOR[notice.waitKind]} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
-    ...(specs ? { buttons: buttons(planId, version, specs) } : { footer: 'Reply in this thread to answer.' }),
+    ...(specs.length > 0 ? { buttons: specs } : {}),
+    ...(notice.waitKind === 'question' ? { footer: 'Reply in this thread to answer.' } : {}),
+  };
+}
+
+/** An escalation past the thread: a direct message (with the buttons) or an e-mail (with the link). */
+export function escalationMessage(planId: string, workflow: string, version: number, notice: WaitPayload): Message {
+  return {
+    title: `Waiting on you: ${notice.stepTitle} (${workflow} ${planId})`,
+    text: `This has waited for ${WAITING_FOR[notice.waitKind]} since ${timestamp(new Date(notice.waitingSince))}.\n${notice.text}`,
+    buttons: waitButtons(planId, version, notice),
+    ...(notice.link ? { footer: `Open it in the workspace: ${notice.link}` } : {}),
+  };
+}
+
+const WAIT_OF_STATUS: Partial<Record<string, WaitKind>> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
+
+/** How long, in words a person reads at a glance: 45 min, 3 h, 2 d. */
+export function duration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
+}
+
+/** `/op inbox`: every wait, the longest first, each with how long it has waited, its deadline and its buttons. */
+export function inboxMessage(items: WaitingItem[], now: Date): Message {
+  if (items.length === 0) return { title: 'Inbox', text: 'Nothing is waiting on you.' };
+  const lines = items.map((item) => {
+    const kind = WAIT_OF_STATUS[item.planStatus] ?? 'wait';
+    const deadline = item.deadline
+      ? `; ${item.escalationStage ? `next reminder ${timestamp(item.deadline)}` : `deadline ${timestamp(item.deadline)} (then ${item.deadlineOutcome})`}`
+      : '';
+    const how = kind === 'question' ? ': reply in its thread' : '';
+    return `• ${item.planId} ${item.workflow}: ${kind} "${item.stepTitle}", waiting ${duration(now.getTime() - item.waitingSince.getTime())}${deadline}${how}`;
+  });
+  return {
+    title: `Inbox: ${items.length} waiting on you`,
+    text: lines.join('\n'),
+    buttons: items.flatMap((item) => buttons(item.planId, item.version, WAIT_BUTTONS[WAIT_OF_STATUS[item.planStatus] ?? 'question'] ?? [])),
   };
 }
 

@@ -212,6 +212,16 @@ export const COMMANDS: readonly CliCommand[] = [
     },
   }),
   cliCommand({
+    words: 'inbox',
+    usage: 'op inbox                                    everything waiting on you, oldest first',
+    options: {},
+    run: ({ json }) =>
+      withStore(async (store) => {
+        const items = await (await import('../conductor/plan-reads.ts')).waitingItems(store);
+        return json ? items : (await format()).formatInbox(items, new Date());
+      }),
+  }),
+  cliCommand({
     words: 'digest',
     usage: [
       'op digest --dry-run [--json]                print the digest (figures under success_rate, ...)',

@@ -1,5 +1,6 @@
 // Human-readable rendering of plans for the terminal; --json prints the records instead.
 import type { PlanState } from '../conductor/conductor.ts';
+import type { WaitingItem } from '../conductor/plan-reads.ts';
 import type { AuditRecord, PlanRecord } from '../store/plans.ts';
 
 const STEP_MARK: Record<string, string> = {
@@ -43,6 +44,24 @@ function nextAction(plan: PlanRecord): string | null {
     default:
       return null;
   }
+}
+
+const WHAT_TO_TYPE: Record<string, (planId: string) => string> = {
+  waiting_approval: (id) => `op plan approve|deny ${id}`,
+  waiting_answer: (id) => `op plan answer ${id} <answer>`,
+  needs_operator: (id) => `op plan retry|skip|abort ${id}`,
+};
+
+/** `op inbox`: every wait, the longest first: how long it has waited, its deadline and what to type. */
+export function formatInbox(items: WaitingItem[], now: Date): string {
+  if (items.length === 0) return 'Nothing is waiting on you.';
+  return items
+    .map((item) => {
+      const waited = Math.round((now.getTime() - item.waitingSince.getTime()) / 60_000);
+      const deadline = item.deadline ? `  ${item.escalationStage ? 'next reminder' : `deadline (then ${item.deadlineOutcome})`} ${time(item.deadline)}` : '';
+      return `${item.planId}  ${item.workflow.padEnd(20)} ${item.stepTitle}  waiting ${waited} min${deadline}\n    ${WHAT_TO_TYPE[item.planStatus]?.(item.planId) ?? ''}`;
+    })
+    .join('\n');
 }
 
 export function formatPlanList(plans: PlanRecord[]): string {

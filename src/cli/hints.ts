@@ -11,6 +11,8 @@ export function cliHint(problem: Problem): string {
       return `\`op workflows list\` shows what ${problem.workflow} expects.`;
     case 'invalid_answer':
       return `Answer again: \`op plan answer ${problem.planId} <answer>\`.`;
+    case 'invalid_fields':
+      return `\`op plan edit ${problem.planId}\` takes the corrected values.`;
     case 'plan_state':
       return `\`op plan show ${problem.planId}\` shows where it stands.`;
     case 'no_such_version':

@@ -21,7 +21,7 @@ export async function runWorker(): Promise<string> {
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
     // Not started: its REST client answers; the service holds the gateway.
     answerers.push(
-      createDiscordAdapter({ record: async () => undefined, logger, token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL }),
+      createDiscordAdapter({ record: async () => undefined, answerOf: async () => null, logger, token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL }),
     );
   }
   const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });

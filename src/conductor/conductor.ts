@@ -18,17 +18,33 @@ import {
 } from '../store/plans.ts';
 import { listModelCalls } from '../store/model-calls.ts';
 import { databaseNow, type SqlRunner } from '../store/sql.ts';
-import type { StepPatch } from '../store/statements.ts';
+import { statements, timerStatements, type DueTimer, type StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { keepsOutcome, leaseCleared } from './decisions.ts';
 import { OperatorError } from '../core/errors.ts';
-import { notice } from './notices.ts';
-import { planAudit, recentPlans, showPlan, type PlanState } from './plan-reads.ts';
+import { notice, type WaitKind } from './notices.ts';
+import { planAudit, recentPlans, showPlan, waitingItems, type PlanState } from './plan-reads.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
 import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
 import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export type { PlanState } from './plan-reads.ts';
+
+/** Who decides when a gate's deadline passes, in the audit and on the prompt. */
+export const DEADLINE_ACTOR = 'deadline';
+
+/** The escalation chain, one step per interval (src/conductor/deadlines.ts). */
+export type EscalationStep = 'thread' | 'direct' | 'email';
+
+export interface EscalationSettings {
+  chain: readonly EscalationStep[];
+  intervalMs: number;
+  /** The workspace, linked from the e-mail. */
+  workspaceUrl: string;
+}
+
+/** Another replica fired the timer's stage first (or it was snoozed): nothing to do. */
+class TimerTaken extends Error {}
 
 
 function describeIssues(error: z.ZodError): string {
@@ -124,6 +140,11 @@ export class Conductor {
     return planAudit(this.store, planId);
   }
 
+  /** `/op inbox`: every wait on the operator, the longest first. */
+  waiting(limit?: number) {
+    return waitingItems(this.store, limit);
+  }
+
   /** The plan's model-backed calls (model or fallback path) with their redacted input and output. */
   async modelCalls(planId: string) {
     return listModelCalls(this.store, planId);
@@ -193,6 +214,47 @@ export class Conductor {
       const input = edit.input ? { ...(plan.input as object), ...edit.input } : plan.input;
       const omitted = [...new Set([...(current?.omittedSteps ?? []), ...(edit.omit ?? [])])];
       return this.#newVersion(runner, { plan, steps }, definition, actor, input, omitted, 'plan.edited', 'edited');
+    });
+  }
+
+  /** The form the Edit button opens: the waiting approval's editable fields with the plan's values. */
+  async editForm(planId: string, version?: number): Promise<EditForm> {
+    const { plan, steps } = await this.show(planId);
+    expectStatus(plan, 'waiting_approval', version);
+    const step = nextStep(steps, 'waiting')!;
+    const gate = findStep(this.workflows.get(plan.workflow), plan.input, step.key);
+    const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
+    if (edits.length === 0) throw new OperatorError(`${step.title} has nothing to edit; approve or deny it.`, planState(plan.id));
+    const input = plan.input as Record<string, unknown>;
+    const shown = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+    return { planId: plan.id, version: plan.version, stepKey: step.key, stepTitle: step.title, fields: edits.map((name) => ({ name, value: shown(input[name]) })) };
+  }
+
+  /**
+   * Approve with changes: the submitted values (text, as forms give them) are checked against the
+   * workflow's input contract, and a valid set makes a new version whose gate is approved, in one
+   * audited decision. Made on the version the form was opened for, so a second submission of the
+   * same form changes nothing.
+   */
+  approveWithChanges(planId: string, actor: string, submitted: { version: number; values: Record<string, string> }) {
+    return this.#change(planId, async (state, definition, runner) => {
+      const { plan, steps } = state;
+      expectStatus(plan, 'waiting_approval', submitted.version);
+      const step = nextStep(steps, 'waiting')!;
+      const gate = findStep(definition, plan.input, step.key);
+      const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
+      const input = submittedInput(definition, plan, edits, submitted.values);
+      const current = await findVersion(runner, plan.id, plan.version);
+      const { change } = await this.#newVersion(runner, state, definition, actor, input, current?.omittedSteps ?? [], 'approval.granted_with_changes', 'approved with changes');
+      const changes = Object.fromEntries(
+        edits.filter((name) => JSON.stringify((plan.input as Record<string, unknown>)[name]) !== JSON.stringify(input[name])).map((name) => [name, { from: (plan.input as Record<string, unknown>)[name], to: input[name] }]),
+      );
+      const output = { approved: true, by: actor, at: new Date().toISOString(), reason: 'approved with changes' };
+      change.steps = change.steps!.map((entry) => (entry.id === step.id ? { id: step.id, fields: { ...entry.fields, status: 'completed', output: JSON.stringify(output), finishedAt: new Date(), waitingSince: null } } : entry));
+      change.audit = [transition(actor, 'approval.granted_with_changes', plan.status, 'running', step, 'approved with changes', { ...waited(step), changes, fromVersion: plan.version })];
+      change.notices = [decision(plan, step, 'Approved with changes', actor), ...change.notices!];
+      change.memories = [decisionMemory({ ...plan, input }, step, 'Approved with changes', actor)];
+      return { change, clearLease: true };
     });
   }
 
@@ -271,26 +333,79 @@ export class Conductor {
   }
 
   #decideGate(planId: string, actor: string, approved: boolean, options: { reason?: string; version?: number }) {
-    return this.#change(planId, async (state, definition, runner) => {
-      const { plan, steps } = state;
-      expectStatus(plan, 'waiting_approval', options.version);
-      const step = nextStep(steps, 'waiting')!;
-      if (!approved) {
-        const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
-        change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
-        change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
-        change.notices!.unshift(decision(plan, step, 'Denied', actor));
-        change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
-        return { change };
+    return this.#change(planId, (state, definition, runner) => this.#gateDecision(state, definition, runner, actor, approved, options));
+  }
+
+  async #gateDecision(state: PlanState, definition: WorkflowDefinition, runner: SqlRunner, actor: string, approved: boolean, options: { reason?: string; version?: number }): Promise<{ change: PlanChange }> {
+    const { plan, steps } = state;
+    expectStatus(plan, 'waiting_approval', options.version);
+    const step = nextStep(steps, 'waiting')!;
+    if (!approved) {
+      const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
+      change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
+      change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+      change.notices!.unshift(decision(plan, step, 'Denied', actor));
+      change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
+      return { change };
+    }
+    const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
+    return {
+      change: {
+        plan: { status: 'running', runAfter: databaseNow() },
+        steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
+        audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
+        notices: [decision(plan, step, 'Approved', actor)],
+        memories: [decisionMemory(plan, step, 'Approved', actor, options.reason)],
+      },
+    };
+  }
+
+  /**
+   * A gate's deadline passed (src/conductor/deadlines.ts): its outcome, or the next step of its
+   * escalation, in one transaction with the timer's compare-and-set, so it happens once however
+   * many replicas see it due. False when another replica took it or the wait has ended.
+   */
+  async passDeadline(timer: DueTimer, escalation: EscalationSettings): Promise<boolean> {
+    const last = timer.outcome !== 'escalate' || timer.stage + 1 >= escalation.chain.length;
+    try {
+      await this.#change(timer.planId, async (state, definition, runner) => {
+        expectStatus(state.plan, timer.planStatus, timer.version);
+        const step = nextStep(state.steps, 'waiting');
+        if (step?.id !== timer.stepId) throw new TimerTaken();
+        const advanced = await runner.execute(timerStatements.advanceTimer(timer.id, timer.stage, last ? 'done' : { stage: timer.stage + 1, dueInMs: escalation.intervalMs }));
+        if (advanced !== 1) throw new TimerTaken();
+        const passed = `no decision within the deadline${timer.rule ? ` (${timer.rule})` : ''}`;
+        switch (timer.outcome) {
+          case 'approve':
+            return this.#gateDecision(state, definition, runner, DEADLINE_ACTOR, true, { reason: passed });
+          case 'deny':
+            if (state.plan.status === 'waiting_approval') return this.#gateDecision(state, definition, runner, DEADLINE_ACTOR, false, { reason: passed });
+            return { change: await deniedQuestion(runner, state, definition, step, passed) };
+          case 'hand-back':
+            return { change: handedBack(state.plan, step, passed) };
+          default:
+            return { change: await escalationChange(runner, state.plan, step, escalation.chain[timer.stage]!, escalation.workspaceUrl) };
+        }
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof TimerTaken || error instanceof OperatorError) return false;
+      throw error;
+    }
+  }
+
+  /** Snooze: the plan's running deadline or escalation falls due again forMs from now. */
+  snooze(planId: string, actor: string, options: { forMs: number; version?: number }) {
+    return this.#change(planId, async ({ plan, steps }, _definition, runner) => {
+      if (options.version !== undefined && options.version !== plan.version) expectStatus(plan, plan.status, options.version);
+      const step = nextStep(steps, 'waiting');
+      const snoozed = step ? await runner.execute(timerStatements.snoozeTimer(plan.id, options.forMs)) : 0;
+      if (!step || snoozed === 0) {
+        throw new OperatorError(`Plan ${plan.id} has no deadline running (it is ${plan.status.replace('_', ' ')}); there is nothing to snooze.`, planState(plan.id));
       }
-      const output = { approved: true, by: actor, at: new Date().toISOString(), reason: options.reason };
       return {
         change: {
-          plan: { status: 'running', runAfter: databaseNow() },
-          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(output), finishedAt: new Date() } }],
-          audit: [transition(actor, 'approval.granted', plan.status, 'running', step, options.reason, waited(step))],
-          notices: [decision(plan, step, 'Approved', actor)],
-          memories: [decisionMemory(plan, step, 'Approved', actor, options.reason)],
+          audit: [transition(actor, 'deadline.snoozed', plan.status, plan.status, step, undefined, { forMinutes: Math.round(options.forMs / 60_000) })],
         },
       };
     });
@@ -373,6 +488,85 @@ function parseAnswer(schema: z.ZodType, text: string) {
   } catch {
     return asText;
   }
+}
+
+/** What the Edit button opens (Conductor.editForm). */
+export interface EditForm {
+  planId: string;
+  version: number;
+  stepKey: string;
+  stepTitle: string;
+  fields: { name: string; value: string }[];
+}
+
+/**
+ * The plan's input with a form's values in place, each read as text first and as JSON (numbers,
+ * booleans) when text does not fit; what still does not fit is reported per field.
+ */
+function submittedInput(definition: WorkflowDefinition, plan: PlanRecord, edits: readonly string[], values: Record<string, string>): Record<string, unknown> {
+  const unknownFields = Object.keys(values).filter((name) => !edits.includes(name));
+  if (unknownFields.length > 0) {
+    throw new OperatorError(`${unknownFields.join(', ')} cannot be changed at this gate; nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields: Object.fromEntries(unknownFields.map((name) => [name, 'not editable here'])) });
+  }
+  const input: Record<string, unknown> = { ...(plan.input as Record<string, unknown>) };
+  for (const [name, raw] of Object.entries(values)) input[name] = raw.trim();
+  const first = definition.input.safeParse(input);
+  if (first.success) return input;
+  for (const issue of first.error.issues) {
+    const name = String(issue.path[0]);
+    if (!(name in values)) continue;
+    try {
+      input[name] = JSON.parse(values[name]!);
+    } catch {
+      // stays text; its error is reported below
+    }
+  }
+  const second = definition.input.safeParse(input);
+  if (second.success) return input;
+  const fields: Record<string, string> = {};
+  for (const issue of second.error.issues) fields[String(issue.path[0] ?? '')] ??= issue.message;
+  throw new OperatorError(`Those values do not fit: ${describeIssues(second.error)}. Nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields });
+}
+
+/** A question nobody answered by its deadline, whose outcome is deny: the plan is cancelled. */
+async function deniedQuestion(runner: SqlRunner, state: PlanState, definition: WorkflowDefinition, step: StepRecord, reason: string): Promise<PlanChange> {
+  const change = await haltChange(runner, state, definition, 'cancelled', DEADLINE_ACTOR, 'question.expired', reason);
+  change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
+  change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
+  change.notices!.unshift(decision(state.plan, step, 'Expired', DEADLINE_ACTOR));
+  return change;
+}
+
+/** A gate nobody decided by its deadline, handed back: the operator retries (asks again), skips or aborts. */
+function handedBack(plan: PlanRecord, step: StepRecord, reason: string): PlanChange {
+  const text = `${step.title}: ${reason}`;
+  return {
+    plan: { status: 'needs_operator' },
+    steps: [{ id: step.id, fields: { status: 'failed', lastError: text, waitingSince: databaseNow() } }],
+    audit: [transition(DEADLINE_ACTOR, 'deadline.handed_back', plan.status, 'needs_operator', step, reason, waited(step))],
+    notices: [decision(plan, step, 'Handed back', DEADLINE_ACTOR), notice('needs_operator', plan, `${text}. Retry asks again.`, { stepKey: step.key, stepTitle: step.title })],
+  };
+}
+
+const WAIT_KIND: Partial<Record<string, WaitKind>> = { waiting_approval: 'approval', waiting_answer: 'question' };
+
+/** One step down the escalation chain: the reminder in the thread, a direct message, an e-mail. */
+async function escalationChange(runner: SqlRunner, plan: PlanRecord, step: StepRecord, via: EscalationStep, workspaceUrl: string): Promise<PlanChange> {
+  const requested = (await runner.query(statements.audit(plan.id))).filter((entry) => entry.stepKey === step.key && /^(approval\.requested|question\.asked)$/.test(entry.action)).at(-1);
+  const prompt = (requested?.detail ? (JSON.parse(requested.detail) as { prompt?: string }).prompt : undefined) ?? step.title;
+  const payload = {
+    stepKey: step.key,
+    stepTitle: step.title,
+    waitKind: WAIT_KIND[plan.status] ?? 'question',
+    waitingSince: (step.waitingSince ?? new Date()).toISOString(),
+    requestedBy: plan.requestedBy,
+    snoozable: true,
+    link: `${workspaceUrl.replace(/\/$/, '')}/#${plan.id}`,
+  };
+  return {
+    audit: [transition(DEADLINE_ACTOR, `escalation.${via}`, plan.status, plan.status, step, undefined, { ...waited(step), to: via === 'thread' ? 'thread' : plan.requestedBy })],
+    notices: [via === 'thread' ? notice('reminder', plan, prompt, payload) : notice('escalation', plan, prompt, { ...payload, escalation: via })],
+  };
 }
 
 /** Tells the conversation who decided a waiting step, so the prompt can show the outcome. */

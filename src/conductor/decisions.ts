@@ -69,8 +69,20 @@ export function stepResultChange({
       return {
         plan: { status: outcome.status, ...leaseCleared },
         steps: [{ id: step.id, fields: { status: 'waiting', waitingSince: databaseNow(), startedAt } }],
-        audit: [{ actor, action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked', fromStatus: plan.status, toStatus: outcome.status, stepKey: step.key, detail: { prompt: outcome.prompt } }],
-        notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, at)],
+        audit: [
+          {
+            actor,
+            action: outcome.status === 'waiting_approval' ? 'approval.requested' : 'question.asked',
+            fromStatus: plan.status,
+            toStatus: outcome.status,
+            stepKey: step.key,
+            detail: { prompt: outcome.prompt, ...(outcome.deadline ? { deadline: outcome.deadline } : {}) },
+          },
+        ],
+        notices: [notice(outcome.status === 'waiting_approval' ? 'approval_needed' : 'question', plan, outcome.prompt, { ...at, ...(outcome.editable ? { editable: true } : {}) })],
+        ...(outcome.deadline
+          ? { gateTimer: { stepId: step.id, stepKey: step.key, outcome: outcome.deadline.outcome, rule: outcome.deadline.rule ?? null, dueInMs: outcome.deadline.afterMs } }
+          : {}),
       };
     case 'blocked':
       // One alert speaks for every plan that waits (src/ops/alerts.ts): no notice per plan.

@@ -11,13 +11,25 @@ const noticeOf = <K extends string, P extends z.ZodType>(kind: K, payload: P) =>
 export const WaitKind = z.enum(['approval', 'question', 'hand-back']);
 export type WaitKind = z.infer<typeof WaitKind>;
 
+/** A wait gone on too long: a reminder in the thread, or an escalation past it (src/conductor/deadlines.ts). */
+const Wait = AtStep.extend({
+  waitKind: WaitKind,
+  waitingSince: z.iso.datetime(),
+  requestedBy: z.string(),
+  /** An escalation under way: Snooze postpones its next step. */
+  snoozable: z.boolean().optional(),
+  /** The workspace, for an escalation's e-mail. */
+  link: z.string().optional(),
+});
+
 export const PlanNotice = z.discriminatedUnion('kind', [
   noticeOf('plan_started', Plan.extend({ trigger: z.record(z.string(), z.unknown()).optional() })),
   noticeOf('progress', AtStep),
-  noticeOf('approval_needed', AtStep),
+  noticeOf('approval_needed', AtStep.extend({ editable: z.boolean().optional() })),
   noticeOf('question', AtStep),
   noticeOf('needs_operator', AtStep),
-  noticeOf('reminder', AtStep.extend({ waitKind: WaitKind, waitingSince: z.iso.datetime(), requestedBy: z.string() })),
+  noticeOf('reminder', Wait),
+  noticeOf('escalation', Wait.extend({ escalation: z.enum(['direct', 'email']) })),
   noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime() })),
   noticeOf('plan_updated', Plan),
   noticeOf('completed', Plan),
@@ -28,7 +40,8 @@ export const PlanNotice = z.discriminatedUnion('kind', [
 export type PlanNotice = z.infer<typeof PlanNotice>;
 export type NoticeKind = PlanNotice['kind'];
 
-export type ReminderPayload = Extract<PlanNotice, { kind: 'reminder' }>['payload'];
+/** A reminder's or an escalation's payload: what the prompt shows again, and for whom. */
+export type WaitPayload = z.infer<typeof Wait>;
 
 type PayloadOf<K extends NoticeKind> = Extract<PlanNotice, { kind: K }>['payload'];
 type Extra<K extends NoticeKind> = Omit<PayloadOf<K>, keyof z.infer<typeof Plan>>;

@@ -2,6 +2,7 @@
 // the store and the CLI's formatting, so they start without the workflows, memory or models.
 import { findPlan, listAudit, listPlans, type PlanRecord, type StepRecord } from '../store/plan-records.ts';
 import type { PlanStatus } from '../store/statuses.ts';
+import { waitingOnOperator, type WaitingRow } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { OperatorError } from '../core/errors.ts';
 
@@ -19,6 +20,13 @@ export async function showPlan(store: Store, planId: string): Promise<PlanState>
 /** The newest plans first (50 unless limit says otherwise), of the given statuses if any. */
 export function recentPlans(store: Store, filter: { statuses?: readonly PlanStatus[]; limit?: number } = {}): Promise<PlanRecord[]> {
   return listPlans(store, { statuses: filter.statuses, limit: filter.limit ?? 50 });
+}
+
+export type WaitingItem = WaitingRow;
+
+/** Everything waiting on the operator (approvals, questions, hand-backs), the longest wait first. */
+export function waitingItems(store: Store, limit = 50): Promise<WaitingItem[]> {
+  return store.transaction((runner) => runner.query(waitingOnOperator(limit)));
 }
 
 export async function planAudit(store: Store, planId: string) {

@@ -1,12 +1,19 @@
 // Runs one step of a plan and says how it went; the worker turns the outcome into a checkpoint.
 import { DependencyUnavailable, type DependencyName } from '../core/dependencies.ts';
 import { RetryPolicy, isRetryable, withTimeout } from './retry.ts';
-import type { EffectLedger, RunContext, RunnableStep } from './workflow.ts';
+import type { EffectLedger, RunContext, RunnableDeadline, RunnableStep } from './workflow.ts';
+
+/** A gate's deadline, resolved when its wait begins: what passing it will do, and why. */
+export interface WaitDeadline {
+  afterMs: number;
+  outcome: 'approve' | RunnableDeadline['then'];
+  rule?: string;
+}
 
 export type StepOutcome =
   | { type: 'completed'; output: unknown }
   | { type: 'skipped' }
-  | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string }
+  | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string; deadline?: WaitDeadline; editable?: boolean }
   | { type: 'failed'; error: Error; retryable: boolean }
   /** A dependency the step needs is down: the plan waits for it, the attempt does not count. */
   | { type: 'blocked'; dependency: DependencyName; error: Error };
@@ -18,6 +25,18 @@ export const idempotencyKeyOf = (planId: string, stepKey: string) => `${planId}:
 /** The key an undo of the step's effect passes downstream (EffectContext.compensationKey). */
 export const compensationKeyOf = (planId: string, stepKey: string) => `${idempotencyKeyOf(planId, stepKey)}:compensate`;
 
+/**
+ * The plan's data cannot change during a wait (an edit makes a new version and a new wait), so
+ * an approve rule is evaluated once, here, and the timer keeps its verdict.
+ */
+function resolveDeadline(deadline: RunnableDeadline | undefined, ctx: RunContext): WaitDeadline | undefined {
+  if (!deadline) return undefined;
+  const afterMs = deadline.afterMinutes * 60_000;
+  if (!deadline.approveWhen) return { afterMs, outcome: deadline.then };
+  const holds = deadline.approveWhen.holds(ctx);
+  return { afterMs, outcome: holds ? 'approve' : deadline.then, rule: `${deadline.approveWhen.rule}: ${holds ? 'holds' : 'does not hold'}` };
+}
+
 /** ledger: the effect's ledger row, for an action (the worker records its start before running it). */
 export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: string, ledger: EffectLedger | null): Promise<StepOutcome> {
   const policy = policyOf(step);
@@ -25,9 +44,9 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
     if (step.when && !step.when(ctx)) return { type: 'skipped' };
     switch (step.kind) {
       case 'approval':
-        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx) };
+        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx), editable: (step.edits?.length ?? 0) > 0 };
       case 'question':
-        return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx) };
+        return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx), deadline: resolveDeadline(step.deadline, ctx) };
       case 'action': {
         if (!ledger) throw new Error(`action ${step.key} ran without its ledger row`);
         const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir, services: ctx.services, ledger };

@@ -114,15 +114,41 @@ interface ActionStep<Input, In, Out> extends StepBase<Input> {
   from: (ctx: StepContext<Input>) => unknown;
 }
 
+/**
+ * What a gate (approval or question) does when nobody decided within its deadline: deny (the
+ * plan is cancelled), hand back (retry, skip or abort), or escalate (a reminder in the thread,
+ * then a direct message, then an e-mail, one per ESCALATION_INTERVAL_MINUTES).
+ */
+export const DEADLINE_OUTCOMES = ['deny', 'hand-back', 'escalate'] as const;
+export type DeadlineOutcome = (typeof DEADLINE_OUTCOMES)[number];
+
+/** A gate's deadline; a workflow's gateDeadline is the default of its gates. */
+export interface GateDeadline {
+  afterMinutes: number;
+  then: DeadlineOutcome;
+}
+
+/** An approval's deadline may approve instead when a rule holds on the plan (an amount below a limit). */
+interface ApprovalDeadline<Input> extends GateDeadline {
+  approveWhen?: { rule: string; holds: (ctx: StepContext<Input>) => boolean };
+}
+
 /** The plan stops until an operator approves or denies what the summary describes. */
 interface ApprovalStep<Input> extends StepBase<Input> {
   summary: (ctx: StepContext<Input>) => string;
+  deadline?: ApprovalDeadline<Input>;
+  /**
+   * Input fields the operator may change at this gate (Edit): the form shows them with the
+   * plan's values, and a valid submission makes a new version with them and approves it.
+   */
+  edits?: readonly (keyof Input & string)[];
 }
 
 /** The plan stops until an operator answers; the answer is checked against its contract. */
 interface QuestionStep<Input, Answer> extends StepBase<Input> {
   ask: (ctx: StepContext<Input>) => string;
   answer: z.ZodType<Answer>;
+  deadline?: GateDeadline;
 }
 
 export const ApprovalOutput = z.object({
@@ -149,12 +175,17 @@ export interface RunnableAction extends RunnableBase {
   compensate: (ctx: RunContext, result: unknown, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 
+/** A gate's deadline as the conductor evaluates it when the wait begins. */
+export interface RunnableDeadline extends GateDeadline {
+  approveWhen?: { rule: string; holds: (ctx: RunContext) => boolean };
+}
+
 /** A step as the conductor runs it. */
 export type RunnableStep =
   | (RunnableBase & { kind: ComputeKind; compute: (ctx: RunContext, signal: AbortSignal) => Promise<unknown> })
   | RunnableAction
-  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string })
-  | (RunnableBase & { kind: 'question'; ask: (ctx: RunContext) => string; answer: z.ZodType<unknown> });
+  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string; deadline?: RunnableDeadline; edits?: readonly string[] })
+  | (RunnableBase & { kind: 'question'; ask: (ctx: RunContext) => string; answer: z.ZodType<unknown>; deadline?: RunnableDeadline });
 
 /** A typed step: what the conductor runs, plus the contract of what it produces for later steps. */
 export type Step<Out> = RunnableStep & Produces<Out>;
@@ -242,21 +273,34 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
         },
       };
     },
-    approval: (step: ApprovalStep<Input>): Step<ApprovalOutput> => ({
-      ...base(step),
-      kind: 'approval',
-      produces: ApprovalOutput,
-      summary: (ctx) => step.summary(typedContext(ctx)),
-    }),
+    approval: (step: ApprovalStep<Input>): Step<ApprovalOutput> => {
+      const { deadline } = step;
+      const approveWhen = deadline?.approveWhen;
+      return {
+        ...base(step),
+        kind: 'approval',
+        produces: ApprovalOutput,
+        summary: (ctx) => step.summary(typedContext(ctx)),
+        ...(step.edits ? { edits: step.edits } : {}),
+        ...(deadline
+          ? { deadline: { afterMinutes: deadline.afterMinutes, then: deadline.then, ...(approveWhen ? { approveWhen: { rule: approveWhen.rule, holds: (ctx: RunContext) => approveWhen.holds(typedContext(ctx)) } } : {}) } }
+          : {}),
+      };
+    },
     question: <Answer>(step: QuestionStep<Input, Answer>): Step<Answer> => ({
       ...base(step),
       kind: 'question',
       produces: step.answer,
       answer: step.answer,
       ask: (ctx) => step.ask(typedContext(ctx)),
+      ...(step.deadline ? { deadline: { afterMinutes: step.deadline.afterMinutes, then: step.deadline.then } } : {}),
     }),
   };
 }
+
+/** A gate without a deadline of its own takes the workflow's. */
+const withDefaultDeadline = (step: RunnableStep, fallback: GateDeadline | undefined): RunnableStep =>
+  fallback && (step.kind === 'approval' || step.kind === 'question') && !step.deadline ? { ...step, deadline: fallback } : step;
 
 /** A workflow: its input schema, and the steps it expands into for a parsed input. */
 export function defineWorkflow<Schema extends z.ZodType>(definition: {
@@ -264,7 +308,10 @@ export function defineWorkflow<Schema extends z.ZodType>(definition: {
   description: string;
   input: Schema;
   freeTextField?: keyof z.output<Schema> & string;
+  /** The deadline of every approval and question that sets none of its own. */
+  gateDeadline?: GateDeadline;
   plan: (input: z.output<Schema>) => RunnableStep[];
 }): WorkflowDefinition {
-  return { ...definition, plan: (input) => definition.plan(definition.input.parse(input)) };
+  const { gateDeadline, ...rest } = definition;
+  return { ...rest, plan: (input) => definition.plan(definition.input.parse(input)).map((step) => withDefaultDeadline(step, gateDeadline)) };
 }

@@ -105,6 +105,11 @@ export const ConfigSchema = z
     .optional()
     .describe('AES-256-GCM keys for originals kept beside redacted memories, newest first; older keys still decrypt (rotation). Without keys only the redacted text is kept.'),
   REMINDER_AFTER_MINUTES: z.coerce.number().positive().default(240).describe('Remind the operator of an approval, question or hand-back that has waited this long.'),
+  ESCALATION_INTERVAL_MINUTES: z.coerce.number().positive().default(60).describe('Once a gate\'s deadline passes and it escalates: time between its steps (reminder in the thread, direct message, e-mail).'),
+  ESCALATION_EMAIL: z.email('write an e-mail address, e.g. you@example.com').optional().describe('Where an escalation\'s last step e-mails the operator (over SMTP_URL, or an .eml under DATA_DIR/outbox); unset, the chain ends at the direct message.'),
+  SNOOZE_MINUTES: z.coerce.number().positive().default(60).describe('How long the Snooze button postpones an escalation.'),
+  DEADLINE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for gate deadlines that passed (the database\'s clock decides what is due).'),
+  WORKSPACE_URL: z.url().default('http://localhost:3000/').describe('The workspace\'s address as the operator opens it, linked from escalation e-mails.'),
   INVOICE_APPROVAL_ABOVE: z.coerce.number().nonnegative().default(1000).describe('Invoices above this total (in their currency) wait for approval before they are sent.'),
   WEBHOOK_URL: z.url().optional().describe('Outbound webhook for sent invoices, replies and publications (HMAC-signed).'),
   WEBHOOK_SECRET: z.string().min(16, 'use at least 16 random characters').optional().describe('Signs outbound webhook bodies (X-Operator-Signature: sha256=<hex HMAC>).'),

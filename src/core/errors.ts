@@ -8,6 +8,8 @@ export type Problem =
   | { code: 'workflow_not_found'; workflow: string; known: string[] }
   | { code: 'invalid_input'; workflow: string }
   | { code: 'invalid_answer'; planId: string }
+  /** Values submitted in a form that do not fit: what is wrong with each field, by name. */
+  | { code: 'invalid_fields'; planId: string; fields: Record<string, string> }
   /** The plan is not in a state the request fits (or moved on while it was made). */
   | { code: 'plan_state'; planId: string }
   | { code: 'no_such_version'; planId: string }

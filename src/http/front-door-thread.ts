@@ -8,7 +8,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../ops/logger.ts';
-import { recordInbound } from '../store/inbox.ts';
+import { awaitAnswer, recordInbound } from '../store/inbox.ts';
 import { openStore } from '../store/store.ts';
 import { hardenServer } from './server.ts';
 import { PEER_HEADER, type FromFrontDoor, type FrontDoorReceiver, type FrontDoorSettings, type ReceiverFactory, type ToFrontDoor } from './front-door.ts';
@@ -51,10 +51,11 @@ const record = async (draft: Parameters<typeof recordInbound>[1]) => {
   await recordInbound(store!, draft);
   send({ type: 'inbox' });
 };
+const answerOf = async (id: string, timeoutMs: number) => (await awaitAnswer(store!, id, timeoutMs))?.answer ?? null;
 const receivers = new Map<string, { path: string | null; receiver: FrontDoorReceiver }>();
 for (const spec of settings.receivers) {
   const { createReceiver } = (await import(spec.module)) as { createReceiver: ReceiverFactory };
-  receivers.set(spec.name, { path: spec.path, receiver: createReceiver({ settings: spec.settings, logger, body: settings.body, record }) });
+  receivers.set(spec.name, { path: spec.path, receiver: createReceiver({ settings: spec.settings, logger, body: settings.body, record, answerOf }) });
 }
 const routes = new Map([...receivers.values()].flatMap(({ path, receiver }) => (path && receiver.requestListener ? [[path, receiver.requestListener] as const] : [])));
 

@@ -51,6 +51,8 @@ export type ReceiverFactory = (context: {
   body: BodyLimits;
   /** Writes an entry to the inbox durably; acknowledge only after it resolves. */
   record: (draft: InboxDraft) => Promise<void>;
+  /** The recorded answer (JSON) to an entry once the core has run it, or null after timeoutMs. */
+  answerOf: (id: string, timeoutMs: number) => Promise<string | null>;
 }) => FrontDoorReceiver;
 
 export type ToFrontDoor = { type: 'reconfigure'; receiver: string; settings: Record<string, string> } | { type: 'close' };

@@ -39,7 +39,7 @@ function draft(plan: PlanRef, step: StepRef, kind: 'decision' | 'fact' | 'artifa
   );
 }
 
-export function decisionMemory(plan: PlanRef, step: StepRef, outcome: 'Approved' | 'Denied', actor: string, reason?: string): MemoryDraft {
+export function decisionMemory(plan: PlanRef, step: StepRef, outcome: 'Approved' | 'Approved with changes' | 'Denied', actor: string, reason?: string): MemoryDraft {
   const why = reason?.trim() ? ` Reason: ${reason.trim()}` : ' No reason given.';
   return draft(plan, step, 'decision', `${outcome} "${step.title}" in ${plan.workflow} (${summarise(plan.input)}).${why}`, actor);
 }

@@ -77,3 +77,17 @@ export async function deferInboxEntry(store: Store, entry: ClaimedEntry, delayMs
 export async function pruneInbox(store: Store, keepMs: number): Promise<number> {
   return store.transaction((runner) => runner.execute(statements.pruneInbox(keepMs)));
 }
+
+/**
+ * Waits up to timeoutMs for an entry's answer (the workspace and the CLI answer their caller
+ * with it); null while it is still pending. Looks often at first, then less.
+ */
+export async function awaitAnswer(store: Store, id: string, timeoutMs: number): Promise<Extract<InboxState, { answered: true }> | null> {
+  const until = Date.now() + timeoutMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    const state = await inboxState(store, id);
+    if (state?.answered) return state;
+    if (Date.now() + pause > until) return null;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}

@@ -6,7 +6,7 @@ import { newId, orderedId } from './ids.ts';
 import { insertMemory, type MemoryDraft } from './memory.ts';
 import { findPlan, type PlanRecord, type StepRecord } from './plan-records.ts';
 import { databaseNow, type SqlRunner } from './sql.ts';
-import { statements, type EffectPatch, type EffectRow, type PlanGuard, type PlanPatch, type PlanRow, type StepPatch, type StepRow, type VersionRow } from './statements.ts';
+import { statements, timerStatements, type EffectPatch, type EffectRow, type PlanGuard, type PlanPatch, type PlanRow, type StepPatch, type StepRow, type VersionRow } from './statements.ts';
 import type { Store } from './store.ts';
 
 export interface NoticeDraft {
@@ -35,6 +35,8 @@ export interface PlanChange {
   notices?: NoticeDraft[];
   /** Memories the change leaves (decisions, answers, artifacts), stored with it. */
   memories?: MemoryDraft[];
+  /** A gate's wait begins with a deadline: its timer, due dueInMs from now by the database's clock. */
+  gateTimer?: { stepId: string; stepKey: string; outcome: string; rule: string | null; dueInMs: number };
 }
 
 export { newId, orderedId } from './ids.ts';
@@ -96,6 +98,11 @@ async function writeChildren(runner: SqlRunner, planId: string, change: PlanChan
     );
   }
   for (const memory of change.memories ?? []) await insertMemory(runner, memory, now);
+  if (change.gateTimer) {
+    const { dueInMs, ...timer } = change.gateTimer;
+    await runner.execute(timerStatements.closeStepTimers(timer.stepId));
+    await runner.execute(timerStatements.insertTimer({ id: newId('t'), planId, ...timer, dueAt: databaseNow(dueInMs), createdAt: now }));
+  }
   for (const notice of change.notices ?? []) {
     await runner.execute(
       statements.insertNotice({ id: orderedId('n'), planId, kind: notice.kind, payload: JSON.stringify(notice.payload), createdAt: now, deliverAfter: databaseNow() }),

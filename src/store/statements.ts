@@ -3,7 +3,7 @@
 // person waits on (`op plan show`, `op plan list`), which then start without loading the
 // Prisma client. Row types are the Prisma
 // schema's generated model types; times that decide who may act when are the database's.
-import type { AuditEntry, Dependency, Effect, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
+import type { AuditEntry, Dependency, Effect, GateTimer, InboxEntry, Notice, Plan, PlanVersion, SequenceNumber, Step } from './generated/sqlite/client.ts';
 import { assignments, databaseNow, insertValues, join, sql, type DatabaseNow, type Dialect } from './sql.ts';
 import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 
@@ -154,3 +154,55 @@ export const dependencyStatements = {
   plansWaitingOn: (name: string, limit: number) =>
     sql<Pick<Plan, 'id' | 'version'>>`SELECT "id", "version" FROM "Plan" WHERE "status" = 'waiting_dependency' AND "waitingOn" = ${name} ORDER BY "updatedAt", "id" LIMIT ${limit}`,
 };
+
+/** Gate deadlines (src/conductor/deadlines.ts): durable timers due by the database's clock. */
+export type GateTimerRow = Writable<Pick<GateTimer, 'id' | 'planId' | 'stepId' | 'stepKey' | 'outcome' | 'rule' | 'dueAt' | 'createdAt'>>;
+export type DueTimer = Pick<GateTimer, 'id' | 'planId' | 'stepId' | 'stepKey' | 'outcome' | 'rule' | 'stage' | 'dueAt'> & Pick<Plan, 'version'> & { planStatus: PlanStatus };
+
+/** A timer whose wait is still on: its step waits and its plan waits on the operator. */
+const LIVE_WAIT = sql`s."status" = 'waiting' AND p."status" IN ('waiting_approval', 'waiting_answer')`;
+
+export const timerStatements = {
+  /** A wait begins: the timers of the step's earlier waits have nothing left to do. */
+  closeStepTimers: (stepId: string) => sql`UPDATE "GateTimer" SET "doneAt" = ${databaseNow()} WHERE "stepId" = ${stepId} AND "doneAt" IS NULL`,
+  insertTimer: (row: GateTimerRow) => sql`INSERT INTO "GateTimer" ${insertValues(row)}`,
+  /** Due timers of waits still on, oldest first. */
+  dueTimers: (limit: number) =>
+    sql<DueTimer>`SELECT t."id", t."planId", t."stepId", t."stepKey", t."outcome", t."rule", t."stage", t."dueAt", p."version", p."status" AS "planStatus"
+        FROM "GateTimer" t JOIN "Step" s ON s."id" = t."stepId" JOIN "Plan" p ON p."id" = t."planId"
+        WHERE t."doneAt" IS NULL AND t."dueAt" <= ${databaseNow()} AND ${LIVE_WAIT} ORDER BY t."dueAt", t."id" LIMIT ${limit}`,
+  /**
+   * The compare-and-set that makes a stage fire once: only the caller that still sees the stage
+   * it read, due, moves the timer on (to its next stage and due time, or done).
+   */
+  advanceTimer: (id: string, stage: number, next: { stage: number; dueInMs: number } | 'done') =>
+    next === 'done'
+      ? sql`UPDATE "GateTimer" SET "stage" = ${stage + 1}, "doneAt" = ${databaseNow()} WHERE "id" = ${id} AND "stage" = ${stage} AND "doneAt" IS NULL AND "dueAt" <= ${databaseNow()}`
+      : sql`UPDATE "GateTimer" SET "stage" = ${next.stage}, "dueAt" = ${databaseNow(next.dueInMs)}
+          WHERE "id" = ${id} AND "stage" = ${stage} AND "doneAt" IS NULL AND "dueAt" <= ${databaseNow()}`,
+  /** Timers whose wait ended (decided, answered, cancelled, edited) are done. */
+  closeEndedTimers: () =>
+    sql`UPDATE "GateTimer" SET "doneAt" = ${databaseNow()} WHERE "doneAt" IS NULL AND NOT EXISTS (
+        SELECT 1 FROM "Step" s JOIN "Plan" p ON p."id" = s."planId" WHERE s."id" = "GateTimer"."stepId" AND ${LIVE_WAIT})`,
+  /** Snooze: the plan's open timer falls due again snoozeMs from now. */
+  snoozeTimer: (planId: string, snoozeMs: number) =>
+    sql`UPDATE "GateTimer" SET "dueAt" = ${databaseNow(snoozeMs)} WHERE "planId" = ${planId} AND "doneAt" IS NULL`,
+  openTimerOf: (planId: string) =>
+    sql<Pick<GateTimer, 'id' | 'stepKey' | 'outcome' | 'stage' | 'dueAt'>>`SELECT "id", "stepKey", "outcome", "stage", "dueAt" FROM "GateTimer" WHERE "planId" = ${planId} AND "doneAt" IS NULL ORDER BY "createdAt" DESC LIMIT 1`,
+};
+
+/** One wait on the operator: an approval, a question or a hand-back, with its deadline if it has one. */
+export type WaitingRow = Pick<Plan, 'workflow' | 'version' | 'requestedBy'> & { planId: string; planStatus: PlanStatus; stepKey: string; stepTitle: string; waitingSince: Date } & {
+  deadline: Date | null;
+  deadlineOutcome: string | null;
+  escalationStage: number | null;
+};
+
+/** `/op inbox`: everything waiting on the operator, the longest wait first. */
+export const waitingOnOperator = (limit: number) =>
+  sql<WaitingRow>`SELECT p."id" AS "planId", p."workflow", p."version", p."requestedBy", p."status" AS "planStatus", s."key" AS "stepKey", s."title" AS "stepTitle",
+      s."waitingSince", t."dueAt" AS "deadline", t."outcome" AS "deadlineOutcome", t."stage" AS "escalationStage"
+    FROM "Plan" p JOIN "Step" s ON s."planId" = p."id" AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL
+    LEFT JOIN "GateTimer" t ON t."stepId" = s."id" AND t."doneAt" IS NULL
+    WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator')
+    ORDER BY s."waitingSince", p."id" LIMIT ${limit}`;

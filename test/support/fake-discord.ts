@@ -82,6 +82,15 @@ export interface SlashCommandInput {
   locale?: string;
 }
 
+/** A modal's submission (interaction type 5): its custom_id and each text input's value by custom_id. */
+export interface ModalSubmitInput {
+  id?: string;
+  userId: string;
+  channelId?: string;
+  customId: string;
+  values: Record<string, string>;
+}
+
 export interface ButtonClickInput {
   id?: string;
   userId: string;
@@ -173,6 +182,7 @@ export interface FakeDiscord {
 
   slashCommand(input: SlashCommandInput): Json;
   buttonClick(input: ButtonClickInput): Json;
+  modalSubmit(input: ModalSubmitInput): Json;
   /** Dispatch INTERACTION_CREATE; returns the payload (id, token). */
   sendInteraction(interaction: Json): Json;
   /** Store a user's message and dispatch MESSAGE_CREATE (subject to intents); returns the stored message. */
@@ -800,6 +810,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     };
   }
 
+  function modalSubmit(input: ModalSubmitInput): Json {
+    return {
+      ...interactionBase(5, input),
+      data: {
+        custom_id: input.customId,
+        components: Object.entries(input.values).map(([customId, value]) => ({ type: 1, components: [{ type: 4, custom_id: customId, value }] })),
+      },
+    };
+  }
+
   function sendInteraction(interaction: Json): Json {
     const user = ((interaction.member as Json | undefined)?.user ?? interaction.user) as Json;
     const data = interaction.data as Json | undefined;
@@ -861,8 +881,25 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         }
         break;
       }
+      case 9: {
+        // A modal: answers a command or a component, never another modal; 1-5 rows of one text input each.
+        if (record.type === 5) throw formError([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Interaction response type is invalid for this interaction' }]);
+        const rows = answer.components as Json[] | undefined;
+        const problems = [
+          ...(typeof answer.custom_id !== 'string' || answer.custom_id.length === 0 || answer.custom_id.length > 100 ? [{ path: ['data', 'custom_id'], code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] : []),
+          ...(typeof answer.title !== 'string' || answer.title.length === 0 || answer.title.length > 45 ? [{ path: ['data', 'title'], code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 45 in length.' }] : []),
+          ...(!Array.isArray(rows) || rows.length === 0 || rows.length > 5 ? [{ path: ['data', 'components'], code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 5 in length.' }] : []),
+          ...(Array.isArray(rows) ? rows : []).flatMap((row, i) => {
+            const input = (row.components as Json[] | undefined)?.[0];
+            return row.type === 1 && input?.type === 4 && typeof input.custom_id === 'string' && typeof input.label === 'string' && input.label.length <= 45 && (input.style === 1 || input.style === 2)
+              ? []
+              : [{ path: ['data', 'components', String(i)], code: 'COMPONENT_TYPE_INVALID', message: 'A modal row holds one text input with a custom_id, a label (max 45) and a style.' }];
+          }),
+        ];
+        if (problems.length > 0) throw formError(problems);
+        break;
+      }
       case 8:
-      case 9:
       case 10:
       case 12:
         break;
@@ -1270,6 +1307,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     gateway,
     slashCommand,
     buttonClick,
+    modalSubmit,
     sendInteraction,
     sendMessage(input) {
       const channel = channelOr404Input(input.channelId ?? channelId);

@@ -59,7 +59,7 @@ interface StoredMessage {
   metadata?: unknown;
 }
 
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   if (raw === '') return {};
@@ -105,6 +105,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (message === undefined) return { ok: false, error: 'message_not_found' };
         for (const field of ['text', 'blocks', 'attachments', 'metadata'] as const) if (body[field] !== undefined) message[field] = body[field];
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: view(message) };
+      }
+      case 'conversations.open': {
+        // The bot's direct conversation with a user: one per user, as Slack keeps it.
+        if (typeof body.users !== 'string' || body.users === '') return { ok: false, error: 'users_not_found' };
+        return { ok: true, channel: { id: `D${body.users}` } };
+      }
+      case 'views.open': {
+        // A modal opens only with a trigger id (Slack: valid for 3 s after the click).
+        if (typeof body.trigger_id !== 'string' || body.trigger_id === '') return { ok: false, error: 'invalid_trigger_id' };
+        if (typeof body.view !== 'object' || body.view === null) return { ok: false, error: 'invalid_arguments' };
+        sequence += 1;
+        return { ok: true, view: { ...(body.view as Record<string, unknown>), id: `V${sequence}`, hash: `${sequence}.hash`, state: { values: {} } } };
       }
       case 'apps.connections.open':
         return { ok: true, url: `${base.replace(/^http/, 'ws')}/socket` };

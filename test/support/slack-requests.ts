@@ -88,6 +88,45 @@ export function blockActionBody(options: BlockActionOptions): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+export interface ViewSubmissionOptions {
+  userId?: string;
+  teamId?: string;
+  /** The view as views.open sent it (callback_id, private_metadata, blocks). */
+  view: Record<string, unknown>;
+  viewId: string;
+  /** Changes with every submission of the view. */
+  hash?: string;
+  /** Each input block's value, by block id (plain_text_input under action id `value`). */
+  values: Record<string, string>;
+}
+
+/** A modal's submission as Slack sends it (interactivity payload of type view_submission). */
+export function viewSubmissionBody(options: ViewSubmissionOptions): string {
+  const { userId = 'U1', teamId = 'T1', view, viewId, values } = options;
+  const payload = {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'operator-test' },
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId },
+    api_app_id: 'A1',
+    token: 'verification-token',
+    trigger_id: triggerId(),
+    view: {
+      ...view,
+      id: viewId,
+      team_id: teamId,
+      type: 'modal',
+      state: { values: Object.fromEntries(Object.entries(values).map(([block, value]) => [block, { value: { type: 'plain_text_input', value } }])) },
+      hash: options.hash ?? `${nowSeconds()}.${randomUUID().slice(0, 8)}`,
+      root_view_id: viewId,
+      app_id: 'A1',
+      bot_id: 'BBOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
 export interface MessageEventOptions {
   eventId?: string;
   userId?: string;

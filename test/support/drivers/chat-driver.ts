@@ -20,7 +20,19 @@ export interface ChatDriver {
   click(threadId: string, action: string, value: string, userId?: string): Promise<string | null>;
   /** Writes in the thread. */
   reply(threadId: string, text: string, userId?: string): Promise<void>;
+  /**
+   * Clicks a button that opens a form (Edit); resolves with the form's pre-filled fields and a
+   * submit that resolves with the errors the form shows (by field), or null when it was accepted.
+   */
+  openForm(threadId: string, action: string, value: string): Promise<OpenedForm>;
+  /** Waits for a direct message from the bot to userId whose text matches; returns its text (with its buttons). */
+  waitForDirectMessage(userId: string, text: RegExp): Promise<string>;
   /** Waits until a prompt's buttons were replaced by an outcome matching text. */
   waitForOutcome(threadId: string, text: RegExp): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface OpenedForm {
+  fields: Record<string, string>;
+  submit(values: Record<string, string>): Promise<Record<string, string> | null>;
 }

@@ -24,7 +24,8 @@ function asSubcommand(text: string): { subcommand: string; args: Record<string, 
   return { subcommand, args };
 }
 
-export async function discordDriver(database: TestDatabase, workflows: WorkflowDefinition[]): Promise<ChatDriver> {
+/** settings: more environment for the service (escalation, SMTP). */
+export async function discordDriver(database: TestDatabase, workflows: WorkflowDefinition[], settings: Record<string, string> = {}): Promise<ChatDriver> {
   const fake = await startFakeDiscord();
   const service = await testService(database, workflows, {
     DISCORD_TOKEN: fake.token,
@@ -32,6 +33,7 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
     DISCORD_GUILD_ID: fake.guildId,
     DISCORD_API_URL: fake.restUrl,
     OPERATOR_DISCORD_USER_IDS: OPERATOR,
+    ...settings,
   });
   const textOf = (value: unknown) => JSON.stringify(value);
   /** Messages as they stand now (edits applied), oldest first. */
@@ -78,8 +80,48 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
       const interaction = fake.sendInteraction(fake.buttonClick({ userId, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
       return answerTo(String(interaction.token));
     },
+    async openForm(threadId, action, value) {
+      const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
+      const click = fake.sendInteraction(fake.buttonClick({ userId: OPERATOR, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
+      const callback = await fake.waitFor(() => fake.calls.find((c) => c.method === 'POST' && c.path === `/interactions/${String(click.id)}/${String(click.token)}/callback`), 10_000);
+      const answer = callback.body as { type: number; data: { custom_id: string; components: { components: { custom_id: string; value?: string }[] }[] } };
+      if (answer.type !== 9) throw new Error(`the click was answered with type ${answer.type}, not a modal: ${textOf(answer)}`);
+      const modal = answer.data;
+      return {
+        fields: Object.fromEntries(modal.components.map((row) => [row.components[0]!.custom_id, row.components[0]!.value ?? ''])),
+        async submit(values) {
+          const submitted = fake.sendInteraction(fake.modalSubmit({ userId: OPERATOR, channelId: threadId, customId: modal.custom_id, values }));
+          // Accepted: the deferred reply is deleted; refused: it shows each field's error as an embed field.
+          const call = await fake.waitFor(
+            () => fake.calls.find((c) => c.path.startsWith(`/webhooks/${fake.applicationId}/${String(submitted.token)}/messages/@original`) && (c.method === 'PATCH' || c.method === 'DELETE')),
+            10_000,
+          );
+          if (call.method === 'DELETE') return null;
+          const fields = (call.body as { embeds?: { fields?: { name: string; value: string }[] }[] }).embeds?.[0]?.fields ?? [];
+          return Object.fromEntries(fields.map((field) => [field.name, field.value]));
+        },
+      };
+    },
     async reply(threadId, text, userId = OPERATOR) {
       fake.sendMessage({ channelId: threadId, userId, content: text });
+    },
+    async waitForDirectMessage(userId, text) {
+      // The bot's DM channel with the user, opened through POST /users/@me/channels.
+      const isDmWith = (channelId: string) => {
+        const channel = fake.getChannel(channelId);
+        return channel?.type === 1 && (channel.recipients as { id: string }[])[0]?.id === userId;
+      };
+      const posted = await fake.waitFor(
+        () =>
+          fake
+            .callsTo('POST', /^\/channels\/\d+\/messages$/)
+            .map((call) => /^\/channels\/(\d+)\//.exec(call.path)![1]!)
+            .filter(isDmWith)
+            .flatMap((channelId) => messages(channelId))
+            .find((m) => text.test(textOf(m))),
+        10_000,
+      );
+      return textOf(posted);
     },
     async waitForOutcome(threadId, text) {
       await waitForMessage(threadId, (t) => text.test(t));

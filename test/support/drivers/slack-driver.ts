@@ -2,7 +2,7 @@ import type { WorkflowDefinition } from '../../../src/conductor/workflow.ts';
 import type { TestDatabase } from '../databases.ts';
 import { startFakeSlack, type SlackCall } from '../fake-slack.ts';
 import { testService } from '../operator.ts';
-import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody } from '../slack-requests.ts';
+import { blockActionBody, messageEventBody, postToSlackEndpoint, slashCommandBody, viewSubmissionBody } from '../slack-requests.ts';
 import type { ChatDriver } from './chat-driver.ts';
 
 const SECRET = 'parity-signing-secret';
@@ -59,8 +59,31 @@ export async function slackDriver(database: TestDatabase, workflows: WorkflowDef
       await postToSlackEndpoint(url, SECRET, blockActionBody({ userId, channelId: CHANNEL, actionId: `op:${action}`, value, messageTs: threadId, responseUrl: fake.responseUrl(responseName) }));
       return answer(responseName, 1500).catch(() => null);
     },
+    async openForm(threadId, action, value) {
+      const triggerId = `trigger-${name()}`;
+      await postToSlackEndpoint(url, SECRET, blockActionBody({ userId: 'UOPS', channelId: CHANNEL, actionId: `op:${action}`, value, messageTs: threadId, responseUrl: fake.responseUrl(name()), triggerId }));
+      const opened = await fake.waitFor(() => fake.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === triggerId), 10_000);
+      const view = opened.body.view as { blocks: { block_id: string; element: { initial_value?: string } }[] } & Record<string, unknown>;
+      let submissions = 0;
+      return {
+        fields: Object.fromEntries(view.blocks.map((block) => [block.block_id, block.element.initial_value ?? ''])),
+        async submit(values) {
+          // Each submission of the open modal has a new hash, as Slack gives it.
+          const response = await postToSlackEndpoint(url, SECRET, viewSubmissionBody({ userId: 'UOPS', view, viewId: `V-${triggerId}`, hash: `h${++submissions}`, values }));
+          if (response.status !== 200) throw new Error(`the view submission was answered ${response.status}: ${response.text}`);
+          const ack = response.text ? (JSON.parse(response.text) as { response_action?: string; errors?: Record<string, string> }) : {};
+          return ack.response_action === 'errors' ? ack.errors ?? {} : null;
+        },
+      };
+    },
     async reply(threadId, text, userId = 'UOPS') {
       await postToSlackEndpoint(url, SECRET, messageEventBody({ text, ts: `1900000000.${String(++sequence).padStart(6, '0')}`, threadTs: threadId, userId, channelId: CHANNEL }));
+    },
+    async waitForDirectMessage(userId, text) {
+      // conversations.open gives the bot's conversation with the user; the fake names it D<user>.
+      const opened = await fake.waitFor(() => fake.calls.find((c) => c.method === 'conversations.open' && c.body.users === userId), 10_000);
+      const posted = await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === `D${String(opened.body.users)}` && text.test(textOf(c))), 10_000);
+      return textOf(posted);
     },
     async waitForOutcome(_threadId, text) {
       await fake.waitFor(() => fake.calls.find((c) => c.method === 'chat.update' && text.test(textOf(c))), 10_000);
