@@ -170,8 +170,10 @@ export async function startLocalChroma(options: { dataDir: string; port?: number
   return owned(url, pid, false);
 }
 
+/** Written aside and renamed into place: a reader (the next start, another process) never sees half a record. */
 function writeRecord(file: string, record: ServerRecord): void {
-  fs.writeFileSync(file, JSON.stringify(record));
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(record));
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
 function readRecord(file: string): ServerRecord | null {
