@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface OpenAIRequest {
   path: string;
@@ -167,14 +168,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.json));
     });
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+  const listen = (port: number) => listenOnLoopback(server, port);
   await listen(0);
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}/v1`;

@@ -4,6 +4,7 @@
  * server does for an address that does not exist. Plain SMTP, no TLS; nothing leaves 127.0.0.1.
  */
 import net from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface FakeSmtp {
   url: string;
@@ -77,14 +78,7 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       }
     });
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+  const listen = (port: number) => listenOnLoopback(server, port);
   const close = () =>
     new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
