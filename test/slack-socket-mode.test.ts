@@ -3,7 +3,6 @@
 // plan runs as over HTTP: a command, a question answered in the thread, an approval click; and,
 // as over HTTP, an envelope is acknowledged only once it is written to the inbox.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,14 +17,22 @@ import { exited } from './support/processes.ts';
 import { blockActionBody, messageEventBody, slashCommandBody } from './support/slack-requests.ts';
 
 const OPERATOR = 'UOPS';
-/** Takes SQLite's write lock on the file named in argv, says so, and lets go when stdin says release. */
+/**
+ * Takes SQLite's write lock on the file named in argv, says so, and lets go by itself after
+ * HOLD_MS, printing when. It lets go on its own because the service shares this test's process:
+ * a write that waits for the lock blocks that thread, so the test could not tell it to let go.
+ */
 const HOLD_WRITE_LOCK = `
 import Database from 'better-sqlite3';
 const db = new Database(process.argv[1]);
 db.exec('BEGIN IMMEDIATE');
 process.stdout.write('locked\\n');
-process.stdin.once('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+setTimeout(() => { db.exec('ROLLBACK'); db.close(); process.stdout.write(String(Date.now())); process.exit(0); }, Number(process.argv[2]));
 `;
+/** Long enough for an ack sent before the write (as Bolt's own receiver does) to arrive. */
+const HOLD_MS = 1500;
+/** Past the Socket Mode client's 5 s pong timeout: a write waiting this long costs the socket. */
+const LONG_HOLD_MS = 6000;
 const CHANNEL = 'C1';
 
 describe('Slack in Socket Mode', () => {
@@ -89,21 +96,48 @@ describe('Slack in Socket Mode', () => {
 
   test('a thread reply is acknowledged only once it is in the inbox, never before', async () => {
     await fake.socketMode.connected();
-    const target = databaseTarget(database.url);
-    assert.equal(target.provider, 'sqlite');
     const event = JSON.parse(messageEventBody({ eventId: 'EvINBOXFIRST', text: 'noted', ts: '1800000001.000200', threadTs: '1800000001.000100', userId: OPERATOR, channelId: CHANNEL })) as Record<string, unknown>;
-    // Another process holds the database's write lock until told to let go: the inbox cannot be written meanwhile.
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_WRITE_LOCK, target.file], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] });
-    const [locked] = (await once(holder.stdout!, 'data')) as [Buffer];
-    assert.equal(locked.toString().trim(), 'locked');
-    const acked = fake.socketMode.deliver('events_api', event, { retry_attempt: 0, retry_reason: '' }).then(() => 'acknowledged' as const);
-    // Long enough for an ack sent before the write (as Bolt's own receiver does) to arrive.
-    const first = await Promise.race([acked, sleep(1000).then(() => 'still locked' as const)]);
-    holder.stdin!.end('release\n');
-    await exited(holder);
-    assert.equal(first, 'still locked', 'the reply was acknowledged while the inbox could not be written');
-    await acked;
+    // Another process holds the database's write lock for HOLD_MS: the inbox cannot be written meanwhile.
+    const lock = await holdWriteLock(database, HOLD_MS);
+    const ackedAt = await fake.socketMode.deliver('events_api', event, { retry_attempt: 0, retry_reason: '' }).then(() => Date.now());
+    const releasedAt = await lock.released;
+    assert.ok(ackedAt >= releasedAt, `the reply was acknowledged ${releasedAt - ackedAt} ms before the inbox could be written`);
     const entry = await service.operator.store.prisma((db) => db.inboxEntry.findUnique({ where: { id: 'slack:event:EvINBOXFIRST' } }));
     assert.equal(entry?.kind, 'reply', 'the acknowledged reply is in the inbox');
   });
+
+  test('a write that outlasts the ping timeout costs at most the ack: Slack delivers the reply again, it is taken in once, and the service stays up', async () => {
+    await fake.socketMode.connected();
+    const connectionsBefore = fake.socketMode.connections();
+    const event = JSON.parse(messageEventBody({ eventId: 'EvSLOWWRITE', text: 'noted', ts: '1800000002.000200', threadTs: '1800000002.000100', userId: OPERATOR, channelId: CHANNEL })) as Record<string, unknown>;
+    const lock = await holdWriteLock(database, LONG_HOLD_MS);
+    const acked = fake.socketMode.deliver('events_api', event, { retry_attempt: 0, retry_reason: '' });
+    await lock.released;
+    await fake.socketMode.reconnected(connectionsBefore + 1);
+    assert.equal(fake.socketMode.redeliverUnacknowledged(), 1, 'the ack was lost with the blocked socket');
+    await acked;
+    const entries = await service.operator.store.prisma((db) => db.inboxEntry.count({ where: { id: 'slack:event:EvSLOWWRITE' } }));
+    assert.equal(entries, 1, 'the reply is in the inbox once');
+
+    const health = await fetch(`http://127.0.0.1:${service.port}/healthz`);
+    assert.equal(health.status, 200, 'the service is still up');
+    const command = Object.fromEntries(new URLSearchParams(slashCommandBody({ text: 'help', userId: OPERATOR, channelId: CHANNEL, responseUrl: fake.responseUrl('after') })));
+    await fake.socketMode.deliver('slash_commands', command);
+    await fake.waitFor(() => fake.calls.find((c) => c.method === 'response_url' && c.name === 'after'));
+  });
 });
+
+/**
+ * Another process takes the SQLite database's write lock and lets go after holdMs; `released`
+ * resolves with when it let go (Date.now() there).
+ */
+async function holdWriteLock(database: TestDatabase, holdMs: number): Promise<{ released: Promise<number> }> {
+  const target = databaseTarget(database.url);
+  assert.equal(target.provider, 'sqlite');
+  const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLD_WRITE_LOCK, target.file, String(holdMs)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const output: Buffer[] = [];
+  holder.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
+  await once(holder.stdout!, 'data');
+  assert.equal(Buffer.concat(output).toString(), 'locked\n');
+  return { released: exited(holder).then(() => Number(Buffer.concat(output).toString().split('\n')[1])) };
+}

@@ -51,6 +51,11 @@ export class InboxFirstSocketModeReceiver implements Receiver {
       this.#logger.error(`a Socket Mode envelope was not taken in; Slack delivers it again: ${(error as Error).message}`);
       return;
     }
-    if (answer.given) await ack(answer.response);
+    if (!answer.given) return;
+    // The entry is in the inbox: an ack lost with a dropped socket only makes Slack deliver the
+    // envelope again, and the inbox knows it by its id.
+    await ack(answer.response).catch((error: unknown) =>
+      this.#logger.warn(`a Socket Mode envelope was taken in but its ack was not sent; Slack delivers it again: ${(error as Error).message}`),
+    );
   }
 }

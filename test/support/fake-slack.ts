@@ -6,7 +6,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { pollUntil } from './poll.ts';
 
@@ -43,10 +42,19 @@ export interface FakeSlack {
 }
 
 export interface SocketModeSide {
+  /** How many times an app has connected. */
+  connections(): number;
   /** Resolves once an app has connected and been greeted with `hello`; rejects after timeoutMs. */
   connected(timeoutMs?: number): Promise<void>;
-  /** Sends an envelope (slash_commands, interactive, events_api) and resolves with the app's ack. */
+  /** Resolves once the app has made its count-th connection (it reconnects after a lost one). */
+  reconnected(count: number, timeoutMs?: number): Promise<void>;
+  /** Sends an envelope (slash_commands, interactive, events_api) on the newest connection and resolves with the app's ack. */
   deliver(type: string, payload: Record<string, unknown>, extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * Sends every Events API envelope not yet acknowledged again, with its retry_attempt counted
+   * up, as Slack retries an unacknowledged event (minutes later; a test says when). Returns how many.
+   */
+  redeliverUnacknowledged(): number;
 }
 
 interface StoredMessage {
@@ -178,9 +186,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const sockets = new WebSocketServer({ noServer: true });
-  let connect: (socket: WebSocket) => void = () => undefined;
-  const connection = new Promise<WebSocket>((resolve) => (connect = resolve));
+  // The app's newest connection: Slack sends on it, and an app that reconnects gets a new one.
+  const connections: WebSocket[] = [];
   const acks = new Map<string, (ack: Record<string, unknown>) => void>();
+  // Events API envelopes sent and not yet acknowledged, each with its resend.
+  const unacknowledged = new Map<string, () => void>();
   server.on('upgrade', (req, socket, head) =>
     sockets.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data) => {
@@ -188,21 +198,37 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         acks.get(String(ack.envelope_id))?.(ack);
       });
       ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { approximate_connection_time: 3600 } }));
-      connect(ws);
+      connections.push(ws);
     }),
   );
+  const connectionsMade = (count: number, timeoutMs: number) =>
+    pollUntil(() => connections.length >= count || null, timeoutMs, () => `no Socket Mode connection number ${count} within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`).then(() => undefined);
   const socketMode: SocketModeSide = {
-    connected: (timeoutMs = 5000) =>
-      Promise.race([
-        connection.then(() => undefined),
-        sleep(timeoutMs).then(() => Promise.reject(new Error(`no app connected over Socket Mode within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`))),
-      ]),
+    connections: () => connections.length,
+    connected: (timeoutMs = 5000) => connectionsMade(1, timeoutMs),
+    reconnected: (count, timeoutMs = 15_000) => connectionsMade(count, timeoutMs),
     async deliver(type, payload, extra = {}) {
-      const ws = await connection;
-      const envelopeId = `env-${++sequence}`;
-      const acked = new Promise<Record<string, unknown>>((resolve) => acks.set(envelopeId, resolve));
-      ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }));
-      return acked;
+      await connectionsMade(1, 5000);
+      return new Promise((resolve) => {
+        const key = `delivery-${++sequence}`;
+        let attempt = 0;
+        const send = () => {
+          const envelopeId = `env-${++sequence}`;
+          acks.set(envelopeId, (ack) => {
+            unacknowledged.delete(key);
+            resolve(ack);
+          });
+          const retry = attempt > 0 ? { retry_attempt: attempt, retry_reason: 'timeout' } : {};
+          const ws = connections.at(-1)!;
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra, ...retry }));
+        };
+        if (type === 'events_api') unacknowledged.set(key, () => (attempt++, send()));
+        send();
+      });
+    },
+    redeliverUnacknowledged() {
+      for (const resend of unacknowledged.values()) resend();
+      return unacknowledged.size;
     },
   };
 
