@@ -12,7 +12,6 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
-const YIELD_EVERY = 8;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -35,15 +34,19 @@ export function groupCommitter(
         // better-sqlite3 answers synchronously, so without this turn a busy worker would never
         // let timers (lease heartbeats, step timeouts) or HTTP requests run.
         await turn();
-        const group = queue.splice(0, maxGroup);
+        // The group is what has arrived by the time the transaction holds the write lock (a wait
+        // for another connection's lock gathers the work that comes meanwhile); a retry of the
+        // whole group keeps it.
+        let group: Pending[] = [];
+        let taken = false;
         let outcomes: Outcome[] = [];
         try {
           await runGroup(async (runner) => {
+            if (!taken) [group, taken] = [queue.splice(0, maxGroup), true];
             outcomes = [];
-            for (const [index, item] of group.entries()) {
-              // A group's statements run synchronously; yield now and then within it too, so one
-              // large group does not hold an HTTP acknowledgement back for its whole length.
-              if (index > 0 && index % YIELD_EVERY === 0) await turn();
+            // No turn of the event loop inside the transaction: it holds SQLite's write lock, which
+            // the front door's inbox insert (another thread) waits for before it can acknowledge.
+            for (const item of group) {
               await runner.execute(sql`SAVEPOINT op_item`);
               try {
                 outcomes.push({ ok: true, value: await item.work(runner) });
@@ -56,7 +59,8 @@ export function groupCommitter(
             }
           });
         } catch (error) {
-          for (const item of group) item.reject(error);
+          // Never holding the lock, it failed the work that was waiting for it.
+          for (const item of taken ? group : queue.splice(0, maxGroup)) item.reject(error);
           continue;
         }
         group.forEach((item, i) => {

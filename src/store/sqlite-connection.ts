@@ -2,7 +2,6 @@
 // The Prisma client has a connection of its own for its typed reads and occasional writes; the
 // store lets one of the two work at a time (store.ts), so they never wait on each other's locks.
 import Database from 'better-sqlite3';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-pragmas.ts';
 import { PreparedStatements } from './statement-cache.ts';
 import { decodeValue, render, type DatabaseNow, type SqlRunner, type SqlStatement, type SqlValue } from './sql.ts';
 
@@ -19,8 +18,9 @@ export class SqliteConnection implements SqlRunner {
   readonly #statements: PreparedStatements;
   readonly #totalChanges: Database.Statement;
 
+  /** Busy at once when another connection holds the write lock: the store waits for it (store.ts). */
   constructor(file: string, pragmas: readonly string[]) {
-    this.#connection = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.#connection = new Database(file, { timeout: 0 });
     for (const pragma of pragmas) this.#connection.pragma(pragma);
     this.#statements = new PreparedStatements(this.#connection);
     this.#totalChanges = this.#connection.prepare('SELECT total_changes()').pluck();

@@ -16,7 +16,7 @@ import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { AdapterRunner, sql, type SqlRunner } from './sql.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
-import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_LOCK_POLL_MS, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
 
@@ -102,9 +102,28 @@ function isBusy(error: unknown): boolean {
 
 const BUSY_RETRIES = 12;
 
+/**
+ * Takes SQLite's write lock: BEGIN IMMEDIATE, tried again every SQLITE_LOCK_POLL_MS while another
+ * connection (the front door's, the core's, another process's) holds it, with the event loop
+ * free meanwhile. Taking it at BEGIN rather than at the first write also means a transaction that
+ * reads first is never refused mid-way because another connection wrote since its read.
+ */
+async function beginImmediate(runner: SqlRunner): Promise<void> {
+  const until = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await runner.execute(sql`BEGIN IMMEDIATE`);
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_LOCK_POLL_MS));
+    }
+  }
+}
+
 /** One transaction on a runner that can BEGIN, COMMIT and ROLLBACK by statement (SQLite). */
 async function inTransaction<T>(runner: SqlRunner, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
-  await runner.execute(sql`BEGIN`);
+  await beginImmediate(runner);
   try {
     const result = await fn(runner);
     await runner.execute(sql`COMMIT`);
