@@ -17,6 +17,7 @@ import {
   renewInboxLease,
   type ClaimedEntry,
 } from '../store/inbox.ts';
+import { openLandingImporter, type LandingImporter } from '../store/inbox-landing.ts';
 import { withCommitRider, type Store } from '../store/store.ts';
 import { chatHint } from './hints.ts';
 import { InboxPayloadSchema, type InboundEvent } from './inbox-event.ts';
@@ -97,11 +98,23 @@ export class InboxProcessor {
   }
 
   async #claimLoop(): Promise<void> {
+    // On SQLite the front door lands entries in a file of its own (src/store/inbox-landing.ts);
+    // they are moved into the inbox before each claim.
+    const landing = await openLandingImporter(this.#store);
+    try {
+      await this.#claimEntries(landing);
+    } finally {
+      landing?.close();
+    }
+  }
+
+  async #claimEntries(landing: LandingImporter | null): Promise<void> {
     while (this.#running) {
       const free = this.#concurrency - this.#active.size;
       let full = false;
       if (free > 0) {
         try {
+          await landing?.importLanded();
           const claimed = await claimInboxEntries(this.#store, { leaseMs: this.#leaseMs, limit: free });
           for (const entry of claimed) this.#launch(entry);
           full = claimed.length === free;

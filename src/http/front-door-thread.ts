@@ -8,7 +8,9 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../ops/logger.ts';
-import { awaitAnswer, recordInbound } from '../store/inbox.ts';
+import { databaseTarget } from '../store/database-url.ts';
+import { awaitAnswer, recordInbound, type InboxDraft } from '../store/inbox.ts';
+import { openInboxLanding } from '../store/inbox-landing.ts';
 import { openStore } from '../store/store.ts';
 import { hardenServer } from './server.ts';
 import { PEER_HEADER, type FromFrontDoor, type FrontDoorReceiver, type FrontDoorSettings, type ReceiverFactory, type ToFrontDoor } from './front-door.ts';
@@ -47,8 +49,11 @@ function passThrough(request: http.IncomingMessage, response: http.ServerRespons
 }
 
 const store = settings.receivers.length > 0 ? await openStore(settings.databaseUrl) : null;
-const record = async (draft: Parameters<typeof recordInbound>[1]) => {
-  await recordInbound(store!, draft);
+// On SQLite entries land in a file of their own, so an ack never waits for plan work's write lock.
+const target = databaseTarget(settings.databaseUrl);
+const landing = store && target.provider === 'sqlite' ? await openInboxLanding(target.file) : null;
+const record = async (draft: InboxDraft) => {
+  await (landing ? landing.land(draft) : recordInbound(store!, draft));
   send({ type: 'inbox' });
 };
 const answerOf = async (id: string, timeoutMs: number) => (await awaitAnswer(store!, id, timeoutMs))?.answer ?? null;
@@ -79,7 +84,7 @@ port.on('message', (message: ToFrontDoor) => {
         for (const [name, { receiver }] of receivers) await receiver.stop().catch((error: unknown) => logger.warn({ err: error, receiver: name }, 'a receiver did not close cleanly'));
         server.close(() => {
           core.destroy();
-          void (store?.close() ?? Promise.resolve()).finally(() => port.close());
+          void Promise.all([landing?.close(), store?.close()]).finally(() => port.close());
         });
         server.closeAllConnections();
       })();

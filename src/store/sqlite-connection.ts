@@ -2,8 +2,9 @@
 // The Prisma client has a connection of its own for its typed reads and occasional writes; the
 // store lets one of the two work at a time (store.ts), so they never wait on each other's locks.
 import Database from 'better-sqlite3';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_LOCK_POLL_MS } from './sqlite-pragmas.ts';
 import { PreparedStatements } from './statement-cache.ts';
-import { decodeValue, render, type DatabaseNow, type SqlRunner, type SqlStatement, type SqlValue } from './sql.ts';
+import { decodeValue, render, sql, type DatabaseNow, type SqlRunner, type SqlStatement, type SqlValue } from './sql.ts';
 
 /** As Prisma writes them (ISO 8601, +00:00), so the two connections store times alike. */
 const encode = (value: Exclude<SqlValue, DatabaseNow>) =>
@@ -52,5 +53,43 @@ export class SqliteConnection implements SqlRunner {
 
   close(): void {
     this.#connection.close();
+  }
+}
+
+/** SQLite reports a write lock held by another connection as SQLITE_BUSY ("database is locked"). */
+export function isBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/i.test(String(message));
+}
+
+/**
+ * Takes SQLite's write lock: BEGIN IMMEDIATE, tried again every SQLITE_LOCK_POLL_MS while another
+ * connection (the front door's, the core's, another process's) holds it, with the event loop
+ * free meanwhile. Taking it at BEGIN rather than at the first write also means a transaction that
+ * reads first is never refused mid-way because another connection wrote since its read.
+ */
+async function beginImmediate(runner: SqlRunner): Promise<void> {
+  const until = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await runner.execute(sql`BEGIN IMMEDIATE`);
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_LOCK_POLL_MS));
+    }
+  }
+}
+
+/** One write transaction on a SQLite connection: committed when fn resolves, rolled back when it throws. */
+export async function inSqliteTransaction<T>(runner: SqlRunner, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  await beginImmediate(runner);
+  try {
+    const result = await fn(runner);
+    await runner.execute(sql`COMMIT`);
+    return result;
+  } catch (error) {
+    await runner.execute(sql`ROLLBACK`).catch(() => undefined);
+    throw error;
   }
 }

@@ -25,3 +25,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
  * insert's sleep (p99 in the hundreds of ms in `npm run bench -- slack-ack`).
  */
 export const SQLITE_LOCK_POLL_MS = 1;
+
+/**
+ * The inbox's landing file (inbox-landing.ts): durable as the store's connection (its commits
+ * fsynced off the event loop); checkpointed by the importer's connection, not the front door's.
+ */
+export const SQLITE_LANDING_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL'] as const;

@@ -129,6 +129,21 @@ export const inboxStatements = {
   pruneInbox: (keepMs: number) => sql`DELETE FROM "InboxEntry" WHERE "answeredAt" IS NOT NULL AND "answeredAt" < ${databaseNow(-keepMs)}`,
 };
 
+/** A landed inbox entry (src/store/inbox-landing.ts): its order of arrival and what InboxEntry is written from. */
+export type LandedEntry = Pick<InboxEntry, 'id' | 'platform' | 'kind' | 'payload'> & { seq: number };
+
+/** The inbox's landing file on SQLite (src/store/inbox-landing.ts): a queue in a database of its own. */
+export const inboxLandingStatements = {
+  /** Not a Prisma model: the file is not the database, and its one table is this queue. */
+  createLanding: () =>
+    sql`CREATE TABLE IF NOT EXISTS "InboxLanding" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "id" TEXT NOT NULL UNIQUE, "platform" TEXT NOT NULL, "kind" TEXT NOT NULL, "payload" TEXT NOT NULL)`,
+  /** A delivery retried before its entry moved lands once. */
+  land: (draft: Omit<LandedEntry, 'seq'>) => sql`INSERT INTO "InboxLanding" ${insertValues(draft)} ON CONFLICT ("id") DO NOTHING`,
+  landed: (limit: number) => sql<LandedEntry>`SELECT "seq", "id", "platform", "kind", "payload" FROM "InboxLanding" ORDER BY "seq" LIMIT ${limit}`,
+  /** Once they are in InboxEntry (durably). */
+  clearLanded: (throughSeq: number) => sql`DELETE FROM "InboxLanding" WHERE "seq" <= ${throughSeq}`,
+};
+
 /**
  * External dependencies' shared state (src/ops/breakers.ts) and the plans that wait for them.
  * Every transition is a compare-and-set, so replicas that see the same outage change it once.

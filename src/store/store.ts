@@ -15,8 +15,8 @@ import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { AdapterRunner, sql, type SqlRunner } from './sql.ts';
-import { SqliteConnection } from './sqlite-connection.ts';
-import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_LOCK_POLL_MS, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
+import { inSqliteTransaction, isBusy, SqliteConnection } from './sqlite-connection.ts';
+import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
 
@@ -94,45 +94,7 @@ function handOver(adapter: SqlDriverAdapter, factory: SqlDriverAdapterFactory) {
   return { prismaFactory, disposeUnused: async () => void (connected || (await adapter.dispose())) };
 }
 
-/** SQLite reports a write lock held by another process as SQLITE_BUSY ("database is locked"). */
-function isBusy(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'SQLITE_BUSY' || /SQLITE_BUSY|database is locked/i.test(String(message));
-}
-
 const BUSY_RETRIES = 12;
-
-/**
- * Takes SQLite's write lock: BEGIN IMMEDIATE, tried again every SQLITE_LOCK_POLL_MS while another
- * connection (the front door's, the core's, another process's) holds it, with the event loop
- * free meanwhile. Taking it at BEGIN rather than at the first write also means a transaction that
- * reads first is never refused mid-way because another connection wrote since its read.
- */
-async function beginImmediate(runner: SqlRunner): Promise<void> {
-  const until = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await runner.execute(sql`BEGIN IMMEDIATE`);
-      return;
-    } catch (error) {
-      if (!isBusy(error) || Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, SQLITE_LOCK_POLL_MS));
-    }
-  }
-}
-
-/** One transaction on a runner that can BEGIN, COMMIT and ROLLBACK by statement (SQLite). */
-async function inTransaction<T>(runner: SqlRunner, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
-  await beginImmediate(runner);
-  try {
-    const result = await fn(runner);
-    await runner.execute(sql`COMMIT`);
-    return result;
-  } catch (error) {
-    await runner.execute(sql`ROLLBACK`).catch(() => undefined);
-    throw error;
-  }
-}
 
 /** One transaction on a driver adapter (PostgreSQL's pool: the transaction holds one client). */
 async function inAdapterTransaction<T>(adapter: SqlDriverAdapter, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
@@ -193,7 +155,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
   // the two connections never contend for the write lock).
   const lock = connection ? new Mutex() : null;
   const exclusive = <T>(fn: () => Promise<T>) => (lock ? lock.run(fn) : fn());
-  const runTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => (connection ? inTransaction(connection, fn) : inAdapterTransaction(adapter, fn));
+  const runTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => (connection ? inSqliteTransaction(connection, fn) : inAdapterTransaction(adapter, fn));
 
   // A transaction that read before it writes cannot wait for another process's write lock
   // (SQLite answers busy at once rather than deadlock): start it over, with jitter.
