@@ -15,6 +15,7 @@ import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
 import { DeadlineJob } from './conductor/deadlines.ts';
 import { sendMail } from './actions/email.ts';
+import { HealthProblem } from './core/health.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
@@ -275,6 +276,13 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       { logger, onInbox: () => inbox.notify() },
     ));
     frontDoor = door;
+    // Socket Mode connects in the background: until it holds, Slack waits and /healthz says why.
+    if (config.SLACK_APP_TOKEN) {
+      http.addHealthCheck('slack-socket', async () => {
+        const problem = door.problemOf('slack');
+        if (problem) throw new HealthProblem(problem);
+      });
+    }
     const { port } = door;
     await operator.worker.start();
     operator.breakers.start();
