@@ -130,11 +130,15 @@ function customMentions(text: string, reference: Day): Mention[] {
   ];
   for (const [pattern, on] of named) {
     for (const match of text.matchAll(pattern)) {
-      const year = /(20\d\d)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 6))?.[1];
-      const stated = year ? Number(year) : undefined;
+      const after = text.slice(match.index + match[0].length);
+      const year = /(20\d\d)/.exec(after.slice(0, 6))?.[1];
+      // "Christmas next year": the one after this year's.
+      const nextYear = /^\s*(?:next year|nächstes Jahr|l'année prochaine|el año que viene|l'anno prossimo|volgend jaar|nästa år)/iu.exec(after);
+      const stated = year ? Number(year) : nextYear ? reference.year + 1 : undefined;
       let day = on(stated ?? reference.year);
       if (!stated && iso(day) < iso(reference)) day = on(reference.year + 1);
-      found.push({ start: match.index, end: match.index + match[0].length + (stated ? text.slice(match.index + match[0].length).indexOf(year!) + 4 : 0), day, exact: true });
+      const end = year ? after.indexOf(year) + 4 : nextYear ? nextYear[0].length : 0;
+      found.push({ start: match.index, end: match.index + match[0].length + end, day, exact: true });
     }
   }
   for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
@@ -149,6 +153,7 @@ function customMentions(text: string, reference: Day): Mention[] {
 
 /** Weekday names in the languages chrono reads here: a bare "viernes" names a day as surely as "Friday". */
 const WEEKDAY = /(?<!\p{L})(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|segunda|terça|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?!\p{L})/iu;
+const YEAR_WORD = /(?<!\p{L})(?:year|jahr|année|an|año|anno|jaar|år)(?!\p{L})/iu;
 const MONTH_WORD = /(?<!\p{L})(?:month|monat|mois|mes|mese|maand|månad)(?!\p{L})/iu;
 
 function chronoMentions(text: string, referenceDate: Date): Mention[] {
@@ -167,6 +172,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const weekday = start.isCertain('weekday');
       const week = /\bweek\b/i.test(result.text) && !weekday;
       const dayStated = start.isCertain('day') || weekday || relative;
+      // "next year", "this year": a whole year is too vague to plan by (unlike "in 1 year", counted to the day).
+      if (YEAR_WORD.test(result.text) && !/\d/.test(result.text) && !start.isCertain('month') && !start.isCertain('day') && !weekday) continue;
       let day: Day = { year, month, day: date };
       // "next month", "this month": the month's last day, as for a month named.
       const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);

@@ -134,6 +134,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const domain = message.from?.address.split('@')[1] ?? /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(source)?.[1] ?? null;
   const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
   const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
+  const inPerson = (c: { start: number; end: number }) => person !== null && fold(source.slice(c.start, c.end)) === fold(person.text);
   const signature = message.signature;
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
@@ -155,9 +156,14 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     else if (agreement >= 0.5) score = 0.8;
     else if (introduced || startsSentence) score = 0.75;
     if (score === 0 || (note && agreement < 0.8)) continue;
-    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one.
+    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one. It also
+    // takes surname-led names ("Quinn Florals") for people: with a legal form a name is an
+    // organisation; without one, a name that spells the sender's domain is offered, but asked.
     const person = nlp(text).people();
-    if (person.found && person.text() === text) continue;
+    if (!legal && person.found && person.text() === text) {
+      if (agreement < 0.8 || inPerson(run)) continue;
+      score = Math.min(score, 0.8);
+    }
     candidates.push({ ...run, score: score + Math.min(0.02, (run.end - run.start) / 5000) });
   }
   if (candidates.length === 0) return nothingRead();
