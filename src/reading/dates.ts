@@ -29,6 +29,8 @@ interface Mention {
   day: Day;
   /** How exact the text is about the day: a stated day, or a month, quarter or week taken to its end. */
   exact: boolean;
+  /** A month, quarter or week's first day: "before April" is the day before it, not before its last. */
+  first?: Day;
   /** Counted from when it was written ("next week", "in 6 weeks"): it only makes sense as a time to do something by. */
   relative?: boolean;
 }
@@ -86,7 +88,7 @@ const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join(
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
   const found: Mention[] = [];
-  const add = (match: RegExpExecArray, day: Day, exact: boolean) => found.push({ start: match.index, end: match.index + match[0].length, day, exact });
+  const add = (match: RegExpExecArray, day: Day, exact: boolean, first?: Day) => found.push({ start: match.index, end: match.index + match[0].length, day, exact, ...(first ? { first } : {}) });
   const quarterOf = (month: number) => Math.floor((month - 1) / 3) + 1;
   const quarterEnd = (quarter: number, year: number) => lastOfMonth(year, quarter * 3);
   for (const match of text.matchAll(/\b(?:(?:the )?end of )?(?:(Q([1-4])(?:\s*\/?\s*(20\d\d))?)|(this|next) quarter)\b/gi)) {
@@ -101,14 +103,14 @@ function customMentions(text: string, reference: Day): Mention[] {
       quarter = next ? (current % 4) + 1 : current;
       year = next && current === 4 ? reference.year + 1 : reference.year;
     }
-    add(match, quarterEnd(quarter, year), false);
+    add(match, quarterEnd(quarter, year), false, { year, month: quarter * 3 - 2, day: 1 });
   }
   for (const match of text.matchAll(/\b(?:KW|CW|vecka|week|wk|semaine|settimana|semana|v\.)\s*(\d{1,2})(?:\s*[/.]\s*(20\d\d))?\b/gi)) {
     const week = Number(match[1]);
     if (week < 1 || week > 53) continue;
     const thisYear = isoWeekSunday(reference.year, week);
     const year = match[2] ? Number(match[2]) : iso(thisYear) >= iso(reference) ? reference.year : reference.year + 1;
-    add(match, isoWeekSunday(year, week), false);
+    add(match, isoWeekSunday(year, week), false, addDays(isoWeekSunday(year, week), -6));
   }
   for (const match of text.matchAll(new RegExp(`\\b(?:mid|mid-|Mitte|mi-|metà|mediados de|meados de|half)\\s*(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
@@ -178,16 +180,22 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       // "next month", "this month": the month's last day, as for a month named.
       const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);
       if (wholeMonth) {
-        found.push({ start: result.index, end: result.index + result.text.length, day: lastOfMonth(year, month), exact: false, relative: true });
+        found.push({ start: result.index, end: result.index + result.text.length, day: lastOfMonth(year, month), exact: false, relative: true, first: { year, month, day: 1 } });
         continue;
       }
+      let first: Day | undefined;
       if (week) {
         // "next week": its Sunday.
         const weekdayIndex = (utc(day).getUTCDay() + 6) % 7;
+        first = addDays(day, -weekdayIndex);
         day = addDays(day, 6 - weekdayIndex);
-      } else if (!dayStated && start.isCertain('month')) day = lastOfMonth(year, month);
-      else if (!dayStated) continue;
-      found.push({ start: result.index, end: result.index + result.text.length, day, exact: dayStated && !week, relative });
+      } else if (!dayStated && start.isCertain('month')) {
+        first = { year, month, day: 1 };
+        day = lastOfMonth(year, month);
+      } else if (!dayStated) continue;
+      // "ready two weeks prior", "a week before that": a span of time counted from another date, not a date.
+      if (/^\s*(?:prior|before|after|earlier|later|ahead|beforehand|in advance)\b/i.test(text.slice(result.index + result.text.length)) && !/\b(?:in|within)\b/i.test(result.text)) continue;
+      found.push({ start: result.index, end: result.index + result.text.length, day, exact: dayStated && !week, relative, ...(first ? { first } : {}) });
     }
   }
   return found;
@@ -195,6 +203,10 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
 const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+/** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
+const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
+/** Words that make the date that follows approximate. */
+const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
@@ -219,7 +231,15 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;
     const phrase = text.slice(phraseStart, mention.end);
     const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
-    return { mention, cued: cue !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)), day: strictlyBefore ? addDays(mention.day, -1) : mention.day, phraseStart };
+    // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
+    const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
+    return {
+      mention,
+      cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      vague: VAGUE.test(before),
+      day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
+      phraseStart,
+    };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
   const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
@@ -231,6 +251,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
   const offset = /^[^.!?\n]*?\b(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior)\b/i.test(text.slice(latest.mention.end));
-  const confidence = offset ? 0.5 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
+  const confidence = offset ? 0.5 : latest.vague ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }

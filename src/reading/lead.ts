@@ -38,6 +38,8 @@ const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|bel
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
+/** Words that say a stated budget is not settled yet. */
+const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|probably|maybe|perhaps|might|guess|depends on|open to suggestions|vielleicht|peut-être|quizás|forse)\b/iu;
 /** Budget talk that names no amount to plan with. */
 const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
 
@@ -81,7 +83,9 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   // ("we have $5k ... we have $8k"): the operator's call. Only a budget-word cue is sure alone.
   const rivals = chosen.filter((m) => m.value.min !== first.value.min || m.value.max !== first.value.max || m.value.currency !== first.value.currency);
   const cue = rivals.length > 0 ? 0.6 : strong.length > 0 ? 1 : withCue.length > 0 ? 0.9 : mentions.length === 1 ? 0.85 : 0.6;
-  const confidence = Math.min(plausible(source, first), cue);
+  // "TBD but probably around £5k": the sender says the figure is not settled.
+  const hedged = HEDGE.test(source.slice(sentence.start, sentence.end));
+  const confidence = Math.min(plausible(source, first), cue, hedged ? 0.7 : 1);
   return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
 }
 

@@ -172,7 +172,9 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const stem = fold(source.slice(best.start, best.end));
   const fuller = candidates.filter((c) => c.end - c.start > best.end - best.start && fold(source.slice(c.start, c.end)).startsWith(stem));
   const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
-  return grounded(source, chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
+  // A signature line "The Fox & Hound" is the name with its article (a sentence's "The" is not).
+  const article = signature !== null && chosen.start >= signature.start && /(?:^|\n)[ \t]*The $/.test(source.slice(Math.max(0, chosen.start - 6), chosen.start)) && /^[ \t]*(?:\n|$)/.test(source.slice(chosen.end));
+  return grounded(source, article ? chosen.start - 4 : chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
 }
 
 const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|mail|noreply|no-reply|kontakt|bureau)$/i;
