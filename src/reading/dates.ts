@@ -61,6 +61,12 @@ function easter(year: number): Day {
   return { year, month, day: ((h + l - 7 * m + 114) % 31) + 1 };
 }
 
+/** US Thanksgiving: the fourth Thursday of November. */
+function thanksgiving(year: number): Day {
+  const first = new Date(Date.UTC(year, 10, 1)).getUTCDay();
+  return { year, month: 11, day: 1 + ((4 - first + 7) % 7) + 21 };
+}
+
 /** ISO week's Sunday. */
 function isoWeekSunday(year: number, week: number): Day {
   const jan4 = new Date(Date.UTC(year, 0, 4));
@@ -126,7 +132,12 @@ function customMentions(text: string, reference: Day): Mention[] {
     [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
     [/\b(?:Christmas|Xmas|Weihnachten|Noël|Natale|Navidad|Natal|Kerstmis|jul)\b(?!\s+(?:market|party|sale))/gi, (year) => ({ year, month: 12, day: 25 })],
     [/\bValentine'?s(?: Day)?\b/gi, (year) => ({ year, month: 2, day: 14 })],
-    [/\b(?:Easter|Ostern|Pâques|Pasqua|Pascua|Páscoa|Pasen|påsk)\b/gi, (year) => easter(year)],
+    [/\bGood Friday\b/gi, (year) => addDays(easter(year), -2)],
+    [/\bEaster Monday\b/gi, (year) => addDays(easter(year), 1)],
+    [/\b(?:Easter|Ostern|Pâques|Pasqua|Pascua|Páscoa|Pasen|påsk)\b(?! Monday)/gi, (year) => easter(year)],
+    [/\bThanksgiving\b/gi, (year) => thanksgiving(year)],
+    [/\bBlack Friday\b/gi, (year) => addDays(thanksgiving(year), 1)],
+    [/\bCyber Monday\b/gi, (year) => addDays(thanksgiving(year), 4)],
     [/\bHalloween\b/gi, (year) => ({ year, month: 10, day: 31 })],
     [/\bNew Year'?s?(?: Day| Eve)?\b/gi, (year) => ({ year, month: 1, day: 1 })],
   ];
@@ -172,6 +183,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       if (year === null || month === null || date === null) continue;
       const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
+      // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
+      if (weekday && /[\p{Ll},;] \p{Lu}[\p{L}]+ $/u.test(text.slice(Math.max(0, result.index - 30), result.index)) && WEEKDAY.test(result.text) && result.text.trim().split(/\s+/).length === 1) continue;
       const week = /\bweek\b/i.test(result.text) && !weekday;
       const dayStated = start.isCertain('day') || weekday || relative;
       // "next year", "this year": a whole year is too vague to plan by (unlike "in 1 year", counted to the day).
@@ -250,7 +263,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
-  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior)\b/i.test(text.slice(latest.mention.end));
+  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
   // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
   const confidence = offset ? 0.5 : latest.vague ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
