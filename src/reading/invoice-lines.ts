@@ -37,6 +37,8 @@ const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
+/** Words that make an amount money already paid or received (a deposit, an advance), not something to bill. */
+const PAID = /\b(?:paid|deposit|advance payment|prepaid|pre-paid|prepayment|down payment|already (?:received|transferred)|anzahlung|bezahlt|acompte|payé|anticipo|pagad[oa]|pagato|aanbetaling|betaald)\b/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(
@@ -106,7 +108,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         firstAfter(text, inClause, span.end, used) ??
         (mention.value.per === 'item' ? countEarlierInSentence(text, tokens, clause.start, span.text, used) : null);
       if (quantity) used.add(quantity);
-      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : null;
+      // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
+      const paid = PAID.test(text.slice(clause.start, clause.end));
+      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : paid ? `"${span.text}" reads as money already paid, not a charge` : null;
       lines.push(lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem));
     }
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
