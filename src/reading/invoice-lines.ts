@@ -37,8 +37,8 @@ const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
-/** Words that make an amount money already paid or received (a deposit, an advance), not something to bill. */
-const PAID = /\b(?:paid|deposit|advance payment|prepaid|pre-paid|prepayment|down payment|already (?:received|transferred)|anzahlung|bezahlt|acompte|payé|anticipo|pagad[oa]|pagato|aanbetaling|betaald)\b/iu;
+/** Words that make an amount money already paid, received or billed (a deposit, last month's invoice), not something to bill now. */
+const PAID = /\b(?:paid|(?:already|last (?:time|month|year|week)|previously|we)\s+(?:\w+\s+)?(?:invoiced|billed|charged)|deposit|advance payment|prepaid|pre-paid|prepayment|down payment|already (?:received|transferred)|anzahlung|bezahlt|acompte|payé|anticipo|pagad[oa]|pagato|aanbetaling|betaald)\b/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(

@@ -19,7 +19,7 @@ const field = (text: string, start: number, end: number, value: string, confiden
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|rechnung\s+(?:an|für)|fakturiere)`;
-const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
 const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
