@@ -38,6 +38,8 @@ const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|bel
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
+/** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
+const RANGE_JOIN = /^\s*(?:-|–|—|to|till|until|tot|bis|à|a|al|hasta|jusqu'à|and|und|et|y|e|en|or so,? up to)\s*$|\b(?:stretch|up to|max(?:imum)?|at most|could go|push)\b/iu;
 /** Words that say a stated budget is not settled yet. */
 const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|probably|maybe|perhaps|might|guess|depends on|open to suggestions|vielleicht|peut-être|quizás|forse)\b/iu;
 /** Budget talk that names no amount to plan with. */
@@ -77,7 +79,9 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const partner = chosen.find((m) => m !== first && m.evidence.kind === 'span' && m.evidence.span.start < sentence.end && m.value.currency === first.value.currency);
   if (partner && partner.evidence.kind === 'span' && partner.value.min > first.value.max) {
     const span = spanAt(source, firstSpan.start, partner.evidence.span.end);
-    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), 0.9), via: 'rules' };
+    // Only words that join the two into a range make it one: "$6,000 for a simple site, or $9,000 with the shop" is a choice.
+    const joined = RANGE_JOIN.test(source.slice(firstSpan.end, partner.evidence.span.start));
+    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), joined ? 0.9 : 0.7), via: 'rules' };
   }
   // One amount among several with nothing saying it is the budget, or several that each could be
   // ("we have $5k ... we have $8k"): the operator's call. Only a budget-word cue is sure alone.
