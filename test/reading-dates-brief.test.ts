@@ -31,6 +31,8 @@ describe('deadlines', () => {
     ['we would like it before Christmas next year', '2026-12-08T12:00:00Z', '2027-12-24'],
     ['a landing page for our Black Friday sale', '2026-12-08T12:00:00Z', '2027-11-26'],
     ['we want to launch next year', '2026-12-08T12:00:00Z', null],
+    ['deadline: 01.04.2027', '2026-12-08T12:00:00Z', '2027-04-01'],
+    ['Termin: do 15 marca.', '2026-12-08T12:00:00Z', null],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -47,6 +49,7 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     ['We would love it ready for the spring festival in late April.', '2027-04-30'],
     ['The event is on 14 May and the site must be ready two weeks prior.', '2027-05-14'],
     ['We open a second gym on 1 March and want the site a few days before.', '2027-03-01'],
+    ['We need it by 04/05/2027.', '2027-04-05'],
   ];
   for (const [text, by] of cases) {
     test(`"${text}" is asked, offering ${by}`, () => {

@@ -177,6 +177,10 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text) || WEEKDAY.test(result.text);
       if (!named && (locale !== chrono.en || !/\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i.test(result.text))) continue;
       const start = result.start;
+      // "01.04.2027" is day first wherever dots are written; only English reads it month first.
+      if (locale === chrono.en && /\d{1,2}\.\d{1,2}\.\d{2,4}/.test(result.text)) continue;
+      // "do 15": a bare number, no month, read as a day of this month by a language it is not written in.
+      if (/^\p{L}{0,3}\s?\d{1,2}$/u.test(result.text.trim()) && !start.isCertain('month')) continue;
       const year = start.get('year');
       const month = start.get('month');
       const date = start.get('day');
@@ -233,6 +237,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const mentions = [...customMentions(text, reference), ...chronoMentions(text, written)]
     .filter((m) => iso(m.day) >= iso(reference))
     .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  // "04/05/2027": languages that read the same words as different days leave the day to the operator.
+  const disputed = (m: Mention) => mentions.some((other) => other.start === m.start && other.end === m.end && iso(other.day) !== iso(m.day));
   // Overlapping readings of the same words: keep the longest.
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
@@ -249,7 +255,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     return {
       mention,
       cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
-      vague: VAGUE.test(before),
+      vague: VAGUE.test(before) || disputed(mention),
       day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
       phraseStart,
     };
