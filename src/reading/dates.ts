@@ -76,18 +76,18 @@ function isoWeekSunday(year: number, week: number): Day {
 
 const MONTHS: Record<string, number> = {};
 for (const [n, names] of [
-  [1, 'january jan januar janvier gennaio enero janeiro januari'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari'],
-  [3, 'march mar märz mars marzo março maart'],
-  [4, 'april apr avril aprile abril'],
-  [5, 'may mai maggio mayo maio mei maj'],
-  [6, 'june jun juni juin giugno junio junho'],
-  [7, 'july jul juli juillet luglio julio julho'],
-  [8, 'august aug août agosto augusti augustus'],
-  [9, 'september sep sept septembre settembre septiembre setembro'],
-  [10, 'october oct oktober octobre ottobre octubre outubro'],
-  [11, 'november nov novembre noviembre novembro'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego'],
+  [3, 'march mar märz mars marzo março maart marca'],
+  [4, 'april apr avril aprile abril kwietnia'],
+  [5, 'may mai maggio mayo maio mei maj maja'],
+  [6, 'june jun juni juin giugno junio junho czerwca'],
+  [7, 'july jul juli juillet luglio julio julho lipca'],
+  [8, 'august aug août agosto augusti augustus sierpnia'],
+  [9, 'september sep sept septembre settembre septiembre setembro września'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października'],
+  [11, 'november nov novembre noviembre novembro listopada'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
 const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
@@ -154,6 +154,12 @@ function customMentions(text: string, reference: Day): Mention[] {
       found.push({ start: match.index, end: match.index + match[0].length + end, day, exact: true });
     }
   }
+  // "1. mars", "15 marca": a day and a month name, for the languages chrono does not read (Norwegian, Danish, Polish).
+  for (const match of text.matchAll(new RegExp(`(?<![\\p{L}\\d.])(\\d{1,2})\\.?\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const day = Number(match[1]);
+    const month = MONTHS[match[2]!.toLowerCase()]!;
+    if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
+  }
   for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
     const day = Number(match[1]);
     const start = match.index + match[0].indexOf('the');
@@ -219,7 +225,7 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 }
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
 const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */

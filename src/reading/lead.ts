@@ -31,17 +31,17 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum)?|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|below|less than|no more than|max(?:imum)?|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
 const RANGE_JOIN = /^\s*(?:-|–|—|to|till|until|tot|bis|à|a|al|hasta|jusqu'à|and|und|et|y|e|en|or so,? up to)\s*$|\b(?:stretch|up to|max(?:imum)?|at most|could go|push)\b/iu;
-/** Words that say a stated budget is not settled yet. */
-const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|probably|maybe|perhaps|might|guess|depends on|open to suggestions|vielleicht|peut-être|quizás|forse)\b/iu;
+/** Words that say a stated budget is not settled yet ("maybe 5k" is an estimate, shown with the reply for approval). */
+const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|depends on|open to suggestions|noch offen|à définir|por definir|da definire)\b/iu;
 /** Budget talk that names no amount to plan with. */
 const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
 
