@@ -32,7 +32,9 @@ describe('deadlines', () => {
     ['a landing page for our Black Friday sale', '2026-12-08T12:00:00Z', '2027-11-26'],
     ['we want to launch next year', '2026-12-08T12:00:00Z', null],
     ['deadline: 01.04.2027', '2026-12-08T12:00:00Z', '2027-04-01'],
-    ['Termin: do 15 marca.', '2026-12-08T12:00:00Z', null],
+    ['Termin: do 15 marca.', '2026-12-08T12:00:00Z', '2027-03-15'],
+    ['Ferdig innen 1. mars.', '2026-12-08T12:00:00Z', '2027-03-01'],
+    ['Can you call me on 15?', '2026-12-08T12:00:00Z', null],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
