@@ -175,13 +175,39 @@ const WEEKDAY = /(?<!\p{L})(?:monday|tuesday|wednesday|thursday|friday|saturday|
 const YEAR_WORD = /(?<!\p{L})(?:year|jahr|année|an|año|anno|jaar|år)(?!\p{L})/iu;
 const MONTH_WORD = /(?<!\p{L})(?:month|monat|mois|mes|mese|maand|månad)(?!\p{L})/iu;
 
+const MONTH_MENTION = new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu');
+const EN_RELATIVE = /\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i;
+/** Words that can name a date in any language read here: a digit, a month or a weekday. */
+const named = (words: string) => /\d/.test(words) || MONTH_MENTION.test(words) || WEEKDAY.test(words);
+
+/**
+ * The stretches of consecutive lines that may hold a kept date, with their offsets: chrono costs
+ * time per character and per language, and most of a message names no date.
+ */
+function datedLines(text: string, keep: (line: string) => boolean): { text: string; at: number }[] {
+  const runs: { text: string; at: number }[] = [];
+  let run: { start: number; end: number } | null = null;
+  for (const line of text.matchAll(/[^\n]*(?:\n|$)/g)) {
+    if (line[0] === '') break;
+    if (keep(line[0])) run = run ? { start: run.start, end: line.index + line[0].length } : { start: line.index, end: line.index + line[0].length };
+    else if (run) {
+      runs.push({ text: text.slice(run.start, run.end).replace(/\n$/, ''), at: run.start });
+      run = null;
+    }
+  }
+  if (run) runs.push({ text: text.slice(run.start, run.end).replace(/\n$/, ''), at: run.start });
+  return runs;
+}
+
 function chronoMentions(text: string, referenceDate: Date): Mention[] {
   const found: Mention[] = [];
+  const forEnglish = datedLines(text, (line) => named(line) || EN_RELATIVE.test(line));
+  const forOthers = datedLines(text, named);
   for (const locale of LOCALES) {
-    for (const result of locale.parse(text, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
+    for (const { text: lines, at } of locale === chrono.en ? forEnglish : forOthers) for (const parsed of locale.parse(lines, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
+      const result = { text: parsed.text, start: parsed.start, index: parsed.index + at };
       // Casual words ("to", a name, "by the hour") are no dates; a digit, a month, a weekday or a relative word is.
-      const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text) || WEEKDAY.test(result.text);
-      if (!named && (locale !== chrono.en || !/\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i.test(result.text))) continue;
+      if (!named(result.text) && (locale !== chrono.en || !EN_RELATIVE.test(result.text))) continue;
       const start = result.start;
       // "01.04.2027" is day first wherever dots are written; only English reads it month first.
       if (locale === chrono.en && /\d{1,2}\.\d{1,2}\.\d{2,4}/.test(result.text)) continue;
