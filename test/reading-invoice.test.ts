@@ -94,6 +94,16 @@ describe('readInvoiceRequest', () => {
     }
   });
 
+  test('"45-minute calls" and a street number are no count or price; a count far from its price is shown before it is used', async () => {
+    assert.deepEqual(await priced('invoice Initech for 2 x 45-minute calls at 90 EUR'), [[2, 'item', 90]]);
+    const street = 'invoice Acme Ltd for 3 days at 800 GBP; Acme Ltd is at 10 Downing Lane, London EC1A 1BB';
+    assert.deepEqual(await priced(street), [[3, 'day', 800]]);
+    const loose = 'invoice Soylent 3 days at 800 EUR, 24 hours notice cancellation fee 200 EUR';
+    assert.equal(linesGroundedSurely(loose, await readInvoiceRequest(loose)), false);
+    const tied = 'invoice Pinecone Media 2x workshop (half day) @ 650 EUR, 1x travel flat 180 EUR';
+    assert.equal(linesGroundedSurely(tied, await readInvoiceRequest(tied)), true);
+  });
+
   test('a reference number after the customer\'s name is not part of it, and "Invoices go to" asks for nothing', async () => {
     const po = 'invoice Globex PO 4500123 for 3 days at 800 EUR';
     assert.equal((await readInvoiceRequest(po)).customer?.value, 'Globex');
