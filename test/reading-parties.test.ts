@@ -109,6 +109,14 @@ describe('people and organisations', () => {
     assert.ok(tools.company.confidence >= ACT_WITHOUT_ASKING);
   });
 
+  test('a contact form mailed from the operator\'s own site: the lead\'s address and organisation come from the form, not the plug-in\'s sender', async () => {
+    const source = mail('From: WordPress <wordpress@ortega-studio.example>\nTo: Sam Ortega <hello@ortega-studio.example>\nSubject: [Ortega Studio] New contact form submission', 'Name: Hanna Berg\nEmail: hanna@berg-design.example\nMessage: We (Berg Design) need a portfolio site before 1 March.\n\n--\nThis e-mail was sent from a contact form on Ortega Studio (https://ortega-studio.example)\n');
+    const parties = await partiesOf(source);
+    assert.equal(parties.email.value, 'hanna@berg-design.example');
+    assert.equal(parties.contactName.value, 'Hanna Berg');
+    assert.equal(parties.company.value, 'Berg Design');
+  });
+
   test('a signature line "The Fox & Hound" keeps its article', async () => {
     const parties = await partiesOf(mail('From: Ella Fox <ella@foxandhound.example>\nTo: hello@studio.example\nSubject: pub site', 'Hi Sam, we need a site for the pub.\n\nElla Fox\nThe Fox & Hound'));
     assert.equal(parties.company.value, 'The Fox & Hound');

@@ -131,7 +131,8 @@ function subjectLines(source: string): Span[] {
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   if (form) return grounded(source, form.start, form.end, 0.95);
-  const domain = message.from?.address.split('@')[1] ?? /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(source)?.[1] ?? null;
+  const sender = leadSender(message);
+  const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
   const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
   const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
   const inPerson = (c: { start: number; end: number }) => person !== null && fold(source.slice(c.start, c.end)) === fold(person.text);
@@ -177,6 +178,22 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   return grounded(source, article ? chosen.start - 4 : chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
 }
 
+/** Senders that are software, not a person: a form plug-in, a notification service. */
+const MACHINE_SENDER = /^(?:no-?reply|do-?not-?reply|notifications?|notify|wordpress|forms?|formular|mailer|mailer-daemon|webmaster|system|automated|alerts?)$/i;
+
+/**
+ * The lead's own address in the From header: not a machine's ("wordpress@", "no-reply@") and not
+ * one on the operator's own domain (their site's contact form mails them from it); then the
+ * lead's address and organisation are read from the message's own words instead.
+ */
+function leadSender(message: Message): Message['from'] {
+  const from = message.from;
+  if (!from || message.to.includes(from.address)) return null;
+  const [local, domain] = from.address.toLowerCase().split('@');
+  const own = message.to.some((address) => address.toLowerCase().split('@')[1] === domain);
+  return MACHINE_SENDER.test(local ?? '') || own ? null : from;
+}
+
 const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|mail|noreply|no-reply|kontakt|bureau)$/i;
 
 function contactNameIn(source: string, message: Message): Field<string | null> {
@@ -188,7 +205,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   if (first && last && first.end < last.start) {
     return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
   }
-  const headerName = message.from?.name?.replace(/^["']|["']$/g, '').trim();
+  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim();
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);
     if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);
@@ -217,7 +234,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 function emailIn(source: string, message: Message): Field<string | null> {
-  if (message.from && !message.to.includes(message.from.address)) return grounded(source, message.from.span.start, message.from.span.end, 0.95);
+  const sender = leadSender(message);
+  if (sender) return grounded(source, sender.span.start, sender.span.end, 0.95);
   const form = fieldIn(source, 'E-?mail|Email address|Mail|Courriel');
   if (form && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(form.text)) return grounded(source, form.start, form.end, 0.95);
   const own = new Set([...message.to, ...(message.forwardedBy ? [message.forwardedBy.address] : [])].map((a) => a.toLowerCase()));
