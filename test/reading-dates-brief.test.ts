@@ -35,6 +35,7 @@ describe('deadlines', () => {
     ['Termin: do 15 marca.', '2026-12-08T12:00:00Z', '2027-03-15'],
     ['Ferdig innen 1. mars.', '2026-12-08T12:00:00Z', '2027-03-01'],
     ['Can you call me on 15?', '2026-12-08T12:00:00Z', null],
+    ['We need it done by the first week of March.', '2026-12-08T12:00:00Z', '2027-03-07'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -52,6 +53,8 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     ['The event is on 14 May and the site must be ready two weeks prior.', '2027-05-14'],
     ['We open a second gym on 1 March and want the site a few days before.', '2027-03-01'],
     ['We need it by 04/05/2027.', '2027-04-05'],
+    ['It has to be live before our anniversary in February.', '2027-01-31'],
+    ['We were hoping to start in February and finish in 3 months.', '2027-03-08'],
   ];
   for (const [text, by] of cases) {
     test(`"${text}" is asked, offering ${by}`, () => {

@@ -118,6 +118,13 @@ function customMentions(text: string, reference: Day): Mention[] {
     const year = match[2] ? Number(match[2]) : iso(thisYear) >= iso(reference) ? reference.year : reference.year + 1;
     add(match, isoWeekSunday(year, week), false, addDays(isoWeekSunday(year, week), -6));
   }
+  // "the first week of March": that week's last day, counting weeks from the 1st.
+  for (const match of text.matchAll(new RegExp(`\\b(?:the\\s+)?(first|second|third|fourth|last)\\s+week\\s+(?:of|in)\\s+(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const month = MONTHS[match[2]!.toLowerCase()]!;
+    const start = nextOccurrence(reference, month, 1, match[3] ? Number(match[3]) : undefined);
+    const nth = ['first', 'second', 'third', 'fourth'].indexOf(match[1]!.toLowerCase());
+    add(match, nth < 0 ? lastOfMonth(start.year, month) : { ...start, day: 7 * (nth + 1) }, false, nth < 0 ? { ...start, day: lastOfMonth(start.year, month).day - 6 } : { ...start, day: 7 * nth + 1 });
+  }
   for (const match of text.matchAll(new RegExp(`\\b(?:mid|mid-|Mitte|mi-|metà|mediados de|meados de|half)\\s*(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
@@ -252,6 +259,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
 const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+/** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
+const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
 const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */
@@ -284,10 +293,15 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
     // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
+    // "before our anniversary in February": the month places the event, and the event's day is not said.
+    const event = cue !== null && !mention.exact && EVENT_IN.test(before.slice(cue.index + cue[0].length));
+    // "start in February and finish in 3 months": counted from the other date, not from today.
+    const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
+    const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
     return {
       mention,
       cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
-      vague: VAGUE.test(before) || disputed(mention),
+      vague: VAGUE.test(before) || disputed(mention) || event || counted,
       day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
       phraseStart,
     };
