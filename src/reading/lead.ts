@@ -35,7 +35,7 @@ const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
 const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
-const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|round)\b[^.!?\n\d]{0,25}$/iu;
+const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
