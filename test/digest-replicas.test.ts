@@ -40,7 +40,8 @@ for (const provider of providers()) {
     test('both fire every second for three seconds: one digest per day and channel', async () => {
       for (const replica of replicas) replica.start();
       await pollUntil(async () => (await digestRows()).runs.length === TARGETS.length, 5000, () => 'no digest was written');
-      await new Promise((resolve) => setTimeout(resolve, 3000)); // several more firings on both replicas
+      // Two more firings on each replica, after the day's digests were written.
+      for (let round = 0; round < 2; round++) await Promise.all(replicas.map((replica) => replica.rounds.finishedSince()));
       for (const replica of replicas) await replica.stop();
 
       const { runs, notices } = await digestRows();

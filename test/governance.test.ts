@@ -116,7 +116,7 @@ describe('governance', () => {
     const previous = fs.statSync(envFile);
     writeEnv(slackEnv(SECOND, `${OPERATOR},UNEW`));
     fs.utimesSync(envFile, previous.atime, previous.mtime);
-    await new Promise((resolve) => setTimeout(resolve, 700)); // the file watcher looks and sees nothing new
+    await service.settings.fileChecks.finishedSince(); // the file watcher sees the touch and finds nothing new
     assert.equal(await tokenOfNextCall(), FIRST.token);
     process.kill(process.pid, 'SIGHUP');
     await pollUntil(async () => (await tokenOfNextCall()) === SECOND.token, 5000, () => 'the new bot token is not used');

@@ -26,6 +26,7 @@ import { findStep, type WorkflowRegistry } from './registry.ts';
 import { errorText, leaseCleared, stepResultChange } from './decisions.ts';
 import { backoffMs, withTimeout } from './retry.ts';
 import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import { Rounds } from '../core/rounds.ts';
 import { noServices, type StepServices } from '../core/services.ts';
 import type { EffectLedger, RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
@@ -64,6 +65,8 @@ export class Worker {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: () => void = () => undefined;
+  /** The claim loop's looks for runnable plans, each counted once its claims are launched. */
+  readonly claimRounds = new Rounds();
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? os.hostname();
@@ -114,8 +117,11 @@ export class Worker {
       const free = this.#concurrency - this.#active.size;
       if (free > 0) {
         try {
-          const claimed = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
-          for (const lease of claimed) this.#launch(lease);
+          const claimed = await this.claimRounds.run(async () => {
+            const leases = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
+            for (const lease of leases) this.#launch(lease);
+            return leases;
+          });
           if (claimed.length === free) continue;
         } catch (error) {
           this.#log.error({ err: error }, 'could not claim plans; retrying');
