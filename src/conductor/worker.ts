@@ -37,6 +37,8 @@ export interface WorkerOptions {
   dataDir: string;
   /** What steps may use: memory, models, sequences (none for benchmarks and conductor tests). */
   services?: StepServices;
+  /** The operator's configuration, where each workflow's steps read their own settings; empty: their defaults. */
+  configuration?: Readonly<Record<string, unknown>>;
   /** Stable across restarts of the same process slot (see releaseLeasesOf). */
   workerId?: string;
   leaseMs?: number;
@@ -58,6 +60,7 @@ export class Worker {
   readonly #log: Logger;
   readonly #dataDir: string;
   readonly #services: StepServices;
+  readonly #configuration: Readonly<Record<string, unknown>>;
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #pollMs: number;
@@ -75,6 +78,7 @@ export class Worker {
     this.#log = options.logger.child({ worker: this.id });
     this.#dataDir = options.dataDir;
     this.#services = options.services ?? noServices;
+    this.#configuration = options.configuration ?? {};
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#pollMs = options.pollMs ?? 250;
@@ -182,7 +186,7 @@ export class Worker {
 
   /** Runs the next pending step; returns whether the plan stays with this worker. */
   #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): RunContext {
-    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services };
+    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services, configuration: this.#configuration };
   }
 
   async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
