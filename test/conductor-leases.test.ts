@@ -6,7 +6,7 @@ import { claimRunnablePlans, commitPlanChange } from '../src/store/plans.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { ledgerWorkflow } from './fixtures/workflows.ts';
 import { extraWorker, testOperator, waitForStatus } from './support/operator.ts';
-import { pollUntil } from './support/poll.ts';
+import { pollUntil, within } from './support/poll.ts';
 
 const HOUR = 3_600_000;
 
@@ -52,7 +52,7 @@ for (const provider of providers()) {
       await claimRunnablePlans(operator.store, { owner: 'restarted', leaseMs: 60_000, limit: 1 });
       const stranger = extraWorker(operator, database, 'stranger');
       await stranger.start();
-      await stranger.claimRounds.finishedSince(); // the stranger looked for runnable plans
+      await within(stranger.claimRounds.finishedSince(), 5000, () => 'the stranger never looked for runnable plans');
       const leased = await operator.store.prisma((db) => db.plan.findUniqueOrThrow({ where: { id: plan.id } }));
       assert.equal(leased.leaseOwner, 'restarted', 'the stranger did not take the live lease');
       assert.equal((await operator.conductor.show(plan.id)).steps.filter((s) => s.status === 'completed').length, 0);

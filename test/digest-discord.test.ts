@@ -6,6 +6,7 @@ import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
+import { within } from './support/poll.ts';
 import { discordConnected, testOperator, testService, waitForNoticesDelivered, waitForStatus } from './support/operator.ts';
 
 describe('daily digest on Discord', () => {
@@ -47,7 +48,7 @@ describe('daily digest on Discord', () => {
     const digests = () => fake.messagesIn(fake.channelId).filter((m) => JSON.stringify(m).includes('Daily digest'));
     const [digest] = await fake.waitFor(() => (digests().length > 0 ? digests() : null));
     // A firing after this one found today's digest written, and whatever it wrote has been delivered.
-    await service.digest.rounds.finishedSince();
+    await within(service.digest.rounds.finishedSince(), 5000, () => 'the digest schedule did not fire again');
     await waitForNoticesDelivered(service.operator, 'digest');
     assert.equal(digests().length, 1);
     const rows = (digest as { components: { components: { custom_id: string }[] }[] }).components;

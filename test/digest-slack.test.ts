@@ -8,6 +8,7 @@ import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
 import { testOperator, testService, waitForNoticesDelivered, waitForStatus } from './support/operator.ts';
+import { within } from './support/poll.ts';
 import { blockActionBody, postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
@@ -57,7 +58,7 @@ describe('daily digest through Slack', () => {
   test('the schedule posts one digest a day to the configured channel, with buttons for what waits', async () => {
     const posted = await fake.waitFor(() => digestPosts(DIGEST_CHANNEL)[0]);
     // A firing after this one found today's digest written, and whatever it wrote has been delivered.
-    await service.digest.rounds.finishedSince();
+    await within(service.digest.rounds.finishedSince(), 5000, () => 'the digest schedule did not fire again');
     await waitForNoticesDelivered(service.operator, 'digest');
     assert.equal(digestPosts(DIGEST_CHANNEL).length, 1);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
@@ -121,7 +122,7 @@ for (const provider of providers()) {
       const posts = () => fake.callsTo('chat.postMessage').filter((c) => c.body.channel === DIGEST_CHANNEL && JSON.stringify(c.body.blocks).includes('Daily digest'));
       await fake.waitFor(() => posts()[0]);
       // Each replica fired again after the post, and what those firings wrote has been delivered.
-      await Promise.all(replicas.map((replica) => replica.digest.rounds.finishedSince()));
+      await within(Promise.all(replicas.map((replica) => replica.digest.rounds.finishedSince())), 5000, () => 'a replica did not fire again');
       await waitForNoticesDelivered(replicas[0]!.operator, 'digest');
       assert.equal(posts().length, 1);
       const runs = await replicas[1]!.operator.store.prisma((db) => db.digestRun.findMany());

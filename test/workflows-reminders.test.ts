@@ -11,7 +11,7 @@ import { createTestDatabase, providers, type TestDatabase } from './support/data
 import type { ChatDriver } from './support/drivers/chat-driver.ts';
 import { slackDriver } from './support/drivers/slack-driver.ts';
 import { silentLogger, testOperator, waitForStatus } from './support/operator.ts';
-import { pollUntil } from './support/poll.ts';
+import { pollUntil, within } from './support/poll.ts';
 
 /** 0.01 minutes: a wait is due for its reminder after 600 ms. */
 const REMINDER_AFTER_MINUTES = '0.01';
@@ -36,7 +36,8 @@ for (const provider of providers()) describe(`reminders of waits through Slack (
    * Waits for a reminder round that began afterMs from now: by then a wait reminded already (or
    * decided) would be due for another reminder if the job reminded a wait more than once.
    */
-  const roundAfter = (afterMs: number) => chat.service.reminders.rounds.finishedSince(new Date(Date.now() + afterMs));
+  const roundAfter = (afterMs: number) =>
+    within(chat.service.reminders.rounds.finishedSince(new Date(Date.now() + afterMs)), afterMs + 5000, () => 'the reminder job did not run again');
   const remindersOf = async (planId: string) =>
     (await chat.service.operator.conductor.audit(planId)).filter((entry) => entry.action === 'reminder.sent').map((entry) => entry.stepKey);
 
