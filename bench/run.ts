@@ -5,7 +5,7 @@ const benches: Record<string, () => Promise<void>> = {
   'slack-ack': async () => (await import('./slack-ack.ts')).run(),
   recall: async () => (await import('./recall.ts')).run(),
   reading: async () => (await import('./reading.ts')).run(),
-  'inbound-email': async () => (await import('./inbound-email.ts')).run(),
+  triggers: async () => (await import('./triggers.ts')).run(),
 };
 
 const requested = process.argv.slice(2);

@@ -57,6 +57,7 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
     logger,
     services,
     dataDir: path.resolve(config.DATA_DIR),
+    configuration: config,
     workerId: config.WORKER_ID,
     leaseMs: config.LEASE_MS,
     concurrency: config.WORKER_CONCURRENCY,
@@ -81,7 +82,6 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
 
 export function stepSettings(config: Config): StepSettings {
   return {
-    invoiceApprovalAbove: config.INVOICE_APPROVAL_ABOVE,
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? null } : null,
     smtpUrl: config.SMTP_URL ?? null,
     mailFrom: config.MAIL_FROM,

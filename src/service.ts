@@ -15,6 +15,7 @@ import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
 import { DeadlineJob } from './conductor/deadlines.ts';
 import { sendMail } from './actions/email.ts';
+import { HealthProblem } from './core/health.ts';
 import { DigestScheduler } from './digest/scheduler.ts';
 import { openFrontDoor, type FrontDoor } from './http/front-door.ts';
 import { createHttpService, type HttpService } from './http/server.ts';
@@ -27,6 +28,7 @@ import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
+import { sweepAttachments } from './triggers/email-attachments.ts';
 import { EmailIntake } from './triggers/email-intake.ts';
 import { loadEmailRoutes } from './triggers/email-routes.ts';
 import { loadHooks } from './triggers/hook-config.ts';
@@ -67,6 +69,9 @@ export interface Service {
   port: number;
   stop(): Promise<void>;
 }
+
+/** How often kept e-mail attachments are checked against their retention. */
+const ATTACHMENT_SWEEP_MS = 24 * 60 * 60_000;
 
 export async function startService(config: Config, logger: Logger, workflows?: WorkflowRegistry): Promise<Service> {
   // The embedded database migrates itself; a shared PostgreSQL is migrated once, by `op migrate`.
@@ -116,7 +121,17 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     settings?: SettingsReloader;
     door?: FrontDoor;
   } = {};
+  // Kept e-mail attachments leave when their retention class ends (src/triggers/email-attachments.ts).
+  const sweepKeptAttachments = () =>
+    sweepAttachments(path.resolve(config.DATA_DIR), new Date()).then(
+      (removed) => void (removed > 0 && logger.info({ removed }, 'removed e-mail attachments past their retention')),
+      (error: unknown) => logger.warn({ err: error }, 'could not sweep e-mail attachments; the next sweep tries again'),
+    );
+  const attachmentSweep = setInterval(sweepKeptAttachments, ATTACHMENT_SWEEP_MS);
+  attachmentSweep.unref();
+  void sweepKeptAttachments();
   const stop = async () => {
+    clearInterval(attachmentSweep);
     started.settings?.stop();
     await reminders.stop();
     await deadlines.stop();
@@ -155,7 +170,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     let mailbox: MailboxWatcher | null = null;
     if (config.IMAP_URL && config.IMAP_ROUTES_FILE) {
       const routes = loadEmailRoutes(config.IMAP_ROUTES_FILE, operator.conductor.workflows.list().map((workflow) => workflow.name));
-      const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, logger });
+      const intake = new EmailIntake({ conductor: operator.conductor, routes, maxBytes: config.IMAP_MAX_MESSAGE_BYTES, dataDir: path.resolve(config.DATA_DIR), logger });
       mailbox = started.mailbox = new MailboxWatcher(
         { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
         intake,
@@ -261,6 +276,13 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       { logger, onInbox: () => inbox.notify() },
     ));
     frontDoor = door;
+    // Socket Mode connects in the background: until it holds, Slack waits and /healthz says why.
+    if (config.SLACK_APP_TOKEN) {
+      http.addHealthCheck('slack-socket', async () => {
+        const problem = door.problemOf('slack');
+        if (problem) throw new HealthProblem(problem);
+      });
+    }
     const { port } = door;
     await operator.worker.start();
     operator.breakers.start();

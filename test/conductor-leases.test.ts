@@ -6,6 +6,7 @@ import { claimRunnablePlans, commitPlanChange } from '../src/store/plans.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { ledgerWorkflow } from './fixtures/workflows.ts';
 import { extraWorker, testOperator, waitForStatus } from './support/operator.ts';
+import { pollUntil, within } from './support/poll.ts';
 
 const HOUR = 3_600_000;
 
@@ -28,22 +29,21 @@ for (const provider of providers()) {
       const [first] = await claimRunnablePlans(operator.store, { owner: 'a', leaseMs: 100, limit: 10 });
       assert.equal(first!.plan.id, plan.id);
       assert.deepEqual(await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 100, limit: 10 }), []);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      const [second] = await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 10 });
-      assert.equal(second!.plan.id, plan.id);
+      // The lease lapses by the database's clock: b's claims take it over as soon as it has.
+      const second = await pollUntil(async () => (await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 10 }))[0], 5000, () => 'the lapsed lease was never taken over');
+      assert.equal(second.plan.id, plan.id);
     });
 
     test('a worker that lost its lease cannot checkpoint over the new owner', async () => {
       const { plan } = await operator.conductor.start('fixture-ledger', { n: 2 }, { requestedBy: 'alice' });
       const [stale] = await claimRunnablePlans(operator.store, { owner: 'a', leaseMs: 50, limit: 1 });
-      await new Promise((resolve) => setTimeout(resolve, 80));
-      const [fresh] = await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 1 });
-      assert.equal(fresh!.plan.id, plan.id);
+      const fresh = await pollUntil(async () => (await claimRunnablePlans(operator.store, { owner: 'b', leaseMs: 60_000, limit: 1 }))[0], 5000, () => 'the lapsed lease was never taken over');
+      assert.equal(fresh.plan.id, plan.id);
       const write = (leaseToken: string) =>
         operator.store.transaction((runner) => commitPlanChange(runner, plan.id, { leaseToken }, { plan: { status: 'completed' } }));
       assert.equal(await write(stale!.leaseToken), false);
       assert.equal((await operator.conductor.show(plan.id)).plan.status, 'running');
-      assert.equal(await write(fresh!.leaseToken), true);
+      assert.equal(await write(fresh.leaseToken), true);
     });
 
     test('a restarted worker resumes its own leased plans at once; others wait for the lease to lapse', async () => {
@@ -52,7 +52,9 @@ for (const provider of providers()) {
       await claimRunnablePlans(operator.store, { owner: 'restarted', leaseMs: 60_000, limit: 1 });
       const stranger = extraWorker(operator, database, 'stranger');
       await stranger.start();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await within(stranger.claimRounds.finishedSince(), 5000, () => 'the stranger never looked for runnable plans');
+      const leased = await operator.store.prisma((db) => db.plan.findUniqueOrThrow({ where: { id: plan.id } }));
+      assert.equal(leased.leaseOwner, 'restarted', 'the stranger did not take the live lease');
       assert.equal((await operator.conductor.show(plan.id)).steps.filter((s) => s.status === 'completed').length, 0);
 
       const restarted = extraWorker(operator, database, 'restarted');

@@ -6,7 +6,8 @@ import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
-import { discordConnected, testOperator, testService, waitForStatus } from './support/operator.ts';
+import { within } from './support/poll.ts';
+import { discordConnected, testOperator, testService, waitForNoticesDelivered, waitForStatus } from './support/operator.ts';
 
 describe('daily digest on Discord', () => {
   let fake: FakeDiscord;
@@ -46,7 +47,9 @@ describe('daily digest on Discord', () => {
   test('one digest in the configured channel, each waiting plan with its own row of buttons', async () => {
     const digests = () => fake.messagesIn(fake.channelId).filter((m) => JSON.stringify(m).includes('Daily digest'));
     const [digest] = await fake.waitFor(() => (digests().length > 0 ? digests() : null));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // A firing after this one found today's digest written, and whatever it wrote has been delivered.
+    await within(service.digest.rounds.finishedSince(), 5000, () => 'the digest schedule did not fire again');
+    await waitForNoticesDelivered(service.operator, 'digest');
     assert.equal(digests().length, 1);
     const rows = (digest as { components: { components: { custom_id: string }[] }[] }).components;
     assert.deepEqual(

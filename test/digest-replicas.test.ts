@@ -6,7 +6,7 @@ import { DigestScheduler } from '../src/digest/scheduler.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { silentLogger } from './support/operator.ts';
-import { pollUntil } from './support/poll.ts';
+import { pollUntil, within } from './support/poll.ts';
 
 const TARGETS = [
   { platform: 'slack', channel: 'CDIGEST' },
@@ -40,7 +40,8 @@ for (const provider of providers()) {
     test('both fire every second for three seconds: one digest per day and channel', async () => {
       for (const replica of replicas) replica.start();
       await pollUntil(async () => (await digestRows()).runs.length === TARGETS.length, 5000, () => 'no digest was written');
-      await new Promise((resolve) => setTimeout(resolve, 3000)); // several more firings on both replicas
+      // Two more firings on each replica, after the day's digests were written.
+      for (let round = 0; round < 2; round++) await within(Promise.all(replicas.map((replica) => replica.rounds.finishedSince())), 5000, () => 'a replica did not fire again');
       for (const replica of replicas) await replica.stop();
 
       const { runs, notices } = await digestRows();

@@ -7,7 +7,8 @@ import type { Service } from '../src/service.ts';
 import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
-import { testOperator, testService, waitForStatus } from './support/operator.ts';
+import { testOperator, testService, waitForNoticesDelivered, waitForStatus } from './support/operator.ts';
+import { within } from './support/poll.ts';
 import { blockActionBody, postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
@@ -56,7 +57,9 @@ describe('daily digest through Slack', () => {
 
   test('the schedule posts one digest a day to the configured channel, with buttons for what waits', async () => {
     const posted = await fake.waitFor(() => digestPosts(DIGEST_CHANNEL)[0]);
-    await new Promise((resolve) => setTimeout(resolve, 2500)); // more firings: still one digest today
+    // A firing after this one found today's digest written, and whatever it wrote has been delivered.
+    await within(service.digest.rounds.finishedSince(), 5000, () => 'the digest schedule did not fire again');
+    await waitForNoticesDelivered(service.operator, 'digest');
     assert.equal(digestPosts(DIGEST_CHANNEL).length, 1);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
     assert.match(textOf(posted), new RegExp(`Daily digest · ${today}`));
@@ -118,7 +121,9 @@ for (const provider of providers()) {
     test('both schedules fire every second; Slack gets exactly one digest today', async () => {
       const posts = () => fake.callsTo('chat.postMessage').filter((c) => c.body.channel === DIGEST_CHANNEL && JSON.stringify(c.body.blocks).includes('Daily digest'));
       await fake.waitFor(() => posts()[0]);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Each replica fired again after the post, and what those firings wrote has been delivered.
+      await within(Promise.all(replicas.map((replica) => replica.digest.rounds.finishedSince())), 5000, () => 'a replica did not fire again');
+      await waitForNoticesDelivered(replicas[0]!.operator, 'digest');
       assert.equal(posts().length, 1);
       const runs = await replicas[1]!.operator.store.prisma((db) => db.digestRun.findMany());
       assert.deepEqual(runs.map((r) => r.channel).sort(), ['local:workspace', `slack:${DIGEST_CHANNEL}`]);

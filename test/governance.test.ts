@@ -14,7 +14,7 @@ import { gatedWorkflow } from './fixtures/workflows.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
 import { testConfig, waitForStatus } from './support/operator.ts';
-import { pollUntil } from './support/poll.ts';
+import { pollUntil, within } from './support/poll.ts';
 import { opBinary, runNode } from './support/processes.ts';
 import { blockActionBody, postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 
@@ -116,7 +116,7 @@ describe('governance', () => {
     const previous = fs.statSync(envFile);
     writeEnv(slackEnv(SECOND, `${OPERATOR},UNEW`));
     fs.utimesSync(envFile, previous.atime, previous.mtime);
-    await new Promise((resolve) => setTimeout(resolve, 700)); // the file watcher looks and sees nothing new
+    await within(service.settings.fileChecks.finishedSince(), 5000, () => 'the file watcher did not look again'); // it sees the touch and finds nothing new
     assert.equal(await tokenOfNextCall(), FIRST.token);
     process.kill(process.pid, 'SIGHUP');
     await pollUntil(async () => (await tokenOfNextCall()) === SECOND.token, 5000, () => 'the new bot token is not used');

@@ -3,6 +3,7 @@
 // real SQLite and PostgreSQL, cards through real Bolt to the fake Slack API.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,10 +24,11 @@ import { exited, freePort } from './support/processes.ts';
 import { projectRoot } from '../src/store/prisma-cli.ts';
 
 const LEADS_CHANNEL = 'C0LEADS';
+const BILLS_CHANNEL = 'C0BILLS';
 const ROUTES = {
   routes: [
     { to: 'leads@', workflow: 'lead-qualification', input: { text: '{{email}}' }, channel: `slack:${LEADS_CHANNEL}` },
-    { to: 'bills@', subject: 'invoice', workflow: 'supplier-payment', input: { request: '{{email}}' } },
+    { to: 'bills@', subject: 'invoice', workflow: 'supplier-payment', input: { request: '{{email}}' }, channel: `slack:${BILLS_CHANNEL}` },
   ],
 };
 
@@ -56,6 +58,31 @@ function leadMail(messageId: string | null, options: { to?: string; from?: strin
     '',
   ].join('\r\n');
 }
+
+/** A bill with a PDF attached, as a mail client sends it (multipart/mixed, base64), under a name that tries to leave its folder. */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const billWithPdf = (messageId: string) =>
+  [
+    'From: Acme Billing <billing@acme-supplies.example>',
+    'To: bills@acme.example',
+    'Subject: Invoice INV-43',
+    `Message-ID: <${messageId}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Please pay Acme Supplies Ltd 980 EUR for invoice INV-43 to IBAN DE89 3704 0044 0532 0130 00; the invoice is attached.',
+    '--b1',
+    'Content-Type: application/pdf; name="INV-43.pdf"',
+    'Content-Disposition: attachment; filename="../../INV-43.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    PDF.toString('base64'),
+    '--b1--',
+    '',
+  ].join('\r\n');
 
 const billMail = (messageId: string) =>
   [
@@ -199,6 +226,28 @@ for (const provider of providers()) {
       assert.equal(row.workflow, 'supplier-payment');
       assert.equal(plan?.workflow, 'supplier-payment');
       assert.match(JSON.parse(plan!.input).request, /^From: "Acme Billing" <billing@acme-supplies\.example>\nTo: bills@acme\.example\nSubject: Invoice INV-42\n\nPlease pay Acme Supplies Ltd 1250 EUR/);
+      await stopService(service);
+    });
+
+    test('a bill\'s PDF is kept with its plan: the same bytes under DATA_DIR, inside its folder whatever its name says, listed in the trigger', async () => {
+      const server = await dovecot();
+      const service = await watching(server.url);
+      const messageIds = [`inv-43.${provider}@acme-supplies.example`, `inv-43-resent.${provider}@acme-supplies.example`];
+      for (const messageId of messageIds) await server.append(billWithPdf(messageId));
+      const plans = await pollUntil(async () => {
+        const found = await Promise.all(messageIds.map((id) => plansFor(service, id)));
+        return found.every((list) => list.length === 1) ? found.map((list) => list[0]!) : null;
+      }, 15_000, () => 'the bills never started their plans');
+      const sha256 = createHash('sha256').update(PDF).digest('hex');
+      for (const plan of plans) {
+        const trigger = JSON.parse(plan.trigger!) as { attachments?: { filename: string; contentType: string; bytes: number; sha256: string; path: string }[] };
+        assert.deepEqual(trigger.attachments, [{ filename: '../../INV-43.pdf', contentType: 'application/pdf', bytes: PDF.length, sha256, path: path.join('attachments', sha256, 'INV-43.pdf') }]);
+      }
+      const dataDir = path.join(database.dir, 'data');
+      assert.deepEqual(fs.readFileSync(path.join(dataDir, 'attachments', sha256, 'INV-43.pdf')), PDF, 'the kept file has the bytes that were sent');
+      assert.deepEqual(fs.readdirSync(path.join(dataDir, 'attachments', sha256)), ['INV-43.pdf'], 'two messages with the same file keep one copy, and nothing half-written');
+      const card = await slack.waitFor((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === BILLS_CHANNEL && textOf(c).includes(`Message-ID <${messageIds[0]}>`)));
+      assert.match(textOf(card), /with INV-43\.pdf \(1 KB\)/, 'the card names the file it came with');
       await stopService(service);
     });
 

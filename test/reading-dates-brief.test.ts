@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readBrief } from '../src/reading/brief.ts';
 import { readDeadline } from '../src/reading/dates.ts';
-import { spanAt, spanHolds } from '../src/reading/field.ts';
+import { ACT_WITHOUT_ASKING, spanAt, spanHolds } from '../src/reading/field.ts';
 
 const deadline = (text: string, written: string) => readDeadline(text, spanAt(text, 0, text.length), new Date(written));
 
@@ -25,12 +25,42 @@ describe('deadlines', () => {
     ['project_start: Next month', '2026-12-10T12:00:00Z', '2027-01-31'],
     ['Fecha límite: 1 de abril de 2027', '2026-12-06T12:00:00Z', '2027-04-01'],
     ['Para el viernes, por favor.', '2026-12-10T12:00:00Z', '2026-12-11'],
+    ['We need it before our busy season starts in April.', '2026-12-08T12:00:00Z', '2027-03-31'],
+    ['live before March, please', '2026-12-08T12:00:00Z', '2027-02-28'],
+    ['ideally before the end of next week', '2026-12-08T12:00:00Z', '2026-12-20'],
+    ['we would like it before Christmas next year', '2026-12-08T12:00:00Z', '2027-12-24'],
+    ['a landing page for our Black Friday sale', '2026-12-08T12:00:00Z', '2027-11-26'],
+    ['we want to launch next year', '2026-12-08T12:00:00Z', null],
+    ['deadline: 01.04.2027', '2026-12-08T12:00:00Z', '2027-04-01'],
+    ['Termin: do 15 marca.', '2026-12-08T12:00:00Z', '2027-03-15'],
+    ['Ferdig innen 1. mars.', '2026-12-08T12:00:00Z', '2027-03-01'],
+    ['Can you call me on 15?', '2026-12-08T12:00:00Z', null],
+    ['We need it done by the first week of March.', '2026-12-08T12:00:00Z', '2027-03-07'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
       const read = deadline(text, written);
       assert.equal(read.value?.by ?? null, by);
       if (read.evidence.kind === 'span') assert.ok(spanHolds(text, read.evidence.span));
+    });
+  }
+});
+
+describe('deadlines the text itself leaves unsure are read, but not sure enough to act on', () => {
+  const cases: [string, string][] = [
+    ['No deadline, but our trade show is on 10 March.', '2027-03-10'],
+    ['We would love it ready for the spring festival in late April.', '2027-04-30'],
+    ['The event is on 14 May and the site must be ready two weeks prior.', '2027-05-14'],
+    ['We open a second gym on 1 March and want the site a few days before.', '2027-03-01'],
+    ['We need it by 04/05/2027.', '2027-04-05'],
+    ['It has to be live before our anniversary in February.', '2027-01-31'],
+    ['We were hoping to start in February and finish in 3 months.', '2027-03-08'],
+  ];
+  for (const [text, by] of cases) {
+    test(`"${text}" is asked, offering ${by}`, () => {
+      const read = deadline(text, '2026-12-08T12:00:00Z');
+      assert.equal(read.value?.by, by);
+      assert.ok(read.confidence < ACT_WITHOUT_ASKING);
     });
   }
 });

@@ -86,6 +86,33 @@ describe('readInvoiceRequest', () => {
     assert.equal(linesGroundedSurely(uncounted, await readInvoiceRequest(uncounted)), false);
   });
 
+  test('money already paid or billed (a deposit, last month\'s invoice) is never billed unasked', async () => {
+    for (const text of ['invoice Globex 3 days at 800 EUR, they already paid a 1,000 EUR deposit', 'invoice Hooli for 3 days at 800 EUR, last month we invoiced them 2,400 EUR for the same', 'invoice Soylent for 8 hours at 60 EUR, same as last time (they paid 480 EUR)']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+      assert.ok(read.problems.some((p) => /already paid/.test(p.why)), text);
+    }
+  });
+
+  test('"45-minute calls" and a street number are no count or price; a count far from its price is shown before it is used', async () => {
+    assert.deepEqual(await priced('invoice Initech for 2 x 45-minute calls at 90 EUR'), [[2, 'item', 90]]);
+    const street = 'invoice Acme Ltd for 3 days at 800 GBP; Acme Ltd is at 10 Downing Lane, London EC1A 1BB';
+    assert.deepEqual(await priced(street), [[3, 'day', 800]]);
+    const loose = 'invoice Soylent 3 days at 800 EUR, 24 hours notice cancellation fee 200 EUR';
+    assert.equal(linesGroundedSurely(loose, await readInvoiceRequest(loose)), false);
+    const tied = 'invoice Pinecone Media 2x workshop (half day) @ 650 EUR, 1x travel flat 180 EUR';
+    assert.equal(linesGroundedSurely(tied, await readInvoiceRequest(tied)), true);
+  });
+
+  test('a reference number after the customer\'s name is not part of it, and "Invoices go to" asks for nothing', async () => {
+    const po = 'invoice Globex PO 4500123 for 3 days at 800 EUR';
+    assert.equal((await readInvoiceRequest(po)).customer?.value, 'Globex');
+    const text = 'From: Accounts <accounts@brightline.example>\nTo: Sam <hello@studio.example>\nSubject: Invoice for November\n\nHello Sam,\n\nPlease send us the invoice for November: 14 hours at 95 EUR. Invoices go to ap@brightline.example, not this address.\n\nBrightline Media GmbH\nHauptstraße 5\n10115 Berlin\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Brightline Media GmbH');
+    assert.equal(read.email?.value, 'ap@brightline.example');
+  });
+
   test('a forwarded client e-mail: the customer and address from its inline address, the recipient its sender, the quote left out', async () => {
     const text = [
       'can you bill this?',

@@ -3,7 +3,7 @@
 // end clients and tools. Texts written for these tests, not taken from the corpus.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { spanHolds, type Field } from '../src/reading/field.ts';
+import { ACT_WITHOUT_ASKING, spanHolds, type Field } from '../src/reading/field.ts';
 import { readMessage } from '../src/reading/message.ts';
 import { domainAgreement, readParties } from '../src/reading/parties.ts';
 import { readLead, unsureLeadFields } from '../src/reading/lead.ts';
@@ -100,6 +100,28 @@ describe('people and organisations', () => {
     assert.equal(other.company.value, null);
   });
 
+  test('a signature\'s organisation that compromise takes for a person is offered and asked; with a legal form it is sure', async () => {
+    const florist = await partiesOf(mail('From: Nora Quinn <nora@quinnflorals.example>\nTo: hello@studio.example\nSubject: site', 'Hi Sam, we need a florist site with delivery booking.\n\nNora Quinn\nQuinn Florals'));
+    assert.equal(florist.company.value, 'Quinn Florals');
+    assert.ok(florist.company.confidence < ACT_WITHOUT_ASKING);
+    const tools = await partiesOf(mail('From: Jonas Berg <jonas@bergtools.example>\nTo: hello@studio.example\nSubject: site', 'Hi Sam, we need a new site.\n\nJonas Berg\nBerg Tools GmbH'));
+    assert.equal(tools.company.value, 'Berg Tools GmbH');
+    assert.ok(tools.company.confidence >= ACT_WITHOUT_ASKING);
+  });
+
+  test('a contact form mailed from the operator\'s own site: the lead\'s address and organisation come from the form, not the plug-in\'s sender', async () => {
+    const source = mail('From: WordPress <wordpress@ortega-studio.example>\nTo: Sam Ortega <hello@ortega-studio.example>\nSubject: [Ortega Studio] New contact form submission', 'Name: Hanna Berg\nEmail: hanna@berg-design.example\nMessage: We (Berg Design) need a portfolio site before 1 March.\n\n--\nThis e-mail was sent from a contact form on Ortega Studio (https://ortega-studio.example)\n');
+    const parties = await partiesOf(source);
+    assert.equal(parties.email.value, 'hanna@berg-design.example');
+    assert.equal(parties.contactName.value, 'Hanna Berg');
+    assert.equal(parties.company.value, 'Berg Design');
+  });
+
+  test('a signature line "The Fox & Hound" keeps its article', async () => {
+    const parties = await partiesOf(mail('From: Ella Fox <ella@foxandhound.example>\nTo: hello@studio.example\nSubject: pub site', 'Hi Sam, we need a site for the pub.\n\nElla Fox\nThe Fox & Hound'));
+    assert.equal(parties.company.value, 'The Fox & Hound');
+  });
+
   test('the sender\'s e-mail domain agrees with their organisation\'s name', () => {
     assert.ok(domainAgreement('Parcel & Pine Ltd', 'parcelpine.example') >= 0.8);
     assert.ok(domainAgreement('Fjällripa AB', 'fjallripa.example') >= 0.8);
@@ -138,6 +160,31 @@ describe('a lead\'s budget', () => {
     assert.deepEqual((await budgetOf(spend)).value, { min: 4000, max: 4000, currency: null });
     const counted = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe track about 300 machines across 9 sites. Budget is mid five figures.\n\nJo');
     assert.equal((await budgetOf(counted)).value, null);
+  });
+
+  test('money already raised, paid or quoted is never the budget; a budget word names it', async () => {
+    const source = mail('From: Ines Roth <ines@rothlabs.example>\nTo: hello@studio.example\nSubject: site', 'Hello Sam, we have raised €2M last year and now want to redo our site. Budget around 30k EUR.\n\nInes Roth\nRoth Labs GmbH');
+    const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 30_000, max: 30_000, currency: 'EUR' });
+    const old = mail('From: Priya Nair <priya@oakandember.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nThe old site cost us £20,000 and it was a disaster. This time we\'d like to keep it under £12k.\n\nPriya');
+    assert.deepEqual((await budgetOf(old)).value, { min: 12_000, max: 12_000, currency: 'GBP' });
+  });
+
+  test('two amounts that could each be the budget are asked, whether in one sentence or two', async () => {
+    const choice = mail('From: Lea Marsh <lea@marsh-kitchens.example>\nTo: hello@studio.example\nSubject: site', 'Hi Sam,\n\nWe have $6,000 for a simple site, or we could do $9,000 with the shop.\n\nLea\nMarsh Kitchens Ltd');
+    assert.ok(unsureLeadFields(choice, await readLead(choice, new Date('2026-12-10T12:00:00Z'))).includes('budget'));
+    const twice = mail('From: Lea Marsh <lea@marsh-kitchens.example>\nTo: hello@studio.example\nSubject: site', 'Hi Sam,\n\nWe have $6,000 for the site. Our partner says we have $9,000.\n\nLea\nMarsh Kitchens Ltd');
+    const read = await readLead(twice, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 6000, max: 6000, currency: 'USD' });
+    assert.ok(unsureLeadFields(twice, read).includes('budget'));
+  });
+
+  test('a budget the sender says is not settled ("TBD but probably around £5k") is asked, quoting its words', async () => {
+    const source = mail('From: Ella Fox <ella@foxandhound.example>\nTo: hello@studio.example\nSubject: pub site', 'Hi Sam,\n\nOur budget is TBD but probably around £5k.\n\nElla Fox\nThe Fox & Hound');
+    const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 5000, max: 5000, currency: 'GBP' });
+    assert.equal(read.budget.evidence.kind === 'span' && read.budget.evidence.span.text, '£5k');
+    assert.ok(unsureLeadFields(source, read).includes('budget'));
   });
 
   test('the sender\'s own offer is their budget: "we can pay USD 25,000"', async () => {

@@ -13,6 +13,7 @@ import { projectRoot } from '../src/store/prisma-cli.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
 import { testService, waitForStatus } from './support/operator.ts';
+import { pollUntil } from './support/poll.ts';
 import { exited } from './support/processes.ts';
 import { blockActionBody, messageEventBody, slashCommandBody } from './support/slack-requests.ts';
 
@@ -124,6 +125,41 @@ describe('Slack in Socket Mode', () => {
     const command = Object.fromEntries(new URLSearchParams(slashCommandBody({ text: 'help', userId: OPERATOR, channelId: CHANNEL, responseUrl: fake.responseUrl('after') })));
     await fake.socketMode.deliver('slash_commands', command);
     await fake.waitFor(() => fake.calls.find((c) => c.method === 'response_url' && c.name === 'after'));
+  });
+});
+
+describe('Slack in Socket Mode, with an app token Slack refuses at first', () => {
+  let fake: FakeSlack;
+  let database: TestDatabase;
+  let service: Service;
+  after(async () => {
+    await service?.stop();
+    await fake.close();
+    await database.drop();
+  });
+
+  test('the service starts degraded with the fix on /healthz, and connects once Slack takes the token', async () => {
+    fake = await startFakeSlack();
+    database = await createTestDatabase('sqlite');
+    fake.failNext('apps.connections.open', { error: 'invalid_auth' });
+    fake.failNext('apps.connections.open', { error: 'invalid_auth' });
+    service = await testService(database, [supplierPayment], {
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: 'xapp-test-token',
+      SLACK_API_URL: fake.apiUrl,
+      OPERATOR_SLACK_USER_IDS: OPERATOR,
+    });
+    const health = async () => (await (await fetch(`http://127.0.0.1:${service.port}/healthz`)).json()) as { status: string; problems?: Record<string, string> };
+    const degraded = await pollUntil(async () => ((await health()).problems?.['slack-socket']?.includes('invalid_auth') ? health() : null), 10_000, () => 'the refused token never showed on /healthz');
+    assert.equal(degraded.status, 'degraded');
+    assert.match(degraded.problems!['slack-socket']!, /Fix: set SLACK_APP_TOKEN/);
+
+    await fake.socketMode.connected(15_000);
+    const healthy = await pollUntil(async () => ((await health()).problems?.['slack-socket'] === undefined ? health() : null), 10_000, () => '/healthz still reports the socket');
+    assert.equal(healthy.problems?.['slack-socket'], undefined);
+    const command = Object.fromEntries(new URLSearchParams(slashCommandBody({ text: 'help', userId: OPERATOR, channelId: CHANNEL, responseUrl: fake.responseUrl('help') })));
+    await fake.socketMode.deliver('slash_commands', command);
+    await fake.waitFor(() => fake.calls.find((c) => c.method === 'response_url' && c.name === 'help'));
   });
 });
 

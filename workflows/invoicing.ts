@@ -14,7 +14,7 @@ import { issueInvoice } from '../src/actions/issue-invoice.ts';
 import { rememberOutcome } from '../src/actions/remember.ts';
 import { webhook } from '../src/actions/webhook.ts';
 import { NonRetryableError } from '../src/conductor/retry.ts';
-import { defineWorkflow, stepsFor, type StepContext } from '../src/conductor/workflow.ts';
+import { defineWorkflow, stepsWithSettings, type StepContext } from '../src/conductor/workflow.ts';
 import { actionable, type Field } from '../src/reading/field.ts';
 import { fieldsToAsk, InvoiceReading, linesGroundedSurely, readInvoiceRequest } from '../src/reading/invoice.ts';
 import { LineRead, readLines } from '../src/reading/invoice-lines.ts';
@@ -22,6 +22,7 @@ import { answerOf, groundModelAnswer, ModelInvoiceAnswer } from '../src/reading/
 import { formatAmount, isCurrencyCode, lineCents, taxCents, toCents } from '../src/reading/money.ts';
 import { decimalStyle } from '../src/reading/numbers.ts';
 import { citedLines, currentFact, Recalled, recallBestEffort } from './shared/recall.ts';
+import { InvoicingSettings } from './settings/invoicing.ts';
 
 /** A VAT ID as written on the invoice, or NONE for a customer known to have none. */
 const NO_VAT_ID = 'NONE';
@@ -100,7 +101,7 @@ const Prepared = z.object({
   waitsBecause: z.array(z.string()),
 });
 
-const step = stepsFor(Input);
+const step = stepsWithSettings(Input, InvoicingSettings);
 
 const readRequest = step.extract({
   key: 'read-request',
@@ -343,7 +344,7 @@ const prepareInvoice = step.transform({
     surelyRead: (ctx.outputIfRan(askLines) !== undefined && !ACCEPT.test(ctx.outputIfRan(askLines) ?? '')) || (linesGroundedSurely(ctx.input.request, reading(ctx)) && ctx.outputIfRan(askLines) === undefined),
     details: ctx.output(customerDetails),
     answers: { address: ctx.outputIfRan(askAddress), vatId: ctx.outputIfRan(askVatId), currency: ctx.outputIfRan(askCurrency), email: ctx.outputIfRan(askEmail) },
-    approvalAbove: ctx.input.approvalAbove ?? ctx.services.settings.invoiceApprovalAbove,
+    approvalAbove: ctx.input.approvalAbove ?? ctx.settings.INVOICE_APPROVAL_ABOVE,
     paymentTermsDays: ctx.input.paymentTermsDays,
   }),
   run: ({ source, customer, lines: read, readCurrency, taxRatePercent: rate, surelyRead, details: known, answers, approvalAbove, paymentTermsDays }) => {

@@ -13,6 +13,7 @@ import { readBody, RejectedRequest, sendRejection, type BodyLimits } from '../..
 import type { ReceiverFactory } from '../../src/http/front-door.ts';
 import { FIELD_ACTION } from './blocks.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
+import { keepConnected } from '../../src/net/keep-connected.ts';
 import { InboxFirstSocketModeReceiver } from './socket-mode-receiver.ts';
 
 /** Slack signs a timestamp; Bolt rejects old ones, and a request from the future is no better. */
@@ -146,7 +147,10 @@ function slackBodyProblem(body: string, contentType: string | undefined): string
 export interface SlackIngress {
   /** HTTP mode: serves POST /slack/events (verifies, writes the inbox, acks). Null in Socket Mode. */
   requestListener: RequestListener | null;
-  /** Socket Mode: opens the connection (and fails when Slack refuses the app token). */
+  /**
+   * Socket Mode: starts opening the connection in the background, again and again with backoff
+   * while Slack refuses the app token or cannot be reached; the service runs meanwhile, degraded.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** A rotated signing secret (src/ops/reload.ts) applies from the next request. */
@@ -157,8 +161,8 @@ export interface SlackIngress {
 const ReceiverSettings = z.object({ signingSecret: z.string(), appToken: z.string().optional(), apiUrl: z.string() });
 
 /** The front door's entry point (src/http/front-door.ts): Slack's receiver with its settings. */
-export const createReceiver: ReceiverFactory = ({ settings, logger, body, record, answerOf }) =>
-  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record, answerOf });
+export const createReceiver: ReceiverFactory = ({ settings, logger, body, record, answerOf, reportProblem }) =>
+  createSlackIngress({ ...ReceiverSettings.parse(settings), logger, body, record, answerOf, reportProblem });
 
 export interface SlackIngressOptions {
   signingSecret: string;
@@ -172,6 +176,8 @@ export interface SlackIngressOptions {
   /** A recorded answer, to answer a modal's submission in its ack. */
   answerOf: (id: string, timeoutMs: number) => Promise<string | null>;
   body: BodyLimits;
+  /** Socket Mode: what keeps the connection from opening, and the fix (null once open). */
+  reportProblem?: (problem: string | null) => void;
 }
 
 export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
@@ -211,6 +217,16 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
   const socket = options.appToken ? new InboxFirstSocketModeReceiver({ appToken: options.appToken, apiUrl: options.apiUrl, logger: boltLogger(log) }) : null;
   // No bot token: nothing on this side calls the Web API, so Bolt has nobody to authorize.
   const app = new App({ receiver: http ?? socket!, authorize: async () => ({}), logger: boltLogger(log) });
+  const connection = socket
+    ? keepConnected({
+        name: "Slack's Socket Mode",
+        connect: async () => void (await socket.start()),
+        describe: (error) =>
+          `Slack's Socket Mode cannot connect (${error instanceof Error ? error.message : String(error)}); commands, clicks and replies from Slack wait until it does. Fix: set SLACK_APP_TOKEN to the app-level token (xapp-..., scope connections:write) and check that SLACK_API_URL is reachable`,
+        logger: log,
+        onProblem: options.reportProblem,
+      })
+    : null;
   recordSlackRequests(app, options.record, options.answerOf);
   app.error(async (error) => {
     log.warn({ err: error }, 'a Slack request was not taken in');
@@ -241,10 +257,14 @@ export function createSlackIngress(options: SlackIngressOptions): SlackIngress {
           })
       : null,
     start: async () => {
-      if (socket) await app.start();
+      if (!connection) return;
+      options.reportProblem?.(connection.problem);
+      connection.start();
     },
     stop: async () => {
-      if (socket) await app.stop();
+      if (!connection) return;
+      await connection.stop();
+      await socket!.stop().catch((error: unknown) => log.warn({ err: error }, "Slack's Socket Mode did not close cleanly"));
     },
     reconfigure: (settings) => {
       if (settings.signingSecret) signingSecret = settings.signingSecret;

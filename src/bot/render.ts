@@ -1,4 +1,5 @@
 // Conductor state and notices, rendered into neutral messages.
+import path from 'node:path';
 import type { EditForm, PlanState } from '../conductor/conductor.ts';
 import type { WaitKind, WaitPayload } from '../conductor/notices.ts';
 import type { WaitingItem } from '../conductor/plan-reads.ts';
@@ -229,13 +230,18 @@ function lateness(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
 }
 
+const kilobytes = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
 /** One line for the plan's card; null for a plan someone started by hand. */
 function describeTrigger(value: unknown): string | null {
   const parsed = Trigger.safeParse(value);
   if (!parsed.success) return null;
   const trigger = parsed.data;
   if (trigger.kind === 'webhook') return `Started by webhook ${trigger.hook} (delivery ${trigger.deliveryId})`;
-  if (trigger.kind === 'email') return `Started by e-mail in ${trigger.mailbox} (${trigger.messageId ? `Message-ID ${trigger.messageId}` : `UID ${trigger.uid}`})`;
+  if (trigger.kind === 'email') {
+    const files = trigger.attachments?.length ? `, with ${trigger.attachments.map((file) => `${path.basename(file.path)} (${kilobytes(file.bytes)})`).join(', ')}` : '';
+    return `Started by e-mail in ${trigger.mailbox} (${trigger.messageId ? `Message-ID ${trigger.messageId}` : `UID ${trigger.uid}`})${files}`;
+  }
   const schedule = `schedule ${trigger.scheduleId} (${trigger.phrase})`;
   if (trigger.manual) return `Run now from ${schedule}`;
   const due = `due ${timestamp(new Date(trigger.fireAt))}`;

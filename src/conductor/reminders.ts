@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { recordReminder, waitsDueForReminder, type WaitingStep } from '../store/reminders.ts';
 import type { Store } from '../store/store.ts';
+import { Rounds } from '../core/rounds.ts';
 import { notice, type WaitKind } from './notices.ts';
 
 const KIND_OF_STATUS: Record<string, WaitKind> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
@@ -26,6 +27,8 @@ export class ReminderJob {
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | null = null;
   #round: Promise<unknown> | null = null;
+  /** The job's rounds, each counted when it has written the reminders that were due. */
+  readonly rounds = new Rounds();
 
   constructor(options: { store: Store; logger: Logger; afterMinutes: number }) {
     this.#store = options.store;
@@ -37,7 +40,7 @@ export class ReminderJob {
 
   start(): void {
     const tick = async () => {
-      this.#round = this.remindDue().catch((error: unknown) => this.#log.error({ err: error }, 'reminder round failed; retrying'));
+      this.#round = this.rounds.run(() => this.remindDue()).catch((error: unknown) => this.#log.error({ err: error }, 'reminder round failed; retrying'));
       await this.#round;
       if (this.#timer) this.#timer = setTimeout(tick, this.#intervalMs);
     };

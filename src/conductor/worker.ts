@@ -26,6 +26,7 @@ import { findStep, type WorkflowRegistry } from './registry.ts';
 import { errorText, leaseCleared, stepResultChange } from './decisions.ts';
 import { backoffMs, withTimeout } from './retry.ts';
 import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
+import { Rounds } from '../core/rounds.ts';
 import { noServices, type StepServices } from '../core/services.ts';
 import type { EffectLedger, RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
@@ -36,6 +37,8 @@ export interface WorkerOptions {
   dataDir: string;
   /** What steps may use: memory, models, sequences (none for benchmarks and conductor tests). */
   services?: StepServices;
+  /** The operator's configuration, where each workflow's steps read their own settings; empty: their defaults. */
+  configuration?: Readonly<Record<string, unknown>>;
   /** Stable across restarts of the same process slot (see releaseLeasesOf). */
   workerId?: string;
   leaseMs?: number;
@@ -57,6 +60,7 @@ export class Worker {
   readonly #log: Logger;
   readonly #dataDir: string;
   readonly #services: StepServices;
+  readonly #configuration: Readonly<Record<string, unknown>>;
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #pollMs: number;
@@ -64,6 +68,8 @@ export class Worker {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: () => void = () => undefined;
+  /** The claim loop's looks for runnable plans, each counted once its claims are launched. */
+  readonly claimRounds = new Rounds();
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? os.hostname();
@@ -72,6 +78,7 @@ export class Worker {
     this.#log = options.logger.child({ worker: this.id });
     this.#dataDir = options.dataDir;
     this.#services = options.services ?? noServices;
+    this.#configuration = options.configuration ?? {};
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#concurrency = options.concurrency ?? 8;
     this.#pollMs = options.pollMs ?? 250;
@@ -114,8 +121,11 @@ export class Worker {
       const free = this.#concurrency - this.#active.size;
       if (free > 0) {
         try {
-          const claimed = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
-          for (const lease of claimed) this.#launch(lease);
+          const claimed = await this.claimRounds.run(async () => {
+            const leases = await claimRunnablePlans(this.#store, { owner: this.id, leaseMs: this.#leaseMs, limit: free });
+            for (const lease of leases) this.#launch(lease);
+            return leases;
+          });
           if (claimed.length === free) continue;
         } catch (error) {
           this.#log.error({ err: error }, 'could not claim plans; retrying');
@@ -176,7 +186,7 @@ export class Worker {
 
   /** Runs the next pending step; returns whether the plan stays with this worker. */
   #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): RunContext {
-    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services };
+    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services, configuration: this.#configuration };
   }
 
   async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {

@@ -21,12 +21,14 @@ export interface Produces<Out> {
   readonly produces: z.ZodType<Out>;
 }
 
-/** What a step sees: the plan's input and the outputs of the steps before it, typed. */
-export interface StepContext<Input = unknown> {
+/** What a step sees: the plan's input, its workflow's settings and the outputs of the steps before it, typed. */
+export interface StepContext<Input = unknown, Settings = unknown> {
   readonly planId: string;
   readonly workflow: string;
   readonly stepKey: string;
   readonly input: Input;
+  /** The workflow's own settings (see stepsWithSettings), read from the operator's configuration. */
+  readonly settings: Settings;
   /** Memory recall, model calls and gapless numbers (src/core/services.ts). */
   readonly services: StepServices;
   /** The output of an earlier step; an error when it has not completed (it comes later, or was skipped). */
@@ -44,6 +46,8 @@ export interface RunContext {
   /** Completed steps' outputs by key, as checkpointed (each parsed by its step's contract before it was committed). */
   readonly artifacts: Readonly<Record<string, unknown>>;
   readonly services: StepServices;
+  /** The operator's configuration (src/config): each workflow's settings schema reads its own part of it. */
+  readonly configuration: Readonly<Record<string, unknown>>;
 }
 
 export interface EffectContext {
@@ -93,25 +97,25 @@ export interface ActionExecutor<In = unknown, Out = unknown> {
   compensate?: (value: In, result: Out | null, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 
-interface StepBase<Input> {
+interface StepBase<Input, Settings> {
   key: string;
   title: string;
   /** The step runs only when this holds; otherwise it is recorded as skipped. */
-  when?: (ctx: StepContext<Input>) => boolean;
+  when?: (ctx: StepContext<Input, Settings>) => boolean;
   retry?: Partial<RetryPolicy>;
 }
 
 /** extract, validate, transform: pure computation from the input and earlier outputs to a new one. */
-interface ComputeStep<Input, In, Out> extends StepBase<Input> {
+interface ComputeStep<Input, Settings, In, Out> extends StepBase<Input, Settings> {
   input: z.ZodType<In>;
   output: z.ZodType<Out>;
-  from: (ctx: StepContext<Input>) => unknown;
-  run: (value: In, ctx: StepContext<Input> & { signal: AbortSignal }) => Out | Promise<Out>;
+  from: (ctx: StepContext<Input, Settings>) => unknown;
+  run: (value: In, ctx: StepContext<Input, Settings> & { signal: AbortSignal }) => Out | Promise<Out>;
 }
 
-interface ActionStep<Input, In, Out> extends StepBase<Input> {
+interface ActionStep<Input, Settings, In, Out> extends StepBase<Input, Settings> {
   executor: ActionExecutor<In, Out>;
-  from: (ctx: StepContext<Input>) => unknown;
+  from: (ctx: StepContext<Input, Settings>) => unknown;
 }
 
 /**
@@ -129,14 +133,14 @@ export interface GateDeadline {
 }
 
 /** An approval's deadline may approve instead when a rule holds on the plan (an amount below a limit). */
-interface ApprovalDeadline<Input> extends GateDeadline {
-  approveWhen?: { rule: string; holds: (ctx: StepContext<Input>) => boolean };
+interface ApprovalDeadline<Input, Settings> extends GateDeadline {
+  approveWhen?: { rule: string; holds: (ctx: StepContext<Input, Settings>) => boolean };
 }
 
 /** The plan stops until an operator approves or denies what the summary describes. */
-interface ApprovalStep<Input> extends StepBase<Input> {
-  summary: (ctx: StepContext<Input>) => string;
-  deadline?: ApprovalDeadline<Input>;
+interface ApprovalStep<Input, Settings> extends StepBase<Input, Settings> {
+  summary: (ctx: StepContext<Input, Settings>) => string;
+  deadline?: ApprovalDeadline<Input, Settings>;
   /**
    * Input fields the operator may change at this gate (Edit): the form shows them with the
    * plan's values, and a valid submission makes a new version with them and approves it.
@@ -145,8 +149,8 @@ interface ApprovalStep<Input> extends StepBase<Input> {
 }
 
 /** The plan stops until an operator answers; the answer is checked against its contract. */
-interface QuestionStep<Input, Answer> extends StepBase<Input> {
-  ask: (ctx: StepContext<Input>) => string;
+interface QuestionStep<Input, Settings, Answer> extends StepBase<Input, Settings> {
+  ask: (ctx: StepContext<Input, Settings>) => string;
   answer: z.ZodType<Answer>;
   deadline?: GateDeadline;
 }
@@ -209,15 +213,26 @@ function checkpointed<Out>(ctx: RunContext, step: Produces<Out>): Out | undefine
   return Object.hasOwn(ctx.artifacts, step.key) ? (ctx.artifacts[step.key] as Out) : undefined;
 }
 
+/** The settings of a workflow that declares none. */
+const NO_SETTINGS = z.object({});
+
 /**
  * The step builders of a workflow whose input has this schema. The input of a running plan was
  * parsed by the schema when the plan started or was edited; each step sees it parsed again, so a
  * plan written by an earlier version of the workflow fails loudly instead of with a wrong type.
  */
-export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
+export const stepsFor = <Schema extends z.ZodType>(inputSchema: Schema) => stepsWithSettings(inputSchema, NO_SETTINGS);
+
+/**
+ * stepsFor, for a workflow that owns settings: its schema names the environment variables it
+ * reads (src/config/config.ts validates them at start-up with the rest), and each step sees them
+ * parsed by it as ctx.settings, so the conductor carries no workflow's setting of its own.
+ */
+export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema extends z.ZodType>(inputSchema: Schema, settingsSchema: SettingsSchema) {
   type Input = z.output<Schema>;
-  const typed = new WeakMap<RunContext, StepContext<Input>>();
-  const typedContext = (ctx: RunContext): StepContext<Input> => {
+  type Settings = z.output<SettingsSchema>;
+  const typed = new WeakMap<RunContext, StepContext<Input, Settings>>();
+  const typedContext = (ctx: RunContext): StepContext<Input, Settings> => {
     let view = typed.get(ctx);
     if (!view) {
       view = {
@@ -225,6 +240,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
         workflow: ctx.workflow,
         stepKey: ctx.stepKey,
         input: inputSchema.parse(ctx.input),
+        settings: settingsSchema.parse(ctx.configuration),
         services: ctx.services,
         output: (step) => {
           const value = checkpointed(ctx, step);
@@ -237,7 +253,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
     }
     return view;
   };
-  const base = (step: StepBase<Input>) => ({
+  const base = (step: StepBase<Input, Settings>) => ({
     key: step.key,
     title: step.title,
     retry: step.retry,
@@ -245,7 +261,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
   });
   const compute =
     (kind: ComputeKind) =>
-    <In, Out>(step: ComputeStep<Input, In, Out>): Step<Out> => ({
+    <In, Out>(step: ComputeStep<Input, Settings, In, Out>): Step<Out> => ({
       ...base(step),
       kind,
       produces: step.output,
@@ -258,7 +274,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
     extract: compute('extract'),
     validate: compute('validate'),
     transform: compute('transform'),
-    action: <In, Out>(step: ActionStep<Input, In, Out>): Step<Out> => {
+    action: <In, Out>(step: ActionStep<Input, Settings, In, Out>): Step<Out> => {
       const { executor } = step;
       const valueFor = (ctx: RunContext) => executor.input.parse(step.from(typedContext(ctx)));
       return {
@@ -273,7 +289,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
         },
       };
     },
-    approval: (step: ApprovalStep<Input>): Step<ApprovalOutput> => {
+    approval: (step: ApprovalStep<Input, Settings>): Step<ApprovalOutput> => {
       const { deadline } = step;
       const approveWhen = deadline?.approveWhen;
       return {
@@ -287,7 +303,7 @@ export function stepsFor<Schema extends z.ZodType>(inputSchema: Schema) {
           : {}),
       };
     },
-    question: <Answer>(step: QuestionStep<Input, Answer>): Step<Answer> => ({
+    question: <Answer>(step: QuestionStep<Input, Settings, Answer>): Step<Answer> => ({
       ...base(step),
       kind: 'question',
       produces: step.answer,

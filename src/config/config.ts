@@ -4,6 +4,7 @@ import os from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, databaseTarget } from '../store/database-url.ts';
+import { InvoicingSettings } from '../../workflows/settings/invoicing.ts';
 
 function isTimeZone(name: string): boolean {
   try {
@@ -110,7 +111,8 @@ export const ConfigSchema = z
   SNOOZE_MINUTES: z.coerce.number().positive().default(60).describe('How long the Snooze button postpones an escalation.'),
   DEADLINE_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('How often each replica looks for gate deadlines that passed (the database\'s clock decides what is due).'),
   WORKSPACE_URL: z.url().default('http://localhost:3000/').describe('The workspace\'s address as the operator opens it, linked from escalation e-mails.'),
-  INVOICE_APPROVAL_ABOVE: z.coerce.number().nonnegative().default(1000).describe('Invoices above this total (in their currency) wait for approval before they are sent.'),
+  // The workflows' own settings (workflows/settings/), checked at start-up with the rest.
+  ...InvoicingSettings.shape,
   WEBHOOK_URL: z.url().optional().describe('Outbound webhook for sent invoices, replies and publications (HMAC-signed).'),
   WEBHOOK_SECRET: z.string().min(16, 'use at least 16 random characters').optional().describe('Signs outbound webhook bodies (X-Operator-Signature: sha256=<hex HMAC>).'),
   SMTP_URL: z.url().optional().describe('smtp://user:pass@host:587 to send e-mail; without it e-mails are written under DATA_DIR/outbox.'),

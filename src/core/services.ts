@@ -110,8 +110,6 @@ export interface SequencePort {
 
 /** The operator's settings that steps and executors act on (from src/config/config.ts): workflows never read the environment. */
 export interface StepSettings {
-  /** Invoices above this total wait for approval (INVOICE_APPROVAL_ABOVE). */
-  invoiceApprovalAbove: number;
   /** Outbound webhook (WEBHOOK_URL, WEBHOOK_SECRET), or null when none is configured. */
   webhook: { url: string; secret: string | null } | null;
   /** SMTP_URL, or null: e-mails are then written as .eml files under DATA_DIR/outbox. */
@@ -119,7 +117,7 @@ export interface StepSettings {
   mailFrom: string;
 }
 
-export const defaultStepSettings: StepSettings = { invoiceApprovalAbove: 1000, webhook: null, smtpUrl: null, mailFrom: 'operator@localhost' };
+export const defaultStepSettings: StepSettings = { webhook: null, smtpUrl: null, mailFrom: 'operator@localhost' };
 
 export interface StepServices {
   memory: MemoryPort;

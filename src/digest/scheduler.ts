@@ -5,6 +5,7 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { claimDigestRuns, enqueueTargetedNotice, type NoticeTarget } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';
+import { Rounds } from '../core/rounds.ts';
 import { buildDigest, dayIn, digestPayload } from './digest.ts';
 import { digestMessage } from './message.ts';
 
@@ -21,6 +22,8 @@ export class DigestScheduler {
   readonly #options: DigestSchedule;
   readonly #log: Logger;
   #task: Cron | null = null;
+  /** The schedule's firings, each counted when it has written its digest or found it written. */
+  readonly rounds = new Rounds();
 
   constructor(options: DigestSchedule) {
     this.#options = options;
@@ -35,13 +38,14 @@ export class DigestScheduler {
     this.#task = new Cron(
       this.#options.cron,
       { timezone: this.#options.timeZone, protect: true },
-      async (self: Cron) => {
-        try {
-          await this.postScheduled(self.currentRun() ?? new Date());
-        } catch (error) {
-          this.#log.error({ err: error }, 'the daily digest could not be written; the next run tries again');
-        }
-      },
+      (self: Cron) =>
+        this.rounds.run(async () => {
+          try {
+            await this.postScheduled(self.currentRun() ?? new Date());
+          } catch (error) {
+            this.#log.error({ err: error }, 'the daily digest could not be written; the next run tries again');
+          }
+        }),
     );
   }
 

@@ -60,7 +60,7 @@ const answerOf = async (id: string, timeoutMs: number) => (await awaitAnswer(sto
 const receivers = new Map<string, { path: string | null; receiver: FrontDoorReceiver }>();
 for (const spec of settings.receivers) {
   const { createReceiver } = (await import(spec.module)) as { createReceiver: ReceiverFactory };
-  receivers.set(spec.name, { path: spec.path, receiver: createReceiver({ settings: spec.settings, logger, body: settings.body, record, answerOf }) });
+  receivers.set(spec.name, { path: spec.path, receiver: createReceiver({ settings: spec.settings, logger, body: settings.body, record, answerOf, reportProblem: (problem) => send({ type: 'problem', receiver: spec.name, problem }) }) });
 }
 const routes = new Map([...receivers.values()].flatMap(({ path, receiver }) => (path && receiver.requestListener ? [[path, receiver.requestListener] as const] : [])));
 

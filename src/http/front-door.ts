@@ -53,6 +53,8 @@ export type ReceiverFactory = (context: {
   record: (draft: InboxDraft) => Promise<void>;
   /** The recorded answer (JSON) to an entry once the core has run it, or null after timeoutMs. */
   answerOf: (id: string, timeoutMs: number) => Promise<string | null>;
+  /** What keeps the receiver from taking requests, and the fix (null: nothing), for /healthz. */
+  reportProblem: (problem: string | null) => void;
 }) => FrontDoorReceiver;
 
 export type ToFrontDoor = { type: 'reconfigure'; receiver: string; settings: Record<string, string> } | { type: 'close' };
@@ -62,12 +64,16 @@ export type FromFrontDoor =
   | { type: 'failed'; message: string }
   /** An inbox entry was written. */
   | { type: 'inbox' }
+  /** A receiver's problem changed (null: it takes requests). */
+  | { type: 'problem'; receiver: string; problem: string | null }
   | { type: 'log'; line: string };
 
 export interface FrontDoor {
   port: number;
   /** Resolves once the receiver uses the new settings. */
   reconfigure(receiver: string, settings: Record<string, string>): Promise<void>;
+  /** What keeps a receiver from taking requests (Slack's Socket Mode not connected), or null. */
+  problemOf(receiver: string): string | null;
   close(): Promise<void>;
 }
 
@@ -97,6 +103,7 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
   let closing = false;
   // The thread confirms new settings in the order it was sent them.
   const reconfigured: (() => void)[] = [];
+  const problems = new Map<string, string>();
   const listening = new Promise<{ port: number }>((resolve, reject) => {
     thread.on('message', (message: FromFrontDoor) => {
       switch (message.type) {
@@ -108,6 +115,8 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
           return reconfigured.shift()?.();
         case 'inbox':
           return options.onInbox();
+        case 'problem':
+          return void (message.problem === null ? problems.delete(message.receiver) : problems.set(message.receiver, message.problem));
         case 'log':
           return relog(options.logger, message.line);
       }
@@ -130,6 +139,7 @@ export async function openFrontDoor(settings: FrontDoorSettings, options: { logg
   });
   return {
     port,
+    problemOf: (receiver) => problems.get(receiver) ?? null,
     reconfigure: (receiver, receiverSettings) =>
       new Promise<void>((resolve) => {
         reconfigured.push(resolve);

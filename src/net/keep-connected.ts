@@ -32,6 +32,8 @@ export interface KeeperOptions {
    * limit (1,000), so a setting left wrong for a day must stay well below it.
    */
   maxDelayMs?: number;
+  /** Told each time the problem changes (null once connected), for a health check elsewhere. */
+  onProblem?: (problem: string | null) => void;
 }
 
 export function keepConnected(options: KeeperOptions): ConnectionKeeper {
@@ -40,6 +42,11 @@ export function keepConnected(options: KeeperOptions): ConnectionKeeper {
   let problem: string | null = `${options.name} is connecting`;
   let running: { abort: AbortController; done: Promise<void> } | null = null;
   let stopped = false;
+  const setProblem = (next: string | null) => {
+    if (next === problem) return;
+    problem = next;
+    options.onProblem?.(next);
+  };
 
   /** One attempt; true when it connected. */
   async function attempt(): Promise<boolean> {
@@ -50,7 +57,7 @@ export function keepConnected(options: KeeperOptions): ConnectionKeeper {
       const next = options.describe(error);
       // Each new problem is logged once, not every attempt.
       if (next !== problem) log.error({ err: error }, next);
-      problem = next;
+      setProblem(next);
       return false;
     }
   }
@@ -61,7 +68,7 @@ export function keepConnected(options: KeeperOptions): ConnectionKeeper {
       if (await attempt()) {
         // A stop that came during the attempt wins: the caller tears the connection down.
         if (signal.aborted) return;
-        problem = null;
+        setProblem(null);
         log.info(`${options.name} connected`);
         return;
       }
@@ -86,7 +93,7 @@ export function keepConnected(options: KeeperOptions): ConnectionKeeper {
   return {
     start,
     restart(reason) {
-      if (reason) problem = reason;
+      if (reason) setProblem(reason);
       void halt().then(start);
     },
     get problem() {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { Rounds } from '../core/rounds.ts';
 
 /** The settings applied while running; any other change waits for a restart. */
 export const RELOADABLE = [
@@ -61,6 +62,11 @@ export interface CredentialTargets {
 export interface SettingsReloader {
   /** Reads the settings again and applies them; false (old settings kept) when they do not load. */
   reload(): Promise<boolean>;
+  /**
+   * The file watcher's looks at OPERATOR_ENV_FILE: one each time its status changed (a touch
+   * counts), finished once the file was found unchanged in content or reloaded.
+   */
+  fileChecks: Rounds;
   stop(): void;
 }
 
@@ -114,12 +120,13 @@ export function watchSettings(options: { current: Config; targets: CredentialTar
   const reload = () => (queue = queue.then(reloadOnce, reloadOnce));
   const onSignal = () => void reload();
   process.on('SIGHUP', onSignal);
-  const onChange = (now: fs.Stats, before: fs.Stats) => {
-    if (now.mtime.getTime() !== before.mtime.getTime() || now.size !== before.size) void reload();
-  };
+  const fileChecks = new Rounds();
+  const onChange = (now: fs.Stats, before: fs.Stats) =>
+    void fileChecks.run(() => (now.mtime.getTime() !== before.mtime.getTime() || now.size !== before.size ? reload() : false));
   if (file) fs.watchFile(file, { interval: WATCH_INTERVAL_MS, persistent: false }, onChange);
   return {
     reload,
+    fileChecks,
     stop: () => {
       process.off('SIGHUP', onSignal);
       if (file) fs.unwatchFile(file, onChange);

@@ -29,6 +29,8 @@ interface Mention {
   day: Day;
   /** How exact the text is about the day: a stated day, or a month, quarter or week taken to its end. */
   exact: boolean;
+  /** A month, quarter or week's first day: "before April" is the day before it, not before its last. */
+  first?: Day;
   /** Counted from when it was written ("next week", "in 6 weeks"): it only makes sense as a time to do something by. */
   relative?: boolean;
 }
@@ -59,6 +61,12 @@ function easter(year: number): Day {
   return { year, month, day: ((h + l - 7 * m + 114) % 31) + 1 };
 }
 
+/** US Thanksgiving: the fourth Thursday of November. */
+function thanksgiving(year: number): Day {
+  const first = new Date(Date.UTC(year, 10, 1)).getUTCDay();
+  return { year, month: 11, day: 1 + ((4 - first + 7) % 7) + 21 };
+}
+
 /** ISO week's Sunday. */
 function isoWeekSunday(year: number, week: number): Day {
   const jan4 = new Date(Date.UTC(year, 0, 4));
@@ -68,25 +76,25 @@ function isoWeekSunday(year: number, week: number): Day {
 
 const MONTHS: Record<string, number> = {};
 for (const [n, names] of [
-  [1, 'january jan januar janvier gennaio enero janeiro januari'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari'],
-  [3, 'march mar märz mars marzo março maart'],
-  [4, 'april apr avril aprile abril'],
-  [5, 'may mai maggio mayo maio mei maj'],
-  [6, 'june jun juni juin giugno junio junho'],
-  [7, 'july jul juli juillet luglio julio julho'],
-  [8, 'august aug août agosto augusti augustus'],
-  [9, 'september sep sept septembre settembre septiembre setembro'],
-  [10, 'october oct oktober octobre ottobre octubre outubro'],
-  [11, 'november nov novembre noviembre novembro'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego'],
+  [3, 'march mar märz mars marzo março maart marca'],
+  [4, 'april apr avril aprile abril kwietnia'],
+  [5, 'may mai maggio mayo maio mei maj maja'],
+  [6, 'june jun juni juin giugno junio junho czerwca'],
+  [7, 'july jul juli juillet luglio julio julho lipca'],
+  [8, 'august aug août agosto augusti augustus sierpnia'],
+  [9, 'september sep sept septembre settembre septiembre setembro września'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października'],
+  [11, 'november nov novembre noviembre novembro listopada'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
 const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
   const found: Mention[] = [];
-  const add = (match: RegExpExecArray, day: Day, exact: boolean) => found.push({ start: match.index, end: match.index + match[0].length, day, exact });
+  const add = (match: RegExpExecArray, day: Day, exact: boolean, first?: Day) => found.push({ start: match.index, end: match.index + match[0].length, day, exact, ...(first ? { first } : {}) });
   const quarterOf = (month: number) => Math.floor((month - 1) / 3) + 1;
   const quarterEnd = (quarter: number, year: number) => lastOfMonth(year, quarter * 3);
   for (const match of text.matchAll(/\b(?:(?:the )?end of )?(?:(Q([1-4])(?:\s*\/?\s*(20\d\d))?)|(this|next) quarter)\b/gi)) {
@@ -101,14 +109,21 @@ function customMentions(text: string, reference: Day): Mention[] {
       quarter = next ? (current % 4) + 1 : current;
       year = next && current === 4 ? reference.year + 1 : reference.year;
     }
-    add(match, quarterEnd(quarter, year), false);
+    add(match, quarterEnd(quarter, year), false, { year, month: quarter * 3 - 2, day: 1 });
   }
   for (const match of text.matchAll(/\b(?:KW|CW|vecka|week|wk|semaine|settimana|semana|v\.)\s*(\d{1,2})(?:\s*[/.]\s*(20\d\d))?\b/gi)) {
     const week = Number(match[1]);
     if (week < 1 || week > 53) continue;
     const thisYear = isoWeekSunday(reference.year, week);
     const year = match[2] ? Number(match[2]) : iso(thisYear) >= iso(reference) ? reference.year : reference.year + 1;
-    add(match, isoWeekSunday(year, week), false);
+    add(match, isoWeekSunday(year, week), false, addDays(isoWeekSunday(year, week), -6));
+  }
+  // "the first week of March": that week's last day, counting weeks from the 1st.
+  for (const match of text.matchAll(new RegExp(`\\b(?:the\\s+)?(first|second|third|fourth|last)\\s+week\\s+(?:of|in)\\s+(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const month = MONTHS[match[2]!.toLowerCase()]!;
+    const start = nextOccurrence(reference, month, 1, match[3] ? Number(match[3]) : undefined);
+    const nth = ['first', 'second', 'third', 'fourth'].indexOf(match[1]!.toLowerCase());
+    add(match, nth < 0 ? lastOfMonth(start.year, month) : { ...start, day: 7 * (nth + 1) }, false, nth < 0 ? { ...start, day: lastOfMonth(start.year, month).day - 6 } : { ...start, day: 7 * nth + 1 });
   }
   for (const match of text.matchAll(new RegExp(`\\b(?:mid|mid-|Mitte|mi-|metà|mediados de|meados de|half)\\s*(${MONTH_NAME})\\b(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
@@ -124,18 +139,33 @@ function customMentions(text: string, reference: Day): Mention[] {
     [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
     [/\b(?:Christmas|Xmas|Weihnachten|Noël|Natale|Navidad|Natal|Kerstmis|jul)\b(?!\s+(?:market|party|sale))/gi, (year) => ({ year, month: 12, day: 25 })],
     [/\bValentine'?s(?: Day)?\b/gi, (year) => ({ year, month: 2, day: 14 })],
-    [/\b(?:Easter|Ostern|Pâques|Pasqua|Pascua|Páscoa|Pasen|påsk)\b/gi, (year) => easter(year)],
+    [/\bGood Friday\b/gi, (year) => addDays(easter(year), -2)],
+    [/\bEaster Monday\b/gi, (year) => addDays(easter(year), 1)],
+    [/\b(?:Easter|Ostern|Pâques|Pasqua|Pascua|Páscoa|Pasen|påsk)\b(?! Monday)/gi, (year) => easter(year)],
+    [/\bThanksgiving\b/gi, (year) => thanksgiving(year)],
+    [/\bBlack Friday\b/gi, (year) => addDays(thanksgiving(year), 1)],
+    [/\bCyber Monday\b/gi, (year) => addDays(thanksgiving(year), 4)],
     [/\bHalloween\b/gi, (year) => ({ year, month: 10, day: 31 })],
     [/\bNew Year'?s?(?: Day| Eve)?\b/gi, (year) => ({ year, month: 1, day: 1 })],
   ];
   for (const [pattern, on] of named) {
     for (const match of text.matchAll(pattern)) {
-      const year = /(20\d\d)/.exec(text.slice(match.index + match[0].length, match.index + match[0].length + 6))?.[1];
-      const stated = year ? Number(year) : undefined;
+      const after = text.slice(match.index + match[0].length);
+      const year = /(20\d\d)/.exec(after.slice(0, 6))?.[1];
+      // "Christmas next year": the one after this year's.
+      const nextYear = /^\s*(?:next year|nächstes Jahr|l'année prochaine|el año que viene|l'anno prossimo|volgend jaar|nästa år)/iu.exec(after);
+      const stated = year ? Number(year) : nextYear ? reference.year + 1 : undefined;
       let day = on(stated ?? reference.year);
       if (!stated && iso(day) < iso(reference)) day = on(reference.year + 1);
-      found.push({ start: match.index, end: match.index + match[0].length + (stated ? text.slice(match.index + match[0].length).indexOf(year!) + 4 : 0), day, exact: true });
+      const end = year ? after.indexOf(year) + 4 : nextYear ? nextYear[0].length : 0;
+      found.push({ start: match.index, end: match.index + match[0].length + end, day, exact: true });
     }
+  }
+  // "1. mars", "15 marca": a day and a month name, for the languages chrono does not read (Norwegian, Danish, Polish).
+  for (const match of text.matchAll(new RegExp(`(?<![\\p{L}\\d.])(\\d{1,2})\\.?\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+    const day = Number(match[1]);
+    const month = MONTHS[match[2]!.toLowerCase()]!;
+    if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
   }
   for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
     const day = Number(match[1]);
@@ -149,45 +179,92 @@ function customMentions(text: string, reference: Day): Mention[] {
 
 /** Weekday names in the languages chrono reads here: a bare "viernes" names a day as surely as "Friday". */
 const WEEKDAY = /(?<!\p{L})(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|segunda|terça|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?!\p{L})/iu;
+const YEAR_WORD = /(?<!\p{L})(?:year|jahr|année|an|año|anno|jaar|år)(?!\p{L})/iu;
 const MONTH_WORD = /(?<!\p{L})(?:month|monat|mois|mes|mese|maand|månad)(?!\p{L})/iu;
+
+const MONTH_MENTION = new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu');
+const EN_RELATIVE = /\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i;
+/** Words that can name a date in any language read here: a digit, a month or a weekday. */
+const named = (words: string) => /\d/.test(words) || MONTH_MENTION.test(words) || WEEKDAY.test(words);
+
+/**
+ * The stretches of consecutive lines that may hold a kept date, with their offsets: chrono costs
+ * time per character and per language, and most of a message names no date.
+ */
+function datedLines(text: string, keep: (line: string) => boolean): { text: string; at: number }[] {
+  const runs: { text: string; at: number }[] = [];
+  let run: { start: number; end: number } | null = null;
+  for (const line of text.matchAll(/[^\n]*(?:\n|$)/g)) {
+    if (line[0] === '') break;
+    if (keep(line[0])) run = run ? { start: run.start, end: line.index + line[0].length } : { start: line.index, end: line.index + line[0].length };
+    else if (run) {
+      runs.push({ text: text.slice(run.start, run.end).replace(/\n$/, ''), at: run.start });
+      run = null;
+    }
+  }
+  if (run) runs.push({ text: text.slice(run.start, run.end).replace(/\n$/, ''), at: run.start });
+  return runs;
+}
 
 function chronoMentions(text: string, referenceDate: Date): Mention[] {
   const found: Mention[] = [];
+  const forEnglish = datedLines(text, (line) => named(line) || EN_RELATIVE.test(line));
+  const forOthers = datedLines(text, named);
   for (const locale of LOCALES) {
-    for (const result of locale.parse(text, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
+    for (const { text: lines, at } of locale === chrono.en ? forEnglish : forOthers) for (const parsed of locale.parse(lines, { instant: referenceDate, timezone: 'UTC' }, { forwardDate: true })) {
+      const result = { text: parsed.text, start: parsed.start, index: parsed.index + at };
       // Casual words ("to", a name, "by the hour") are no dates; a digit, a month, a weekday or a relative word is.
-      const named = /\d/.test(result.text) || new RegExp(`\\b(?:${MONTH_NAME})\\b`, 'iu').test(result.text) || WEEKDAY.test(result.text);
-      if (!named && (locale !== chrono.en || !/\b(?:today|tomorrow|tonight|next|this|coming|week|month|year|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|end of|two|three|four|five|six|few|couple)\b/i.test(result.text))) continue;
+      if (!named(result.text) && (locale !== chrono.en || !EN_RELATIVE.test(result.text))) continue;
       const start = result.start;
+      // "01.04.2027" is day first wherever dots are written; only English reads it month first.
+      if (locale === chrono.en && /\d{1,2}\.\d{1,2}\.\d{2,4}/.test(result.text)) continue;
+      // "do 15": a bare number, no month, read as a day of this month by a language it is not written in.
+      if (/^\p{L}{0,3}\s?\d{1,2}$/u.test(result.text.trim()) && !start.isCertain('month')) continue;
       const year = start.get('year');
       const month = start.get('month');
       const date = start.get('day');
       if (year === null || month === null || date === null) continue;
       const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
+      // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
+      if (weekday && /[\p{Ll},;] \p{Lu}[\p{L}]+ $/u.test(text.slice(Math.max(0, result.index - 30), result.index)) && WEEKDAY.test(result.text) && result.text.trim().split(/\s+/).length === 1) continue;
       const week = /\bweek\b/i.test(result.text) && !weekday;
       const dayStated = start.isCertain('day') || weekday || relative;
+      // "next year", "this year": a whole year is too vague to plan by (unlike "in 1 year", counted to the day).
+      if (YEAR_WORD.test(result.text) && !/\d/.test(result.text) && !start.isCertain('month') && !start.isCertain('day') && !weekday) continue;
       let day: Day = { year, month, day: date };
       // "next month", "this month": the month's last day, as for a month named.
       const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);
       if (wholeMonth) {
-        found.push({ start: result.index, end: result.index + result.text.length, day: lastOfMonth(year, month), exact: false, relative: true });
+        found.push({ start: result.index, end: result.index + result.text.length, day: lastOfMonth(year, month), exact: false, relative: true, first: { year, month, day: 1 } });
         continue;
       }
+      let first: Day | undefined;
       if (week) {
         // "next week": its Sunday.
         const weekdayIndex = (utc(day).getUTCDay() + 6) % 7;
+        first = addDays(day, -weekdayIndex);
         day = addDays(day, 6 - weekdayIndex);
-      } else if (!dayStated && start.isCertain('month')) day = lastOfMonth(year, month);
-      else if (!dayStated) continue;
-      found.push({ start: result.index, end: result.index + result.text.length, day, exact: dayStated && !week, relative });
+      } else if (!dayStated && start.isCertain('month')) {
+        first = { year, month, day: 1 };
+        day = lastOfMonth(year, month);
+      } else if (!dayStated) continue;
+      // "ready two weeks prior", "a week before that": a span of time counted from another date, not a date.
+      if (/^\s*(?:prior|before|after|earlier|later|ahead|beforehand|in advance)\b/i.test(text.slice(result.index + result.text.length)) && !/\b(?:in|within)\b/i.test(result.text)) continue;
+      found.push({ start: result.index, end: result.index + result.text.length, day, exact: dayStated && !week, relative, ...(first ? { first } : {}) });
     }
   }
   return found;
 }
 
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+/** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
+const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
+/** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
+const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
+/** Words that make the date that follows approximate. */
+const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
@@ -201,6 +278,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const mentions = [...customMentions(text, reference), ...chronoMentions(text, written)]
     .filter((m) => iso(m.day) >= iso(reference))
     .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  // "04/05/2027": languages that read the same words as different days leave the day to the operator.
+  const disputed = (m: Mention) => mentions.some((other) => other.start === m.start && other.end === m.end && iso(other.day) !== iso(m.day));
   // Overlapping readings of the same words: keep the longest.
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
@@ -212,7 +291,20 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;
     const phrase = text.slice(phraseStart, mention.end);
     const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
-    return { mention, cued: cue !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)), day: strictlyBefore ? addDays(mention.day, -1) : mention.day, phraseStart };
+    // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
+    const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
+    // "before our anniversary in February": the month places the event, and the event's day is not said.
+    const event = cue !== null && !mention.exact && EVENT_IN.test(before.slice(cue.index + cue[0].length));
+    // "start in February and finish in 3 months": counted from the other date, not from today.
+    const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
+    const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
+    return {
+      mention,
+      cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      vague: VAGUE.test(before) || disputed(mention) || event || counted,
+      day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
+      phraseStart,
+    };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
   const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
@@ -223,7 +315,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
-  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior)\b/i.test(text.slice(latest.mention.end));
-  const confidence = offset ? 0.5 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
+  // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
+  const confidence = offset ? 0.5 : latest.vague ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }

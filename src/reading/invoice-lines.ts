@@ -37,6 +37,10 @@ const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
+/** Words that make an amount money already paid, received or billed (a deposit, last month's invoice), not something to bill now. */
+const PAID = /\b(?:paid|(?:already|last (?:time|month|year|week)|previously|we)\s+(?:\w+\s+)?(?:invoiced|billed|charged)|deposit|advance payment|prepaid|pre-paid|prepayment|down payment|already (?:received|transferred)|anzahlung|bezahlt|acompte|payé|anticipo|pagad[oa]|pagato|aanbetaling|betaald)\b/iu;
+/** Words that tie a count to its price: "5 days @ $1,100", "2 workshops x 1.200 €", "6h support à 90 €". */
+const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)|@|[x×*=:])\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(
@@ -100,14 +104,20 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         const other = inClause.find((t) => t.start >= span.end && t.start <= span.end + alternative[0].length);
         if (other) used.add(other);
       }
+      const before = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']);
       const quantity =
-        nearestBefore(inClause, span.start, used, ['quantity']) ??
-        nearestBefore(inClause, span.start, used, ['bare']) ??
+        before ??
         firstAfter(text, inClause, span.end, used) ??
         (mention.value.per === 'item' ? countEarlierInSentence(text, tokens, clause.start, span.text, used) : null);
       if (quantity) used.add(quantity);
-      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : null;
-      lines.push(lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem));
+      // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
+      const paid = PAID.test(text.slice(clause.start, clause.end));
+      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : paid ? `"${span.text}" reads as money already paid, not a charge` : null;
+      const line = lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem);
+      // "24 hours notice cancellation fee 200 EUR": a count far from a price with no "at", "x" or "per" between may count something else; shown first.
+      const between = before ? text.slice(before.end, span.start) : '';
+      const loose = before !== null && !/^\s?[x×*]/u.test(between) && !PAIRING.test(between) && between.trim().split(/\s+/).length > 2;
+      lines.push(loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line);
     }
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
     for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
@@ -132,6 +142,7 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
 
 /** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */
 function isReference(text: string, token: NumberToken): boolean {
+  if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return true;
   const before = text.slice(Math.max(0, token.start - 24), token.start);
   const after = text.slice(token.end, token.end + 16);
   if (/(?:\bPO|\bref\.?|#|\bno\.?|\bnr\.?|\bnumber(?: is)?|\border|\bphase|\bpart|\bsprint|\bweek|\bnet|\bnetto|\binvoice|\bticket|\bproject|\bversion|\bv)\s?:?\s?$/i.test(before)) return true;
@@ -141,6 +152,8 @@ function isReference(text: string, token: NumberToken): boolean {
   return token.text.replace(/\D/g, '').length >= 7 && token.decimals === 0 && !/[.,' ]/.test(token.text);
 }
 
+const MEASURE_WORD = /^-(?:minute|min|hour|hr|day|week|month|page|person|seat|year)s?\b/i;
+const STREET = /^\s(?:\p{Lu}[\p{L}'’-]*\s){1,3}(?:Street|St\.?|Lane|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Place|Square|Boulevard|Blvd\.?|Close|Court|Straße|Str\.|Weg|Gasse|Platz|Allee)(?![\p{L}])/u;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
 const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
 const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
@@ -149,6 +162,8 @@ const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
 function roleOf(text: string, token: NumberToken): Token['role'] {
   const after = text.slice(token.end, token.end + 3);
   if (/^\s?%/.test(after)) return 'percent';
+  // "45-minute calls", "10 Downing Lane": a measure that describes a thing, a street number: no count, no price.
+  if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return 'bare';
   const before = text.slice(Math.max(0, token.start - 14), token.start);
   const mention = amountAt(text, token);
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));

@@ -19,7 +19,7 @@ const field = (text: string, start: number, end: number, value: string, confiden
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|rechnung\s+(?:an|für)|fakturiere)`;
-const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
 const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
@@ -72,6 +72,9 @@ function withoutTrailingFiller(name: string): string {
   return /\p{Lu}/u.test(name) ? name.replace(TRAILING_FILLER, '') : name;
 }
 
+/** The label of a reference number written after a customer's name: "PO 4500123", "ref. 88-12", "order #5521". */
+const REFERENCE_LABEL = /\s+(?:PO|P\.O\.|PO-?(?:Nr\.?|No\.?|number)|ref\.?|reference|order|Bestell(?:ung|nummer)?|n°|no\.?|nr\.?|#)\s?:?\s?#?$/iu;
+
 /** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
 function nameEnd(text: string, start: number, style: DecimalMark | null): number {
   const rest = text.slice(start);
@@ -84,6 +87,9 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
     const mention = amountAt(text, token);
     const moneyStart = mention.evidence.kind === 'span' ? mention.evidence.span.start : token.start;
     if (mention.value.currency !== null || quantityAt(text, token)) return Math.min(moneyStart, token.start);
+    // "Globex PO 4500123 for ...": a reference number and its label follow the name, they are not in it.
+    const reference = REFERENCE_LABEL.exec(text.slice(start, token.start));
+    if (reference) return start + reference.index;
     // "Studio 54 for ..." and "Route 66 Diner for ...": a number inside a name is part of it; "Roasters 40 bags" is a count.
     if (/^(?:\s+\p{Lu}[\p{L}&.'-]*)*\s*$/u.test(text.slice(token.end, stop))) return stop;
     return token.start;

@@ -31,9 +31,17 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|around|about|roughly|max(?:imum)?|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+/** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
+/** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
+const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
+/** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
+const RANGE_JOIN = /^\s*(?:-|–|—|to|till|until|tot|bis|à|a|al|hasta|jusqu'à|and|und|et|y|e|en|or so,? up to)\s*$|\b(?:stretch|up to|max(?:imum)?|at most|could go|push)\b/iu;
+/** Words that say a stated budget is not settled yet ("maybe 5k" is an estimate, shown with the reply for approval). */
+const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|depends on|open to suggestions|noch offen|à définir|por definir|da definire)\b/iu;
 /** Budget talk that names no amount to plan with. */
 const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
 
@@ -48,16 +56,21 @@ const sentenceAround = (text: string, start: number, end: number) => {
 function budgetIn(source: string, region: Span): Field<Budget | null> {
   const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
   const mentions = readMoney(source).filter((m) => inRegion(m) && m.value.per === null);
-  const cued = (mention: MoneyMention) => {
+  const before = (mention: MoneyMention) => {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
-    if (!span) return false;
+    if (!span) return null;
     const sentence = sentenceAround(source, span.start, span.end);
-    const before = source.slice(Math.max(sentence.start, span.start - 60), span.start);
-    return BUDGET_CUE.test(before) || INTENT.test(before) || /\bfor\s*$/i.test(before);
+    return source.slice(Math.max(sentence.start, span.start - 60), span.start);
   };
-  const withCue = mentions.filter(cued);
-  const chosen = withCue.length > 0 ? withCue : mentions;
-  if (chosen.length === 0) return budgetWithoutCurrency(source, region);
+  const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? ''));
+  const cued = (mention: MoneyMention) => {
+    const words = before(mention);
+    return words !== null && (BUDGET_CUE.test(words) || INTENT.test(words) || /\bfor\s*$/i.test(words));
+  };
+  const strong = budgetLike.filter((mention) => STRONG_CUE.test(before(mention) ?? ''));
+  const withCue = strong.length > 0 ? strong : budgetLike.filter(cued);
+  const chosen = withCue.length > 0 ? withCue : budgetLike;
+  if (chosen.length === 0) return mentions.length > 0 ? nothingRead() : budgetWithoutCurrency(source, region);
   const first = chosen[0]!;
   const firstSpan = first.evidence.kind === 'span' ? first.evidence.span : null;
   if (!firstSpan) return nothingRead();
@@ -66,10 +79,17 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const partner = chosen.find((m) => m !== first && m.evidence.kind === 'span' && m.evidence.span.start < sentence.end && m.value.currency === first.value.currency);
   if (partner && partner.evidence.kind === 'span' && partner.value.min > first.value.max) {
     const span = spanAt(source, firstSpan.start, partner.evidence.span.end);
-    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), 0.9), via: 'rules' };
+    // Only words that join the two into a range make it one: "$6,000 for a simple site, or $9,000 with the shop" is a choice.
+    const joined = RANGE_JOIN.test(source.slice(firstSpan.end, partner.evidence.span.start));
+    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), joined ? 0.9 : 0.7), via: 'rules' };
   }
-  // One amount among several with nothing saying it is the budget: the operator's call.
-  const confidence = Math.min(plausible(source, first), withCue.length > 0 ? 1 : mentions.length === 1 ? 0.85 : 0.6);
+  // One amount among several with nothing saying it is the budget, or several that each could be
+  // ("we have $5k ... we have $8k"): the operator's call. Only a budget-word cue is sure alone.
+  const rivals = chosen.filter((m) => m.value.min !== first.value.min || m.value.max !== first.value.max || m.value.currency !== first.value.currency);
+  const cue = rivals.length > 0 ? 0.6 : strong.length > 0 ? 1 : withCue.length > 0 ? 0.9 : mentions.length === 1 ? 0.85 : 0.6;
+  // "TBD but probably around £5k": the sender says the figure is not settled.
+  const hedged = HEDGE.test(source.slice(sentence.start, sentence.end));
+  const confidence = Math.min(plausible(source, first), cue, hedged ? 0.7 : 1);
   return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
 }
 

@@ -29,7 +29,7 @@ const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limite
 /** Mail providers whose domain says nothing about the sender's organisation. */
 const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
 /** Words that start a capitalised run but are no name. */
-const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|Our|I|I'm|I’m|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
@@ -131,9 +131,11 @@ function subjectLines(source: string): Span[] {
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   if (form) return grounded(source, form.start, form.end, 0.95);
-  const domain = message.from?.address.split('@')[1] ?? /[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/.exec(source)?.[1] ?? null;
+  const sender = leadSender(message);
+  const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
   const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
   const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
+  const inPerson = (c: { start: number; end: number }) => person !== null && fold(source.slice(c.start, c.end)) === fold(person.text);
   const signature = message.signature;
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
@@ -155,9 +157,14 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     else if (agreement >= 0.5) score = 0.8;
     else if (introduced || startsSentence) score = 0.75;
     if (score === 0 || (note && agreement < 0.8)) continue;
-    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one.
+    // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one. It also
+    // takes surname-led names ("Quinn Florals") for people: with a legal form a name is an
+    // organisation; without one, a name that spells the sender's domain is offered, but asked.
     const person = nlp(text).people();
-    if (person.found && person.text() === text) continue;
+    if (!legal && person.found && person.text() === text) {
+      if (agreement < 0.8 || inPerson(run)) continue;
+      score = Math.min(score, 0.8);
+    }
     candidates.push({ ...run, score: score + Math.min(0.02, (run.end - run.start) / 5000) });
   }
   if (candidates.length === 0) return nothingRead();
@@ -166,7 +173,25 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const stem = fold(source.slice(best.start, best.end));
   const fuller = candidates.filter((c) => c.end - c.start > best.end - best.start && fold(source.slice(c.start, c.end)).startsWith(stem));
   const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
-  return grounded(source, chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
+  // A signature line "The Fox & Hound" is the name with its article (a sentence's "The" is not).
+  const article = signature !== null && chosen.start >= signature.start && /(?:^|\n)[ \t]*The $/.test(source.slice(Math.max(0, chosen.start - 6), chosen.start)) && /^[ \t]*(?:\n|$)/.test(source.slice(chosen.end));
+  return grounded(source, article ? chosen.start - 4 : chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
+}
+
+/** Senders that are software, not a person: a form plug-in, a notification service. */
+const MACHINE_SENDER = /^(?:no-?reply|do-?not-?reply|notifications?|notify|wordpress|forms?|formular|mailer|mailer-daemon|webmaster|system|automated|alerts?)$/i;
+
+/**
+ * The lead's own address in the From header: not a machine's ("wordpress@", "no-reply@") and not
+ * one on the operator's own domain (their site's contact form mails them from it); then the
+ * lead's address and organisation are read from the message's own words instead.
+ */
+function leadSender(message: Message): Message['from'] {
+  const from = message.from;
+  if (!from || message.to.includes(from.address)) return null;
+  const [local, domain] = from.address.toLowerCase().split('@');
+  const own = message.to.some((address) => address.toLowerCase().split('@')[1] === domain);
+  return MACHINE_SENDER.test(local ?? '') || own ? null : from;
 }
 
 const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|mail|noreply|no-reply|kontakt|bureau)$/i;
@@ -180,7 +205,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   if (first && last && first.end < last.start) {
     return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
   }
-  const headerName = message.from?.name?.replace(/^["']|["']$/g, '').trim();
+  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim();
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);
     if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);
@@ -209,7 +234,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 function emailIn(source: string, message: Message): Field<string | null> {
-  if (message.from && !message.to.includes(message.from.address)) return grounded(source, message.from.span.start, message.from.span.end, 0.95);
+  const sender = leadSender(message);
+  if (sender) return grounded(source, sender.span.start, sender.span.end, 0.95);
   const form = fieldIn(source, 'E-?mail|Email address|Mail|Courriel');
   if (form && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(form.text)) return grounded(source, form.start, form.end, 0.95);
   const own = new Set([...message.to, ...(message.forwardedBy ? [message.forwardedBy.address] : [])].map((a) => a.toLowerCase()));

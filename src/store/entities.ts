@@ -3,7 +3,8 @@
 // facts are rewritten whole for a record when it is read, and go when the record goes.
 import type { MemoryEntity, MemoryEntityAlias, MemoryFact, MemoryRecord } from './generated/sqlite/client.ts';
 import { newId, orderedId } from './ids.ts';
-import { insertValues, join, sql, type SqlRunner, type SqlValue } from './sql.ts';
+import { entityStatements as statements } from './memory-statements.ts';
+import type { SqlRunner } from './sql.ts';
 
 export type EntityRow = MemoryEntity;
 export type AliasRow = MemoryEntityAlias;
@@ -12,18 +13,13 @@ export type FactDraft = Pick<MemoryFact, 'entityId' | 'attribute' | 'value'>;
 /** An alias with the kind of entity it names. */
 export type KnownAlias = AliasRow & { entityKind: string };
 
-const list = (values: readonly SqlValue[]) => sql`(${join(values.map((value) => sql`${value}`), ', ')})`;
-
 /** The aliases among phrases that name an entity. */
 export async function knownAliases(runner: SqlRunner, phrases: string[]): Promise<KnownAlias[]> {
   if (phrases.length === 0) return [];
   const found: KnownAlias[] = [];
   // Bounded IN lists: a long note has thousands of phrases.
   for (let i = 0; i < phrases.length; i += 500) {
-    const rows = await runner.query(
-      sql<AliasRow & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" IN ${list(phrases.slice(i, i + 500))}`,
-    );
-    found.push(...rows);
+    found.push(...(await runner.query(statements.aliasesAmong(phrases.slice(i, i + 500)))));
   }
   return found;
 }
@@ -39,95 +35,86 @@ export async function resolveEntity(runner: SqlRunner, entity: { kind: string; n
   let id = known[0]?.entityId;
   if (!id) {
     id = newId('ent');
-    await runner.execute(sql`INSERT INTO "MemoryEntity" ${insertValues<MemoryEntity>({ id, kind: entity.kind, name: entity.name, createdAt: now })}`);
+    await runner.execute(statements.insertEntity({ id, kind: entity.kind, name: entity.name, createdAt: now }));
   } else if (entity.name.length > (await entityById(runner, id))!.name.length) {
     // The fullest spelling is the one to show ("Lumen Analytics Ltd" over "Lumen Analytics").
-    await runner.execute(sql`UPDATE "MemoryEntity" SET "name" = ${entity.name} WHERE "id" = ${id}`);
+    await runner.execute(statements.renameEntity(id, entity.name));
   }
   for (const alias of entity.aliases) await addAlias(runner, id, alias.alias, alias.kind);
   return id;
 }
 
 export async function addAlias(runner: SqlRunner, entityId: string, alias: string, kind: string): Promise<void> {
-  await runner.execute(sql`INSERT INTO "MemoryEntityAlias" ${insertValues<MemoryEntityAlias>({ alias, entityId, kind })} ON CONFLICT ("alias") DO NOTHING`);
-  if (kind === 'name') {
-    await runner.execute(sql`UPDATE "MemoryEntityAlias" SET "entityId" = ${entityId}, "kind" = ${kind} WHERE "alias" = ${alias} AND "kind" = 'short'`);
-  }
+  await runner.execute(statements.insertAlias({ alias, entityId, kind }));
+  if (kind === 'name') await runner.execute(statements.takeShortAlias(alias, entityId, kind));
 }
 
 export async function entityById(runner: SqlRunner, id: string): Promise<EntityRow | undefined> {
-  const [row] = await runner.query(sql<EntityRow>`SELECT * FROM "MemoryEntity" WHERE "id" = ${id}`);
+  const [row] = await runner.query(statements.entityById(id));
   return row;
 }
 
 export async function entitiesByIds(runner: SqlRunner, ids: string[]): Promise<EntityRow[]> {
   if (ids.length === 0) return [];
-  return runner.query(sql<EntityRow>`SELECT * FROM "MemoryEntity" WHERE "id" IN ${list(ids)}`);
+  return runner.query(statements.entitiesByIds(ids));
 }
 
 export async function aliasesOfEntity(runner: SqlRunner, id: string): Promise<AliasRow[]> {
-  return runner.query(sql<AliasRow>`SELECT * FROM "MemoryEntityAlias" WHERE "entityId" = ${id} ORDER BY "kind", "alias"`);
+  return runner.query(statements.aliasesOfEntity(id));
 }
 
 /** Replaces what a record mentions and states, and marks it read. */
 export async function writeRecordEntities(runner: SqlRunner, recordId: string, read: { entityIds: string[]; facts: FactDraft[]; validFrom: Date }, now = new Date()): Promise<void> {
   await deleteRecordEntities(runner, recordId);
   for (const entityId of new Set(read.entityIds)) {
-    await runner.execute(sql`INSERT INTO "MemoryMention" ${insertValues({ recordId, entityId })} ON CONFLICT DO NOTHING`);
+    await runner.execute(statements.insertMention({ recordId, entityId }));
   }
   for (const fact of read.facts) {
-    await runner.execute(sql`INSERT INTO "MemoryFact" ${insertValues<MemoryFact>({ id: orderedId('f'), ...fact, recordId, validFrom: read.validFrom })}`);
+    await runner.execute(statements.insertFact({ id: orderedId('f'), ...fact, recordId, validFrom: read.validFrom }));
   }
-  await runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${now} WHERE "id" = ${recordId}`);
+  await runner.execute(statements.markRecordRead(recordId, now));
 }
 
 export async function deleteRecordEntities(runner: SqlRunner, recordId: string): Promise<void> {
-  await runner.execute(sql`DELETE FROM "MemoryMention" WHERE "recordId" = ${recordId}`);
-  await runner.execute(sql`DELETE FROM "MemoryFact" WHERE "recordId" = ${recordId}`);
+  await runner.execute(statements.deleteMentionsOf(recordId));
+  await runner.execute(statements.deleteFactsOf(recordId));
 }
 
 /** Records whose entities were never read (written before entities existed, or by a plan), oldest first. */
 export async function recordsWithoutEntities(runner: SqlRunner, limit: number): Promise<MemoryRecord[]> {
-  return runner.query(sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "entitiesAt" IS NULL ORDER BY "createdAt", "id" LIMIT ${limit}`);
+  return runner.query(statements.recordsNeverRead(limit));
 }
 
 /** Marks every record unread, so the indexer reads them all again (after the readers changed). */
 export async function forgetEntityReadings(runner: SqlRunner): Promise<number> {
-  return runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`);
+  return runner.execute(statements.forgetReadings());
 }
 
 /** Ids of the newest records that mention any of the entities. */
 export async function recordsMentioning(runner: SqlRunner, entityIds: string[], limit: number): Promise<string[]> {
   if (entityIds.length === 0) return [];
-  const rows = await runner.query(
-    sql<{ recordId: string }>`SELECT m."recordId" FROM "MemoryMention" m JOIN "MemoryRecord" r ON r."id" = m."recordId" WHERE m."entityId" IN ${list(entityIds)} ORDER BY r."createdAt" DESC LIMIT ${limit}`,
-  );
+  const rows = await runner.query(statements.recordsMentioning(entityIds, limit));
   return [...new Set(rows.map((row) => row.recordId))];
 }
 
 /** The entities each of the records mentions. */
 export async function mentionsOf(runner: SqlRunner, recordIds: string[]): Promise<{ recordId: string; entityId: string }[]> {
   if (recordIds.length === 0) return [];
-  return runner.query(sql<{ recordId: string; entityId: string }>`SELECT "recordId", "entityId" FROM "MemoryMention" WHERE "recordId" IN ${list(recordIds)}`);
+  return runner.query(statements.mentionsOf(recordIds));
 }
 
 /** An entity's facts (of one attribute, or all), oldest first. */
 export async function factsOf(runner: SqlRunner, entityId: string, attribute?: string): Promise<FactRow[]> {
-  const only = attribute === undefined ? sql`` : sql` AND "attribute" = ${attribute}`;
-  return runner.query(sql<FactRow>`SELECT * FROM "MemoryFact" WHERE "entityId" = ${entityId}${only} ORDER BY "validFrom", "id"`);
+  return runner.query(statements.factsOf(entityId, attribute));
 }
 
 /** The facts the records state, with every fact of the same entity and attribute (to tell current from superseded). */
 export async function factsAround(runner: SqlRunner, recordIds: string[]): Promise<FactRow[]> {
   if (recordIds.length === 0) return [];
-  return runner.query(
-    sql<FactRow>`SELECT f.* FROM "MemoryFact" f WHERE EXISTS (SELECT 1 FROM "MemoryFact" s WHERE s."recordId" IN ${list(recordIds)} AND s."entityId" = f."entityId" AND s."attribute" = f."attribute") ORDER BY f."validFrom", f."id"`,
-  );
+  return runner.query(statements.factsAround(recordIds));
 }
 
 /** Entities by a name or alias fragment, for `op memory history` when the name is not exact. */
 export async function entitiesLike(runner: SqlRunner, fragment: string, limit = 5): Promise<EntityRow[]> {
-  return runner.query(
-    sql<EntityRow>`SELECT DISTINCT e.* FROM "MemoryEntity" e JOIN "MemoryEntityAlias" a ON a."entityId" = e."id" WHERE a."alias" LIKE ${`%${fragment.replace(/[%_\\]/g, '')}%`} ORDER BY e."name" LIMIT ${limit}`,
-  );
+  return runner.query(statements.entitiesLike(fragment, limit));
 }

@@ -4,7 +4,8 @@
 import type { MemoryIndexTask, MemoryRecord, RecallEvent, RetrievalEval } from './generated/sqlite/client.ts';
 import { deleteRecordEntities } from './entities.ts';
 import { newId, orderedId } from './ids.ts';
-import { databaseNow, insertValues, join, sql, type SqlRunner, type SqlValue } from './sql.ts';
+import { memoryStatements as statements, type RecordInsert } from './memory-statements.ts';
+import { databaseNow, type SqlRunner } from './sql.ts';
 import type { Store } from './store.ts';
 
 /** A memory record with its tags parsed. */
@@ -14,9 +15,6 @@ export type MemoryRow = Omit<MemoryRecord, 'tags'> & { tags: string[] };
 export type MemoryDraft = Omit<MemoryRow, 'id' | 'createdAt' | 'indexedAt' | 'embeddingModel' | 'embeddingVersion' | 'entitiesAt'>;
 
 export type IndexTask = Pick<MemoryIndexTask, 'id' | 'recordId' | 'attempts'> & { operation: 'upsert' | 'delete' };
-
-/** `(?, ?, ...)` for a list of values. */
-const list = (values: readonly SqlValue[]) => sql`(${join(values.map((value) => sql`${value}`), ', ')})`;
 
 const toRow = ({ tags, ...row }: MemoryRecord): MemoryRow => ({ ...row, tags: JSON.parse(tags || '[]') as string[] });
 
@@ -28,12 +26,12 @@ export const newMemoryId = () => newId('m');
  */
 export async function insertMemory(runner: SqlRunner, draft: MemoryDraft, now = new Date()): Promise<{ id: string; duplicate: boolean }> {
   const id = newMemoryId();
-  const record: Omit<MemoryRecord, 'indexedAt' | 'embeddingModel' | 'embeddingVersion' | 'entitiesAt'> = { ...draft, id, tags: JSON.stringify(draft.tags), createdAt: now };
+  const record: RecordInsert = { ...draft, id, tags: JSON.stringify(draft.tags), createdAt: now };
   // ON CONFLICT rather than a read first: two writers of the same content never fail a
   // transaction (a plan checkpoint may carry memories), the second one just finds it there.
-  const inserted = await runner.execute(sql`INSERT INTO "MemoryRecord" ${insertValues(record)} ON CONFLICT ("contentHash") DO NOTHING`);
+  const inserted = await runner.execute(statements.insertRecord(record));
   if (inserted === 0) {
-    const [existing] = await runner.query(sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "contentHash" = ${draft.contentHash}`);
+    const [existing] = await runner.query(statements.recordIdByHash(draft.contentHash));
     return { id: existing!.id, duplicate: true };
   }
   await insertIndexTask(runner, id, 'upsert', now);
@@ -41,8 +39,7 @@ export async function insertMemory(runner: SqlRunner, draft: MemoryDraft, now = 
 }
 
 function insertIndexTask(runner: SqlRunner, recordId: string, operation: 'upsert' | 'delete', now: Date) {
-  const task = { id: orderedId('t'), recordId, operation, attempts: 0, runAfter: databaseNow(), createdAt: now };
-  return runner.execute(sql`INSERT INTO "MemoryIndexTask" ${insertValues(task)}`);
+  return runner.execute(statements.insertIndexTask({ id: orderedId('t'), recordId, operation, attempts: 0, runAfter: databaseNow(), createdAt: now }));
 }
 
 /**
@@ -63,7 +60,7 @@ export async function queueRecordsIndexedElsewhere(store: Store, model: string, 
 
 /** Deletes the record and queues the deletion of its vector; false when there was no such record. */
 export async function deleteMemory(runner: SqlRunner, id: string, now = new Date()): Promise<boolean> {
-  const deleted = await runner.execute(sql`DELETE FROM "MemoryRecord" WHERE "id" = ${id}`);
+  const deleted = await runner.execute(statements.deleteRecord(id));
   if (deleted === 0) return false;
   await deleteRecordEntities(runner, id);
   await insertIndexTask(runner, id, 'delete', now);
@@ -73,7 +70,7 @@ export async function deleteMemory(runner: SqlRunner, id: string, now = new Date
 /** The live records among ids (forgotten ones are gone; expired ones are left out), in no order. */
 export async function findLiveMemories(runner: SqlRunner, ids: string[], now = new Date()): Promise<MemoryRow[]> {
   if (ids.length === 0) return [];
-  const rows = await runner.query(sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" IN ${list(ids)}`);
+  const rows = await runner.query(statements.recordsByIds(ids));
   return rows.map(toRow).filter((row) => !row.expiresAt || row.expiresAt > now);
 }
 
@@ -85,25 +82,18 @@ export type LexicalRow = Pick<MemoryRecord, 'id' | 'text' | 'workflow'> & { enti
  * (time, id) position given; for the lexical index to follow the store.
  */
 export async function recordsReadSince(runner: SqlRunner, since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<LexicalRow[]> {
-  const from = since ? sql`"entitiesAt" >= ${since}` : sql`"entitiesAt" IS NOT NULL`;
-  const position = after ? sql` AND ("entitiesAt" > ${after.at} OR ("entitiesAt" = ${after.at} AND "id" > ${after.id}))` : sql``;
-  const rows = await runner.query(
-    sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE ${from}${position} ORDER BY "entitiesAt", "id" LIMIT ${limit}`,
-  );
+  const rows = await runner.query(statements.recordsReadSince(since, after, limit));
   return rows.flatMap((row) => (row.entitiesAt ? [{ ...row, entitiesAt: row.entitiesAt }] : []));
 }
 
 /** Index tasks due by the database's clock, oldest first, so a record's upsert and a later delete apply in order. */
 export async function dueIndexTasks(runner: SqlRunner, limit: number): Promise<IndexTask[]> {
-  const rows = await runner.query(
-    sql<Pick<MemoryIndexTask, 'id' | 'recordId' | 'operation' | 'attempts'>>`SELECT "id", "recordId", "operation", "attempts" FROM "MemoryIndexTask"
-        WHERE "doneAt" IS NULL AND "runAfter" <= ${databaseNow()} ORDER BY "createdAt", "id" LIMIT ${limit}`,
-  );
+  const rows = await runner.query(statements.dueIndexTasks(limit));
   return rows.map((row) => ({ ...row, operation: row.operation === 'delete' ? 'delete' : 'upsert' }));
 }
 
 export async function pendingIndexTaskCount(runner: SqlRunner): Promise<number> {
-  const [row] = await runner.query(sql<{ n: number }>`SELECT COUNT(*) AS "n" FROM "MemoryIndexTask" WHERE "doneAt" IS NULL`);
+  const [row] = await runner.query(statements.pendingIndexTaskCount());
   return Number(row?.n ?? 0);
 }
 
@@ -119,60 +109,52 @@ export async function completeIndexTasks(
 }
 
 function markDone(runner: SqlRunner, taskIds: string[], now: Date): Promise<number> {
-  return runner.execute(sql`UPDATE "MemoryIndexTask" SET "doneAt" = ${now}, "lastError" = NULL WHERE "id" IN ${list(taskIds)}`);
+  return runner.execute(statements.markIndexTasksDone(taskIds, now));
 }
 
 export function markIndexed(runner: SqlRunner, recordIds: string[], model: string, version: string, now = new Date()): Promise<number> {
-  return runner.execute(
-    sql`UPDATE "MemoryRecord" SET "indexedAt" = ${now}, "embeddingModel" = ${model}, "embeddingVersion" = ${version} WHERE "id" IN ${list(recordIds)}`,
-  );
+  return runner.execute(statements.markIndexed(recordIds, model, version, now));
 }
 
 /** Puts tasks back for delayMs (by the database's clock) after a failed attempt. */
 export async function deferIndexTasks(runner: SqlRunner, tasks: IndexTask[], delayMs: number, error: string): Promise<void> {
   for (const task of tasks) {
-    await runner.execute(
-      sql`UPDATE "MemoryIndexTask" SET "attempts" = ${task.attempts + 1}, "runAfter" = ${databaseNow(delayMs)}, "lastError" = ${error.slice(0, 1000)} WHERE "id" = ${task.id}`,
-    );
+    await runner.execute(statements.deferIndexTask(task.id, task.attempts + 1, delayMs, error.slice(0, 1000)));
   }
 }
 
 /** One page of records in id order, for reindexing and verification. */
 export async function memoryPage(runner: SqlRunner, afterId: string, limit: number): Promise<MemoryRow[]> {
-  const rows = await runner.query(sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${limit}`);
+  const rows = await runner.query(statements.recordPage(afterId, limit));
   return rows.map(toRow);
 }
 
 export async function memoryCount(runner: SqlRunner): Promise<number> {
-  const [row] = await runner.query(sql<{ n: number }>`SELECT COUNT(*) AS "n" FROM "MemoryRecord"`);
+  const [row] = await runner.query(statements.recordCount());
   return Number(row?.n ?? 0);
 }
 
 /** Ids of records whose expiry has passed, oldest expiry first. */
 export async function expiredMemoryIds(runner: SqlRunner, limit: number, now = new Date()): Promise<string[]> {
-  const rows = await runner.query(
-    sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "expiresAt" IS NOT NULL AND "expiresAt" <= ${now} ORDER BY "expiresAt" LIMIT ${limit}`,
-  );
+  const rows = await runner.query(statements.expiredRecordIds(now, limit));
   return rows.map((row) => row.id);
 }
 
 /** Records that keep a sealed original, for key rotation. */
 export async function sealedMemories(runner: SqlRunner, afterId: string, limit: number): Promise<{ id: string; sealedOriginal: string }[]> {
-  const rows = await runner.query(
-    sql<Pick<MemoryRecord, 'id' | 'sealedOriginal'>>`SELECT "id", "sealedOriginal" FROM "MemoryRecord" WHERE "sealedOriginal" IS NOT NULL AND "id" > ${afterId} ORDER BY "id" LIMIT ${limit}`,
-  );
+  const rows = await runner.query(statements.sealedRecords(afterId, limit));
   return rows.flatMap(({ id, sealedOriginal }) => (sealedOriginal === null ? [] : [{ id, sealedOriginal }]));
 }
 
 export async function updateSealedOriginal(runner: SqlRunner, id: string, sealedOriginal: string): Promise<void> {
-  await runner.execute(sql`UPDATE "MemoryRecord" SET "sealedOriginal" = ${sealedOriginal} WHERE "id" = ${id}`);
+  await runner.execute(statements.updateSealedOriginal(id, sealedOriginal));
 }
 
 export type RecallEventDraft = Omit<RecallEvent, 'id' | 'at' | 'citedIds'> & { citedIds: string[] };
 
 export async function insertRecallEvent(runner: SqlRunner, event: RecallEventDraft, now = new Date()): Promise<void> {
   const row: RecallEvent = { id: orderedId('r'), at: now, ...event, citedIds: JSON.stringify(event.citedIds), latencyMs: Math.round(event.latencyMs) };
-  await runner.execute(sql`INSERT INTO "RecallEvent" ${insertValues(row)}`);
+  await runner.execute(statements.insertRecallEvent(row));
 }
 
 export type RetrievalFiguresRow = Pick<RetrievalEval, 'queries' | 'recallAt5' | 'precisionAt5' | 'mrr'>;
@@ -184,6 +166,6 @@ export async function insertRetrievalEval(
 ): Promise<string> {
   const id = orderedId('e');
   const evaluation: RetrievalEval = { ...row, id, at: now, perWorkflow: JSON.stringify(row.perWorkflow) };
-  await runner.execute(sql`INSERT INTO "RetrievalEval" ${insertValues(evaluation)}`);
+  await runner.execute(statements.insertRetrievalEval(evaluation));
   return id;
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
 import { inboundEmailStatements } from '../store/inbound-emails.ts';
 import { conversationOf } from './channel.ts';
+import { attachmentsOf, writeAttachments } from './email-attachments.ts';
 import { routeOf, type EmailRoutes, type EmailTarget } from './email-routes.ts';
 import { mapInput } from './input-mapping.ts';
 import type { Trigger } from './trigger.ts';
@@ -53,7 +54,7 @@ export function messageText(mail: ParsedMail, body: string): string {
   return `${headers.join('\n')}\n\n${body}`;
 }
 
-type Decision = { target: EmailTarget; input: unknown } | { reason: string };
+type Decision = { target: EmailTarget; input: unknown; attachments: ReturnType<typeof attachmentsOf> } | { reason: string };
 
 /** Which workflow the message starts and with what input, or why it starts none. Reasons name no sender or content. */
 async function decide(conductor: Conductor, routes: EmailRoutes, message: MailboxMessage, maxBytes: number): Promise<Decision> {
@@ -71,23 +72,27 @@ async function decide(conductor: Conductor, routes: EmailRoutes, message: Mailbo
   const to = [...addresses(mail.to), ...addresses(mail.cc)].flatMap((group) => group.value.map((entry) => entry.address ?? '')).filter(Boolean);
   const target = routeOf(routes, { to, from, subject: mail.subject ?? '' });
   if (!target) return { reason: 'no route in IMAP_ROUTES_FILE matches the message, and there is no default route' };
-  const { input } = mapInput(target.input, { email: messageText(mail, body), from, subject: mail.subject ?? '', body });
+  const attachments = attachmentsOf(mail.attachments);
+  // {{attachments}}: the kept files' paths under DATA_DIR, as the e-mail action takes them.
+  const { input } = mapInput(target.input, { email: messageText(mail, body), from, subject: mail.subject ?? '', body, attachments: attachments.map(({ kept }) => kept.path) });
   const parsed = conductor.workflows.get(target.workflow).input.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
     return { reason: `the message does not fit ${target.workflow}'s input (${issues})` };
   }
-  return { target, input: parsed.data };
+  return { target, input: parsed.data, attachments };
 }
 
 export class EmailIntake {
   readonly #conductor: Conductor;
   readonly #routes: EmailRoutes;
   readonly #maxBytes: number;
+  readonly #dataDir: string;
   readonly #log: Logger;
 
-  constructor(options: { conductor: Conductor; routes: EmailRoutes; maxBytes: number; logger: Logger }) {
+  constructor(options: { conductor: Conductor; routes: EmailRoutes; maxBytes: number; dataDir: string; logger: Logger }) {
     this.#conductor = options.conductor;
+    this.#dataDir = options.dataDir;
     this.#routes = options.routes;
     this.#maxBytes = options.maxBytes;
     this.#log = options.logger.child({ component: 'inbound-email' });
@@ -101,7 +106,17 @@ export class EmailIntake {
   async take(message: MailboxMessage): Promise<Outcome> {
     const key = messageKey(message);
     const decision = await decide(this.#conductor, this.#routes, message, this.#maxBytes);
-    const trigger: Trigger = { kind: 'email', mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid, messageId: message.messageId };
+    const attachments = 'reason' in decision ? [] : decision.attachments;
+    // Written before the plan that names them; a message seen before writes the same files again.
+    await writeAttachments(this.#dataDir, attachments);
+    const trigger: Trigger = {
+      kind: 'email',
+      mailbox: message.mailbox,
+      uidValidity: message.uidValidity,
+      uid: message.uid,
+      messageId: message.messageId,
+      ...(attachments.length > 0 ? { attachments: attachments.map(({ kept }) => kept) } : {}),
+    };
     const outcome = await this.#conductor.store.transaction(async (runner): Promise<Outcome> => {
       const claimed = await runner.execute(inboundEmailStatements.claim({ key, mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid, receivedAt: new Date() }));
       if (claimed !== 1) return { kind: 'seen-before', planId: (await runner.query(inboundEmailStatements.find(key)))[0]?.planId ?? null };

@@ -1,6 +1,7 @@
 // What started a plan when nobody typed it. Stored on the plan (Plan.trigger), in its audit
 // entry and on its card, so "why did this run?" has an answer on the card itself.
 import { z } from 'zod';
+import { KeptAttachment } from './email-attachments.ts';
 
 export const ScheduleTrigger = z.object({
   kind: z.literal('schedule'),
@@ -29,6 +30,8 @@ export const EmailTrigger = z.object({
   uid: z.number().int(),
   /** The Message-ID header, when the message has one. */
   messageId: z.string().nullable(),
+  /** The files it came with, kept under DATA_DIR (src/triggers/email-attachments.ts). */
+  attachments: z.array(KeptAttachment).optional(),
 });
 
 export const Trigger = z.discriminatedUnion('kind', [ScheduleTrigger, WebhookTrigger, EmailTrigger]);

@@ -88,6 +88,15 @@ export function waitForOutboxDrained(operator: Operator, planId: string, timeout
   );
 }
 
+/** Waits until every notice of a kind (digest, reminder) is delivered: what a round wrote has reached the chat by then. */
+export function waitForNoticesDelivered(operator: Operator, kind: string, timeoutMs = 15_000): Promise<true> {
+  return pollUntil(
+    async () => (await operator.store.prisma((db) => db.notice.count({ where: { kind, deliveredAt: null } }))) === 0 || null,
+    timeoutMs,
+    () => `${kind} notices still wait to be delivered`,
+  );
+}
+
 /** Waits until the inbox entry of a delivery is answered: a retry of that delivery can change nothing more. */
 export function waitForInboxAnswered(operator: Operator, deliveryId: string, timeoutMs = 15_000): Promise<true> {
   return pollUntil(

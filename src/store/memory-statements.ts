@@ -1,0 +1,89 @@
+// Memory's SQL, each statement named and kept here, as the conductor's are in statements.ts:
+// records and their index outbox, recall events and evaluations (memory.ts), and the entities,
+// aliases, mentions and facts that entity and keyword recall read (entities.ts). Row types are
+// the Prisma schema's generated model types.
+import type { MemoryEntity, MemoryEntityAlias, MemoryFact, MemoryIndexTask, MemoryMention, MemoryRecord, RecallEvent, RetrievalEval } from './generated/sqlite/client.ts';
+import { databaseNow, insertValues, join, sql, type DatabaseNow, type SqlValue } from './sql.ts';
+
+/** `(?, ?, ...)` for a list of values. */
+const list = (values: readonly SqlValue[]) => sql`(${join(values.map((value) => sql`${value}`), ', ')})`;
+
+export type RecordInsert = Omit<MemoryRecord, 'indexedAt' | 'embeddingModel' | 'embeddingVersion' | 'entitiesAt'>;
+export type IndexTaskInsert = Pick<MemoryIndexTask, 'id' | 'recordId' | 'operation' | 'attempts' | 'createdAt'> & { runAfter: DatabaseNow };
+
+export const memoryStatements = {
+  /** Remembering the same content twice meets the unique hash and writes nothing. */
+  insertRecord: (record: RecordInsert) => sql`INSERT INTO "MemoryRecord" ${insertValues(record)} ON CONFLICT ("contentHash") DO NOTHING`,
+  recordIdByHash: (contentHash: string) => sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "contentHash" = ${contentHash}`,
+  deleteRecord: (id: string) => sql`DELETE FROM "MemoryRecord" WHERE "id" = ${id}`,
+  recordsByIds: (ids: readonly string[]) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" IN ${list(ids)}`,
+  /** Records read at or after since (all read ones when null), after a (time, id) position, in reading order. */
+  recordsReadSince: (since: Date | null, after: { at: Date; id: string } | null, limit: number) => {
+    const from = since ? sql`"entitiesAt" >= ${since}` : sql`"entitiesAt" IS NOT NULL`;
+    const position = after ? sql` AND ("entitiesAt" > ${after.at} OR ("entitiesAt" = ${after.at} AND "id" > ${after.id}))` : sql``;
+    return sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE ${from}${position} ORDER BY "entitiesAt", "id" LIMIT ${limit}`;
+  },
+  recordPage: (afterId: string, limit: number) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${limit}`,
+  recordCount: () => sql<{ n: number }>`SELECT COUNT(*) AS "n" FROM "MemoryRecord"`,
+  expiredRecordIds: (now: Date, limit: number) =>
+    sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "expiresAt" IS NOT NULL AND "expiresAt" <= ${now} ORDER BY "expiresAt" LIMIT ${limit}`,
+  sealedRecords: (afterId: string, limit: number) =>
+    sql<Pick<MemoryRecord, 'id' | 'sealedOriginal'>>`SELECT "id", "sealedOriginal" FROM "MemoryRecord" WHERE "sealedOriginal" IS NOT NULL AND "id" > ${afterId} ORDER BY "id" LIMIT ${limit}`,
+  updateSealedOriginal: (id: string, sealedOriginal: string) => sql`UPDATE "MemoryRecord" SET "sealedOriginal" = ${sealedOriginal} WHERE "id" = ${id}`,
+  markIndexed: (recordIds: readonly string[], model: string, version: string, now: Date) =>
+    sql`UPDATE "MemoryRecord" SET "indexedAt" = ${now}, "embeddingModel" = ${model}, "embeddingVersion" = ${version} WHERE "id" IN ${list(recordIds)}`,
+
+  insertIndexTask: (task: IndexTaskInsert) => sql`INSERT INTO "MemoryIndexTask" ${insertValues(task)}`,
+  /** Due by the database's clock, oldest first, so a record's upsert and a later delete apply in order. */
+  dueIndexTasks: (limit: number) =>
+    sql<Pick<MemoryIndexTask, 'id' | 'recordId' | 'operation' | 'attempts'>>`SELECT "id", "recordId", "operation", "attempts" FROM "MemoryIndexTask"
+        WHERE "doneAt" IS NULL AND "runAfter" <= ${databaseNow()} ORDER BY "createdAt", "id" LIMIT ${limit}`,
+  pendingIndexTaskCount: () => sql<{ n: number }>`SELECT COUNT(*) AS "n" FROM "MemoryIndexTask" WHERE "doneAt" IS NULL`,
+  markIndexTasksDone: (taskIds: readonly string[], now: Date) => sql`UPDATE "MemoryIndexTask" SET "doneAt" = ${now}, "lastError" = NULL WHERE "id" IN ${list(taskIds)}`,
+  deferIndexTask: (taskId: string, attempts: number, delayMs: number, error: string) =>
+    sql`UPDATE "MemoryIndexTask" SET "attempts" = ${attempts}, "runAfter" = ${databaseNow(delayMs)}, "lastError" = ${error} WHERE "id" = ${taskId}`,
+
+  insertRecallEvent: (event: RecallEvent) => sql`INSERT INTO "RecallEvent" ${insertValues(event)}`,
+  insertRetrievalEval: (evaluation: RetrievalEval) => sql`INSERT INTO "RetrievalEval" ${insertValues(evaluation)}`,
+};
+
+export const entityStatements = {
+  /** The aliases among phrases, with the kind of entity each names. */
+  aliasesAmong: (phrases: readonly string[]) =>
+    sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" IN ${list(phrases)}`,
+  insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
+  renameEntity: (id: string, name: string) => sql`UPDATE "MemoryEntity" SET "name" = ${name} WHERE "id" = ${id}`,
+  /** An alias names one entity: the first to claim it keeps it (see takeShortAlias). */
+  insertAlias: (alias: MemoryEntityAlias) => sql`INSERT INTO "MemoryEntityAlias" ${insertValues(alias)} ON CONFLICT ("alias") DO NOTHING`,
+  /** A name takes over the same words held as a short alias of another entity. */
+  takeShortAlias: (alias: string, entityId: string, kind: string) =>
+    sql`UPDATE "MemoryEntityAlias" SET "entityId" = ${entityId}, "kind" = ${kind} WHERE "alias" = ${alias} AND "kind" = 'short'`,
+  entityById: (id: string) => sql<MemoryEntity>`SELECT * FROM "MemoryEntity" WHERE "id" = ${id}`,
+  entitiesByIds: (ids: readonly string[]) => sql<MemoryEntity>`SELECT * FROM "MemoryEntity" WHERE "id" IN ${list(ids)}`,
+  aliasesOfEntity: (id: string) => sql<MemoryEntityAlias>`SELECT * FROM "MemoryEntityAlias" WHERE "entityId" = ${id} ORDER BY "kind", "alias"`,
+  /** Entities by a name or alias fragment (LIKE's wildcards in it are dropped). */
+  entitiesLike: (fragment: string, limit: number) =>
+    sql<MemoryEntity>`SELECT DISTINCT e.* FROM "MemoryEntity" e JOIN "MemoryEntityAlias" a ON a."entityId" = e."id" WHERE a."alias" LIKE ${`%${fragment.replace(/[%_\\]/g, '')}%`} ORDER BY e."name" LIMIT ${limit}`,
+
+  insertMention: (mention: MemoryMention) => sql`INSERT INTO "MemoryMention" ${insertValues(mention)} ON CONFLICT DO NOTHING`,
+  deleteMentionsOf: (recordId: string) => sql`DELETE FROM "MemoryMention" WHERE "recordId" = ${recordId}`,
+  /** The newest records first that mention any of the entities (a record once per entity it mentions). */
+  recordsMentioning: (entityIds: readonly string[], limit: number) =>
+    sql<Pick<MemoryMention, 'recordId'>>`SELECT m."recordId" FROM "MemoryMention" m JOIN "MemoryRecord" r ON r."id" = m."recordId" WHERE m."entityId" IN ${list(entityIds)} ORDER BY r."createdAt" DESC LIMIT ${limit}`,
+  mentionsOf: (recordIds: readonly string[]) => sql<MemoryMention>`SELECT "recordId", "entityId" FROM "MemoryMention" WHERE "recordId" IN ${list(recordIds)}`,
+
+  insertFact: (fact: MemoryFact) => sql`INSERT INTO "MemoryFact" ${insertValues(fact)}`,
+  deleteFactsOf: (recordId: string) => sql`DELETE FROM "MemoryFact" WHERE "recordId" = ${recordId}`,
+  /** An entity's facts (of one attribute, or all), oldest first. */
+  factsOf: (entityId: string, attribute?: string) => {
+    const only = attribute === undefined ? sql`` : sql` AND "attribute" = ${attribute}`;
+    return sql<MemoryFact>`SELECT * FROM "MemoryFact" WHERE "entityId" = ${entityId}${only} ORDER BY "validFrom", "id"`;
+  },
+  /** The facts the records state, with every fact of the same entity and attribute. */
+  factsAround: (recordIds: readonly string[]) =>
+    sql<MemoryFact>`SELECT f.* FROM "MemoryFact" f WHERE EXISTS (SELECT 1 FROM "MemoryFact" s WHERE s."recordId" IN ${list(recordIds)} AND s."entityId" = f."entityId" AND s."attribute" = f."attribute") ORDER BY f."validFrom", f."id"`,
+
+  markRecordRead: (recordId: string, now: Date) => sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${now} WHERE "id" = ${recordId}`,
+  recordsNeverRead: (limit: number) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "entitiesAt" IS NULL ORDER BY "createdAt", "id" LIMIT ${limit}`,
+  forgetReadings: () => sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`,
+};
