@@ -17,7 +17,8 @@ import type { InboxDraft } from './inbox.ts';
 import type { Store } from './store.ts';
 import { walSync } from './wal-sync.ts';
 
-const landingFile = (databaseFile: string) => `${databaseFile}-inbox`;
+/** The landing file beside a SQLite database file. */
+export const landingFile = (databaseFile: string) => `${databaseFile}-inbox`;
 
 /** Entries moved per transaction. */
 const MOVE_BATCH = 256;

@@ -46,15 +46,8 @@ export interface SocketModeSide {
   connections(): number;
   /** Resolves once an app has connected and been greeted with `hello`; rejects after timeoutMs. */
   connected(timeoutMs?: number): Promise<void>;
-  /** Resolves once the app has made its count-th connection (it reconnects after a lost one). */
-  reconnected(count: number, timeoutMs?: number): Promise<void>;
   /** Sends an envelope (slash_commands, interactive, events_api) on the newest connection and resolves with the app's ack. */
   deliver(type: string, payload: Record<string, unknown>, extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /**
-   * Sends every Events API envelope not yet acknowledged again, with its retry_attempt counted
-   * up, as Slack retries an unacknowledged event (minutes later; a test says when). Returns how many.
-   */
-  redeliverUnacknowledged(): number;
 }
 
 interface StoredMessage {
@@ -189,8 +182,6 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   // The app's newest connection: Slack sends on it, and an app that reconnects gets a new one.
   const connections: WebSocket[] = [];
   const acks = new Map<string, (ack: Record<string, unknown>) => void>();
-  // Events API envelopes sent and not yet acknowledged, each with its resend.
-  const unacknowledged = new Map<string, () => void>();
   server.on('upgrade', (req, socket, head) =>
     sockets.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data) => {
@@ -206,29 +197,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const socketMode: SocketModeSide = {
     connections: () => connections.length,
     connected: (timeoutMs = 5000) => connectionsMade(1, timeoutMs),
-    reconnected: (count, timeoutMs = 15_000) => connectionsMade(count, timeoutMs),
     async deliver(type, payload, extra = {}) {
       await connectionsMade(1, 5000);
-      return new Promise((resolve) => {
-        const key = `delivery-${++sequence}`;
-        let attempt = 0;
-        const send = () => {
-          const envelopeId = `env-${++sequence}`;
-          acks.set(envelopeId, (ack) => {
-            unacknowledged.delete(key);
-            resolve(ack);
-          });
-          const retry = attempt > 0 ? { retry_attempt: attempt, retry_reason: 'timeout' } : {};
-          const ws = connections.at(-1)!;
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra, ...retry }));
-        };
-        if (type === 'events_api') unacknowledged.set(key, () => (attempt++, send()));
-        send();
-      });
-    },
-    redeliverUnacknowledged() {
-      for (const resend of unacknowledged.values()) resend();
-      return unacknowledged.size;
+      const envelopeId = `env-${++sequence}`;
+      const acked = new Promise<Record<string, unknown>>((resolve) => acks.set(envelopeId, resolve));
+      connections.at(-1)!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', ...extra }));
+      return acked;
     },
   };
 
