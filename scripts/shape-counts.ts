@@ -63,7 +63,7 @@ function styleOf(body: string): Style | null {
 }
 
 // The store's plumbing (the SQL runner, connections, transactions) is how statements run, not data access.
-const STORE_PLUMBING = new Set(['sql.ts', 'statements.ts', 'memory-statements.ts', 'store.ts', 'sqlite-connection.ts', 'group-commit.ts', 'statement-cache.ts']);
+const STORE_PLUMBING = new Set(['sql.ts', 'statements.ts', 'memory-statements.ts', 'ops-statements.ts', 'store.ts', 'sqlite-connection.ts', 'group-commit.ts', 'statement-cache.ts']);
 
 const files = ROOTS.flatMap(sourceFiles).map(parse);
 const inStore = (file: ts.SourceFile) => file.fileName.startsWith(`src${path.sep}store${path.sep}`);

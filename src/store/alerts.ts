@@ -4,9 +4,9 @@
 // so a condition seen by two replicas at once is announced once.
 import type { Alert } from './generated/sqlite/client.ts';
 import { newId, orderedId } from './ids.ts';
-import { databaseNow, join, sql, type SqlRunner } from './sql.ts';
+import { alertStatements } from './ops-statements.ts';
+import { databaseNow, type SqlRunner } from './sql.ts';
 import { statements } from './statements.ts';
-import { WAITING_STATUSES } from './statuses.ts';
 import type { Store } from './store.ts';
 
 export type AlertRecord = Alert;
@@ -45,30 +45,15 @@ const aggregateDate = (value: Date | string | null | undefined) => (value === nu
 
 export async function readAlertFigures(store: Store, limits: FigureLimits): Promise<AlertFigures> {
   return store.transaction(async (runner) => {
-    const dependencies = await runner.query(sql<{ name: string; status: string; since: Date; lastError: string | null }>`
-      SELECT "name", "status", "since", "lastError" FROM "Dependency" ORDER BY "name"`);
-    const waiting = await runner.query(sql<{ waitingOn: string; n: number }>`
-      SELECT "waitingOn", COUNT(*) AS "n" FROM "Plan" WHERE "status" = 'waiting_dependency' GROUP BY "waitingOn"`);
-    const outbox = (await runner.query(sql<{ pending: number | null; late: number | null; oldest: Date | string | null }>`
-      SELECT COUNT(*) AS "pending", SUM(CASE WHEN "createdAt" < ${databaseNow(-limits.outboxBehindMs)} THEN 1 ELSE 0 END) AS "late", MIN("createdAt") AS "oldest"
-      FROM "Notice" WHERE "deliveredAt" IS NULL`))[0];
-    const failing = await runner.query(sql<{ payload: string; conversation: string | null; lastError: string | null }>`
-      SELECT n."payload", p."conversation", n."lastError" FROM "Notice" n LEFT JOIN "Plan" p ON p."id" = n."planId"
-      WHERE n."deliveredAt" IS NULL AND n."attempts" >= ${limits.failedAttempts} AND n."lastError" IS NOT NULL LIMIT 1000`);
-    const waits = (await runner.query(sql<{ n: number | null; oldest: Date | string | null }>`
-      SELECT COUNT(*) AS "n", MIN(s."waitingSince") AS "oldest" FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
-      WHERE p."status" IN (${join(WAITING_STATUSES.map((status) => sql`${status}`), ', ')}) AND s."status" IN ('waiting', 'failed')
-        AND s."waitingSince" < ${databaseNow(-limits.operatorWaitMs)}`))[0];
-    const outcomes = await runner.query(sql<{ workflow: string; recent: number; status: string; n: number }>`
-      SELECT "workflow", "status", CASE WHEN "finishedAt" >= ${databaseNow(-DAY_MS)} THEN 1 ELSE 0 END AS "recent", COUNT(*) AS "n"
-      FROM "Plan" WHERE "finishedAt" >= ${databaseNow(-8 * DAY_MS)} AND "status" IN ('completed', 'failed', 'compensated')
-      GROUP BY 1, 2, 3`);
-    const evals = await runner.query(sql<{ at: Date; recallAt5: number; precisionAt5: number }>`
-      SELECT "at", "recallAt5", "precisionAt5" FROM "RetrievalEval" ORDER BY "at" DESC LIMIT 2`);
-    const degraded = await runner.query(sql<{ n: number | null }>`
-      SELECT COUNT(*) AS "n" FROM "RecallEvent" WHERE "degraded" = ${true} AND "at" >= ${databaseNow(-limits.recentMs)}`);
-    const stuck = (await runner.query(sql<{ n: number | null; lastError: string | null }>`
-      SELECT COUNT(*) AS "n", MAX("lastError") AS "lastError" FROM "MemoryIndexTask" WHERE "doneAt" IS NULL AND "attempts" >= ${limits.failedAttempts}`))[0];
+    const dependencies = await runner.query(alertStatements.dependencies());
+    const waiting = await runner.query(alertStatements.plansWaitingOnDependencies());
+    const [outbox] = await runner.query(alertStatements.outbox(limits.outboxBehindMs));
+    const failing = await runner.query(alertStatements.failingNotices(limits.failedAttempts));
+    const [waits] = await runner.query(alertStatements.longOperatorWaits(limits.operatorWaitMs));
+    const outcomes = await runner.query(alertStatements.endedPlans(DAY_MS, 8));
+    const evals = await runner.query(alertStatements.latestRetrievalEvals(2));
+    const degraded = await runner.query(alertStatements.degradedRecallsSince(limits.recentMs));
+    const [stuck] = await runner.query(alertStatements.stuckIndexTasks(limits.failedAttempts));
 
     const byPlatform = new Map<string, { notices: number; lastError: string | null }>();
     for (const row of failing) {
@@ -110,10 +95,8 @@ const ROUND_ID = 'alerts';
 /** Whether this replica evaluates the alerts now: at most one replica per interval does. */
 export function claimAlertRound(store: Store, intervalMs: number): Promise<boolean> {
   return store.transaction(async (runner) => {
-    const moved = await runner.execute(sql`UPDATE "AlertRound" SET "dueAt" = ${databaseNow(intervalMs)} WHERE "id" = ${ROUND_ID} AND "dueAt" <= ${databaseNow()}`);
-    if (moved === 1) return true;
-    const inserted = await runner.execute(sql`INSERT INTO "AlertRound" ("id", "dueAt") VALUES (${ROUND_ID}, ${databaseNow(intervalMs)}) ON CONFLICT ("id") DO NOTHING`);
-    return inserted === 1;
+    if ((await runner.execute(alertStatements.takeRound(ROUND_ID, intervalMs))) === 1) return true;
+    return (await runner.execute(alertStatements.firstRound(ROUND_ID, intervalMs))) === 1;
   });
 }
 
@@ -142,10 +125,9 @@ export const openKeyOf = (name: string, subject: string) => `${name}:${subject}`
 export function raiseAlert(store: Store, draft: AlertDraft, targets: NoticeTarget[], announcement: AnnouncementOf): Promise<boolean> {
   return store.transaction(async (runner) => {
     const id = newId('a');
-    const inserted = await runner.execute(sql`
-      INSERT INTO "Alert" ("id", "name", "subject", "severity", "status", "text", "figures", "openKey", "firedAt", "changedAt")
-      VALUES (${id}, ${draft.name}, ${draft.subject}, ${draft.severity}, 'firing', ${draft.text}, ${JSON.stringify(draft.figures)}, ${openKeyOf(draft.name, draft.subject)}, ${databaseNow()}, ${databaseNow()})
-      ON CONFLICT ("openKey") DO NOTHING`);
+    const inserted = await runner.execute(
+      alertStatements.raise({ id, name: draft.name, subject: draft.subject, severity: draft.severity, text: draft.text, figures: JSON.stringify(draft.figures), openKey: openKeyOf(draft.name, draft.subject) }),
+    );
     if (inserted !== 1) return false;
     await announce(runner, targets, (target) => announcement({ id, ...draft }, 'raised', target));
     return true;
@@ -156,12 +138,10 @@ export function raiseAlert(store: Store, draft: AlertDraft, targets: NoticeTarge
 export function refreshAlert(store: Store, alert: AlertRecord, draft: AlertDraft, targets: NoticeTarget[], announcement: AnnouncementOf): Promise<boolean> {
   return store.transaction(async (runner) => {
     if (draft.severity === alert.severity) {
-      await runner.execute(sql`UPDATE "Alert" SET "figures" = ${JSON.stringify(draft.figures)} WHERE "id" = ${alert.id} AND "status" = 'firing'`);
+      await runner.execute(alertStatements.updateFigures(alert.id, JSON.stringify(draft.figures)));
       return false;
     }
-    const changed = await runner.execute(sql`
-      UPDATE "Alert" SET "severity" = ${draft.severity}, "text" = ${draft.text}, "figures" = ${JSON.stringify(draft.figures)}, "changedAt" = ${databaseNow()}
-      WHERE "id" = ${alert.id} AND "status" = 'firing' AND "severity" = ${alert.severity}`);
+    const changed = await runner.execute(alertStatements.changeSeverity(alert.id, alert.severity, { severity: draft.severity, text: draft.text, figures: JSON.stringify(draft.figures) }));
     if (changed !== 1) return false;
     await announce(runner, targets, (target) => announcement({ ...alert, severity: draft.severity, text: draft.text }, 'updated', target));
     return true;
@@ -171,9 +151,7 @@ export function refreshAlert(store: Store, alert: AlertRecord, draft: AlertDraft
 /** Resolves a firing alert; true when this call resolved it. */
 export function resolveAlert(store: Store, alert: AlertRecord, targets: NoticeTarget[], announcement: AnnouncementOf): Promise<boolean> {
   return store.transaction(async (runner) => {
-    const resolved = await runner.execute(sql`
-      UPDATE "Alert" SET "status" = 'resolved', "openKey" = NULL, "resolvedAt" = ${databaseNow()}, "changedAt" = ${databaseNow()}
-      WHERE "id" = ${alert.id} AND "status" = 'firing'`);
+    const resolved = await runner.execute(alertStatements.resolve(alert.id));
     if (resolved !== 1) return false;
     await announce(runner, targets, (target) => announcement(alert, 'resolved', target));
     return true;
@@ -205,9 +183,8 @@ export async function alertTotals(store: Store): Promise<{ name: string; raised:
 /** The operator's "Not useful": the alert counts as a false positive. False when there is no such alert. */
 export async function markNotUseful(store: Store, alertId: string, by: string): Promise<AlertRecord | null> {
   return store.transaction(async (runner) => {
-    const changed = await runner.execute(sql`UPDATE "Alert" SET "notUsefulAt" = COALESCE("notUsefulAt", ${databaseNow()}), "notUsefulBy" = COALESCE("notUsefulBy", ${by}) WHERE "id" = ${alertId}`);
-    if (changed !== 1) return null;
-    return (await runner.query(sql<AlertRecord>`SELECT * FROM "Alert" WHERE "id" = ${alertId}`))[0] ?? null;
+    if ((await runner.execute(alertStatements.markNotUseful(alertId, by))) !== 1) return null;
+    return (await runner.query(alertStatements.alert(alertId)))[0] ?? null;
   });
 }
 

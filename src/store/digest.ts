@@ -3,7 +3,8 @@
 // digest happen once per day and channel whichever replica gets there first.
 import { TERMINAL_STATUSES, WAITING_STATUSES } from './statuses.ts';
 import { newId, orderedId } from './ids.ts';
-import { databaseNow, sql } from './sql.ts';
+import { digestStatements } from './ops-statements.ts';
+import { databaseNow } from './sql.ts';
 import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
@@ -83,14 +84,7 @@ export async function waitingPlans(store: Store): Promise<WaitingPlan[]> {
 
 /** Model spend in the period by the workflow of the plan that made the call. */
 export async function modelCostByWorkflow(store: Store, period: Period): Promise<Map<string, number>> {
-  const rows = await store.transaction((runner) =>
-    runner.query(
-      sql<{ workflow: string; cost: number | null }>`SELECT COALESCE(p."workflow", m."workflow", 'other') AS "workflow", SUM(m."costUsd") AS "cost"
-          FROM "ModelCall" m LEFT JOIN "Plan" p ON p."id" = m."planId"
-          WHERE m."at" >= ${period.from} AND m."at" < ${period.to}
-          GROUP BY COALESCE(p."workflow", m."workflow", 'other')`,
-    ),
-  );
+  const rows = await store.transaction((runner) => runner.query(digestStatements.modelCostByWorkflow(period.from, period.to)));
   return new Map(rows.map((row) => [row.workflow, Number(row.cost ?? 0)]));
 }
 
@@ -148,10 +142,7 @@ export async function claimDigestRuns(
     for (const target of targets) {
       const noticeId = orderedId('n');
       const now = new Date();
-      const claimed = await runner.execute(
-        sql`INSERT INTO "DigestRun" ("id", "day", "channel", "noticeId", "at") VALUES (${newId('d')}, ${day}, ${targetKey(target)}, ${noticeId}, ${now})
-            ON CONFLICT ("day", "channel") DO NOTHING`,
-      );
+      const claimed = await runner.execute(digestStatements.claimDay({ id: newId('d'), day, channel: targetKey(target), noticeId, at: now }));
       if (claimed !== 1) continue;
       await runner.execute(statements.insertNotice({ id: noticeId, planId: null, kind: 'digest', payload: JSON.stringify(payloadFor(target)), createdAt: now, deliverAfter: databaseNow() }));
       posted.push(target);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { prismaCli, prismaCliEnv, projectRoot } from './prisma-cli.ts';
-import { sql } from './sql.ts';
+import { migrationStatements } from './ops-statements.ts';
 import { openStore, type Store } from './store.ts';
 
 /** Applies pending migrations (`prisma migrate deploy`); returns the CLI's report. */
@@ -36,10 +36,8 @@ export async function pendingMigrations(store: Store): Promise<string[]> {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
   try {
-    const rows = await store.transaction((runner) =>
-      runner.query(sql`SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`),
-    );
-    const applied = new Set(rows.map((row) => row.migration_name as string));
+    const rows = await store.transaction((runner) => runner.query(migrationStatements.applied()));
+    const applied = new Set(rows.map((row) => row.migration_name));
     return all.filter((name) => !applied.has(name));
   } catch {
     return all; // no migrations table yet

@@ -2,7 +2,8 @@
 // `op operator revoke` takes effect at once in every replica, with no cache to expire.
 import { redactText } from '../privacy/redact.ts';
 import type { OperatorRevocation } from './generated/sqlite/client.ts';
-import { sql, type SqlRunner } from './sql.ts';
+import { revocationStatements } from './ops-statements.ts';
+import type { SqlRunner } from './sql.ts';
 import { statements } from './statements.ts';
 import type { Store } from './store.ts';
 
@@ -20,10 +21,7 @@ export async function revokeOperator(store: Store, revocation: { userKey: string
   const now = new Date();
   const reason = revocation.reason === undefined ? null : redactText(revocation.reason);
   await store.transaction(async (runner) => {
-    await runner.execute(
-      sql`INSERT INTO "OperatorRevocation" ("userKey", "revokedAt", "revokedBy", "reason") VALUES (${revocation.userKey}, ${now}, ${revocation.revokedBy}, ${reason})
-          ON CONFLICT ("userKey") DO UPDATE SET "revokedAt" = ${now}, "revokedBy" = ${revocation.revokedBy}, "reason" = ${reason}`,
-    );
+    await runner.execute(revocationStatements.revoke({ userKey: revocation.userKey, revokedAt: now, revokedBy: revocation.revokedBy, reason }));
     await auditOperatorChange(runner, now, revocation.revokedBy, 'operator.revoked', revocation.userKey, reason);
   });
 }
@@ -31,7 +29,7 @@ export async function revokeOperator(store: Store, revocation: { userKey: string
 /** Lifts a revocation; false when userKey was not revoked. */
 export async function restoreOperator(store: Store, userKey: string, restoredBy: string): Promise<boolean> {
   return store.transaction(async (runner) => {
-    const removed = await runner.execute(sql`DELETE FROM "OperatorRevocation" WHERE "userKey" = ${userKey}`);
+    const removed = await runner.execute(revocationStatements.restore(userKey));
     if (removed === 0) return false;
     await auditOperatorChange(runner, new Date(), restoredBy, 'operator.restored', userKey, null);
     return true;
