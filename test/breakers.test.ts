@@ -1,14 +1,14 @@
-// The top failure mode, injected end to end: the mail server goes down while 20 invoicing plans
-// run. Each plan reaches "E-mail the invoice" and waits for the server (no retries burnt, no
-// hand-backs); one alert is raised; when the server is back a probe closes the breaker, every
-// plan resumes by itself and completes, each e-mail goes out once, and the alert resolves.
+// The top failure mode, injected end to end: the mail server, then the webhook target, goes down
+// while 20 invoicing plans run. Each plan reaches the step that needs it and waits (no retries
+// burnt, no hand-backs); one alert is raised; when it is back a probe closes the breaker, every
+// plan resumes by itself and completes, each delivery is made once, and the alert resolves.
 // OP_TEST_OUTAGE_MS sets how long the server stays down (default 10 s). The same for the model
 // endpoint, whose steps fall back instead of waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import { DependencyUnavailable } from '../src/core/dependencies.ts';
+import { DependencyUnavailable, type DependencyName } from '../src/core/dependencies.ts';
 import { createModelPort } from '../src/llm/model-port.ts';
 import { createOpenAIChat } from '../src/llm/openai-chat.ts';
 import type { Operator } from '../src/operator.ts';
@@ -22,104 +22,149 @@ import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
 import { startFakeSmtp, type FakeSmtp } from './support/fake-smtp.ts';
 import { silentLogger, testOperator, testService } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 const PLANS = 20;
 const OUTAGE_MS = Number(process.env.OP_TEST_OUTAGE_MS ?? 10_000);
 
-for (const provider of providers()) {
-  describe(`the mail server down while ${PLANS} invoicing plans run (${provider})`, () => {
-    let database: TestDatabase;
-    let smtp: FakeSmtp;
-    let service: Service;
+/** A dependency taken down end to end: what the plans then wait at, and what reached it once it was back. */
+interface Outage {
+  dependency: DependencyName;
+  /** The step the plans wait at. */
+  step: string;
+  start(): Promise<Record<string, string>>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+  /** What the dependency accepted, one id per delivery (Message-ID, Idempotency-Key). */
+  accepted(): (string | undefined)[];
+}
 
-    before(async () => {
-      database = await createTestDatabase(provider);
+function mailServerOutage(): Outage {
+  let smtp: FakeSmtp;
+  return {
+    dependency: 'smtp',
+    step: 'send-invoice',
+    start: async () => {
       smtp = await startFakeSmtp();
-      service = await testService(database, [invoicing], {
-        SMTP_URL: smtp.url,
-        INVOICE_APPROVAL_ABOVE: '1000000',
-        DEPENDENCY_FAILURES_TO_OPEN: '3',
-        DEPENDENCY_PROBE_MS: '1000',
-        ALERT_EVALUATE_MS: '500',
+      return { SMTP_URL: smtp.url };
+    },
+    stop: () => smtp.stop(),
+    restart: () => smtp.restart(),
+    close: async () => smtp?.close(),
+    accepted: () => smtp.messages.map((message) => /^Message-ID: (.+)$/im.exec(message.data)?.[1]),
+  };
+}
+
+function webhookTargetOutage(): Outage {
+  let receiver: WebhookReceiver;
+  return {
+    dependency: 'webhook',
+    step: 'notify-webhook',
+    start: async () => {
+      receiver = await startWebhookReceiver();
+      return { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: 'breakers-test-secret-0000' };
+    },
+    stop: () => receiver.stop(),
+    restart: () => receiver.restart(),
+    close: async () => receiver?.close(),
+    // The probes' HEAD requests are no deliveries.
+    accepted: () => receiver.requests.filter((request) => request.method === 'POST').map((request) => String(request.headers['idempotency-key'])),
+  };
+}
+
+for (const provider of providers()) {
+  for (const outage of [mailServerOutage(), webhookTargetOutage()]) {
+    describe(`${outage.dependency} down while ${PLANS} invoicing plans run (${provider})`, () => {
+      let database: TestDatabase;
+      let service: Service;
+
+      before(async () => {
+        database = await createTestDatabase(provider);
+        service = await testService(database, [invoicing], {
+          ...(await outage.start()),
+          INVOICE_APPROVAL_ABOVE: '1000000',
+          DEPENDENCY_FAILURES_TO_OPEN: '3',
+          DEPENDENCY_PROBE_MS: '1000',
+          ALERT_EVALUATE_MS: '500',
+        });
+      });
+      after(async () => {
+        await service?.stop();
+        await outage.close();
+        await database?.drop();
+      });
+
+      test('plans wait instead of failing, one alert is raised and resolved, every plan completes with its delivery made once', async (t) => {
+        const { conductor, store } = service.operator;
+        const count = (status: string) => store.prisma((db) => db.plan.count({ where: { status } }));
+        const handBacks = () => store.prisma((db) => db.notice.count({ where: { kind: 'needs_operator' } }));
+
+        await outage.stop();
+        const downAt = Date.now();
+        for (let n = 1; n <= PLANS; n++) {
+          await conductor.start(
+            'invoicing',
+            {
+              request: `invoice ACME for ${n} days of consulting at 800/day`,
+              customer: { address: 'Hauptstr. 1, 10115 Berlin, Germany', vatId: 'DE123456789', currency: 'EUR', email: 'billing@acme.example' },
+            },
+            { requestedBy: 'cli:test' },
+          );
+        }
+
+        await pollUntil(async () => (await count('waiting_dependency')) === PLANS, 60_000, () => `not every plan waits for ${outage.dependency}`);
+        const alert = await pollUntil(
+          () => store.prisma((db) => db.alert.findFirst({ where: { name: 'dependency_down', subject: outage.dependency, status: 'firing' } })),
+          10_000,
+          () => `no dependency_down alert for ${outage.dependency}`,
+        );
+        assert.equal(alert.severity, 'critical', 'plans wait: work has stopped');
+        assert.match(alert.text, /Next step/);
+        const steps = await store.prisma((db) => db.step.findMany({ where: { key: outage.step } }));
+        assert.ok(steps.every((step) => step.status === 'pending'), `every ${outage.step} step waits to run again`);
+        // Only the failures before the breaker opened count as attempts; waiting burns none.
+        assert.ok(steps.reduce((sum, step) => sum + step.attempts, 0) < 3, `attempts burnt: ${steps.map((step) => step.attempts).join(',')}`);
+
+        // The outage lasts OUTAGE_MS whatever the plans do: it is the fault injected, not a wait.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, downAt + OUTAGE_MS - Date.now())));
+        assert.equal(await handBacks(), 0, 'no plan was handed back during the outage');
+        await outage.restart();
+        const upAt = Date.now();
+
+        await pollUntil(async () => (await count('completed')) === PLANS, 60_000, () => `not every plan completed after ${outage.dependency} came back`);
+        const allDoneAt = Date.now();
+        const resumed = await store.prisma((db) => db.auditEntry.findMany({ where: { action: 'plan.resumed' }, orderBy: { at: 'asc' } }));
+        assert.ok(resumed.length >= PLANS, 'every plan was resumed by the dependency coming back, not by a person');
+
+        await pollUntil(
+          () => store.prisma((db) => db.alert.findFirst({ where: { id: alert.id, status: 'resolved' } })),
+          10_000,
+          () => 'the alert did not resolve',
+        );
+        // The local Chroma server on a loaded test machine may time recalls out, which raises its own,
+        // true chroma_unreachable alert: it is about the test machine, not about the outage.
+        const raised = await store.prisma((db) => db.alert.findMany({ where: { name: { not: 'chroma_unreachable' } }, orderBy: { firedAt: 'asc' } }));
+        assert.deepEqual(raised.map((a) => `${a.name}:${a.subject}:${a.status}`), [`dependency_down:${outage.dependency}:resolved`], 'one alert for one outage');
+        const announcements = (await store.prisma((db) => db.notice.findMany({ where: { kind: 'alert' }, orderBy: { id: 'asc' } }))).filter(
+          (notice) => (JSON.parse(notice.payload) as { alertId: string }).alertId === alert.id,
+        );
+        assert.deepEqual(
+          announcements.map((notice) => (JSON.parse(notice.payload) as { change: string }).change),
+          ['raised', 'resolved'],
+          'raised once and resolved once in the workspace channel',
+        );
+        assert.equal(await handBacks(), 0, 'no individual hand-backs');
+
+        const accepted = outage.accepted();
+        assert.equal(accepted.length, PLANS, 'one delivery per plan');
+        assert.equal(new Set(accepted).size, PLANS, 'nothing delivered twice');
+
+        const firstResumeMs = resumed[0]!.at.getTime() - upAt;
+        t.diagnostic(`${outage.dependency}: outage ${OUTAGE_MS} ms; recovery to first resume ${firstResumeMs} ms; recovery to all ${PLANS} completed ${allDoneAt - upAt} ms; alerts raised 1`);
       });
     });
-    after(async () => {
-      await service?.stop();
-      await smtp?.close();
-      await database?.drop();
-    });
-
-    test('plans wait instead of failing, one alert is raised and resolved, every plan completes with its e-mail sent once', async (t) => {
-      const { conductor, store } = service.operator;
-      const count = (status: string) => store.prisma((db) => db.plan.count({ where: { status } }));
-      const handBacks = () => store.prisma((db) => db.notice.count({ where: { kind: 'needs_operator' } }));
-
-      await smtp.stop();
-      const downAt = Date.now();
-      const planIds: string[] = [];
-      for (let n = 1; n <= PLANS; n++) {
-        const { plan } = await conductor.start(
-          'invoicing',
-          {
-            request: `invoice ACME for ${n} days of consulting at 800/day`,
-            customer: { address: 'Hauptstr. 1, 10115 Berlin, Germany', vatId: 'DE123456789', currency: 'EUR', email: 'billing@acme.example' },
-          },
-          { requestedBy: 'cli:test' },
-        );
-        planIds.push(plan.id);
-      }
-
-      await pollUntil(async () => (await count('waiting_dependency')) === PLANS, 60_000, () => `not every plan waits for the mail server`);
-      const alert = await pollUntil(
-        () => store.prisma((db) => db.alert.findFirst({ where: { name: 'dependency_down', subject: 'smtp', status: 'firing' } })),
-        10_000,
-        () => 'no dependency_down alert for smtp',
-      );
-      assert.equal(alert.severity, 'critical', 'plans wait: work has stopped');
-      assert.match(alert.text, /mail server.*Next step/);
-      const steps = await store.prisma((db) => db.step.findMany({ where: { key: 'send-invoice' } }));
-      assert.ok(steps.every((step) => step.status === 'pending'), 'every e-mail step waits to run again');
-      // Only the failures before the breaker opened count as attempts; waiting burns none.
-      assert.ok(steps.reduce((sum, step) => sum + step.attempts, 0) < 3, `attempts burnt: ${steps.map((step) => step.attempts).join(',')}`);
-
-      // The outage lasts OUTAGE_MS whatever the plans do: it is the fault injected, not a wait.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, downAt + OUTAGE_MS - Date.now())));
-      assert.equal(await handBacks(), 0, 'no plan was handed back during the outage');
-      await smtp.restart();
-      const upAt = Date.now();
-
-      await pollUntil(async () => (await count('completed')) === PLANS, 60_000, () => 'not every plan completed after the mail server came back');
-      const allDoneAt = Date.now();
-      const resumed = await store.prisma((db) => db.auditEntry.findMany({ where: { action: 'plan.resumed' }, orderBy: { at: 'asc' } }));
-      assert.ok(resumed.length >= PLANS, 'every plan was resumed by the dependency coming back, not by a person');
-
-      await pollUntil(
-        () => store.prisma((db) => db.alert.findFirst({ where: { id: alert.id, status: 'resolved' } })),
-        10_000,
-        () => 'the alert did not resolve',
-      );
-      // The local Chroma server on a loaded test machine may time recalls out, which raises its own,
-      // true chroma_unreachable alert: it is about the test machine, not about the mail server.
-      const raised = await store.prisma((db) => db.alert.findMany({ where: { name: { not: 'chroma_unreachable' } }, orderBy: { firedAt: 'asc' } }));
-      assert.deepEqual(raised.map((a) => `${a.name}:${a.subject}:${a.status}`), ['dependency_down:smtp:resolved'], 'one alert for one outage');
-      const announcements = (await store.prisma((db) => db.notice.findMany({ where: { kind: 'alert' }, orderBy: { id: 'asc' } }))).filter(
-        (notice) => (JSON.parse(notice.payload) as { alertId: string }).alertId === alert.id,
-      );
-      assert.deepEqual(
-        announcements.map((notice) => (JSON.parse(notice.payload) as { change: string }).change),
-        ['raised', 'resolved'],
-        'raised once and resolved once in the workspace channel',
-      );
-      assert.equal(await handBacks(), 0, 'no individual hand-backs');
-
-      const messageIds = smtp.messages.map((message) => /^Message-ID: (.+)$/im.exec(message.data)?.[1]);
-      assert.equal(smtp.messages.length, PLANS, 'one e-mail per plan');
-      assert.equal(new Set(messageIds).size, PLANS, 'no e-mail twice');
-
-      const firstResumeMs = resumed[0]!.at.getTime() - upAt;
-      t.diagnostic(`outage ${OUTAGE_MS} ms; recovery to first resume ${firstResumeMs} ms; recovery to all ${PLANS} completed ${allDoneAt - upAt} ms; alerts raised 1`);
-    });
-  });
+  }
 }
 
 // The model endpoint down: model-backed steps do not wait (each has a fallback), so the breaker's

@@ -1,12 +1,15 @@
 /**
  * A local HTTP endpoint that receives Operator's outbound webhooks and records each request
  * (headers and raw body), for checking signatures, Idempotency-Key and exactly-once delivery.
- * failNext(n) answers the next n requests with HTTP 503, as a receiver that is briefly down.
+ * failNext(n) answers the next n requests with HTTP 503, as a receiver that is briefly down;
+ * stop() refuses connections until restart() listens on the same port again, as one that is down.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface WebhookRequest {
+  method: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
@@ -15,6 +18,8 @@ export interface WebhookReceiver {
   url: string;
   requests: WebhookRequest[];
   failNext(count: number): void;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,7 +30,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({ method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       if (failing > 0) {
         failing--;
         res.writeHead(503).end('try later');
@@ -34,18 +39,19 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  await listenOnLoopback(server, 0);
+  const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/operator`,
+    url: `http://127.0.0.1:${port}/hooks/operator`,
     requests,
     failNext: (count) => void (failing = count),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: close,
+    restart: () => listenOnLoopback(server, port),
+    close,
   };
 }
