@@ -26,6 +26,7 @@ import { AlertMonitor } from './ops/alerts.ts';
 import { metricsRoute } from './ops/metrics.ts';
 import { watchSettings, type SettingsReloader } from './ops/reload.ts';
 import { databaseTarget } from './store/database-url.ts';
+import { markDependencyDown, markDependencyUp } from './store/dependencies.ts';
 import { recordInbound, type InboxDraft } from './store/inbox.ts';
 import { migrateIfPending } from './store/migrate.ts';
 import { sweepAttachments } from './triggers/email-attachments.ts';
@@ -175,6 +176,7 @@ export async function startService(config: Config, logger: Logger, workflows?: W
         { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, doneMailbox: config.IMAP_DONE_MAILBOX, pollMs: config.IMAP_POLL_MS, reconnectMaxMs: config.IMAP_RECONNECT_MAX_MS },
         intake,
         logger,
+        { down: (problem) => markDependencyDown(operator.store, 'imap', problem, config.DEPENDENCY_PROBE_MS), up: () => markDependencyUp(operator.store, 'imap', 'mailbox') },
       );
       http.addHealthCheck('imap', mailbox.check);
     }

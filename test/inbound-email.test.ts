@@ -305,10 +305,10 @@ for (const provider of providers()) {
       await stopService(service);
     });
 
-    test('an IMAP server that is down at start leaves the service up and degraded with the fix; it connects when the server comes up', async () => {
+    test('an IMAP server that is down at start leaves the service up and degraded with the fix, raises one alert; it connects when the server comes up and the alert resolves', async () => {
       const port = await freePort();
       const url = `imap://lead%40test.local:secret-imap-password@127.0.0.1:${port}`;
-      const service = await watching(url);
+      const service = await watching(url, { ALERT_EVALUATE_MS: '500' });
       const down = await pollUntil(async () => {
         const health = await healthOf(service);
         return health.problems?.imap?.includes('cannot be reached') ? health : null;
@@ -318,6 +318,14 @@ for (const provider of providers()) {
       assert.equal(down.checks.store, 'ok', 'the service runs on');
       assert.match(down.problems!.imap!, new RegExp(`the IMAP server at 127\\.0\\.0\\.1:${port} cannot be reached \\(ECONNREFUSED\\): start it, or fix the host and port in IMAP_URL`));
       assert.doesNotMatch(JSON.stringify(down), /secret-imap-password/);
+      const imapStatus = async () => (await service.operator.store.prisma((db) => db.dependency.findUnique({ where: { name: 'imap' } })))?.status;
+      await pollUntil(async () => (await imapStatus()) === 'down', 15_000, () => 'three failed connections in a row did not record the IMAP server down');
+      const alert = await pollUntil(
+        () => service.operator.store.prisma((db) => db.alert.findFirst({ where: { name: 'dependency_down', subject: 'imap', status: 'firing' } })),
+        15_000,
+        () => 'no dependency_down alert for the IMAP server',
+      );
+      assert.match(alert.text, /The IMAP server \(IMAP_URL\).*new e-mail is not read meanwhile/);
 
       const server = await dovecot({ port });
       const messageId = `after-outage.${provider}@brightwater.example`;
@@ -326,6 +334,12 @@ for (const provider of providers()) {
       const up = await healthOf(service);
       assert.equal(up.checks.imap, 'ok');
       assert.equal(up.problems?.imap, undefined, 'the IMAP problem is gone once it connects');
+      assert.equal(await imapStatus(), 'up', 'the connection records the IMAP server back');
+      await pollUntil(
+        () => service.operator.store.prisma((db) => db.alert.findFirst({ where: { id: alert.id, status: 'resolved' } })),
+        15_000,
+        () => 'the IMAP alert did not resolve',
+      );
       await stopService(service);
     });
 

@@ -56,6 +56,13 @@ const DEPENDENCY_LABELS: Record<string, string> = {
   webhook: 'The webhook target (WEBHOOK_URL)',
   model: 'The model endpoint (OPENAI_BASE_URL)',
   chroma: 'Chroma (CHROMA_URL)',
+  imap: 'The IMAP server (IMAP_URL)',
+};
+
+/** What goes on while a dependency is down. */
+const MEANWHILE: Record<string, string> = {
+  model: 'model-backed steps use their rule-based fallbacks meanwhile',
+  imap: 'new e-mail is not read meanwhile; it is read when the server is back, none is lost',
 };
 
 const at = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -72,7 +79,7 @@ const RETRIEVAL_DROP = 0.05;
 export const ALERTS: readonly AlertDefinition[] = [
   {
     name: 'dependency_down',
-    summary: 'the mail server, webhook target or model endpoint stopped answering (its circuit breaker opened)',
+    summary: 'the mail server, webhook target or model endpoint stopped answering (its circuit breaker opened), or the IMAP server cannot be reached',
     findings: ({ figures }) =>
       figures.dependencies
         .filter((dependency) => dependency.status === 'down')
@@ -82,9 +89,7 @@ export const ALERTS: readonly AlertDefinition[] = [
           severity: dependency.waitingPlans > 0 ? 'critical' : 'warning',
           text:
             `${DEPENDENCY_LABELS[dependency.name] ?? dependency.name} has not answered since ${at(dependency.since)}` +
-            (dependency.name === 'model'
-              ? '; model-backed steps use their rule-based fallbacks meanwhile. '
-              : `; plans that need it wait and resume by themselves once a probe gets through. `) +
+            `; ${MEANWHILE[dependency.name] ?? 'plans that need it wait and resume by themselves once a probe gets through'}. ` +
             'Next step: check that the server is up and reachable from Operator, and its credentials.',
           figures: { since: dependency.since.toISOString(), waitingPlans: dependency.waitingPlans, lastError: dependency.lastError },
         })),

@@ -3,7 +3,9 @@
 // move to IMAP_DONE_MAILBOX), so it is not read again. New mail arrives by IDLE where the server
 // pushes it, and by a poll every IMAP_POLL_MS either way. A server that is down or refuses the
 // login leaves the service up with /healthz degraded and the fix, and is tried again with a
-// doubling wait. Every replica watches: the intake's unique key lets one plan start per message.
+// doubling wait; once it has failed FAILURES_TO_REPORT times in a row it is recorded down in the
+// store (the dependency_down alert), and up again at the next connection. Every replica watches:
+// the intake's unique key lets one plan start per message.
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 import type { Logger } from 'pino';
 import { HealthProblem } from '../core/health.ts';
@@ -15,6 +17,14 @@ export const DONE_KEYWORD = '$OperatorDone';
 export const REJECTED_KEYWORD = '$OperatorRejected';
 
 const FIRST_RETRY_MS = 1000;
+/** Connection attempts that fail in a row before the mailbox counts as down: one can be a restart. */
+const FAILURES_TO_REPORT = 3;
+
+/** Where the watcher records that the mailbox is down and back, for the alerts that read the store. */
+export interface MailboxStatus {
+  down(problem: string): Promise<unknown>;
+  up(): Promise<unknown>;
+}
 
 export interface MailboxSettings {
   url: string;
@@ -38,8 +48,15 @@ export class MailboxWatcher {
   #endPause: (() => void) | null = null;
   #client: ImapFlow | null = null;
 
-  constructor(settings: MailboxSettings, intake: EmailIntake, logger: Logger) {
+  readonly #status: MailboxStatus | undefined;
+  /** Failed connection attempts since the last session; at FAILURES_TO_REPORT the mailbox is recorded down. */
+  #failures = 0;
+  /** Whether the store may say the mailbox is down: at start it may, from an earlier process. */
+  #maybeRecordedDown = true;
+
+  constructor(settings: MailboxSettings, intake: EmailIntake, logger: Logger, status?: MailboxStatus) {
     this.#settings = settings;
+    this.#status = status;
     this.#server = new URL(settings.url);
     this.#intake = intake;
     this.#log = logger.child({ component: 'mailbox', host: this.#where, mailbox: settings.mailbox });
@@ -83,6 +100,7 @@ export class MailboxWatcher {
         this.#problem = this.#problemOf(failure);
         // Code and text only: an imapflow error can carry the commands it sent.
         this.#log.warn({ code: failure.code, reason: failure.message, retryInMs: wait }, 'the mailbox is not watched; trying again');
+        if (++this.#failures === FAILURES_TO_REPORT) await this.#report('down', this.#problem);
       }
       if (this.#stopped) break;
       await this.#pause(wait);
@@ -116,6 +134,8 @@ export class MailboxWatcher {
         this.#log.warn(`the server does not keep keywords in ${this.#settings.mailbox}: set IMAP_DONE_MAILBOX so read messages move out instead of being read again on every poll`);
       }
       this.#problem = null;
+      this.#failures = 0;
+      if (this.#maybeRecordedDown) await this.#report('up');
       this.#log.info({ idle: client.capabilities.has('IDLE') }, 'watching the mailbox');
       while (!this.#stopped && client.usable) {
         await this.#sweep(client);
@@ -164,6 +184,17 @@ export class MailboxWatcher {
   async #markDone(client: ImapFlow, uid: number, outcome: Outcome): Promise<void> {
     await client.messageFlagsAdd(String(uid), outcome.kind === 'rejected' ? [DONE_KEYWORD, REJECTED_KEYWORD] : [DONE_KEYWORD], { uid: true });
     if (this.#settings.doneMailbox) await client.messageMove(String(uid), this.#settings.doneMailbox, { uid: true });
+  }
+
+  /** Records the mailbox down or up; a store that cannot be written leaves the watcher watching. */
+  async #report(change: 'down' | 'up', problem = ''): Promise<void> {
+    if (!this.#status) return;
+    try {
+      await (change === 'down' ? this.#status.down(problem) : this.#status.up());
+      this.#maybeRecordedDown = change === 'down';
+    } catch (error) {
+      this.#log.error({ err: error }, `could not record that the mailbox is ${change}`);
+    }
   }
 
   #problemOf(error: ImapFlowError): string {
