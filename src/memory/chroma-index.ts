@@ -1,7 +1,10 @@
 // The vector index: one Chroma collection per embedding model and version, cosine space, with
 // embeddings always passed in (no embedding function on the collection). Every call fails with
 // IndexUnavailable when Chroma cannot be reached or is not configured, which recall turns into
-// keyword search and the indexer into a retry later.
+// keyword search and the indexer into a retry later. A circuit breaker (cockatiel) stops calling a
+// Chroma that failed several calls in a row: a hung server would otherwise cost every recall the
+// full call timeout; one trial call at a time finds it back.
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleType, type CircuitBreakerPolicy } from 'cockatiel';
 import { ChromaClient, type Collection } from 'chromadb';
 
 export class IndexUnavailable extends Error {
@@ -20,18 +23,30 @@ export interface IndexHit {
   similarity: number;
 }
 
-/** Chroma calls that hang (a stopped, not killed, server) count as down after this. */
-const CALL_TIMEOUT_MS = 5000;
+export interface IndexTimings {
+  /** Chroma calls that hang (a stopped, not killed, server) count as failed after this. */
+  callTimeoutMs: number;
+  /** Failed calls in a row after which Chroma is not called... */
+  failuresToOpen: number;
+  /** ...until this has passed; then one trial call goes through. */
+  retryAfterMs: number;
+}
+
+const DEFAULT_TIMINGS: IndexTimings = { callTimeoutMs: 5000, failuresToOpen: 3, retryAfterMs: 2000 };
 
 export class ChromaIndex {
   readonly collectionName: string;
   #url: string | null;
   #client: ChromaClient | null = null;
   #collection: Promise<Collection> | null = null;
+  readonly #timings: IndexTimings;
+  #breaker: CircuitBreakerPolicy;
 
-  constructor(url: string | null, collectionName: string) {
+  constructor(url: string | null, collectionName: string, timings: Partial<IndexTimings> = {}) {
     this.#url = url;
     this.collectionName = collectionName;
+    this.#timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.#breaker = this.#newBreaker();
   }
 
   get url(): string | null {
@@ -43,6 +58,7 @@ export class ChromaIndex {
     this.#url = url;
     this.#client = null;
     this.#collection = null;
+    this.#breaker = this.#newBreaker();
   }
 
   async upsert(entries: IndexEntry[]): Promise<void> {
@@ -109,19 +125,35 @@ export class ChromaIndex {
     return this.#client;
   }
 
+  #newBreaker(): CircuitBreakerPolicy {
+    const { failuresToOpen, retryAfterMs } = this.#timings;
+    return circuitBreaker(handleType(IndexUnavailable), { halfOpenAfter: retryAfterMs, breaker: new ConsecutiveBreaker(failuresToOpen) });
+  }
+
   async #call<T>(fn: (collection: Collection) => Promise<T>): Promise<T> {
+    try {
+      return await this.#breaker.execute(() => this.#attempt(fn));
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      const { failuresToOpen, retryAfterMs } = this.#timings;
+      throw new IndexUnavailable(`Chroma at ${this.#url} failed ${failuresToOpen} calls in a row; it is tried again at most every ${retryAfterMs} ms`);
+    }
+  }
+
+  async #attempt<T>(fn: (collection: Collection) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const client = this.#clientOrThrow();
+      // The deadline covers finding the collection too: a hung server never answers that either.
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new IndexUnavailable(`Chroma did not answer within ${this.#timings.callTimeoutMs} ms`)), this.#timings.callTimeoutMs);
+      });
       this.#collection ??= client.getOrCreateCollection({
         name: this.collectionName,
         embeddingFunction: null,
         configuration: { hnsw: { space: 'cosine' } },
       });
-      const collection = await this.#collection;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new IndexUnavailable(`Chroma did not answer within ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
-      });
+      const collection = await Promise.race([this.#collection, deadline]);
       return await Promise.race([fn(collection), deadline]);
     } catch (error) {
       // The collection handle may be stale (server restarted on empty data): look it up again next time.
