@@ -205,3 +205,16 @@ describe('a count or price said with doubt or only roughly is asked (round 3)', 
     assert.equal(to.customer?.value, 'Brightline Studio');
   });
 });
+
+describe('on the model path, a disagreement with the rules on an amount or a party is asked (round 3)', () => {
+  test('a customer, currency or tax rate the rules read otherwise, or not at all, is asked', async () => {
+    const text = 'invoice Globex 3 days at 800 EUR + 19% VAT, Initech gets a copy, USD later';
+    const rules = await readInvoiceRequest(text);
+    assert.deepEqual(fieldsToAsk(text, groundModelAnswer(text, answerOf(rules), rules)), fieldsToAsk(text, rules), 'agreeing with the rules adds no question');
+    assert.ok(fieldsToAsk(text, groundModelAnswer(text, { ...answerOf(rules), currency: 'USD' }, rules)).includes('currency'));
+    assert.ok(fieldsToAsk(text, groundModelAnswer(text, { ...answerOf(rules), taxRatePercent: null }, rules)).includes('lines'));
+    const noName = '3 days at 800 EUR for Initech';
+    const unnamed = await readInvoiceRequest(noName);
+    assert.ok(fieldsToAsk(noName, groundModelAnswer(noName, { ...answerOf(unnamed), customer: 'Initech' }, unnamed)).includes('customer'));
+  });
+});
