@@ -122,3 +122,31 @@ describe('content briefs', () => {
     assert.equal(brief.audience.value, 'first-time founders');
   });
 });
+
+describe('round 3: lengths that are no dates, doubted briefs', () => {
+  const at = new Date('2026-12-21T10:00:00Z');
+  test('a word count or a span of time is no deadline, "in 6 weeks" still is', async () => {
+    for (const text of ['Ca. 900 Wörter.', 'Length — 800w', 'we cut onboarding time from 3 weeks to 4 days.']) {
+      assert.equal((await readBrief(text, at)).deadline.value, null, text);
+    }
+    assert.equal((await readBrief('blog post on sourdough for home bakers, live in 6 weeks', at)).deadline.value?.by, '2027-02-01');
+  });
+
+  test('"antes del 15 de marzo" is the day before', async () => {
+    assert.equal((await readBrief('Un artículo sobre fisioterapia para corredores, antes del 15 de marzo.', at)).deadline.value?.by, '2027-03-14');
+  });
+
+  test('a topic marked TBD is not read, an audience said with doubt is asked', async () => {
+    const tbd = await readBrief('newsletter for January. Topic TBD. Audience: our existing subscribers.', at);
+    assert.equal(tbd.topic.value, null);
+    const doubted = await readBrief('A LinkedIn post on closing the books faster, for CFOs (or maybe controllers? not sure)', at);
+    assert.ok(doubted.audience.confidence < ACT_WITHOUT_ASKING);
+  });
+
+  test('em-dash fields and "the people reading are" name topic and audience', async () => {
+    const form = await readBrief('Brief\nTopic — winter tyre myths\nWho reads it — fleet managers', at);
+    assert.equal(form.topic.value, 'winter tyre myths');
+    assert.equal(form.audience.value, 'fleet managers');
+    assert.match((await readBrief("blog about why sourdough needs time. the people reading are home bakers who've killed a starter", at)).audience.value ?? '', /home bakers/);
+  });
+});

@@ -183,3 +183,38 @@ describe('a model reading checked against the text', async () => {
     assert.ok(fieldsToAsk(text, model).includes('customer'));
   });
 });
+
+describe('a count or price said with doubt or only roughly is asked (round 3)', () => {
+  test('roughly, ~, TBD, "around" and a price with a question mark ask the lines', async () => {
+    for (const text of ['bill Marlowe & Finch roughly 6 hours at £85/h', 'invoice Blue Heron Kayaks ~10h at $75', 'invoice Castlebar Motors TBD hours at €95/h', "invoice Halcyon Health for the Q4 report, around 2k EUR, I'll check", 'invoice Juniper & Sage 5 days at 600 EUR? or was it 650']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+      assert.ok(!read.customer || !/[~]|TBD/.test(read.customer.value), `the customer stops before the doubt: ${read.customer?.value}`);
+    }
+  });
+
+  test('a client asking in a question ("podrías facturarnos ... ?") is a request, not doubt', async () => {
+    const text = 'From: Lucía <lucia@olivar.example>\nTo: sam@ortega-studio.example\nSubject: Factura\n\nHola Sam,\n\n¿podrías facturarnos los 5 días de formación a 480 € cada uno?\n\nOlivar Digital S.L.\n';
+    assert.ok(!fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'));
+  });
+
+  test('"send X an invoice" and "send an invoice to X" name the customer', async () => {
+    assert.equal((await readInvoiceRequest('Could you send Pinewood Cafe an invoice for the menu redesign - 1.250 € flat')).customer?.value, 'Pinewood Cafe');
+    const to = await readInvoiceRequest('send an invoice to Brightline Studio for the logo work, 2 days at 500 EUR');
+    assert.equal(to.intent, 'invoice');
+    assert.equal(to.customer?.value, 'Brightline Studio');
+  });
+});
+
+describe('on the model path, a disagreement with the rules on an amount or a party is asked (round 3)', () => {
+  test('a customer, currency or tax rate the rules read otherwise, or not at all, is asked', async () => {
+    const text = 'invoice Globex 3 days at 800 EUR + 19% VAT, Initech gets a copy, USD later';
+    const rules = await readInvoiceRequest(text);
+    assert.deepEqual(fieldsToAsk(text, groundModelAnswer(text, answerOf(rules), rules)), fieldsToAsk(text, rules), 'agreeing with the rules adds no question');
+    assert.ok(fieldsToAsk(text, groundModelAnswer(text, { ...answerOf(rules), currency: 'USD' }, rules)).includes('currency'));
+    assert.ok(fieldsToAsk(text, groundModelAnswer(text, { ...answerOf(rules), taxRatePercent: null }, rules)).includes('lines'));
+    const noName = '3 days at 800 EUR for Initech';
+    const unnamed = await readInvoiceRequest(noName);
+    assert.ok(fieldsToAsk(noName, groundModelAnswer(noName, { ...answerOf(unnamed), customer: 'Initech' }, unnamed)).includes('customer'));
+  });
+});

@@ -194,3 +194,27 @@ describe('a lead\'s budget', () => {
     assert.ok(!unsureLeadFields(source, read).includes('budget'));
   });
 });
+
+describe('a budget said with doubt is asked, a plain estimate is not (round 3)', () => {
+  const at = new Date('2026-12-21T10:00:00Z');
+  const budgetAsked = async (text: string) => unsureLeadFields(text, await readLead(text, at)).includes('budget');
+
+  test('maybe, a question mark on a statement, negotiable, -ish and an open upper end are asked', async () => {
+    for (const words of ['Budget maybe 5k EUR, we have not decided.', 'Budget: €4,000? Treat that as a guess.', 'Budget is 3-5k GBP but could be more.', 'budget: 5k-ish USD.', 'We have USD 10,000 (or maybe 12,000 if the board agrees).']) {
+      assert.ok(await budgetAsked(`We are Harbour Bikes and need a shop. ${words} Needed by 31 March 2027.`), words);
+    }
+  });
+
+  test('an estimate stated as the budget ("about €6,000", "~€3k") and an offer asked as a request still act', async () => {
+    for (const words of ['We can spend about €6,000.', 'Budget: ~€3k.', 'Could you build it for €12,000?']) {
+      assert.ok(!(await budgetAsked(`We are Harbour Bikes and need a shop. ${words} Needed by 31 March 2027.`)), words);
+    }
+  });
+
+  test('a role or a foreign "we are" before the organisation is not part of its name', async () => {
+    const md = mail('From: Ngozi Ade <ngozi@adeyemi-textiles.example>\nTo: Sam <hello@ortega-studio.example>\nSubject: site', "Dear Sam,\n\nI'm Ngozi, MD of Adeyemi Textiles Ltd. We'd like a new website.\n\nNgozi\n");
+    assert.equal((await partiesOf(md)).company.value, 'Adeyemi Textiles Ltd.');
+    const somos = mail('From: Inés Calvo <ines@calvo-fisio.example>\nTo: Sam <hello@ortega-studio.example>\nSubject: web', 'Hola Sam,\n\nSomos Calvo Fisioterapia, una clínica en Valencia.\n\nInés Calvo\n');
+    assert.equal((await partiesOf(somos)).company.value, 'Calvo Fisioterapia');
+  });
+});

@@ -7,6 +7,7 @@
 // is not) and reads numbers written in words ("two thousand words").
 import nlp from 'compromise';
 import { spanAt, type Field, type Span } from './field.ts';
+import { doubtAbout } from './hedges.ts';
 import { readDeadline, type Deadline } from './dates.ts';
 import { readMessage } from './message.ts';
 
@@ -46,7 +47,7 @@ const FORMAT_WORDS: [RegExp, Format][] = [
 /** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
 function labelled(source: string, region: Span, labels: string): Span | null {
   // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
@@ -75,10 +76,10 @@ const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to lea
 const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|for (?:our|my|the) (?=\w+s\b))/u;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Readers|Readership|Who reads it|Who is it for|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is it for|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|audience is|für|pour les|para (?:los|las))\s+/giu;
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|people reading(?: it)? are|audience is|it's for|it is for|für|pour (?:les|des)|para (?:los|las))\s+/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
   const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an)\s+/giu;
   for (const [pattern, english] of [[explicit, true], [foreign, false]] as const) {
@@ -118,7 +119,7 @@ function topicIn(source: string, region: Span): Field<string | null> {
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
-    /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:\n]{1,40})?\s*:\s*/giu,
+    /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
     /(?<!\p{L})(?:about|on|regarding|covering|explaining|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
   ];
@@ -200,15 +201,26 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
   return none();
 }
 
+/** "Topic TBD", "Audience: not decided yet": the brief says the field is open, so nothing is read for it. */
+function undecided(source: string, region: Span, labels: string): boolean {
+  return new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen)\\b`, 'iu').test(region.text);
+}
+
+/** A topic or audience the writer doubts ("for CFOs (or maybe controllers?)") is their guess: asked, not written to. */
+function doubted(source: string, field: Field<string | null>): Field<string | null> {
+  if (field.evidence.kind !== 'span' || !doubtAbout(source, field.evidence.span)) return field;
+  return { ...field, confidence: Math.min(field.confidence, 0.6) };
+}
+
 /** Reads a brief pasted as chat, form or e-mail; relative deadlines count from `written`. */
 export async function readBrief(source: string, written: Date): Promise<ReadBrief> {
   const message = await readMessage(source);
   // The author's own words, signature left out: a phone number there is no word count.
   const region = spanAt(source, message.body.start, message.signature?.start ?? message.body.end);
-  const topic = topicIn(source, region);
+  const topic = undecided(source, region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
   return {
     topic,
-    audience: audienceIn(source, region),
+    audience: undecided(source, region, 'audience|target audience|readers|zielgruppe|public|público') ? none<string>() : doubted(source, audienceIn(source, region)),
     tone: toneIn(source, region, topic),
     format: formatIn(source, region),
     wordCount: wordCountIn(source, region),

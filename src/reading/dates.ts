@@ -224,6 +224,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const month = start.get('month');
       const date = start.get('day');
       if (year === null || month === null || date === null) continue;
+      // "900 Wörter", "800w", "from 3 weeks to 4 days": a bare length of time is no date; counted from now it says "in", "within" or "from now".
+      if (BARE_DURATION.test(result.text)) continue;
       const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
       // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
@@ -257,15 +259,18 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
   return found;
 }
 
+const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W)`;
+const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
+
 /** Words before a date that make it a deadline, in the languages leads arrive in. */
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d[ie]|para|antes d[eo]|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
 const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
-const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d[ie]|antes d[eo]|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /**

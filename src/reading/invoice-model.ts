@@ -1,7 +1,8 @@
 // A model's reading of an invoice request, checked against the text the way the rules' reading
 // is: every number it gives must be a number written in the request, its customer a span of it,
-// its currency named in it. Where the model and the rules both price the request and disagree,
-// or name different customers, the plan asks; the model never decides an amount on its own word.
+// its currency named in it. Where the model and the rules disagree on an amount, a tax rate, the
+// currency or the customer, or the model reads one the rules could not, the plan asks; the model
+// never decides an amount or a party on its own word.
 import { z } from 'zod';
 import { spanAt, type Field } from './field.ts';
 import type { InvoiceReading } from './invoice.ts';
@@ -61,7 +62,8 @@ export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rule
   });
   for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
 
-  // Where the rules price every line too, the two readings must agree on the amount.
+  // Where the rules price every line too, the two readings must agree on the amount (where they
+  // cannot, their own problems already ask about the lines).
   const rulesLines = rules.lines.flatMap((l) => (l.unitPrice && !l.problem ? [{ quantity: l.quantity.value, unitPrice: l.unitPrice.value.min }] : []));
   if (rulesLines.length > 0 && rulesLines.length === rules.lines.length) {
     const model = subtotalCents(answer.lines);
@@ -78,6 +80,8 @@ export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rule
   if (customer && rules.customer && customer.value.toLowerCase() !== rules.customer.value.toLowerCase() && !rules.customer.value.toLowerCase().includes(customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `the model read "${customer.value}", the rules "${rules.customer.value}"` });
   }
+  // A customer only the model finds is a party on the model's word alone: offered, and asked.
+  if (customer && !rules.customer) problems.push({ field: 'customer', why: `the model read "${customer.value}", the rules found no customer` });
 
   const currencyMention = answer.currency ? readMoney(text).find((m) => m.value.currency === answer.currency!.toUpperCase()) : undefined;
   const currency: Field<string> | null = answer.currency
@@ -86,8 +90,13 @@ export function groundModelAnswer(text: string, answer: ModelInvoiceAnswer, rule
       : groundText(text, answer.currency.toUpperCase())
     : null;
   if (answer.currency && !currency) problems.push({ field: 'currency', why: `the model read ${answer.currency}, which the request does not name` });
+  if (currency && rules.currency && currency.value !== rules.currency.value) problems.push({ field: 'currency', why: `the model read ${currency.value}, the rules ${rules.currency.value}` });
 
   const tax = answer.taxRatePercent === null ? null : tokens.find((t) => t.value === answer.taxRatePercent && /^\s?%/.test(text.slice(t.end, t.end + 2)));
+  // A tax rate changes the amount billed: one the two readings disagree on is asked with the lines.
+  if (answer.taxRatePercent !== (rules.taxRatePercent?.value ?? null)) {
+    problems.push({ field: 'lines', why: `the model read a tax rate of ${answer.taxRatePercent}%, the rules ${rules.taxRatePercent ? `${rules.taxRatePercent.value}%` : 'none'}` });
+  }
   return {
     ...rules,
     customer,

@@ -18,10 +18,12 @@ const field = (text: string, start: number, end: number, value: string, confiden
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for)|rechnung\s+(?:an|für)|fakturiere)`;
+/** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
+const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
-const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please)\b|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** Legal forms that end an organisation's name. */
@@ -33,6 +35,12 @@ export type CustomerRead = { customer: Field<string> | null; problem: string | n
 
 /** The customer named after the invoicing verb, if the request has that shape. */
 export function customerFromVerb(text: string, regions: Region[], style: DecimalMark | null): CustomerRead {
+  for (const send of text.matchAll(SEND_NAME_AN_INVOICE)) {
+    const name = send[1]!.trim();
+    const nameStart = send.index + send[0].lastIndexOf(send[1]!);
+    if (!within(regions, nameStart, nameStart + name.length) || NOT_A_NAME.test(name) || name.includes('@')) continue;
+    return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
+  }
   for (const ask of text.matchAll(ASK)) {
     const start = ask.index + ask[0].length;
     if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;

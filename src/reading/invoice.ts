@@ -3,6 +3,7 @@
 // say, or says two ways, is null or comes with a problem, so the plan asks instead of guessing.
 import { z } from 'zod';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
+import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, readLines } from './invoice-lines.ts';
 import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
@@ -64,7 +65,10 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   // Lines before the billing block only: a signature's phone number or postcode is no count.
   const lineRegions = organisation ? regions.filter((r) => r.end <= organisation.line.start || r.start < (customer?.evidence.kind === 'span' ? customer.evidence.span.start : 0)) : regions;
   const { lines, statedTotal } = readLines(text, lineRegions.length > 0 ? lineRegions : regions, skip, style);
-  for (const line of lines) if (line.problem) problems.push({ field: 'lines', why: line.problem });
+  for (const line of lines) {
+    const problem = line.problem ?? doubtedLine(text, line);
+    if (problem) problems.push({ field: 'lines', why: problem });
+  }
 
   const currency = currencyOf(text, regions, lines, problems, style);
   if (statedTotal && lines.every((l) => l.unitPrice)) {
@@ -77,6 +81,19 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   }
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
+}
+
+/**
+ * Why a line's count or price is the writer's guess ("roughly 6 hours", "~10h", "600 EUR? or was it
+ * 650", "TBD hours"), or null. An invoice bills an exact amount, so an approximate one is asked too.
+ */
+function doubtedLine(text: string, line: LineRead): string | null {
+  for (const field of [line.quantity, line.unitPrice]) {
+    if (field?.evidence.kind !== 'span') continue;
+    const why = doubtAbout(text, field.evidence.span) ?? approximation(text, field.evidence.span);
+    if (why) return `"${field.evidence.span.text}" is said with ${why}`;
+  }
+  return null;
 }
 
 function taxRateIn(text: string, regions: Region[]): Field<number> | null {

@@ -7,6 +7,7 @@ import nlp from 'compromise';
 import { z } from 'zod';
 import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from './field.ts';
 import { readDeadline, type Deadline } from './dates.ts';
+import { doubtAbout } from './hedges.ts';
 import { readMessage } from './message.ts';
 import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
@@ -40,8 +41,6 @@ const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|co
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
 const RANGE_JOIN = /^\s*(?:-|–|—|to|till|until|tot|bis|à|a|al|hasta|jusqu'à|and|und|et|y|e|en|or so,? up to)\s*$|\b(?:stretch|up to|max(?:imum)?|at most|could go|push)\b/iu;
-/** Words that say a stated budget is not settled yet ("maybe 5k" is an estimate, shown with the reply for approval). */
-const HEDGE = /\b(?:tbd|tbc|to be (?:decided|confirmed)|not (?:yet )?(?:sure|decided|fixed|settled)|no idea|depends on|open to suggestions|noch offen|à définir|por definir|da definire)\b/iu;
 /** Budget talk that names no amount to plan with. */
 const NO_BUDGET = /\b(?:no idea|not sure|tbd|tbc|to be decided|flexible|depends on|open to suggestions)\b/i;
 
@@ -81,15 +80,17 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
     const span = spanAt(source, firstSpan.start, partner.evidence.span.end);
     // Only words that join the two into a range make it one: "$6,000 for a simple site, or $9,000 with the shop" is a choice.
     const joined = RANGE_JOIN.test(source.slice(firstSpan.end, partner.evidence.span.start));
-    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), joined ? 0.9 : 0.7), via: 'rules' };
+    const doubted = doubtAbout(source, span) ? 0.6 : 1;
+    return { value: { min: first.value.min, max: partner.value.max, currency: first.value.currency }, evidence: { kind: 'span', span }, confidence: Math.min(plausible(source, first), plausible(source, partner), joined ? 0.9 : 0.7, doubted), via: 'rules' };
   }
   // One amount among several with nothing saying it is the budget, or several that each could be
   // ("we have $5k ... we have $8k"): the operator's call. Only a budget-word cue is sure alone.
   const rivals = chosen.filter((m) => m.value.min !== first.value.min || m.value.max !== first.value.max || m.value.currency !== first.value.currency);
   const cue = rivals.length > 0 ? 0.6 : strong.length > 0 ? 1 : withCue.length > 0 ? 0.9 : mentions.length === 1 ? 0.85 : 0.6;
-  // "TBD but probably around £5k": the sender says the figure is not settled.
-  const hedged = HEDGE.test(source.slice(sentence.start, sentence.end));
-  const confidence = Math.min(plausible(source, first), cue, hedged ? 0.7 : 1);
+  // "TBD but probably around £5k", "maybe 5k", "€4,000?": the sender says the figure is not settled.
+  // "About €6,000" is not doubt: a budget is an estimate by nature, and that is the figure given.
+  const hedged = doubtAbout(source, firstSpan) !== null;
+  const confidence = Math.min(plausible(source, first), cue, hedged ? 0.6 : 1);
   return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
 }
 

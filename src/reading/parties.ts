@@ -29,7 +29,7 @@ const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limite
 /** Mail providers whose domain says nothing about the sender's organisation. */
 const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
 /** Words that start a capitalised run but are no name. */
-const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
@@ -66,7 +66,8 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
   let run: typeof tokens = [];
   const flush = () => {
     while (run.length > 0 && CONNECTOR.test(run.at(-1)!.text)) run.pop();
-    while (run.length > 0 && NOT_A_NAME.test(run[0]!.text.replace(/[.,]$/, ''))) run.shift();
+    // Greetings, "Somos"/"Wir" and a role ("MD of X") open a run but are no part of the name, nor is a connector they leave first.
+    while (run.length > 0 && (NOT_A_NAME.test(run[0]!.text.replace(/[.,]$/, '')) || CONNECTOR.test(run[0]!.text))) run.shift();
     if (run.length > 0) runs.push({ start: run[0]!.start, end: run.at(-1)!.end - (/[.,;:]$/.test(run.at(-1)!.text) && !LEGAL_FORM.test(` ${run.at(-1)!.text}`) ? 1 : 0) });
     run = [];
   };
