@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { EditForm, PlanState } from '../conductor/conductor.ts';
 import type { WaitKind, WaitPayload } from '../conductor/notices.ts';
+import { CAP_NAMES, usd, type BudgetPause } from '../core/budgets.ts';
 import type { WaitingItem } from '../conductor/plan-reads.ts';
 import type { Citation, RecallResult } from '../core/services.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
@@ -98,7 +99,15 @@ export function questionPrompt(prompt: string): Message {
   return { title: 'Question', text: prompt, footer: 'Reply in this thread to answer.' };
 }
 
-export function handBackPrompt(planId: string, version: number, text: string): Message {
+/** A failed step (Retry, Skip, Abort), or a budget cap reached (Continue with the amount asked, Abort). */
+export function handBackPrompt(planId: string, version: number, text: string, budget?: BudgetPause): Message {
+  if (budget) {
+    return {
+      title: `Budget reached: ${CAP_NAMES[budget.cap]}`,
+      text,
+      buttons: buttons(planId, version, [['continue', `Continue (+${usd(budget.moreUsd)})`, 'primary'], ['abort', 'Abort', 'danger']]),
+    };
+  }
   return {
     title: 'A step failed and retries did not fix it',
     text,

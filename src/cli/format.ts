@@ -40,7 +40,7 @@ function nextAction(plan: PlanRecord): string | null {
     case 'waiting_answer':
       return `Waiting for your answer: op plan answer ${plan.id} <answer>`;
     case 'needs_operator':
-      return `Needs you: op plan retry|skip|abort ${plan.id}`;
+      return plan.budgetAskUsd === null ? `Needs you: op plan retry|skip|abort ${plan.id}` : `Budget reached: op plan continue|abort ${plan.id}`;
     default:
       return null;
   }

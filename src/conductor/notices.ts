@@ -1,6 +1,7 @@
 // What the operator is told about a plan: written to the outbox with the state change that caused
 // it, read back by the dispatcher. One schema for both sides, so a notice's fields are named once.
 import { z } from 'zod';
+import { BudgetPause } from '../core/budgets.ts';
 import type { PlanRecord } from '../store/plan-records.ts';
 
 const Plan = z.object({ planId: z.string(), workflow: z.string(), version: z.number().int(), text: z.string() });
@@ -27,7 +28,8 @@ export const PlanNotice = z.discriminatedUnion('kind', [
   noticeOf('progress', AtStep),
   noticeOf('approval_needed', AtStep.extend({ editable: z.boolean().optional() })),
   noticeOf('question', AtStep),
-  noticeOf('needs_operator', AtStep),
+  /** With budget: a cost cap was reached, and the operator continues (with budget.moreUsd) or aborts. */
+  noticeOf('needs_operator', AtStep.extend({ budget: BudgetPause.optional() })),
   noticeOf('reminder', Wait),
   noticeOf('escalation', Wait.extend({ escalation: z.enum(['direct', 'email']) })),
   noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime() })),

@@ -10,7 +10,7 @@ import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 /** A model's fields as a statement writes them: DateTimes may be the database's clock. */
 type Writable<T> = { [K in keyof T]: T[K] extends Date ? Date | DatabaseNow : T[K] extends Date | null ? Date | DatabaseNow | null : T[K] };
 
-export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'waitingOn' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt'>>> & { status?: PlanStatus };
+export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'waitingOn' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt' | 'budgetAllowanceUsd' | 'budgetAskUsd'>>> & { status?: PlanStatus };
 export type StepPatch = Partial<Writable<Pick<Step, 'position' | 'title' | 'attempts' | 'output' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'>>> & { status?: StepStatus };
 export type EffectPatch = Partial<Writable<Pick<Effect, 'performCount' | 'result' | 'appliedAt' | 'compensatedAt'>>> & { status?: EffectStatus };
 

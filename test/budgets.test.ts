@@ -1,0 +1,105 @@
+// Budget caps end to end through Slack, with the lead-qualification workflow against the local
+// OpenAI-compatible server: a model call that would go over a cap is not made, the plan is handed
+// back with the figures, Continue lets it spend more and it completes, Abort ends it. On SQLite
+// and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import leadQualification from '../workflows/lead-qualification.ts';
+import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import { waitForOutboxDrained, waitForStatus } from './support/operator.ts';
+import { within } from './support/poll.ts';
+import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
+
+const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
+const EXTRACTED = { company: 'Globex', contactName: 'Jane Doe', email: 'jane@globex.example', need: 'a new booking website', budget: 15_000, currency: 'EUR', timeline: 'by March' };
+
+/** gpt-4o-mini at $0.15 / $0.60 per million tokens: $0.21 a call. */
+const USAGE = { prompt_tokens: 1_000_000, completion_tokens: 100_000 };
+const SETTINGS = { BUDGET_PLAN_USD: '0.20', BUDGET_WORKFLOW_MONTH_USD: 'lead-qualification=50', BUDGET_MONTH_USD: '100', BUDGET_CONTINUE_USD: '0.50' };
+
+for (const provider of providers()) {
+  describe(`budget caps through Slack on ${provider}`, () => {
+    let database: TestDatabase;
+    let harness: WorkflowHarness;
+    const draftRequests = () => harness.openai!.requestsTo('/v1/chat/completions').filter((request) => JSON.stringify(request.body).includes('draft-lead-reply')).length;
+
+    /** Starts a hot lead and waits for its hand-back at the per-plan cap: the lead was read ($0.21), the reply not drafted. */
+    async function pausedLead() {
+      const draftsBefore = draftRequests();
+      const { planId, thread } = await harness.start('lead-qualification', HOT_LEAD);
+      await harness.chat.waitForThreadMessage(thread, /Draft a reply: spent \$0\.21 of \$0\.20 \(per-plan cap\): continue with \$0\.50 more, or abort/);
+      const { plan, steps } = await waitForStatus(harness.chat.service.operator, planId, ['needs_operator']);
+      await waitForOutboxDrained(harness.chat.service.operator, planId);
+      assert.equal(draftRequests(), draftsBefore, 'the call that would go over the cap is not made');
+      assert.deepEqual((await harness.modelCalls(planId)).map((call) => call.task), ['extract-lead']);
+      assert.equal(plan.budgetAskUsd, 0.5);
+      assert.equal(steps.find((step) => step.key === 'draft-reply')!.status, 'failed');
+      return { planId, thread, draftsBefore };
+    }
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      harness = await startWorkflowHarness(database, [leadQualification], 'model', SETTINGS);
+      harness.openai!.usage = USAGE;
+      harness.openai!.respond('extract-lead', EXTRACTED);
+      harness.openai!.respond('draft-lead-reply', { subject: 'Re: your booking website', body: 'Hi Jane,\n\nthanks for reaching out. Could we talk this week?\n\nBest regards' });
+    });
+    after(async () => {
+      await harness?.close();
+      await database?.drop();
+    });
+
+    test('a plan whose next model call would pass its cap waits for the operator, and Continue lets it spend $0.50 more and complete', async () => {
+      const { chat } = harness;
+      const { planId, thread, draftsBefore } = await pausedLead();
+      assert.ok(await chat.buttonValue(thread, 'abort'), 'the hand-back offers Abort');
+
+      const continueButton = await chat.buttonValue(thread, 'continue');
+      await chat.click(thread, 'continue', continueButton);
+      await chat.waitForThreadMessage(thread, /Send this reply to Globex/);
+      assert.equal(draftRequests(), draftsBefore + 1, 'after Continue the call is made, once');
+      await chat.click(thread, 'approve', await chat.buttonValue(thread, 'approve'));
+      const { plan } = await waitForStatus(chat.service.operator, planId, ['completed'], 20_000);
+      assert.equal(plan.budgetAllowanceUsd, 0.5);
+      assert.equal(plan.budgetAskUsd, null);
+      await chat.waitForOutcome(thread, /Continued with \$0\.50 more by/);
+      assert.match((await chat.click(thread, 'continue', continueButton)) ?? '', /is completed, not needs operator; nothing was done/, 'a second click changes nothing');
+
+      const audit = await chat.service.operator.conductor.audit(planId);
+      const reached = audit.find((entry) => entry.action === 'budget.reached')!;
+      assert.deepEqual({ ...(reached.detail as object), expectedUsd: undefined }, { cap: 'plan', spentUsd: 0.21, capUsd: 0.2, moreUsd: 0.5, expectedUsd: undefined });
+      const continued = audit.find((entry) => entry.action === 'budget.continued')!;
+      assert.match(continued.actor, /UOPS/);
+      assert.deepEqual([(continued.detail as { moreUsd: number }).moreUsd, (continued.detail as { allowanceUsd: number }).allowanceUsd], [0.5, 0.5]);
+      assert.deepEqual((await harness.modelCalls(planId)).map((call) => call.task), ['extract-lead', 'draft-lead-reply']);
+    });
+
+    test('Abort at a budget hand-back ends the plan without the call', async () => {
+      const { chat } = harness;
+      const { planId, thread, draftsBefore } = await pausedLead();
+      await chat.click(thread, 'abort', await chat.buttonValue(thread, 'abort'));
+      await waitForStatus(chat.service.operator, planId, ['failed']);
+      await waitForOutboxDrained(chat.service.operator, planId);
+      assert.equal(draftRequests(), draftsBefore);
+      assert.ok((await chat.service.operator.conductor.audit(planId)).some((entry) => entry.action === 'plan.aborted'));
+    });
+
+    test('a plan paused at a cap stays paused across a restart, makes no call, and continues after /op continue', async () => {
+      const { planId } = await pausedLead();
+      await harness.close();
+      harness = await startWorkflowHarness(database, [leadQualification], 'model', SETTINGS);
+      harness.openai!.usage = USAGE;
+      harness.openai!.respond('draft-lead-reply', { subject: 'Re: your booking website', body: 'Hi Jane,\n\nCould we talk this week?' });
+      const { operator } = harness.chat.service;
+      await within(operator.worker.claimRounds.finishedSince(), 5000, () => 'the restarted worker never looked for runnable plans');
+      assert.equal((await operator.conductor.show(planId)).plan.status, 'needs_operator');
+      assert.equal(draftRequests(), 0, 'the restarted service makes no call for the paused plan');
+
+      assert.match(await harness.chat.command(`continue ${planId}`), new RegExp(`Continue: ${planId}`));
+      await waitForStatus(operator, planId, ['waiting_approval']);
+      assert.equal(draftRequests(), 1);
+      await harness.chat.command(`approve ${planId}`);
+      await waitForStatus(operator, planId, ['completed'], 20_000);
+    });
+  });
+}
