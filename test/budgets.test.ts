@@ -1,12 +1,15 @@
 // Budget caps end to end through Slack, with the lead-qualification workflow against the local
 // OpenAI-compatible server: a model call that would go over a cap is not made, the plan is handed
-// back with the figures, Continue lets it spend more and it completes, Abort ends it. On SQLite
-// and PostgreSQL.
+// back with the figures, Continue lets it spend more and it completes, Abort ends it, and the
+// spend against each cap shows in the digest and /metrics. On SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { budgetCaps } from '../src/config/config.ts';
+import { buildDigest } from '../src/digest/digest.ts';
+import { digestMessage } from '../src/digest/message.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
-import { waitForOutboxDrained, waitForStatus } from './support/operator.ts';
+import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
 import { within } from './support/poll.ts';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
 
@@ -100,6 +103,25 @@ for (const provider of providers()) {
       assert.equal(draftRequests(), 1);
       await harness.chat.command(`approve ${planId}`);
       await waitForStatus(operator, planId, ['completed'], 20_000);
+    });
+
+    test('the digest and /metrics show the spend against each cap', async () => {
+      const store = harness.chat.service.operator.store;
+      const caps = budgetCaps(testConfig(database, SETTINGS));
+      const digest = await buildDigest(store, { timeZone: 'UTC', budgets: caps });
+      const month = digest.budgets.find((line) => line.cap === 'month')!;
+      assert.ok(Math.abs(month.spentUsd - 0.21 * 5) < 1e-9, `this month's spend is the five calls made: ${month.spentUsd}`);
+      assert.deepEqual(
+        digest.budgets.map((line) => [line.cap, line.subject, line.capUsd]),
+        [['month', null, 100], ['workflow_month', 'lead-qualification', 50], ['plan', null, 0.2]],
+      );
+      const field = digestMessage(digest).fields!.find((f) => f.label === 'Budgets')!;
+      assert.match(field.value, /this month \$1\.05 of \$100\.00; lead-qualification this month \$1\.05 of \$50\.00; per plan \$0\.00 of \$0\.20/);
+
+      const metrics = await (await fetch(`http://127.0.0.1:${harness.chat.service.port}/metrics`)).text();
+      assert.match(metrics, /^operator_budget_spent_usd\{cap="month",workflow=""\} 1\.05/m);
+      assert.match(metrics, /^operator_budget_cap_usd\{cap="workflow_month",workflow="lead-qualification"\} 50$/m);
+      assert.match(metrics, /^operator_budget_cap_usd\{cap="plan",workflow=""\} 0\.2$/m);
     });
   });
 }
