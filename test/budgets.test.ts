@@ -4,9 +4,10 @@
 // spend against each cap shows in the digest and /metrics. On SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { budgetCaps } from '../src/config/config.ts';
+import { budgetCaps, ConfigSchema } from '../src/config/config.ts';
 import { buildDigest } from '../src/digest/digest.ts';
 import { digestMessage } from '../src/digest/message.ts';
+import { budgetVerdict } from '../src/llm/budgets.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
@@ -18,7 +19,30 @@ const EXTRACTED = { company: 'Globex', contactName: 'Jane Doe', email: 'jane@glo
 
 /** gpt-4o-mini at $0.15 / $0.60 per million tokens: $0.21 a call. */
 const USAGE = { prompt_tokens: 1_000_000, completion_tokens: 100_000 };
+const testConfigFor = (settings: Record<string, string>) => ConfigSchema.parse(settings);
 const SETTINGS = { BUDGET_PLAN_USD: '0.20', BUDGET_WORKFLOW_MONTH_USD: 'lead-qualification=50', BUDGET_MONTH_USD: '100', BUDGET_CONTINUE_USD: '0.50' };
+
+describe('which cap a model call would pass', () => {
+  const caps = budgetCaps(testConfigFor({ BUDGET_PLAN_USD: '1', BUDGET_WORKFLOW_MONTH_USD: '3,invoicing=5', BUDGET_MONTH_USD: '10', BUDGET_CONTINUE_USD: '2' }));
+  const spend = (planUsd: number, workflowMonthUsd: number, monthUsd: number, allowanceUsd = 0) => ({ planUsd, workflowMonthUsd, monthUsd, allowanceUsd });
+  const cases: [string, ReturnType<typeof spend>, string, number, string | null][] = [
+    ['under every cap', spend(0.5, 2, 9), 'lead-qualification', 0.4, null],
+    ['exactly at the plan cap goes ahead', spend(0.6, 2, 9), 'lead-qualification', 0.4, null],
+    ['over the plan cap', spend(0.7, 2, 9), 'lead-qualification', 0.4, 'plan'],
+    ['over the cap of every workflow', spend(0.1, 2.9, 9), 'lead-qualification', 0.2, 'workflow_month'],
+    ['a named workflow has its own cap', spend(0.1, 4.7, 9), 'invoicing', 0.2, null],
+    ['over the monthly cap', spend(0.1, 1, 9.9), 'invoicing', 0.2, 'month'],
+    ['an allowance lifts every cap for the plan', spend(1.5, 3.2, 10.2, 1), 'lead-qualification', 0.4, null],
+  ];
+  for (const [name, figures, workflow, expectedUsd, cap] of cases) {
+    test(name, () => assert.equal(budgetVerdict(figures, caps, workflow, expectedUsd)?.cap ?? null, cap));
+  }
+
+  test('Continue asks for BUDGET_CONTINUE_USD, or what the call needs when that is more', () => {
+    assert.equal(budgetVerdict(spend(0.9, 0, 0), caps, 'x', 0.2)!.moreUsd, 2);
+    assert.equal(budgetVerdict(spend(0.9, 0, 0), caps, 'x', 3.001)!.moreUsd, 2.91);
+  });
+});
 
 for (const provider of providers()) {
   describe(`budget caps through Slack on ${provider}`, () => {
@@ -80,6 +104,7 @@ for (const provider of providers()) {
     test('Abort at a budget hand-back ends the plan without the call', async () => {
       const { chat } = harness;
       const { planId, thread, draftsBefore } = await pausedLead();
+      assert.match(await chat.command('inbox'), new RegExp(`${planId} lead-qualification: budget "Draft a reply"`), '/op inbox shows the wait as a budget one');
       await chat.click(thread, 'abort', await chat.buttonValue(thread, 'abort'));
       await waitForStatus(chat.service.operator, planId, ['failed']);
       await waitForOutboxDrained(chat.service.operator, planId);

@@ -59,7 +59,8 @@ export function formatInbox(items: WaitingItem[], now: Date): string {
     .map((item) => {
       const waited = Math.round((now.getTime() - item.waitingSince.getTime()) / 60_000);
       const deadline = item.deadline ? `  ${item.escalationStage ? 'next reminder' : `deadline (then ${item.deadlineOutcome})`} ${time(item.deadline)}` : '';
-      return `${item.planId}  ${item.workflow.padEnd(20)} ${item.stepTitle}  waiting ${waited} min${deadline}\n    ${WHAT_TO_TYPE[item.planStatus]?.(item.planId) ?? ''}`;
+      const what = item.budgetAskUsd === null ? WHAT_TO_TYPE[item.planStatus]?.(item.planId) : `op plan continue|abort ${item.planId}`;
+      return `${item.planId}  ${item.workflow.padEnd(20)} ${item.stepTitle}  waiting ${waited} min${deadline}\n    ${what ?? ''}`;
     })
     .join('\n');
 }

@@ -9,8 +9,15 @@ const AtStep = Plan.extend({ stepKey: z.string(), stepTitle: z.string() });
 
 const noticeOf = <K extends string, P extends z.ZodType>(kind: K, payload: P) => z.object({ kind: z.literal(kind), payload });
 
-export const WaitKind = z.enum(['approval', 'question', 'hand-back']);
+export const WaitKind = z.enum(['approval', 'question', 'hand-back', 'budget']);
 export type WaitKind = z.infer<typeof WaitKind>;
+
+const KIND_OF_STATUS: Partial<Record<string, WaitKind>> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
+
+/** What a plan waits on the operator for; a hand-back at a budget cap (Continue or Abort) is a kind of its own. */
+export function waitKindOf(plan: { status: string; budgetAskUsd: number | null }): WaitKind | undefined {
+  return plan.status === 'needs_operator' && plan.budgetAskUsd !== null ? 'budget' : KIND_OF_STATUS[plan.status];
+}
 
 /** A wait gone on too long: a reminder in the thread, or an escalation past it (src/conductor/deadlines.ts). */
 const Wait = AtStep.extend({

@@ -16,6 +16,8 @@ export interface WaitingStep {
   workflow: string;
   version: number;
   planStatus: PlanStatus;
+  /** Set while the plan waits at a budget cap. */
+  budgetAskUsd: number | null;
   requestedBy: string;
   waitingSince: Date;
   /** What the operator was asked (approval summary, question) or the error handed back. */
@@ -28,10 +30,10 @@ const PROMPT_ACTIONS: Partial<Record<PlanStatus, string>> = { waiting_approval: 
 export async function waitsDueForReminder(store: Store, afterMs: number, limit = 100): Promise<WaitingStep[]> {
   return store.transaction(async (runner) => {
     const rows = await runner.query(sql<
-      { stepId: string; stepKey: string; stepTitle: string; waitingSince: Date; planId: string; planStatus: PlanStatus } & Pick<Step, 'lastError'> & Pick<Plan, 'workflow' | 'version' | 'requestedBy'>
+      { stepId: string; stepKey: string; stepTitle: string; waitingSince: Date; planId: string; planStatus: PlanStatus } & Pick<Step, 'lastError'> & Pick<Plan, 'workflow' | 'version' | 'requestedBy' | 'budgetAskUsd'>
     >`
       SELECT s."id" AS "stepId", s."key" AS "stepKey", s."title" AS "stepTitle", s."waitingSince", s."lastError",
-             p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy"
+             p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy", p."budgetAskUsd"
       FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
       WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator')
         AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL AND s."waitingSince" <= ${databaseNow(-afterMs)}
