@@ -2,7 +2,7 @@
 // `scripts/node scripts/shape-counts.ts` prints
 // - data-access functions in src/store by style: every top-level function there that reaches
 //   the database, counted as "raw SQL" when its body writes a sql`...` template or calls
-//   $queryRaw/$executeRaw, else "named statements" when it runs statements.* (statements.ts),
+//   $queryRaw/$executeRaw, else "named statements" when it runs a named statement (statements.*, memoryStatements.*, budgetStatements.* ...),
 //   else "Prisma client" when it goes through store.prisma(...);
 // - hand casts (`x as T`, not `as const`) in src/store and in all of src, adapters, workflows;
 // - `as unknown as` casts in the same files;
@@ -57,7 +57,7 @@ function styleOf(body: string): Style | null {
   // Builds SQL or maps rows without reaching a database: a helper, not data access.
   if (!/\b(runner|store|db|tx)\.|\.(prisma|transaction)\(/.test(body)) return null;
   if (/\bsql(<[^`]*>)?`|\$(query|execute)Raw/.test(body)) return 'raw';
-  if (/\bstatements\.\w+/.test(body)) return 'named';
+  if (/\b\w*[sS]tatements\.\w+/.test(body)) return 'named';
   if (/\.prisma\(/.test(body)) return 'prisma';
   return null;
 }

@@ -6,7 +6,7 @@ import type { InboxAnswerer } from './bot/inbox.ts';
 import { InboxProcessor } from './bot/inbox.ts';
 import { OperatorBot } from './bot/operator-bot.ts';
 import type { OperatorAllowlist } from './bot/operators.ts';
-import type { Config } from './config/config.ts';
+import { budgetCaps, type Config } from './config/config.ts';
 import { postDigestNow } from './digest/scheduler.ts';
 import type { Operator } from './operator.ts';
 import type { Schedules } from './triggers/schedules.ts';
@@ -17,7 +17,7 @@ export function createInboxRuntime(
   logger: Logger,
   options: { operators: OperatorAllowlist; schedules: Schedules; answerers: InboxAnswerer[] },
 ): { bot: OperatorBot; inbox: InboxProcessor } {
-  const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, config.DIGEST_TZ, target);
+  const postDigest = (target: { platform: string; channel: string }) => postDigestNow(operator.store, { timeZone: config.DIGEST_TZ, budgets: budgetCaps(config) }, target);
   const bot = new OperatorBot({
     conductor: operator.conductor,
     store: operator.store,

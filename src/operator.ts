@@ -2,7 +2,7 @@
 // takes operator requests and the worker that advances plans.
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config/config.ts';
+import { budgetCaps, type Config } from './config/config.ts';
 import { Conductor } from './conductor/conductor.ts';
 import { WORKFLOWS_DIRECTORY, WorkflowRegistry } from './conductor/registry.ts';
 import type { StepServices, StepSettings } from './core/services.ts';
@@ -46,7 +46,7 @@ export async function createOperator(config: Config, logger: Logger, workflows?:
   });
   const services: StepServices = {
     memory,
-    model: createModelPort({ store, logger, chat, dependencies: breakers }),
+    model: createModelPort({ store, logger, chat, dependencies: breakers, budgets: budgetCaps(config) }),
     sequences: { claim: (series, key) => claimSequenceNumber(store, series, key) },
     settings: stepSettings(config),
     dependencies: breakers,

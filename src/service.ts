@@ -10,7 +10,7 @@ import { NoticeDispatcher } from './bot/dispatcher.ts';
 import { awaitAnswer, type InboxProcessor } from './bot/inbox.ts';
 import type { OperatorBot } from './bot/operator-bot.ts';
 import { allowlistOf, OperatorAllowlist } from './bot/operators.ts';
-import type { Config } from './config/config.ts';
+import { budgetCaps, type Config } from './config/config.ts';
 import type { WorkflowRegistry } from './conductor/registry.ts';
 import { ReminderJob } from './conductor/reminders.ts';
 import { DeadlineJob } from './conductor/deadlines.ts';
@@ -232,14 +232,14 @@ export async function startService(config: Config, logger: Logger, workflows?: W
       }
     }
 
-    http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger));
+    http.addRoute('GET', '/metrics', metricsRoute(operator.store, logger, budgetCaps(config)));
     // The operator's channels: the digest and the alerts go there.
     const operatorChannels = [
       ...(slack && config.DIGEST_SLACK_CHANNEL ? [{ platform: 'slack', channel: config.DIGEST_SLACK_CHANNEL }] : []),
       ...(discord && config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
       { platform: local.platform, channel: WORKSPACE_CHANNEL },
     ];
-    const digest = (started.digest = new DigestScheduler({ store: operator.store, cron: config.DIGEST_CRON, timeZone: config.DIGEST_TZ, targets: operatorChannels, logger }));
+    const digest = (started.digest = new DigestScheduler({ store: operator.store, cron: config.DIGEST_CRON, timeZone: config.DIGEST_TZ, budgets: budgetCaps(config), targets: operatorChannels, logger }));
     const alerts = (started.alerts = new AlertMonitor({
       store: operator.store,
       logger,

@@ -145,6 +145,7 @@ for (const provider of providers()) {
       assert.equal(flaky.attempts, 2);
       assert.match(flaky.lastError!, /temporary failure 2/);
       await assert.rejects(operator.conductor.approve(plan.id, 'bob'), /needs operator, not waiting approval/);
+      await assert.rejects(operator.conductor.continue(plan.id, 'bob'), /is not paused at a budget cap \(.* failed\); retry, skip or abort it/);
 
       await operator.conductor.retry(plan.id, 'bob');
       const done = await waitForStatus(operator, plan.id, ['completed']);

@@ -49,7 +49,7 @@ describe('Discord', () => {
     const [registration] = fake.callsTo('PUT', new RegExp(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`));
     const [op] = registration!.body as { name: string; options: { name: string }[] }[];
     assert.equal(op!.name, 'op');
-    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'alerts', 'approve', 'audit', 'cancel', 'deny', 'digest', 'forget', 'help', 'inbox', 'list', 'recall', 'remember', 'retry', 'rollback', 'schedule', 'skip', 'start', 'status', 'workflows']);
+    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'alerts', 'approve', 'audit', 'cancel', 'continue', 'deny', 'digest', 'forget', 'help', 'inbox', 'list', 'recall', 'remember', 'retry', 'rollback', 'schedule', 'skip', 'start', 'status', 'workflows']);
   });
 
   test('interactions are deferred at once, then answered', async () => {

@@ -236,7 +236,7 @@ export class NoticeDispatcher {
       case 'question':
         return remember(payload.stepKey, questionPrompt(payload.text));
       case 'needs_operator':
-        return remember(payload.stepKey, handBackPrompt(state.plan.id, payload.version, payload.text));
+        return remember(payload.stepKey, handBackPrompt(state.plan.id, payload.version, payload.text, payload.budget));
       case 'reminder':
         // Not kept as the step's prompt: the decision replaces the buttons of the original one.
         await adapter.post(inThread, reminderPrompt(state.plan.id, payload.version, payload), delivery);

@@ -2,7 +2,7 @@
 // Mentions and times travel as tokens, so each platform renders them natively
 // (<@U123> and <!date^...> on Slack, <@123> and <t:...> on Discord).
 
-export const BUTTON_ACTIONS = ['approve', 'edit', 'deny', 'retry', 'skip', 'abort', 'snooze', 'not_useful'] as const;
+export const BUTTON_ACTIONS = ['approve', 'edit', 'deny', 'retry', 'skip', 'continue', 'abort', 'snooze', 'not_useful'] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export interface Button {

@@ -1,7 +1,8 @@
 // Conductor state and notices, rendered into neutral messages.
 import path from 'node:path';
 import type { EditForm, PlanState } from '../conductor/conductor.ts';
-import type { WaitKind, WaitPayload } from '../conductor/notices.ts';
+import { waitKindOf, type WaitKind, type WaitPayload } from '../conductor/notices.ts';
+import { CAP_NAMES, usd, type BudgetPause } from '../core/budgets.ts';
 import type { WaitingItem } from '../conductor/plan-reads.ts';
 import type { Citation, RecallResult } from '../core/services.ts';
 import { redactText, redactValue } from '../privacy/redact.ts';
@@ -98,7 +99,15 @@ export function questionPrompt(prompt: string): Message {
   return { title: 'Question', text: prompt, footer: 'Reply in this thread to answer.' };
 }
 
-export function handBackPrompt(planId: string, version: number, text: string): Message {
+/** A failed step (Retry, Skip, Abort), or a budget cap reached (Continue with the amount asked, Abort). */
+export function handBackPrompt(planId: string, version: number, text: string, budget?: BudgetPause): Message {
+  if (budget) {
+    return {
+      title: `Budget reached: ${CAP_NAMES[budget.cap]}`,
+      text,
+      buttons: buttons(planId, version, [['continue', `Continue (+${usd(budget.moreUsd)})`, 'primary'], ['abort', 'Abort', 'danger']]),
+    };
+  }
   return {
     title: 'A step failed and retries did not fix it',
     text,
@@ -106,11 +115,12 @@ export function handBackPrompt(planId: string, version: number, text: string): M
   };
 }
 
-const WAITING_FOR: Record<WaitKind, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort' };
+const WAITING_FOR: Record<WaitKind, string> = { approval: 'your approval', question: 'your answer', 'hand-back': 'you to retry, skip or abort', budget: 'you to continue or abort' };
 
 const WAIT_BUTTONS: Partial<Record<WaitKind, [Button['action'], string, Button['style']?][]>> = {
   approval: [['approve', 'Approve', 'primary'], ['deny', 'Deny', 'danger']],
   'hand-back': [['retry', 'Retry', 'primary'], ['skip', 'Skip'], ['abort', 'Abort', 'danger']],
+  budget: [['continue', 'Continue', 'primary'], ['abort', 'Abort', 'danger']],
 };
 
 function waitButtons(planId: string, version: number, notice: WaitPayload): Button[] {
@@ -138,8 +148,6 @@ export function escalationMessage(planId: string, workflow: string, version: num
   };
 }
 
-const WAIT_OF_STATUS: Partial<Record<string, WaitKind>> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
-
 /** How long, in words a person reads at a glance: 45 min, 3 h, 2 d. */
 export function duration(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
@@ -148,11 +156,13 @@ export function duration(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
 }
 
+const waitOf = (item: WaitingItem) => waitKindOf({ status: item.planStatus, budgetAskUsd: item.budgetAskUsd });
+
 /** `/op inbox`: every wait, the longest first, each with how long it has waited, its deadline and its buttons. */
 export function inboxMessage(items: WaitingItem[], now: Date): Message {
   if (items.length === 0) return { title: 'Inbox', text: 'Nothing is waiting on you.' };
   const lines = items.map((item) => {
-    const kind = WAIT_OF_STATUS[item.planStatus] ?? 'wait';
+    const kind = waitOf(item) ?? 'wait';
     const deadline = item.deadline
       ? `; ${item.escalationStage ? `next reminder ${timestamp(item.deadline)}` : `deadline ${timestamp(item.deadline)} (then ${item.deadlineOutcome})`}`
       : '';
@@ -162,7 +172,7 @@ export function inboxMessage(items: WaitingItem[], now: Date): Message {
   return {
     title: `Inbox: ${items.length} waiting on you`,
     text: lines.join('\n'),
-    buttons: items.flatMap((item) => buttons(item.planId, item.version, WAIT_BUTTONS[WAIT_OF_STATUS[item.planStatus] ?? 'question'] ?? [])),
+    buttons: items.flatMap((item) => buttons(item.planId, item.version, WAIT_BUTTONS[waitOf(item) ?? 'question'] ?? [])),
   };
 }
 

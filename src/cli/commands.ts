@@ -49,7 +49,7 @@ const planDecision = (command: 'approve' | 'deny') =>
       withConductor(async (conductor) => shown(json, await conductor[command](requireId(positionals, command), actorOf(values.as), { reason: values.reason }))),
   });
 
-const planSteer = (command: 'retry' | 'skip' | 'abort' | 'cancel', summary: string) =>
+const planSteer = (command: 'retry' | 'skip' | 'continue' | 'abort' | 'cancel', summary: string) =>
   cliCommand({
     words: `plan ${command}`,
     usage: `op plan ${command} <id> [--reason <why>]`.padEnd(44) + summary,
@@ -175,6 +175,7 @@ export const COMMANDS: readonly CliCommand[] = [
   }),
   planSteer('retry', 'run the failed step again'),
   planSteer('skip', 'go on without the failed step'),
+  planSteer('continue', 'let a plan paused at a budget cap spend more'),
   planSteer('abort', 'stop a plan that needs you'),
   planSteer('cancel', 'stop a plan, undoing what it did'),
   cliCommand({

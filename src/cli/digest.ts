@@ -1,4 +1,5 @@
 // `op digest`: print the digest (--dry-run) or queue one for the configured channels now.
+import { budgetCaps } from '../config/config.ts';
 import { formatTokens, type Message } from '../bot/messages.ts';
 import { buildDigest, digestJson } from '../digest/digest.ts';
 import { digestMessage } from '../digest/message.ts';
@@ -9,7 +10,7 @@ import { usageError } from './usage.ts';
 export function runDigest(args: { dryRun: boolean; json: boolean }): Promise<string | object> {
   return withStore(async (store, config) => {
     if (args.dryRun) {
-      const digest = await buildDigest(store, { timeZone: config.DIGEST_TZ });
+      const digest = await buildDigest(store, { timeZone: config.DIGEST_TZ, budgets: budgetCaps(config) });
       return args.json ? digestJson(digest) : plainText(digestMessage(digest));
     }
     const targets = [
@@ -17,7 +18,7 @@ export function runDigest(args: { dryRun: boolean; json: boolean }): Promise<str
       ...(config.DIGEST_DISCORD_CHANNEL ? [{ platform: 'discord', channel: config.DIGEST_DISCORD_CHANNEL }] : []),
     ];
     if (targets.length === 0) throw usageError('op digest has no channel to post to.', 'Set DIGEST_SLACK_CHANNEL and/or DIGEST_DISCORD_CHANNEL, or print it: op digest --dry-run [--json]');
-    for (const target of targets) await postDigestNow(store, config.DIGEST_TZ, target);
+    for (const target of targets) await postDigestNow(store, { timeZone: config.DIGEST_TZ, budgets: budgetCaps(config) }, target);
     const posted = targets.map((t) => `${t.platform}:${t.channel}`).join(', ');
     return args.json ? { posted: targets } : `digest queued for ${posted}; the running service posts it`;
   });

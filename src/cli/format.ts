@@ -40,7 +40,7 @@ function nextAction(plan: PlanRecord): string | null {
     case 'waiting_answer':
       return `Waiting for your answer: op plan answer ${plan.id} <answer>`;
     case 'needs_operator':
-      return `Needs you: op plan retry|skip|abort ${plan.id}`;
+      return plan.budgetAskUsd === null ? `Needs you: op plan retry|skip|abort ${plan.id}` : `Budget reached: op plan continue|abort ${plan.id}`;
     default:
       return null;
   }
@@ -59,7 +59,8 @@ export function formatInbox(items: WaitingItem[], now: Date): string {
     .map((item) => {
       const waited = Math.round((now.getTime() - item.waitingSince.getTime()) / 60_000);
       const deadline = item.deadline ? `  ${item.escalationStage ? 'next reminder' : `deadline (then ${item.deadlineOutcome})`} ${time(item.deadline)}` : '';
-      return `${item.planId}  ${item.workflow.padEnd(20)} ${item.stepTitle}  waiting ${waited} min${deadline}\n    ${WHAT_TO_TYPE[item.planStatus]?.(item.planId) ?? ''}`;
+      const what = item.budgetAskUsd === null ? WHAT_TO_TYPE[item.planStatus]?.(item.planId) : `op plan continue|abort ${item.planId}`;
+      return `${item.planId}  ${item.workflow.padEnd(20)} ${item.stepTitle}  waiting ${waited} min${deadline}\n    ${what ?? ''}`;
     })
     .join('\n');
 }

@@ -21,6 +21,7 @@ import { databaseNow, type SqlRunner } from '../store/sql.ts';
 import { statements, timerStatements, type DueTimer, type StepPatch } from '../store/statements.ts';
 import type { Store } from '../store/store.ts';
 import { keepsOutcome, leaseCleared } from './decisions.ts';
+import { usd } from '../core/budgets.ts';
 import { OperatorError } from '../core/errors.ts';
 import { notice, type WaitKind } from './notices.ts';
 import { planAudit, recentPlans, showPlan, waitingItems, type PlanState } from './plan-reads.ts';
@@ -194,6 +195,29 @@ export class Conductor {
 
   abort(planId: string, actor: string, reason?: string) {
     return this.#resolveHandBack(planId, actor, 'abort', reason);
+  }
+
+  /**
+   * Continue at a budget hand-back: the plan may spend what it asked for (budgetAskUsd) beyond
+   * the caps, on top of what it was allowed before, and its step runs again.
+   */
+  continue(planId: string, actor: string, reason?: string) {
+    return this.#change(planId, async ({ plan, steps }) => {
+      expectStatus(plan, 'needs_operator');
+      const step = nextStep(steps, 'failed')!;
+      if (plan.budgetAskUsd === null) {
+        throw new OperatorError(`Plan ${plan.id} is not paused at a budget cap (${step.title} failed); retry, skip or abort it.`, planState(plan.id));
+      }
+      const allowanceUsd = plan.budgetAllowanceUsd + plan.budgetAskUsd;
+      return {
+        change: {
+          plan: { status: 'running', runAfter: databaseNow(), budgetAllowanceUsd: allowanceUsd, budgetAskUsd: null },
+          steps: [{ id: step.id, fields: { status: 'pending', waitingSince: null } }],
+          audit: [transition(actor, 'budget.continued', plan.status, 'running', step, reason, { ...waited(step), moreUsd: plan.budgetAskUsd, allowanceUsd })],
+          notices: [decision(plan, step, `Continued with ${usd(plan.budgetAskUsd)} more`, actor)],
+        },
+      };
+    });
   }
 
   cancel(planId: string, actor: string, reason?: string) {
@@ -428,7 +452,7 @@ export class Conductor {
           : { status: 'skipped', finishedAt: new Date(), waitingSince: null };
       return {
         change: {
-          plan: { status: 'running', runAfter: databaseNow() },
+          plan: { status: 'running', runAfter: databaseNow(), budgetAskUsd: null },
           steps: [{ id: step.id, fields }],
           audit: [transition(actor, `step.${choice === 'retry' ? 'retried' : 'skipped'}`, plan.status, 'running', step, reason, waited(step))],
           notices: [decision(plan, step, choice === 'retry' ? 'Retried' : 'Skipped', actor)],

@@ -1,6 +1,7 @@
 // The conductor's pure decisions, apart from the transactions that apply them, so a table of
 // cases pins each one (test/conductor-decisions.test.ts): which steps a new version of a plan
 // keeps, and the change a step's result makes to its plan.
+import { pauseText } from '../core/budgets.ts';
 import type { PlanChange, PlanRecord, StepRecord } from '../store/plans.ts';
 import { databaseNow } from '../store/sql.ts';
 import type { PlanPatch } from '../store/statements.ts';
@@ -91,6 +92,16 @@ export function stepResultChange({
         steps: [{ id: step.id, fields: { lastError: errorText(outcome.error) } }],
         audit: [{ actor, action: 'step.waiting_dependency', fromStatus: plan.status, toStatus: 'waiting_dependency', stepKey: step.key, reason: errorText(outcome.error) }],
       };
+    case 'over_budget': {
+      // A hand-back like a failure's, whose Continue raises the plan's allowance (Conductor.continue).
+      const text = `${step.title}: ${pauseText(outcome.pause)}`;
+      return {
+        plan: { status: 'needs_operator', budgetAskUsd: outcome.pause.moreUsd, ...leaseCleared },
+        steps: [{ id: step.id, fields: { status: 'failed', lastError: text, waitingSince: databaseNow() } }],
+        audit: [{ actor, action: 'budget.reached', fromStatus: plan.status, toStatus: 'needs_operator', stepKey: step.key, reason: pauseText(outcome.pause), detail: outcome.pause }],
+        notices: [notice('needs_operator', plan, text, { ...at, budget: outcome.pause })],
+      };
+    }
     case 'failed': {
       const error = errorText(outcome.error);
       const audit = { actor, stepKey: step.key, reason: error, detail: { attempt: attempts } };

@@ -1,6 +1,7 @@
 // What the operator is told about a plan: written to the outbox with the state change that caused
 // it, read back by the dispatcher. One schema for both sides, so a notice's fields are named once.
 import { z } from 'zod';
+import { BudgetPause } from '../core/budgets.ts';
 import type { PlanRecord } from '../store/plan-records.ts';
 
 const Plan = z.object({ planId: z.string(), workflow: z.string(), version: z.number().int(), text: z.string() });
@@ -8,8 +9,15 @@ const AtStep = Plan.extend({ stepKey: z.string(), stepTitle: z.string() });
 
 const noticeOf = <K extends string, P extends z.ZodType>(kind: K, payload: P) => z.object({ kind: z.literal(kind), payload });
 
-export const WaitKind = z.enum(['approval', 'question', 'hand-back']);
+export const WaitKind = z.enum(['approval', 'question', 'hand-back', 'budget']);
 export type WaitKind = z.infer<typeof WaitKind>;
+
+const KIND_OF_STATUS: Partial<Record<string, WaitKind>> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
+
+/** What a plan waits on the operator for; a hand-back at a budget cap (Continue or Abort) is a kind of its own. */
+export function waitKindOf(plan: { status: string; budgetAskUsd: number | null }): WaitKind | undefined {
+  return plan.status === 'needs_operator' && plan.budgetAskUsd !== null ? 'budget' : KIND_OF_STATUS[plan.status];
+}
 
 /** A wait gone on too long: a reminder in the thread, or an escalation past it (src/conductor/deadlines.ts). */
 const Wait = AtStep.extend({
@@ -27,7 +35,8 @@ export const PlanNotice = z.discriminatedUnion('kind', [
   noticeOf('progress', AtStep),
   noticeOf('approval_needed', AtStep.extend({ editable: z.boolean().optional() })),
   noticeOf('question', AtStep),
-  noticeOf('needs_operator', AtStep),
+  /** With budget: a cost cap was reached, and the operator continues (with budget.moreUsd) or aborts. */
+  noticeOf('needs_operator', AtStep.extend({ budget: BudgetPause.optional() })),
   noticeOf('reminder', Wait),
   noticeOf('escalation', Wait.extend({ escalation: z.enum(['direct', 'email']) })),
   noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime() })),

@@ -5,12 +5,10 @@ import type { Logger } from 'pino';
 import { recordReminder, waitsDueForReminder, type WaitingStep } from '../store/reminders.ts';
 import type { Store } from '../store/store.ts';
 import { Rounds } from '../core/rounds.ts';
-import { notice, type WaitKind } from './notices.ts';
-
-const KIND_OF_STATUS: Record<string, WaitKind> = { waiting_approval: 'approval', waiting_answer: 'question', needs_operator: 'hand-back' };
+import { notice, waitKindOf } from './notices.ts';
 
 function reminderNotice(wait: WaitingStep) {
-  const waitKind = KIND_OF_STATUS[wait.planStatus] ?? 'question';
+  const waitKind = waitKindOf({ status: wait.planStatus, budgetAskUsd: wait.budgetAskUsd }) ?? 'question';
   return notice('reminder', { id: wait.planId, workflow: wait.workflow, version: wait.version }, wait.prompt ?? wait.stepTitle, {
     stepKey: wait.stepKey,
     stepTitle: wait.stepTitle,

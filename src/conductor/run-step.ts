@@ -1,4 +1,5 @@
 // Runs one step of a plan and says how it went; the worker turns the outcome into a checkpoint.
+import { BudgetReached, type BudgetPause } from '../core/budgets.ts';
 import { DependencyUnavailable, type DependencyName } from '../core/dependencies.ts';
 import { RetryPolicy, isRetryable, withTimeout } from './retry.ts';
 import type { EffectLedger, RunContext, RunnableDeadline, RunnableStep } from './workflow.ts';
@@ -16,7 +17,9 @@ export type StepOutcome =
   | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string; deadline?: WaitDeadline; editable?: boolean }
   | { type: 'failed'; error: Error; retryable: boolean }
   /** A dependency the step needs is down: the plan waits for it, the attempt does not count. */
-  | { type: 'blocked'; dependency: DependencyName; error: Error };
+  | { type: 'blocked'; dependency: DependencyName; error: Error }
+  /** A model call would go over a budget cap: it was not made; the operator continues or aborts. */
+  | { type: 'over_budget'; pause: BudgetPause };
 
 export const policyOf = (step: RunnableStep): RetryPolicy => RetryPolicy.parse(step.retry ?? {});
 
@@ -58,6 +61,7 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     if (error instanceof DependencyUnavailable) return { type: 'blocked', dependency: error.dependency, error };
+    if (error instanceof BudgetReached) return { type: 'over_budget', pause: error.pause };
     return { type: 'failed', error, retryable: isRetryable(error, policy) };
   }
 }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import type { BudgetCaps } from '../core/budgets.ts';
 import { DEFAULT_DATABASE_URL, databaseTarget } from '../store/database-url.ts';
 import { InvoicingSettings } from '../../workflows/settings/invoicing.ts';
 
@@ -28,6 +29,23 @@ const idList = z
   .string()
   .default('')
   .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean));
+
+/** Dollars of model spend: unset means no cap. */
+const capUsd = z.coerce.number().positive('write an amount in US dollars, e.g. 5 or 0.50').optional();
+
+/** "5" caps every workflow; "invoicing=5,lead-qualification=2" caps those; "2,invoicing=5" both. */
+const workflowCaps = z
+  .string()
+  .regex(/^\s*([\w-]+\s*=\s*)?\d+(\.\d+)?\s*(,\s*([\w-]+\s*=\s*)?\d+(\.\d+)?\s*)*$/, 'write dollars for every workflow (5), per workflow (invoicing=5,lead-qualification=2), or both (2,invoicing=5)')
+  .optional()
+  .transform((text) => {
+    const entries = (text ?? '').split(',').map((part) => part.split('=').map((piece) => piece.trim())).filter((entry) => entry[0]);
+    const every = entries.find((entry) => entry.length === 1);
+    return {
+      everyWorkflow: every ? Number(every[0]) : null,
+      byWorkflow: Object.fromEntries(entries.filter((entry) => entry.length === 2).map(([name, usd]) => [name!, Number(usd)])),
+    };
+  });
 
 export const ConfigSchema = z
   .object({
@@ -99,6 +117,16 @@ export const ConfigSchema = z
   OPENAI_API_KEY: z.string().min(1).optional().describe('Turns model-backed steps and OpenAI embeddings on; without it deterministic fallbacks and a local embedder run.'),
   OPENAI_BASE_URL: z.url().optional().describe('Any OpenAI-compatible server (Ollama, vLLM, a local test server).'),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini').describe('Chat model for model-backed steps.'),
+  BUDGET_PLAN_USD: capUsd.describe('Cap on one plan\'s model spend (USD); a model call that would go over it pauses the plan and hands it back (Continue or Abort). Unset: no cap.'),
+  BUDGET_WORKFLOW_MONTH_USD: workflowCaps.describe(
+    'Cap on each workflow\'s model spend per calendar month (UTC): 5 for every workflow, invoicing=5,lead-qualification=2 per workflow, or 2,invoicing=5. Unset: no cap.',
+  ),
+  BUDGET_MONTH_USD: capUsd.describe('Cap on all model spend per calendar month (UTC). Unset: no cap.'),
+  BUDGET_CONTINUE_USD: z.coerce
+    .number()
+    .positive('write an amount in US dollars, e.g. 1')
+    .default(1)
+    .describe('What Continue at a budget hand-back lets that plan spend beyond the cap it reached (more if its next call needs more).'),
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small').describe('Embedding model used when OPENAI_API_KEY is set.'),
   MEMORY_ENCRYPTION_KEYS: z
     .string()
@@ -199,6 +227,16 @@ export const ConfigSchema = z
     }
   });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The budget caps the settings set (src/core/budgets.ts). */
+export function budgetCaps(config: Pick<Config, 'BUDGET_PLAN_USD' | 'BUDGET_WORKFLOW_MONTH_USD' | 'BUDGET_MONTH_USD' | 'BUDGET_CONTINUE_USD'>): BudgetCaps {
+  return {
+    planUsd: config.BUDGET_PLAN_USD ?? null,
+    monthUsd: config.BUDGET_MONTH_USD ?? null,
+    workflowMonthUsd: config.BUDGET_WORKFLOW_MONTH_USD,
+    continueUsd: config.BUDGET_CONTINUE_USD,
+  };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

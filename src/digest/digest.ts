@@ -1,9 +1,11 @@
 // The daily digest: what ended since the last one, what waits on the operator (oldest first)
-// and the period's figures. Built from the store alone, so any replica builds the same digest.
+// the period's figures and spend against the budget caps. Built from the store alone, so any replica builds the same digest.
 import type { Message } from '../bot/messages.ts';
 import { lastDigestAt, waitingPlans, type EndedPlan, type NoticeTarget, type Period, type WaitingPlan } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';
 import { upcomingRunsToday, type UpcomingRun } from '../triggers/upcoming.ts';
+import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
+import { budgetLines, type BudgetLine } from './budgets.ts';
 import { periodFigures, type Figures } from './figures.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -19,6 +21,14 @@ export interface Digest {
   /** Scheduled runs still to come today (in the digest's time zone). */
   scheduled: UpcomingRun[];
   figures: Figures;
+  /** Spend against each budget cap that is set (none: no caps). */
+  budgets: BudgetLine[];
+}
+
+/** What a digest is built with: DIGEST_TZ and the budget caps whose spend it shows. */
+export interface DigestSettings {
+  timeZone: string;
+  budgets?: BudgetCaps;
 }
 
 /** The calendar day of date in timeZone, as YYYY-MM-DD. */
@@ -27,11 +37,16 @@ export function dayIn(timeZone: string, date: Date): string {
 }
 
 /** Reports from the last digest (or the last 24 hours before the first one) up to now. */
-export async function buildDigest(store: Store, options: { timeZone: string; now?: Date }): Promise<Digest> {
+export async function buildDigest(store: Store, options: DigestSettings & { now?: Date }): Promise<Digest> {
   const to = options.now ?? new Date();
   const last = await lastDigestAt(store);
   const from = last && last < to ? last : new Date(to.getTime() - DAY_MS);
-  const [{ ended, figures }, waiting, scheduled] = await Promise.all([periodFigures(store, { from, to }), waitingPlans(store), upcomingRunsToday(store, options.timeZone, to)]);
+  const [{ ended, figures }, waiting, scheduled, budgets] = await Promise.all([
+    periodFigures(store, { from, to }),
+    waitingPlans(store),
+    upcomingRunsToday(store, options.timeZone, to),
+    budgetLines(store, options.budgets ?? noBudgetCaps),
+  ]);
   return {
     day: dayIn(options.timeZone, to),
     period: { from, to },
@@ -40,6 +55,7 @@ export async function buildDigest(store: Store, options: { timeZone: string; now
     waiting,
     scheduled,
     figures,
+    budgets,
   };
 }
 
@@ -54,6 +70,7 @@ export function digestJson(digest: Digest) {
     waiting: digest.waiting.map((w) => ({ id: w.id, workflow: w.workflow, status: w.status, step: w.stepTitle, waiting_since: w.waitingSince.toISOString() })),
     scheduled_today: digest.scheduled.map((r) => ({ schedule: r.scheduleId, workflow: r.workflow, when: r.phrase, fire_at: r.fireAt.toISOString() })),
     ...digest.figures,
+    budgets: digest.budgets.map((line) => ({ cap: line.cap, subject: line.subject, spent_usd: line.spentUsd, cap_usd: line.capUsd })),
   };
 }
 

@@ -2,6 +2,7 @@
 // figures as fields, and buttons for the oldest waits that a click can settle.
 import { timestamp, type Button, type Message } from '../bot/messages.ts';
 import type { EndedPlan, WaitingPlan } from '../store/digest.ts';
+import { budgetSummary } from './budgets.ts';
 import type { Digest } from './digest.ts';
 import { pct, type AlertFigures } from './figures.ts';
 
@@ -36,6 +37,7 @@ const WAIT_KIND: Record<string, string> = {
 function buttonsFor(plan: WaitingPlan): Button[] {
   const button = (action: Button['action'], label: string, style?: Button['style']): Button => ({ action, label: `${label} ${plan.id}`, style, planId: plan.id, version: plan.version });
   if (plan.status === 'waiting_approval') return [button('approve', 'Approve', 'primary'), button('deny', 'Deny', 'danger')];
+  if (plan.status === 'needs_operator' && plan.budgetAskUsd !== null) return [button('continue', 'Continue', 'primary'), button('abort', 'Abort', 'danger')];
   if (plan.status === 'needs_operator') return [button('retry', 'Retry', 'primary'), button('skip', 'Skip'), button('abort', 'Abort', 'danger')];
   return [];
 }
@@ -75,6 +77,7 @@ export function digestMessage(digest: Digest): Message {
         value: f.human_interventions.count === 0 ? 'none' : `${f.human_interventions.count}, median wait ${duration((f.human_interventions.median_wait_seconds ?? 0) * 1000)}`,
       },
       { label: 'Retrieval', value: f.retrieval.summary },
+      ...(digest.budgets.length > 0 ? [{ label: 'Budgets', value: budgetSummary(digest.budgets) }] : []),
       ...(f.alerts.raised > 0 || f.alerts.firing > 0 ? [{ label: 'Alerts', value: alertSummary(f.alerts) }] : []),
     ],
     buttons: digest.waiting.map(buttonsFor).filter((group) => group.length > 0).slice(0, BUTTON_PLANS).flat(),

@@ -6,13 +6,16 @@ import type { Logger } from 'pino';
 import { claimDigestRuns, enqueueTargetedNotice, type NoticeTarget } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';
 import { Rounds } from '../core/rounds.ts';
-import { buildDigest, dayIn, digestPayload } from './digest.ts';
+import type { BudgetCaps } from '../core/budgets.ts';
+import { buildDigest, dayIn, digestPayload, type DigestSettings } from './digest.ts';
 import { digestMessage } from './message.ts';
 
 export interface DigestSchedule {
   store: Store;
   cron: string;
   timeZone: string;
+  /** Caps whose spend the digest shows; none: no budget line. */
+  budgets?: BudgetCaps;
   /** The channels of the day's digest (configured Slack and Discord channels, the local workspace). */
   targets: NoticeTarget[];
   logger: Logger;
@@ -56,9 +59,9 @@ export class DigestScheduler {
 
   /** The digest of the day `scheduledAt` falls on, unless another replica posted it already. */
   async postScheduled(scheduledAt: Date): Promise<NoticeTarget[]> {
-    const { store, timeZone, targets } = this.#options;
+    const { store, timeZone, budgets, targets } = this.#options;
     const day = dayIn(timeZone, scheduledAt);
-    const digest = await buildDigest(store, { timeZone });
+    const digest = await buildDigest(store, { timeZone, budgets });
     const message = digestMessage({ ...digest, day });
     const posted = await claimDigestRuns(store, day, targets, (target) => digestPayload(target, day, message));
     if (posted.length > 0) this.#log.info({ day, channels: posted.map((t) => `${t.platform}:${t.channel}`) }, 'daily digest written to the outbox');
@@ -67,7 +70,7 @@ export class DigestScheduler {
 }
 
 /** `/op digest` and `op digest`: a digest now, to one target, outside the daily schedule. */
-export async function postDigestNow(store: Store, timeZone: string, target: NoticeTarget): Promise<void> {
-  const digest = await buildDigest(store, { timeZone });
+export async function postDigestNow(store: Store, settings: DigestSettings, target: NoticeTarget): Promise<void> {
+  const digest = await buildDigest(store, settings);
   await enqueueTargetedNotice(store, 'digest', digestPayload(target, digest.day, digestMessage(digest)));
 }

@@ -1,13 +1,17 @@
 // ModelPort (src/core/services.ts) for steps: a structured model call validated by the
 // step's zod schema, or the step's deterministic fallback when no model is configured, the call
-// fails or the answer does not fit. Either way one ModelCall row records the path taken, tokens,
+// fails or the answer does not fit; no call at all when it would go over a budget cap (the plan
+// is handed back instead). Either way one ModelCall row records the path taken, tokens,
 // cost and the redacted input and output, for the audit and for cost per plan and workflow.
 import type { Logger } from 'pino';
+import { BudgetReached, hasCaps, noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
 import { directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
+import { planSpend } from '../store/budgets.ts';
 import { recordModelCall, type ModelCallDraft } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
+import { budgetVerdict, expectedCostUsd } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
 import { costUsd } from './prices.ts';
 
@@ -21,6 +25,8 @@ export interface ModelPortOptions {
    * its fallback at once (every model-backed step has one), instead of waiting out a timeout.
    */
   dependencies?: DependencyPort;
+  /** Cost caps checked before each call (BUDGET_* settings); none: every call may go ahead. */
+  budgets?: BudgetCaps;
 }
 
 const NO_MODEL = 'no model configured (set OPENAI_API_KEY to use one)';
@@ -30,7 +36,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
   return issues.map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`).join('; ');
 }
 
-export function createModelPort({ store, logger, chat, dependencies = directCalls }: ModelPortOptions): ModelPort {
+export function createModelPort({ store, logger, chat, dependencies = directCalls, budgets = noBudgetCaps }: ModelPortOptions): ModelPort {
   const log = logger.child({ component: 'model' });
 
   async function structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>> {
@@ -51,6 +57,11 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
     let usage = { promptTokens: 0, completionTokens: 0 };
     let answered: T | typeof NOT_ANSWERED = NOT_ANSWERED;
     if (chat) {
+      // Before the call, so a call that would go over a cap is never made; the plan is handed back.
+      if (hasCaps(budgets)) {
+        const pause = budgetVerdict(await planSpend(store, scope.planId, scope.workflow), budgets, scope.workflow, expectedCostUsd(chat.model, request));
+        if (pause) throw new BudgetReached(pause);
+      }
       try {
         const answer = await dependencies.call('model', () => chat.ask(request));
         usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };

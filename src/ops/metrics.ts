@@ -5,6 +5,8 @@
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
+import { budgetLines, type BudgetLine } from '../digest/budgets.ts';
 import { periodFigures } from '../digest/figures.ts';
 import { alertTotals, firingAlerts } from '../store/alerts.ts';
 import { listDependencies } from '../store/dependencies.ts';
@@ -48,6 +50,12 @@ function defineMetrics(registry: Registry) {
     recallAt5: gauge('operator_retrieval_recall_at_5', 'Recall@5 of the latest `op memory eval` (absent until one ran).'),
     precisionAt5: gauge('operator_retrieval_precision_at_5', 'Precision@5 of the latest `op memory eval`.'),
     mrr: gauge('operator_retrieval_mrr', 'Mean reciprocal rank of the latest `op memory eval`.'),
+    budgetSpent: gauge(
+      'operator_budget_spent_usd',
+      'Model spend against each budget cap that is set: this month (cap="month"), each capped workflow this month (cap="workflow_month"), the plan under way that spent the most (cap="plan").',
+      ['cap', 'workflow'],
+    ),
+    budgetCap: gauge('operator_budget_cap_usd', 'Each budget cap that is set (BUDGET_* settings), labelled as operator_budget_spent_usd.', ['cap', 'workflow']),
   };
 }
 
@@ -76,9 +84,9 @@ function setOptional(gauge: Gauge, value: number | null): void {
   if (value !== null) gauge.set(value);
 }
 
-async function readInto(metrics: Metrics, store: Store, now: Date): Promise<void> {
+async function readInto(metrics: Metrics, store: Store, caps: BudgetCaps, now: Date): Promise<void> {
   const since = new Date(now.getTime() - WINDOW_MS);
-  const [plans, steps, notices, planSeconds, stepSeconds, noticeSeconds, { figures }, evaluation, alerts, firing, dependencies, waiting] = await Promise.all([
+  const [plans, steps, notices, planSeconds, stepSeconds, noticeSeconds, { figures }, evaluation, alerts, firing, dependencies, waiting, budgets] = await Promise.all([
     planCounts(store),
     stepCounts(store),
     noticeCounts(store),
@@ -91,6 +99,7 @@ async function readInto(metrics: Metrics, store: Store, now: Date): Promise<void
     firingAlerts(store),
     listDependencies(store),
     waitingOnDependencies(store),
+    budgetLines(store, caps),
   ]);
   setTotal(metrics.plansStarted, total(plans));
   setTotal(metrics.noticesDelivered, total(notices, (row) => row.labels.state === 'delivered'));
@@ -123,6 +132,9 @@ async function readInto(metrics: Metrics, store: Store, now: Date): Promise<void
   setOptional(metrics.recallAt5, evaluation?.recallAt5 ?? null);
   setOptional(metrics.precisionAt5, evaluation?.precisionAt5 ?? null);
   setOptional(metrics.mrr, evaluation?.mrr ?? null);
+  const budgetLabels = (line: BudgetLine) => ({ cap: line.cap, workflow: line.cap === 'workflow_month' ? (line.subject ?? '') : '' });
+  setCounts(metrics.budgetSpent, budgets.map((line) => ({ labels: budgetLabels(line), count: line.spentUsd })));
+  setCounts(metrics.budgetCap, budgets.map((line) => ({ labels: budgetLabels(line), count: line.capUsd })));
 }
 
 /** One replica's exposition: the store's figures and this process's own metrics. */
@@ -130,17 +142,19 @@ export class MetricsExporter {
   readonly registry = new Registry();
   readonly #metrics = defineMetrics(this.registry);
   readonly #store: Store;
+  readonly #budgets: BudgetCaps;
   /** Scrapes run one after another: each sets the shared metrics, then reads them out. */
   #last: Promise<unknown> = Promise.resolve();
 
-  constructor(store: Store) {
+  constructor(store: Store, budgets: BudgetCaps = noBudgetCaps) {
     this.#store = store;
+    this.#budgets = budgets;
     collectDefaultMetrics({ register: this.registry });
   }
 
   render(now = new Date()): Promise<string> {
     const next = this.#last.catch(() => undefined).then(async () => {
-      await readInto(this.#metrics, this.#store, now);
+      await readInto(this.#metrics, this.#store, this.#budgets, now);
       return this.registry.metrics();
     });
     this.#last = next;
@@ -149,8 +163,8 @@ export class MetricsExporter {
 }
 
 /** The GET /metrics route. */
-export function metricsRoute(store: Store, logger: Logger): http.RequestListener {
-  const exporter = new MetricsExporter(store);
+export function metricsRoute(store: Store, logger: Logger, budgets: BudgetCaps): http.RequestListener {
+  const exporter = new MetricsExporter(store, budgets);
   return (_request, response) => {
     exporter.render().then(
       (text) => {

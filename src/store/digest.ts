@@ -28,10 +28,12 @@ export interface WaitingPlan {
   version: number;
   stepTitle: string;
   waitingSince: Date;
+  /** Set while the plan is handed back at a budget cap: what Continue adds. */
+  budgetAskUsd: number | null;
 }
 
 /** The audit actions that record an operator unblocking a plan, each with detail.waitedMs. */
-export const INTERVENTION_ACTIONS = ['approval.granted', 'approval.denied', 'question.answered', 'step.retried', 'step.skipped', 'plan.aborted'] as const;
+export const INTERVENTION_ACTIONS = ['approval.granted', 'approval.denied', 'question.answered', 'step.retried', 'step.skipped', 'budget.continued', 'plan.aborted'] as const;
 
 export interface Intervention {
   action: string;
@@ -75,7 +77,7 @@ export async function waitingPlans(store: Store): Promise<WaitingPlan[]> {
   const steps = await store.prisma((db) =>
     db.step.findMany({
       where: { status: { in: ['waiting', 'failed'] }, waitingSince: { not: null }, plan: { status: { in: [...WAITING_STATUSES] } } },
-      select: { title: true, waitingSince: true, plan: { select: { id: true, workflow: true, status: true, version: true } } },
+      select: { title: true, waitingSince: true, plan: { select: { id: true, workflow: true, status: true, version: true, budgetAskUsd: true } } },
       orderBy: [{ waitingSince: 'asc' }, { planId: 'asc' }],
     }),
   );

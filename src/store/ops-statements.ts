@@ -84,7 +84,7 @@ export const digestStatements = {
 };
 
 export type WaitRow = { stepId: string; stepKey: string; stepTitle: string; waitingSince: Date; planId: string; planStatus: PlanStatus } & Pick<Step, 'lastError'> &
-  Pick<Plan, 'workflow' | 'version' | 'requestedBy'>;
+  Pick<Plan, 'workflow' | 'version' | 'requestedBy' | 'budgetAskUsd'>;
 
 /** A wait not reminded since it began, begun at least afterMs ago. */
 const dueForReminder = (afterMs: number) =>
@@ -95,7 +95,7 @@ export const reminderStatements = {
   waitsDue: (afterMs: number, limit: number) =>
     sql<WaitRow>`
       SELECT s."id" AS "stepId", s."key" AS "stepKey", s."title" AS "stepTitle", s."waitingSince", s."lastError",
-             p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy"
+             p."id" AS "planId", p."workflow", p."version", p."status" AS "planStatus", p."requestedBy", p."budgetAskUsd"
       FROM "Step" s JOIN "Plan" p ON p."id" = s."planId"
       WHERE p."status" IN ('waiting_approval', 'waiting_answer', 'needs_operator') AND ${dueForReminder(afterMs)}
       ORDER BY s."waitingSince" LIMIT ${limit}`,

@@ -8,7 +8,10 @@ import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 import type { Store } from './store.ts';
 
 /** A plan as the conductor reads it: its JSON columns parsed, its status typed. */
-export type PlanRecord = Pick<Plan, 'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt'> & {
+export type PlanRecord = Pick<
+  Plan,
+  'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'budgetAllowanceUsd' | 'budgetAskUsd'
+> & {
   status: PlanStatus;
   input: unknown;
   conversation: unknown;
@@ -43,6 +46,8 @@ function toPlan(row: Plan): PlanRecord {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     finishedAt: row.finishedAt,
+    budgetAllowanceUsd: row.budgetAllowanceUsd,
+    budgetAskUsd: row.budgetAskUsd,
   };
 }
 

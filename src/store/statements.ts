@@ -10,7 +10,7 @@ import type { EffectStatus, PlanStatus, StepStatus } from './statuses.ts';
 /** A model's fields as a statement writes them: DateTimes may be the database's clock. */
 type Writable<T> = { [K in keyof T]: T[K] extends Date ? Date | DatabaseNow : T[K] extends Date | null ? Date | DatabaseNow | null : T[K] };
 
-export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'waitingOn' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt'>>> & { status?: PlanStatus };
+export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAfter' | 'waitingOn' | 'leaseOwner' | 'leaseToken' | 'leaseExpiresAt' | 'finishedAt' | 'budgetAllowanceUsd' | 'budgetAskUsd'>>> & { status?: PlanStatus };
 export type StepPatch = Partial<Writable<Pick<Step, 'position' | 'title' | 'attempts' | 'output' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'>>> & { status?: StepStatus };
 export type EffectPatch = Partial<Writable<Pick<Effect, 'performCount' | 'result' | 'appliedAt' | 'compensatedAt'>>> & { status?: EffectStatus };
 
@@ -207,7 +207,7 @@ export const timerStatements = {
 };
 
 /** One wait on the operator: an approval, a question or a hand-back, with its deadline if it has one. */
-export type WaitingRow = Pick<Plan, 'workflow' | 'version' | 'requestedBy'> & { planId: string; planStatus: PlanStatus; stepKey: string; stepTitle: string; waitingSince: Date } & {
+export type WaitingRow = Pick<Plan, 'workflow' | 'version' | 'requestedBy' | 'budgetAskUsd'> & { planId: string; planStatus: PlanStatus; stepKey: string; stepTitle: string; waitingSince: Date } & {
   deadline: Date | null;
   deadlineOutcome: string | null;
   escalationStage: number | null;
@@ -215,7 +215,7 @@ export type WaitingRow = Pick<Plan, 'workflow' | 'version' | 'requestedBy'> & { 
 
 /** `/op inbox`: everything waiting on the operator, the longest wait first. */
 export const waitingOnOperator = (limit: number) =>
-  sql<WaitingRow>`SELECT p."id" AS "planId", p."workflow", p."version", p."requestedBy", p."status" AS "planStatus", s."key" AS "stepKey", s."title" AS "stepTitle",
+  sql<WaitingRow>`SELECT p."id" AS "planId", p."workflow", p."version", p."requestedBy", p."budgetAskUsd", p."status" AS "planStatus", s."key" AS "stepKey", s."title" AS "stepTitle",
       s."waitingSince", t."dueAt" AS "deadline", t."outcome" AS "deadlineOutcome", t."stage" AS "escalationStage"
     FROM "Plan" p JOIN "Step" s ON s."planId" = p."id" AND s."status" IN ('waiting', 'failed') AND s."waitingSince" IS NOT NULL
     LEFT JOIN "GateTimer" t ON t."stepId" = s."id" AND t."doneAt" IS NULL

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Plan" ADD COLUMN     "budgetAllowanceUsd" DOUBLE PRECISION NOT NULL DEFAULT 0,
+ADD COLUMN     "budgetAskUsd" DOUBLE PRECISION;
+

@@ -1,0 +1,38 @@
+// The budget check before a model call: the spend each cap counts so far, plus what the call is
+// expected to cost, against the cap and the plan's allowance. A call that would go over is not
+// made; the model port throws BudgetReached and the plan is handed back.
+import { workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
+import type { PlanSpend } from '../store/budgets.ts';
+import { costUsd } from './prices.ts';
+
+/**
+ * An answer's length is unknown before the call; a structured answer (fields, a short draft) is
+ * rarely longer than this. The prompt is counted at about four characters a token.
+ */
+const EXPECTED_ANSWER_TOKENS = 500;
+const CHARS_PER_TOKEN = 4;
+
+export function expectedCostUsd(model: string, request: { system: string; prompt: string }): number {
+  const promptTokens = Math.ceil((request.system.length + request.prompt.length) / CHARS_PER_TOKEN);
+  return costUsd(model, { promptTokens, completionTokens: EXPECTED_ANSWER_TOKENS });
+}
+
+const upToCent = (usd: number) => Math.ceil(usd * 100 - 1e-9) / 100;
+
+/** The first cap the call would go over, with the figures the hand-back shows; null: the call may go ahead. */
+export function budgetVerdict(spend: PlanSpend, caps: BudgetCaps, workflow: string, expectedUsd: number): BudgetPause | null {
+  const checks: [BudgetCap, number, number | null][] = [
+    ['plan', spend.planUsd, caps.planUsd],
+    ['workflow_month', spend.workflowMonthUsd, workflowCapOf(caps, workflow)],
+    ['month', spend.monthUsd, caps.monthUsd],
+  ];
+  for (const [cap, spentUsd, limit] of checks) {
+    if (limit === null) continue;
+    // What the operator allowed this plan by Continue lifts every cap for this plan alone.
+    const capUsd = limit + spend.allowanceUsd;
+    if (spentUsd + expectedUsd <= capUsd) continue;
+    const needed = upToCent(spentUsd + expectedUsd - capUsd);
+    return { cap, spentUsd, capUsd, moreUsd: Math.max(caps.continueUsd, needed), expectedUsd };
+  }
+  return null;
+}

@@ -1,0 +1,152 @@
+// Budget caps end to end through Slack, with the lead-qualification workflow against the local
+// OpenAI-compatible server: a model call that would go over a cap is not made, the plan is handed
+// back with the figures, Continue lets it spend more and it completes, Abort ends it, and the
+// spend against each cap shows in the digest and /metrics. On SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { budgetCaps, ConfigSchema } from '../src/config/config.ts';
+import { buildDigest } from '../src/digest/digest.ts';
+import { digestMessage } from '../src/digest/message.ts';
+import { budgetVerdict } from '../src/llm/budgets.ts';
+import leadQualification from '../workflows/lead-qualification.ts';
+import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
+import { within } from './support/poll.ts';
+import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
+
+const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
+const EXTRACTED = { company: 'Globex', contactName: 'Jane Doe', email: 'jane@globex.example', need: 'a new booking website', budget: 15_000, currency: 'EUR', timeline: 'by March' };
+
+/** gpt-4o-mini at $0.15 / $0.60 per million tokens: $0.21 a call. */
+const USAGE = { prompt_tokens: 1_000_000, completion_tokens: 100_000 };
+const testConfigFor = (settings: Record<string, string>) => ConfigSchema.parse(settings);
+const SETTINGS = { BUDGET_PLAN_USD: '0.20', BUDGET_WORKFLOW_MONTH_USD: 'lead-qualification=50', BUDGET_MONTH_USD: '100', BUDGET_CONTINUE_USD: '0.50' };
+
+describe('which cap a model call would pass', () => {
+  const caps = budgetCaps(testConfigFor({ BUDGET_PLAN_USD: '1', BUDGET_WORKFLOW_MONTH_USD: '3,invoicing=5', BUDGET_MONTH_USD: '10', BUDGET_CONTINUE_USD: '2' }));
+  const spend = (planUsd: number, workflowMonthUsd: number, monthUsd: number, allowanceUsd = 0) => ({ planUsd, workflowMonthUsd, monthUsd, allowanceUsd });
+  const cases: [string, ReturnType<typeof spend>, string, number, string | null][] = [
+    ['under every cap', spend(0.5, 2, 9), 'lead-qualification', 0.4, null],
+    ['exactly at the plan cap goes ahead', spend(0.6, 2, 9), 'lead-qualification', 0.4, null],
+    ['over the plan cap', spend(0.7, 2, 9), 'lead-qualification', 0.4, 'plan'],
+    ['over the cap of every workflow', spend(0.1, 2.9, 9), 'lead-qualification', 0.2, 'workflow_month'],
+    ['a named workflow has its own cap', spend(0.1, 4.7, 9), 'invoicing', 0.2, null],
+    ['over the monthly cap', spend(0.1, 1, 9.9), 'invoicing', 0.2, 'month'],
+    ['an allowance lifts every cap for the plan', spend(1.5, 3.2, 10.2, 1), 'lead-qualification', 0.4, null],
+  ];
+  for (const [name, figures, workflow, expectedUsd, cap] of cases) {
+    test(name, () => assert.equal(budgetVerdict(figures, caps, workflow, expectedUsd)?.cap ?? null, cap));
+  }
+
+  test('Continue asks for BUDGET_CONTINUE_USD, or what the call needs when that is more', () => {
+    assert.equal(budgetVerdict(spend(0.9, 0, 0), caps, 'x', 0.2)!.moreUsd, 2);
+    assert.equal(budgetVerdict(spend(0.9, 0, 0), caps, 'x', 3.001)!.moreUsd, 2.91);
+  });
+});
+
+for (const provider of providers()) {
+  describe(`budget caps through Slack on ${provider}`, () => {
+    let database: TestDatabase;
+    let harness: WorkflowHarness;
+    const draftRequests = () => harness.openai!.requestsTo('/v1/chat/completions').filter((request) => JSON.stringify(request.body).includes('draft-lead-reply')).length;
+
+    /** Starts a hot lead and waits for its hand-back at the per-plan cap: the lead was read ($0.21), the reply not drafted. */
+    async function pausedLead() {
+      const draftsBefore = draftRequests();
+      const { planId, thread } = await harness.start('lead-qualification', HOT_LEAD);
+      await harness.chat.waitForThreadMessage(thread, /Draft a reply: spent \$0\.21 of \$0\.20 \(per-plan cap\): continue with \$0\.50 more, or abort/);
+      const { plan, steps } = await waitForStatus(harness.chat.service.operator, planId, ['needs_operator']);
+      await waitForOutboxDrained(harness.chat.service.operator, planId);
+      assert.equal(draftRequests(), draftsBefore, 'the call that would go over the cap is not made');
+      assert.deepEqual((await harness.modelCalls(planId)).map((call) => call.task), ['extract-lead']);
+      assert.equal(plan.budgetAskUsd, 0.5);
+      assert.equal(steps.find((step) => step.key === 'draft-reply')!.status, 'failed');
+      return { planId, thread, draftsBefore };
+    }
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      harness = await startWorkflowHarness(database, [leadQualification], 'model', SETTINGS);
+      harness.openai!.usage = USAGE;
+      harness.openai!.respond('extract-lead', EXTRACTED);
+      harness.openai!.respond('draft-lead-reply', { subject: 'Re: your booking website', body: 'Hi Jane,\n\nthanks for reaching out. Could we talk this week?\n\nBest regards' });
+    });
+    after(async () => {
+      await harness?.close();
+      await database?.drop();
+    });
+
+    test('a plan whose next model call would pass its cap waits for the operator, and Continue lets it spend $0.50 more and complete', async () => {
+      const { chat } = harness;
+      const { planId, thread, draftsBefore } = await pausedLead();
+      assert.ok(await chat.buttonValue(thread, 'abort'), 'the hand-back offers Abort');
+
+      const continueButton = await chat.buttonValue(thread, 'continue');
+      await chat.click(thread, 'continue', continueButton);
+      await chat.waitForThreadMessage(thread, /Send this reply to Globex/);
+      assert.equal(draftRequests(), draftsBefore + 1, 'after Continue the call is made, once');
+      await chat.click(thread, 'approve', await chat.buttonValue(thread, 'approve'));
+      const { plan } = await waitForStatus(chat.service.operator, planId, ['completed'], 20_000);
+      assert.equal(plan.budgetAllowanceUsd, 0.5);
+      assert.equal(plan.budgetAskUsd, null);
+      await chat.waitForOutcome(thread, /Continued with \$0\.50 more by/);
+      assert.match((await chat.click(thread, 'continue', continueButton)) ?? '', /is completed, not needs operator; nothing was done/, 'a second click changes nothing');
+
+      const audit = await chat.service.operator.conductor.audit(planId);
+      const reached = audit.find((entry) => entry.action === 'budget.reached')!;
+      assert.deepEqual({ ...(reached.detail as object), expectedUsd: undefined }, { cap: 'plan', spentUsd: 0.21, capUsd: 0.2, moreUsd: 0.5, expectedUsd: undefined });
+      const continued = audit.find((entry) => entry.action === 'budget.continued')!;
+      assert.match(continued.actor, /UOPS/);
+      assert.deepEqual([(continued.detail as { moreUsd: number }).moreUsd, (continued.detail as { allowanceUsd: number }).allowanceUsd], [0.5, 0.5]);
+      assert.deepEqual((await harness.modelCalls(planId)).map((call) => call.task), ['extract-lead', 'draft-lead-reply']);
+    });
+
+    test('Abort at a budget hand-back ends the plan without the call', async () => {
+      const { chat } = harness;
+      const { planId, thread, draftsBefore } = await pausedLead();
+      assert.match(await chat.command('inbox'), new RegExp(`${planId} lead-qualification: budget "Draft a reply"`), '/op inbox shows the wait as a budget one');
+      await chat.click(thread, 'abort', await chat.buttonValue(thread, 'abort'));
+      await waitForStatus(chat.service.operator, planId, ['failed']);
+      await waitForOutboxDrained(chat.service.operator, planId);
+      assert.equal(draftRequests(), draftsBefore);
+      assert.ok((await chat.service.operator.conductor.audit(planId)).some((entry) => entry.action === 'plan.aborted'));
+    });
+
+    test('a plan paused at a cap stays paused across a restart, makes no call, and continues after /op continue', async () => {
+      const { planId } = await pausedLead();
+      await harness.close();
+      harness = await startWorkflowHarness(database, [leadQualification], 'model', SETTINGS);
+      harness.openai!.usage = USAGE;
+      harness.openai!.respond('draft-lead-reply', { subject: 'Re: your booking website', body: 'Hi Jane,\n\nCould we talk this week?' });
+      const { operator } = harness.chat.service;
+      await within(operator.worker.claimRounds.finishedSince(), 5000, () => 'the restarted worker never looked for runnable plans');
+      assert.equal((await operator.conductor.show(planId)).plan.status, 'needs_operator');
+      assert.equal(draftRequests(), 0, 'the restarted service makes no call for the paused plan');
+
+      assert.match(await harness.chat.command(`continue ${planId}`), new RegExp(`Continue: ${planId}`));
+      await waitForStatus(operator, planId, ['waiting_approval']);
+      assert.equal(draftRequests(), 1);
+      await harness.chat.command(`approve ${planId}`);
+      await waitForStatus(operator, planId, ['completed'], 20_000);
+    });
+
+    test('the digest and /metrics show the spend against each cap', async () => {
+      const store = harness.chat.service.operator.store;
+      const caps = budgetCaps(testConfig(database, SETTINGS));
+      const digest = await buildDigest(store, { timeZone: 'UTC', budgets: caps });
+      const month = digest.budgets.find((line) => line.cap === 'month')!;
+      assert.ok(Math.abs(month.spentUsd - 0.21 * 5) < 1e-9, `this month's spend is the five calls made: ${month.spentUsd}`);
+      assert.deepEqual(
+        digest.budgets.map((line) => [line.cap, line.subject, line.capUsd]),
+        [['month', null, 100], ['workflow_month', 'lead-qualification', 50], ['plan', null, 0.2]],
+      );
+      const field = digestMessage(digest).fields!.find((f) => f.label === 'Budgets')!;
+      assert.match(field.value, /this month \$1\.05 of \$100\.00; lead-qualification this month \$1\.05 of \$50\.00; per plan \$0\.00 of \$0\.20/);
+
+      const metrics = await (await fetch(`http://127.0.0.1:${harness.chat.service.port}/metrics`)).text();
+      assert.match(metrics, /^operator_budget_spent_usd\{cap="month",workflow=""\} 1\.05/m);
+      assert.match(metrics, /^operator_budget_cap_usd\{cap="workflow_month",workflow="lead-qualification"\} 50$/m);
+      assert.match(metrics, /^operator_budget_cap_usd\{cap="plan",workflow=""\} 0\.2$/m);
+    });
+  });
+}
