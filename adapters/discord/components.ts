@@ -62,7 +62,7 @@ export function toDiscord(message: Message): Pick<MessageCreateOptions, 'content
   };
 }
 
-/** A form as a Discord modal: one text input per field (at most five), named by the field. */
+/** A form as a Discord modal: one text input per field (at most five), named by the field; a paragraph for a multiline one. */
 export function toDiscordModal(form: Form): ModalBuilder {
   return new ModalBuilder()
     .setCustomId(`${formId(form.kind)}|${buttonValue(form)}`)
@@ -70,7 +70,7 @@ export function toDiscordModal(form: Form): ModalBuilder {
     .addComponents(
       form.fields.slice(0, 5).map((field) =>
         new ActionRowBuilder<TextInputBuilder>().addComponents(
-          new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(TextInputStyle.Short).setRequired(!field.optional).setValue(field.value),
+          new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short).setRequired(!field.optional).setValue(field.value),
         ),
       ),
     );
