@@ -196,7 +196,7 @@ for (const provider of providers()) {
       const form = await openForm(service.port, button('deny'));
 
       const long = await form.submit({ reason: 'x'.repeat(1200) });
-      assert.match(long.formErrors?.reason ?? '', /1,200 characters long; keep it under 1,000/);
+      assert.match(long.formErrors?.reason ?? '', /1,200 characters long; shorten it to at most 1,000/);
       assert.equal((await operator.conductor.show(planId)).plan.status, 'waiting_approval', 'nothing changed');
 
       assert.equal((await form.submit({ reason: '   ' })).reply, null);

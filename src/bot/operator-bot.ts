@@ -138,8 +138,9 @@ export class OperatorBot {
   }
 
   /**
-   * A submitted form: Edit's values approve a new version, Deny's reason denies. Values that do not fit come back as formErrors, shown in the form; so does
-   * any other refusal (the plan moved on: a second submission of the same form changes nothing).
+   * A submitted form: Edit's values approve a new version, Deny's reason denies. Values that do
+   * not fit come back as formErrors, shown in the form; so does any other refusal (the plan moved
+   * on: a second submission of the same form changes nothing).
    */
   async handleForm(event: { actor: Actor; form: string; value: string; fields: Record<string, string> }): Promise<Reply | null> {
     const kind = parseFormId(event.form);
@@ -196,13 +197,13 @@ const tooLong = (text: string, what: 'command' | 'reply') =>
   (what === 'command' ? 'shorten it, e.g. keep the key=value pairs and leave long text out.' : 'reply again with a shorter answer.');
 
 /** The longest reason a denial keeps: a sentence or a paragraph, not a document. */
-export const MAX_REASON_LENGTH = 1000;
+const MAX_REASON_LENGTH = 1000;
 
 /** Deny's optional reason: blank is no reason; one too long is a field error and denies nothing. */
 function denyReason(planId: string, fields: Record<string, string>): string | undefined {
   const reason = fields.reason?.trim() ?? '';
   if (reason.length > MAX_REASON_LENGTH) {
-    const message = `The reason is ${reason.length.toLocaleString('en')} characters long; keep it under ${MAX_REASON_LENGTH.toLocaleString('en')}.`;
+    const message = `The reason is ${reason.length.toLocaleString('en')} characters long; shorten it to at most ${MAX_REASON_LENGTH.toLocaleString('en')}.`;
     throw new OperatorError(message, { code: 'invalid_fields', planId, fields: { reason: message } });
   }
   return reason || undefined;
