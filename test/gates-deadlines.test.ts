@@ -13,7 +13,7 @@ import { databaseNow, sql } from '../src/store/sql.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import { deadlineWorkflow, questionDeadlineWorkflow } from './fixtures/gates.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
-import type { ChatDriver } from './support/drivers/chat-driver.ts';
+import { deny, type ChatDriver } from './support/drivers/chat-driver.ts';
 import { discordDriver } from './support/drivers/discord-driver.ts';
 import { slackDriver } from './support/drivers/slack-driver.ts';
 import { silentLogger, testOperator, waitForStatus } from './support/operator.ts';
@@ -201,7 +201,7 @@ for (const provider of providers()) {
         );
         assert.equal(timer?.dueIn, 1, 'the next step is an hour away again');
         assert.deepEqual(await escalations(planId), ['deadline escalation.thread', `${chat.platform}:${chat.operatorId} deadline.snoozed`]);
-        await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+        await deny(chat, thread);
         await waitForStatus(operator(), planId, ['cancelled']);
       });
     });

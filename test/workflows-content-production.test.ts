@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import contentProduction from '../workflows/content-production.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { deny } from './support/drivers/chat-driver.ts';
 import type { ChatRequest } from './support/fake-openai.ts';
 import { waitForStatus } from './support/operator.ts';
 import { describeMode, MODEL_MODES, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
@@ -93,7 +94,7 @@ for (const mode of MODEL_MODES) {
       await chat.waitForThreadMessage(thread, /Publish /);
       const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
       assert.match((steps.find((s) => s.key === 'draft')!.output as { markdown: string }).markdown, mode === 'model' ? /^# Our office jungle/ : /for our customers/);
-      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await deny(chat, thread);
       await waitForStatus(chat.service.operator, planId, ['compensated']);
       assert.equal(harness.files('published').length, 2, 'nothing more was published');
       assert.ok(!harness.files('drafts').some((file) => file.startsWith(planId)), 'the draft left the drafts folder');
@@ -116,7 +117,7 @@ for (const mode of MODEL_MODES) {
         assert.match(markdown, /^# Caring for our office plants, for non-technical founders\n\n_Outline, not the finished piece: Guide, for non-technical founders, friendly tone, about 1500 words\. With a model configured/);
         assert.match(markdown, /## Step by step/, 'a guide is outlined as steps, not as a fixed skeleton');
       }
-      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await deny(chat, thread);
       await waitForStatus(chat.service.operator, planId, ['compensated']);
     });
   });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
+import { deny } from './support/drivers/chat-driver.ts';
 import type { ChatRequest } from './support/fake-openai.ts';
 import { waitForStatus } from './support/operator.ts';
 import { describeMode, MODEL_MODES, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
@@ -105,7 +106,7 @@ for (const mode of MODEL_MODES) {
       await chat.waitForThreadMessage(thread, /By when does Initech need it\? The text does not say it/);
       await chat.reply(thread, 'start in April');
       await chat.waitForThreadMessage(thread, /Send this reply to Initech \(hot, 75\/100\)\?[\s\S]*budget: 5,000 EUR/);
-      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await deny(chat, thread);
       const { steps } = await waitForStatus(chat.service.operator, planId, ['cancelled']);
       const scored = steps.find((s) => s.key === 'score-lead')!.output as { lead: { budget: unknown; timeline: string; email: string } };
       assert.deepEqual([scored.lead.budget, scored.lead.timeline, scored.lead.email], [{ min: 5000, max: 5000, currency: 'EUR' }, 'start in April', 'bob@initech.example']);
@@ -124,7 +125,7 @@ for (const mode of MODEL_MODES) {
       assert.deepEqual(steps.filter((s) => s.status === 'skipped').map((s) => s.key), ['ask-company', 'ask-email', 'ask-budget', 'ask-timeline'], 'every value the reply depends on was read surely');
       const scored = steps.find((s) => s.key === 'score-lead')!.output as { lead: { company: string; contactName: string; budget: unknown } };
       assert.deepEqual([scored.lead.company, scored.lead.contactName, scored.lead.budget], ['Alpenglanz Sport GmbH', 'Jörg Müller', { min: 40_000, max: 50_000, currency: 'USD' }]);
-      await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+      await deny(chat, thread);
       await waitForStatus(chat.service.operator, planId, ['cancelled']);
     });
 
@@ -140,7 +141,7 @@ for (const mode of MODEL_MODES) {
         const { steps } = await waitForStatus(chat.service.operator, planId, ['waiting_approval']);
         const read = steps.find((s) => s.key === 'read-lead')!.output as { disagreements: string[] };
         assert.equal(read.disagreements.length, 2, `the model's company and budget disagree with the text: ${read.disagreements.join('; ')}`);
-        await chat.click(thread, 'deny', await chat.buttonValue(thread, 'deny'));
+        await deny(chat, thread);
         await waitForStatus(chat.service.operator, planId, ['cancelled']);
       });
     }

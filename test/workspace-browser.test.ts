@@ -1,6 +1,7 @@
 // The local workspace in a real browser: headless Chromium (Debian's `chromium` package, driven
 // by playwright-core; nothing is downloaded) starts the invoicing workflow, answers its question
-// in the card's thread, clicks Approve and sees the completed plan with the memories it cited.
+// in the card's thread, clicks Approve and sees the completed plan with the memories it cited;
+// then edits a payment in Edit's form and denies another with a reason in Deny's form.
 // It leaves docs/workspace.png, the README's screenshot.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Service } from '../src/service.ts';
 import { projectRoot } from '../src/store/prisma-cli.ts';
 import invoicing from '../workflows/invoicing.ts';
+import { deadlineWorkflow } from './fixtures/gates.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { testService } from './support/operator.ts';
 
@@ -25,7 +27,7 @@ let browser: BrowserContext;
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
   database = await createTestDatabase('sqlite');
-  service = await testService(database, [invoicing], {});
+  service = await testService(database, [invoicing, deadlineWorkflow], {});
   // What an earlier invoice left in memory: address, VAT ID and currency. E-mail addresses are
   // redacted in memory, so the plan asks where to send the invoice.
   await service.operator.memory.remember({
@@ -102,4 +104,43 @@ test('in the browser: start an invoice, answer its question in the thread, appro
   await page.setViewportSize({ width: 1100, height: Math.min(height, 2400) });
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT });
+});
+
+test('in the browser: Edit shows a form with the plan values and an error next to its field, then approves; Deny asks why and the prompt shows the reason', async () => {
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${service.port}/`);
+  await page.locator('#connection.live').waitFor();
+  /** Starts the nth payment on this page and waits for its approval prompt. */
+  const start = async (amount: number, nth: number) => {
+    await type(page, `/op start fixture-deadline amount=${amount}`);
+    const started = await page.locator('.private', { hasText: 'Started fixture-deadline' }).nth(nth).textContent();
+    const planId = /plan (p[a-z0-9]+)/.exec(started ?? '')?.[1] ?? assert.fail(`no plan id in: ${started}`);
+    const thread = page.locator('article.card', { hasText: planId }).locator('.thread-messages');
+    await thread.locator('button[data-action="deny"]').waitFor();
+    return { planId, thread };
+  };
+
+  const edited = await start(900, 0);
+  await edited.thread.locator('button[data-action="edit"]').click();
+  const editForm = edited.thread.locator('form.op-form');
+  const amount = editForm.locator('input[name="amount"]');
+  assert.equal(await amount.inputValue(), '900');
+  await amount.fill('nine hundred');
+  await editForm.locator('button[type="submit"]').click();
+  await editForm.locator('.field-error', { hasText: /number/i }).waitFor();
+  assert.equal((await service.operator.conductor.show(edited.planId)).plan.version, 1, 'nothing changed');
+  await amount.fill('450');
+  await editForm.locator('button[type="submit"]').click();
+  await editForm.waitFor({ state: 'detached' });
+  await edited.thread.locator('.footer', { hasText: 'Approved with changes by operator' }).waitFor();
+  assert.deepEqual((await service.operator.conductor.show(edited.planId)).plan.input, { amount: 450, then: 'escalate' });
+
+  const denied = await start(800, 1);
+  await denied.thread.locator('button[data-action="deny"]').click();
+  const denyForm = denied.thread.locator('form.op-form');
+  await denyForm.locator('textarea[name="reason"]').fill('the supplier refunded it already');
+  await denyForm.locator('button[type="submit"]').click();
+  await denyForm.waitFor({ state: 'detached' });
+  await denied.thread.locator('.footer', { hasText: /Denied by operator at .*: the supplier refunded it already/ }).waitFor();
+  assert.equal(await denied.thread.locator('button').count(), 0, 'the decided prompt offers no buttons');
 });

@@ -62,16 +62,16 @@ export function toDiscord(message: Message): Pick<MessageCreateOptions, 'content
   };
 }
 
-/** A form as a Discord modal: one text input per field (at most five), named by the field. */
+/** A form as a Discord modal: one text input per field (at most five), named by the field; a paragraph for a multiline one. */
 export function toDiscordModal(form: Form): ModalBuilder {
   return new ModalBuilder()
     .setCustomId(`${formId(form.kind)}|${buttonValue(form)}`)
     .setTitle(clip(form.title, 45))
     .addComponents(
-      form.fields.slice(0, 5).map((field) =>
-        new ActionRowBuilder<TextInputBuilder>().addComponents(
-          new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(TextInputStyle.Short).setRequired(!field.optional).setValue(field.value),
-        ),
-      ),
+      form.fields.slice(0, 5).map((field) => {
+        const input = new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short).setRequired(!field.optional);
+        // An empty field is left unset: Discord's limits for a pre-filled value are 1 to 4000 characters.
+        return new ActionRowBuilder<TextInputBuilder>().addComponents(field.value ? input.setValue(field.value) : input);
+      }),
     );
 }

@@ -22,14 +22,14 @@ import type { InboxAnswerer } from '../../src/bot/inbox.ts';
 import { inboxDraft } from '../../src/bot/inbox-event.ts';
 import type { Actor } from '../../src/bot/operators.ts';
 import type { Reply } from '../../src/bot/reply.ts';
-import { buttonId, threadKeyOf } from '../../src/bot/messages.ts';
+import { opensForm, threadKeyOf } from '../../src/bot/messages.ts';
 import { HealthProblem } from '../../src/core/health.ts';
 import { keepConnected } from '../../src/net/keep-connected.ts';
 import type { InboxDraft } from '../../src/store/inbox.ts';
 import { parseCustomId, toDiscord, toDiscordModal } from './components.ts';
 import { commandText, opCommand } from './op-command.ts';
 
-/** How long an Edit click waits for its form before answering that Operator is busy (Discord allows 3 s). */
+/** How long an Edit or Deny click waits for its form before answering that Operator is busy (Discord allows 3 s). */
 const FORM_WAIT_MS = 2500;
 
 export interface DiscordOptions {
@@ -133,7 +133,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
     } else if (interaction.isButton() && interaction.customId.startsWith('op:')) {
       const { actionId, value } = parseCustomId(interaction.customId);
       const event = { kind: 'button', actor: actorOf(interaction.user, interaction.member), actionId, value } as const;
-      if (actionId === buttonId('edit')) {
+      if (opensForm(actionId)) {
         // Discord opens a modal only as an interaction's first answer, never after a deferral:
         // the click waits (within Discord's 3 s) for the core to answer it with the form.
         await options.record(inboxDraft(deliveryId, { event }));
@@ -141,7 +141,7 @@ export function createDiscordAdapter(options: DiscordOptions): DiscordAdapter {
         // The inbox recorded the reply it built (src/bot/inbox.ts), as the workspace reads it.
         const reply = answer === null ? null : (JSON.parse(answer) as Reply | null);
         if (reply?.form) await interaction.showModal(toDiscordModal(reply.form));
-        else await interaction.reply({ ...toDiscord(reply?.message ?? { text: 'Operator is busy; click Edit again in a moment.' }), flags: MessageFlags.Ephemeral });
+        else await interaction.reply({ ...toDiscord(reply?.message ?? { text: 'Operator is busy; click the button again in a moment.' }), flags: MessageFlags.Ephemeral });
         return;
       }
       await options.record(inboxDraft(deliveryId, { event, answerTo }));

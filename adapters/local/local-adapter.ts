@@ -1,9 +1,9 @@
 // The local web workspace: a chat page served by Operator itself, so Operator can be tried
-// without a Slack or Discord app. `/op ...` commands, button clicks and thread replies are
-// written to the inbox, exactly as on Slack and Discord, and answered with the inbox's answer
-// when it comes within a moment (else 202: the page sends the same request id again, and gets
-// the one answer); the dispatcher's notices land in an in-process channel that the page follows
-// live over server-sent events. No business rules here.
+// without a Slack or Discord app. `/op ...` commands, button clicks, submitted forms (Edit,
+// Deny) and thread replies are written to the inbox, exactly as on Slack and Discord, and
+// answered with the inbox's answer when it comes within a moment (else 202: the page sends the
+// same request id again, and gets the one answer); the dispatcher's notices land in an
+// in-process channel that the page follows live over server-sent events. No business rules here.
 import fs from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -69,6 +69,12 @@ const RequestId = z.string().regex(/^[\w-]{8,64}$/, 'requestId: send a fresh id 
 const tooLong = `is longer than ${MAX_TEXT_LENGTH} characters; shorten it`;
 const CommandBody = z.object({ requestId: RequestId, text: z.string().trim().min(1, 'type a command, e.g. /op help').max(MAX_TEXT_LENGTH, tooLong) });
 const ButtonBody = z.object({ requestId: RequestId, actionId: z.string().max(64), value: z.string().max(128) });
+const FormBody = z.object({
+  requestId: RequestId,
+  form: z.string().max(64),
+  value: z.string().max(128),
+  fields: z.record(z.string().max(64), z.string().max(MAX_TEXT_LENGTH, tooLong)).refine((fields) => Object.keys(fields).length <= 10, 'send at most 10 fields'),
+});
 const ReplyBody = z.object({ requestId: RequestId, threadId: z.string().min(1).max(128), text: z.string().trim().min(1, 'write something to reply').max(MAX_TEXT_LENGTH, tooLong) });
 
 /** Mentions as names (the workspace has one person: "operator"), times in UTC. */
@@ -119,7 +125,12 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
   const streams = new Set<ServerResponse>();
   let rebuildError: Error | null = null;
   const actor = { ...LOCAL_OPERATOR };
-  const privately = (reply: Reply | null) => ({ reply: reply ? display(reply.message) : null });
+  /** The private answer, with the form to open (Edit, Deny) or a submitted form's errors by field. */
+  const privately = (reply: Reply | null) => ({
+    reply: reply ? display(reply.message) : null,
+    ...(reply?.form ? { form: reply.form } : {}),
+    ...(reply?.formErrors ? { formErrors: reply.formErrors } : {}),
+  });
 
   /** Wraps a route: access first, then the handler; bad input is a 400 with what to send instead. */
   const guarded =
@@ -201,6 +212,12 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
     await submit(response, `local:button:${body.requestId}`, { kind: 'button', actor, actionId: body.actionId, value: body.value });
   });
 
+  const form = guarded(async (request, response) => {
+    const body = parse(FormBody, await readJson(request));
+    // Accepted: the prompt shows the decision; refused: the errors go back to the form's fields.
+    await submit(response, `local:form:${body.requestId}`, { kind: 'form', actor, form: body.form, value: body.value, fields: body.fields });
+  });
+
   const threadReply = guarded(async (request, response) => {
     const body = parse(ReplyBody, await readJson(request));
     const card = conversation.get(body.threadId);
@@ -217,6 +234,7 @@ export function createLocalAdapter(options: LocalOptions): LocalAdapter {
       ['GET', '/workspace/events', events],
       ['POST', '/workspace/command', command],
       ['POST', '/workspace/button', button],
+      ['POST', '/workspace/form', form],
       ['POST', '/workspace/reply', threadReply],
     ],
     async start(rebuild) {

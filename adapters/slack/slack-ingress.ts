@@ -97,7 +97,7 @@ function recordSlackRequests(app: App, record: (draft: InboxDraft) => Promise<vo
     if (!action!.action_id.startsWith('op:')) throw new MalformedSlackRequest(`the action ${action!.action_id.slice(0, 64)} is not one of Operator's buttons`);
     await write(`slack:action:${click.trigger_id}:${action!.action_ts}`, {
       event: { kind: 'button', actor: { platform: 'slack', userId: click.user.id }, actionId: action!.action_id, value: action!.value ?? '' },
-      // A form (Edit) opens with views.open, which needs the click's trigger id.
+      // A form (Edit, Deny) opens with views.open, which needs the click's trigger id.
       answerTo: { responseUrl: click.response_url, triggerId: click.trigger_id },
     });
     await ack();

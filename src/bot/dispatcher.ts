@@ -254,7 +254,7 @@ export class NoticeDispatcher {
       case 'decision': {
         const prompt = conversation.prompts?.[payload.stepKey];
         if (!prompt) return;
-        return adapter.update(inThread, prompt.id, decidedPrompt({ title: prompt.title, text: prompt.text }, payload.outcome, payload.actor, new Date(payload.at)));
+        return adapter.update(inThread, prompt.id, decidedPrompt({ title: prompt.title, text: prompt.text }, payload.outcome, payload.actor, new Date(payload.at), payload.reason));
       }
       case 'completed':
       case 'failed':

@@ -30,10 +30,11 @@ export interface Message {
 
 /**
  * A form a button opens (a Slack modal, a Discord modal, a form in the workspace): Edit's
- * editable fields pre-filled with the plan's values. Submitted, it comes back as a `form` event
- * carrying its kind, the plan version it was opened for, and the fields' values by name.
+ * editable fields pre-filled with the plan's values, or Deny's optional reason. Submitted, it
+ * comes back as a `form` event carrying its kind, the plan version it was opened for, and the
+ * fields' values by name. A form is named for the button that opens it.
  */
-export const FORM_KINDS = ['edit'] as const;
+export const FORM_KINDS = ['edit', 'deny'] as const satisfies readonly ButtonAction[];
 export type FormKind = (typeof FORM_KINDS)[number];
 
 export interface Form {
@@ -42,8 +43,12 @@ export interface Form {
   version: number;
   title: string;
   submitLabel: string;
-  fields: { name: string; label: string; value: string; optional?: boolean }[];
+  /** multiline: a sentence or more (a reason), shown as a text area. */
+  fields: { name: string; label: string; value: string; optional?: boolean; multiline?: boolean }[];
 }
+
+/** Whether a click on this button opens a form, so an adapter answers it with the form itself. */
+export const opensForm = (actionId: string) => FORM_KINDS.some((kind) => buttonId(kind) === actionId);
 
 export const formId = (kind: FormKind) => `op:form:${kind}`;
 

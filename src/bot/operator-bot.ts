@@ -12,7 +12,7 @@ import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
 import { chatHint } from './hints.ts';
 import { parseButton, parseFormId } from './messages.ts';
-import { editForm } from './render.ts';
+import { denyForm, editForm } from './render.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
 
@@ -112,14 +112,17 @@ export class OperatorBot {
           );
         }
         case 'approve':
-        case 'deny':
-          await this.#conductor[button.action](button.planId, actor, { version: button.version });
+          await this.#conductor.approve(button.planId, actor, { version: button.version });
           break;
         case 'edit': {
           const form = editForm(await this.#conductor.editForm(button.planId, button.version));
-          // The text is for a chat that cannot open forms (the workspace, for now).
-          const text = `Editing ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId} takes a form this chat cannot show: approve or deny here, or edit it from Slack or Discord.`;
-          return { message: { title: form.title, text }, visibility: 'ephemeral', form };
+          return { message: { title: form.title, text: `Change ${form.fields.map((f) => f.name).join(', ')} of plan ${form.planId}, then approve it.` }, visibility: 'ephemeral', form };
+        }
+        case 'deny': {
+          await this.#conductor.expectApproval(button.planId, button.version);
+          // The text is the way to deny with a reason where a form cannot open.
+          const form = denyForm(button.planId, button.version);
+          return { message: { title: form.title, text: `Deny plan ${form.planId}, optionally saying why: \`/op deny ${form.planId} [reason]\`.` }, visibility: 'ephemeral', form };
         }
         case 'snooze':
           await this.#conductor.snooze(button.planId, actor, { forMs: this.#snoozeMs, version: button.version });
@@ -135,8 +138,9 @@ export class OperatorBot {
   }
 
   /**
-   * A submitted form. Values that do not fit come back as formErrors, shown in the form; so does
-   * any other refusal (the plan moved on: a second submission of the same form changes nothing).
+   * A submitted form: Edit's values approve a new version, Deny's reason denies. Values that do
+   * not fit come back as formErrors, shown in the form; so does any other refusal (the plan moved
+   * on: a second submission of the same form changes nothing).
    */
   async handleForm(event: { actor: Actor; form: string; value: string; fields: Record<string, string> }): Promise<Reply | null> {
     const kind = parseFormId(event.form);
@@ -145,7 +149,9 @@ export class OperatorBot {
     const access = await operatorAccess(this.#operators, this.#store, event.actor);
     if (!access.allowed) return this.#refuse(event.actor, access.reason, `form.${kind}`, target.planId);
     try {
-      await this.#conductor.approveWithChanges(target.planId, actorName(event.actor), { version: target.version, values: event.fields });
+      const actor = actorName(event.actor);
+      if (kind === 'edit') await this.#conductor.approveWithChanges(target.planId, actor, { version: target.version, values: event.fields });
+      else await this.#conductor.deny(target.planId, actor, { version: target.version, reason: denyReason(target.planId, event.fields) });
       return null;
     } catch (error) {
       if (!(error instanceof OperatorError)) throw error;
@@ -189,3 +195,16 @@ export class OperatorBot {
 const tooLong = (text: string, what: 'command' | 'reply') =>
   `That ${what} is ${text.length.toLocaleString('en')} characters long; Operator takes at most ${MAX_TEXT_LENGTH.toLocaleString('en')}. Nothing was done: ` +
   (what === 'command' ? 'shorten it, e.g. keep the key=value pairs and leave long text out.' : 'reply again with a shorter answer.');
+
+/** The longest reason a denial keeps: a sentence or a paragraph, not a document. */
+const MAX_REASON_LENGTH = 1000;
+
+/** Deny's optional reason: blank is no reason; one too long is a field error and denies nothing. */
+function denyReason(planId: string, fields: Record<string, string>): string | undefined {
+  const reason = fields.reason?.trim() ?? '';
+  if (reason.length > MAX_REASON_LENGTH) {
+    const message = `The reason is ${reason.length.toLocaleString('en')} characters long; shorten it to at most ${MAX_REASON_LENGTH.toLocaleString('en')}.`;
+    throw new OperatorError(message, { code: 'invalid_fields', planId, fields: { reason: message } });
+  }
+  return reason || undefined;
+}

@@ -95,6 +95,18 @@ export function editForm(form: EditForm): Form {
   };
 }
 
+/** Deny's form: one optional reason, recorded in the audit and remembered for later plans. */
+export function denyForm(planId: string, version: number): Form {
+  return {
+    kind: 'deny',
+    planId,
+    version,
+    title: 'Deny',
+    submitLabel: 'Deny',
+    fields: [{ name: 'reason', label: 'Why? (optional; remembered for later plans)', value: '', optional: true, multiline: true }],
+  };
+}
+
 export function questionPrompt(prompt: string): Message {
   return { title: 'Question', text: prompt, footer: 'Reply in this thread to answer.' };
 }
@@ -176,10 +188,10 @@ export function inboxMessage(items: WaitingItem[], now: Date): Message {
   };
 }
 
-/** Replaces a prompt's buttons once it has been decided. */
-export function decidedPrompt(original: Message, outcome: string, actor: string, at: Date): Message {
+/** Replaces a prompt's buttons once it has been decided, with the reason given for it. */
+export function decidedPrompt(original: Message, outcome: string, actor: string, at: Date, reason?: string): Message {
   const { buttons, ...rest } = original;
-  return { ...rest, footer: `${outcome} by ${mention(actor)} at ${timestamp(at)}` };
+  return { ...rest, footer: `${outcome} by ${mention(actor)} at ${timestamp(at)}${reason ? `: ${reason}` : ''}` };
 }
 
 export function stepTitle(steps: StepRecord[], key: string | undefined): string {

@@ -4,7 +4,7 @@ export interface Reply {
   message: Message;
   /** ephemeral: only the person who asked sees it; thread: everyone in the plan's thread. */
   visibility: 'ephemeral' | 'thread';
-  /** A form to open for the person who clicked (Edit); message is what to show where forms cannot open. */
+  /** A form to open for the person who clicked (Edit, Deny); message says what it is for, or how to do without it. */
   form?: Form;
   /** A submitted form's values that do not fit, by field name: shown in the form. */
   formErrors?: Record<string, string>;

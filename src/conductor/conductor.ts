@@ -241,6 +241,14 @@ export class Conductor {
     });
   }
 
+  /**
+   * Refuses as a decision would when the plan no longer waits for approval at that version, so a
+   * form (Deny's reason) is not opened for a prompt that was already decided.
+   */
+  async expectApproval(planId: string, version?: number): Promise<void> {
+    expectStatus((await this.show(planId)).plan, 'waiting_approval', version);
+  }
+
   /** The form the Edit button opens: the waiting approval's editable fields with the plan's values. */
   async editForm(planId: string, version?: number): Promise<EditForm> {
     const { plan, steps } = await this.show(planId);
@@ -368,7 +376,7 @@ export class Conductor {
       const change = await haltChange(runner, state, definition, 'cancelled', actor, 'approval.denied', options.reason);
       change.steps = [{ id: step.id, fields: { status: 'denied', finishedAt: new Date() } }];
       change.audit![0] = { ...change.audit![0]!, stepKey: step.key, detail: waited(step) };
-      change.notices!.unshift(decision(plan, step, 'Denied', actor));
+      change.notices!.unshift(decision(plan, step, 'Denied', actor, options.reason));
       change.memories = [decisionMemory(plan, step, 'Denied', actor, options.reason)];
       return { change };
     }
@@ -593,9 +601,10 @@ async function escalationChange(runner: SqlRunner, plan: PlanRecord, step: StepR
   };
 }
 
-/** Tells the conversation who decided a waiting step, so the prompt can show the outcome. */
-function decision(plan: PlanRecord, step: StepRecord, outcome: string, actor: string) {
-  return notice('decision', plan, `${step.title}: ${outcome.toLowerCase()} by ${actor}`, { stepKey: step.key, outcome, actor, at: new Date().toISOString() });
+/** Tells the conversation who decided a waiting step, and why when they said, so the prompt can show the outcome. */
+function decision(plan: PlanRecord, step: StepRecord, outcome: string, actor: string, reason?: string) {
+  const why = reason?.trim() || undefined;
+  return notice('decision', plan, `${step.title}: ${outcome.toLowerCase()} by ${actor}${why ? `: ${why}` : ''}`, { stepKey: step.key, outcome, actor, at: new Date().toISOString(), ...(why ? { reason: why } : {}) });
 }
 
 function waited(step: StepRecord): { waitedMs?: number } {

@@ -39,7 +39,7 @@ export const PlanNotice = z.discriminatedUnion('kind', [
   noticeOf('needs_operator', AtStep.extend({ budget: BudgetPause.optional() })),
   noticeOf('reminder', Wait),
   noticeOf('escalation', Wait.extend({ escalation: z.enum(['direct', 'email']) })),
-  noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime() })),
+  noticeOf('decision', Plan.extend({ stepKey: z.string() }).extend({ outcome: z.string(), actor: z.string(), at: z.iso.datetime(), reason: z.string().optional() })),
   noticeOf('plan_updated', Plan),
   noticeOf('completed', Plan),
   noticeOf('failed', Plan.extend({ stepKey: z.string().optional() })),

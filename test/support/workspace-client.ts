@@ -1,7 +1,8 @@
 // Talks to the local workspace as its page does: JSON posts and the server-sent event stream,
 // over plain node:http so tests can set the headers a browser or an attacker would send.
+import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { Message } from '../../src/bot/messages.ts';
+import type { Form, Message } from '../../src/bot/messages.ts';
 import { pollUntil } from './poll.ts';
 
 export interface WorkspaceEntry {
@@ -57,11 +58,38 @@ export function workspaceRequest(port: number, method: string, path: string, opt
 let sequence = 0;
 export const freshRequestId = () => `test-${process.pid}-${++sequence}-${Date.now()}`;
 
-/** POSTs as the page does; resolves with the private reply's text (or null). */
-export async function post(port: number, path: string, body: Record<string, unknown>, options: RequestOptions = {}): Promise<{ status: number; reply: Message | null; error?: string }> {
+export interface Posted {
+  status: number;
+  reply: Message | null;
+  error?: string;
+  /** The form a click opened (Edit, Deny), as the page shows it. */
+  form?: Form;
+  /** A submitted form's errors by field, as the page shows them next to the fields. */
+  formErrors?: Record<string, string>;
+}
+
+/** POSTs as the page does; resolves with the private reply (or null), and a form or its errors when there are. */
+export async function post(port: number, path: string, body: Record<string, unknown>, options: RequestOptions = {}): Promise<Posted> {
   const answer = await workspaceRequest(port, 'POST', path, { ...options, body: { requestId: freshRequestId(), ...body } });
-  const parsed = JSON.parse(answer.body) as { reply?: Message | null; error?: string };
-  return { status: answer.status, reply: parsed.reply ?? null, error: parsed.error };
+  const parsed = JSON.parse(answer.body) as Omit<Posted, 'status'>;
+  return {
+    status: answer.status,
+    reply: parsed.reply ?? null,
+    error: parsed.error,
+    ...(parsed.form ? { form: parsed.form } : {}),
+    ...(parsed.formErrors ? { formErrors: parsed.formErrors } : {}),
+  };
+}
+
+/** Opens a form as the page does (a click that answers with one); submit posts the fields as its submit button does. */
+export async function openForm(port: number, button: { action: string; planId: string; version: number }) {
+  const clicked = await post(port, '/workspace/button', { actionId: `op:${button.action}`, value: `${button.planId}:${button.version}` });
+  const form = clicked.form ?? assert.fail(`the click opened no form; it answered ${JSON.stringify(clicked)}`);
+  return {
+    form,
+    fields: Object.fromEntries(form.fields.map((field) => [field.name, field.value])),
+    submit: (fields: Record<string, string>) => post(port, '/workspace/form', { form: `op:form:${form.kind}`, value: `${form.planId}:${form.version}`, fields }),
+  };
 }
 
 /** The workspace's live stream, applied to a view of the channel as the page keeps it. */

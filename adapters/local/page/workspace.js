@@ -1,6 +1,7 @@
 // The workspace page: shows Operator's neutral messages (plan cards, their threads, prompts with
 // buttons, citations, the digest) as they arrive over server-sent events, and sends /op
-// commands, button clicks and thread replies. Plain browser JavaScript: no build step.
+// commands, button clicks, forms (Edit, Deny) and thread replies. Plain browser JavaScript: no
+// build step.
 /* global document, EventSource, fetch, crypto, CSS */
 'use strict';
 
@@ -155,11 +156,12 @@ function scrollDown() {
 }
 
 /**
- * Sends a request and returns its answer. The request keeps one id across retries: Operator
- * writes it to its inbox before answering, so while it is still running (202) or when the
- * connection failed, sending the same id again gets the one answer, never a second run.
+ * Sends a request and returns its answer: { reply, form, formErrors }. The request keeps one id
+ * across retries: Operator writes it to its inbox before answering, so while it is still running
+ * (202) or when the connection failed, sending the same id again gets the one answer, never a
+ * second run.
  */
-async function send(path, body) {
+async function request(path, body) {
   const payload = JSON.stringify({ requestId: requestId(), ...body });
   let failure = null;
   for (let attempt = 0; attempt < 30; attempt++) {
@@ -168,23 +170,94 @@ async function send(path, body) {
       const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
       const answer = await response.json();
       if (response.status === 202) continue;
-      if (!response.ok) return { title: 'Not done', text: answer.error || `HTTP ${response.status}` };
-      return answer.reply;
+      if (!response.ok) return { reply: { title: 'Not done', text: answer.error || `HTTP ${response.status}` } };
+      return answer;
     } catch (error) {
       failure = error;
     }
   }
-  return { title: 'Not sent', text: `Operator did not answer (${failure ? failure.message : 'still working'}). Is it still running?` };
+  return { reply: { title: 'Not sent', text: `Operator did not answer (${failure ? failure.message : 'still working'}). Is it still running?` } };
+}
+
+/** Sends a request; resolves with its private reply, if any. */
+async function send(path, body) {
+  return (await request(path, body)).reply;
 }
 
 async function click(row, button, entry) {
   for (const node of row.querySelectorAll('button')) node.disabled = true;
-  const reply = await send('/workspace/button', { actionId: `op:${button.action}`, value: `${button.planId}:${button.version}` });
-  if (reply) {
+  const answer = await request('/workspace/button', { actionId: `op:${button.action}`, value: `${button.planId}:${button.version}` });
+  if (answer.reply || answer.form) {
     for (const node of row.querySelectorAll('button')) node.disabled = false;
     const card = entry && entry.threadId && channel.querySelector(`article[data-id="${CSS.escape(entry.threadId)}"] .thread-messages`);
-    showPrivately(reply, card || null);
+    if (answer.form) showForm(answer.form, card || null);
+    else showPrivately(answer.reply, card || null);
   }
+}
+
+/**
+ * A form a click opened (Edit's fields, Deny's reason), where only the clicker sees it. Submitted,
+ * it closes when accepted (the prompt then shows the decision) or shows each error next to its field.
+ */
+function showForm(form, where) {
+  const note = element('div', 'private');
+  const node = element('form', 'op-form');
+  node.dataset.kind = form.kind;
+  node.append(element('h3', '', form.title));
+  const inputs = new Map();
+  const errors = new Map();
+  for (const field of form.fields) {
+    const label = element('label', 'form-field');
+    const input = element(field.multiline ? 'textarea' : 'input');
+    input.name = field.name;
+    input.value = field.value;
+    const error = element('div', 'field-error');
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    label.append(element('span', 'label', field.label), input, error);
+    inputs.set(field.name, input);
+    errors.set(field.name, error);
+    node.append(label);
+  }
+  // An error that belongs to no field (the plan moved on) shows under the form.
+  const general = element('div', 'field-error');
+  general.setAttribute('role', 'alert');
+  general.hidden = true;
+  const row = element('div', 'buttons');
+  const submit = element('button', form.kind === 'deny' ? 'danger' : 'primary', form.submitLabel);
+  submit.type = 'submit';
+  const cancel = element('button', '', 'Cancel');
+  cancel.type = 'button';
+  cancel.addEventListener('click', () => note.remove());
+  row.append(submit, cancel);
+  node.append(general, row);
+  node.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    const fields = {};
+    for (const [name, input] of inputs) fields[name] = input.value;
+    const answer = await request('/workspace/form', { form: `op:form:${form.kind}`, value: `${form.planId}:${form.version}`, fields });
+    submit.disabled = false;
+    for (const error of [...errors.values(), general]) {
+      error.textContent = '';
+      error.hidden = true;
+    }
+    if (answer.formErrors) {
+      for (const [name, message] of Object.entries(answer.formErrors)) {
+        const error = errors.get(name) || general;
+        error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
+        error.hidden = false;
+      }
+      return;
+    }
+    note.remove();
+    if (answer.reply) showPrivately(answer.reply, where);
+  });
+  note.append(element('div', 'note', 'Only visible to you'), node);
+  (where || channel).append(note);
+  const first = inputs.values().next().value;
+  if (first) first.focus();
+  scrollDown();
 }
 
 // A textarea, so a pasted e-mail keeps its line breaks; Enter sends, Shift+Enter adds a line.

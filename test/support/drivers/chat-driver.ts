@@ -21,7 +21,7 @@ export interface ChatDriver {
   /** Writes in the thread. */
   reply(threadId: string, text: string, userId?: string): Promise<void>;
   /**
-   * Clicks a button that opens a form (Edit); resolves with the form's pre-filled fields and a
+   * Clicks a button that opens a form (Edit, Deny); resolves with the form's pre-filled fields and a
    * submit that resolves with the errors the form shows (by field), or null when it was accepted.
    */
   openForm(threadId: string, action: string, value: string): Promise<OpenedForm>;
@@ -35,4 +35,10 @@ export interface ChatDriver {
 export interface OpenedForm {
   fields: Record<string, string>;
   submit(values: Record<string, string>): Promise<Record<string, string> | null>;
+}
+
+/** Deny as an operator does it: the Deny button's form, submitted with the reason (or none). */
+export async function deny(chat: ChatDriver, threadId: string, reason = ''): Promise<Record<string, string> | null> {
+  const form = await chat.openForm(threadId, 'deny', await chat.buttonValue(threadId, 'deny'));
+  return form.submit({ reason });
 }

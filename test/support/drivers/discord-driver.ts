@@ -78,7 +78,11 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
     async click(threadId, action, value, userId = OPERATOR) {
       const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
       const interaction = fake.sendInteraction(fake.buttonClick({ userId, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
-      return answerTo(String(interaction.token));
+      // A button that opens a form (Edit, Deny) answers at once, in the interaction's callback.
+      const callback = `/interactions/${String(interaction.id)}/${String(interaction.token)}/callback`;
+      const direct = () => fake.calls.find((c) => c.method === 'POST' && c.path === callback && (c.body as { type?: number }).type === 4);
+      const answered = await fake.waitFor(() => direct() ?? fake.calls.find((c) => c.path.startsWith(`/webhooks/${fake.applicationId}/${String(interaction.token)}/messages/@original`) && (c.method === 'PATCH' || c.method === 'DELETE')), 5000);
+      return answered.method === 'DELETE' ? null : textOf(answered);
     },
     async openForm(threadId, action, value) {
       const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
