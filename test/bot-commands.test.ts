@@ -18,7 +18,8 @@ test('every file in src/bot/commands is an /op command, found by folder', () => 
 test('every command of the grammar parses', () => {
   const cases: [string, unknown][] = [
     ['', { name: 'help' }],
-    ['start supplier-payment Pay Acme 10 EUR', { name: 'start', workflow: 'supplier-payment', input: 'Pay Acme 10 EUR' }],
+    ['start supplier-payment Pay Acme 10 EUR', { name: 'start', workflow: 'supplier-payment', input: 'Pay Acme 10 EUR', dryRun: false }],
+    ['start --dry-run supplier-payment Pay Acme 10 EUR', { name: 'start', workflow: 'supplier-payment', input: 'Pay Acme 10 EUR', dryRun: true }],
     ['status', { name: 'status' }],
     ['status p1234567', { name: 'status', planId: 'p1234567' }],
     ['list', { name: 'list', scope: 'all' }],
@@ -40,6 +41,7 @@ test('start keeps the line breaks and quotes of pasted text, so an e-mail keeps 
     name: 'start',
     workflow: 'lead-qualification',
     input: "From: Siobhán O'Connell <s@surf.example>\nSubject: Booking\n\nHi Sam,\n\n> quoted line\n--\nSiobhán",
+    dryRun: false,
   });
 });
 

@@ -43,7 +43,7 @@ describe('op CLI', () => {
     ['a decision on a missing plan', ['plan', 'approve', 'p-nope'], /no plan p-nope[\s\S]*op plan list/],
     ['an unknown command', ['plan', 'frobnicate'], /unknown command "frobnicate"[\s\S]*Usage: op/],
     ['an unknown option', ['plan', 'list', '--colour'], /Unknown option '--colour': op plan list does not take it[\s\S]*Usage: op plan list \[--status <status>\]/],
-    ['an option of another command', ['plan', 'start', 'supplier-payment', '--dry-run', '--input', '{"request":"Pay Acme Ltd 10 EUR for invoice INV-1"}'], /Unknown option '--dry-run': op plan start does not take it; nothing was done[\s\S]*Usage: op plan start <workflow>/],
+    ['an option of another command', ['plan', 'start', 'supplier-payment', '--status', 'running', '--input', '{"request":"Pay Acme Ltd 10 EUR for invoice INV-1"}'], /Unknown option '--status': op plan start does not take it; nothing was done[\s\S]*Usage: op plan start <workflow>/],
     ['a status that plans never have', ['plan', 'list', '--status', 'done'], /"done" is not a plan status[\s\S]*running, waiting_approval/],
     ['a rollback without a version', ['plan', 'rollback', 'p-x', 'latest'], /needs a version number/],
   ] as const) {

@@ -50,6 +50,9 @@ describe('Discord', () => {
     const [op] = registration!.body as { name: string; options: { name: string }[] }[];
     assert.equal(op!.name, 'op');
     assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'alerts', 'approve', 'audit', 'cancel', 'continue', 'deny', 'digest', 'forget', 'help', 'inbox', 'list', 'recall', 'remember', 'retry', 'rollback', 'schedule', 'skip', 'start', 'status', 'workflows']);
+    // Discord takes required options first; --dry-run is a boolean option (type 5) of start.
+    const start = (op!.options as { name: string; options: { name: string; type: number; required?: boolean }[] }[]).find((o) => o.name === 'start')!;
+    assert.deepEqual(start.options.map((o) => [o.name, o.type, o.required ?? false]), [['workflow', 3, true], ['dry-run', 5, false], ['input', 3, false]]);
   });
 
   test('interactions are deferred at once, then answered', async () => {
@@ -58,7 +61,7 @@ describe('Discord', () => {
     assert.equal(callback.status, 204);
     assert.equal((callback.body as { type: number }).type, 5, 'deferred channel message');
     const answer = await fake.waitFor(() => fake.calls.find((c) => c.method === 'PATCH' && c.path.includes(String(interaction.token))));
-    assert.match(JSON.stringify(answer.body), /\/op start <workflow>/);
+    assert.match(JSON.stringify(answer.body), /\/op start \[--dry-run\] <workflow>/);
   });
 
   test('a member holding the operator role may approve', async () => {

@@ -9,8 +9,11 @@ export function opCommand() {
   for (const command of COMMANDS.values()) {
     op.addSubcommand((subcommand) => {
       subcommand.setName(command.name).setDescription(command.summary);
-      for (const argument of command.arguments) {
-        if (argument.integer) {
+      // Discord wants required options before optional ones; the text grammar keeps its own order.
+      for (const argument of [...command.arguments].sort((a, b) => Number(b.required) - Number(a.required))) {
+        if (argument.takes === 'flag') {
+          subcommand.addBooleanOption((option) => option.setName(argument.option).setDescription(argument.description).setRequired(false));
+        } else if (argument.integer) {
           subcommand.addIntegerOption((option) =>
             option.setName(argument.option).setDescription(argument.description).setRequired(argument.required).setMinValue(argument.integer!.min),
           );
@@ -32,7 +35,10 @@ export function opCommand() {
 export function commandText(interaction: ChatInputCommandInteraction): string {
   const name = interaction.options.getSubcommand();
   const values = (COMMANDS.get(name)?.arguments ?? [])
-    .map((argument) => interaction.options.get(argument.option)?.value)
+    .map((argument) => {
+      const value = interaction.options.get(argument.option)?.value;
+      return argument.takes === 'flag' ? (value === true ? `--${argument.option}` : undefined) : value;
+    })
     .filter((value) => value !== undefined && value !== null);
   return [name, ...values.map(String)].join(' ');
 }

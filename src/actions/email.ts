@@ -108,4 +108,11 @@ export const email: ActionExecutor<EmailMessage, EmailSent> = {
   output: EmailSent,
   perform: (message, { idempotencyKey, dataDir, services, ledger }) =>
     sendMail(message, { idempotencyKey, dataDir, ...services.settings, guard: { ledger, dependencies: services.dependencies } }),
+  preview: ({ to, subject, attachments }, { idempotencyKey, services }) => {
+    const via = services.settings.smtpUrl ? 'smtp' : 'outbox';
+    return {
+      says: `e-mail ${to} "${subject}"${attachments.length > 0 ? ` with ${attachments.map((file) => path.basename(file)).join(', ')}` : ''} (${via === 'smtp' ? 'through the mail server' : 'into the outbox folder'})`,
+      output: { via, messageId: messageIdOf(idempotencyKey), file: null, alreadySent: false },
+    };
+  },
 };

@@ -21,6 +21,10 @@ export function fileDrop<In extends Record<string, unknown>>(folder: string, inp
       const created = await createOnce(file, JSON.stringify({ idempotencyKey, ...value }, null, 2));
       return { file: path.relative(dataDir, file), alreadyWritten: !created };
     },
+    preview: (value, { idempotencyKey }) => ({
+      says: `write ${path.join(folder, fileNameFor(idempotencyKey))}: ${JSON.stringify(value)}`,
+      output: { file: path.join(folder, fileNameFor(idempotencyKey)), alreadyWritten: false },
+    }),
     async compensate(_value, _result, { idempotencyKey, dataDir }) {
       // Moved aside rather than deleted, so the operator can still see what was withdrawn.
       const file = path.join(dataDir, folder, fileNameFor(idempotencyKey));

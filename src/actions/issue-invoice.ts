@@ -13,7 +13,8 @@ import { InvoiceDraft, renderInvoiceHtml, renderInvoicePdf, type InvoiceDocument
 const INVOICE_SERIES = 'invoice';
 
 export const IssuedInvoice = z.object({
-  number: z.number().int().positive(),
+  /** 0 in a dry run, which takes no number from the series. */
+  number: z.number().int().nonnegative(),
   invoiceNumber: z.string(),
   issuedOn: z.string(),
   dueOn: z.string(),
@@ -86,6 +87,18 @@ export const issueInvoice: ActionExecutor<InvoiceDraft, IssuedInvoice> = {
     return {
       number, invoiceNumber, issuedOn: kept.issuedOn, dueOn: kept.dueOn, html: relative(files.html), pdf: relative(files.pdf),
       totalCents: draft.totalCents, currency: draft.currency, alreadyIssued: !created,
+    };
+  },
+  preview(draft) {
+    const now = new Date();
+    const invoiceNumber = 'INV-(next number)';
+    const total = `${(draft.totalCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${draft.currency}`;
+    return {
+      says: `issue invoice ${invoiceNumber} to ${draft.customer.name} for ${total}, ${draft.lines.length} line(s), due in ${draft.paymentTermsDays} days`,
+      output: {
+        number: 0, invoiceNumber, issuedOn: isoDay(now), dueOn: isoDay(new Date(now.getTime() + draft.paymentTermsDays * DAY_MS)),
+        html: `invoices/${invoiceNumber}.html`, pdf: `invoices/${invoiceNumber}.pdf`, totalCents: draft.totalCents, currency: draft.currency, alreadyIssued: false,
+      },
     };
   },
   async compensate(draft, _result, effect) {

@@ -25,4 +25,5 @@ export const rememberOutcome: ActionExecutor<Outcome, z.infer<typeof Remembered>
       { kind, text, source: 'plan', link: `plan:${planId}`, workflow, tags, createdBy: `plan:${planId}` },
       { planId, workflow, stepKey: 'remember' },
     ),
+  preview: ({ kind, text }) => ({ says: `remember (${kind.replace('_', ' ')}): ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`, output: { id: 'none (dry run)', duplicate: false } }),
 };

@@ -30,6 +30,10 @@ export function textFile(folder: string): ActionExecutor<TextDocument, z.infer<t
       }
       return { file: path.relative(dataDir, file), alreadyWritten: !created };
     },
+    preview: ({ fileName, content }) => ({
+      says: `write ${path.join(folder, fileName)} (${content.length.toLocaleString('en')} characters)`,
+      output: { file: path.join(folder, fileName), alreadyWritten: false },
+    }),
     async compensate({ fileName }, _result, { dataDir }) {
       const withdrawn = path.join(dataDir, folder, 'withdrawn');
       await fs.mkdir(withdrawn, { recursive: true });

@@ -36,6 +36,10 @@ export const webhook: ActionExecutor<WebhookEvent, z.infer<typeof WebhookDeliver
   name: 'webhook',
   input: WebhookEvent,
   output: WebhookDelivery,
+  preview: ({ event }, { services }) => {
+    const target = services.settings.webhook ? targetOf(services.settings.webhook.url) : 'the webhook (none is configured: it would fail)';
+    return { says: `post the event ${event} to ${target}`, output: { status: 0, attempts: 0, target } };
+  },
   async perform({ event, data }, { idempotencyKey, services, signal }) {
     const target = services.settings.webhook;
     if (!target?.secret) throw new NonRetryableError('no webhook is configured: set WEBHOOK_URL and WEBHOOK_SECRET, then retry');

@@ -48,6 +48,13 @@ function gather(command: Command, rest: string[], text: string): Record<string, 
   const candidate: Record<string, unknown> = {};
   let next = 0;
   for (const argument of command.arguments) {
+    if (argument.takes === 'flag') {
+      if (rest[next] === `--${argument.option}`) {
+        candidate[argument.key] = true;
+        next++;
+      }
+      continue;
+    }
     const value =
       argument.takes === 'word'
         ? rest[next++]

@@ -32,11 +32,12 @@ export interface CommandContext {
 /**
  * One argument, in grammar order. word: the next word; words: every word left, as a list;
  * rest: every word left, as one text (absent when there is none); text: everything typed after
- * the command's name and the words before it, line breaks, spacing and quotes kept.
+ * the command's name and the words before it, line breaks, spacing and quotes kept; flag: true
+ * when the next word is `--<option>` (a Discord boolean option), absent otherwise.
  */
 export interface Argument {
   key: string;
-  takes: 'word' | 'words' | 'rest' | 'text';
+  takes: 'word' | 'words' | 'rest' | 'text' | 'flag';
   /** The Discord option's name and description. */
   option: string;
   description: string;

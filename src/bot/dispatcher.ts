@@ -256,6 +256,9 @@ export class NoticeDispatcher {
         if (!prompt) return;
         return adapter.update(inThread, prompt.id, decidedPrompt({ title: prompt.title, text: prompt.text }, payload.outcome, payload.actor, new Date(payload.at), payload.reason));
       }
+      case 'previewed':
+        await adapter.post(inThread, { title: 'Dry run', text: payload.text }, delivery);
+        return;
       case 'completed':
       case 'failed':
       case 'cancelled':

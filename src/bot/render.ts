@@ -38,7 +38,7 @@ export function planCard({ plan, steps }: PlanState): Message {
   const done = live.filter((step) => step.status === 'completed' || step.status === 'skipped').length;
   const sources = citationsOf(live);
   return {
-    title: `${plan.workflow} · ${plan.id}`,
+    title: `${plan.dryRun ? 'Dry run: ' : ''}${plan.workflow} · ${plan.id}`,
     text: `${STATUS_LINE[plan.status] ?? plan.status}${plan.version > 1 ? ` (version ${plan.version})` : ''}`,
     steps: live.map((step) => ({ title: step.title, state: STEP_STATE[step.status] ?? 'pending' })),
     progress: { done, total: live.length },

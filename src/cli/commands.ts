@@ -130,13 +130,13 @@ export const COMMANDS: readonly CliCommand[] = [
   }),
   cliCommand({
     words: 'plan start',
-    usage: 'op plan start <workflow> [--input <json>]   start a plan',
-    options: { input: { type: 'string' }, as },
+    usage: 'op plan start <workflow> [--input <json>] [--dry-run]   start a plan (a dry run does none of its actions)',
+    options: { input: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, as },
     run: ({ positionals, values, json }) => {
       const workflow = positionals[0];
       if (!workflow) throw usageError('op plan start needs a workflow name.', 'Example: op plan start supplier-payment --input \'{"request":"..."}\'  (op workflows list)');
       const input = parseInput(values.input);
-      return withConductor(async (conductor) => shown(json, await conductor.start(workflow, input, { requestedBy: actorOf(values.as) })));
+      return withConductor(async (conductor) => shown(json, await conductor.start(workflow, input, { requestedBy: actorOf(values.as), dryRun: values['dry-run'] })));
     },
   }),
   cliCommand({

@@ -35,6 +35,15 @@ export type { PlanState } from './plan-reads.ts';
 export const DEADLINE_ACTOR = 'deadline';
 
 /** The escalation chain, one step per interval (src/conductor/deadlines.ts). */
+/** How a plan starts: who asked, where its messages go, what started it, and whether it is a dry run. */
+export interface StartOptions {
+  requestedBy: string;
+  conversation?: unknown;
+  trigger?: Record<string, unknown>;
+  /** Every computation runs; actions only say what they would do (see Plan.dryRun). */
+  dryRun?: boolean;
+}
+
 export type EscalationStep = 'thread' | 'direct' | 'email';
 
 export interface EscalationSettings {
@@ -70,7 +79,7 @@ export class Conductor {
   async start(
     workflowName: string,
     rawInput: unknown,
-    options: { requestedBy: string; conversation?: unknown; trigger?: Record<string, unknown> },
+    options: StartOptions,
   ): Promise<PlanState> {
     const planId = await this.store.transaction((runner) => this.startWithin(runner, workflowName, rawInput, options));
     this.#onRunnable();
@@ -86,7 +95,7 @@ export class Conductor {
     runner: SqlRunner,
     workflowName: string,
     rawInput: unknown,
-    options: { requestedBy: string; conversation?: unknown; trigger?: Record<string, unknown> },
+    options: StartOptions,
   ): Promise<string> {
     const definition = this.workflows.get(workflowName);
     const parsed = definition.input.safeParse(rawInput);
@@ -113,12 +122,13 @@ export class Conductor {
         runAfter: databaseNow(),
         createdAt: now,
         updatedAt: now,
+        dryRun: options.dryRun === true,
       },
       {
         newSteps: steps.map((step, position) => stepRow(step, position)),
         version: versionRow(1, input, steps, [], 'started', options.requestedBy),
-        audit: [{ actor: options.requestedBy, action: 'plan.started', toStatus: 'running', detail: { input, ...trigger } }],
-        notices: [notice('plan_started', plan, `${definition.name} started with ${steps.length} steps`, trigger)],
+        audit: [{ actor: options.requestedBy, action: 'plan.started', toStatus: 'running', detail: { input, ...trigger, ...(options.dryRun ? { dryRun: true } : {}) } }],
+        notices: [notice('plan_started', plan, `${definition.name} ${options.dryRun ? 'dry run ' : ''}started with ${steps.length} steps`, trigger)],
       },
     );
     return planId;
@@ -483,6 +493,8 @@ export class Conductor {
       if (!state) throw new OperatorError(`There is no plan ${planId}.`, { code: 'plan_not_found', planId });
       const definition = this.workflows.get(state.plan.workflow);
       const { change, clearLease } = await decide(state, definition, runner);
+      // A dry run leaves nothing behind: its answers and decisions are not remembered.
+      if (state.plan.dryRun) delete change.memories;
       if (clearLease) change.plan = { ...change.plan, ...leaseCleared };
       const applied = await commitPlanChange(runner, planId, { status: state.plan.status, version: state.plan.version }, change);
       if (!applied) throw new OperatorError(`Plan ${planId} changed while this request was made; nothing was done.`, planState(planId));

@@ -49,6 +49,15 @@ export function stepResultChange({
   const at = { stepKey: step.key, stepTitle: step.title };
   switch (outcome.type) {
     case 'completed': {
+      if (outcome.previewed !== undefined) {
+        // A dry run: no ledger row to mark applied; the operator is told what would have happened.
+        return {
+          plan: { leaseExpiresAt: databaseNow(leaseMs) },
+          steps: [{ id: step.id, fields: { status: 'completed', output: JSON.stringify(outcome.output), attempts, startedAt, finishedAt: now, lastError: null } }],
+          audit: [{ actor, action: 'step.previewed', stepKey: step.key, reason: outcome.previewed }],
+          notices: [notice('previewed', plan, `Would ${outcome.previewed}`, at)],
+        };
+      }
       const effects: PlanChange['effects'] =
         step.kind === 'action'
           ? [{ key: idempotencyKeyOf(plan.id, step.key), fields: { status: 'applied', result: JSON.stringify(outcome.output), appliedAt: now } }]

@@ -33,6 +33,8 @@ const Wait = AtStep.extend({
 export const PlanNotice = z.discriminatedUnion('kind', [
   noticeOf('plan_started', Plan.extend({ trigger: z.record(z.string(), z.unknown()).optional() })),
   noticeOf('progress', AtStep),
+  /** A dry run's step: what it would have done. */
+  noticeOf('previewed', AtStep),
   noticeOf('approval_needed', AtStep.extend({ editable: z.boolean().optional() })),
   noticeOf('question', AtStep),
   /** With budget: a cost cap was reached, and the operator continues (with budget.moreUsd) or aborts. */

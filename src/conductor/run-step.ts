@@ -2,7 +2,7 @@
 import { BudgetReached, type BudgetPause } from '../core/budgets.ts';
 import { DependencyUnavailable, type DependencyName } from '../core/dependencies.ts';
 import { RetryPolicy, isRetryable, withTimeout } from './retry.ts';
-import type { EffectLedger, RunContext, RunnableDeadline, RunnableStep } from './workflow.ts';
+import type { ApprovalOutput, EffectLedger, RunContext, RunnableDeadline, RunnableStep } from './workflow.ts';
 
 /** A gate's deadline, resolved when its wait begins: what passing it will do, and why. */
 export interface WaitDeadline {
@@ -12,7 +12,8 @@ export interface WaitDeadline {
 }
 
 export type StepOutcome =
-  | { type: 'completed'; output: unknown }
+  /** previewed: in a dry run, what the step would have done instead of doing it. */
+  | { type: 'completed'; output: unknown; previewed?: string }
   | { type: 'skipped' }
   | { type: 'waiting'; status: 'waiting_approval' | 'waiting_answer'; prompt: string; deadline?: WaitDeadline; editable?: boolean }
   | { type: 'failed'; error: Error; retryable: boolean }
@@ -40,17 +41,25 @@ function resolveDeadline(deadline: RunnableDeadline | undefined, ctx: RunContext
   return { afterMs, outcome: holds ? 'approve' : deadline.then, rule: `${deadline.approveWhen.rule}: ${holds ? 'holds' : 'does not hold'}` };
 }
 
-/** ledger: the effect's ledger row, for an action (the worker records its start before running it). */
+/** ledger: the effect's ledger row, for an action (the worker records its start before running it; none in a dry run). */
 export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: string, ledger: EffectLedger | null): Promise<StepOutcome> {
   const policy = policyOf(step);
   try {
     if (step.when && !step.when(ctx)) return { type: 'skipped' };
     switch (step.kind) {
       case 'approval':
+        if (ctx.dryRun) {
+          const output: ApprovalOutput = { approved: true, by: 'dry run', at: new Date().toISOString() };
+          return { type: 'completed', output, previewed: `ask for your approval: ${step.summary(ctx)}` };
+        }
         return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx), editable: (step.edits?.length ?? 0) > 0 };
       case 'question':
         return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx), deadline: resolveDeadline(step.deadline, ctx) };
       case 'action': {
+        if (ctx.dryRun) {
+          const { says, output } = step.preview(ctx, { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), services: ctx.services });
+          return { type: 'completed', output, previewed: says };
+        }
         if (!ledger) throw new Error(`action ${step.key} ran without its ledger row`);
         const effect = { idempotencyKey: idempotencyKeyOf(ctx.planId, step.key), dataDir, services: ctx.services, ledger };
         return { type: 'completed', output: await withTimeout(policy.timeoutMs, (signal) => step.perform(ctx, { ...effect, signal })) };

@@ -186,7 +186,7 @@ export class Worker {
 
   /** Runs the next pending step; returns whether the plan stays with this worker. */
   #contextOf(plan: PlanRecord, stepKey: string, steps: StepRecord[]): RunContext {
-    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services, configuration: this.#configuration };
+    return { planId: plan.id, workflow: plan.workflow, stepKey, input: plan.input, artifacts: artifactsOf(steps), services: this.#services, configuration: this.#configuration, dryRun: plan.dryRun };
   }
 
   async #runNext(plan: PlanRecord, steps: StepRecord[], definition: WorkflowDefinition, leaseToken: string): Promise<boolean> {
@@ -202,7 +202,7 @@ export class Worker {
     if (!stepDefinition) {
       outcome = { type: 'failed', error: new Error(`workflow ${definition.name} no longer has a step "${step.key}"`), retryable: false };
     } else {
-      const ledger = stepDefinition.kind === 'action' ? await this.#recordEffectStart(plan, step, stepDefinition, leaseToken) : null;
+      const ledger = stepDefinition.kind === 'action' && !plan.dryRun ? await this.#recordEffectStart(plan, step, stepDefinition, leaseToken) : null;
       outcome = await runStep(stepDefinition, ctx, this.#dataDir, ledger);
     }
     const attempts = step.attempts + 1;
@@ -219,7 +219,7 @@ export class Worker {
       leaseMs: this.#leaseMs,
     });
     // A completed action is remembered with its checkpoint, unless what it did was write a memory.
-    if (outcome.type === 'completed' && stepDefinition?.kind === 'action' && !stepDefinition.executor.writesMemory) {
+    if (outcome.type === 'completed' && stepDefinition?.kind === 'action' && !stepDefinition.executor.writesMemory && !plan.dryRun) {
       change.memories = [artifactMemory(plan, step, outcome.output, `worker:${this.id}`)];
     }
     const last = !steps.some((other) => other !== step && other.status === 'pending');
@@ -235,7 +235,7 @@ export class Worker {
     return {
       plan: { ...change.plan, status: 'completed', finishedAt: new Date(), ...leaseCleared },
       audit: [...(change.audit ?? []), { actor: `worker:${this.id}`, action: 'plan.completed', fromStatus: plan.status, toStatus: 'completed' }],
-      notices: [...(change.notices ?? []), notice('completed', plan, `${plan.workflow} completed`)],
+      notices: [...(change.notices ?? []), notice('completed', plan, plan.dryRun ? `${plan.workflow} dry run finished: nothing was done` : `${plan.workflow} completed`)],
     };
   }
 

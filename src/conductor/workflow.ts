@@ -48,6 +48,8 @@ export interface RunContext {
   readonly services: StepServices;
   /** The operator's configuration (src/config): each workflow's settings schema reads its own part of it. */
   readonly configuration: Readonly<Record<string, unknown>>;
+  /** A dry run: actions say what they would do instead of doing it, and approvals pass unasked. */
+  readonly dryRun: boolean;
 }
 
 export interface EffectContext {
@@ -79,6 +81,15 @@ export interface EffectLedger {
 /** What perform gets: the effect's context and its ledger row. */
 export type PerformContext = EffectContext & { readonly ledger: EffectLedger };
 
+/** What a preview may read: the step's key and the configured services, never to call them. */
+export type PreviewContext = Pick<EffectContext, 'idempotencyKey' | 'services'>;
+
+/** What an action would do, for a dry run: a sentence, and an output of its contract for the steps after it. */
+export interface Preview<Out> {
+  says: string;
+  output: Out;
+}
+
 /** The only place side effects happen. perform must be idempotent per idempotencyKey. */
 export interface ActionExecutor<In = unknown, Out = unknown> {
   name: string;
@@ -90,6 +101,8 @@ export interface ActionExecutor<In = unknown, Out = unknown> {
   input: z.ZodType<In>;
   output: z.ZodType<Out>;
   perform: (value: In, effect: PerformContext) => Promise<Out>;
+  /** What perform would do with value, doing none of it: no file, no message, no call, no number taken. */
+  preview: (value: In, effect: PreviewContext) => Preview<Out>;
   /**
    * Undoes perform. result is null when the plan stopped between perform and its checkpoint,
    * so the effect may or may not have happened: compensate must tolerate both.
@@ -176,6 +189,7 @@ export interface RunnableAction extends RunnableBase {
   kind: 'action';
   executor: { name: string; compensable: boolean; writesMemory: boolean };
   perform: (ctx: RunContext, effect: PerformContext) => Promise<unknown>;
+  preview: (ctx: RunContext, effect: PreviewContext) => Preview<unknown>;
   compensate: (ctx: RunContext, result: unknown, effect: EffectContext & { compensationKey: string }) => Promise<void>;
 }
 
@@ -283,6 +297,10 @@ export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema exten
         produces: executor.output,
         executor: { name: executor.name, compensable: executor.compensate !== undefined, writesMemory: executor.writesMemory === true },
         perform: async (ctx, effect) => executor.output.parse(await executor.perform(valueFor(ctx), effect)),
+        preview: (ctx, effect) => {
+          const { says, output } = executor.preview(valueFor(ctx), effect);
+          return { says, output: executor.output.parse(output) };
+        },
         compensate: async (ctx, result, effect) => {
           if (!executor.compensate) return;
           await executor.compensate(valueFor(ctx), result === null ? null : executor.output.parse(result), effect);

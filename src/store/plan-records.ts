@@ -10,7 +10,7 @@ import type { Store } from './store.ts';
 /** A plan as the conductor reads it: its JSON columns parsed, its status typed. */
 export type PlanRecord = Pick<
   Plan,
-  'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'budgetAllowanceUsd' | 'budgetAskUsd'
+  'id' | 'workflow' | 'version' | 'requestedBy' | 'runAfter' | 'leaseOwner' | 'leaseToken' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'budgetAllowanceUsd' | 'budgetAskUsd' | 'dryRun'
 > & {
   status: PlanStatus;
   input: unknown;
@@ -48,6 +48,7 @@ function toPlan(row: Plan): PlanRecord {
     finishedAt: row.finishedAt,
     budgetAllowanceUsd: row.budgetAllowanceUsd,
     budgetAskUsd: row.budgetAskUsd,
+    dryRun: row.dryRun,
   };
 }
 

@@ -14,7 +14,7 @@ export type PlanPatch = Partial<Writable<Pick<Plan, 'version' | 'input' | 'runAf
 export type StepPatch = Partial<Writable<Pick<Step, 'position' | 'title' | 'attempts' | 'output' | 'lastError' | 'startedAt' | 'finishedAt' | 'waitingSince'>>> & { status?: StepStatus };
 export type EffectPatch = Partial<Writable<Pick<Effect, 'performCount' | 'result' | 'appliedAt' | 'compensatedAt'>>> & { status?: EffectStatus };
 
-export type PlanRow = Writable<Pick<Plan, 'id' | 'workflow' | 'version' | 'input' | 'requestedBy' | 'conversation' | 'trigger' | 'runAfter' | 'createdAt' | 'updatedAt'>> & { status: PlanStatus };
+export type PlanRow = Writable<Pick<Plan, 'id' | 'workflow' | 'version' | 'input' | 'requestedBy' | 'conversation' | 'trigger' | 'runAfter' | 'createdAt' | 'updatedAt' | 'dryRun'>> & { status: PlanStatus };
 export type StepRow = Pick<Step, 'id' | 'planId' | 'position' | 'key' | 'kind' | 'title' | 'attempts'> & { status: StepStatus };
 export type VersionRow = Pick<PlanVersion, 'id' | 'planId' | 'version' | 'input' | 'stepKeys' | 'omittedSteps' | 'reason' | 'createdBy' | 'createdAt'>;
 export type EffectRow = Pick<Effect, 'key' | 'planId' | 'stepKey' | 'executor' | 'performCount' | 'createdAt'> & { status: EffectStatus };

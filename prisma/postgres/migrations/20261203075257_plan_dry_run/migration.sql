@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Plan" ADD COLUMN     "dryRun" BOOLEAN NOT NULL DEFAULT false;
+
