@@ -36,6 +36,8 @@ export interface FakeSlack {
   waitFor<T>(predicate: (calls: SlackCall[]) => T, timeoutMs?: number): Promise<NonNullable<T>>;
   /** The next call to `method` (or `response_url`) fails: HTTP 429 with Retry-After, or 200 with `{ok:false,error}`. */
   failNext(method: string, failure: SlackFailure): void;
+  /** Every chat.* call answers 429 with Retry-After until `until` (a Date.now() time): a long rate limit. */
+  rateLimitUntil(until: number, retryAfterSeconds: number): void;
   /** Socket Mode: the app's connection (opened through apps.connections.open) and its envelopes. */
   socketMode: SocketModeSide;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const failures = new Map<string, SlackFailure[]>();
+  let limited = { until: 0, retryAfterSeconds: 1 };
   const messages: StoredMessage[] = [];
   let sequence = 0;
   const nextTs = () => {
@@ -162,6 +165,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const method = api !== null ? api[1]! : 'response_url';
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       calls.push({ method, body, at: Date.now(), ...(respond !== null ? { name: decodeURIComponent(respond[1]!) } : {}), ...(token ? { token } : {}) });
+      if (method.startsWith('chat.') && Date.now() < limited.until) {
+        return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfterSeconds) });
+      }
       const failure = failures.get(method)?.shift();
       if (failure !== undefined && 'status' in failure) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) });
       if (failure !== undefined && 'lostAnswer' in failure) {
@@ -214,6 +220,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     callsTo: (method) => calls.filter((call) => call.method === method),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    rateLimitUntil(until, retryAfterSeconds) {
+      limited = { until, retryAfterSeconds };
     },
     waitFor: (predicate, timeoutMs = 5000) =>
       pollUntil(() => predicate(calls), timeoutMs, () => `fake Slack: calls so far: ${calls.map((c) => c.method).join(', ') || '(none)'}`),
