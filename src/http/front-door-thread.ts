@@ -48,7 +48,10 @@ function passThrough(request: http.IncomingMessage, response: http.ServerRespons
   request.pipe(upstream);
 }
 
-const store = settings.receivers.length > 0 ? await openStore(settings.databaseUrl) : null;
+// The core's store checkpoints the database's log: on SQLite this thread never writes there (it
+// lands entries in a file of its own), and a second checkpointer would only add fsyncs of the
+// database file that the landing's own fsync then queues behind on the disk.
+const store = settings.receivers.length > 0 ? await openStore(settings.databaseUrl, { walCheckpointThread: false }) : null;
 // On SQLite entries land in a file of their own, so an ack never waits for plan work's write lock.
 const target = databaseTarget(settings.databaseUrl);
 const landing = store && target.provider === 'sqlite' ? await openInboxLanding(target.file) : null;

@@ -35,18 +35,20 @@ export interface InboxLanding {
   close(): Promise<void>;
 }
 
-/** The front door's side: lands entries, group-committed (one fsync for what arrives meanwhile). */
+/** The front door's side: lands entries, group-committed (one flush for what commits together). */
 export async function openInboxLanding(databaseFile: string): Promise<InboxLanding> {
   const connection = await openLanding(databaseFile);
   // The importer's connection checkpoints the file; this one never stalls its thread doing so.
   connection.pragma('wal_autocheckpoint = 0');
   const wal = walSync(landingFile(databaseFile), () => connection.totalChanges());
-  const commit = groupCommitter(async (body) => {
-    await inSqliteTransaction(connection, body);
-    await wal.flush();
-  }, isBusy);
+  // A group's flush starts as soon as it commits, beside the previous group's if that one is
+  // still under way: an entry that arrives during a slow flush waits for its own, not for both.
+  const commit = groupCommitter((body) => inSqliteTransaction(connection, body), isBusy);
   return {
-    land: async (draft) => void (await commit((runner) => runner.execute(statements.land(draft)))),
+    land: async (draft) => {
+      await commit((runner) => runner.execute(statements.land(draft)));
+      await wal.flush();
+    },
     close: async () => {
       await wal.close();
       connection.close();
