@@ -34,7 +34,6 @@ export type { PlanState } from './plan-reads.ts';
 /** Who decides when a gate's deadline passes, in the audit and on the prompt. */
 export const DEADLINE_ACTOR = 'deadline';
 
-/** The escalation chain, one step per interval (src/conductor/deadlines.ts). */
 /** How a plan starts: who asked, where its messages go, what started it, and whether it is a dry run. */
 export interface StartOptions {
   requestedBy: string;
@@ -44,6 +43,7 @@ export interface StartOptions {
   dryRun?: boolean;
 }
 
+/** The escalation chain, one step per interval (src/conductor/deadlines.ts). */
 export type EscalationStep = 'thread' | 'direct' | 'email';
 
 export interface EscalationSettings {

@@ -1,7 +1,7 @@
 // Spend against each budget cap that is set, as the digest and /metrics show it: this month's
 // spend against the monthly cap, each capped workflow's against its cap, and the plan under way
 // that spent the most against the per-plan cap.
-import { usd, workflowCapOf, type BudgetCap, type BudgetCaps } from '../core/budgets.ts';
+import { hasCaps, usd, workflowCapOf, type BudgetCap, type BudgetCaps } from '../core/budgets.ts';
 import { spendOverview } from '../store/budgets.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,8 +14,8 @@ export interface BudgetLine {
 }
 
 export async function budgetLines(store: Store, caps: BudgetCaps): Promise<BudgetLine[]> {
+  if (!hasCaps(caps)) return [];
   const capped = Object.keys(caps.workflowMonthUsd.byWorkflow);
-  if (caps.planUsd === null && caps.monthUsd === null && caps.workflowMonthUsd.everyWorkflow === null && capped.length === 0) return [];
   const spend = await spendOverview(store);
   const workflows = caps.workflowMonthUsd.everyWorkflow === null ? capped : [...new Set([...capped, ...spend.monthByWorkflow.keys()])];
   const lines: BudgetLine[] = [];

@@ -1,5 +1,6 @@
-// The daily digest: what ended since the last one, what waits on the operator (oldest first)
-// the period's figures and spend against the budget caps. Built from the store alone, so any replica builds the same digest.
+// The daily digest: what ended since the last one, what waits on the operator (oldest first),
+// the period's figures and spend against the budget caps. Built from the store alone, so any
+// replica builds the same digest.
 import type { Message } from '../bot/messages.ts';
 import { lastDigestAt, waitingPlans, type EndedPlan, type NoticeTarget, type Period, type WaitingPlan } from '../store/digest.ts';
 import type { Store } from '../store/store.ts';

@@ -202,7 +202,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
 }
 
 /** "Topic TBD", "Audience: not decided yet": the brief says the field is open, so nothing is read for it. */
-function undecided(source: string, region: Span, labels: string): boolean {
+function undecided(region: Span, labels: string): boolean {
   return new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen)\\b`, 'iu').test(region.text);
 }
 
@@ -217,10 +217,10 @@ export async function readBrief(source: string, written: Date): Promise<ReadBrie
   const message = await readMessage(source);
   // The author's own words, signature left out: a phone number there is no word count.
   const region = spanAt(source, message.body.start, message.signature?.start ?? message.body.end);
-  const topic = undecided(source, region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
+  const topic = undecided(region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
   return {
     topic,
-    audience: undecided(source, region, 'audience|target audience|readers|zielgruppe|public|público') ? none<string>() : doubted(source, audienceIn(source, region)),
+    audience: undecided(region, 'audience|target audience|readers|zielgruppe|public|público') ? none<string>() : doubted(source, audienceIn(source, region)),
     tone: toneIn(source, region, topic),
     format: formatIn(source, region),
     wordCount: wordCountIn(source, region),
