@@ -48,17 +48,17 @@ describe('memory from Slack', () => {
   const shown = (call: SlackCall) => JSON.stringify(call.body.blocks ?? call.body.text);
 
   test('remember, recall with numbered sources, forget', async () => {
-    const remembered = await command('remember Acme Ltd pays within 14 days; invoices go to ap@acme.example');
+    const remembered = await command('remember Acme Ltd pays within 14 days; invoices go to maria.keller@acme.example');
     assert.match(String(remembered.body.text), /Remembered as m[a-z0-9]+/);
     const id = /Remembered as (m[a-z0-9]+)/.exec(String(remembered.body.text))![1]!;
     await command('remember "Brightworks Electric" quoted 1,700 EUR for the wiring');
-    assert.match(String((await command('remember Acme Ltd pays within 14 days; invoices go to ap@acme.example')).body.text), new RegExp(`already in memory as ${id}`));
+    assert.match(String((await command('remember Acme Ltd pays within 14 days; invoices go to maria.keller@acme.example')).body.text), new RegExp(`already in memory as ${id}`));
     await waitForIndexInStep(service.operator.memory);
 
     const recalled = await command('recall when does Acme pay?');
     const text = shown(recalled);
     assert.match(text, /\[1\] Acme Ltd pays within 14 days; invoices go to \[email\]/);
-    assert.ok(!text.includes('ap@acme.example'), 'the e-mail address never reaches chat');
+    assert.ok(!text.includes('maria.keller@acme.example'), 'the e-mail address never reaches chat');
     assert.match(text, new RegExp(`\\[1\\] <https://slack.com/app_redirect\\?channel=${CHANNEL}\\|${id} · fact · slack>`), 'the citation links back to the channel it came from');
     assert.ok(!text.includes('Degraded'));
 

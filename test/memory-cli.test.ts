@@ -25,10 +25,10 @@ describe('op memory', () => {
   after(() => database.drop());
 
   test('remember, recall, verify, reindex and forget from the terminal', async () => {
-    const first = await json('remember', 'Acme Ltd pays within 14 days; bills go to ap@acme.example', '--workflow', 'invoicing', '--tag', 'acme');
+    const first = await json('remember', 'Acme Ltd pays within 14 days; bills go to maria.keller@acme.example', '--workflow', 'invoicing', '--tag', 'acme');
     assert.equal(first.duplicate, false);
     assert.equal(first.indexed, true);
-    const again = await json('remember', 'Acme Ltd pays within 14 days; bills go to ap@acme.example');
+    const again = await json('remember', 'Acme Ltd pays within 14 days; bills go to maria.keller@acme.example');
     assert.deepEqual([again.id, again.duplicate], [first.id, true]);
     await json('remember', 'The blog publishes every Tuesday at nine.', '--kind', 'fact');
 

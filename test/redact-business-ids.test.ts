@@ -1,4 +1,5 @@
-// Masking keeps the business identifiers an invoice needs and still masks personal data.
+// Masking keeps the business identifiers and role mailboxes an invoice needs and still masks
+// personal data.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { businessIdSpans } from '../src/privacy/business-ids.ts';
@@ -17,6 +18,8 @@ describe('masking and business identifiers', () => {
     ['a US EIN behind its label', 'Lumen Analytics Inc., EIN 12-3456789', '12-3456789'],
     ['a French SIREN behind its label', 'SIREN 732 829 320', '732 829 320'],
     ['a UK company number behind its label', 'Company No. 01234567', '01234567'],
+    ['a role mailbox for invoices', 'Invoices go to accounts-payable@lumen.example from March.', 'accounts-payable@lumen.example'],
+    ['a billing mailbox beside a VAT ID', 'VAT DE811234567, bills to Billing@Kessler.example', 'Billing@Kessler.example'],
   ] as const;
   for (const [what, text, id] of kept) {
     test(`keeps ${what}`, () => assert.ok(redactText(text).includes(id), `${redactText(text)} keeps ${id}`));
@@ -24,6 +27,8 @@ describe('masking and business identifiers', () => {
 
   const masked = [
     ['a personal e-mail', 'write to jane.doe@gmail.example please', 'jane.doe@gmail.example'],
+    ['a personal e-mail beside a role mailbox', 'invoices@lumen.example, cc marta.invoices@lumen.example', 'marta.invoices@lumen.example'],
+    ['a personal e-mail whose domain starts like a role', 'to billing.jones@lumen.example', 'billing.jones@lumen.example'],
     ['a German IBAN', 'pay to DE89 3704 0044 0532 0130 00', '3704 0044'],
     ['a French IBAN', 'IBAN FR76 3000 6000 0112 3456 7890 189', '3000 6000'],
     ['a card number', 'card 4111 1111 1111 1111 exp 12/27', '4111 1111'],

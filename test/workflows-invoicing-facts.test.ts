@@ -1,6 +1,7 @@
 // Invoicing takes a customer's billing details from the facts memory holds as current: a customer
 // that moved is billed at its new address, and the approval says which memory states it and what
-// it replaced; two addresses stated at once are asked about, quoting both. Through Slack, on
+// it replaced; the invoice e-mail (a role mailbox, kept by masking) is a fact the same way; two
+// addresses stated at once are asked about, quoting both. Through Slack, on
 // SQLite and (with OP_TEST_POSTGRES_URL) PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -48,6 +49,21 @@ for (const provider of providers()) {
       const html = harness.files('invoices').find((name) => name.endsWith('.html'))!;
       assert.match(harness.read(`invoices/${html}`).toString(), /Neue Str\. 12/);
       assert.doesNotMatch(harness.read(`invoices/${html}`).toString(), /Alte Gasse/);
+    });
+
+    test('the invoice goes to the mailbox memory holds as current, unasked, and the approval cites the one it replaced', async () => {
+      await rememberedAt('2026-04-01T09:00:00Z', 'Lumen Analytics GmbH: billing address is Torstraße 5, 10119 Berlin, Germany. VAT ID DE298765431. Invoices go to billing@lumen.example.');
+      await rememberedAt('2026-09-12T09:00:00Z', 'Lumen Analytics moved their invoicing: send invoices to accounts-payable@lumen.example from now on.');
+
+      const { planId, thread } = await harness.start('invoicing', 'invoice Lumen Analytics GmbH for 1 day of training at 1,200 EUR');
+      await harness.chat.waitForThreadMessage(thread, /invoice e-mail\W+accounts-payable@lumen\.example\W+as memory states it since 2026-09-12 .*it replaced\W+billing@lumen\.example/);
+      await harness.chat.click(thread, 'approve', await harness.chat.buttonValue(thread, 'approve'));
+      const { steps } = await waitForStatus(harness.chat.service.operator, planId, ['completed'], 30_000);
+      assert.equal(steps.find((s) => s.key === 'ask-email')?.status, 'skipped', 'the e-mail is not asked');
+      const mails = harness.files('outbox').filter((file) => file.endsWith('.eml')).map((file) => harness.read(`outbox/${file}`).toString());
+      const toLumen = mails.filter((mail) => mail.includes('Hello Lumen Analytics GmbH'));
+      assert.equal(toLumen.length, 1, 'one e-mail for the invoice');
+      assert.match(toLumen[0]!, /^To: accounts-payable@lumen\.example/m);
     });
 
     test('two addresses stated at the same time are not guessed between: the plan asks, quoting both', async () => {

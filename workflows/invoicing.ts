@@ -64,27 +64,33 @@ const CustomerDetails = Details.extend({
   /** Details taken from a fact memory holds as current, with the memory that states it: shown at the approval. */
   fromFacts: z.array(z.string()).default([]),
   /** Details memory states two ways at once (time cannot tell which is current): asked, quoting both. */
-  conflicting: z.object({ address: z.array(z.string()), vatId: z.array(z.string()) }).partial().default({}),
+  conflicting: z.object({ address: z.array(z.string()), vatId: z.array(z.string()), email: z.array(z.string()) }).partial().default({}),
 });
 type CustomerDetails = z.infer<typeof CustomerDetails>;
 
-/** The billing details memory keeps as facts that supersede one another (an address that moved). */
-const FACT_ATTRIBUTES = { address: 'billing_address', vatId: 'vat_id' } as const;
+/** The billing details memory keeps as facts that supersede one another (an address that moved), with their names at the approval. */
+const FACT_ATTRIBUTES = {
+  address: { attribute: 'billing_address', label: 'billing address' },
+  vatId: { attribute: 'vat_id', label: 'VAT ID' },
+  email: { attribute: 'billing_email', label: 'invoice e-mail' },
+} as const;
+type FactDetail = keyof typeof FACT_ATTRIBUTES;
 
 /**
  * What memory holds as each detail's current value: a newer statement replaces an older one, so a
  * customer that moved is billed at its new address whatever order recall brings the notes in.
  */
-async function detailsFromFacts(ctx: StepContext<Input>, customer: string): Promise<Pick<CustomerDetails, 'fromFacts' | 'conflicting'> & Partial<Pick<Details, 'address' | 'vatId'>>> {
-  const found: Partial<Pick<Details, 'address' | 'vatId'>> = {};
+async function detailsFromFacts(ctx: StepContext<Input>, customer: string): Promise<Pick<CustomerDetails, 'fromFacts' | 'conflicting'> & Partial<Pick<Details, FactDetail>>> {
+  const found: Partial<Pick<Details, FactDetail>> = {};
   const fromFacts: string[] = [];
   const conflicting: CustomerDetails['conflicting'] = {};
-  for (const detail of ['address', 'vatId'] as const) {
-    const fact = await currentFact(ctx, customer, FACT_ATTRIBUTES[detail]);
+  for (const detail of Object.keys(FACT_ATTRIBUTES) as FactDetail[]) {
+    const { attribute, label } = FACT_ATTRIBUTES[detail];
+    const fact = await currentFact(ctx, customer, attribute);
     if (fact.status === 'known') {
       found[detail] = detail === 'vatId' ? fact.current.value.replace(/[\s.-]/g, '').toUpperCase() : fact.current.value;
       const replaced = fact.replaced ? `; it replaced "${fact.replaced.value}"` : '';
-      fromFacts.push(`${detail === 'address' ? 'billing address' : 'VAT ID'} "${fact.current.value}" as memory states it since ${fact.current.since.slice(0, 10)} (${fact.current.citation.link ?? fact.current.citation.source})${replaced}`);
+      fromFacts.push(`${label} "${fact.current.value}" as memory states it since ${fact.current.since.slice(0, 10)} (${fact.current.citation.link ?? fact.current.citation.source})${replaced}`);
     } else if (fact.status === 'conflict') {
       conflicting[detail] = fact.candidates.map((candidate) => `"${candidate.value}" (since ${candidate.since.slice(0, 10)})`);
     }
@@ -241,7 +247,13 @@ const customerDetails = step.extract({
   },
   run: async ({ customer, recalled, known }, ctx) => {
     const facts = await detailsFromFacts(ctx, customer);
-    const fromInput = { address: known.address ?? facts.address ?? null, vatId: known.vatId ?? facts.vatId ?? null, currency: known.currency ?? null, email: known.email ?? null };
+    const rememberedEmail = z.email().safeParse(facts.email);
+    const fromInput = {
+      address: known.address ?? facts.address ?? null,
+      vatId: known.vatId ?? facts.vatId ?? null,
+      currency: known.currency ?? null,
+      email: known.email ?? (rememberedEmail.success ? rememberedEmail.data : null),
+    };
     const settled = { fromFacts: facts.fromFacts, conflicting: facts.conflicting };
     // Only memories that name the customer may supply its details; recall brings neighbours too.
     const about = { ...recalled, citations: recalled.citations.filter((c) => c.snippet.toLowerCase().includes(customer.toLowerCase())) };
@@ -262,7 +274,7 @@ const customerDetails = step.extract({
       address: fromInput.address ?? (facts.conflicting.address ? null : value.address),
       vatId: fromInput.vatId ?? (facts.conflicting.vatId ? null : value.vatId),
       currency: fromInput.currency ?? value.currency,
-      email: fromInput.email ?? (z.email().safeParse(value.email).success ? value.email : null),
+      email: fromInput.email ?? (!facts.conflicting.email && z.email().safeParse(value.email).success ? value.email : null),
     };
     const cited = about.citations.filter((c) => [merged.address, merged.vatId].some((detail) => detail && c.snippet.includes(detail))).map((c) => c.n);
     return { ...merged, cited, via: path, ...settled };
@@ -304,7 +316,7 @@ const askEmail = step.question({
   key: 'ask-email',
   title: 'Ask where to send the invoice',
   when: (ctx) => !ctx.output(customerDetails).email,
-  ask: (ctx) => `Which e-mail address should ${customerName(ctx)}'s invoice go to?`,
+  ask: (ctx) => `Which e-mail address should ${customerName(ctx)}'s invoice go to?${conflictNote(ctx.output(customerDetails).conflicting.email)}`,
   answer: z.email('an e-mail address, e.g. billing@acme.example'),
 });
 

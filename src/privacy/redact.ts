@@ -1,8 +1,10 @@
 // Secrets and personal data never reach logs or the audit trail in clear. Keys that name a
 // secret are masked whole; strings are scrubbed for obvious PII and credential shapes, except
-// business identifiers (VAT IDs, company and tax numbers), which are business data.
+// business identifiers (VAT IDs, company and tax numbers) and role mailboxes (invoices@...),
+// which are business data.
 import { readPhones } from '../reading/phones.ts';
-import { businessIdSpans } from './business-ids.ts';
+import { businessIdSpans, type Span } from './business-ids.ts';
+import { roleMailboxSpans } from './role-mailboxes.ts';
 
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
 
@@ -29,10 +31,16 @@ function maskPhones(text: string): string {
 
 const maskPersonalData = (text: string) => PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), maskPhones(text));
 
+/** What masking keeps: business identifiers and role mailboxes, in order, not overlapping. */
+function businessSpans(text: string): Span[] {
+  const spans = [...businessIdSpans(text), ...roleMailboxSpans(text)].sort((a, b) => a.start - b.start);
+  return spans.filter((span, i) => i === 0 || span.start >= spans[i - 1]!.end);
+}
+
 export function redactText(text: string): string {
   let masked = '';
   let at = 0;
-  for (const kept of businessIdSpans(text)) {
+  for (const kept of businessSpans(text)) {
     masked += maskPersonalData(text.slice(at, kept.start)) + text.slice(kept.start, kept.end);
     at = kept.end;
   }
