@@ -20,7 +20,7 @@ import { startDovecot, type Dovecot } from './support/dovecot.ts';
 import { startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
 import { testOperator, testService } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
-import { exited, freePort } from './support/processes.ts';
+import { exited, freePort, reservedPort } from './support/processes.ts';
 import { projectRoot } from '../src/store/prisma-cli.ts';
 
 const LEADS_CHANNEL = 'C0LEADS';
@@ -350,7 +350,7 @@ for (const provider of providers()) {
       const uids: number[] = [];
       for (const id of ids) uids.push(await server.append(leadMail(id)));
       const keys = ids.map((id) => `message-id:<${id}>`);
-      const port = await freePort();
+      const port = await reservedPort();
       // `npm start` as a user runs it: the workflows in workflows/, the database from DATABASE_URL.
       let child: ChildProcess | null = null;
       const start = () => {

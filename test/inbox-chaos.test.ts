@@ -20,7 +20,7 @@ import { createTestDatabase, providers, type TestDatabase } from './support/data
 import { startFakeDiscord, type FakeDiscord } from './support/fake-discord.ts';
 import { startFakeSlack, type FakeSlack } from './support/fake-slack.ts';
 import { pollUntil, within } from './support/poll.ts';
-import { exited, freePort } from './support/processes.ts';
+import { exited, reservedPort } from './support/processes.ts';
 import { postToSlackEndpoint, slashCommandBody } from './support/slack-requests.ts';
 import { workspaceRequest } from './support/workspace-client.ts';
 
@@ -71,7 +71,7 @@ for (const provider of providers()) {
       // what is tested here is exactly-once, not latency, so the fake waits longer.
       discordFake = await startFakeDiscord({ interactionTimeoutMs: 15_000 });
       database = await createTestDatabase(provider);
-      port = await freePort();
+      port = await reservedPort();
       logFile = path.join(database.dir, 'service.log');
       env = {
         DATABASE_URL: database.url,
@@ -90,7 +90,7 @@ for (const provider of providers()) {
         DISCORD_API_URL: discordFake.restUrl,
         OPERATOR_DISCORD_USER_IDS: DISCORD_OPERATOR,
         // Memory recall by keywords: no local Chroma child to outlive a SIGKILL.
-        CHROMA_URL: `http://127.0.0.1:${await freePort()}`,
+        CHROMA_URL: `http://127.0.0.1:${await reservedPort()}`,
       };
     });
     after(async () => {

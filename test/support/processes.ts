@@ -1,9 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../../src/store/prisma-cli.ts';
 
 export { freePort } from '../../src/net/free-port.ts';
+
+/**
+ * A port on 127.0.0.1 nothing listens on, below the kernel's ephemeral range (32768 and up here),
+ * for a service a test kills and starts again on the same port: freePort() hands out ephemeral
+ * ports, so between a kill and the restart another test's server could be given the port;
+ * never one of these.
+ */
+export async function reservedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 export const opBinary = path.join(projectRoot, 'bin/op.js');
 
