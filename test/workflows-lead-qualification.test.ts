@@ -1,7 +1,10 @@
 // The lead-qualification workflow end to end through Slack: once with a model behind
-// @langchain/openai, once with no model (rules and templates).
+// @langchain/openai, once with no model (rules and templates). A returning company's contact,
+// rate and terms come from the facts memory holds as current, never from an older note.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { memoryDraft } from '../src/memory/drafts.ts';
+import { insertMemory } from '../src/store/memory.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { deny } from './support/drivers/chat-driver.ts';
@@ -12,6 +15,7 @@ import { describeMode, MODEL_MODES, startWorkflowHarness, type WorkflowHarness }
 const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
 const GREY_LEAD = 'Hello, this is Bob from Initech. We need a data pipeline review, budget maybe 5k EUR.';
 const RETURNING_LEAD = "Hi again, I'm Jane Doe from Globex (jane@globex.example). We need a mobile app next, budget 30k EUR, start in May.";
+const RENEGOTIATED_LEAD = 'Hello, Dana Scully from Hooli here (dana@hooli.example). We need a data platform audit, budget 25k EUR, by June.';
 
 /** A pasted e-mail: the company only in the signature, a referrer's studio and a tool in the text. */
 const emailLead = (subject: string) =>
@@ -26,6 +30,7 @@ function extractAnswer(request: ChatRequest) {
   const text = request.messages.at(-1)!.content;
   if (text.includes('Shop relaunch')) return { company: 'Studio Nord', contactName: 'Jörg Müller', email: 'joerg@alpenglanz.example', need: 'a simpler shop', budget: 4000, currency: 'USD', timeline: 'by 31 March 2027' };
   if (text.includes('Alpenglanz')) return { company: 'Alpenglanz Sport GmbH', contactName: 'Jörg Müller', email: 'joerg@alpenglanz.example', need: 'a simpler shop', budget: 45_000, currency: 'USD', timeline: 'by 31 March 2027' };
+  if (text.includes('Hooli')) return { company: 'Hooli', contactName: 'Dana Scully', email: 'dana@hooli.example', need: 'a data platform audit', budget: 25_000, currency: 'EUR', timeline: 'by June' };
   if (text.includes('Initech')) return { company: 'Initech', contactName: 'Bob', email: null, need: 'a data pipeline review', budget: 5000, currency: 'EUR', timeline: null };
   const returning = text.includes('mobile app');
   return {
@@ -159,6 +164,32 @@ for (const mode of MODEL_MODES) {
       await chat.click(thread, 'approve', await chat.buttonValue(thread, 'approve'));
       await waitForStatus(chat.service.operator, planId, ['completed'], 20_000);
       assert.equal(mailsOf(planId).length, 1);
+    });
+
+    test('a returning company is quoted at what memory holds as current: the renegotiated rate and the contact who took over, each citing what it replaced', async () => {
+      const { chat } = harness;
+      const { operator } = chat.service;
+      const rememberedAt = async (at: string, text: string) => {
+        await operator.store.transaction((runner) => insertMemory(runner, memoryDraft({ kind: 'customer_note', text, source: 'slack', createdBy: 'slack:UOPS' }), new Date(at)));
+        while ((await operator.memory.readEntities()) > 0);
+      };
+      await rememberedAt('2026-02-10T09:00:00Z', 'Hooli Inc.: day rate 850 EUR per day; they pay net 30. Our contact is Gavin Belson.');
+      await rememberedAt('2026-10-05T09:00:00Z', 'Renegotiated with Hooli: 920 EUR per day from October. Dana Scully took over from Gavin Belson as our contact at Hooli.');
+
+      const { planId, thread } = await harness.start('lead-qualification', RENEGOTIATED_LEAD);
+      await chat.waitForThreadMessage(
+        thread,
+        // The prompt as posted, JSON of its text and blocks: a line break comes as \n, a quote as \".
+        /Memory holds as current:\\ncontact: Dana Scully \(since 2026-10-05, [^)]*it replaced \\"Gavin Belson\\"\)\\nrate: 920 EUR \(since 2026-10-05, [^)]*it replaced \\"850 EUR\\"\)\\npayment terms: 30 days \(since 2026-02-10/,
+      );
+      if (harness.openai) {
+        const drafted = harness.openai.requestsTo('/v1/chat/completions').map((request) => JSON.stringify(request.body)).find((body) => body.includes('True of them today') && body.includes('Hooli'));
+        const today = drafted!.split('True of them today')[1]!;
+        assert.match(today, /rate: 920 EUR/, 'the model is told the current rate');
+        assert.doesNotMatch(today, /850|Gavin/, 'and not the old rate or the former contact');
+      }
+      await deny(chat, thread);
+      await waitForStatus(operator, planId, ['cancelled']);
     });
   });
 }

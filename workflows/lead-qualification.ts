@@ -5,8 +5,10 @@
 // Reads like the process: read who they are and what they want, each value with the words it
 // came from; recall earlier dealings with the company (cited); ask in the thread for each value
 // the reply depends on (company, e-mail, budget, timeline) that is missing or unsure, quoting the
-// sentence and offering the best reading; score; draft a reply; let the operator approve it with
-// the evidence shown; send it; remember how it went. A lead is never declined on a guess.
+// sentence and offering the best reading; look up what memory holds as current about the company
+// (our contact there, our rate, their payment terms); score; draft a reply; let the operator
+// approve it with the evidence shown; send it; remember how it went. A lead is never declined on
+// a guess, and an old rate or a former contact is never quoted as today's.
 import { z } from 'zod';
 import { email } from '../src/actions/email.ts';
 import { rememberOutcome } from '../src/actions/remember.ts';
@@ -16,7 +18,7 @@ import { fieldOf, type Field } from '../src/reading/field.ts';
 import { Budget, checkModelLead, ModelLead, readLead, unsureLeadFields, type RequiredLeadField } from '../src/reading/lead.ts';
 import { readMoney } from '../src/reading/money.ts';
 import { NOT_KNOWN, questionAbout, sentenceOf, TAKES_DEFAULT } from './shared/clarify.ts';
-import { citedLines, Recalled, recallBestEffort } from './shared/recall.ts';
+import { citedLines, currentFact, Recalled, recallBestEffort } from './shared/recall.ts';
 
 const Input = z.object({
   text: z.string().min(20, 'paste the lead\'s e-mail or describe it: who, what they need, budget and timeline'),
@@ -98,11 +100,45 @@ const readLeadStep = step.extract({
 
 const read = (ctx: StepContext<Input>) => ctx.output(readLeadStep);
 const unsure = (ctx: StepContext<Input>, field: RequiredLeadField) => unsureLeadFields(ctx.input.text, read(ctx)).includes(field);
-const companyOf = (ctx: StepContext<Input>) => {
+
+/** The company the lead is from, as read or as the operator answered; null for none. */
+const companyNamed = (ctx: StepContext<Input>) => {
   const answer = ctx.outputIfRan(askCompany);
-  const named = answer === undefined || TAKES_DEFAULT.test(answer) ? read(ctx).company.value : NOT_KNOWN.test(answer) ? null : answer;
-  return named ?? 'this lead';
+  return answer === undefined || TAKES_DEFAULT.test(answer) ? read(ctx).company.value : NOT_KNOWN.test(answer) ? null : answer;
 };
+const companyOf = (ctx: StepContext<Input>) => companyNamed(ctx) ?? 'this lead';
+
+/** The attributes of a returning company a reply may rest on, by memory's name and as shown. */
+const CURRENT_ATTRIBUTES = { contact: 'contact', rate: 'rate', payment_terms: 'payment terms' } as const;
+const CurrentFacts = z.object({
+  /** "rate: 920 EUR (since 2026-10-01, <link>; it replaced 850 EUR)" */
+  known: z.array(z.object({ label: z.string(), value: z.string(), shown: z.string() })),
+  /** Attributes memory states two ways at once: shown for the operator to check, never quoted. */
+  conflicting: z.array(z.string()),
+});
+
+const lookUpCurrentFacts = step.transform({
+  key: 'current-facts',
+  title: 'Look up what memory holds as current about the company',
+  input: z.string().nullable(),
+  output: CurrentFacts,
+  from: companyNamed,
+  run: async (company, ctx) => {
+    const facts: z.infer<typeof CurrentFacts> = { known: [], conflicting: [] };
+    if (!company) return facts;
+    for (const [attribute, label] of Object.entries(CURRENT_ATTRIBUTES)) {
+      const fact = await currentFact(ctx, company, attribute);
+      if (fact.status === 'known') {
+        const { value, since, citation } = fact.current;
+        const replaced = fact.replaced ? `; it replaced "${fact.replaced.value}"` : '';
+        facts.known.push({ label, value, shown: `${label}: ${value} (since ${since.slice(0, 10)}, ${citation.link ?? citation.source}${replaced})` });
+      } else if (fact.status === 'conflict') {
+        facts.conflicting.push(`${label}: memory states ${fact.candidates.map((c) => `"${c.value}" (since ${c.since.slice(0, 10)})`).join(' and ')} at about the same time; check which holds before quoting it`);
+      }
+    }
+    return facts;
+  },
+});
 
 const recallHistory = step.transform({
   key: 'recall-history',
@@ -207,16 +243,18 @@ const scoreLeadStep = step.transform({
 const draftReply = step.extract({
   key: 'draft-reply',
   title: 'Draft a reply',
-  input: z.object({ qualified: Qualified, recalled: Recalled }),
+  input: z.object({ qualified: Qualified, recalled: Recalled, current: CurrentFacts }),
   output: DraftedReply,
-  from: (ctx) => ({ qualified: ctx.output(scoreLeadStep), recalled: ctx.output(recallHistory) }),
-  run: async ({ qualified: { lead: final, score }, recalled: history }, ctx) => {
+  from: (ctx) => ({ qualified: ctx.output(scoreLeadStep), recalled: ctx.output(recallHistory), current: ctx.output(lookUpCurrentFacts) }),
+  run: async ({ qualified: { lead: final, score }, recalled: history, current }, ctx) => {
     const { value, path } = await ctx.services.model.structured(
       {
         task: 'draft-lead-reply',
         schema: Reply,
         system: `Write a short, warm reply from a solo consultant to a sales lead. A ${score.band} lead: ${score.band === 'hot' ? 'propose a call this week' : score.band === 'grey' ? 'ask for the missing details' : 'decline politely or suggest a smaller start'}. Plain text, no placeholders.`,
-        prompt: `Lead: ${JSON.stringify(final)}\nEarlier dealings:\n${citedLines({ ...history, citations: history.citations.filter((c) => score.cited.includes(c.n)) }) || 'none'}`,
+        prompt:
+          `Lead: ${JSON.stringify(final)}\nEarlier dealings:\n${citedLines({ ...history, citations: history.citations.filter((c) => score.cited.includes(c.n)) }) || 'none'}` +
+          `\nTrue of them today (quote only these, never an older value from the dealings):\n${current.known.map((fact) => `${fact.label}: ${fact.value}`).join('\n') || 'nothing known'}`,
         fallback: () => replyByTemplate(final, score),
       },
       ctx,
@@ -235,7 +273,12 @@ const approveReply = step.approval({
     const preview = reply.body.length > 400 ? `${reply.body.slice(0, 400)}...` : reply.body;
     const sources = ctx.output(recallHistory).citations.filter((c) => score.cited.includes(c.n)).map((c) => `[${c.n}] ${c.snippet.slice(0, 80)}`).join('\n');
     const read = Object.entries(evidence).map(([name, said]) => `${name}: ${said}`).join('\n');
-    return `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}\n\nRead from the lead:\n${read}${sources ? `\n\nRecalled:\n${sources}` : ''}`;
+    const { known, conflicting } = ctx.output(lookUpCurrentFacts);
+    const current = [...known.map((fact) => fact.shown), ...conflicting].join('\n');
+    return (
+      `Send this reply to ${companyOf(ctx)} (${score.band}, ${score.score}/100)?\nTo: ${reply.to}\nSubject: ${reply.subject}\n\n${preview}\n\nRead from the lead:\n${read}` +
+      `${current ? `\n\nMemory holds as current:\n${current}` : ''}${sources ? `\n\nRecalled:\n${sources}` : ''}`
+    );
   },
 });
 
@@ -271,7 +314,7 @@ export default defineWorkflow({
   description: 'Qualify a lead: read who and what with evidence, recall earlier dealings, ask for what is missing or unsure, score, draft a reply, approve, send, remember.',
   input: Input,
   freeTextField: 'text',
-  plan: () => [readLeadStep, recallHistory, askCompany, askEmail, askBudget, askTimeline, scoreLeadStep, draftReply, approveReply, sendReply, rememberLead],
+  plan: () => [readLeadStep, recallHistory, askCompany, askEmail, askBudget, askTimeline, lookUpCurrentFacts, scoreLeadStep, draftReply, approveReply, sendReply, rememberLead],
 });
 
 function formatBudget(budget: z.infer<typeof Budget>): string {
