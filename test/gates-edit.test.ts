@@ -88,6 +88,7 @@ for (const provider of providers()) {
 
         const form = await chat.openForm(thread, 'deny', await chat.buttonValue(thread, 'deny'));
         assert.deepEqual(form.fields, { reason: '' });
+        assert.deepEqual(form.maxLengths, { reason: 1000 }, 'the form itself stops a reason at 1,000 characters');
         assert.equal((await operator.conductor.show(planId)).plan.status, 'waiting_approval', 'opening the form decides nothing');
 
         assert.equal(await form.submit({ reason: `  ${REASON} ` }), null, 'accepted: the modal closes');
@@ -176,7 +177,7 @@ for (const provider of providers()) {
       const operator = service.operator;
       const { planId, card, entry, button } = await prompt(800);
       const form = await openForm(service.port, button('deny'));
-      assert.deepEqual(form.form.fields.map((f) => [f.name, f.value, f.optional]), [['reason', '', true]]);
+      assert.deepEqual(form.form.fields.map((f) => [f.name, f.value, f.optional, f.maxLength]), [['reason', '', true, 1000]]);
 
       assert.deepEqual(await form.submit({ reason: REASON }), { status: 200, reply: null, error: undefined });
       await waitForStatus(operator, planId, ['cancelled', 'compensated']);

@@ -138,6 +138,7 @@ test('in the browser: Edit shows a form with the plan values and an error next t
   const denied = await start(800, 1);
   await denied.thread.locator('button[data-action="deny"]').click();
   const denyForm = denied.thread.locator('form.op-form');
+  assert.equal(await denyForm.locator('textarea[name="reason"]').getAttribute('maxlength'), '1000', 'the text area stops a reason at 1,000 characters');
   await denyForm.locator('textarea[name="reason"]').fill('the supplier refunded it already');
   await denyForm.locator('button[type="submit"]').click();
   await denyForm.waitFor({ state: 'detached' });

@@ -70,6 +70,7 @@ export function toDiscordModal(form: Form): ModalBuilder {
     .addComponents(
       form.fields.slice(0, 5).map((field) => {
         const input = new TextInputBuilder().setCustomId(field.name).setLabel(clip(field.label, 45)).setStyle(field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short).setRequired(!field.optional);
+        if (field.maxLength) input.setMaxLength(field.maxLength);
         // An empty field is left unset: Discord's limits for a pre-filled value are 1 to 4000 characters.
         return new ActionRowBuilder<TextInputBuilder>().addComponents(field.value ? input.setValue(field.value) : input);
       }),

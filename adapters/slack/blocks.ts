@@ -78,7 +78,7 @@ export function toSlackModal(form: Form): types.ModalView {
       block_id: field.name,
       optional: field.optional ?? false,
       label: { type: 'plain_text', text: clip(field.label, 2000) },
-      element: { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: field.multiline ?? false, ...(field.value ? { initial_value: field.value } : {}) },
+      element: { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: field.multiline ?? false, ...(field.maxLength ? { max_length: field.maxLength } : {}), ...(field.value ? { initial_value: field.value } : {}) },
     })),
   };
 }

@@ -43,8 +43,8 @@ export interface Form {
   version: number;
   title: string;
   submitLabel: string;
-  /** multiline: a sentence or more (a reason), shown as a text area. */
-  fields: { name: string; label: string; value: string; optional?: boolean; multiline?: boolean }[];
+  /** multiline: a sentence or more (a reason), shown as a text area; maxLength: the most characters it takes, enforced as it is typed. */
+  fields: { name: string; label: string; value: string; optional?: boolean; multiline?: boolean; maxLength?: number }[];
 }
 
 /** Whether a click on this button opens a form, so an adapter answers it with the form itself. */

@@ -12,7 +12,7 @@ import { COMMANDS, parseCommand } from './command-registry.ts';
 import { MAX_TEXT_LENGTH, type InboundEvent } from './inbox-event.ts';
 import { chatHint } from './hints.ts';
 import { parseButton, parseFormId } from './messages.ts';
-import { denyForm, editForm } from './render.ts';
+import { denyForm, editForm, MAX_REASON_LENGTH } from './render.ts';
 import { actorName, operatorAccess, type Actor, type OperatorAllowlist } from './operators.ts';
 import { ephemeral, type Reply } from './reply.ts';
 
@@ -196,10 +196,7 @@ const tooLong = (text: string, what: 'command' | 'reply') =>
   `That ${what} is ${text.length.toLocaleString('en')} characters long; Operator takes at most ${MAX_TEXT_LENGTH.toLocaleString('en')}. Nothing was done: ` +
   (what === 'command' ? 'shorten it, e.g. keep the key=value pairs and leave long text out.' : 'reply again with a shorter answer.');
 
-/** The longest reason a denial keeps: a sentence or a paragraph, not a document. */
-const MAX_REASON_LENGTH = 1000;
-
-/** Deny's optional reason: blank is no reason; one too long is a field error and denies nothing. */
+/** Deny's optional reason: blank is no reason; one too long (a client that ignored the form's limit) is a field error and denies nothing. */
 function denyReason(planId: string, fields: Record<string, string>): string | undefined {
   const reason = fields.reason?.trim() ?? '';
   if (reason.length > MAX_REASON_LENGTH) {

@@ -95,6 +95,9 @@ export function editForm(form: EditForm): Form {
   };
 }
 
+/** The longest reason a denial keeps: a sentence or a paragraph, not a document. */
+export const MAX_REASON_LENGTH = 1000;
+
 /** Deny's form: one optional reason, recorded in the audit and remembered for later plans. */
 export function denyForm(planId: string, version: number): Form {
   return {
@@ -103,7 +106,7 @@ export function denyForm(planId: string, version: number): Form {
     version,
     title: 'Deny',
     submitLabel: 'Deny',
-    fields: [{ name: 'reason', label: 'Why? (optional; remembered for later plans)', value: '', optional: true, multiline: true }],
+    fields: [{ name: 'reason', label: 'Why? (optional; remembered for later plans)', value: '', optional: true, multiline: true, maxLength: MAX_REASON_LENGTH }],
   };
 }
 

@@ -211,6 +211,7 @@ function showForm(form, where) {
     const input = element(field.multiline ? 'textarea' : 'input');
     input.name = field.name;
     input.value = field.value;
+    if (field.maxLength) input.maxLength = field.maxLength;
     const error = element('div', 'field-error');
     error.setAttribute('role', 'alert');
     error.hidden = true;

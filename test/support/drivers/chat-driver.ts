@@ -34,6 +34,8 @@ export interface ChatDriver {
 
 export interface OpenedForm {
   fields: Record<string, string>;
+  /** The most characters each limited field takes, as the platform's form states it (Slack's max_length, Discord's max_length). */
+  maxLengths: Record<string, number>;
   submit(values: Record<string, string>): Promise<Record<string, string> | null>;
 }
 

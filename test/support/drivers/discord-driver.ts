@@ -88,11 +88,12 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
       const prompt = [...messages(threadId)].reverse().find((m) => textOf(m).includes(`op:${action}|${value}`));
       const click = fake.sendInteraction(fake.buttonClick({ userId: OPERATOR, channelId: threadId, customId: `op:${action}|${value}`, messageId: prompt ? String(prompt.id) : undefined }));
       const callback = await fake.waitFor(() => fake.calls.find((c) => c.method === 'POST' && c.path === `/interactions/${String(click.id)}/${String(click.token)}/callback`), 10_000);
-      const answer = callback.body as { type: number; data: { custom_id: string; components: { components: { custom_id: string; value?: string }[] }[] } };
+      const answer = callback.body as { type: number; data: { custom_id: string; components: { components: { custom_id: string; value?: string; max_length?: number }[] }[] } };
       if (answer.type !== 9) throw new Error(`the click was answered with type ${answer.type}, not a modal: ${textOf(answer)}`);
       const modal = answer.data;
       return {
         fields: Object.fromEntries(modal.components.map((row) => [row.components[0]!.custom_id, row.components[0]!.value ?? ''])),
+        maxLengths: Object.fromEntries(modal.components.flatMap(({ components: [input] }) => (input!.max_length ? [[input!.custom_id, input!.max_length]] : []))),
         async submit(values) {
           const submitted = fake.sendInteraction(fake.modalSubmit({ userId: OPERATOR, channelId: threadId, customId: modal.custom_id, values }));
           // Accepted: the deferred reply is deleted; refused: it shows each field's error as an embed field.

@@ -63,10 +63,11 @@ export async function slackDriver(database: TestDatabase, workflows: WorkflowDef
       const triggerId = `trigger-${name()}`;
       await postToSlackEndpoint(url, SECRET, blockActionBody({ userId: 'UOPS', channelId: CHANNEL, actionId: `op:${action}`, value, messageTs: threadId, responseUrl: fake.responseUrl(name()), triggerId }));
       const opened = await fake.waitFor(() => fake.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === triggerId), 10_000);
-      const view = opened.body.view as { blocks: { block_id: string; element: { initial_value?: string } }[] } & Record<string, unknown>;
+      const view = opened.body.view as { blocks: { block_id: string; element: { initial_value?: string; max_length?: number } }[] } & Record<string, unknown>;
       let submissions = 0;
       return {
         fields: Object.fromEntries(view.blocks.map((block) => [block.block_id, block.element.initial_value ?? ''])),
+        maxLengths: Object.fromEntries(view.blocks.flatMap((block) => (block.element.max_length ? [[block.block_id, block.element.max_length]] : []))),
         async submit(values) {
           // Each submission of the open modal has a new hash, as Slack gives it.
           const response = await postToSlackEndpoint(url, SECRET, viewSubmissionBody({ userId: 'UOPS', view, viewId: `V-${triggerId}`, hash: `h${++submissions}`, values }));
