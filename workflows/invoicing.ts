@@ -69,12 +69,12 @@ const CustomerDetails = Details.extend({
 type CustomerDetails = z.infer<typeof CustomerDetails>;
 
 /** The billing details memory keeps as facts that supersede one another (an address that moved), with their names at the approval. */
-const FACT_ATTRIBUTES = {
-  address: { attribute: 'billing_address', label: 'billing address' },
-  vatId: { attribute: 'vat_id', label: 'VAT ID' },
-  email: { attribute: 'billing_email', label: 'invoice e-mail' },
-} as const;
-type FactDetail = keyof typeof FACT_ATTRIBUTES;
+const FACT_ATTRIBUTES = [
+  { detail: 'address', attribute: 'billing_address', label: 'billing address' },
+  { detail: 'vatId', attribute: 'vat_id', label: 'VAT ID' },
+  { detail: 'email', attribute: 'billing_email', label: 'invoice e-mail' },
+] as const;
+type FactDetail = (typeof FACT_ATTRIBUTES)[number]['detail'];
 
 /**
  * What memory holds as each detail's current value: a newer statement replaces an older one, so a
@@ -84,8 +84,7 @@ async function detailsFromFacts(ctx: StepContext<Input>, customer: string): Prom
   const found: Partial<Pick<Details, FactDetail>> = {};
   const fromFacts: string[] = [];
   const conflicting: CustomerDetails['conflicting'] = {};
-  for (const detail of Object.keys(FACT_ATTRIBUTES) as FactDetail[]) {
-    const { attribute, label } = FACT_ATTRIBUTES[detail];
+  for (const { detail, attribute, label } of FACT_ATTRIBUTES) {
     const fact = await currentFact(ctx, customer, attribute);
     if (fact.status === 'known') {
       found[detail] = detail === 'vatId' ? fact.current.value.replace(/[\s.-]/g, '').toUpperCase() : fact.current.value;

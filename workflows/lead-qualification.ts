@@ -111,7 +111,7 @@ const companyOf = (ctx: StepContext<Input>) => companyNamed(ctx) ?? 'this lead';
 /** The attributes of a returning company a reply may rest on, by memory's name and as shown. */
 const CURRENT_ATTRIBUTES = { contact: 'contact', rate: 'rate', payment_terms: 'payment terms' } as const;
 const CurrentFacts = z.object({
-  /** "rate: 920 EUR (since 2026-10-01, <link>; it replaced 850 EUR)" */
+  /** Each current value, and as the approval shows it: "rate: 920 EUR (since 2026-10-01, <link>; it replaced "850 EUR")". */
   known: z.array(z.object({ label: z.string(), value: z.string(), shown: z.string() })),
   /** Attributes memory states two ways at once: shown for the operator to check, never quoted. */
   conflicting: z.array(z.string()),
