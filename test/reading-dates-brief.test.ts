@@ -84,6 +84,14 @@ describe('content briefs', () => {
     );
   });
 
+  test('"target audience is" and "readers are" name the readers even when no word reads as a plural noun', async () => {
+    const brief = await readBrief('600 words on GDPR for newsletters. Target audience is small accounting firms. Calm tone.', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, 'small accounting firms');
+    assert.ok(brief.audience.confidence >= 0.9);
+    const readers = await readBrief('A blog post on pricing retainers. Our readers are independent design studios.', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(readers.audience.value, 'independent design studios');
+  });
+
   test('a brief that names no topic and no readers has neither, so the plan asks', async () => {
     const brief = await readBrief('can you do the usual newsletter, friendly, by Friday', new Date('2026-12-02T10:00:00Z'));
     assert.deepEqual([brief.topic.value, brief.audience.value], [null, null]);
