@@ -46,6 +46,18 @@ describe('e-mail structure', () => {
     assert.equal(message.date?.toISOString().slice(0, 10), '2026-12-07');
     assert.equal(message.notes[0]?.text.trim(), 'can you look at this one?');
   });
+
+  test('a French forwarded block whose headers put a space before the colon ("De : ...") gives the inner sender, date and body', async () => {
+    const source = mail(
+      'From: Sam <sam@studio.example>\nTo: ops@studio.example\nDate: Tue, 08 Dec 2026 10:00:00 +0100\nSubject: Fwd: boutique',
+      'Regarde ça.\n\n-------- Message transféré --------\nDe : Léa Morel <lea@morel-bijoux.example>\nDate : 7 déc. 2026 18:12\nObjet : boutique\n\nBonjour, Morel Bijoux cherche une boutique en ligne. Budget 6 000 € HT.\n\nLéa\n',
+    );
+    const message = await readMessage(source);
+    assert.equal(message.from?.address, 'lea@morel-bijoux.example');
+    assert.equal(message.forwardedBy?.address, 'sam@studio.example');
+    assert.equal(message.subject, 'boutique');
+    assert.match(message.body.text, /Budget 6 000 € HT/);
+  });
 });
 
 describe('people and organisations', () => {
