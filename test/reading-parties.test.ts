@@ -167,6 +167,18 @@ describe('a lead\'s budget', () => {
     assert.ok(unsureLeadFields(unknown, read).includes('budget'));
   });
 
+  test('a budget in words ("twenty thousand dollars") is read and acted on; a half or a range in words is asked', async () => {
+    const budgetIn = async (words: string) => {
+      const source = mail('From: Ana Lind <ana@lind-farms.example>\nTo: hello@studio.example\nSubject: site', `Hi Sam,\n\nLind Farms here. ${words} Needed by 1 May 2027.\n\nAna Lind`);
+      const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+      return { value: read.budget.value, asked: unsureLeadFields(source, read).includes('budget') };
+    };
+    assert.deepEqual(await budgetIn('We have set aside twenty thousand dollars for the new site.'), { value: { min: 20_000, max: 20_000, currency: 'USD' }, asked: false });
+    assert.deepEqual(await budgetIn('Our budget is fifteen hundred pounds.'), { value: { min: 1500, max: 1500, currency: 'GBP' }, asked: false });
+    assert.equal((await budgetIn('Our budget is twelve and a half thousand euros.')).asked, true);
+    assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
+  });
+
   test('a sum with no currency is kept and asked; a count of things is no sum', async () => {
     const spend = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nwe've maybe 4k to spend on the site. Need it by 31 January.\n\nJo");
     assert.deepEqual((await budgetOf(spend)).value, { min: 4000, max: 4000, currency: null });

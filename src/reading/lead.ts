@@ -9,7 +9,7 @@ import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from '.
 import { readDeadline, type Deadline } from './dates.ts';
 import { doubtAbout } from './hedges.ts';
 import { readMessage } from './message.ts';
-import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
+import { amountAt, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
 import { nothingRead, readParties } from './parties.ts';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -54,7 +54,9 @@ const sentenceAround = (text: string, start: number, end: number) => {
 
 function budgetIn(source: string, region: Span): Field<Budget | null> {
   const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
-  const mentions = readMoney(source).filter((m) => inRegion(m) && m.value.per === null);
+  const startOf = (mention: MoneyMention) => (mention.evidence.kind === 'span' ? mention.evidence.span.start : 0);
+  // "We have set aside twenty thousand dollars": an amount in words is money as much as one in digits.
+  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null).sort((a, b) => startOf(a) - startOf(b));
   const before = (mention: MoneyMention) => {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
     if (!span) return null;
