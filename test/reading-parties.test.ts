@@ -179,6 +179,18 @@ describe('a lead\'s budget', () => {
     assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
   });
 
+  test('a range with no currency ("so bei 8-10k") is read whole and asked; a form\'s own currency field completes a form\'s budget range', async () => {
+    const german = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', 'Hallo,\n\nKerr Tischlerei. Unser Budget liegt etwa bei 12-15k. Fertig bis 31. März.\n\nJo');
+    const read = await readLead(german, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 12_000, max: 15_000, currency: null });
+    assert.ok(unsureLeadFields(german, read).includes('budget'));
+    const form = 'New contact form entry\n\nname=Lena Wolf\ncompany=Wolf Optik\nemail=lena@wolf-optik.example\nbudget=3000-6000\ncurrency=CHF\ntimeline=2027-05-31\n';
+    const fromForm = await readLead(form, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(fromForm.budget.value, { min: 3000, max: 6000, currency: 'CHF' });
+    assert.ok(!unsureLeadFields(form, fromForm).includes('budget'));
+    assert.ok(fromForm.budget.evidence.kind === 'span' && spanHolds(form, fromForm.budget.evidence.span));
+  });
+
   test('a sum with no currency is kept and asked; a count of things is no sum', async () => {
     const spend = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nwe've maybe 4k to spend on the site. Need it by 31 January.\n\nJo");
     assert.deepEqual((await budgetOf(spend)).value, { min: 4000, max: 4000, currency: null });
