@@ -92,6 +92,12 @@ describe('people and organisations', () => {
     assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Zoltán Kiss', 'Duna Print Kft.', 'zoltan@dunaprint.example']);
   });
 
+  test('a form dumped with machine field names ("first_name=", "company_name=") is read as labelled, not from the site it came from', async () => {
+    const parties = await partiesOf('New submission from studio.example/contact\n\nfirst_name=Ilse\nlast_name=Brandt\ncompany_name=Brandt Bäckerei\nemail=ilse@brandt-baeckerei.example\nmessage=Need a shop\n');
+    assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Ilse Brandt', 'Brandt Bäckerei', 'ilse@brandt-baeckerei.example']);
+    assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING);
+  });
+
   test('a form that asks first and last name apart gives the whole name, grounded in both fields', async () => {
     const source = 'New form submission\nFirst name: Siobhán\nLast name: de Búrca\nWork email: siobhan@corrib-cider.example\nMessage: we are Corrib Cider and need a shop';
     const parties = await partiesOf(source);

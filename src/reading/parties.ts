@@ -106,7 +106,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
   return nothingRead();
 }
 
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names})[ \\t]*:[ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A web form's dump may write its fields as machine names ("company_name=Acme"): "_" for a space, "=" for the colon.
+const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
