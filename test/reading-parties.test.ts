@@ -81,6 +81,23 @@ describe('people and organisations', () => {
     assert.equal(parties.company.value, null, 'a free-mail sender who names no organisation has none read');
   });
 
+  test('an elided article ("de l\'Atelier Roux") is no part of the company; a capitalised elision ("D\'Angelo") is part of the name', async () => {
+    const french = await partiesOf(mail('From: Léa Morel <lea@atelier-morel.example>\nTo: hello@studio.example\nSubject: site', "Bonjour,\n\nJe suis Léa, de l'Atelier Morel (bijoux, Lille). Nous cherchons un site.\n\nLéa\n"));
+    assert.equal(french.company.value, 'Atelier Morel');
+    const italian = await partiesOf(mail('From: Gio Conti <gio@dangelo-plumbing.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nD'Angelo Plumbing here, we need a new site.\n\nGio\n"));
+    assert.equal(italian.company.value, "D'Angelo Plumbing");
+  });
+
+  test('a company the sender introduces ("We\'re X.") whose name their domain partly spells is sure; either sign alone is asked', async () => {
+    const both = await partiesOf(mail('From: Rob Penn <rob@penn-hvac.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nWe're Penn Roofing & Gutters. We need a new site.\n\nRob\n"));
+    assert.equal(both.company.value, 'Penn Roofing & Gutters');
+    assert.ok(both.company.confidence >= ACT_WITHOUT_ASKING);
+    const domainOnly = await partiesOf(mail('From: Rob Penn <rob@penn-hvac.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nwe need a new site for Penn Roofing & Gutters soon.\n\nRob\n'));
+    assert.ok(domainOnly.company.confidence < ACT_WITHOUT_ASKING);
+    const introducedOnly = await partiesOf(mail('From: Rob Penn <rob@mailbox.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nWe're Penn Roofing & Gutters. We need a new site.\n\nRob\n"));
+    assert.ok(introducedOnly.company.confidence < ACT_WITHOUT_ASKING);
+  });
+
   test('a name that only sounds like a company is offered with low confidence, to be asked', async () => {
     const parties = await partiesOf('Hi, we are Green Leaf and we need a logo. Write to me at ola@mailbox.example');
     assert.equal(parties.company.value, 'Green Leaf');
