@@ -46,6 +46,14 @@ describe('deadlines', () => {
   }
 });
 
+test('Portuguese "até" and a "Prazo:" label cue a deadline sure enough to act on', () => {
+  for (const text of ['Precisamos do site até 15 de abril.', 'Prazo: 30 de junho']) {
+    const read = deadline(text, '2026-12-08T12:00:00Z');
+    assert.ok(read.value !== null, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, `${text}: ${read.confidence}`);
+  }
+});
+
 describe('deadlines the text itself leaves unsure are read, but not sure enough to act on', () => {
   const cases: [string, string][] = [
     ['No deadline, but our trade show is on 10 March.', '2027-03-10'],
