@@ -200,6 +200,7 @@ describe('a lead\'s budget', () => {
     assert.deepEqual(await budgetIn('Our budget is fifteen hundred pounds.'), { value: { min: 1500, max: 1500, currency: 'GBP' }, asked: false });
     assert.equal((await budgetIn('Our budget is twelve and a half thousand euros.')).asked, true);
     assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
+    assert.equal((await budgetIn('We can spend between ten and twelve thousand pounds.')).asked, true);
   });
 
   test('a range with no currency ("so bei 8-10k") is read whole and asked; a form\'s own currency field completes a form\'s budget range', async () => {

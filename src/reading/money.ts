@@ -123,8 +123,11 @@ export function readMoney(text: string, style: DecimalMark | null = decimalStyle
   return mentions;
 }
 
-/** A number in words just before "to", "or" or a dash: "two to three thousand" is a range compromise reads as its high end alone. */
-const WORDED_LOW_END = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|\p{L}+ty))\s*(?:to|or|-|–)\s*$/iu;
+/**
+ * A number in words just before "to", "or", "and" or a dash: "two to three thousand", "between ten
+ * and twelve thousand" are ranges compromise reads as their high end alone.
+ */
+const WORDED_LOW_END = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|\p{L}+ty))\s*(?:to|or|and|-|–)\s*$/iu;
 
 /**
  * Amounts written in words with their currency: "twenty thousand dollars", "fifteen hundred
