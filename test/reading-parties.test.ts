@@ -47,6 +47,14 @@ describe('e-mail structure', () => {
     assert.equal(message.notes[0]?.text.trim(), 'can you look at this one?');
   });
 
+  test('a form dumped as "field_name=value" lines has no signature: its fields stay the author\'s words', async () => {
+    const source = 'Form entry: studio.example/contact\n\nfull_name=Omar Said\ncompany=Said Tiles\nbudget=9000\ncurrency=EUR\ndeadline=2027-06-30\n';
+    const message = await readMessage(source);
+    assert.equal(message.signature, null);
+    const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual([read.budget.value, read.timeline.value?.by], [{ min: 9000, max: 9000, currency: 'EUR' }, '2027-06-30']);
+  });
+
   test('a French forwarded block whose headers put a space before the colon ("De : ...") gives the inner sender, date and body', async () => {
     const source = mail(
       'From: Sam <sam@studio.example>\nTo: ops@studio.example\nDate: Tue, 08 Dec 2026 10:00:00 +0100\nSubject: Fwd: boutique',
