@@ -38,6 +38,9 @@ describe('readInvoiceRequest', () => {
       assert.ok(linesGroundedSurely(text, read), text);
       assert.ok(!fieldsToAsk(text, read).includes('lines'), text);
     }
+    // Only a span of time is a term: "pay in 2 instalments" counts something the lines do not show.
+    const instalments = 'invoice Orbit Freight 3 days at 700 EUR, pay in 2 instalments';
+    assert.ok(!linesGroundedSurely(instalments, await readInvoiceRequest(instalments)));
   });
 
   test('uses the e-mail and VAT ID the request states, with their spans', async () => {
