@@ -46,6 +46,14 @@ describe('deadlines', () => {
   }
 });
 
+test('Portuguese "até" and a "Prazo:" label cue a deadline sure enough to act on', () => {
+  for (const text of ['Precisamos do site até 15 de abril.', 'Prazo: 30 de junho']) {
+    const read = deadline(text, '2026-12-08T12:00:00Z');
+    assert.ok(read.value !== null, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, `${text}: ${read.confidence}`);
+  }
+});
+
 describe('deadlines the text itself leaves unsure are read, but not sure enough to act on', () => {
   const cases: [string, string][] = [
     ['No deadline, but our trade show is on 10 March.', '2027-03-10'],
@@ -82,6 +90,14 @@ describe('content briefs', () => {
       [brief.topic.value, brief.audience.value, brief.tone.value, brief.format.value, brief.wordCount.value, brief.deadline.value?.by],
       ['Why your shop needs faster checkout', 'owners of small web shops', 'formal', 'guide', 1500, '2027-01-20'],
     );
+  });
+
+  test('"target audience is" and "readers are" name the readers even when no word reads as a plural noun', async () => {
+    const brief = await readBrief('600 words on GDPR for newsletters. Target audience is small accounting firms. Calm tone.', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, 'small accounting firms');
+    assert.ok(brief.audience.confidence >= 0.9);
+    const readers = await readBrief('A blog post on pricing retainers. Our readers are independent design studios.', new Date('2026-12-02T10:00:00Z'));
+    assert.equal(readers.audience.value, 'independent design studios');
   });
 
   test('a brief that names no topic and no readers has neither, so the plan asks', async () => {

@@ -31,6 +31,18 @@ describe('readInvoiceRequest', () => {
     assert.deepEqual(await priced('invoice Dunder Mifflin 1.250,50 € for paper samples'), [[1, 'item', 1250.5]]);
   });
 
+  test('a payment term ("due in 30 days", "payable within 14 days") is no line to bill and leaves the lines sure', async () => {
+    for (const text of ['invoice Orbit Freight 3 days at 700 EUR, due in 30 days', 'Invoice Larkspur Ltd: 10 h x 95 GBP. Payable within 14 days.', 'Rechnung an Hafen GmbH: 2 Tage à 800 EUR, zahlbar innerhalb 10 Tagen']) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.lines.length, 1, text);
+      assert.ok(linesGroundedSurely(text, read), text);
+      assert.ok(!fieldsToAsk(text, read).includes('lines'), text);
+    }
+    // Only a span of time is a term: "pay in 2 instalments" counts something the lines do not show.
+    const instalments = 'invoice Orbit Freight 3 days at 700 EUR, pay in 2 instalments';
+    assert.ok(!linesGroundedSurely(instalments, await readInvoiceRequest(instalments)));
+  });
+
   test('uses the e-mail and VAT ID the request states, with their spans', async () => {
     const text = 'Invoice Nordwind GmbH (USt-IdNr. DE123456789) 5 days at 900 EUR, send to rechnung@nordwind.example';
     const read = await readInvoiceRequest(text);

@@ -46,6 +46,26 @@ describe('e-mail structure', () => {
     assert.equal(message.date?.toISOString().slice(0, 10), '2026-12-07');
     assert.equal(message.notes[0]?.text.trim(), 'can you look at this one?');
   });
+
+  test('a form dumped as "field_name=value" lines has no signature: its fields stay the author\'s words', async () => {
+    const source = 'Form entry: studio.example/contact\n\nfull_name=Omar Said\ncompany=Said Tiles\nbudget=9000\ncurrency=EUR\ndeadline=2027-06-30\n';
+    const message = await readMessage(source);
+    assert.equal(message.signature, null);
+    const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual([read.budget.value, read.timeline.value?.by], [{ min: 9000, max: 9000, currency: 'EUR' }, '2027-06-30']);
+  });
+
+  test('a French forwarded block whose headers put a space before the colon ("De : ...") gives the inner sender, date and body', async () => {
+    const source = mail(
+      'From: Sam <sam@studio.example>\nTo: ops@studio.example\nDate: Tue, 08 Dec 2026 10:00:00 +0100\nSubject: Fwd: boutique',
+      'Regarde ça.\n\n-------- Message transféré --------\nDe : Léa Morel <lea@morel-bijoux.example>\nDate : 7 déc. 2026 18:12\nObjet : boutique\n\nBonjour, Morel Bijoux cherche une boutique en ligne. Budget 6 000 € HT.\n\nLéa\n',
+    );
+    const message = await readMessage(source);
+    assert.equal(message.from?.address, 'lea@morel-bijoux.example');
+    assert.equal(message.forwardedBy?.address, 'sam@studio.example');
+    assert.equal(message.subject, 'boutique');
+    assert.match(message.body.text, /Budget 6 000 € HT/);
+  });
 });
 
 describe('people and organisations', () => {
@@ -69,6 +89,23 @@ describe('people and organisations', () => {
     assert.equal(parties.company.value, null, 'a free-mail sender who names no organisation has none read');
   });
 
+  test('an elided article ("de l\'Atelier Roux") is no part of the company; a capitalised elision ("D\'Angelo") is part of the name', async () => {
+    const french = await partiesOf(mail('From: Léa Morel <lea@atelier-morel.example>\nTo: hello@studio.example\nSubject: site', "Bonjour,\n\nJe suis Léa, de l'Atelier Morel (bijoux, Lille). Nous cherchons un site.\n\nLéa\n"));
+    assert.equal(french.company.value, 'Atelier Morel');
+    const italian = await partiesOf(mail('From: Gio Conti <gio@dangelo-plumbing.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nD'Angelo Plumbing here, we need a new site.\n\nGio\n"));
+    assert.equal(italian.company.value, "D'Angelo Plumbing");
+  });
+
+  test('a company the sender introduces ("We\'re X.") whose name their domain partly spells is sure; either sign alone is asked', async () => {
+    const both = await partiesOf(mail('From: Rob Penn <rob@penn-hvac.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nWe're Penn Roofing & Gutters. We need a new site.\n\nRob\n"));
+    assert.equal(both.company.value, 'Penn Roofing & Gutters');
+    assert.ok(both.company.confidence >= ACT_WITHOUT_ASKING);
+    const domainOnly = await partiesOf(mail('From: Rob Penn <rob@penn-hvac.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nwe need a new site for Penn Roofing & Gutters soon.\n\nRob\n'));
+    assert.ok(domainOnly.company.confidence < ACT_WITHOUT_ASKING);
+    const introducedOnly = await partiesOf(mail('From: Rob Penn <rob@mailbox.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nWe're Penn Roofing & Gutters. We need a new site.\n\nRob\n"));
+    assert.ok(introducedOnly.company.confidence < ACT_WITHOUT_ASKING);
+  });
+
   test('a name that only sounds like a company is offered with low confidence, to be asked', async () => {
     const parties = await partiesOf('Hi, we are Green Leaf and we need a logo. Write to me at ola@mailbox.example');
     assert.equal(parties.company.value, 'Green Leaf');
@@ -78,6 +115,12 @@ describe('people and organisations', () => {
   test('a web form\'s fields are read as labelled', async () => {
     const parties = await partiesOf('Name: Zoltán Kiss\nCompany: Duna Print Kft.\nEmail: zoltan@dunaprint.example\nMessage: new catalogue');
     assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Zoltán Kiss', 'Duna Print Kft.', 'zoltan@dunaprint.example']);
+  });
+
+  test('a form dumped with machine field names ("first_name=", "company_name=") is read as labelled, not from the site it came from', async () => {
+    const parties = await partiesOf('New submission from studio.example/contact\n\nfirst_name=Ilse\nlast_name=Brandt\ncompany_name=Brandt Bäckerei\nemail=ilse@brandt-baeckerei.example\nmessage=Need a shop\n');
+    assert.deepEqual([parties.contactName.value, parties.company.value, parties.email.value], ['Ilse Brandt', 'Brandt Bäckerei', 'ilse@brandt-baeckerei.example']);
+    assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING);
   });
 
   test('a form that asks first and last name apart gives the whole name, grounded in both fields', async () => {
@@ -153,6 +196,31 @@ describe('a lead\'s budget', () => {
     const read = await readLead(unknown, new Date('2026-12-10T12:00:00Z'));
     assert.equal(read.budget.value?.currency, null);
     assert.ok(unsureLeadFields(unknown, read).includes('budget'));
+  });
+
+  test('a budget in words ("twenty thousand dollars") is read and acted on; a half or a range in words is asked', async () => {
+    const budgetIn = async (words: string) => {
+      const source = mail('From: Ana Lind <ana@lind-farms.example>\nTo: hello@studio.example\nSubject: site', `Hi Sam,\n\nLind Farms here. ${words} Needed by 1 May 2027.\n\nAna Lind`);
+      const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+      return { value: read.budget.value, asked: unsureLeadFields(source, read).includes('budget') };
+    };
+    assert.deepEqual(await budgetIn('We have set aside twenty thousand dollars for the new site.'), { value: { min: 20_000, max: 20_000, currency: 'USD' }, asked: false });
+    assert.deepEqual(await budgetIn('Our budget is fifteen hundred pounds.'), { value: { min: 1500, max: 1500, currency: 'GBP' }, asked: false });
+    assert.equal((await budgetIn('Our budget is twelve and a half thousand euros.')).asked, true);
+    assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
+    assert.equal((await budgetIn('We can spend between ten and twelve thousand pounds.')).asked, true);
+  });
+
+  test('a range with no currency ("so bei 8-10k") is read whole and asked; a form\'s own currency field completes a form\'s budget range', async () => {
+    const german = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', 'Hallo,\n\nKerr Tischlerei. Unser Budget liegt etwa bei 12-15k. Fertig bis 31. März.\n\nJo');
+    const read = await readLead(german, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(read.budget.value, { min: 12_000, max: 15_000, currency: null });
+    assert.ok(unsureLeadFields(german, read).includes('budget'));
+    const form = 'New contact form entry\n\nname=Lena Wolf\ncompany=Wolf Optik\nemail=lena@wolf-optik.example\nbudget=3000-6000\ncurrency=CHF\ntimeline=2027-05-31\n';
+    const fromForm = await readLead(form, new Date('2026-12-10T12:00:00Z'));
+    assert.deepEqual(fromForm.budget.value, { min: 3000, max: 6000, currency: 'CHF' });
+    assert.ok(!unsureLeadFields(form, fromForm).includes('budget'));
+    assert.ok(fromForm.budget.evidence.kind === 'span' && spanHolds(form, fromForm.budget.evidence.span));
   });
 
   test('a sum with no currency is kept and asked; a count of things is no sum', async () => {

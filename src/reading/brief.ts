@@ -79,15 +79,18 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is it for|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|our readers are|readers are|people reading(?: it)? are|audience is|it's for|it is for|für|pour (?:les|des)|para (?:los|las))\s+/giu;
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las))\s+/giu;
+  // "Target audience is small law firms": these name the readers whatever follows, so the phrase
+  // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
+  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|(?:target )?audience is|target group is)\s+/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
   const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an)\s+/giu;
-  for (const [pattern, english] of [[explicit, true], [foreign, false]] as const) {
+  for (const [pattern, mustNameReaders] of [[naming, false], [explicit, true], [foreign, false]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
       const end = phraseEnd(text, start, AUDIENCE_STOPS);
       const phrase = text.slice(start, end).trim();
-      if (phrase && (!english || namesReaders(phrase))) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
+      if (phrase && (!mustNameReaders || namesReaders(phrase))) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
     }
   }
   // "for small shop owners": a "for" that starts its own clause names the readers more surely

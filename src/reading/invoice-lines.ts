@@ -145,6 +145,7 @@ function isReference(text: string, token: NumberToken): boolean {
   if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return true;
   const before = text.slice(Math.max(0, token.start - 24), token.start);
   const after = text.slice(token.end, token.end + 16);
+  if (isPaymentTerm(text, token)) return true;
   if (/(?:\bPO|\bref\.?|#|\bno\.?|\bnr\.?|\bnumber(?: is)?|\border|\bphase|\bpart|\bsprint|\bweek|\bnet|\bnetto|\binvoice|\bticket|\bproject|\bversion|\bv)\s?:?\s?$/i.test(before)) return true;
   if (/^\s?(?:of|von|de|sur)\s\d/i.test(after) || /\b(?:of|von)\s$/i.test(before)) return true;
   if (token.decimals === 0 && token.value >= 1900 && token.value <= 2100 && !token.scale) return true;
@@ -153,6 +154,11 @@ function isReference(text: string, token: NumberToken): boolean {
 }
 
 const MEASURE_WORD = /^-(?:minute|min|hour|hr|day|week|month|page|person|seat|year)s?\b/i;
+/** "Due in 14 days", "payable within 30 days", "zahlbar innerhalb 10 Tagen": the payment term counts days to pay, not work to bill. */
+const PAYMENT_TERM_BEFORE = /\b(?:due|payable|payment|pay|zahlbar|zahlung|fällig|à régler|à payer|payable sous|pagadero|pagamento)\s(?:in|within|innerhalb(?: von)?|binnen|sous|dans|en|entro)\s$/iu;
+const PAYMENT_TERM_AFTER = /^\s?(?:days?|weeks?|months?|Tage?n?|Wochen|jours|semaines|días|semanas|giorni|settimane|dagen|weken)\b/iu;
+/** Only a span of time after such words is a term: "pay in 2 instalments" counts something else. */
+const isPaymentTerm = (text: string, token: NumberToken) => PAYMENT_TERM_BEFORE.test(text.slice(Math.max(0, token.start - 24), token.start)) && PAYMENT_TERM_AFTER.test(text.slice(token.end, token.end + 12));
 const STREET = /^\s(?:\p{Lu}[\p{L}'’-]*\s){1,3}(?:Street|St\.?|Lane|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Place|Square|Boulevard|Blvd\.?|Close|Court|Straße|Str\.|Weg|Gasse|Platz|Allee)(?![\p{L}])/u;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
 const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
@@ -164,6 +170,7 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   if (/^\s?%/.test(after)) return 'percent';
   // "45-minute calls", "10 Downing Lane": a measure that describes a thing, a street number: no count, no price.
   if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return 'bare';
+  if (isPaymentTerm(text, token)) return 'bare';
   const before = text.slice(Math.max(0, token.start - 14), token.start);
   const mention = amountAt(text, token);
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));

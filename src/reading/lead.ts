@@ -9,7 +9,7 @@ import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from '.
 import { readDeadline, type Deadline } from './dates.ts';
 import { doubtAbout } from './hedges.ts';
 import { readMessage } from './message.ts';
-import { amountAt, minorDigits, readMoney, type MoneyMention } from './money.ts';
+import { amountAt, isCurrencyCode, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
 import { nothingRead, readParties } from './parties.ts';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -54,7 +54,9 @@ const sentenceAround = (text: string, start: number, end: number) => {
 
 function budgetIn(source: string, region: Span): Field<Budget | null> {
   const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
-  const mentions = readMoney(source).filter((m) => inRegion(m) && m.value.per === null);
+  const startOf = (mention: MoneyMention) => (mention.evidence.kind === 'span' ? mention.evidence.span.start : 0);
+  // "We have set aside twenty thousand dollars": an amount in words is money as much as one in digits.
+  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null).sort((a, b) => startOf(a) - startOf(b));
   const before = (mention: MoneyMention) => {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
     if (!span) return null;
@@ -108,19 +110,48 @@ function plausible(source: string, mention: MoneyMention): number {
   return threeDecimals ? Math.max(mention.confidence, 0.9) : mention.confidence;
 }
 
-/** "We have about 3k": an amount with no currency, read only right after budget words; asked, never acted on. */
+/** What joins the ends of a range written without a currency: "8-10k", "5000 - 10000", "8 bis 10k". */
+const BARE_RANGE_JOIN = /^\s?(?:-|–|to|bis|à|a)\s?$/iu;
+/** A form's own currency field ("currency=EUR", "Currency: GBP"), which the budget field beside it is in. */
+const FORM_CURRENCY = /^[ \t]*(?:currency|währung|devise|moneda|valuta)[ \t]*[:=][ \t]*([A-Za-z]{3})[ \t]*$/imu;
+/** A labelled form field right before the number ("budget_range=", "Budget: "). */
+const FORM_BUDGET_FIELD = /(?:^|\n)[ \t]*[\w -]*budget[\w -]*[ \t]*[:=][ \t]*$/iu;
+
+/**
+ * "We have about 3k", "Budget liegt so bei 8-10k": an amount or range with no currency, read only
+ * right after budget words; asked, never acted on. A web form that gives the currency in a field
+ * of its own ("budget_range=5000-10000", "currency=EUR") states the whole budget: that is sure.
+ */
 function budgetWithoutCurrency(source: string, region: Span): Field<Budget | null> {
   if (NO_BUDGET.test(region.text)) return nothingRead();
-  for (const token of readNumbers(source)) {
-    if (token.start < region.start || token.end > region.end || token.value < 100) continue;
+  const tokens = readNumbers(source).filter((t) => t.start >= region.start && t.end <= region.end);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    const high = next && BARE_RANGE_JOIN.test(source.slice(token.end, next.start)) ? next : null;
+    // "8-10k": the scale written once applies to both ends when the low end is then below the high one.
+    const low = high && token.scale === null && token.value * high.factor < high.value ? token.value * high.factor : token.value;
+    const last = high && low < high.value ? high : null;
+    if ((last ?? token).value < 100) continue;
     const before = source.slice(Math.max(region.start, token.start - 30), token.start);
-    const after = source.slice(token.end, token.end + 30);
+    const after = source.slice((last ?? token).end, (last ?? token).end + 30);
     // "about 400 units": a number that counts something is no amount of money.
-    const counted = /^\s?(\p{L}+)/u.exec(after)?.[1];
+    // The word must follow on the same line: the next line of a form is another field.
+    const counted = /^[ \t]?(\p{L}+)/u.exec(after)?.[1];
     if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total)$/i.test(counted)) continue;
     if (!/\b(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe)\b[^.\n\d]*$/i.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
-    return { value: { min: mention.value.min, max: mention.value.max, currency: mention.value.currency }, evidence: mention.evidence, confidence: Math.min(mention.confidence, 0.6), via: 'rules' };
+    const formCurrency = FORM_CURRENCY.exec(region.text);
+    const fromForm = formCurrency && isCurrencyCode(formCurrency[1]!) && FORM_BUDGET_FIELD.test(source.slice(region.start, token.start)) && mention.value.currency === null;
+    const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: fromForm ? formCurrency[1]!.toUpperCase() : mention.value.currency };
+    if (fromForm) {
+      // The span covers the amount and the currency field, wherever in the form each is.
+      const currencyAt = region.start + formCurrency.index;
+      const span = spanAt(source, Math.min(token.start, currencyAt), Math.max((last ?? token).end, currencyAt + formCurrency[0].length));
+      return { value, evidence: { kind: 'span', span }, confidence: Math.min(mention.confidence, 0.9), via: 'rules' };
+    }
+    const evidence = last ? { kind: 'span' as const, span: spanAt(source, token.start, last.end) } : mention.evidence;
+    return { value, evidence, confidence: Math.min(mention.confidence, 0.6), via: 'rules' };
   }
   return nothingRead();
 }

@@ -35,7 +35,8 @@ export interface Message {
   notes: Span[];
 }
 
-const HEADER_LINE = /^(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden):[^\n]*(?:\n[ \t][^\n]*)*/i;
+// A header's name may have a space before its colon, as French typography writes it ("De : ...").
+const HEADER_LINE = /^(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
 const FORWARD_MARK = /^[ \t]*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Doorgestuurd bericht|Vidarebefordrat meddelande)\s*-{2,}|Begin forwarded message:)[ \t]*$/im;
 /** "-----Original Message-----" in any language: the start of a quoted earlier message. */
 const ORIGINAL_MARK = /^[ \t]*-{3,}[ \t]*[\p{L} ]{4,40}[ \t]*-{3,}[ \t]*$/mu;
@@ -57,7 +58,7 @@ function headerBlockAt(text: string, from: number): { start: number; end: number
 
 /** The first header block in the text that has a From line: the start of a pasted e-mail. */
 function findHeaders(text: string, from = 0): { start: number; end: number } | null {
-  for (const match of text.slice(from).matchAll(/^(?:From|Von|Från|De|Van):/gim)) {
+  for (const match of text.slice(from).matchAll(/^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
     let start = from + match.index;
     // A block may start a few header lines before its From (Date:, Subject: first).
     while (start > 0) {
@@ -77,7 +78,10 @@ const firstAddress = (value: AddressObject | AddressObject[] | undefined) => (Ar
 async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; date: Date | null; subject: string | null }> {
   const headers = source.slice(block.start, block.end);
   // Localised header names ("Från:", "Von:") are read as their English ones.
-  const normalised = headers.replace(/^(Von|Från|De|Van):/gim, 'From:').replace(/^(An|Till|À|Aan):/gim, 'To:').replace(/^(Betreff|Ämne|Objet|Onderwerp):/gim, 'Subject:');
+  const normalised = headers
+    // French typography puts a space before the colon ("De : ..."); the parser wants none.
+    .replace(/^([\p{L}-]+)[ \t\u00a0\u202f]:/gimu, '$1:')
+    .replace(/^(Von|Från|De|Van):/gim, 'From:').replace(/^(An|Till|À|Aan):/gim, 'To:').replace(/^(Betreff|Ämne|Objet|Onderwerp):/gim, 'Subject:');
   const parsed = await simpleParser(`${normalised.trimEnd()}\n\n`, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   const sender = firstAddress(parsed.from);
   let from: Party | null = null;
@@ -91,7 +95,7 @@ async function partyIn(source: string, block: { start: number; end: number }): P
 
 /** The Date header, RFC 5322 or as mail clients write it in a forwarded block ("Mon, Nov 30, 2026 at 11:04 PM"). */
 function dateHeader(headers: string): Date | null {
-  const value = /^(?:Date|Datum|Sent|Skickat|Envoyé|Verzonden):[ \t]*(.+)$/im.exec(headers)?.[1];
+  const value = /^(?:Date|Datum|Sent|Skickat|Envoyé|Verzonden)[ \t\u00a0\u202f]?:[ \t]*(.+)$/im.exec(headers)?.[1];
   if (!value) return null;
   const strict = new Date(value);
   return Number.isNaN(strict.getTime()) ? chrono.parseDate(value.replace(/\bat\b/, '')) : strict;
@@ -130,8 +134,8 @@ function signatureOf(source: string, body: Span): Span | null {
     if (sentence) break;
     first = i;
   }
-  // A signature starts with a closing, a name or "--", not with a form's "Label: value" line.
-  while (first < lines.length && (lines[first]!.trim() === '' || /^[\p{L} ]{2,30}:\s*\S/u.test(lines[first]!.trim()))) first += 1;
+  // A signature starts with a closing, a name or "--", not with a form's "Label: value" or "field_name=value" line.
+  while (first < lines.length && (lines[first]!.trim() === '' || /^[\p{L}_ ]{2,30}(?::|\s*=)\s*\S/u.test(lines[first]!.trim()))) first += 1;
   if (first >= lines.length) return null;
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;

@@ -7,7 +7,7 @@ import * as isoCurrencies from 'dinero.js/currencies';
 import { dinero, halfUp, multiply, toSnapshot, transformScale, type DineroCurrency } from 'dinero.js';
 import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
-import { decimalStyle, readNumbers, type DecimalMark, type NumberToken } from './numbers.ts';
+import { decimalStyle, readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
 import { perUnitAt, UNITS } from './units.ts';
 
 const ISO: Record<string, DineroCurrency<number>> = Object.fromEntries(Object.values(isoCurrencies).map((c) => [c.code, c]));
@@ -121,6 +121,26 @@ export function readMoney(text: string, style: DecimalMark | null = decimalStyle
     if (mention.evidence.kind === 'span' && hasCurrencySign(mention)) mentions.push(mention);
   }
   return mentions;
+}
+
+/**
+ * A number in words just before "to", "or", "and" or a dash: "two to three thousand", "between ten
+ * and twelve thousand" are ranges compromise reads as their high end alone.
+ */
+const WORDED_LOW_END = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|\p{L}+ty))\s*(?:to|or|and|-|–)\s*$/iu;
+
+/**
+ * Amounts written in words with their currency: "twenty thousand dollars", "fifteen hundred
+ * pounds". A half or a range in words ("twelve and a half thousand", "two to three thousand") is
+ * read only in part by compromise, so such an amount is kept only as a guess, to be asked.
+ */
+export function readWordedMoney(text: string): MoneyMention[] {
+  return readNumberWords(text).flatMap((token) => {
+    const mention = amountAt(text, token);
+    if (mention.value.currency === null) return [];
+    const partial = /\b(?:half|quarter)\b/i.test(token.text) || WORDED_LOW_END.test(text.slice(Math.max(0, token.start - 24), token.start));
+    return [partial ? { ...mention, confidence: Math.min(mention.confidence, 0.5) } : mention];
+  });
 }
 
 const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== null || /kr/i.test(mention.evidence.kind === 'span' ? mention.evidence.span.text : '');

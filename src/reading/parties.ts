@@ -58,11 +58,20 @@ interface Candidate {
   score: number;
 }
 
+/**
+ * An elided French or Italian article before a name ("de l'Atelier Roux", "dell'Osteria Bianchi"):
+ * no part of it. Lower case only: "D'Angelo Plumbing" and "L'Oréal" are names as written.
+ */
+const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
+
 /** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd") are one token.
-  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => ({ text: m[0], start: from + m.index, end: from + m.index + m[0].length }));
+  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+    const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
+    return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
+  });
   let run: typeof tokens = [];
   const flush = () => {
     while (run.length > 0 && CONNECTOR.test(run.at(-1)!.text)) run.pop();
@@ -106,7 +115,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
   return nothingRead();
 }
 
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names})[ \\t]*:[ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A web form's dump may write its fields as machine names ("company_name=Acme"): "_" for a space, "=" for the colon.
+const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -150,12 +160,15 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const agreement = domainAgreement(text, domain);
     const legal = LEGAL_FORM.test(text);
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && FOLLOWS.test(source.slice(run.end, run.end + 20))) || SELF_INTRODUCTION.test(before);
-    const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(source.slice(run.end, run.end + 20));
+    // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
+    const after = source.slice(run.end, run.end + 20);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before);
+    const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
     else if (legal) score = inSignature ? 0.92 : 0.85;
-    else if (agreement >= 0.5) score = 0.8;
+    // "We're Holm Heating & Cooling" from holm-hvac: the sender names it as theirs and their domain spells part of it; either alone is a guess.
+    else if (agreement >= 0.5) score = introduced || startsSentence ? 0.91 : 0.8;
     else if (introduced || startsSentence) score = 0.75;
     if (score === 0 || (note && agreement < 0.8)) continue;
     // A person's name ("Carlos Mendes") is capitalised too; compromise knows it for one. It also
