@@ -21,7 +21,7 @@ import { LineRead, readLines } from '../src/reading/invoice-lines.ts';
 import { answerOf, groundModelAnswer, ModelInvoiceAnswer } from '../src/reading/invoice-model.ts';
 import { formatAmount, isCurrencyCode, lineCents, taxCents, toCents } from '../src/reading/money.ts';
 import { decimalStyle } from '../src/reading/numbers.ts';
-import { citedLines, currentFact, Recalled, recallBestEffort } from './shared/recall.ts';
+import { citedLines, currentFact, quotedCandidates, Recalled, recallBestEffort } from './shared/recall.ts';
 import { InvoicingSettings } from './settings/invoicing.ts';
 
 /** A VAT ID as written on the invoice, or NONE for a customer known to have none. */
@@ -91,7 +91,7 @@ async function detailsFromFacts(ctx: StepContext<Input>, customer: string): Prom
       const replaced = fact.replaced ? `; it replaced "${fact.replaced.value}"` : '';
       fromFacts.push(`${label} "${fact.current.value}" as memory states it since ${fact.current.since.slice(0, 10)} (${fact.current.citation.link ?? fact.current.citation.source})${replaced}`);
     } else if (fact.status === 'conflict') {
-      conflicting[detail] = fact.candidates.map((candidate) => `"${candidate.value}" (since ${candidate.since.slice(0, 10)})`);
+      conflicting[detail] = quotedCandidates(fact.candidates);
     }
   }
   return { ...found, fromFacts, conflicting };

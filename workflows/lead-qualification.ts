@@ -18,7 +18,7 @@ import { fieldOf, type Field } from '../src/reading/field.ts';
 import { Budget, checkModelLead, ModelLead, readLead, unsureLeadFields, type RequiredLeadField } from '../src/reading/lead.ts';
 import { readMoney } from '../src/reading/money.ts';
 import { NOT_KNOWN, questionAbout, sentenceOf, TAKES_DEFAULT } from './shared/clarify.ts';
-import { citedLines, currentFact, Recalled, recallBestEffort } from './shared/recall.ts';
+import { citedLines, currentFact, quotedCandidates, Recalled, recallBestEffort } from './shared/recall.ts';
 
 const Input = z.object({
   text: z.string().min(20, 'paste the lead\'s e-mail or describe it: who, what they need, budget and timeline'),
@@ -133,7 +133,7 @@ const lookUpCurrentFacts = step.transform({
         const replaced = fact.replaced ? `; it replaced "${fact.replaced.value}"` : '';
         facts.known.push({ label, value, shown: `${label}: ${value} (since ${since.slice(0, 10)}, ${citation.link ?? citation.source}${replaced})` });
       } else if (fact.status === 'conflict') {
-        facts.conflicting.push(`${label}: memory states ${fact.candidates.map((c) => `"${c.value}" (since ${c.since.slice(0, 10)})`).join(' and ')} at about the same time; check which holds before quoting it`);
+        facts.conflicting.push(`${label}: memory states ${quotedCandidates(fact.candidates).join(' and ')} at about the same time; check which holds before quoting it`);
       }
     }
     return facts;

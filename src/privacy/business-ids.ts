@@ -52,6 +52,11 @@ export function businessIdSpans(text: string): Span[] {
     const start = match.index + match[0].length - number.length;
     spans.push({ start, end: start + number.length });
   }
-  spans.sort((a, b) => a.start - b.start);
-  return spans.filter((span, i) => i === 0 || span.start >= spans[i - 1]!.end);
+  return inOrderWithoutOverlaps(spans);
+}
+
+/** The spans in order of where they start, each dropped that starts inside the one before it. */
+export function inOrderWithoutOverlaps(spans: Span[]): Span[] {
+  const ordered = [...spans].sort((a, b) => a.start - b.start);
+  return ordered.filter((span, i) => i === 0 || span.start >= ordered[i - 1]!.end);
 }

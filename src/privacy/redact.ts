@@ -3,7 +3,7 @@
 // business identifiers (VAT IDs, company and tax numbers) and role mailboxes (invoices@...),
 // which are business data.
 import { readPhones } from '../reading/phones.ts';
-import { businessIdSpans, type Span } from './business-ids.ts';
+import { businessIdSpans, inOrderWithoutOverlaps } from './business-ids.ts';
 import { roleMailboxSpans } from './role-mailboxes.ts';
 
 const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|cookie|signature|credential/i;
@@ -31,11 +31,8 @@ function maskPhones(text: string): string {
 
 const maskPersonalData = (text: string) => PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), maskPhones(text));
 
-/** What masking keeps: business identifiers and role mailboxes, in order, not overlapping. */
-function businessSpans(text: string): Span[] {
-  const spans = [...businessIdSpans(text), ...roleMailboxSpans(text)].sort((a, b) => a.start - b.start);
-  return spans.filter((span, i) => i === 0 || span.start >= spans[i - 1]!.end);
-}
+/** What masking keeps: business identifiers and role mailboxes. */
+const businessSpans = (text: string) => inOrderWithoutOverlaps([...businessIdSpans(text), ...roleMailboxSpans(text)]);
 
 export function redactText(text: string): string {
   let masked = '';

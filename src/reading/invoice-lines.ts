@@ -142,10 +142,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
 
 /** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */
 function isReference(text: string, token: NumberToken): boolean {
-  if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return true;
+  if (describesNoWork(text, token)) return true;
   const before = text.slice(Math.max(0, token.start - 24), token.start);
   const after = text.slice(token.end, token.end + 16);
-  if (isPaymentTerm(text, token)) return true;
   if (/(?:\bPO|\bref\.?|#|\bno\.?|\bnr\.?|\bnumber(?: is)?|\border|\bphase|\bpart|\bsprint|\bweek|\bnet|\bnetto|\binvoice|\bticket|\bproject|\bversion|\bv)\s?:?\s?$/i.test(before)) return true;
   if (/^\s?(?:of|von|de|sur)\s\d/i.test(after) || /\b(?:of|von)\s$/i.test(before)) return true;
   if (token.decimals === 0 && token.value >= 1900 && token.value <= 2100 && !token.scale) return true;
@@ -159,6 +158,9 @@ const PAYMENT_TERM_BEFORE = /\b(?:due|payable|payment|pay|zahlbar|zahlung|fälli
 const PAYMENT_TERM_AFTER = /^\s?(?:days?|weeks?|months?|Tage?n?|Wochen|jours|semaines|días|semanas|giorni|settimane|dagen|weken)\b/iu;
 /** Only a span of time after such words is a term: "pay in 2 instalments" counts something else. */
 const isPaymentTerm = (text: string, token: NumberToken) => PAYMENT_TERM_BEFORE.test(text.slice(Math.max(0, token.start - 24), token.start)) && PAYMENT_TERM_AFTER.test(text.slice(token.end, token.end + 12));
+/** "45-minute calls", "10 Downing Lane", "due in 14 days": a measure that describes a thing, a street number, a payment term; no count, no price. */
+const describesNoWork = (text: string, token: NumberToken) =>
+  MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60)) || isPaymentTerm(text, token);
 const STREET = /^\s(?:\p{Lu}[\p{L}'’-]*\s){1,3}(?:Street|St\.?|Lane|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Place|Square|Boulevard|Blvd\.?|Close|Court|Straße|Str\.|Weg|Gasse|Platz|Allee)(?![\p{L}])/u;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
 const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
@@ -168,9 +170,7 @@ const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
 function roleOf(text: string, token: NumberToken): Token['role'] {
   const after = text.slice(token.end, token.end + 3);
   if (/^\s?%/.test(after)) return 'percent';
-  // "45-minute calls", "10 Downing Lane": a measure that describes a thing, a street number: no count, no price.
-  if (MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60))) return 'bare';
-  if (isPaymentTerm(text, token)) return 'bare';
+  if (describesNoWork(text, token)) return 'bare';
   const before = text.slice(Math.max(0, token.start - 14), token.start);
   const mention = amountAt(text, token);
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));

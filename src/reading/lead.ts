@@ -132,9 +132,11 @@ function budgetWithoutCurrency(source: string, region: Span): Field<Budget | nul
     // "8-10k": the scale written once applies to both ends when the low end is then below the high one.
     const low = high && token.scale === null && token.value * high.factor < high.value ? token.value * high.factor : token.value;
     const last = high && low < high.value ? high : null;
-    if ((last ?? token).value < 100) continue;
+    // Where the amount or range ends: its high end, or the number alone.
+    const final = last ?? token;
+    if (final.value < 100) continue;
     const before = source.slice(Math.max(region.start, token.start - 30), token.start);
-    const after = source.slice((last ?? token).end, (last ?? token).end + 30);
+    const after = source.slice(final.end, final.end + 30);
     // "about 400 units": a number that counts something is no amount of money.
     // The word must follow on the same line: the next line of a form is another field.
     const counted = /^[ \t]?(\p{L}+)/u.exec(after)?.[1];
@@ -147,7 +149,7 @@ function budgetWithoutCurrency(source: string, region: Span): Field<Budget | nul
     if (fromForm) {
       // The span covers the amount and the currency field, wherever in the form each is.
       const currencyAt = region.start + formCurrency.index;
-      const span = spanAt(source, Math.min(token.start, currencyAt), Math.max((last ?? token).end, currencyAt + formCurrency[0].length));
+      const span = spanAt(source, Math.min(token.start, currencyAt), Math.max(final.end, currencyAt + formCurrency[0].length));
       return { value, evidence: { kind: 'span', span }, confidence: Math.min(mention.confidence, 0.9), via: 'rules' };
     }
     const evidence = last ? { kind: 'span' as const, span: spanAt(source, token.start, last.end) } : mention.evidence;

@@ -3,7 +3,7 @@
 // Recall is context, not a requirement: when memory cannot answer, a step carries on without
 // citations and says why in its output, rather than failing the plan.
 import { z } from 'zod';
-import type { FactAnswer } from '../../src/core/services.ts';
+import type { FactAnswer, FactValue } from '../../src/core/services.ts';
 import type { StepContext } from '../../src/conductor/workflow.ts';
 
 export const Citation = z.object({
@@ -48,3 +48,6 @@ export async function currentFact(ctx: StepContext, entity: string, attribute: s
     return { status: 'unknown', entity: null, attribute };
   }
 }
+
+/** A conflict as a step quotes it: each value memory states at once, with since when ('"3 Old Street" (since 2026-05-08)'). */
+export const quotedCandidates = (candidates: FactValue[]) => candidates.map((candidate) => `"${candidate.value}" (since ${candidate.since.slice(0, 10)})`);
