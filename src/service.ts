@@ -115,7 +115,6 @@ export async function startService(config: Config, logger: Logger, workflows?: W
   const started: {
     memory?: MemoryService;
     local?: LocalAdapter;
-    discord?: DiscordAdapter;
     mailbox?: MailboxWatcher;
     digest?: DigestScheduler;
     alerts?: AlertMonitor;
@@ -145,7 +144,6 @@ export async function startService(config: Config, logger: Logger, workflows?: W
     await http.close();
     await inbox.stop();
     await dispatcher.stop();
-    await started.discord?.stop();
     await started.memory?.stop();
     await operator.close({ graceMs: config.SHUTDOWN_GRACE_MS });
   };
@@ -212,21 +210,18 @@ export async function startService(config: Config, logger: Logger, workflows?: W
 
     let discord: DiscordAdapter | null = null;
     if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
-      discord = started.discord = createDiscordAdapter({
-        record: async (draft) => void (await record(draft)),
-        answerOf: async (id, timeoutMs) => (await awaitAnswer(operator.store, id, timeoutMs))?.answer ?? null,
-        logger,
+      // The gateway runs on the front door's thread (adapters/discord/discord-ingress.ts); this
+      // side answers and posts through Discord's REST API.
+      discord = createDiscordAdapter({
         token: config.DISCORD_TOKEN,
         applicationId: config.DISCORD_APPLICATION_ID,
-        guildId: config.DISCORD_GUILD_ID,
         apiUrl: config.DISCORD_API_URL,
+        gatewayProblem: () => (frontDoor ? frontDoor.problemOf('discord') : 'Discord is connecting'),
+        reconnectGateway: async (token) => frontDoor?.reconfigure('discord', { token }),
       });
       http.addHealthCheck('discord', discord.check);
       dispatcher.register(discord);
       inbox.register(discord);
-      // Connects in the background: an unreachable Discord, a rejected token or a missing intent
-      // leaves the service up and /healthz degraded with the fix.
-      discord.start();
       if (config.OPERATOR_DISCORD_USER_IDS.length === 0 && !config.OPERATOR_DISCORD_ROLE_ID) {
         logger.warn('neither OPERATOR_DISCORD_USER_IDS nor OPERATOR_DISCORD_ROLE_ID is set: nobody can start or approve plans from Discord');
       }
@@ -259,21 +254,39 @@ export async function startService(config: Config, logger: Logger, workflows?: W
         logLevel: logger.level,
         databaseUrl: config.DATABASE_URL,
         body: { maxBytes: config.HTTP_MAX_BODY_BYTES, timeoutMs: config.HTTP_BODY_TIMEOUT_MS },
-        receivers: slack
-          ? [
-              {
-                name: 'slack',
-                module: new URL('../adapters/slack/slack-ingress.ts', import.meta.url).href,
-                // Socket Mode holds a connection of its own instead of serving a path.
-                path: config.SLACK_APP_TOKEN ? null : '/slack/events',
-                settings: {
-                  signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-                  apiUrl: config.SLACK_API_URL,
-                  ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        receivers: [
+          ...(slack
+            ? [
+                {
+                  name: 'slack',
+                  module: new URL('../adapters/slack/slack-ingress.ts', import.meta.url).href,
+                  // Socket Mode holds a connection of its own instead of serving a path.
+                  path: config.SLACK_APP_TOKEN ? null : '/slack/events',
+                  settings: {
+                    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+                    apiUrl: config.SLACK_API_URL,
+                    ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+                  },
                 },
-              },
-            ]
-          : [],
+              ]
+            : []),
+          ...(config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID
+            ? [
+                {
+                  name: 'discord',
+                  module: new URL('../adapters/discord/discord-ingress.ts', import.meta.url).href,
+                  // The gateway is a connection of its own: Discord serves no path here.
+                  path: null,
+                  settings: {
+                    token: config.DISCORD_TOKEN,
+                    applicationId: config.DISCORD_APPLICATION_ID,
+                    apiUrl: config.DISCORD_API_URL,
+                    ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+                  },
+                },
+              ]
+            : []),
+        ],
       },
       { logger, onInbox: () => inbox.notify() },
     ));

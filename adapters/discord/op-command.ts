@@ -1,7 +1,7 @@
 // The /op slash command as Discord registers it: one subcommand per /op command, its options
 // from the command's own arguments (src/bot/commands/<name>.ts), turned back into the same text
 // grammar Slack uses, so src/bot parses both (no command logic twice).
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { Routes, SlashCommandBuilder, type ChatInputCommandInteraction, type Client } from 'discord.js';
 import { COMMANDS } from '../../src/bot/command-registry.ts';
 
 export function opCommand() {
@@ -41,4 +41,10 @@ export function commandText(interaction: ChatInputCommandInteraction): string {
     })
     .filter((value) => value !== undefined && value !== null);
   return [name, ...values.map(String)].join(' ');
+}
+
+/** Registers /op (guild commands when a guild is given, else global). */
+export async function registerCommands(client: Pick<Client, 'rest'>, applicationId: string, guildId?: string): Promise<void> {
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  await client.rest.put(route, { body: [opCommand()] });
 }

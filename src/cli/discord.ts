@@ -1,6 +1,6 @@
 // `op discord register`: registers /op with Discord, with the options the command files give.
 import { REST } from 'discord.js';
-import { registerCommands } from '../../adapters/discord/discord-adapter.ts';
+import { registerCommands } from '../../adapters/discord/op-command.ts';
 import { loadConfig } from '../config/config.ts';
 import { usageError } from './usage.ts';
 

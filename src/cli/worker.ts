@@ -19,9 +19,15 @@ export async function runWorker(): Promise<string> {
   const answerers: InboxAnswerer[] = [];
   if (config.SLACK_BOT_TOKEN) answerers.push(createSlackAdapter({ botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL }));
   if (config.DISCORD_TOKEN && config.DISCORD_APPLICATION_ID) {
-    // Not started: its REST client answers; the service holds the gateway.
+    // Its REST client answers; the service holds the gateway.
     answerers.push(
-      createDiscordAdapter({ record: async () => undefined, answerOf: async () => null, logger, token: config.DISCORD_TOKEN, applicationId: config.DISCORD_APPLICATION_ID, apiUrl: config.DISCORD_API_URL }),
+      createDiscordAdapter({
+        token: config.DISCORD_TOKEN,
+        applicationId: config.DISCORD_APPLICATION_ID,
+        apiUrl: config.DISCORD_API_URL,
+        gatewayProblem: () => null,
+        reconnectGateway: async () => undefined,
+      }),
     );
   }
   const schedules = new Schedules(operator.conductor, { defaultTimeZone: config.DIGEST_TZ });

@@ -1,7 +1,7 @@
 import type { WorkflowDefinition } from '../../../src/conductor/workflow.ts';
 import type { TestDatabase } from '../databases.ts';
 import { startFakeDiscord } from '../fake-discord.ts';
-import { testService } from '../operator.ts';
+import { discordConnected, testService } from '../operator.ts';
 import type { ChatDriver } from './chat-driver.ts';
 
 const OPERATOR = '2100000000000000001';
@@ -35,6 +35,8 @@ export async function discordDriver(database: TestDatabase, workflows: WorkflowD
     OPERATOR_DISCORD_USER_IDS: OPERATOR,
     ...settings,
   });
+  // The gateway connects in the background; Discord sends interactions only to a connected bot.
+  await discordConnected(service);
   const textOf = (value: unknown) => JSON.stringify(value);
   /** Messages as they stand now (edits applied), oldest first. */
   const messages = (channelId: string) => fake.messagesIn(channelId);
