@@ -66,14 +66,14 @@ function compare(metric: string, unit: string, after: number, before: number, ex
 
 export async function run(): Promise<void> {
   const seed = Number(process.env.OP_BENCH_GATES_SEED ?? 13);
-  const results: Record<'before' | 'after', PhaseResult> = {} as Record<'before' | 'after', PhaseResult>;
-  for (const phase of ['before', 'after'] as const) {
+  const phase = async (name: 'before' | 'after') => {
     const started = Date.now();
-    results[phase] = await runPhase(phase, seed);
-    const r = results[phase];
-    console.error(`gates ${phase}: ${r.scenarios} scenarios, ${r.plans} plans, ${r.gateWaits.length} gate waits, ${r.undecided} undecided, ${Date.now() - started} ms`);
-  }
-  const { before, after } = results;
+    const r = await runPhase(name, seed);
+    console.error(`gates ${name}: ${r.scenarios} scenarios, ${r.plans} plans, ${r.gateWaits.length} gate waits, ${r.undecided} undecided, ${Date.now() - started} ms`);
+    return r;
+  };
+  const before = await phase('before');
+  const after = await phase('after');
   const samples = { samples: after.gateWaits.length, baseline_samples: before.gateWaits.length, seed };
   compare('gate wait p50', 'min', minutes(median(after.gateWaits)!), minutes(median(before.gateWaits)!), samples);
   compare('gate wait p90', 'min', minutes(percentile(after.gateWaits, 90)), minutes(percentile(before.gateWaits, 90)), samples);

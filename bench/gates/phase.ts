@@ -2,6 +2,8 @@
 // deadline job and reminder job on a fresh SQLite database, under the simulated clock, with the
 // simulated operator deciding from the notices the conductor wrote. Returns the gate waits as the
 // audit recorded them (each decision's waitedMs) and the digest's figures over the same audit.
+import { z } from 'zod';
+import { PlanNotice } from '../../src/conductor/notices.ts';
 import { ReminderJob } from '../../src/conductor/reminders.ts';
 import { DeadlineJob } from '../../src/conductor/deadlines.ts';
 import { DEADLINE_ACTOR } from '../../src/conductor/conductor.ts';
@@ -18,6 +20,8 @@ import { MINUTE } from './random.ts';
 import { phaseWorkflows, scenarioSuite, type Phase, type Scenario } from './scenarios.ts';
 
 const ACTOR = 'slack:UOPERATOR';
+/** What a gate decision's audit detail says about its wait. */
+const Waited = z.object({ waitedMs: z.number().optional() });
 /** Every audit action that ends a gate's wait, by the operator or by a deadline. */
 const GATE_ENDINGS = ['approval.granted', 'approval.granted_with_changes', 'approval.denied', 'question.answered', 'question.expired', 'deadline.handed_back'];
 /** Work left undecided this long after the last arrival is reported, not waited for. */
@@ -160,8 +164,8 @@ class PhaseRun {
       } else if (notice.kind === 'reminder') {
         this.#model.reminded(scenario.id);
       } else {
-        const via = (JSON.parse(notice.payload) as { escalation: 'direct' | 'email' }).escalation;
-        this.#lookAt(this.#model.escalated(scenario.id, via, now));
+        const escalation = PlanNotice.parse({ kind: notice.kind, payload: JSON.parse(notice.payload) });
+        if (escalation.kind === 'escalation') this.#lookAt(this.#model.escalated(scenario.id, escalation.payload.escalation, now));
       }
     }
     const ended = await this.#operator.store.prisma((db) => db.plan.findMany({ where: { status: { in: [...TERMINAL_STATUSES] } }, select: { id: true } }));
@@ -203,14 +207,13 @@ class PhaseRun {
       } else if (!this.#wantsChange(scenario, planId)) {
         await conductor.approve(planId, ACTOR, { version });
       } else if (this.#phase === 'after') {
-        await conductor.approveWithChanges(planId, ACTOR, { version, values: { request: scenario.correction! } });
+        await conductor.approveWithChanges(planId, ACTOR, { version, values: { request: scenario.correction!.request } });
       } else {
         // Before Edit: deny, then type the corrected request again (with the e-mail already given).
         this.#retyping.add(scenario.id);
         await conductor.deny(planId, ACTOR, { reason: 'the day rate is off', version });
         this.#schedule(this.#clock.now + this.#model.retypeMinutes(scenario.id) * MINUTE, async () => {
-          const customer = { ...(scenario.input.customer as object), email: scenario.answer };
-          await this.#start(scenario, { ...scenario.input, request: scenario.correction, customer });
+          await this.#start(scenario, scenario.correction!.retyped);
           this.#retyped.add(this.#planOf.get(scenario.id)!);
           this.#retyping.delete(scenario.id);
         });
@@ -223,19 +226,20 @@ class PhaseRun {
 
   async results(): Promise<Omit<PhaseResult, 'digestMedianWaitSeconds' | 'digestInterventions'>> {
     const entries = await this.#operator.store.prisma((db) => db.auditEntry.findMany({ where: { action: { in: GATE_ENDINGS } }, select: { planId: true, actor: true, action: true, detail: true } }));
-    const waited = (detail: string | null) => (JSON.parse(detail ?? '{}') as { waitedMs?: number }).waitedMs;
     const gateWaits = entries.flatMap((entry) => {
-      const ms = waited(entry.detail);
-      return ms === undefined ? [] : [ms];
+      const { waitedMs } = Waited.parse(JSON.parse(entry.detail ?? '{}'));
+      return waitedMs === undefined ? [] : [waitedMs];
     });
     const byRule = entries.filter((entry) => entry.actor === DEADLINE_ACTOR);
     return {
       gateWaits,
       endedByDeadline: byRule.length,
-      approvedByRuleNeedingChange: byRule.filter((entry) => entry.action === 'approval.granted' && this.#wantsChange(this.#scenarioOf.get(entry.planId)!, entry.planId)).length,
+      approvedByRuleNeedingChange: byRule.filter(({ action, planId }) => action === 'approval.granted' && planId !== null && this.#wantsChange(this.#scenarioOf.get(planId)!, planId)).length,
       scenarioWaits: this.#scenarios.flatMap((scenario) => {
         const from = this.#firstPrompt.get(scenario.id);
         const to = this.#settled.get(scenario.id);
+        // OP_BENCH_GATES_SCENARIOS=1: each scenario's wait on stderr, to compare the phases scenario by scenario.
+        if (process.env.OP_BENCH_GATES_SCENARIOS) console.error(`${this.#phase} ${scenario.id} ${scenario.kind}${scenario.correction ? ' (changed)' : ''}: ${from === undefined || to === undefined ? 'no gate' : `${Math.round((to - from) / MINUTE)} min`}`);
         return from === undefined || to === undefined ? [] : [to - from];
       }),
       scenarios: this.#scenarios.length,

@@ -12,7 +12,9 @@ const DAY = 24 * 60 * MINUTE;
 
 /**
  * One piece of work: the plan it starts and when. An invoice the operator would change (the rate
- * is a little off) says so with correction: the request as the operator would have it.
+ * is a little off) says so with correction: the request as the operator would have it (Edit's
+ * form), and the whole input they would type again for a new plan before Edit existed (with the
+ * e-mail they already gave).
  */
 export interface Scenario {
   id: string;
@@ -22,7 +24,7 @@ export interface Scenario {
   input: Record<string, unknown>;
   /** What the operator answers a question with (an invoice with no e-mail: the address). */
   answer: string;
-  correction: string | null;
+  correction: { request: string; retyped: Record<string, unknown> } | null;
 }
 
 const CUSTOMERS = ['ACME', 'Initech', 'Globex', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Tyrell'];
@@ -73,7 +75,7 @@ export function scenarioSuite(seed: number, needsChangeShare: number): Scenario[
         workflow: invoicing.name,
         input: { request: request(rate), customer: kind === 'invoice' ? { ...details, email } : details },
         answer: email,
-        correction: random.next() < needsChangeShare ? request(rate + 50) : null,
+        correction: random.next() < needsChangeShare ? { request: request(rate + 50), retyped: { request: request(rate + 50), customer: { ...details, email } } } : null,
       });
     });
   }
