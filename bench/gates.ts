@@ -3,8 +3,8 @@
  * escalation and Edit (issue 13). Prints one JSON line per figure on stdout:
  *   {"bench":"gates","metric":...,"value":N,"unit":...,"baseline":"before","baseline_value":N,"ratio":N}
  *
- * The suite (bench/gates/scenarios.ts): five days of work arriving by itself, 45 plans of the
- * shipped workflows, all of which stop at a gate: 20 invoices above the approval threshold
+ * The suite (bench/gates/scenarios.ts): five days of work arriving by itself, 45 scenarios on the
+ * shipped workflows, each of which stops at a gate: 20 invoices above the approval threshold
  * (INVOICE_APPROVAL_ABOVE 1,000), 10 invoices with no e-mail, which ask for it first (a clarifying
  * question, then the approval), 15 lead replies to approve. Invoices arrive 08:00-18:00, leads
  * 06:00-23:00 (by e-mail). A quarter of the invoices carry a nearly-right value: the operator
@@ -34,7 +34,7 @@
  *   hours; an e-mail after a mean of 45 min while awake (exponential; asleep, from waking); both
  *   are acted on;
  * - deciding takes 1-4 min, Edit's form 2-5 min more; before Edit, denying and typing the request
- *   again 3-8 min, and the new plan's prompt, in front of them, is approved 1-3 min after it shows;
+ *   again 3-8 min, and the new plan's prompt, in front of them, is looked at 1-3 min after it shows and then decided;
  * - one thing at a time: looks and decisions queue behind each other.
  * What the model leaves out: /op inbox (the operator never opens it), Snooze, weekends, and the
  * cost of an approve rule that approves a value the operator would have changed (counted, not
@@ -42,7 +42,8 @@
  *
  * Figures: a gate wait is a decision's waitedMs in the audit (asked to decided, by the operator
  * or a deadline), the same number the digest's median reads; so the digest's median wait over the
- * "after" run is printed beside the bench's median and the two must agree. A scenario's wait runs
+ * "after" run is printed beside the bench's median, with the count of decisions each read, and
+ * both must agree (a median can agree by chance over different sets). A scenario's wait runs
  * from its first prompt until all its gates have passed (before Edit: both plans of a denied and
  * re-typed invoice, and the typing between them). OP_BENCH_GATES_SEED picks another seed.
  */
@@ -85,6 +86,6 @@ export async function run(): Promise<void> {
   for (const [phase, r] of [['before', before], ['after', after]] as const) {
     // Rounded as the digest rounds (src/digest/figures.ts), so equal figures print equal.
     const benchSeconds = Math.round((median(r.gateWaits)! / 1000) * 1000) / 1000;
-    print({ metric: `digest median gate wait (${phase})`, value: r.digestMedianWaitSeconds, unit: 's', bench_median_s: benchSeconds, interventions: r.digestInterventions, gate_waits: r.gateWaits.length, agrees: r.digestMedianWaitSeconds === benchSeconds });
+    print({ metric: `digest median gate wait (${phase})`, value: r.digestMedianWaitSeconds, unit: 's', bench_median_s: benchSeconds, interventions: r.digestInterventions, gate_waits: r.gateWaits.length, agrees: r.digestMedianWaitSeconds === benchSeconds && r.digestInterventions === r.gateWaits.length });
   }
 }

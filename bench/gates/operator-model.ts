@@ -34,7 +34,7 @@ export const MODEL = {
   editMinutes: [2, 5] as const,
   /** Before Edit: denying, then typing the corrected request again as a new plan. */
   retypeMinutes: [3, 8] as const,
-  /** The re-typed plan's prompt is in front of them: approved this soon after it appears. */
+  /** The re-typed plan's prompt is in front of them: looked at this soon after it appears (then decided as any). */
   approveRetypedMinutes: [1, 3] as const,
   /** Invoice approvals whose value is nearly right: the operator changes the rate. */
   needsChangeShare: 0.25,
