@@ -9,9 +9,9 @@
  * question, then the approval), 15 lead replies to approve. Invoices arrive 08:00-18:00, leads
  * 06:00-23:00 (by e-mail). A quarter of the invoices carry a nearly-right value: the operator
  * wants the day rate 50 higher. Each phase runs the suite through the real conductor, worker,
- * deadline job and reminder job on a fresh SQLite database, with time simulated by moving what is
- * stored into the past (bench/gates/clock.ts; the database's clock decides what is due, as in
- * test/gates-deadlines.test.ts), so a week takes seconds.
+ * deadline job and reminder job on a fresh SQLite database (PostgreSQL when asked), with time
+ * simulated by moving what is stored into the past (bench/gates/clock.ts; the database's clock
+ * decides what is due, as in test/gates-deadlines.test.ts), so a week takes seconds.
  *
  * The phases, same suite, same seed, same operator model:
  * - before: no deadlines, one thread reminder per wait after REMINDER_AFTER_MINUTES (240), no
@@ -34,8 +34,11 @@
  *   hours; an e-mail after a mean of 45 min while awake (exponential; asleep, from waking); both
  *   are acted on;
  * - deciding takes 1-4 min, Edit's form 2-5 min more; before Edit, denying and typing the request
- *   again 3-8 min, and the new plan's prompt, in front of them, is looked at 1-3 min after it shows and then decided;
- * - one thing at a time: looks and decisions queue behind each other.
+ *   again 3-8 min, and the new plan's prompt, in front of them, is looked at 1-3 min after it
+ *   shows and then decided;
+ * - one thing at a time: looks and decisions queue behind each other;
+ * - the same habits in both phases: no reminder fatigue, no learning to leave small invoices to
+ *   the approve rule.
  * What the model leaves out: /op inbox (the operator never opens it), Snooze, weekends, and the
  * cost of an approve rule that approves a value the operator would have changed (counted, not
  * priced: approved_by_rule_needing_change).
@@ -45,7 +48,9 @@
  * "after" run is printed beside the bench's median, with the count of decisions each read, and
  * both must agree (a median can agree by chance over different sets). A scenario's wait runs
  * from its first prompt until all its gates have passed (before Edit: both plans of a denied and
- * re-typed invoice, and the typing between them). OP_BENCH_GATES_SEED picks another seed.
+ * re-typed invoice, and the typing between them). OP_BENCH_GATES_SEED picks another seed;
+ * OP_BENCH_GATES_DATABASE=postgres runs on a database made (and dropped) on the server at
+ * OP_TEST_POSTGRES_URL, as the tests do.
  */
 import { median } from '../src/digest/figures.ts';
 import { runPhase, type PhaseResult } from './gates/phase.ts';
@@ -67,18 +72,19 @@ function compare(metric: string, unit: string, after: number, before: number, ex
 
 export async function run(): Promise<void> {
   const seed = Number(process.env.OP_BENCH_GATES_SEED ?? 13);
+  const provider = process.env.OP_BENCH_GATES_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
   const phase = async (name: 'before' | 'after') => {
     const started = Date.now();
-    const r = await runPhase(name, seed);
+    const r = await runPhase(name, seed, provider);
     console.error(`gates ${name}: ${r.scenarios} scenarios, ${r.plans} plans, ${r.gateWaits.length} gate waits, ${r.undecided} undecided, ${Date.now() - started} ms`);
     return r;
   };
   const before = await phase('before');
   const after = await phase('after');
-  const samples = { samples: after.gateWaits.length, baseline_samples: before.gateWaits.length, seed };
+  const samples = { samples: after.gateWaits.length, baseline_samples: before.gateWaits.length, seed, database: provider };
   compare('gate wait p50', 'min', minutes(median(after.gateWaits)!), minutes(median(before.gateWaits)!), samples);
   compare('gate wait p90', 'min', minutes(percentile(after.gateWaits, 90)), minutes(percentile(before.gateWaits, 90)), samples);
-  const scenarios = { samples: after.scenarioWaits.length, baseline_samples: before.scenarioWaits.length, seed };
+  const scenarios = { samples: after.scenarioWaits.length, baseline_samples: before.scenarioWaits.length, seed, database: provider };
   compare('scenario wait p50', 'min', minutes(median(after.scenarioWaits)!), minutes(median(before.scenarioWaits)!), scenarios);
   compare('scenario wait p90', 'min', minutes(percentile(after.scenarioWaits, 90)), minutes(percentile(before.scenarioWaits, 90)), scenarios);
   const share = (r: PhaseResult) => Math.round((r.endedByDeadline / r.gateWaits.length) * 1000) / 1000;

@@ -1,5 +1,5 @@
 // One phase of the gate bench: the scenario suite run through the real conductor, worker,
-// deadline job and reminder job on a fresh SQLite database, under the simulated clock, with the
+// deadline job and reminder job on a fresh database (SQLite, or PostgreSQL when asked), under the simulated clock, with the
 // simulated operator deciding from the notices the conductor wrote. Returns the gate waits as the
 // audit recorded them (each decision's waitedMs) and the digest's figures over the same audit.
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { OperatorError } from '../../src/core/errors.ts';
 import { periodFigures } from '../../src/digest/figures.ts';
 import { createOperator, type Operator } from '../../src/operator.ts';
 import { TERMINAL_STATUSES } from '../../src/store/statuses.ts';
-import { createTestDatabase } from '../../test/support/databases.ts';
+import { createTestDatabase, type Provider } from '../../test/support/databases.ts';
 import { silentLogger, testConfig } from '../../test/support/operator.ts';
 import { SimulatedClock } from './clock.ts';
 import { MODEL, SimulatedOperator, type Intent } from './operator-model.ts';
@@ -44,8 +44,8 @@ export interface PhaseResult {
   undecided: number;
 }
 
-export async function runPhase(phase: Phase, seed: number): Promise<PhaseResult> {
-  const database = await createTestDatabase('sqlite');
+export async function runPhase(phase: Phase, seed: number, provider: Provider): Promise<PhaseResult> {
+  const database = await createTestDatabase(provider);
   const config = testConfig(database, { CHROMA_URL: 'http://127.0.0.1:9', INVOICE_APPROVAL_ABOVE: '1000', ESCALATION_EMAIL: 'operator@example.com' });
   const logger = silentLogger();
   const operator = await createOperator(config, logger, new WorkflowRegistry(phaseWorkflows(phase)));
