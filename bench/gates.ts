@@ -34,8 +34,8 @@
  *   hours; an e-mail after a mean of 45 min while awake (exponential; asleep, from waking); both
  *   are acted on;
  * - deciding takes 1-4 min, Edit's form 2-5 min more; before Edit, denying and typing the request
- *   again 3-8 min, and the new plan's prompt, in front of them, is looked at 1-3 min after it
- *   shows and then decided;
+ *   again 3-8 min; a prompt that follows their own move (the re-typed plan's approval, a question
+ *   an edited plan asks again) is in front of them, looked at 1-3 min after it shows, then decided;
  * - one thing at a time: looks and decisions queue behind each other;
  * - the same habits in both phases: no reminder fatigue, no learning to leave small invoices to
  *   the approve rule.

@@ -34,8 +34,11 @@ export const MODEL = {
   editMinutes: [2, 5] as const,
   /** Before Edit: denying, then typing the corrected request again as a new plan. */
   retypeMinutes: [3, 8] as const,
-  /** The re-typed plan's prompt is in front of them: looked at this soon after it appears (then decided as any). */
-  approveRetypedMinutes: [1, 3] as const,
+  /**
+   * A prompt that follows the operator's own move (the re-typed plan's approval; the question an
+   * edited plan asks again) is in front of them: looked at this soon after it appears, then decided.
+   */
+  inFrontMinutes: [1, 3] as const,
   /** Invoice approvals whose value is nearly right: the operator changes the rate. */
   needsChangeShare: 0.25,
 } as const;
@@ -142,10 +145,10 @@ export class SimulatedOperator {
     return { at: start + random.exponential(mean) * MINUTE, scenarioId };
   }
 
-  /** A gate the operator has just set in motion (a re-typed request): its prompt is in front of them. */
+  /** A prompt that follows the operator's own move (a decision, a re-typed request) is in front of them. */
   watched(scenarioId: string, t: number): Intent {
     this.#unread.delete(scenarioId);
-    return { at: t + this.#look(scenarioId).between(...MODEL.approveRetypedMinutes) * MINUTE, scenarioId };
+    return { at: t + this.#look(scenarioId).between(...MODEL.inFrontMinutes) * MINUTE, scenarioId };
   }
 
   /** Reading the channel at t: the gates dealt with now, one after another, each taking its time. */

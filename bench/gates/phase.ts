@@ -88,8 +88,14 @@ class PhaseRun {
   /** The plan each scenario lives in now (before Edit, a denied invoice is re-typed as a new plan). */
   readonly #planOf = new Map<string, string>();
   readonly #scenarioOf = new Map<string, Scenario>();
+  /** Plans re-typed with the corrected value (before Edit): the operator wants no further change. */
   readonly #retyped = new Set<string>();
   readonly #retyping = new Set<string>();
+  /**
+   * Plans the operator has just moved (a decision, an Edit, a re-typed request): a prompt they ask
+   * next is in front of the operator, who is in that thread, in either phase.
+   */
+  readonly #justMoved = new Set<string>();
   readonly #firstPrompt = new Map<string, number>();
   readonly #settled = new Map<string, number>();
   /** The operator does one thing at a time: looks and decisions queue behind each other. */
@@ -159,7 +165,7 @@ class PhaseRun {
       const scenario = this.#scenarioOf.get(notice.planId!)!;
       if (notice.kind === 'approval_needed' || notice.kind === 'question') {
         if (!this.#firstPrompt.has(scenario.id)) this.#firstPrompt.set(scenario.id, now);
-        if (this.#retyped.has(notice.planId!)) this.#lookAt(this.#model.watched(scenario.id, now));
+        if (this.#justMoved.has(notice.planId!)) this.#lookAt(this.#model.watched(scenario.id, now));
         else this.#model.prompted(scenario.id);
       } else if (notice.kind === 'reminder') {
         this.#model.reminded(scenario.id);
@@ -168,6 +174,7 @@ class PhaseRun {
         if (escalation.kind === 'escalation') this.#lookAt(this.#model.escalated(scenario.id, escalation.payload.escalation, now));
       }
     }
+    this.#justMoved.clear();
     const ended = await this.#operator.store.prisma((db) => db.plan.findMany({ where: { status: { in: [...TERMINAL_STATUSES] } }, select: { id: true } }));
     for (const { id } of ended) {
       const scenario = this.#scenarioOf.get(id)!;
@@ -200,6 +207,7 @@ class PhaseRun {
 
   async #decide(scenario: Scenario, planId: string, version: number) {
     const { conductor } = this.#operator;
+    this.#justMoved.add(planId);
     try {
       const { plan } = await conductor.show(planId);
       if (plan.status === 'waiting_answer') {
@@ -215,6 +223,7 @@ class PhaseRun {
         this.#schedule(this.#clock.now + this.#model.retypeMinutes(scenario.id) * MINUTE, async () => {
           await this.#start(scenario, scenario.correction!.retyped);
           this.#retyped.add(this.#planOf.get(scenario.id)!);
+          this.#justMoved.add(this.#planOf.get(scenario.id)!);
           this.#retyping.delete(scenario.id);
         });
       }
