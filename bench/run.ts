@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   recall: async () => (await import('./recall.ts')).run(),
   reading: async () => (await import('./reading.ts')).run(),
   triggers: async () => (await import('./triggers.ts')).run(),
+  gates: async () => (await import('./gates.ts')).run(),
 };
 
 const requested = process.argv.slice(2);

@@ -44,7 +44,8 @@ async function seedHistory(store: Store, now: number) {
   await waiting('pwaitq', 'waiting_answer', 'waiting', 'Ask for the VAT id', 2 * HOUR);
   await waiting('pwaith', 'needs_operator', 'failed', 'Send the invoice', 7 * HOUR);
 
-  // Interventions in the period waited 1, 3, 10 and 2 minutes: median 2.5 min.
+  // Interventions in the period waited 1, 3, 10, 2 and 5 minutes: median 3 min. An approval with
+  // changes (Edit) is one of them.
   const audit = (action: string, agoMs: number, waitedMs?: number) =>
     store.prisma((db) =>
       db.auditEntry.create({ data: { planId: 'pdone1', actor: 'slack:UOPS', action, at: at(agoMs), detail: waitedMs === undefined ? null : JSON.stringify({ waitedMs }) } }),
@@ -53,6 +54,7 @@ async function seedHistory(store: Store, now: number) {
   await audit('question.answered', 7 * HOUR, 3 * MINUTE);
   await audit('step.retried', 4 * HOUR, 10 * MINUTE);
   await audit('approval.denied', 3.6 * HOUR, 2 * MINUTE);
+  await audit('approval.granted_with_changes', 3 * HOUR, 5 * MINUTE);
   await audit('plan.started', 10 * HOUR); // not an intervention
   await audit('approval.granted', 30 * HOUR, 99 * MINUTE); // before the period
 
@@ -106,7 +108,7 @@ for (const provider of providers()) {
       assert.deepEqual(figures.success_rate, { rate: 0.75, completed: 3, ended: 4 });
       assert.deepEqual(figures.mean_time_to_resolution, { seconds: 4500, plans: 4 }, '(1 h + 2 h + 30 min + 90 min) / 4');
       assert.deepEqual(figures.cost, { total_usd: 0.026, by_workflow: { 'content-production': 0.001, invoicing: 0.02, 'lead-qualification': 0.005 } });
-      assert.deepEqual(figures.human_interventions, { count: 4, median_wait_seconds: 150 });
+      assert.deepEqual(figures.human_interventions, { count: 5, median_wait_seconds: 180 });
       assert.equal(figures.retrieval.measured, true);
       assert.deepEqual(figures.retrieval.recalls, { count: 4, degraded: 1, empty: 1, degraded_share: 0.25, empty_share: 0.25 });
       assert.ok(figures.retrieval.measured && figures.retrieval.evaluation);
@@ -126,7 +128,7 @@ for (const provider of providers()) {
         'Success rate': '75% (3 of 4)',
         'Time to resolution': '1h 15m mean',
         'Model cost': '$0.03 (invoicing $0.02, lead-qualification $0.0050, content-production $0.0010)',
-        Interventions: '4, median wait 3m',
+        Interventions: '5, median wait 3m',
         Retrieval: 'recall@5 80%, precision@5 60%, MRR 0.70; 1 of 4 recalls degraded, 1 empty',
       });
       assert.deepEqual(
@@ -143,7 +145,7 @@ for (const provider of providers()) {
       const printed = JSON.parse(result.stdout);
       for (const key of ['success_rate', 'mean_time_to_resolution', 'cost', 'human_interventions', 'retrieval']) assert.ok(key in printed, key);
       assert.deepEqual(printed.success_rate, { rate: 0.75, completed: 3, ended: 4 });
-      assert.deepEqual(printed.human_interventions, { count: 4, median_wait_seconds: 150 });
+      assert.deepEqual(printed.human_interventions, { count: 5, median_wait_seconds: 180 });
       assert.equal(printed.cost.total_usd, 0.026);
     });
   });

@@ -32,8 +32,11 @@ export interface WaitingPlan {
   budgetAskUsd: number | null;
 }
 
-/** The audit actions that record an operator unblocking a plan, each with detail.waitedMs. */
-export const INTERVENTION_ACTIONS = ['approval.granted', 'approval.denied', 'question.answered', 'step.retried', 'step.skipped', 'budget.continued', 'plan.aborted'] as const;
+/**
+ * The audit actions that record a plan unblocked at a gate or hand-back, each with detail.waitedMs:
+ * an Edit (approval.granted_with_changes) is one decision, as an approval is.
+ */
+export const INTERVENTION_ACTIONS = ['approval.granted', 'approval.granted_with_changes', 'approval.denied', 'question.answered', 'step.retried', 'step.skipped', 'budget.continued', 'plan.aborted'] as const;
 
 export interface Intervention {
   action: string;
