@@ -230,3 +230,13 @@ describe('on the model path, a disagreement with the rules on an amount or a par
     assert.ok(fieldsToAsk(noName, groundModelAnswer(noName, { ...answerOf(unnamed), customer: 'Initech' }, unnamed)).includes('customer'));
   });
 });
+
+describe('round 5: shapes the corpus lacked', () => {
+  test('two counts multiplied ("2 people x 3 days") bill their product, and "per person-day" prices a day', async () => {
+    const text = 'bill Quayside Labs 3 editors x 2 days at 420 EUR per person-day';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[6, 'day', 420]]);
+    assert.equal(read.lines[0]!.quantity.evidence.kind === 'span' && read.lines[0]!.quantity.evidence.span.text, '3 editors x 2 days');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+});

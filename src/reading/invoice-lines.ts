@@ -104,7 +104,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         const other = inClause.find((t) => t.start >= span.end && t.start <= span.end + alternative[0].length);
         if (other) used.add(other);
       }
-      const before = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']);
+      const counted = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']);
+      const before = counted ? countTimesCount(text, inClause, counted, used) : null;
       const quantity =
         before ??
         firstAfter(text, inClause, span.end, used) ??
@@ -176,11 +177,23 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));
   if ((hasCurrency || mention.value.per) && TOTAL_CUE.test(before.replace(/\p{Sc}\s?$|[A-Z]{3}\s?$/u, ''))) return 'total';
   if (hasCurrency || mention.value.per) return 'price';
+  // "2 people x 3 days": a number with a unit of time after the sign is a second count, not a price.
+  if (quantityAt(text, token)?.value.unit !== undefined && quantityAt(text, token)!.value.unit !== 'item') return 'quantity';
   // "5 days x 420": after a count of something, the number behind the sign is what each costs.
   if (/\d\s?\p{L}[\p{L}.-]*\s?[x×*]\s?$/u.test(text.slice(Math.max(0, token.start - 24), token.start))) return 'price';
   if (quantityAt(text, token)) return 'quantity';
   if (PRICE_CUE.test(before) && !/\bfor\s?$/i.test(before)) return 'price';
   return 'bare';
+}
+
+/** A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3 (the words "2 people x 3 days" are its evidence). */
+const TIMES_BETWEEN = /^\s?(?:\p{L}[\p{L}.-]*\s?)?[x×*]\s?$/u;
+function countTimesCount(text: string, tokens: Token[], count: Token, used: Set<Token>): Token {
+  const factor = tokens.filter((t) => t.end <= count.start && !used.has(t) && (t.role === 'quantity' || t.role === 'bare')).at(-1);
+  if (!factor || !TIMES_BETWEEN.test(text.slice(factor.end, count.start))) return count;
+  used.add(factor);
+  used.add(count);
+  return { ...count, start: factor.start, text: text.slice(factor.start, count.end), value: factor.value * count.value };
 }
 
 function nearestBefore(tokens: Token[], at: number, used: Set<Token>, roles: Token['role'][]): Token | null {
