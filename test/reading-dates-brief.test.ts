@@ -36,6 +36,10 @@ describe('deadlines', () => {
     ['Ferdig innen 1. mars.', '2026-12-08T12:00:00Z', '2027-03-01'],
     ['Can you call me on 15?', '2026-12-08T12:00:00Z', null],
     ['We need it done by the first week of March.', '2026-12-08T12:00:00Z', '2027-03-07'],
+    // Round 5: a span counted from the date that follows it.
+    ['It must be live the week after Easter.', '2026-12-08T12:00:00Z', '2027-04-04'],
+    ['we need it two days before the fair on 9 March', '2026-12-08T12:00:00Z', '2027-03-07'],
+    ['ready 3 weeks after Easter', '2026-12-08T12:00:00Z', '2027-04-18'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -63,6 +67,9 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     ['We need it by 04/05/2027.', '2027-04-05'],
     ['It has to be live before our anniversary in February.', '2027-01-31'],
     ['We were hoping to start in February and finish in 3 months.', '2027-03-08'],
+    // Round 5: when work starts is no deadline; a slash date one language puts in the past is still two dates.
+    ['Ideally starting in February.', '2027-02-28'],
+    ['Launch date: 10/12/2026', '2026-12-10'],
   ];
   for (const [text, by] of cases) {
     test(`"${text}" is asked, offering ${by}`, () => {

@@ -273,6 +273,20 @@ const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|t
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
+/** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
+const OFFSET_BEFORE = /\b(the|a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(after|before)\s+(?:(?!(?:by|until|before)\s)[\p{L}'’]+\s+){0,4}$/iu;
+const COUNT_WORDS: Record<string, number> = { the: 1, a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/** The day an offset names: "the week after X" ends on the Sunday of the week after X's; days and counted weeks move the day itself. */
+function shiftedBy(offset: RegExpExecArray, day: Day): Day {
+  const count = COUNT_WORDS[offset[1]!.toLowerCase()] ?? Number(offset[1]);
+  const sign = offset[3]!.toLowerCase() === 'after' ? 1 : -1;
+  if (/^day/i.test(offset[2]!)) return addDays(day, sign * count);
+  const moved = addDays(day, sign * 7 * count);
+  // "the week after/before": the whole week, so its Sunday.
+  return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
+}
+
 /**
  * The deadline a text sets, relative to when it was written; none when it sets none or only a
  * vague one. Several deadlines ("proposals due 20 November; delivered by 30 April") give the latest.
@@ -280,11 +294,14 @@ const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|h
 export function readDeadline(source: string, region: Span, written: Date): Field<Deadline | null> {
   const text = region.text;
   const reference = dayOf(written);
-  const mentions = [...customMentions(text, reference), ...chronoMentions(text, written)]
-    .filter((m) => iso(m.day) >= iso(reference))
-    .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
-  // "04/05/2027": languages that read the same words as different days leave the day to the operator.
-  const disputed = (m: Mention) => mentions.some((other) => other.start === m.start && other.end === m.end && iso(other.day) !== iso(m.day));
+  const everyReading = [...customMentions(text, reference), ...chronoMentions(text, written)];
+  const mentions = everyReading.filter((m) => iso(m.day) >= iso(reference)).sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  // "04/05/2027": languages that read the same words as different days leave the day to the operator,
+  // even when one of the days has passed ("01/03/2027" on 8 January: 3 January or 1 March?).
+  // Only the day and month are compared (a locale that puts a year-less "Feb 6" in the past disputes
+  // nothing), and only by a reading within a year of the message ("Feb 6" read as 2006 is noise).
+  const disputed = (m: Mention) =>
+    everyReading.some((other) => other.start === m.start && other.end === m.end && other.day.year >= reference.year - 1 && (other.day.month !== m.day.month || other.day.day !== m.day.day));
   // Overlapping readings of the same words: keep the longest.
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
@@ -295,7 +312,9 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const cue = CUE.exec(before);
     const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;
     const phrase = text.slice(phraseStart, mention.end);
-    const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
+    // "the week after Easter", "two days before the fair on 9 March": a span counted from the date.
+    const offset = OFFSET_BEFORE.exec(before);
+    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase);
     // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
     // "before our anniversary in February": the month places the event, and the event's day is not said.
@@ -303,12 +322,15 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     // "start in February and finish in 3 months": counted from the other date, not from today.
     const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
     const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
+    // "ideally starting in February": when the work starts is no deadline for it.
+    // A form's own start field ("project_start: Next month") is the form's question about timing, and stays.
+    const startsThen = cue !== null && /^(?:start|begin|kick)/i.test(cue[0]) && !cue[0].endsWith(':') && !/\b(?:by|before|until|no later than)\b/i.test(before.slice(cue.index));
     return {
       mention,
-      cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
-      vague: VAGUE.test(before) || disputed(mention) || event || counted,
-      day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
-      phraseStart,
+      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      vague: VAGUE.test(before) || disputed(mention) || event || counted || startsThen,
+      day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
+      phraseStart: offset && !cue ? Math.max(clauseStart, mention.start - 40) + offset.index : phraseStart,
     };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
