@@ -239,4 +239,20 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.equal(read.lines[0]!.quantity.evidence.kind === 'span' && read.lines[0]!.quantity.evidence.span.text, '3 editors x 2 days');
     assert.deepEqual(fieldsToAsk(text, read), []);
   });
+
+  test('hours and minutes ("2:15 h", "7h30") count hours, not minutes or a time of day', async () => {
+    const colon = await readInvoiceRequest('invoice Ferncliff Vets 2:15 h of support at 60 EUR/h');
+    assert.deepEqual(colon.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[2.25, 'hour', 60]]);
+    const glued = await readInvoiceRequest('bill Ferncliff Vets 7h30 of training at 90 EUR per hour');
+    assert.deepEqual(glued.lines.map((l) => [l.quantity.value, l.unit]), [[7.5, 'hour']]);
+  });
+
+  test('a Polish request: "faktura dla", a legal form with dots and spaces, "dni" and "godz." counted, "oraz" between lines', async () => {
+    const text = 'faktura dla Nowak Design Sp. z o.o.: 4 dni × 900 zł oraz 3 godz. × 120 zł';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Nowak Design Sp. z o.o.');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[4, 'day', 900], [3, 'hour', 120]]);
+    assert.equal(read.currency?.value, 'PLN');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
 });

@@ -32,8 +32,8 @@ export type LinesRead = {
 };
 
 /** Where one clause of a request ends: ";", ", ", " + ", " and ", " plus ", a new line, a sentence end. */
-// A stop followed by a lower-case word ("12 Std. à CHF 140") ends an abbreviation, not a clause.
-const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*\p{Ll}))|:\s|\s[—–-]\s/giu;
+// A stop followed by a lower-case word or a sign ("12 Std. à CHF 140", "2 godz. × 150 zł") ends an abbreviation, not a clause.
+const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|e|en|och|oraz|i|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*(?:\p{Ll}|[x×*@]\s)))|:\s|\s[—–-]\s/giu;
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;

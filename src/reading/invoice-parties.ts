@@ -18,7 +18,7 @@ const field = (text: string, start: number, end: number, value: string, confiden
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for)|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for|dla)|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
@@ -27,7 +27,7 @@ const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|sp\. z o\.o\.|Lda\.?|GbR)`;
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
 const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
 
@@ -67,7 +67,8 @@ const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|
  * probably ran into the request's own words, and is asked.
  */
 function nameConfidence(name: string): number {
-  const words = name.split(/\s+/);
+  // A legal form's own lower-case parts ("Sp. z o.o.") are no stray words.
+  const words = name.replace(new RegExp(String.raw`\s${LEGAL_FORM}$`, 'u'), '').split(/\s+/);
   if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
   const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
   return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
@@ -89,6 +90,11 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
   let stop = start + NAME_END.exec(rest)!.index;
   // "Harrow & Pike Ltd. for": the dot of a legal form belongs to the name.
   if (text[stop] === '.' && new RegExp(String.raw`\s${LEGAL_FORM_ABBREVIATION}$`, 'u').test(text.slice(start, stop))) stop += 1;
+  // "Kowalski Studio Sp. z o.o.:", "Talleres Ibarra S.L.:": a legal form with dots and spaces inside is read whole.
+  for (const legal of rest.matchAll(new RegExp(String.raw`\s${LEGAL_FORM}(?=[\s:;,]|$)`, 'gu'))) {
+    const end = start + legal.index + legal[0].length;
+    if (start + legal.index < stop && end > stop) stop = end;
+  }
   const tokens = [...readNumbers(text, style), ...readNumberWords(text)].sort((a, b) => a.start - b.start);
   for (const token of tokens) {
     if (token.start < start || token.start >= stop) continue;

@@ -104,13 +104,24 @@ const GLUED = /^(?:h|hrs?|hours?|d|days?|x|pcs|months?|weeks?|items?|units?|[a-z
  * (a pasted e-mail's headers say "MIME-Version: 1.0", which is no style of the sender's).
  */
 export function readNumbers(text: string, style: DecimalMark | null = decimalStyle(text)): NumberToken[] {
-  const blocked = [...text.matchAll(DATE_OR_TIME)].map((m) => [m.index, m.index + m[0].length] as const);
-  const tokens: NumberToken[] = [];
+  const tokens = hoursAndMinutes(text);
+  const blocked = [...[...text.matchAll(DATE_OR_TIME)].map((m) => [m.index, m.index + m[0].length] as const), ...tokens.map((t) => [t.start, t.end] as const)];
   for (const match of text.matchAll(NUMERAL)) {
     if (blocked.some(([from, to]) => match.index < to && match.index + match[0].length > from)) continue;
     tokens.push(...splitNumeral(text, match.index, match[0], style));
   }
   return tokens;
+}
+
+/** "3:45 h", "7h30", "2:30 Std.": hours and minutes counted, read as hours (3.75, 7.5), not as a time of day or two numbers. */
+const HOURS_MINUTES = /(?<![\d.:])(\d{1,3})(?::([0-5]\d)(?=\s?(?:h|hrs?|hours?|std\.?|stunden|uur|heures?)(?!\p{L}))|h([0-5]\d)(?![\d\p{L}]))/giu;
+function hoursAndMinutes(text: string): NumberToken[] {
+  return [...text.matchAll(HOURS_MINUTES)].map((m) => {
+    const value = Number(m[1]) + Number(m[2] ?? m[3]) / 60;
+    // "7h30" reads as hours itself; "3:45" leaves its unit word to the quantity after it.
+    const end = m.index + m[0].length;
+    return { value: Math.round(value * 1e4) / 1e4, start: m.index, end, text: m[0], decimals: 2, ambiguous: false, scale: null, factor: 1 };
+  });
 }
 
 /** A numeral run that does not parse as one number is read as its space-separated parts ("5 10"). */

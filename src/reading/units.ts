@@ -4,8 +4,8 @@ export const UNITS = ['hour', 'day', 'week', 'month', 'year', 'item'] as const;
 export type Unit = (typeof UNITS)[number];
 
 const WORDS: [RegExp, Unit][] = [
-  [/^(?:h|hrs?|hours?|hourly|std\.?|stunden?|heures?|uur|ore)$/i, 'hour'],
-  [/^(?:d|days?|daily|tage?n?|jours?|dagen?|giorni|(?:person|man)-days?|personentage?|jours?-hommes?)$/i, 'day'],
+  [/^(?:h|hrs?|hours?|hourly|std\.?|stunden?|heures?|uur|ore|godz\.?|godzin[ay]?|horas?|timmar|timer)$/i, 'hour'],
+  [/^(?:d|days?|daily|tage?n?|jours?|dagen?|giorni|dni|dzień|dias?|días?|jornadas?|dagar|(?:person|man)-days?|personentage?|jours?-hommes?)$/i, 'day'],
   [/^(?:wk|wks|weeks?|weekly|wochen?)$/i, 'week'],
   [/^(?:mo|mos|mths?|months?|monthly|monat|monate|mois)$/i, 'month'],
   [/^(?:yr|yrs|years?|yearly|annually|jahr)$/i, 'year'],
