@@ -255,4 +255,34 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.equal(read.currency?.value, 'PLN');
     assert.deepEqual(fieldsToAsk(text, read), []);
   });
+
+  test('a form with "Company name:", "Hours worked:" and a currency in the rate\'s label is an invoice request read field by field', async () => {
+    const text = 'Invoice request (web form)\nCompany name: Brisa Yoga SL\nHours worked: 12,5\nHourly rate (EUR): 64\nBilling email: admin@brisa-yoga.example';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Brisa Yoga SL');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[12.5, 'hour', 64]]);
+    assert.equal(read.currency?.value, 'EUR');
+    assert.equal(read.email?.value, 'admin@brisa-yoga.example');
+  });
+
+  test('a French client e-mail: "nous facturer" names no customer, the billing address label does, and its address is used', async () => {
+    const text = 'From: Paul <paul@verrerie-morel.example>\nTo: sam@ortega-studio.example\nSubject: Facture\n\nBonjour Sam,\n\nMerci de nous facturer les 3 jours à 600 € HT.\nAdresse de facturation : Verrerie Morel SARL, 4 quai Saint-Antoine, 69002 Lyon\n\nPaul Morel\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Verrerie Morel SARL');
+    assert.equal(read.address?.value, '4 quai Saint-Antoine, 69002 Lyon');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('a title before a bar or a comma on the signature\'s organisation line is no part of the customer', async () => {
+    const text = 'From: Ines <ines@hallett-joinery.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for the 2 site visits at 150 GBP each.\n\nInes Hallett\nFinance Lead | Hallett Joinery Ltd\n12 Mill Lane, Leeds LS1 4AB\n';
+    assert.equal((await readInvoiceRequest(text)).customer?.value, 'Hallett Joinery Ltd');
+  });
+
+  test('a monthly rate over a stretch of months ("for Jan–Mar") asks how many, and "the retainer" ends the name', async () => {
+    const text = 'invoice Larkspur Media the retainer, 1.800 €/month for Jan–Mar';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Larkspur Media');
+    assert.deepEqual(fieldsToAsk(text, read), ['lines']);
+  });
 });

@@ -113,7 +113,15 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       if (quantity) used.add(quantity);
       // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
       const paid = PAID.test(text.slice(clause.start, clause.end));
-      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : paid ? `"${span.text}" reads as money already paid, not a charge` : null;
+      // "€2.5k/month for Oct–Dec": a span of months counts them, but how many is the writer's to say.
+      const spanned = !quantity && (mention.value.per === 'month' || mention.value.per === 'week') ? MONTH_SPAN.exec(text.slice(clause.start, clause.end)) : null;
+      const problem = alternative
+        ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."`
+        : paid
+          ? `"${span.text}" reads as money already paid, not a charge`
+          : spanned
+            ? `"${spanned[0]}" may count the ${mention.value.per}s: how many?`
+            : null;
       const line = lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem);
       // "24 hours notice cancellation fee 200 EUR": a count far from a price with no "at", "x" or "per" between may count something else; shown first.
       const between = before ? text.slice(before.end, span.start) : '';
@@ -164,6 +172,8 @@ const describesNoWork = (text: string, token: NumberToken) =>
   MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60)) || isPaymentTerm(text, token);
 const STREET = /^\s(?:\p{Lu}[\p{L}'’-]*\s){1,3}(?:Street|St\.?|Lane|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Place|Square|Boulevard|Blvd\.?|Close|Court|Straße|Str\.|Weg|Gasse|Platz|Allee)(?![\p{L}])/u;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
+/** "Oct–Dec", "January to March", "from Jan until Apr": a stretch of months. */
+const MONTH_SPAN = new RegExp(`\\b(?:${MONTHS})\\.?\\s*(?:[-–—]|to|until|till|through|bis|à|au)\\s*(?:${MONTHS})\\b`, 'iu');
 const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
 const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
 
@@ -214,8 +224,9 @@ function countEarlierInSentence(text: string, tokens: Token[], clauseStart: numb
 }
 
 /** A form's "Hours: 22" and "Rate: 130": the text before the number on its line is the label. */
-const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)[ \t]*:[ \t]*$/iu;
-const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)(?:[ \t]+(?:worked|spent|billed))?[ \t]*:[ \t]*$/iu;
+// "Hourly rate (EUR):": a currency in parentheses in the label is the rate's own.
+const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 

@@ -23,9 +23,9 @@ const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
-const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
-const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
+const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from|nous|la|le|les|uns|nos|ons|oss|noi)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** Legal forms that end an organisation's name. */
 const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
@@ -116,7 +116,7 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 }
 
 /** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
-const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|company name|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
@@ -136,8 +136,9 @@ export function customerFromOrganisationLines(text: string, regions: Region[]): 
     const line = text.slice(region.start, region.end);
     const match = ORGANISATION_LINE.exec(line);
     if (!match) continue;
-    const start = region.start + line.indexOf(match[1]!);
-    const name = match[1]!.trim();
+    // "Hoofd Operations | Brouwerij De Kroon B.V.", "Head of Sales, Acme Ltd": a title before a bar or comma is no part of the name.
+    const name = match[1]!.trim().split(/\s[|·•]\s|,\s/).at(-1)!;
+    const start = region.start + line.indexOf(name, line.indexOf(match[1]!));
     // A block that gives the address after the name is the billing block; a signature may only repeat it.
     const next = regions.find((r) => r.start > region.end);
     const hasAddress = next !== undefined && /\d/.test(text.slice(next.start, next.end)) && !/@|tel|phone|fon|mobil/i.test(text.slice(next.start, next.end));
@@ -171,7 +172,7 @@ export function addressAfter(text: string, organisation: Region, regions: Region
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|Adresse|dirección|indirizzo|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);
