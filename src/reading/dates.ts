@@ -287,6 +287,12 @@ function shiftedBy(offset: RegExpExecArray, day: Day): Day {
   return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
 }
 
+/** Where the clause holding a date starts; a form's question label ("When do you need this?: Q2") is part of it. */
+function clauseStartBefore(text: string, at: number): number {
+  const stops = [...text.slice(0, at).matchAll(/[.;!\n]|\?(?!:)/g)];
+  return stops.length === 0 ? 0 : stops.at(-1)!.index + 1;
+}
+
 /**
  * The deadline a text sets, relative to when it was written; none when it sets none or only a
  * vague one. Several deadlines ("proposals due 20 November; delivered by 30 April") give the latest.
@@ -307,7 +313,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
   const meant = distinct.filter((m) => !distinct.some((other) => other.start > m.end && /^[^()\n]{0,3}\([^)]*$/.test(text.slice(m.end, other.start))));
   const readings = meant.map((mention) => {
-    const clauseStart = Math.max(0, ...['.', ';', '!', '?', '\n'].map((stop) => text.lastIndexOf(stop, mention.start - 1) + 1));
+    const clauseStart = clauseStartBefore(text, mention.start);
     const before = text.slice(Math.max(clauseStart, mention.start - 40), mention.start);
     const cue = CUE.exec(before);
     const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;

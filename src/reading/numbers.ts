@@ -11,7 +11,8 @@ const SEPARATOR = `[.,${GROUP_ONLY}]`;
 
 /** Words and letters that scale the number before them: "2,5k", "1.2M", "3 Mio", "40 thousand". */
 const SCALES: [RegExp, number][] = [
-  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?)/, 1_000],
+  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word).
+  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
   [/^(?:m|M|mn|MM|million|millions|Mio\.?)/, 1_000_000],
   [/^(?:lakh|lakhs|lac)/, 100_000],
   [/^(?:crore|crores|cr)/, 10_000_000],
@@ -154,7 +155,8 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
   const word = /^\s?([\p{L}.]+)/u.exec(after);
   if (word) {
     for (const [pattern, multiplier] of SCALES) {
-      const found = pattern.exec(word[1]!)?.[0];
+      // Tested on the text from the word on, so a scale may look past it ("T€", "3 mil euros").
+      const found = pattern.exec(after.slice(word[0].length - word[1]!.length))?.[0];
       // "2,5k" and "3 million" scale; "3 km", "5 min" and "5 M" (a label) do not.
       const wholeWord = found !== undefined && (found.length === word[1]!.length || !/\p{L}/u.test(word[1]![found.length]!));
       // A spaced single letter scales only when a currency sign follows it ("20 k€").
@@ -169,6 +171,8 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
     }
   }
   if (!scale && /^\p{L}/u.test(after) && !GLUED.test(after)) return null;
+  // "5 mil" is a million in American slang and a thousand in Spanish: with no currency word to say which, no amount.
+  if (!scale && /^\s?mil\b/iu.test(after)) return null;
   return { value, start, end, text: text.slice(start, end), decimals: parsed.decimals, ambiguous: parsed.ambiguous, scale, factor };
 }
 
