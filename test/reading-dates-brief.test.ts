@@ -40,6 +40,8 @@ describe('deadlines', () => {
     ['It must be live the week after Easter.', '2026-12-08T12:00:00Z', '2027-04-04'],
     ['we need it two days before the fair on 9 March', '2026-12-08T12:00:00Z', '2027-03-07'],
     ['ready 3 weeks after Easter', '2026-12-08T12:00:00Z', '2027-04-18'],
+    ['Termin: do końca marca.', '2026-12-08T12:00:00Z', '2027-03-31'],
+    ['We need it in a fortnight.', '2026-12-08T12:00:00Z', '2026-12-22'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -70,6 +72,7 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     // Round 5: when work starts is no deadline; a slash date one language puts in the past is still two dates.
     ['Ideally starting in February.', '2027-02-28'],
     ['Launch date: 10/12/2026', '2026-12-10'],
+    ['Ideally by 20 January, otherwise by the end of February.', '2027-02-28'],
   ];
   for (const [text, by] of cases) {
     test(`"${text}" is asked, offering ${by}`, () => {

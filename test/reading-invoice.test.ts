@@ -285,4 +285,12 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.equal(read.customer?.value, 'Larkspur Media');
     assert.deepEqual(fieldsToAsk(text, read), ['lines']);
   });
+
+  test('a price that already holds the tax ("brutto", "incl. VAT", "TTC") is asked, never taxed again', async () => {
+    for (const text of ['invoice Aldgate Print 1 x 2,400 GBP incl. 20% VAT', 'Rechnung an Lindner Bau GmbH: Pauschale 595 € brutto', 'facture Atelier Sorel : 3 jours à 720 € TTC']) {
+      assert.ok(fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'), text);
+    }
+    const net = 'invoice Aldgate Print 1 x 2,000 GBP + 20% VAT';
+    assert.deepEqual(fieldsToAsk(net, await readInvoiceRequest(net)), []);
+  });
 });

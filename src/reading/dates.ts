@@ -129,8 +129,8 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
-  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -166,6 +166,11 @@ function customMentions(text: string, reference: Day): Mention[] {
     const day = Number(match[1]);
     const month = MONTHS[match[2]!.toLowerCase()]!;
     if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
+  }
+  // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
+  for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
+    const count = { a: 1, one: 1, two: 2, three: 3 }[match[1]!.toLowerCase()] ?? Number(match[1]);
+    found.push({ start: match.index, end: match.index + match[0].length, day: addDays(reference, 14 * count), exact: true, relative: true });
   }
   for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
     const day = Number(match[1]);
@@ -287,6 +292,9 @@ function shiftedBy(offset: RegExpExecArray, day: Day): Day {
   return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
 }
 
+/** Words that offer a second deadline in place of the first. */
+const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
+
 /** Where the clause holding a date starts; a form's question label ("When do you need this?: Q2") is part of it. */
 function clauseStartBefore(text: string, at: number): number {
   const stops = [...text.slice(0, at).matchAll(/[.;!\n]|\?(?!:)/g)];
@@ -346,10 +354,13 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };
   const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
+  // "by Friday week if possible, otherwise by the end of February": two deadlines offered as alternatives are the writer's to choose.
+  const earliest = pool.reduce((a, b) => (a.mention.start < b.mention.start ? a : b));
+  const alternatives = pool.length > 1 && ALTERNATIVE_DEADLINE.test(text.slice(earliest.mention.end, Math.max(...pool.map((r) => r.mention.start))));
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
   const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
   // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
-  const confidence = offset ? 0.5 : latest.vague ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  const confidence = offset ? 0.5 : latest.vague || alternatives ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }
