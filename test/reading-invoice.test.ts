@@ -293,4 +293,14 @@ describe('round 5: shapes the corpus lacked', () => {
     const net = 'invoice Aldgate Print 1 x 2,000 GBP + 20% VAT';
     assert.deepEqual(fieldsToAsk(net, await readInvoiceRequest(net)), []);
   });
+
+  test('one hourly rate stated once prices the hours listed under it, a day a line', async () => {
+    const text = 'bill Marram Studio for the audit, 85 EUR/h\nThu 2,5h\nFri 6h';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2.5, 85], [6, 85]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // Two rates, or counts in another unit than the rate's, are not guessed at.
+    const days = 'bill Marram Studio 85 EUR/h\n2 days on site';
+    assert.ok(fieldsToAsk(days, await readInvoiceRequest(days)).includes('lines'));
+  });
 });

@@ -74,6 +74,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     .sort((a, b) => a.start - b.start)
     .map((t) => ({ ...t, role: roleOf(text, t) }));
   const lines: LineRead[] = [];
+  // Lines priced with nothing counting them, and lines counted with no price: one rate may price the others.
+  const uncounted = new Set<LineRead>();
+  const unpriced = new Set<LineRead>();
   let statedTotal: Field<MoneyValue> | null = null;
   const used = new Set<Token>();
   const clauses = clausesOf(text, regions);
@@ -126,13 +129,22 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       // "24 hours notice cancellation fee 200 EUR": a count far from a price with no "at", "x" or "per" between may count something else; shown first.
       const between = before ? text.slice(before.end, span.start) : '';
       const loose = before !== null && !/^\s?[x×*]/u.test(between) && !PAIRING.test(between) && between.trim().split(/\s+/).length > 2;
-      lines.push(loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line);
+      const kept = loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line;
+      if (!quantity && !problem) uncounted.add(kept);
+      lines.push(kept);
     }
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
     for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
       used.add(quantity);
-      lines.push(lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price'));
+      const line = lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price');
+      unpriced.add(line);
+      lines.push(line);
     }
+  }
+  // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
+  const [rate, ...otherRates] = [...uncounted];
+  if (rate?.unitPrice && otherRates.length === 0 && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
+    lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, unitPrice: rate.unitPrice, problem: null })));
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
