@@ -272,6 +272,8 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.equal(read.customer?.value, 'Verrerie Morel SARL');
     assert.equal(read.address?.value, '4 quai Saint-Antoine, 69002 Lyon');
     assert.deepEqual(fieldsToAsk(text, read), []);
+    // Lower case only: "La Trattoria" is a name.
+    assert.equal((await readInvoiceRequest('invoice La Trattoria 2 days at 400 EUR')).customer?.value, 'La Trattoria');
   });
 
   test('a title before a bar or a comma on the signature\'s organisation line is no part of the customer', async () => {

@@ -25,7 +25,11 @@ const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s
 /** Where a customer's name ends in a chat request. */
 const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
-const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from|nous|la|le|les|uns|nos|ons|oss|noi)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
+const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
+/** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
+const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les)\s/u;
+const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `);
+
 /** Legal forms that end an organisation's name. */
 const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
@@ -38,7 +42,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
   for (const send of text.matchAll(SEND_NAME_AN_INVOICE)) {
     const name = send[1]!.trim();
     const nameStart = send.index + send[0].lastIndexOf(send[1]!);
-    if (!within(regions, nameStart, nameStart + name.length) || NOT_A_NAME.test(name) || name.includes('@')) continue;
+    if (!within(regions, nameStart, nameStart + name.length) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
   for (const ask of text.matchAll(ASK)) {
@@ -47,7 +51,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     const end = nameEnd(text, start, style);
     const name = withoutTrailingFiller(text.slice(start, end).trim());
     const nameStart = start + text.slice(start, end).indexOf(name);
-    if (name === '' || NOT_A_NAME.test(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+    if (name === '' || notAName(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
     const alternatives = /^(.+?)\s+(?:or|oder|ou|o)\s+(.+)$/iu.exec(name);
     if (alternatives) {
       // "Globex or Initech": the first is the best reading, and the operator is asked which.
@@ -122,7 +126,7 @@ const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|comp
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
   for (const region of regions) {
     const match = CUSTOMER_LABEL.exec(text.slice(region.start, region.end));
-    if (!match || NOT_A_NAME.test(match[1]!) || match[1]!.includes('@')) continue;
+    if (!match || notAName(match[1]!) || match[1]!.includes('@')) continue;
     const start = region.start + match.index + match[0].lastIndexOf(match[1]!);
     return field(text, start, start + match[1]!.length, match[1]!, 0.95);
   }
