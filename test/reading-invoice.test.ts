@@ -245,6 +245,9 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.deepEqual(colon.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[2.25, 'hour', 60]]);
     const glued = await readInvoiceRequest('bill Ferncliff Vets 7h30 of training at 90 EUR per hour');
     assert.deepEqual(glued.lines.map((l) => [l.quantity.value, l.unit]), [[7.5, 'hour']]);
+    // "at 14:30 h" is when, not how long.
+    const when = await readInvoiceRequest('invoice Ferncliff Vets 3 hours at 60 EUR/h, call on Monday at 14:30 h');
+    assert.deepEqual(when.lines.map((l) => l.quantity.value), [3]);
   });
 
   test('a Polish request: "faktura dla", a legal form with dots and spaces, "dni" and "godz." counted, "oraz" between lines', async () => {
@@ -279,6 +282,9 @@ describe('round 5: shapes the corpus lacked', () => {
   test('a title before a bar or a comma on the signature\'s organisation line is no part of the customer', async () => {
     const text = 'From: Ines <ines@hallett-joinery.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for the 2 site visits at 150 GBP each.\n\nInes Hallett\nFinance Lead | Hallett Joinery Ltd\n12 Mill Lane, Leeds LS1 4AB\n';
     assert.equal((await readInvoiceRequest(text)).customer?.value, 'Hallett Joinery Ltd');
+    // A comma that is part of the name stays: "Globex, Inc." is not "Inc.".
+    const comma = 'From: Ann <ann@globex.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nPlease invoice us for 2 days at 500 USD.\n\nAnn Lee\nGlobex, Inc.\n1 Main St, Springfield\n';
+    assert.equal((await readInvoiceRequest(comma)).customer?.value, 'Globex, Inc.');
   });
 
   test('a monthly rate over a stretch of months ("for Jan–Mar") asks how many, and "the retainer" ends the name', async () => {
@@ -304,5 +310,8 @@ describe('round 5: shapes the corpus lacked', () => {
     // Two rates, or counts in another unit than the rate's, are not guessed at.
     const days = 'bill Marram Studio 85 EUR/h\n2 days on site';
     assert.ok(fieldsToAsk(days, await readInvoiceRequest(days)).includes('lines'));
+    // Nor when some of the work was paid for already.
+    const paid = 'bill Marram Studio for the audit, 85 EUR/h\nThu 2,5h\nFri 6h (already paid)';
+    assert.ok(fieldsToAsk(paid, await readInvoiceRequest(paid)).includes('lines'));
   });
 });

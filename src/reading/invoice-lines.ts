@@ -33,7 +33,7 @@ export type LinesRead = {
 
 /** Where one clause of a request ends: ";", ", ", " + ", " and ", " plus ", a new line, a sentence end. */
 // A stop followed by a lower-case word or a sign ("12 Std. à CHF 140", "2 godz. × 150 zł") ends an abbreviation, not a clause.
-const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|e|en|och|oraz|i|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*(?:\p{Ll}|[x×*@]\s)))|:\s|\s[—–-]\s/giu;
+const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|och|oraz|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*(?:\p{Ll}|[x×*@]\s)))|:\s|\s[—–-]\s/giu;
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
@@ -143,7 +143,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
-  if (rate?.unitPrice && otherRates.length === 0 && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
+  // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
+  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
     lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, unitPrice: rate.unitPrice, problem: null })));
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are

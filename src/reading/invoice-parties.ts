@@ -30,6 +30,9 @@ const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|
 const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les)\s/u;
 const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `);
 
+/** Words that name a role in a signature ("Head of Finance", "Geschäftsführerin"), not an organisation. */
+const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
+
 /** Legal forms that end an organisation's name. */
 const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
@@ -140,8 +143,9 @@ export function customerFromOrganisationLines(text: string, regions: Region[]): 
     const line = text.slice(region.start, region.end);
     const match = ORGANISATION_LINE.exec(line);
     if (!match) continue;
-    // "Hoofd Operations | Brouwerij De Kroon B.V.", "Head of Sales, Acme Ltd": a title before a bar or comma is no part of the name.
-    const name = match[1]!.trim().split(/\s[|·•]\s|,\s/).at(-1)!;
+    // "Hoofd Operations | Brouwerij De Kroon B.V.", "Head of Sales, Acme Ltd": a title before a bar, or before a comma
+    // when it names a role, is no part of the name ("Globex, Inc." keeps its comma).
+    const name = match[1]!.trim().split(/\s[|·•]\s/).at(-1)!.replace(new RegExp(String.raw`^[^,]*\b${ROLE}\b[^,]*,\s`, 'iu'), '');
     const start = region.start + line.indexOf(name, line.indexOf(match[1]!));
     // A block that gives the address after the name is the billing block; a signature may only repeat it.
     const next = regions.find((r) => r.start > region.end);

@@ -115,7 +115,8 @@ export function readNumbers(text: string, style: DecimalMark | null = decimalSty
 }
 
 /** "3:45 h", "7h30", "2:30 Std.": hours and minutes counted, read as hours (3.75, 7.5), not as a time of day or two numbers. */
-const HOURS_MINUTES = /(?<![\d.:])(\d{1,3})(?::([0-5]\d)(?=\s?(?:h|hrs?|hours?|std\.?|stunden|uur|heures?)(?!\p{L}))|h([0-5]\d)(?![\d\p{L}]))/giu;
+// "at 14:30 h", "um 9h30", "à 14h00": after such words it is a time of day, no count.
+const HOURS_MINUTES = /(?<![\d.:])(?<!\b(?:at|à|um|om|by|alle|las|from|until|till|bis|to|vers|dès)\s)(\d{1,3})(?::([0-5]\d)(?=\s?(?:h|hrs?|hours?|std\.?|stunden|uur|heures?)(?!\p{L}))|h([0-5]\d)(?![\d\p{L}]))/giu;
 function hoursAndMinutes(text: string): NumberToken[] {
   return [...text.matchAll(HOURS_MINUTES)].map((m) => {
     const value = Number(m[1]) + Number(m[2] ?? m[3]) / 60;
