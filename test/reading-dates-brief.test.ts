@@ -36,6 +36,13 @@ describe('deadlines', () => {
     ['Ferdig innen 1. mars.', '2026-12-08T12:00:00Z', '2027-03-01'],
     ['Can you call me on 15?', '2026-12-08T12:00:00Z', null],
     ['We need it done by the first week of March.', '2026-12-08T12:00:00Z', '2027-03-07'],
+    // Round 5: a span counted from the date that follows it.
+    ['It must be live the week after Easter.', '2026-12-08T12:00:00Z', '2027-04-04'],
+    ['we need it two days before the fair on 9 March', '2026-12-08T12:00:00Z', '2027-03-07'],
+    ['ready 3 weeks after Easter', '2026-12-08T12:00:00Z', '2027-04-18'],
+    ['Termin: do końca marca.', '2026-12-08T12:00:00Z', '2027-03-31'],
+    ['We need it in a fortnight.', '2026-12-08T12:00:00Z', '2026-12-22'],
+    ['We would like to start in March for six months.', '2026-12-08T12:00:00Z', '2027-03-31'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -63,6 +70,9 @@ describe('deadlines the text itself leaves unsure are read, but not sure enough 
     ['We need it by 04/05/2027.', '2027-04-05'],
     ['It has to be live before our anniversary in February.', '2027-01-31'],
     ['We were hoping to start in February and finish in 3 months.', '2027-03-08'],
+    // Round 5: a slash date one language puts in the past is still two dates.
+    ['Launch date: 10/12/2026', '2026-12-10'],
+    ['Ideally by 20 January, otherwise by the end of February.', '2027-02-28'],
   ];
   for (const [text, by] of cases) {
     test(`"${text}" is asked, offering ${by}`, () => {
@@ -164,5 +174,41 @@ describe('round 3: lengths that are no dates, doubted briefs', () => {
     assert.equal(form.topic.value, 'winter tyre myths');
     assert.equal(form.audience.value, 'fleet managers');
     assert.match((await readBrief("blog about why sourdough needs time. the people reading are home bakers who've killed a starter", at)).audience.value ?? '', /home bakers/);
+  });
+});
+
+describe('round 5: readers and topics stated indirectly', () => {
+  const at = new Date('2027-01-06T09:00:00Z');
+  test('"the people who will read it are", "goes out to X, mostly Y" and "so that X understand" name the readers', async () => {
+    assert.match((await readBrief('Guide to our returns policy. The people who will read it are first-time buyers. Friendly.', at)).audience.value ?? '', /first-time buyers/);
+    assert.match((await readBrief('Newsletter on the spring timetable. It goes out to our volunteers, mostly retired nurses in the north.', at)).audience.value ?? '', /retired nurses/);
+    const purpose = await readBrief('Explain the new parking permits so that shift workers understand how to renew them. 400 words.', at);
+    assert.match(purpose.audience.value ?? '', /shift workers/);
+    assert.match(purpose.topic.value ?? '', /parking permits/);
+  });
+
+  test('readers denied ("not for developers") are not the audience; "it\'s for the X" is', async () => {
+    const read = await readBrief('Case study on our move to one data warehouse, not for engineers, it\'s for the operations leads who approve tools.', at);
+    assert.match(read.audience.value ?? '', /operations leads/);
+  });
+
+  test('German "für" before a bare plural noun names readers, "für den Shop" does not', async () => {
+    assert.match((await readBrief('Blogartikel über Solaranlagen auf dem Flachdach, für Vermieter, die Kosten sparen wollen.', at)).audience.value ?? '', /Vermieter/);
+    assert.equal((await readBrief('Blogartikel über Rabattaktionen für den Shop, 500 Wörter.', at)).audience.value, null);
+  });
+
+  test('a question customers ask, with a request to answer it, is the topic', async () => {
+    const read = await readBrief('Clients often ask whether timber windows need yearly painting. Can you write a blog post that answers it? For homeowners.', at);
+    assert.match(read.topic.value ?? '', /timber windows/);
+  });
+
+  test('a reply that changes one field and keeps "everything else as below" keeps the quoted brief\'s other fields', async () => {
+    const text = 'From: Ada <ada@loomhouse.example>\nTo: Sam <sam@ortega-studio.example>\nDate: Wed, 6 Jan 2027 10:00:00 +0000\nSubject: Re: brief\n\nOne change: write it for our retail partners. Everything else as below.\n\n> On 5 Jan 2027, Ada wrote:\n> Newsletter about our linen bedding line, aimed at hotel buyers. Formal, 450 words, by 22 January.\n';
+    const read = await readBrief(text, at);
+    assert.match(read.audience.value ?? '', /retail partners/);
+    assert.match(read.topic.value ?? '', /linen bedding/);
+    assert.equal(read.wordCount.value, 450);
+    assert.equal(read.deadline.value?.by, '2027-01-22');
+    assert.ok(read.topic.evidence.kind === 'span' && spanHolds(text, read.topic.evidence.span));
   });
 });

@@ -230,3 +230,88 @@ describe('on the model path, a disagreement with the rules on an amount or a par
     assert.ok(fieldsToAsk(noName, groundModelAnswer(noName, { ...answerOf(unnamed), customer: 'Initech' }, unnamed)).includes('customer'));
   });
 });
+
+describe('round 5: shapes the corpus lacked', () => {
+  test('two counts multiplied ("2 people x 3 days") bill their product, and "per person-day" prices a day', async () => {
+    const text = 'bill Quayside Labs 3 editors x 2 days at 420 EUR per person-day';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[6, 'day', 420]]);
+    assert.equal(read.lines[0]!.quantity.evidence.kind === 'span' && read.lines[0]!.quantity.evidence.span.text, '3 editors x 2 days');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('hours and minutes ("2:15 h", "7h30") count hours, not minutes or a time of day', async () => {
+    const colon = await readInvoiceRequest('invoice Ferncliff Vets 2:15 h of support at 60 EUR/h');
+    assert.deepEqual(colon.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[2.25, 'hour', 60]]);
+    const glued = await readInvoiceRequest('bill Ferncliff Vets 7h30 of training at 90 EUR per hour');
+    assert.deepEqual(glued.lines.map((l) => [l.quantity.value, l.unit]), [[7.5, 'hour']]);
+    // "at 14:30 h" is when, not how long.
+    const when = await readInvoiceRequest('invoice Ferncliff Vets 3 hours at 60 EUR/h, call on Monday at 14:30 h');
+    assert.deepEqual(when.lines.map((l) => l.quantity.value), [3]);
+  });
+
+  test('a Polish request: "faktura dla", a legal form with dots and spaces, "dni" and "godz." counted, "oraz" between lines', async () => {
+    const text = 'faktura dla Nowak Design Sp. z o.o.: 4 dni × 900 zł oraz 3 godz. × 120 zł';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Nowak Design Sp. z o.o.');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[4, 'day', 900], [3, 'hour', 120]]);
+    assert.equal(read.currency?.value, 'PLN');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('a form with "Company name:", "Hours worked:" and a currency in the rate\'s label is an invoice request read field by field', async () => {
+    const text = 'Invoice request (web form)\nCompany name: Brisa Yoga SL\nHours worked: 12,5\nHourly rate (EUR): 64\nBilling email: admin@brisa-yoga.example';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Brisa Yoga SL');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[12.5, 'hour', 64]]);
+    assert.equal(read.currency?.value, 'EUR');
+    assert.equal(read.email?.value, 'admin@brisa-yoga.example');
+  });
+
+  test('a French client e-mail: "nous facturer" names no customer, the billing address label does, and its address is used', async () => {
+    const text = 'From: Paul <paul@verrerie-morel.example>\nTo: sam@ortega-studio.example\nSubject: Facture\n\nBonjour Sam,\n\nMerci de nous facturer les 3 jours à 600 € HT.\nAdresse de facturation : Verrerie Morel SARL, 4 quai Saint-Antoine, 69002 Lyon\n\nPaul Morel\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Verrerie Morel SARL');
+    assert.equal(read.address?.value, '4 quai Saint-Antoine, 69002 Lyon');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // Lower case only: "La Trattoria" is a name.
+    assert.equal((await readInvoiceRequest('invoice La Trattoria 2 days at 400 EUR')).customer?.value, 'La Trattoria');
+  });
+
+  test('a title before a bar or a comma on the signature\'s organisation line is no part of the customer', async () => {
+    const text = 'From: Ines <ines@hallett-joinery.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for the 2 site visits at 150 GBP each.\n\nInes Hallett\nFinance Lead | Hallett Joinery Ltd\n12 Mill Lane, Leeds LS1 4AB\n';
+    assert.equal((await readInvoiceRequest(text)).customer?.value, 'Hallett Joinery Ltd');
+    // A comma that is part of the name stays: "Globex, Inc." is not "Inc.".
+    const comma = 'From: Ann <ann@globex.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nPlease invoice us for 2 days at 500 USD.\n\nAnn Lee\nGlobex, Inc.\n1 Main St, Springfield\n';
+    assert.equal((await readInvoiceRequest(comma)).customer?.value, 'Globex, Inc.');
+  });
+
+  test('a monthly rate over a stretch of months ("for Jan–Mar") asks how many, and "the retainer" ends the name', async () => {
+    const text = 'invoice Larkspur Media the retainer, 1.800 €/month for Jan–Mar';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Larkspur Media');
+    assert.deepEqual(fieldsToAsk(text, read), ['lines']);
+  });
+
+  test('a price that already holds the tax ("brutto", "incl. VAT", "TTC") is asked, never taxed again', async () => {
+    for (const text of ['invoice Aldgate Print 1 x 2,400 GBP incl. 20% VAT', 'Rechnung an Lindner Bau GmbH: Pauschale 595 € brutto', 'facture Atelier Sorel : 3 jours à 720 € TTC']) {
+      assert.ok(fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'), text);
+    }
+    const net = 'invoice Aldgate Print 1 x 2,000 GBP + 20% VAT';
+    assert.deepEqual(fieldsToAsk(net, await readInvoiceRequest(net)), []);
+  });
+
+  test('one hourly rate stated once prices the hours listed under it, a day a line', async () => {
+    const text = 'bill Marram Studio for the audit, 85 EUR/h\nThu 2,5h\nFri 6h';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2.5, 85], [6, 85]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // Two rates, or counts in another unit than the rate's, are not guessed at.
+    const days = 'bill Marram Studio 85 EUR/h\n2 days on site';
+    assert.ok(fieldsToAsk(days, await readInvoiceRequest(days)).includes('lines'));
+    // Nor when some of the work was paid for already.
+    const paid = 'bill Marram Studio for the audit, 85 EUR/h\nThu 2,5h\nFri 6h (already paid)';
+    assert.ok(fieldsToAsk(paid, await readInvoiceRequest(paid)).includes('lines'));
+  });
+});

@@ -286,3 +286,40 @@ describe('a budget said with doubt is asked, a plain estimate is not (round 3)',
     assert.equal((await partiesOf(somos)).company.value, 'Calvo Fisioterapia');
   });
 });
+
+describe('round 5: budgets said in other ways, deadlines asked in a form', () => {
+  const readIn = async (words: string) => {
+    const source = mail('From: Ana Lind <ana@lind-farms.example>\nTo: hello@studio.example\nSubject: site', `Hi Sam,\n\nLind Farms here. ${words}\n\nAna Lind`);
+    const read = await readLead(source, new Date('2027-01-05T12:00:00Z'));
+    return { budget: read.budget.value, timeline: read.timeline.value?.by ?? null, asked: unsureLeadFields(source, read) };
+  };
+
+  test('"9 grand (pounds)", "12–14 T€", "4 mil euros" and "our ceiling is" give the budget, acted on', async () => {
+    for (const [words, budget] of [
+      ['We have put aside 9 grand (pounds). Needed by 1 May 2027.', { min: 9000, max: 9000, currency: 'GBP' }],
+      ['Unser Budgetrahmen: 12–14 T€. Fertig bis 1. Mai 2027.', { min: 12_000, max: 14_000, currency: 'EUR' }],
+      ['Tenemos un presupuesto de 4 mil euros. Needed by 1 May 2027.', { min: 4000, max: 4000, currency: 'EUR' }],
+      ['Our ceiling is 30k USD. Needed by 1 May 2027.', { min: 30_000, max: 30_000, currency: 'USD' }],
+    ] as const) {
+      const read = await readIn(words);
+      assert.deepEqual(read.budget, budget, words);
+      assert.ok(!read.asked.includes('budget'), words);
+    }
+  });
+
+  test('"5 mil" with no currency word (a million or a thousand?) and a rate ("€900 a month", "£400/day") are no budget', async () => {
+    for (const words of ['Budget around $5 mil. Needed by 1 May 2027.', 'We can spend €900 a month on it. Needed by 1 May 2027.', 'We pay freelancers £400/day. Needed by 1 May 2027.']) {
+      const read = await readIn(words);
+      assert.ok(read.budget === null || read.budget.max !== 5, words);
+      assert.ok(read.budget === null || ![900, 400].includes(read.budget.max), words);
+      assert.ok(read.asked.includes('budget'), words);
+    }
+  });
+
+  test('a form\'s question label ("When do you need this?: Q3") cues its deadline', async () => {
+    const form = 'First name: Lee\nEmail: lee@orchard-lane.example\nCompany: Orchard Lane\nWhat is your budget?: $8,000\nWhen do you need this?: Q3\n';
+    const read = await readLead(form, new Date('2027-01-05T12:00:00Z'));
+    assert.equal(read.timeline.value?.by, '2027-09-30');
+    assert.ok(!unsureLeadFields(form, read).includes('timeline'));
+  });
+});

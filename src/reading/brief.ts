@@ -71,26 +71,39 @@ function phraseEnd(text: string, from: number, stops: RegExp): number {
   return from + (stop ? stop.index : rest.length);
 }
 
+/** "so that small landlords know": the readers end at the verb that says what they are to do. */
+const PURPOSE_STOPS = /\s(?:know|understand|learn|can|see|get|feel)\b/u;
+/** "our members, mostly junior designers in their first job": a narrowing after a comma says who they are. */
+function narrowed(text: string, end: number): number {
+  const more = /^,\s*(?:mostly|mainly|largely|typically|usually|primarily)\s+/iu.exec(text.slice(end));
+  return more ? phraseEnd(text, end + more[0].length, AUDIENCE_STOPS) : end;
+}
+
 const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to learn|in (?:a|an|the)\s)\b/u;
 // A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
-const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|for (?:our|my|the) (?=\w+s\b))/u;
+const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is it for|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las))\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
-  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|(?:target )?audience is|target group is)\s+/giu;
+  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
+  // "so that small landlords know ...": the people who are to know or understand are the readers.
+  const purpose = /(?<!\p{L})so(?: that)?\s+(?=(?:\p{L}+\s+){0,4}?\p{L}+\s+(?:know|understand|learn|can|see|get|feel)\b)/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
-  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an)\s+/giu;
-  for (const [pattern, mustNameReaders] of [[naming, false], [explicit, true], [foreign, false]] as const) {
+  // German "für Hausbesitzer": a capitalised noun with no article after "für" is people in the plural ("für den Shop" is not).
+  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
+  for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
-      const end = phraseEnd(text, start, AUDIENCE_STOPS);
+      const end = narrowed(text, phraseEnd(text, start, stops));
+      // "it's for the finance people who ...": an introducer that names readers may put "the" before them.
       const phrase = text.slice(start, end).trim();
-      if (phrase && (!mustNameReaders || namesReaders(phrase))) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
+      const people = pattern === explicit ? phrase.replace(/^the\s+/i, '') : phrase;
+      if (phrase && (!mustNameReaders || namesReaders(people))) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.95);
     }
   }
   // "for small shop owners": a "for" that starts its own clause names the readers more surely
@@ -103,7 +116,8 @@ function audienceIn(source: string, region: Span): Field<string | null> {
       const afterFormat = FORMAT_WORDS.some(([pattern]) => new RegExp(`(?:${pattern.source})\\s*$`, 'iu').test(text.slice(0, match.index)));
       return { start, phrase, ownClause: match[1] !== undefined || afterFormat };
     })
-    .filter((c) => c.phrase && namesReaders(c.phrase));
+    // "not for developers, it's for ...": readers denied are no readers.
+    .filter((c) => c.phrase && namesReaders(c.phrase) && !/\bnot\s+for\s+$/i.test(text.slice(Math.max(0, c.start - 8), c.start)));
   const best = candidates.find((c) => c.ownClause) ?? candidates.at(-1);
   if (!best) return none();
   // One "for <people>" in the brief is its readers; several with none in a clause of its own is a guess.
@@ -123,7 +137,7 @@ function topicIn(source: string, region: Span): Field<string | null> {
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
     /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
-    /(?<!\p{L})(?:about|on|regarding|covering|explaining|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
+    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
   ];
   // The earliest introduction in the brief wins, whichever kind it is.
@@ -138,6 +152,13 @@ function topicIn(source: string, region: Span): Field<string | null> {
     }
   }
   // "write our year-in-review newsletter": failing those, the words before the format name it (never a period: "the december newsletter").
+  // "customers keep asking whether our coffee pods can be recycled. Could you write ... answering that?": the question is the topic.
+  const asked = /(?<!\p{L})(?:asked|asking|ask|wonder(?:ing)?|want(?:s)? to know)\s+(?:by\s+\p{L}+\s+)?(?:whether|if)\s+/iu.exec(text);
+  if (asked && /\b(?:answer|explain|address|tackl|cover)\w*\s+(?:that|this|it|the question)\b/i.test(text)) {
+    const start = asked.index + asked[0].length;
+    const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
+    if (phrase.split(/\s+/).length >= 2) return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
+  }
   const named = /(?<!\p{L})(?:write|draft|need|do)\s+(?:our|a|an|the|my|this)\s+((?:[\p{L}\d-]+\s+){1,3}?)(?:newsletter|blog post|article|guide|case study)\b/iu.exec(text);
   const words = named?.[1]?.trim();
   if (named && words && !PERIOD.test(words)) {
@@ -220,6 +241,30 @@ export async function readBrief(source: string, written: Date): Promise<ReadBrie
   const message = await readMessage(source);
   // The author's own words, signature left out: a phone number there is no word count.
   const region = spanAt(source, message.body.start, message.signature?.start ?? message.body.end);
+  const reply = fieldsOf(source, region, message.date ?? written);
+  // "One change: ... Everything else as below": the quoted brief still holds what the reply does not change.
+  if (!KEEPS_THE_REST.test(region.text) || message.body.end >= source.length) return reply;
+  // The quote's attribution line ("On 4 Jan 2027, Ruth wrote:") names when it was written, not what about.
+  const attribution = ATTRIBUTION.exec(source.slice(message.body.end));
+  const quotedStart = message.body.end + (attribution ? attribution.index + attribution[0].length : 0);
+  const quoted = fieldsOf(source, spanAt(source, quotedStart, source.length), message.date ?? written);
+  const kept = <T>(mine: Field<T | null>, theirs: Field<T | null>) => (mine.value === null ? theirs : mine);
+  return {
+    topic: kept(reply.topic, quoted.topic),
+    audience: kept(reply.audience, quoted.audience),
+    tone: kept(reply.tone, quoted.tone),
+    format: kept(reply.format, quoted.format),
+    wordCount: kept(reply.wordCount, quoted.wordCount),
+    deadline: kept(reply.deadline, quoted.deadline),
+  };
+}
+
+/** A reply that changes part of the quoted brief and keeps the rest ("everything else as below", "rest as before"). */
+const KEEPS_THE_REST = /\b(?:everything|all|the rest|rest)\s+(?:else\s+)?(?:(?:stays|is|remains)\s+)?(?:as|same as)\s+(?:below|before|in (?:my|the) (?:last|previous|earlier|original)\b)/iu;
+
+const ATTRIBUTION = /^[> \t]*[^\n]*(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev)[ \t]*:[ \t]*$/imu;
+
+function fieldsOf(source: string, region: Span, written: Date): ReadBrief {
   const topic = undecided(region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
   return {
     topic,
@@ -227,6 +272,6 @@ export async function readBrief(source: string, written: Date): Promise<ReadBrie
     tone: toneIn(source, region, topic),
     format: formatIn(source, region),
     wordCount: wordCountIn(source, region),
-    deadline: readDeadline(source, region, message.date ?? written),
+    deadline: readDeadline(source, region, written),
   };
 }

@@ -129,8 +129,8 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
-  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -166,6 +166,11 @@ function customMentions(text: string, reference: Day): Mention[] {
     const day = Number(match[1]);
     const month = MONTHS[match[2]!.toLowerCase()]!;
     if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
+  }
+  // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
+  for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
+    const count = { a: 1, one: 1, two: 2, three: 3 }[match[1]!.toLowerCase()] ?? Number(match[1]);
+    found.push({ start: match.index, end: match.index + match[0].length, day: addDays(reference, 14 * count), exact: true, relative: true });
   }
   for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
     const day = Number(match[1]);
@@ -226,6 +231,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       if (year === null || month === null || date === null) continue;
       // "900 Wörter", "800w", "from 3 weeks to 4 days": a bare length of time is no date; counted from now it says "in", "within" or "from now".
       if (BARE_DURATION.test(result.text)) continue;
+      // "starting in February for six months": how long the work lasts, not when it is due.
+      if (/^for\s/i.test(result.text) && BARE_DURATION.test(result.text.replace(/^for\s+/i, ''))) continue;
       const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
       // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
@@ -273,6 +280,29 @@ const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|t
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
+/** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
+const OFFSET_BEFORE = /\b(the|a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(after|before)\s+(?:(?!(?:by|until|before)\s)[\p{L}'’]+\s+){0,4}$/iu;
+const COUNT_WORDS: Record<string, number> = { the: 1, a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/** The day an offset names: "the week after X" ends on the Sunday of the week after X's; days and counted weeks move the day itself. */
+function shiftedBy(offset: RegExpExecArray, day: Day): Day {
+  const count = COUNT_WORDS[offset[1]!.toLowerCase()] ?? Number(offset[1]);
+  const sign = offset[3]!.toLowerCase() === 'after' ? 1 : -1;
+  if (/^day/i.test(offset[2]!)) return addDays(day, sign * count);
+  const moved = addDays(day, sign * 7 * count);
+  // "the week after/before": the whole week, so its Sunday.
+  return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
+}
+
+/** Words that offer a second deadline in place of the first. */
+const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
+
+/** Where the clause holding a date starts; a form's question label ("When do you need this?: Q2") is part of it. */
+function clauseStartBefore(text: string, at: number): number {
+  const stops = [...text.slice(0, at).matchAll(/[.;!\n]|\?(?!:)/g)];
+  return stops.length === 0 ? 0 : stops.at(-1)!.index + 1;
+}
+
 /**
  * The deadline a text sets, relative to when it was written; none when it sets none or only a
  * vague one. Several deadlines ("proposals due 20 November; delivered by 30 April") give the latest.
@@ -280,22 +310,27 @@ const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|h
 export function readDeadline(source: string, region: Span, written: Date): Field<Deadline | null> {
   const text = region.text;
   const reference = dayOf(written);
-  const mentions = [...customMentions(text, reference), ...chronoMentions(text, written)]
-    .filter((m) => iso(m.day) >= iso(reference))
-    .sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
-  // "04/05/2027": languages that read the same words as different days leave the day to the operator.
-  const disputed = (m: Mention) => mentions.some((other) => other.start === m.start && other.end === m.end && iso(other.day) !== iso(m.day));
+  const everyReading = [...customMentions(text, reference), ...chronoMentions(text, written)];
+  const mentions = everyReading.filter((m) => iso(m.day) >= iso(reference)).sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  // "04/05/2027": languages that read the same words as different days leave the day to the operator,
+  // even when one of the days has passed ("01/03/2027" on 8 January: 3 January or 1 March?).
+  // Only the day and month are compared (a locale that puts a year-less "Feb 6" in the past disputes
+  // nothing), and only by a reading within a year of the message ("Feb 6" read as 2006 is noise).
+  const disputed = (m: Mention) =>
+    everyReading.some((other) => other.start === m.start && other.end === m.end && other.day.year >= reference.year - 1 && (other.day.month !== m.day.month || other.day.day !== m.day.day));
   // Overlapping readings of the same words: keep the longest.
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
   const meant = distinct.filter((m) => !distinct.some((other) => other.start > m.end && /^[^()\n]{0,3}\([^)]*$/.test(text.slice(m.end, other.start))));
   const readings = meant.map((mention) => {
-    const clauseStart = Math.max(0, ...['.', ';', '!', '?', '\n'].map((stop) => text.lastIndexOf(stop, mention.start - 1) + 1));
+    const clauseStart = clauseStartBefore(text, mention.start);
     const before = text.slice(Math.max(clauseStart, mention.start - 40), mention.start);
     const cue = CUE.exec(before);
     const phraseStart = cue ? Math.max(clauseStart, mention.start - 40) + cue.index : mention.start;
     const phrase = text.slice(phraseStart, mention.end);
-    const strictlyBefore = BEFORE.test(before) && !BEFORE_END.test(phrase);
+    // "the week after Easter", "two days before the fair on 9 March": a span counted from the date.
+    const offset = OFFSET_BEFORE.exec(before);
+    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase);
     // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
     // "before our anniversary in February": the month places the event, and the event's day is not said.
@@ -305,10 +340,10 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
     return {
       mention,
-      cued: (cue !== null && !denied) || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
-      day: strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
-      phraseStart,
+      day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
+      phraseStart: offset && !cue ? Math.max(clauseStart, mention.start - 40) + offset.index : phraseStart,
     };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
@@ -318,10 +353,13 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };
   const latest = pool.reduce((a, b) => (iso(b.day) > iso(a.day) ? b : a));
+  // "by Friday week if possible, otherwise by the end of February": two deadlines offered as alternatives are the writer's to choose.
+  const earliest = pool.reduce((a, b) => (a.mention.start < b.mention.start ? a : b));
+  const alternatives = pool.length > 1 && ALTERNATIVE_DEADLINE.test(text.slice(earliest.mention.end, Math.max(...pool.map((r) => r.mention.start))));
   const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
   const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
   // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
-  const confidence = offset ? 0.5 : latest.vague ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  const confidence = offset ? 0.5 : latest.vague || alternatives ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
   return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }

@@ -32,8 +32,8 @@ export type LinesRead = {
 };
 
 /** Where one clause of a request ends: ";", ", ", " + ", " and ", " plus ", a new line, a sentence end. */
-// A stop followed by a lower-case word ("12 Std. à CHF 140") ends an abbreviation, not a clause.
-const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*\p{Ll}))|:\s|\s[—–-]\s/giu;
+// A stop followed by a lower-case word or a sign ("12 Std. à CHF 140", "2 godz. × 150 zł") ends an abbreviation, not a clause.
+const CLAUSE_BREAK = /;|,(?=\s)|\s\+\s?|\s(?:and|plus|und|dazu|et|y|och|oraz|also|as well as)\s|\r?\n|[.!?](?=\s(?!\s*(?:\p{Ll}|[x×*@]\s)))|:\s|\s[—–-]\s/giu;
 const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|descuento|sconto|korting|minus|less|abzüglich)\b/iu;
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
@@ -74,6 +74,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     .sort((a, b) => a.start - b.start)
     .map((t) => ({ ...t, role: roleOf(text, t) }));
   const lines: LineRead[] = [];
+  // Lines priced with nothing counting them, and lines counted with no price: one rate may price the others.
+  const uncounted = new Set<LineRead>();
+  const unpriced = new Set<LineRead>();
   let statedTotal: Field<MoneyValue> | null = null;
   const used = new Set<Token>();
   const clauses = clausesOf(text, regions);
@@ -104,7 +107,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         const other = inClause.find((t) => t.start >= span.end && t.start <= span.end + alternative[0].length);
         if (other) used.add(other);
       }
-      const before = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']);
+      const counted = nearestBefore(inClause, span.start, used, ['quantity']) ?? nearestBefore(inClause, span.start, used, ['bare']);
+      const before = counted ? countTimesCount(text, inClause, counted, used) : null;
       const quantity =
         before ??
         firstAfter(text, inClause, span.end, used) ??
@@ -112,18 +116,36 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       if (quantity) used.add(quantity);
       // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
       const paid = PAID.test(text.slice(clause.start, clause.end));
-      const problem = alternative ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."` : paid ? `"${span.text}" reads as money already paid, not a charge` : null;
+      // "€2.5k/month for Oct–Dec": a span of months counts them, but how many is the writer's to say.
+      const spanned = !quantity && (mention.value.per === 'month' || mention.value.per === 'week') ? MONTH_SPAN.exec(text.slice(clause.start, clause.end)) : null;
+      const problem = alternative
+        ? `two prices: "${text.slice(span.start, span.end + alternative[0].length)}..."`
+        : paid
+          ? `"${span.text}" reads as money already paid, not a charge`
+          : spanned
+            ? `"${spanned[0]}" may count the ${mention.value.per}s: how many?`
+            : null;
       const line = lineOf(text, clause, quantity, problem ? null : mention, span.start, span.end, problem);
       // "24 hours notice cancellation fee 200 EUR": a count far from a price with no "at", "x" or "per" between may count something else; shown first.
       const between = before ? text.slice(before.end, span.start) : '';
       const loose = before !== null && !/^\s?[x×*]/u.test(between) && !PAIRING.test(between) && between.trim().split(/\s+/).length > 2;
-      lines.push(loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line);
+      const kept = loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line;
+      if (!quantity && !problem) uncounted.add(kept);
+      lines.push(kept);
     }
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
     for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
       used.add(quantity);
-      lines.push(lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price'));
+      const line = lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price');
+      unpriced.add(line);
+      lines.push(line);
     }
+  }
+  // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
+  const [rate, ...otherRates] = [...uncounted];
+  // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
+  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
+    lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, unitPrice: rate.unitPrice, problem: null })));
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
@@ -163,6 +185,8 @@ const describesNoWork = (text: string, token: NumberToken) =>
   MEASURE_WORD.test(text.slice(token.end, token.end + 12)) || STREET.test(text.slice(token.end, token.end + 60)) || isPaymentTerm(text, token);
 const STREET = /^\s(?:\p{Lu}[\p{L}'’-]*\s){1,3}(?:Street|St\.?|Lane|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Place|Square|Boulevard|Blvd\.?|Close|Court|Straße|Str\.|Weg|Gasse|Platz|Allee)(?![\p{L}])/u;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre';
+/** "Oct–Dec", "January to March", "from Jan until Apr": a stretch of months. */
+const MONTH_SPAN = new RegExp(`\\b(?:${MONTHS})\\.?\\s*(?:[-–—]|to|until|till|through|bis|à|au)\\s*(?:${MONTHS})\\b`, 'iu');
 const MONTH = new RegExp(`^\\.?\\s(?:${MONTHS})\\b`, 'iu');
 const MONTH_BEFORE = new RegExp(`\\b(?:${MONTHS})\\.?\\s$`, 'iu');
 
@@ -176,11 +200,23 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));
   if ((hasCurrency || mention.value.per) && TOTAL_CUE.test(before.replace(/\p{Sc}\s?$|[A-Z]{3}\s?$/u, ''))) return 'total';
   if (hasCurrency || mention.value.per) return 'price';
+  // "2 people x 3 days": a number with a unit of time after the sign is a second count, not a price.
+  if (quantityAt(text, token)?.value.unit !== undefined && quantityAt(text, token)!.value.unit !== 'item') return 'quantity';
   // "5 days x 420": after a count of something, the number behind the sign is what each costs.
   if (/\d\s?\p{L}[\p{L}.-]*\s?[x×*]\s?$/u.test(text.slice(Math.max(0, token.start - 24), token.start))) return 'price';
   if (quantityAt(text, token)) return 'quantity';
   if (PRICE_CUE.test(before) && !/\bfor\s?$/i.test(before)) return 'price';
   return 'bare';
+}
+
+/** A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3 (the words "2 people x 3 days" are its evidence). */
+const TIMES_BETWEEN = /^\s?(?:\p{L}[\p{L}.-]*\s?)?[x×*]\s?$/u;
+function countTimesCount(text: string, tokens: Token[], count: Token, used: Set<Token>): Token {
+  const factor = tokens.filter((t) => t.end <= count.start && !used.has(t) && (t.role === 'quantity' || t.role === 'bare')).at(-1);
+  if (!factor || !TIMES_BETWEEN.test(text.slice(factor.end, count.start))) return count;
+  used.add(factor);
+  used.add(count);
+  return { ...count, start: factor.start, text: text.slice(factor.start, count.end), value: factor.value * count.value };
 }
 
 function nearestBefore(tokens: Token[], at: number, used: Set<Token>, roles: Token['role'][]): Token | null {
@@ -201,8 +237,9 @@ function countEarlierInSentence(text: string, tokens: Token[], clauseStart: numb
 }
 
 /** A form's "Hours: 22" and "Rate: 130": the text before the number on its line is the label. */
-const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)[ \t]*:[ \t]*$/iu;
-const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)(?:[ \t]+(?:worked|spent|billed))?[ \t]*:[ \t]*$/iu;
+// "Hourly rate (EUR):": a currency in parentheses in the label is the rate's own.
+const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 

@@ -18,16 +18,23 @@ const field = (text: string, start: number, end: number, value: string, confiden
 
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for)|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for|dla)|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
 /** Where a customer's name ends in a chat request. */
-const NAME_END = /\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
+/** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
+const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les)\s/u;
+const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `);
+
+/** Words that name a role in a signature ("Head of Finance", "Geschäftsführerin"), not an organisation. */
+const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
+
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|sp\. z o\.o\.|Lda\.?|GbR)`;
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
 const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
 
@@ -38,7 +45,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
   for (const send of text.matchAll(SEND_NAME_AN_INVOICE)) {
     const name = send[1]!.trim();
     const nameStart = send.index + send[0].lastIndexOf(send[1]!);
-    if (!within(regions, nameStart, nameStart + name.length) || NOT_A_NAME.test(name) || name.includes('@')) continue;
+    if (!within(regions, nameStart, nameStart + name.length) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
   for (const ask of text.matchAll(ASK)) {
@@ -47,7 +54,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     const end = nameEnd(text, start, style);
     const name = withoutTrailingFiller(text.slice(start, end).trim());
     const nameStart = start + text.slice(start, end).indexOf(name);
-    if (name === '' || NOT_A_NAME.test(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+    if (name === '' || notAName(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
     const alternatives = /^(.+?)\s+(?:or|oder|ou|o)\s+(.+)$/iu.exec(name);
     if (alternatives) {
       // "Globex or Initech": the first is the best reading, and the operator is asked which.
@@ -67,7 +74,8 @@ const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|
  * probably ran into the request's own words, and is asked.
  */
 function nameConfidence(name: string): number {
-  const words = name.split(/\s+/);
+  // A legal form's own lower-case parts ("Sp. z o.o.") are no stray words.
+  const words = name.replace(new RegExp(String.raw`\s${LEGAL_FORM}$`, 'u'), '').split(/\s+/);
   if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
   const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
   return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
@@ -89,6 +97,11 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
   let stop = start + NAME_END.exec(rest)!.index;
   // "Harrow & Pike Ltd. for": the dot of a legal form belongs to the name.
   if (text[stop] === '.' && new RegExp(String.raw`\s${LEGAL_FORM_ABBREVIATION}$`, 'u').test(text.slice(start, stop))) stop += 1;
+  // "Kowalski Studio Sp. z o.o.:", "Talleres Ibarra S.L.:": a legal form with dots and spaces inside is read whole.
+  for (const legal of rest.matchAll(new RegExp(String.raw`\s${LEGAL_FORM}(?=[\s:;,]|$)`, 'gu'))) {
+    const end = start + legal.index + legal[0].length;
+    if (start + legal.index < stop && end > stop) stop = end;
+  }
   const tokens = [...readNumbers(text, style), ...readNumberWords(text)].sort((a, b) => a.start - b.start);
   for (const token of tokens) {
     if (token.start < start || token.start >= stop) continue;
@@ -110,13 +123,13 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 }
 
 /** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
-const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|company name|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
   for (const region of regions) {
     const match = CUSTOMER_LABEL.exec(text.slice(region.start, region.end));
-    if (!match || NOT_A_NAME.test(match[1]!) || match[1]!.includes('@')) continue;
+    if (!match || notAName(match[1]!) || match[1]!.includes('@')) continue;
     const start = region.start + match.index + match[0].lastIndexOf(match[1]!);
     return field(text, start, start + match[1]!.length, match[1]!, 0.95);
   }
@@ -130,8 +143,10 @@ export function customerFromOrganisationLines(text: string, regions: Region[]): 
     const line = text.slice(region.start, region.end);
     const match = ORGANISATION_LINE.exec(line);
     if (!match) continue;
-    const start = region.start + line.indexOf(match[1]!);
-    const name = match[1]!.trim();
+    // "Hoofd Operations | Brouwerij De Kroon B.V.", "Head of Sales, Acme Ltd": a title before a bar, or before a comma
+    // when it names a role, is no part of the name ("Globex, Inc." keeps its comma).
+    const name = match[1]!.trim().split(/\s[|·•]\s/).at(-1)!.replace(new RegExp(String.raw`^[^,]*\b${ROLE}\b[^,]*,\s`, 'iu'), '');
+    const start = region.start + line.indexOf(name, line.indexOf(match[1]!));
     // A block that gives the address after the name is the billing block; a signature may only repeat it.
     const next = regions.find((r) => r.start > region.end);
     const hasAddress = next !== undefined && /\d/.test(text.slice(next.start, next.end)) && !/@|tel|phone|fon|mobil/i.test(text.slice(next.start, next.end));
@@ -165,7 +180,7 @@ export function addressAfter(text: string, organisation: Region, regions: Region
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|Adresse|dirección|indirizzo|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);

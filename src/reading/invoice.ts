@@ -33,6 +33,13 @@ const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
 const INVOICE_WORD = /\b(?:invoice|rechnung|facture|factura|fattura|factuur|faktura)\b/iu;
 
+/** Words that say a price already holds the tax: "brutto", "incl. VAT", "inkl. 19 % MwSt.", "TTC", "IVA incluido". */
+const TAX = String.raw`(?:VAT|tax|GST|MwSt\.?|USt\.?|Mehrwertsteuer|TVA|IVA|BTW|moms|mva)`;
+const GROSS = new RegExp(
+  String.raw`(?<!\p{L})(?:brutto|gross|TTC|(?:incl(?:\.|uding|usive(?: of)?)?|inkl(?:\.|usive)?|inkluderet|inclusief|incluido|incluida|inclus[ae]?|compris)\s+(?:(?:de\s+)?(?:la\s+)?\d+(?:[.,]\d+)?\s?%\s+)?${TAX}|${TAX}\s+(?:incl(?:\.|uded)?|incluid[oa]|inclus[ae]?|inbegrepen|compris[ea]?))(?!\p{L})`,
+  'iu',
+);
+
 export async function readInvoiceRequest(text: string): Promise<InvoiceReading> {
   const message = await readMessage(text);
   const regions = readableLines(text, message);
@@ -70,6 +77,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
     if (problem) problems.push({ field: 'lines', why: problem });
   }
 
+  // "1.190 € brutto, inkl. 19 % MwSt.": the invoice adds tax to net prices, so a price with the tax in it would be taxed twice.
+  const gross = regions.map((r) => GROSS.exec(text.slice(r.start, r.end))).find((m) => m !== null);
+  if (gross && lines.length > 0) problems.push({ field: 'lines', why: `the prices include tax ("${gross[0]}"): type them net` });
   const currency = currencyOf(text, regions, lines, problems, style);
   if (statedTotal && lines.every((l) => l.unitPrice)) {
     const subtotal = lines.reduce((sum, l) => sum + Math.round(l.quantity.value * l.unitPrice!.value.min * 100), 0);

@@ -32,9 +32,9 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
@@ -71,7 +71,9 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const strong = budgetLike.filter((mention) => STRONG_CUE.test(before(mention) ?? ''));
   const withCue = strong.length > 0 ? strong : budgetLike.filter(cued);
   const chosen = withCue.length > 0 ? withCue : budgetLike;
-  if (chosen.length === 0) return mentions.length > 0 ? nothingRead() : budgetWithoutCurrency(source, region);
+  // "€1,500 a month", "£450/day": a rate is no budget, and its number is no amount without a currency either.
+  const rates = readMoney(source).flatMap((m) => (inRegion(m) && m.value.per !== null && m.evidence.kind === 'span' ? [m.evidence.span] : []));
+  if (chosen.length === 0) return mentions.length > 0 ? nothingRead() : budgetWithoutCurrency(source, region, rates);
   const first = chosen[0]!;
   const firstSpan = first.evidence.kind === 'span' ? first.evidence.span : null;
   if (!firstSpan) return nothingRead();
@@ -122,9 +124,9 @@ const FORM_BUDGET_FIELD = /(?:^|\n)[ \t]*[\w -]*budget[\w -]*[ \t]*[:=][ \t]*$/i
  * right after budget words; asked, never acted on. A web form that gives the currency in a field
  * of its own ("budget_range=5000-10000", "currency=EUR") states the whole budget: that is sure.
  */
-function budgetWithoutCurrency(source: string, region: Span): Field<Budget | null> {
+function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Field<Budget | null> {
   if (NO_BUDGET.test(region.text)) return nothingRead();
-  const tokens = readNumbers(source).filter((t) => t.start >= region.start && t.end <= region.end);
+  const tokens = readNumbers(source).filter((t) => t.start >= region.start && t.end <= region.end && !rates.some((r) => t.start < r.end && t.end > r.start));
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];

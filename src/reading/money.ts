@@ -92,6 +92,11 @@ function currencyAfter(text: string, at: number): Marker | null {
     const word = pattern.exec(tail);
     if (word) return { currency, start: at + gap, end: at + gap + word[0].length, sure: true };
   }
+  // "8 grand (euros)", "5,000 (EUR)": the currency named in parentheses right after the amount.
+  if (tail.startsWith('(')) {
+    const inner = currencyAfter(text, at + gap + 1);
+    if (inner && inner.start === at + gap + 1 && text[inner.end] === ')') return { ...inner, start: at + gap, end: inner.end + 1 };
+  }
   return null;
 }
 

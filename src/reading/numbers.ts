@@ -11,7 +11,8 @@ const SEPARATOR = `[.,${GROUP_ONLY}]`;
 
 /** Words and letters that scale the number before them: "2,5k", "1.2M", "3 Mio", "40 thousand". */
 const SCALES: [RegExp, number][] = [
-  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?)/, 1_000],
+  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word).
+  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
   [/^(?:m|M|mn|MM|million|millions|Mio\.?)/, 1_000_000],
   [/^(?:lakh|lakhs|lac)/, 100_000],
   [/^(?:crore|crores|cr)/, 10_000_000],
@@ -104,13 +105,25 @@ const GLUED = /^(?:h|hrs?|hours?|d|days?|x|pcs|months?|weeks?|items?|units?|[a-z
  * (a pasted e-mail's headers say "MIME-Version: 1.0", which is no style of the sender's).
  */
 export function readNumbers(text: string, style: DecimalMark | null = decimalStyle(text)): NumberToken[] {
-  const blocked = [...text.matchAll(DATE_OR_TIME)].map((m) => [m.index, m.index + m[0].length] as const);
-  const tokens: NumberToken[] = [];
+  const tokens = hoursAndMinutes(text);
+  const blocked = [...[...text.matchAll(DATE_OR_TIME)].map((m) => [m.index, m.index + m[0].length] as const), ...tokens.map((t) => [t.start, t.end] as const)];
   for (const match of text.matchAll(NUMERAL)) {
     if (blocked.some(([from, to]) => match.index < to && match.index + match[0].length > from)) continue;
     tokens.push(...splitNumeral(text, match.index, match[0], style));
   }
   return tokens;
+}
+
+/** "3:45 h", "7h30", "2:30 Std.": hours and minutes counted, read as hours (3.75, 7.5), not as a time of day or two numbers. */
+// "at 14:30 h", "um 9h30", "à 14h00": after such words it is a time of day, no count.
+const HOURS_MINUTES = /(?<![\d.:])(?<!\b(?:at|à|um|om|by|alle|las|from|until|till|bis|to|vers|dès)\s)(\d{1,3})(?::([0-5]\d)(?=\s?(?:h|hrs?|hours?|std\.?|stunden|uur|heures?)(?!\p{L}))|h([0-5]\d)(?![\d\p{L}]))/giu;
+function hoursAndMinutes(text: string): NumberToken[] {
+  return [...text.matchAll(HOURS_MINUTES)].map((m) => {
+    const value = Number(m[1]) + Number(m[2] ?? m[3]) / 60;
+    // "7h30" reads as hours itself; "3:45" leaves its unit word to the quantity after it.
+    const end = m.index + m[0].length;
+    return { value: Math.round(value * 1e4) / 1e4, start: m.index, end, text: m[0], decimals: 2, ambiguous: false, scale: null, factor: 1 };
+  });
 }
 
 /** A numeral run that does not parse as one number is read as its space-separated parts ("5 10"). */
@@ -143,7 +156,8 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
   const word = /^\s?([\p{L}.]+)/u.exec(after);
   if (word) {
     for (const [pattern, multiplier] of SCALES) {
-      const found = pattern.exec(word[1]!)?.[0];
+      // Tested on the text from the word on, so a scale may look past it ("T€", "3 mil euros").
+      const found = pattern.exec(after.slice(word[0].length - word[1]!.length))?.[0];
       // "2,5k" and "3 million" scale; "3 km", "5 min" and "5 M" (a label) do not.
       const wholeWord = found !== undefined && (found.length === word[1]!.length || !/\p{L}/u.test(word[1]![found.length]!));
       // A spaced single letter scales only when a currency sign follows it ("20 k€").
@@ -158,6 +172,8 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
     }
   }
   if (!scale && /^\p{L}/u.test(after) && !GLUED.test(after)) return null;
+  // "5 mil" is a million in American slang and a thousand in Spanish: with no currency word to say which, no amount.
+  if (!scale && /^\s?mil\b/iu.test(after)) return null;
   return { value, start, end, text: text.slice(start, end), decimals: parsed.decimals, ambiguous: parsed.ambiguous, scale, factor };
 }
 

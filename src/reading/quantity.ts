@@ -25,6 +25,8 @@ const TIMES_BEFORE = /[x×*]\s?$/u;
 
 /** The quantity a number states, if it is one: the unit after it, a "x" next to it, or null. */
 export function quantityAt(text: string, token: NumberToken): Quantity | null {
+  // "7h30": hours and minutes carry their unit inside them.
+  if (/^\d+h[0-5]\d$/i.test(token.text)) return make(text, token.start, token.end, token.value, 'hour', null);
   const after = text.slice(token.end);
   const half = HALF_DAY.exec(after);
   if (half) return make(text, token.start, token.end + half[0].length, token.value, 'item', half[1]!);
