@@ -232,12 +232,13 @@ describe('on the model path, a disagreement with the rules on an amount or a par
 });
 
 describe('round 5: shapes the corpus lacked', () => {
-  test('two counts multiplied ("2 people x 3 days") bill their product, and "per person-day" prices a day', async () => {
+  test('two counts multiplied ("2 people x 3 days") bill their product, shown for approval since no span states it, and "per person-day" prices a day', async () => {
     const text = 'bill Quayside Labs 3 editors x 2 days at 420 EUR per person-day';
     const read = await readInvoiceRequest(text);
     assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min]), [[6, 'day', 420]]);
     assert.equal(read.lines[0]!.quantity.evidence.kind === 'span' && read.lines[0]!.quantity.evidence.span.text, '3 editors x 2 days');
     assert.deepEqual(fieldsToAsk(text, read), []);
+    assert.equal(linesGroundedSurely(text, read), false, 'the product is the reading\'s arithmetic: the operator sees it before it goes out');
   });
 
   test('hours and minutes ("2:15 h", "7h30") count hours, not minutes or a time of day', async () => {
@@ -302,11 +303,12 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.deepEqual(fieldsToAsk(net, await readInvoiceRequest(net)), []);
   });
 
-  test('one hourly rate stated once prices the hours listed under it, a day a line', async () => {
+  test('one hourly rate stated once prices the hours listed under it, a day a line, shown for approval since the reading joined them', async () => {
     const text = 'bill Marram Studio for the audit, 85 EUR/h\nThu 2,5h\nFri 6h';
     const read = await readInvoiceRequest(text);
     assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2.5, 85], [6, 85]]);
     assert.deepEqual(fieldsToAsk(text, read), []);
+    assert.equal(linesGroundedSurely(text, read), false);
     // Two rates, or counts in another unit than the rate's, are not guessed at.
     const days = 'bill Marram Studio 85 EUR/h\n2 days on site';
     assert.ok(fieldsToAsk(days, await readInvoiceRequest(days)).includes('lines'));

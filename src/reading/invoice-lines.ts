@@ -129,7 +129,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       // "24 hours notice cancellation fee 200 EUR": a count far from a price with no "at", "x" or "per" between may count something else; shown first.
       const between = before ? text.slice(before.end, span.start) : '';
       const loose = before !== null && !/^\s?[x×*]/u.test(between) && !PAIRING.test(between) && between.trim().split(/\s+/).length > 2;
-      const kept = loose ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line;
+      // "2 people x 3 days": a count the reading multiplied out is arithmetic no span states; shown first.
+      const multiplied = before !== null && before !== counted;
+      const kept = loose || multiplied ? { ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } } : line;
       if (!quantity && !problem) uncounted.add(kept);
       lines.push(kept);
     }
@@ -145,7 +147,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
   if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
-    lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, unitPrice: rate.unitPrice, problem: null })));
+    // Counts written apart from the rate are paired with it by the reading, not by the text: shown first.
+    lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) }, unitPrice: rate.unitPrice, problem: null })));
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
