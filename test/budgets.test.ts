@@ -7,11 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { budgetCaps, ConfigSchema } from '../src/config/config.ts';
 import { buildDigest } from '../src/digest/digest.ts';
 import { digestMessage } from '../src/digest/message.ts';
-import { budgetVerdict } from '../src/llm/budgets.ts';
+import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
+import { budgetVerdict, expectedCostUsd, expectedUsage } from '../src/llm/budgets.ts';
+import { spendOverview } from '../src/store/budgets.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
+import { ONE_CALL_SYSTEM, oneCallWorkflow, twoCallWorkflow } from './fixtures/model-call-workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
-import { within } from './support/poll.ts';
+import { pollUntil, within } from './support/poll.ts';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
 
 const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
@@ -147,6 +150,111 @@ for (const provider of providers()) {
       assert.match(metrics, /^operator_budget_spent_usd\{cap="month",workflow=""\} 1\.05/m);
       assert.match(metrics, /^operator_budget_cap_usd\{cap="workflow_month",workflow="lead-qualification"\} 50$/m);
       assert.match(metrics, /^operator_budget_cap_usd\{cap="plan",workflow=""\} 0\.2$/m);
+    });
+  });
+}
+
+for (const provider of providers()) {
+  describe(`model calls against the caps on ${provider}`, () => {
+    const calls: { database: TestDatabase; harness: WorkflowHarness }[] = [];
+    /** A fresh database and service for one test: the monthly caps count every call in the database. */
+    async function harnessWith(workflows: WorkflowDefinition[], settings: Record<string, string>): Promise<WorkflowHarness> {
+      const database = await createTestDatabase(provider);
+      const harness = await startWorkflowHarness(database, workflows, 'model', settings);
+      calls.push({ database, harness });
+      return harness;
+    }
+    after(async () => {
+      for (const { database, harness } of calls) {
+        await harness.close();
+        await database.drop();
+      }
+    });
+    const requestsNamed = (harness: WorkflowHarness, task: string) =>
+      harness.openai!.requestsTo('/v1/chat/completions').filter((request) => (request.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === task).length;
+    /** The model server reports what the port expects a call to use, so each call costs exactly its reservation. */
+    const usageAsExpected = (request: { system: string; prompt: string }) => {
+      const { promptTokens, completionTokens } = expectedUsage(request);
+      return { prompt_tokens: promptTokens, completion_tokens: completionTokens };
+    };
+
+    test('plans that call the model at the same moment cannot pass the monthly cap together: those it admits call, the others wait for the operator', async () => {
+      const prompts = [1, 2, 3, 4, 5].map((n) => `Summarise request number ${n}`);
+      const callUsd = expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
+      const capUsd = callUsd * 2.5;
+      const harness = await harnessWith([oneCallWorkflow], { BUDGET_MONTH_USD: String(capUsd) });
+      harness.openai!.usage = usageAsExpected({ system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
+      harness.openai!.respond('summarise', { note: 'summarised' });
+      const { operator } = harness.chat.service;
+
+      // Answers are held, so every plan's call is under way (or refused) before any has cost anything.
+      const release = harness.openai!.holdAnswers();
+      // Only the plan ids: a plan's card thread appears once its step has gone somewhere.
+      const planIds = await Promise.all(prompts.map(async (prompt) => /plan (p[a-z0-9]+)/.exec(await harness.chat.command(`start fixture-one-call ${prompt}`))![1]!));
+      const statuses = () => Promise.all(planIds.map(async (planId) => (await operator.conductor.show(planId)).plan.status));
+      await pollUntil(
+        async () => requestsNamed(harness, 'summarise') + (await statuses()).filter((status) => status === 'needs_operator').length === planIds.length,
+        15_000,
+        () => `${requestsNamed(harness, 'summarise')} calls made; plans ${planIds.join(', ')}`,
+      );
+      assert.equal(requestsNamed(harness, 'summarise'), 2, 'the cap admits two calls, so two are made');
+      release();
+      for (const planId of planIds) await waitForStatus(operator, planId, ['completed', 'needs_operator']);
+      assert.deepEqual((await statuses()).sort(), ['completed', 'completed', 'needs_operator', 'needs_operator', 'needs_operator']);
+      const { monthUsd } = await spendOverview(operator.store);
+      assert.ok(monthUsd <= capUsd + 1e-12, `this month's spend ${monthUsd} stays within the cap ${capUsd}`);
+      assert.ok(Math.abs(monthUsd - 2 * callUsd) < 1e-12, 'the reservations were settled to what the two calls cost');
+    });
+
+    test('Continue re-runs a step that calls the model twice without asking or paying again for the answer it already has', async () => {
+      const prompt = 'Two notes about the Globex lead';
+      const callUsd = expectedCostUsd('gpt-4o-mini', { system: 'Write the first note.', prompt });
+      const harness = await harnessWith([twoCallWorkflow], { BUDGET_PLAN_USD: String(callUsd * 1.5), BUDGET_CONTINUE_USD: '1' });
+      harness.openai!.usage = usageAsExpected({ system: 'Write the first note.', prompt });
+      harness.openai!.respond('first-note', { note: 'first' });
+      harness.openai!.respond('second-note', { note: 'second' });
+      const { operator } = harness.chat.service;
+
+      const { planId } = await harness.start('fixture-two-calls', prompt);
+      await waitForStatus(operator, planId, ['needs_operator']);
+      assert.deepEqual([requestsNamed(harness, 'first-note'), requestsNamed(harness, 'second-note')], [1, 0], 'paused at the second call');
+
+      assert.match(await harness.chat.command(`continue ${planId}`), new RegExp(`Continue: ${planId}`));
+      const { steps } = await waitForStatus(operator, planId, ['completed']);
+      assert.deepEqual(steps.find((step) => step.key === 'ask-twice')!.output, { first: 'first', second: 'second' });
+      assert.deepEqual([requestsNamed(harness, 'first-note'), requestsNamed(harness, 'second-note')], [1, 1], 'after Continue the model server receives only the second call');
+      const made = await harness.modelCalls(planId);
+      assert.deepEqual(made.map((call) => [call.task, call.path]), [['first-note', 'model'], ['second-note', 'model']], 'one record, and one charge, per call');
+    });
+
+    test('a retried step gets the answers it already paid for, and asks only what it has not asked before', async () => {
+      const harness = await harnessWith([twoCallWorkflow], {});
+      harness.openai!.respond('first-note', { note: 'first' });
+      harness.openai!.respond('second-note', { note: 'second' });
+      const { operator } = harness.chat.service;
+
+      const { planId } = await harness.start('fixture-two-calls', 'Two notes, fail once');
+      const { steps } = await waitForStatus(operator, planId, ['completed']);
+      const step = steps.find((s) => s.key === 'ask-twice')!;
+      assert.equal(step.attempts, 2, 'the step failed once after both calls and was retried');
+      assert.deepEqual([requestsNamed(harness, 'first-note'), requestsNamed(harness, 'second-note')], [1, 1], 'the retry replayed both answers');
+      assert.equal((await harness.modelCalls(planId)).length, 2);
+    });
+
+    test("/op recall's written answer counts towards the monthly cap and stops at it: past the cap it shows the sources alone and says why", async () => {
+      const harness = await harnessWith([], { BUDGET_MONTH_USD: '0.10' });
+      harness.openai!.usage = USAGE;
+      harness.openai!.respond('recall-answer', { answer: 'Acme pays within 14 days [1].' });
+      const { chat } = harness;
+      assert.match(await chat.command('remember Acme Ltd pays within 14 days of the invoice'), /Remembered/);
+
+      assert.match(await chat.command('recall when does Acme pay?'), /Acme pays within 14 days \[1\]/, 'under the cap the model writes the answer');
+      assert.equal(requestsNamed(harness, 'recall-answer'), 1);
+
+      const past = await chat.command('recall when does Acme pay?');
+      assert.match(past, /No written answer: the monthly cap is reached \(spent \$0\.21 of \$0\.10\), so no model wrote an answer/);
+      assert.match(past, /\[1\] Acme Ltd pays within 14 days of the invoice/, 'the sources are still shown');
+      assert.equal(requestsNamed(harness, 'recall-answer'), 1, 'past the cap no call is made');
     });
   });
 }

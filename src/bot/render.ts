@@ -245,7 +245,7 @@ export function recallMessage(result: RecallResult): Message {
   }
   return {
     title: `Recall: ${result.query}`,
-    text: [...(result.answer ? [result.answer, ''] : []), ...result.citations.map((c) => `[${c.n}] ${c.snippet}`)].join('\n'),
+    text: [...(result.answer ? [result.answer, ''] : []), ...(result.withheld ? [`No written answer: ${result.withheld}. The sources:`, ''] : []), ...result.citations.map((c) => `[${c.n}] ${c.snippet}`)].join('\n'),
     citations: result.citations.map((c) => citationEntry(c)),
     footer: result.degraded ? DEGRADED : undefined,
   };

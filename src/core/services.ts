@@ -63,6 +63,8 @@ export interface RecallResult {
   degraded: boolean;
   /** With a model configured and an answer asked for: a few sentences written only from the citations. */
   answer?: string | null;
+  /** Why the model wrote no answer when it would have: the monthly cap is reached (the figures). */
+  withheld?: string;
 }
 
 export interface RememberRequest {
