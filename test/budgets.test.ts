@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { budgetCaps, ConfigSchema } from '../src/config/config.ts';
-import { usd } from '../src/core/budgets.ts';
+import { noBudgetCaps, usd } from '../src/core/budgets.ts';
 import { buildDigest } from '../src/digest/digest.ts';
 import { digestMessage } from '../src/digest/message.ts';
 import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
-import { budgetVerdict, expectedCostUsd, expectedUsage } from '../src/llm/budgets.ts';
-import { spendOverview } from '../src/store/budgets.ts';
+import { budgetVerdict, expectedCostUsd, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
+import { spendOverview, type PlanSpend } from '../src/store/budgets.ts';
+import { reserveModelCall } from '../src/store/model-calls.ts';
+import { openStore, type Store } from '../src/store/store.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { ONE_CALL_SYSTEM, oneCallWorkflow, twoCallWorkflow } from './fixtures/model-call-workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
@@ -167,8 +169,17 @@ for (const provider of providers()) {
       await harness?.close();
       await database?.drop();
     });
+    /** A store on the test's database, as another replica would open it. */
+    async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+      const store = await openStore(database.url, { walCheckpointThread: false });
+      try {
+        return await fn(store);
+      } finally {
+        await store.close();
+      }
+    }
     /** The month's spend so far: the monthly caps count every call in the database. */
-    const monthSpent = async () => (harness ? (await spendOverview(harness.chat.service.operator.store)).monthUsd : 0);
+    const monthSpent = () => withStore(async (store) => (await spendOverview(store)).monthUsd);
     async function harnessWith(workflows: WorkflowDefinition[], settings: Record<string, string>): Promise<WorkflowHarness> {
       await harness?.close();
       harness = await startWorkflowHarness(database, workflows, 'model', settings);
@@ -183,6 +194,21 @@ for (const provider of providers()) {
       const { promptTokens, completionTokens } = expectedUsage(request);
       return { prompt_tokens: promptTokens, completion_tokens: completionTokens };
     };
+
+    test('two replicas reserving calls at the same moment admit only what the monthly cap allows', async () => {
+      // Eighths of a dollar add up exactly in floating point.
+      const capUsd = (await monthSpent()) + 6 * 0.125;
+      const check = (spend: PlanSpend) => monthVerdict(spend, { ...noBudgetCaps, monthUsd: capUsd }, 0.125);
+      const opening = { planId: null, stepKey: null, workflow: null, task: 'race', model: 'gpt-4o-mini', input: {} };
+      const admitted = await withStore((first) =>
+        withStore(async (second) => {
+          const outcomes = await Promise.all([first, second].flatMap((store) => Array.from({ length: 10 }, () => reserveModelCall(store, opening, 0.125, check))));
+          return outcomes.filter((outcome) => 'id' in outcome).length;
+        }),
+      );
+      assert.equal(admitted, 6);
+      assert.ok((await monthSpent()) <= capUsd + 1e-12);
+    });
 
     test('plans that call the model at the same moment cannot pass the monthly cap together: those it admits call, the others wait for the operator', async () => {
       const prompts = [1, 2, 3, 4, 5].map((n) => `Summarise request number ${n}`);
