@@ -12,12 +12,14 @@ import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
 import { budgetVerdict, expectedCostUsd, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
 import { spendOverview, type PlanSpend } from '../src/store/budgets.ts';
 import { reserveModelCall } from '../src/store/model-calls.ts';
+import { sql } from '../src/store/sql.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
 import { ONE_CALL_SYSTEM, oneCallWorkflow, twoCallWorkflow } from './fixtures/model-call-workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
 import { pollUntil, within } from './support/poll.ts';
+import { opBinary, runNode } from './support/processes.ts';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
 
 const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
@@ -270,6 +272,55 @@ for (const provider of providers()) {
       assert.equal(step.attempts, 2, 'the step failed once after both calls and was retried');
       assert.deepEqual([requestsNamed(harness, 'first-note'), requestsNamed(harness, 'second-note')], [1, 1], 'the retry replayed both answers');
       assert.equal((await harness.modelCalls(planId)).length, 2);
+    });
+
+    test('an operator changes a cap with /op budget set while the service runs: the next model call answers to it, and each change is audited', async () => {
+      const harness = await harnessWith([oneCallWorkflow], { BUDGET_MONTH_USD: '100' });
+      harness.openai!.respond('summarise', { note: 'summarised' });
+      const { chat } = harness;
+      const { operator } = chat.service;
+      assert.match(await chat.command('budget'), /monthly cap: \$100\.00; this month \$[\d.]+ \(BUDGET_MONTH_USD\)/);
+
+      assert.match(await chat.command('budget set month 0'), /Set: the monthly cap is \$0\.00, was \$100\.00; it holds from the next model call/);
+      const paused = await startPlan('fixture-one-call', 'Summarise this');
+      const { plan } = await waitForStatus(operator, paused, ['needs_operator']);
+      assert.equal(requestsNamed(harness, 'summarise'), 0, 'no call is made over the cap set a moment ago');
+      assert.ok(plan.budgetAskUsd !== null);
+
+      assert.match(await chat.command('budget set month off'), /Set: the monthly cap is none, was \$0\.00/);
+      await waitForStatus(operator, await startPlan('fixture-one-call', 'Summarise that'), ['completed']);
+      assert.equal(requestsNamed(harness, 'summarise'), 1, 'with the cap removed the call is made');
+      assert.match(await chat.command('budget'), /monthly cap: none; this month \$[\d.]+ \(set by slack:UOPS \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+
+      assert.match(await chat.command('budget set month default'), /Set: the monthly cap is \$100\.00 \(its BUDGET_\* setting\), was none/);
+      assert.match(await chat.command('budget'), /monthly cap: \$100\.00; this month \$[\d.]+ \(BUDGET_MONTH_USD\)/);
+
+      const changes = await operator.store.transaction((runner) => runner.query(sql<{ actor: string; detail: string }>`SELECT "actor", "detail" FROM "AuditEntry" WHERE "action" = 'budget.cap_set' ORDER BY "id"`));
+      assert.deepEqual(
+        changes.map((change) => [change.actor, JSON.parse(change.detail)]),
+        [
+          ['slack:UOPS', { cap: 'month', fromUsd: 100, toUsd: 0 }],
+          ['slack:UOPS', { cap: 'month', fromUsd: 0, toUsd: null }],
+          ['slack:UOPS', { cap: 'month', fromUsd: null, toUsd: 100, default: true }],
+        ],
+      );
+    });
+
+    test('only operators change a cap, bad input says what to type, and `op budget set` in a terminal changes the same caps', async () => {
+      const { chat } = harness!;
+      assert.match(await chat.command('budget set month 5', 'UNOBODY'), /only the operators/);
+      assert.match(await chat.command('budget set month lots'), /"lots" is not an amount in USD\.\nWrite dollars as a number, e\.g\. `\/op budget set month 100`, or `off` to remove the cap/);
+      assert.match(await chat.command('budget set week 5'), /"week" is not a cap\.\nType `\/op budget set plan\|month <usd>`/);
+      assert.match(await chat.command('budget set workflow nosuch 5'), /There is no workflow named "nosuch"\.\nWorkflows: fixture-one-call\. Example: `\/op budget set workflow fixture-one-call 20`/);
+
+      const op = (...args: string[]) => runNode([opBinary, 'budget', ...args], { DATABASE_URL: database.url, DATA_DIR: `${database.dir}/data`, LOG_LEVEL: 'warn' });
+      const set = await op('set', 'workflow', 'invoicing', '5', '--as', 'cli:alice');
+      assert.equal(set.code, 0, set.stderr);
+      assert.match(set.stdout, /Set: the monthly cap of invoicing is \$5\.00, was none/);
+      const wrong = await op('set', 'plan', 'cheap');
+      assert.notEqual(wrong.code, 0);
+      assert.match(wrong.stderr, /"cheap" is not an amount in USD.*op budget set plan 0\.50/s);
+      assert.match(await chat.command('budget'), /invoicing this month: \$0\.00 of \$5\.00 \(set by cli:alice /, 'the service reads the cap the terminal set');
     });
 
     test("/op recall's written answer counts towards the monthly cap and stops at it: past the cap it shows the sources alone and says why", async () => {

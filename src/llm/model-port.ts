@@ -16,6 +16,7 @@ import { BudgetReached, hasCaps, noBudgetCaps, type BudgetCaps } from '../core/b
 import { directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
+import { currentCaps } from '../store/budget-settings.ts';
 import { keptAnswer, recordModelCall, reserveModelCall, settleModelCall, type BudgetCheck, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 import { budgetVerdict, expectedCostUsd } from './budgets.ts';
@@ -32,7 +33,10 @@ export interface ModelPortOptions {
    * its fallback at once (every model-backed step has one), instead of waiting out a timeout.
    */
   dependencies?: DependencyPort;
-  /** Cost caps checked before each call (BUDGET_* settings); none: every call may go ahead. */
+  /**
+   * Cost caps checked before each call: the BUDGET_* settings, under those set while running
+   * (`/op budget set`, read at each call); none: every call may go ahead.
+   */
   budgets?: BudgetCaps;
 }
 
@@ -103,7 +107,8 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
 
     // Before the call, so a call that would go over a cap is never made; the plan is handed back.
     const expectedUsd = expectedCostUsd(chat.model, request);
-    const check: BudgetCheck | null = hasCaps(budgets) ? (spend) => budgetVerdict(spend, budgets, scope.workflow, expectedUsd) : null;
+    const caps = await currentCaps(store, budgets);
+    const check: BudgetCheck | null = hasCaps(caps) ? (spend) => budgetVerdict(spend, caps, scope.workflow, expectedUsd) : null;
     const reservation = await reserveModelCall(store, opening, expectedUsd, check);
     if ('pause' in reservation) throw new BudgetReached(reservation.pause);
 

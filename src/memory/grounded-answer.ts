@@ -10,6 +10,7 @@ import type { Citation } from '../core/services.ts';
 import { expectedCostUsd, monthVerdict } from '../llm/budgets.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import { costUsd } from '../llm/prices.ts';
+import { currentCaps } from '../store/budget-settings.ts';
 import { reserveModelCall, settleModelCall } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 
@@ -24,13 +25,15 @@ const SYSTEM = [
   'If the snippets do not answer the question, say so in one sentence. At most three sentences.',
 ].join(' ');
 
-export function groundedAnswerer(chat: StructuredChat, store: Store, caps: BudgetCaps): Answerer {
+/** defaults: the BUDGET_* settings; a cap set while running replaces its default at each call. */
+export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: BudgetCaps): Answerer {
   return async (question, citations) => {
     if (citations.length === 0) return null;
     const prompt = `Question: ${question}\n\nSnippets:\n${citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n')}`;
     const started = performance.now();
     const expectedUsd = expectedCostUsd(chat.model, { system: SYSTEM, prompt });
     const opening = { planId: null, stepKey: null, workflow: null, task: 'recall-answer', model: chat.model, input: { system: SYSTEM, prompt } };
+    const caps = await currentCaps(store, defaults);
     const reservation = await reserveModelCall(store, opening, expectedUsd, caps.monthUsd === null ? null : (spend) => monthVerdict(spend, caps, expectedUsd));
     if ('pause' in reservation) throw new BudgetReached(reservation.pause);
     let answer: string | null = null;
