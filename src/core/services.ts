@@ -102,6 +102,10 @@ export interface ModelResult<T> {
 }
 
 export interface ModelPort {
+  /**
+   * scope: the step's own context (ctx), one object per run of the step: it numbers the step's
+   * calls, so a re-run of the step gets back the answers it already has (src/llm/model-port.ts).
+   */
   structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>>;
 }
 
