@@ -1,7 +1,11 @@
 // Budget caps end to end through Slack, with the lead-qualification workflow against the local
 // OpenAI-compatible server: a model call that would go over a cap is not made, the plan is handed
 // back with the figures, Continue lets it spend more and it completes, Abort ends it, and the
-// spend against each cap shows in the digest and /metrics. On SQLite and PostgreSQL.
+// spend against each cap shows in the digest and /metrics. Then, with small workflows of their
+// own (test/fixtures/model-call-workflows.ts): calls started at the same moment (plans, and two
+// replicas) stay within the monthly cap, a step re-run after Continue or a retry is not charged
+// again for answers it has, recall's answer stops at the monthly cap, and caps change while
+// running with /op budget set and op budget set. On SQLite and PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { budgetCaps, ConfigSchema } from '../src/config/config.ts';
