@@ -26,6 +26,7 @@ export function createInboxRuntime(
     postDigest,
     memory: operator.memory,
     schedules: options.schedules,
+    budgetDefaults: budgetCaps(config),
     snoozeMs: config.SNOOZE_MINUTES * 60_000,
   });
   const inbox = new InboxProcessor({ store: operator.store, bot, logger, leaseMs: config.LEASE_MS, deadlineMs: config.INBOX_DEADLINE_MS });

@@ -193,10 +193,12 @@ for (const provider of providers()) {
       const breakers = new DependencyBreakers({ store, logger: silentLogger(), probes: dependencyProbes(settings), failuresToOpen: 3, probeMs: 300, replica: 'test', onResumed: () => undefined });
       const model = createModelPort({ store, logger: silentLogger(), chat: createOpenAIChat(settings), dependencies: breakers });
       const alerts = new AlertMonitor({ store, logger: silentLogger(), targets: [], limits: { outboxBehindSeconds: 60, operatorWaitHours: 24, diskFreePercent: 0 }, dataDir: database.dir, intervalMs: 60_000 });
+      // Each ask is another plan's step: a re-run of one step would get its kept answer back without a call.
+      let plans = 0;
       const ask = () =>
         model.structured(
           { task: 'read-total', schema: z.object({ total: z.number() }), system: 'Read the total.', prompt: 'Total: 42 EUR', fallback: () => ({ total: 0 }) },
-          { planId: 'p-breakers', workflow: 'test', stepKey: 'read' },
+          { planId: `p-breakers-${++plans}`, workflow: 'test', stepKey: 'read' },
         );
 
       assert.equal((await ask()).path, 'model');

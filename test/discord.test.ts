@@ -49,7 +49,7 @@ describe('Discord', () => {
     const [registration] = fake.callsTo('PUT', new RegExp(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`));
     const [op] = registration!.body as { name: string; options: { name: string }[] }[];
     assert.equal(op!.name, 'op');
-    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'alerts', 'approve', 'audit', 'cancel', 'continue', 'deny', 'digest', 'forget', 'help', 'inbox', 'list', 'recall', 'remember', 'retry', 'rollback', 'schedule', 'skip', 'start', 'status', 'workflows']);
+    assert.deepEqual(op!.options.map((o) => o.name).sort(), ['abort', 'alerts', 'approve', 'audit', 'budget', 'cancel', 'continue', 'deny', 'digest', 'forget', 'help', 'inbox', 'list', 'recall', 'remember', 'retry', 'rollback', 'schedule', 'skip', 'start', 'status', 'workflows']);
     // Discord takes required options first; --dry-run is a boolean option (type 5) of start.
     const start = (op!.options as { name: string; options: { name: string; type: number; required?: boolean }[] }[]).find((o) => o.name === 'start')!;
     assert.deepEqual(start.options.map((o) => [o.name, o.type, o.required ?? false]), [['workflow', 3, true], ['dry-run', 5, false], ['input', 3, false]]);

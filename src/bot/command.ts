@@ -7,6 +7,7 @@ import type { Conductor } from '../conductor/conductor.ts';
 import type { Memory } from '../memory/memory.ts';
 import type { AlertRecord } from '../store/alerts.ts';
 import type { Schedules } from '../triggers/schedules.ts';
+import type { BudgetDesk } from './budget-commands.ts';
 import type { Actor } from './operators.ts';
 import type { Reply } from './reply.ts';
 
@@ -25,6 +26,8 @@ export interface CommandContext {
   memory?: ChatMemory;
   /** `/op schedule`; absent, the command says schedules are off. */
   schedules?: Schedules;
+  /** `/op budget`: the caps' store and defaults; absent, the command says budgets are off here. */
+  budgets?: BudgetDesk;
   /** `/op alerts`: the alerts that fire, or fired in the last week. */
   alerts: (scope: 'firing' | 'recent') => Promise<AlertRecord[]>;
 }

@@ -2,6 +2,7 @@
 // thread reply into one of these calls and shows the neutral reply it gets back.
 import type { Logger } from 'pino';
 import type { Conductor } from '../conductor/conductor.ts';
+import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
 import { OperatorError } from '../core/errors.ts';
 import { listAlerts, markNotUseful } from '../store/alerts.ts';
 import { auditRefusal, findPlanIdByThread } from '../store/chat.ts';
@@ -29,6 +30,8 @@ export class OperatorBot {
   /** `/op remember`, `/op recall`, `/op forget`; absent, those commands say memory is off. */
   readonly #memory: ChatMemory | undefined;
   readonly #schedules: Schedules | undefined;
+  /** The BUDGET_* settings, which `/op budget set` overrides while running. */
+  readonly #budgetDefaults: BudgetCaps;
   /** How long Snooze postpones an escalation (SNOOZE_MINUTES). */
   readonly #snoozeMs: number;
 
@@ -41,6 +44,7 @@ export class OperatorBot {
     postDigest?: (target: { platform: string; channel: string }) => Promise<void>;
     memory?: ChatMemory;
     schedules?: Schedules;
+    budgetDefaults?: BudgetCaps;
   }) {
     this.#conductor = options.conductor;
     this.#store = options.store;
@@ -49,6 +53,7 @@ export class OperatorBot {
     this.#postDigest = options.postDigest;
     this.#memory = options.memory;
     this.#schedules = options.schedules;
+    this.#budgetDefaults = options.budgetDefaults ?? noBudgetCaps;
     this.#snoozeMs = options.snoozeMs ?? 60 * 60_000;
   }
 
@@ -86,6 +91,7 @@ export class OperatorBot {
         postDigest: this.#postDigest,
         memory: this.#memory,
         schedules: this.#schedules,
+        budgets: { store: this.#store, defaults: this.#budgetDefaults, workflows: this.#conductor.workflows.list().map((workflow) => workflow.name) },
         alerts: (scope) => listAlerts(this.#store, scope),
       });
     } catch (error) {

@@ -220,7 +220,12 @@ export function auditMessage(planId: string, entries: AuditRecord[], calls: Mode
     return `${timestamp(entry.at)} ${mention(entry.actor)} ${entry.action}${step}${move}${why}${waited}`;
   });
   const modelLines = calls.map((call) => {
-    const how = call.path === 'model' ? `${call.model ?? 'model'}, ${call.promptTokens}+${call.completionTokens} tokens, $${call.costUsd.toFixed(4)}` : 'fallback';
+    const how =
+      call.path === 'model'
+        ? `${call.model ?? 'model'}, ${call.promptTokens}+${call.completionTokens} tokens, $${call.costUsd.toFixed(4)}`
+        : call.path === 'reserved'
+          ? `reserved at $${call.costUsd.toFixed(4)}: under way, or its process stopped before it ended`
+          : 'fallback';
     const outcome = call.error ? `error: ${clipped(call.error, 160)}` : `out ${clipped(call.output, 240)}`;
     return `${timestamp(call.at)} ${call.task}${call.stepKey ? ` [${call.stepKey}]` : ''} (${how})\n   in ${clipped(call.input, 240)}\n   ${outcome}`;
   });
@@ -240,7 +245,7 @@ export function recallMessage(result: RecallResult): Message {
   }
   return {
     title: `Recall: ${result.query}`,
-    text: [...(result.answer ? [result.answer, ''] : []), ...result.citations.map((c) => `[${c.n}] ${c.snippet}`)].join('\n'),
+    text: [...(result.answer ? [result.answer, ''] : []), ...(result.withheld ? [`No written answer: ${result.withheld}. The sources:`, ''] : []), ...result.citations.map((c) => `[${c.n}] ${c.snippet}`)].join('\n'),
     citations: result.citations.map((c) => citationEntry(c)),
     footer: result.degraded ? DEGRADED : undefined,
   };

@@ -294,6 +294,25 @@ export const COMMANDS: readonly CliCommand[] = [
       return withOperator(async (operator, config) => (await import('./schedule-commands.ts')).runScheduleCli(operator, config, [...positionals, ...flags]));
     },
   }),
+  cliCommand({
+    words: 'budget',
+    usage: [
+      'op budget                                   the model-spend caps and the spend against each',
+      'op budget set plan|month <usd> [--as <who>]  change a cap while running (off: none, default: its BUDGET_* setting)',
+      'op budget set workflow <name> <usd>',
+    ].join('\n'),
+    options: { as },
+    run: ({ positionals, values }) =>
+      withStore(async (store, config) => {
+        const [{ runBudgetCommand }, { budgetCaps }, { WORKFLOWS_DIRECTORY, WorkflowRegistry }] = await Promise.all([
+          import('../bot/budget-commands.ts'),
+          import('../config/config.ts'),
+          import('../conductor/registry.ts'),
+        ]);
+        const workflows = (await WorkflowRegistry.fromDirectory(WORKFLOWS_DIRECTORY)).list().map((workflow) => workflow.name);
+        return runBudgetCommand({ store, defaults: budgetCaps(config), workflows }, positionals, actorOf(values.as), 'op');
+      }),
+  }),
   memoryCommand('remember', 'op memory remember <text> [--kind <kind>] [--workflow <name>] [--tag <tag>] [--retention <class>]', ['kind', 'workflow', 'tag', 'retention']),
   memoryCommand('recall', 'op memory recall <question> [--workflow <name>] [--limit <n>]   what memory knows, with sources', ['workflow', 'limit']),
   memoryCommand('history', 'op memory history <entity>                  what memory knows of a customer or person, value by value over time', []),

@@ -134,6 +134,7 @@ function formatRecall(result: RecallResult): string {
   const lines = result.citations.flatMap((c) => [`[${c.n}] ${c.snippet}`, `    ${c.recordId} · ${c.kind} · ${c.source}${c.link ? ` · ${c.link}` : ''} · score ${c.score}`]);
   if (lines.length === 0) lines.push(`Nothing in memory matches "${result.query}".`);
   if (result.answer) lines.unshift(result.answer, '');
+  if (result.withheld) lines.unshift(`No written answer: ${result.withheld}. The sources:`, '');
   if (result.degraded) lines.push('(degraded: Chroma is unreachable, this is a keyword search of the records)');
   return lines.join('\n');
 }

@@ -117,11 +117,11 @@ export const ConfigSchema = z
   OPENAI_API_KEY: z.string().min(1).optional().describe('Turns model-backed steps and OpenAI embeddings on; without it deterministic fallbacks and a local embedder run.'),
   OPENAI_BASE_URL: z.url().optional().describe('Any OpenAI-compatible server (Ollama, vLLM, a local test server).'),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini').describe('Chat model for model-backed steps.'),
-  BUDGET_PLAN_USD: capUsd.describe('Cap on one plan\'s model spend (USD); a model call that would go over it pauses the plan and hands it back (Continue or Abort). Unset: no cap.'),
+  BUDGET_PLAN_USD: capUsd.describe('Cap on one plan\'s model spend (USD); a model call that would go over it pauses the plan and hands it back (Continue or Abort). Unset: no cap. The default: `/op budget set plan` replaces it while running.'),
   BUDGET_WORKFLOW_MONTH_USD: workflowCaps.describe(
-    'Cap on each workflow\'s model spend per calendar month (UTC): 5 for every workflow, invoicing=5,lead-qualification=2 per workflow, or 2,invoicing=5. Unset: no cap.',
+    'Cap on each workflow\'s model spend per calendar month (UTC): 5 for every workflow, invoicing=5,lead-qualification=2 per workflow, or 2,invoicing=5. Unset: no cap. The default: `/op budget set workflow <name>` replaces a workflow\'s while running.',
   ),
-  BUDGET_MONTH_USD: capUsd.describe('Cap on all model spend per calendar month (UTC). Unset: no cap.'),
+  BUDGET_MONTH_USD: capUsd.describe('Cap on all model spend per calendar month (UTC). Unset: no cap. The default: `/op budget set month` replaces it while running.'),
   BUDGET_CONTINUE_USD: z.coerce
     .number()
     .positive('write an amount in US dollars, e.g. 1')

@@ -18,15 +18,16 @@ export const CAP_NAMES: Record<BudgetCap, string> = {
 export interface BudgetCaps {
   planUsd: number | null;
   monthUsd: number | null;
-  /** A cap for every workflow, and caps for named ones that replace it. */
-  workflowMonthUsd: { everyWorkflow: number | null; byWorkflow: Readonly<Record<string, number>> };
+  /** A cap for every workflow, and caps for named ones that replace it (null: that workflow has none). */
+  workflowMonthUsd: { everyWorkflow: number | null; byWorkflow: Readonly<Record<string, number | null>> };
   /** What Continue adds to a paused plan's allowance, at least what its next call needs. */
   continueUsd: number;
 }
 
 export const noBudgetCaps: BudgetCaps = { planUsd: null, monthUsd: null, workflowMonthUsd: { everyWorkflow: null, byWorkflow: {} }, continueUsd: 1 };
 
-export const workflowCapOf = (caps: BudgetCaps, workflow: string): number | null => caps.workflowMonthUsd.byWorkflow[workflow] ?? caps.workflowMonthUsd.everyWorkflow;
+export const workflowCapOf = (caps: BudgetCaps, workflow: string): number | null =>
+  Object.hasOwn(caps.workflowMonthUsd.byWorkflow, workflow) ? (caps.workflowMonthUsd.byWorkflow[workflow] ?? null) : caps.workflowMonthUsd.everyWorkflow;
 
 export const hasCaps = (caps: BudgetCaps): boolean =>
   caps.planUsd !== null || caps.monthUsd !== null || caps.workflowMonthUsd.everyWorkflow !== null || Object.keys(caps.workflowMonthUsd.byWorkflow).length > 0;

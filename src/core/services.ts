@@ -63,6 +63,8 @@ export interface RecallResult {
   degraded: boolean;
   /** With a model configured and an answer asked for: a few sentences written only from the citations. */
   answer?: string | null;
+  /** Why the model wrote no answer when it would have: the monthly cap is reached (the figures). */
+  withheld?: string;
 }
 
 export interface RememberRequest {
@@ -100,6 +102,10 @@ export interface ModelResult<T> {
 }
 
 export interface ModelPort {
+  /**
+   * scope: the step's own context (ctx), one object per run of the step: it numbers the step's
+   * calls, so a re-run of the step gets back the answers it already has (src/llm/model-port.ts).
+   */
   structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>>;
 }
 

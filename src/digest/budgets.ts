@@ -2,6 +2,7 @@
 // spend against the monthly cap, each capped workflow's against its cap, and the plan under way
 // that spent the most against the per-plan cap.
 import { hasCaps, usd, workflowCapOf, type BudgetCap, type BudgetCaps } from '../core/budgets.ts';
+import { currentCaps } from '../store/budget-settings.ts';
 import { spendOverview } from '../store/budgets.ts';
 import type { Store } from '../store/store.ts';
 
@@ -13,7 +14,9 @@ export interface BudgetLine {
   capUsd: number;
 }
 
-export async function budgetLines(store: Store, caps: BudgetCaps): Promise<BudgetLine[]> {
+/** defaults: the BUDGET_* settings; the caps set while running replace them. */
+export async function budgetLines(store: Store, defaults: BudgetCaps): Promise<BudgetLine[]> {
+  const caps = await currentCaps(store, defaults);
   if (!hasCaps(caps)) return [];
   const capped = Object.keys(caps.workflowMonthUsd.byWorkflow);
   const spend = await spendOverview(store);

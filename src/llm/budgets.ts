@@ -1,7 +1,7 @@
 // The budget check before a model call: the spend each cap counts so far, plus what the call is
 // expected to cost, against the cap and the plan's allowance. A call that would go over is not
 // made; the model port throws BudgetReached and the plan is handed back.
-import { workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
+import { noBudgetCaps, workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
 import type { PlanSpend } from '../store/budgets.ts';
 import { costUsd } from './prices.ts';
 
@@ -12,10 +12,12 @@ import { costUsd } from './prices.ts';
 const EXPECTED_ANSWER_TOKENS = 500;
 const CHARS_PER_TOKEN = 4;
 
-export function expectedCostUsd(model: string, request: { system: string; prompt: string }): number {
-  const promptTokens = Math.ceil((request.system.length + request.prompt.length) / CHARS_PER_TOKEN);
-  return costUsd(model, { promptTokens, completionTokens: EXPECTED_ANSWER_TOKENS });
+/** The tokens a call is expected to use, before it is made. */
+export function expectedUsage(request: { system: string; prompt: string }): { promptTokens: number; completionTokens: number } {
+  return { promptTokens: Math.ceil((request.system.length + request.prompt.length) / CHARS_PER_TOKEN), completionTokens: EXPECTED_ANSWER_TOKENS };
 }
+
+export const expectedCostUsd = (model: string, request: { system: string; prompt: string }): number => costUsd(model, expectedUsage(request));
 
 const upToCent = (usd: number) => Math.ceil(usd * 100 - 1e-9) / 100;
 
@@ -36,3 +38,7 @@ export function budgetVerdict(spend: PlanSpend, caps: BudgetCaps, workflow: stri
   }
   return null;
 }
+
+/** A call outside any plan (recall's written answer) answers to the monthly cap alone. */
+export const monthVerdict = (spend: PlanSpend, caps: BudgetCaps, expectedUsd: number): BudgetPause | null =>
+  caps.monthUsd === null ? null : budgetVerdict(spend, { ...noBudgetCaps, monthUsd: caps.monthUsd }, '', expectedUsd);

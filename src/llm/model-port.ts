@@ -3,13 +3,21 @@
 // fails or the answer does not fit; no call at all when it would go over a budget cap (the plan
 // is handed back instead). Either way one ModelCall row records the path taken, tokens,
 // cost and the redacted input and output, for the audit and for cost per plan and workflow.
+//
+// A call to the model is reserved before it is made (its row at the expected cost, checked
+// against the caps in the same serialised transaction) and settled to its real cost after, so
+// plans calling at the same moment cannot pass a cap together. Each answer the model gives a
+// step is kept by its place in the step: when the step runs again (Continue after a budget
+// pause, a retry after a failure) and asks the same thing at the same place, it gets the kept
+// answer back without a call or a charge, as durable execution replays an activity's result.
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BudgetReached, hasCaps, noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
 import { directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
-import { planSpend } from '../store/budgets.ts';
-import { recordModelCall, type ModelCallDraft } from '../store/model-calls.ts';
+import { currentCaps } from '../store/budget-settings.ts';
+import { keptAnswer, recordModelCall, reserveModelCall, settleModelCall, type BudgetCheck, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 import { budgetVerdict, expectedCostUsd } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
@@ -25,65 +33,107 @@ export interface ModelPortOptions {
    * its fallback at once (every model-backed step has one), instead of waiting out a timeout.
    */
   dependencies?: DependencyPort;
-  /** Cost caps checked before each call (BUDGET_* settings); none: every call may go ahead. */
+  /**
+   * Cost caps checked before each call: the BUDGET_* settings, under those set while running
+   * (`/op budget set`, read at each call); none: every call may go ahead.
+   */
   budgets?: BudgetCaps;
 }
 
 const NO_MODEL = 'no model configured (set OPENAI_API_KEY to use one)';
-const NOT_ANSWERED = Symbol('not answered');
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues.map((issue) => `${issue.path.map(String).join('.') || 'answer'}: ${issue.message}`).join('; ');
 }
 
+/** Same model, task and words: the same question, whose kept answer a re-run may reuse. */
+const requestKeyOf = (model: string, request: StructuredRequest<unknown>): string =>
+  createHash('sha256').update(JSON.stringify([model, request.task, request.system, request.prompt])).digest('hex');
+
+type Asked<T> = { answered: true; value: T; promptTokens: number; completionTokens: number } | { answered: false; failure: string; promptTokens: number; completionTokens: number };
+
 export function createModelPort({ store, logger, chat, dependencies = directCalls, budgets = noBudgetCaps }: ModelPortOptions): ModelPort {
   const log = logger.child({ component: 'model' });
+  /**
+   * How many model calls each run of a step has made so far. The scope is the step's context,
+   * one object per run of the step, so a re-run counts from 1 again.
+   */
+  const callsOfRun = new WeakMap<StepScope, number>();
+
+  async function ask<T>(model: StructuredChat, request: StructuredRequest<T>): Promise<Asked<T>> {
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    try {
+      const answer = await dependencies.call('model', () => model.ask(request));
+      usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
+      const checked = request.schema.safeParse(answer.parsed);
+      if (checked.success) return { answered: true, value: checked.data, ...usage };
+      return { answered: false, failure: `the model's answer does not fit the contract (${describeIssues(checked.error.issues)})`, ...usage };
+    } catch (error) {
+      // LangChain validates the answer itself and throws zod's error (a core class, hence the shape check).
+      const issues = (error as { issues?: unknown }).issues;
+      const failure = Array.isArray(issues)
+        ? `the model's answer does not fit the contract (${describeIssues(issues as { path: PropertyKey[]; message: string }[])})`
+        : `the model call failed: ${(error as Error).message ?? String(error)}`;
+      return { answered: false, failure, ...usage };
+    }
+  }
 
   async function structured<T>(request: StructuredRequest<T>, scope: StepScope): Promise<ModelResult<T>> {
     const started = performance.now();
-    const call = (fields: Pick<ModelCallDraft, 'path' | 'output' | 'error' | 'promptTokens' | 'completionTokens'>): ModelCallDraft => ({
+    const opening: ModelCallOpening = {
       planId: scope.planId,
       stepKey: scope.stepKey,
       workflow: scope.workflow,
       task: request.task,
       model: chat?.model ?? null,
-      costUsd: chat ? costUsd(chat.model, fields) : 0,
       input: { system: request.system, prompt: request.prompt },
-      durationMs: performance.now() - started,
-      ...fields,
-    });
+    };
 
-    let failure = NO_MODEL;
-    let usage = { promptTokens: 0, completionTokens: 0 };
-    let answered: T | typeof NOT_ANSWERED = NOT_ANSWERED;
-    if (chat) {
-      // Before the call, so a call that would go over a cap is never made; the plan is handed back.
-      if (hasCaps(budgets)) {
-        const pause = budgetVerdict(await planSpend(store, scope.planId, scope.workflow), budgets, scope.workflow, expectedCostUsd(chat.model, request));
-        if (pause) throw new BudgetReached(pause);
-      }
-      try {
-        const answer = await dependencies.call('model', () => chat.ask(request));
-        usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
-        const checked = request.schema.safeParse(answer.parsed);
-        if (checked.success) answered = checked.data;
-        else failure = `the model's answer does not fit the contract (${describeIssues(checked.error.issues)})`;
-      } catch (error) {
-        // LangChain validates the answer itself and throws zod's error (a core class, hence the shape check).
-        const issues = (error as { issues?: unknown }).issues;
-        failure = Array.isArray(issues)
-          ? `the model's answer does not fit the contract (${describeIssues(issues as { path: PropertyKey[]; message: string }[])})`
-          : `the model call failed: ${(error as Error).message ?? String(error)}`;
-      }
-      if (answered !== NOT_ANSWERED) {
-        await recordModelCall(store, call({ path: 'model', output: answered, error: null, ...usage }));
-        return { value: answered as T, path: 'model' };
-      }
-      log.warn({ task: request.task, planId: scope.planId, stepKey: scope.stepKey, reason: redactText(failure) }, 'model call fell back to rules');
+    if (!chat) {
+      const value = await request.fallback();
+      await recordModelCall(store, { ...opening, path: 'fallback', output: value, error: NO_MODEL, promptTokens: 0, completionTokens: 0, costUsd: 0, durationMs: performance.now() - started });
+      return { value, path: 'fallback' };
     }
-    const value = await request.fallback();
-    await recordModelCall(store, call({ path: 'fallback', output: value, error: failure, ...usage }));
-    return { value, path: 'fallback' };
+
+    const sequence = (callsOfRun.get(scope) ?? 0) + 1;
+    callsOfRun.set(scope, sequence);
+    const place = { planId: scope.planId, stepKey: scope.stepKey, sequence, requestKey: requestKeyOf(chat.model, request) };
+    const earlier = await keptAnswer(store, place);
+    const kept = earlier === undefined ? null : request.schema.safeParse(earlier);
+    if (kept?.success) {
+      log.debug({ task: request.task, ...place }, 'model answer replayed from an earlier run of the step');
+      return { value: kept.data, path: 'model' };
+    }
+
+    // Before the call, so a call that would go over a cap is never made; the plan is handed back.
+    const expectedUsd = expectedCostUsd(chat.model, request);
+    const caps = await currentCaps(store, budgets);
+    const check: BudgetCheck | null = hasCaps(caps) ? (spend) => budgetVerdict(spend, caps, scope.workflow, expectedUsd) : null;
+    const reservation = await reserveModelCall(store, opening, expectedUsd, check);
+    if ('pause' in reservation) throw new BudgetReached(reservation.pause);
+
+    const asked = await ask(chat, request);
+    const usage = { promptTokens: asked.promptTokens, completionTokens: asked.completionTokens };
+    const settled = (fields: Pick<ModelCallSettlement, 'path' | 'output' | 'error'>): ModelCallSettlement => ({
+      ...fields,
+      ...usage,
+      costUsd: costUsd(chat.model, usage),
+      durationMs: performance.now() - started,
+    });
+    if (asked.answered) {
+      await settleModelCall(store, reservation.id, settled({ path: 'model', output: asked.value, error: null }), { ...place, answer: asked.value });
+      return { value: asked.value, path: 'model' };
+    }
+    log.warn({ task: request.task, planId: scope.planId, stepKey: scope.stepKey, reason: redactText(asked.failure) }, 'model call fell back to rules');
+    try {
+      const value = await request.fallback();
+      await settleModelCall(store, reservation.id, settled({ path: 'fallback', output: value, error: asked.failure }));
+      return { value, path: 'fallback' };
+    } catch (error) {
+      // The reservation must not keep counting at its estimate for a call whose cost is known.
+      await settleModelCall(store, reservation.id, settled({ path: 'fallback', output: null, error: `${asked.failure}; the fallback failed too: ${(error as Error).message}` }));
+      throw error;
+    }
   }
 
   return { structured };

@@ -2,7 +2,7 @@
 // (or one found or started later, see connect), the sealing keys, and the model that answers
 // from citations when one is configured.
 import type { Logger } from 'pino';
-import type { Config } from '../config/config.ts';
+import { budgetCaps, type Config } from '../config/config.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import type { Store } from '../store/store.ts';
 import { ChromaIndex } from './chroma-index.ts';
@@ -20,6 +20,6 @@ export function createMemory(config: Config, store: Store, logger: Logger, chat:
     index: new ChromaIndex(config.CHROMA_URL ?? null, collectionName(embedder)),
     keys: keyRingFrom(config.MEMORY_ENCRYPTION_KEYS),
     logger,
-    answerer: chat ? groundedAnswerer(chat, store) : null,
+    answerer: chat ? groundedAnswerer(chat, store, budgetCaps(config)) : null,
   });
 }

@@ -1,14 +1,20 @@
 // With a model configured, recall from chat and the CLI also answers in a few sentences written
 // only from the cited snippets, citing them as [n]. An answer that cites a snippet it was not
 // given is dropped (the snippets alone are shown), as is any failed call. Each call is recorded
-// (ModelCall, redacted) so model cost stays accounted for.
+// (ModelCall, redacted) so model cost stays accounted for, and the call answers to the monthly
+// cap like a plan's: reserved at its expected cost in the transaction that checks the cap, and
+// not made at all when it would go over (recall then shows the snippets alone and says why).
 import { z } from 'zod';
+import { BudgetReached, type BudgetCaps } from '../core/budgets.ts';
 import type { Citation } from '../core/services.ts';
+import { expectedCostUsd, monthVerdict } from '../llm/budgets.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import { costUsd } from '../llm/prices.ts';
-import { recordModelCall } from '../store/model-calls.ts';
+import { currentCaps } from '../store/budget-settings.ts';
+import { reserveModelCall, settleModelCall } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 
+/** Throws BudgetReached when the call would go over the monthly cap; it is not made then. */
 export type Answerer = (question: string, citations: Citation[]) => Promise<string | null>;
 
 const Answer = z.object({ answer: z.string().min(1).max(1500) });
@@ -19,11 +25,17 @@ const SYSTEM = [
   'If the snippets do not answer the question, say so in one sentence. At most three sentences.',
 ].join(' ');
 
-export function groundedAnswerer(chat: StructuredChat, store: Store): Answerer {
+/** defaults: the BUDGET_* settings; a cap set while running replaces its default at each call. */
+export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: BudgetCaps): Answerer {
   return async (question, citations) => {
     if (citations.length === 0) return null;
     const prompt = `Question: ${question}\n\nSnippets:\n${citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n')}`;
     const started = performance.now();
+    const expectedUsd = expectedCostUsd(chat.model, { system: SYSTEM, prompt });
+    const opening = { planId: null, stepKey: null, workflow: null, task: 'recall-answer', model: chat.model, input: { system: SYSTEM, prompt } };
+    const caps = await currentCaps(store, defaults);
+    const reservation = await reserveModelCall(store, opening, expectedUsd, caps.monthUsd === null ? null : (spend) => monthVerdict(spend, caps, expectedUsd));
+    if ('pause' in reservation) throw new BudgetReached(reservation.pause);
     let answer: string | null = null;
     let error: string | null = null;
     let usage = { promptTokens: 0, completionTokens: 0 };
@@ -38,15 +50,9 @@ export function groundedAnswerer(chat: StructuredChat, store: Store): Answerer {
     } catch (caught) {
       error = `the model call failed: ${(caught as Error).message ?? String(caught)}`;
     }
-    await recordModelCall(store, {
-      planId: null,
-      stepKey: null,
-      workflow: null,
-      task: 'recall-answer',
+    await settleModelCall(store, reservation.id, {
       path: answer === null ? 'fallback' : 'model',
-      model: chat.model,
       costUsd: costUsd(chat.model, usage),
-      input: { system: SYSTEM, prompt },
       output: answer === null ? null : { answer },
       error,
       durationMs: performance.now() - started,

@@ -7,6 +7,7 @@
 // do, and recall says it is degraded. Each recall is logged as an event, off the answer's path.
 // Changes when how memory answers a question changes.
 import type { Logger } from 'pino';
+import { BudgetReached, usd } from '../core/budgets.ts';
 import { OperatorError } from '../core/errors.ts';
 import type { Citation, CitedFact, RecallResult, StepScope } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
@@ -102,8 +103,16 @@ export class MemoryRecall {
       latencyMs: performance.now() - started,
     });
     if (!options.answer) return { query: asked, citations, degraded };
-    const answer = (await this.#factAnswer(asked, entityIds, citations)) ?? (this.#answerer ? await this.#answerer(asked, citations) : undefined);
-    return answer === undefined ? { query: asked, citations, degraded } : { query: asked, citations, degraded, answer };
+    const answer = await this.#factAnswer(asked, entityIds, citations);
+    if (answer !== undefined) return { query: asked, citations, degraded, answer };
+    if (!this.#answerer) return { query: asked, citations, degraded };
+    try {
+      return { query: asked, citations, degraded, answer: await this.#answerer(asked, citations) };
+    } catch (error) {
+      if (!(error instanceof BudgetReached)) throw error;
+      const { spentUsd, capUsd } = error.pause;
+      return { query: asked, citations, degraded, withheld: `the monthly cap is reached (spent ${usd(spentUsd)} of ${usd(capUsd)}), so no model wrote an answer` };
+    }
   }
 
   async #rank(asked: string, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {

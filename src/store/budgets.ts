@@ -1,6 +1,6 @@
 // Model spend against the budget caps (src/core/budgets.ts), summed from ModelCall. "This month"
 // is the calendar month in UTC by the database's clock, so every replica counts the same calls.
-import { join, sql, type Dialect, type SqlStatement } from './sql.ts';
+import { join, sql, type Dialect, type SqlRunner, type SqlStatement } from './sql.ts';
 import { TERMINAL_STATUSES } from './statuses.ts';
 import type { Store } from './store.ts';
 
@@ -19,8 +19,11 @@ export interface PlanSpend {
 }
 
 export const budgetStatements = {
-  /** The spend each cap counts for one plan's next call, and the plan's allowance, in one read. */
-  planSpend: (dialect: Dialect, planId: string, workflow: string) =>
+  /**
+   * The spend each cap counts for one plan's next call, and the plan's allowance, in one read;
+   * reserved calls count at their expected cost. A call outside a plan (recall) counts the month.
+   */
+  planSpend: (dialect: Dialect, planId: string | null, workflow: string | null) =>
     sql<{ planUsd: number; workflowMonthUsd: number; monthUsd: number; allowanceUsd: number | null }>`SELECT
         ${spent(sql`"planId" = ${planId}`)} AS "planUsd",
         ${spent(sql`"workflow" = ${workflow} AND "at" >= ${monthStart(dialect)}`)} AS "workflowMonthUsd",
@@ -37,8 +40,9 @@ export const budgetStatements = {
         GROUP BY m."planId", p."workflow" ORDER BY "usd" DESC, m."planId" LIMIT 1`,
 };
 
-export async function planSpend(store: Store, planId: string, workflow: string): Promise<PlanSpend> {
-  const [row] = await store.transaction((runner) => runner.query(budgetStatements.planSpend(runner.dialect, planId, workflow)));
+/** Read inside the transaction that reserves the next call (src/store/model-calls.ts). */
+export async function planSpendIn(runner: SqlRunner, planId: string | null, workflow: string | null): Promise<PlanSpend> {
+  const [row] = await runner.query(budgetStatements.planSpend(runner.dialect, planId, workflow));
   return {
     planUsd: Number(row?.planUsd ?? 0),
     workflowMonthUsd: Number(row?.workflowMonthUsd ?? 0),

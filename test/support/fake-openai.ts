@@ -46,6 +46,11 @@ export interface FakeOpenAI {
   requestsTo(path: '/v1/chat/completions' | '/v1/embeddings'): OpenAIRequest[];
   /** Answers structured requests named `name` (schema or tool name) with value from now on. */
   respond(name: string, answer: StructuredAnswer): void;
+  /**
+   * Chat requests are recorded as they arrive but answered only once the returned function is
+   * called: several calls can then be under way at the same moment.
+   */
+  holdAnswers(): () => void;
   /** The next `count` chat requests fail with this HTTP status (e.g. 500, 429). */
   failNext(failure: OpenAIFailure, count?: number): void;
   /** Usage figures reported for each chat completion. */
@@ -88,6 +93,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const answers = new Map<string, StructuredAnswer>();
   const failures: OpenAIFailure[] = [];
   let completionCount = 0;
+  let held: Promise<void> | null = null;
   const fake = {
     usage: { prompt_tokens: 120, completion_tokens: 40 },
     reply: 'OK',
@@ -155,7 +161,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         return;
       }
       requests.push({ path, body, authorization: req.headers.authorization, at: Date.now() });
-      const answer =
+      if (held && path === '/v1/chat/completions') void held.then(() => answer(path, body));
+      else answer(path, body);
+    });
+    function answer(path: string, body: Record<string, unknown>) {
+      const reply =
         req.method !== 'POST'
           ? { status: 405, json: { error: { message: 'POST only' } } }
           : path === '/v1/chat/completions'
@@ -165,8 +175,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
             : path === '/v1/embeddings'
               ? embeddings(body)
               : { status: 404, json: { error: { message: `no route ${path}` } } };
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.json));
-    });
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+    }
   });
   const listen = (port: number) => listenOnLoopback(server, port);
   await listen(0);
@@ -183,6 +193,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requests,
     requestsTo: (path: string) => requests.filter((request) => request.path === path),
     respond: (name: string, answer: StructuredAnswer) => void answers.set(name, answer),
+    holdAnswers: () => {
+      let release = () => undefined as void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = null;
+        release();
+      };
+    },
     failNext: (failure: OpenAIFailure, count = 1) => {
       for (let i = 0; i < count; i += 1) failures.push(failure);
     },

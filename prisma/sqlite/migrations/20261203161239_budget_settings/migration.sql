@@ -1,0 +1,8 @@
+-- CreateTable
+CREATE TABLE "BudgetSetting" (
+    "cap" TEXT NOT NULL PRIMARY KEY,
+    "usd" REAL,
+    "setBy" TEXT NOT NULL,
+    "setAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
