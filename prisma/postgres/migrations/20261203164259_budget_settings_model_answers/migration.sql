@@ -1,0 +1,25 @@
+-- CreateTable
+CREATE TABLE "BudgetSetting" (
+    "cap" TEXT NOT NULL,
+    "usd" DOUBLE PRECISION,
+    "setBy" TEXT NOT NULL,
+    "setAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "BudgetSetting_pkey" PRIMARY KEY ("cap")
+);
+
+-- CreateTable
+CREATE TABLE "ModelAnswer" (
+    "planId" TEXT NOT NULL,
+    "stepKey" TEXT NOT NULL,
+    "sequence" INTEGER NOT NULL,
+    "requestKey" TEXT NOT NULL,
+    "answer" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ModelAnswer_pkey" PRIMARY KEY ("planId","stepKey","sequence")
+);
+
+-- AddForeignKey
+ALTER TABLE "ModelAnswer" ADD CONSTRAINT "ModelAnswer_planId_fkey" FOREIGN KEY ("planId") REFERENCES "Plan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
