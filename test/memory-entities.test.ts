@@ -139,6 +139,41 @@ for (const provider of providers()) {
       ]);
     });
 
+    test('a company named by one word is an entity with facts, and the same company once its full name appears', async () => {
+      const rate = await rememberedAt('2026-01-05T09:00:00Z', 'Hooli: day rate 850 EUR from February.');
+      await rememberedAt('2026-01-06T09:00:00Z', 'Note: day rate 700 EUR for the design sprint.');
+      await rememberedAt('2026-02-01T09:00:00Z', 'Hooli Labs Inc. signed the analytics retainer.');
+      await drainIndex(operator.memory);
+
+      const answer = await operator.memory.factFor('Hooli Labs Inc', 'rate');
+      assert.deepEqual(answer.status === 'known' && [answer.entity, answer.current.value, answer.current.citation.recordId], ['Hooli Labs Inc', '850 EUR', rate.id]);
+      const hooli = await operator.memory.history('Hooli');
+      assert.deepEqual(hooli?.aliases.map((alias) => `${alias.kind}:${alias.alias}`).sort(), ['name:hooli labs', 'name:hooli labs inc', 'short:hooli']);
+      assert.equal(await operator.memory.history('Note'), null, 'a heading label is no company');
+    });
+
+    test("a note holding only a person's address is found by the company's domain, and the address stays masked", async () => {
+      const note = await remember('Got a mail from jane.doe@hooli-labs.com: they want the rollout moved to May.');
+      await remember('The rollout for Brightwave GmbH moves to June; the rollout mail goes out on Friday.');
+      await remember('Rollout checklist: staging first, then production, then the rollout announcement.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('anything from hooli-labs.com about the rollout?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, note.id);
+      assert.ok(!result.citations[0]!.snippet.includes('jane.doe'), result.citations[0]!.snippet);
+      assert.equal((await operator.memory.history('hooli-labs.com'))?.entity.name, 'hooli-labs.com');
+    });
+
+    test("a question naming a company by its web domain recalls the notes naming the company", async () => {
+      const polaris = await remember('Polaris Freight B.V. asked whether we can build a dock scheduling tool.');
+      await remember('Greenway Markets GmbH asked whether we can build a weekly waste report.');
+      await remember('Someone asked whether we can build a scheduling tool for their clinic.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('polarisfreight.nl wrote to us, did they ask for something before?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, polaris.id);
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));

@@ -1,12 +1,13 @@
 // Reads a memory record's entities and facts into the store: the organisations and people it
 // names (new ones become entities with their aliases), the known ones it mentions by an alias
-// ("Lumen's" → Lumen Analytics Ltd), the e-mail domains it holds (from the original, before
-// masking, which hides them), and the facts each sentence states, each about the organisation
+// ("Lumen's" → Lumen Analytics Ltd), the domains it holds (from the original, before masking,
+// which hides the addresses they are in; see domains.ts), and the facts each sentence states, each about the organisation
 // that sentence names (else the record's first one). Called in the transaction that writes the
 // record, and by the indexer for records written elsewhere (plans) or before entities existed.
 import { knownAliases, resolveEntity, addAlias, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
-import { domainFits, emailDomains, matchAliases, namedEntities, phrasesOf } from './entities.ts';
+import { domainFits, domainOwners, domainsIn } from './domains.ts';
+import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
 import { readFacts, sentencesOf } from './facts.ts';
 
 export interface RecordToRead {
@@ -23,14 +24,19 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const entityIds: string[] = [];
   const organisations: { id: string; alias: string }[] = [];
   for (const entity of named) {
-    const id = await resolveEntity(runner, entity);
+    const id = (await entityKnownByOneWord(runner, entity)) ?? (await resolveEntity(runner, entity));
     entityIds.push(id);
     if (entity.kind === 'organisation') organisations.push({ id, alias: entity.aliases[0]!.alias });
   }
-  for (const domain of emailDomains(source)) {
+  for (const domain of domainsIn(source)) {
     const [known] = await knownAliases(runner, [domain]);
-    const owner = known?.entityId ?? organisations.find((organisation) => domainFits(domain, organisation.alias))?.id;
-    if (!owner) continue;
+    // A domain nobody holds yet goes to the organisation the note names that it spells, else the
+    // known one it spells, else to a company of its own known by the domain until it is named.
+    const owner =
+      known?.entityId ??
+      organisations.find((organisation) => domainFits(domain, organisation.alias))?.id ??
+      (await domainOwners(runner, domain))[0] ??
+      (await resolveEntity(runner, { kind: 'organisation', name: domain, aliases: [] }));
     if (!known) await addAlias(runner, owner, domain, 'domain');
     entityIds.push(owner);
   }
@@ -52,6 +58,16 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const ids = [...new Set(entityIds)];
   await writeRecordEntities(runner, record.id, { entityIds: ids, facts, validFrom: record.createdAt });
   return ids;
+}
+
+/**
+ * "Lumen's invoices" means the Lumen already known ("Lumen Analytics Ltd", short alias "lumen"):
+ * a one-word name read from its role makes no entity of its own then, nor takes the alias over.
+ */
+async function entityKnownByOneWord(runner: SqlRunner, entity: NamedEntity): Promise<string | undefined> {
+  if (entity.kind !== 'organisation' || entity.aliases.length !== 1 || entity.aliases[0]!.alias.includes(' ')) return undefined;
+  const [known] = await knownAliases(runner, [entity.aliases[0]!.alias]);
+  return known?.entityKind === 'organisation' ? known.entityId : undefined;
 }
 
 const organisationOf = (aliases: KnownAlias[]) => aliases.find((row) => row.entityKind === 'organisation')?.entityId;

@@ -15,7 +15,7 @@ import { findLiveMemories, insertRecallEvent, type MemoryRow, type RecallEventDr
 import type { Store } from '../store/store.ts';
 import type { ChromaIndex } from './chroma-index.ts';
 import { citationOf } from './citations.ts';
-import { emailDomains } from './entities.ts';
+import { domainsIn } from './domains.ts';
 import type { Embedder } from './embedder.ts';
 import type { MemoryFacts } from './fact-book.ts';
 import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked } from './facts.ts';
@@ -88,8 +88,8 @@ export class MemoryRecall {
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), 20);
     const workflow = options.workflow ?? options.scope?.workflow;
     const ranking = options.ranking ?? 'hybrid';
-    // The question is masked for the log; the e-mail domains it names still say whom it is about.
-    const { ranked, degraded, entityIds } = await this.#rank(asked, emailDomains(query), k, workflow, ranking);
+    // The question is masked for the log; the domains it names still say whom it is about.
+    const { ranked, degraded, entityIds } = await this.#rank(asked, domainsIn(query), k, workflow, ranking);
     const top = ranked.slice(0, k);
     const facts = await this.#facts.citedFacts(top.map((entry) => entry.row.id));
     const citations = top.map(({ row, score }, i) => withFacts(citationOf(row, i + 1, score), facts.get(row.id)));
@@ -108,15 +108,18 @@ export class MemoryRecall {
 
   async #rank(asked: string, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {
     if (ranking === 'vector') return { ranked: await this.#vectorRanking(asked, k, workflow), degraded: false, entityIds: [] };
-    const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
     if (ranking === 'lexical') {
+      const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
       const rows = await this.#rows(lexical.map((hit) => hit.id));
       return { ranked: lexical.flatMap((hit) => (rows.has(hit.id) ? [{ row: rows.get(hit.id)!, score: hit.score }] : [])), degraded: false, entityIds: [] };
     }
+    // "someone at heliossolar.nl" is searched as "... Helios Solar B.V.": notes name a company, rarely its domain.
+    const searched = [asked, ...(await this.#facts.namesOfDomainOwners(domains))].join(' ');
+    const lexical = await this.#lexical.search(searched, Math.max(CANDIDATES, 2 * k), workflow);
     let vector: Ranked[] = [];
     let degraded = false;
     try {
-      vector = await this.#vectorRanking(asked, k, workflow);
+      vector = await this.#vectorRanking(searched, k, workflow);
     } catch (error) {
       degraded = true;
       this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
