@@ -162,6 +162,29 @@ for (const provider of providers()) {
       assert.equal(result.citations[0]?.recordId, note.id);
       assert.ok(!result.citations[0]!.snippet.includes('jane.doe'), result.citations[0]!.snippet);
       assert.equal((await operator.memory.history('hooli-labs.com'))?.entity.name, 'hooli-labs.com');
+
+      // Named later, the company known by its domain is the same one.
+      await remember('Hooli Labs Inc. confirmed the rollout budget.');
+      const hooli = await operator.memory.history('Hooli Labs');
+      assert.equal(hooli?.entity.name, 'Hooli Labs Inc');
+      assert.ok(hooli?.aliases.some((alias) => alias.alias === 'hooli-labs.com'), JSON.stringify(hooli?.aliases));
+    });
+
+    test('a person named by first name alone is the one person memory knows by it; two of that name make it nobody', async () => {
+      await remember('Jonas Weber runs procurement at Nordlicht Energie GmbH.');
+      await remember('Anna Schmidt and Anna Lindqvist both asked for the new price list.');
+      const leaving = await remember('Jonas is leaving in May and moves to Greenfield Labs GmbH.');
+      const anna = await remember('Anna wants the workshop moved to Thursday.');
+      await remember('Nordlicht Energie GmbH moved to Am Sandtorkai 41, 20457 Hamburg.');
+      await drainIndex(operator.memory);
+
+      const jonas = await operator.memory.history('Jonas Weber');
+      const mentions = await operator.store.transaction((runner) => runner.query(sql<{ recordId: string; entityId: string }>`SELECT "recordId", "entityId" FROM "MemoryMention"`));
+      assert.ok(mentions.some((mention) => mention.recordId === leaving.id && mention.entityId === jonas?.entity.id), 'the note naming Jonas by first name mentions him');
+      assert.deepEqual(mentions.filter((mention) => mention.recordId === anna.id), [], 'two Annas: the note names neither');
+
+      const result = await operator.memory.recall('where is jonas going?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, leaving.id);
     });
 
     test("a question naming a company by its web domain recalls the notes naming the company", async () => {

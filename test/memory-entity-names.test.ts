@@ -52,6 +52,14 @@ describe('one-word company names', () => {
   });
 });
 
+describe('people named in full', () => {
+  test('a name is capitalised words, with particles between them', () => {
+    const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
+    assert.deepEqual(people('Met Emma de Vries about the rollout.'), ['Emma de Vries']);
+    assert.deepEqual(people('Hi, Jonas here, we need a lab scheduling tool.'), []);
+  });
+});
+
 describe('domains in a text', () => {
   test('reads the domain of an address and a bare domain, lower-cased', () => {
     assert.deepEqual(domainsIn('From Jane.Doe@Hooli-Labs.com, see heliossolar.nl and lumen.co.uk.'), ['hooli-labs.com', 'heliossolar.nl', 'lumen.co.uk']);

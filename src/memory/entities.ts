@@ -71,6 +71,12 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
 
 const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]+$/g, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
 
+const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
+const isFullName = (name: string) => {
+  const words = name.split(/\s+/);
+  return words.length >= 2 && /^\p{Lu}/u.test(words[0]!) && words.every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
+};
+
 /** Organisations and people a text names outright (not the ones known only by an alias). */
 export function namedEntities(text: string): NamedEntity[] {
   const found = new Map<string, NamedEntity>();
@@ -89,8 +95,9 @@ export function namedEntities(text: string): NamedEntity[] {
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
-  // One word is too often a first name shared by several people, or not a name at all.
-  for (const name of doc.people().out('array') as string[]) if (tokens(name.split(/[(),;:]/)[0]!).length >= 2) add('person', name);
+  // One word is too often a first name shared by several people, or not a name at all; and every
+  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here").
+  for (const name of doc.people().out('array') as string[]) if (isFullName(clean(name.split(/[(),;:]/)[0]!))) add('person', name);
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name.
   const entities = [...found.values()];
   const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;

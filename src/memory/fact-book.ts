@@ -8,6 +8,8 @@ import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { domainOwners } from './domains.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
+import { peopleByFirstName } from './first-names.ts';
+import { tokens } from './words.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
 import { citationOf } from './citations.ts';
@@ -39,12 +41,13 @@ export class MemoryFacts {
     return [...new Map(found.map((entity) => [entity.id, entity])).values()];
   }
 
-  /** Entities a question names, by their aliases (longest match first) and the domains it holds (see domainOwners). */
+  /** Entities a question names, by their aliases (longest match first), first names (see first-names.ts) and the domains it holds (see domainOwners). */
   async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
     return this.#store.transaction(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
       const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
+      named.push(...(await peopleByFirstName(runner, tokens(text))));
       for (const domain of domains) named.push(...(await domainOwners(runner, domain)));
       return [...new Set(named)];
     });

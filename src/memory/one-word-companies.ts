@@ -2,10 +2,9 @@
 // by itself (a sentence's first word, a first name, a month, a note's "Update:" heading), so a word
 // counts only where the text gives it a company's role: heading a note ("Hooli:"), owning
 // business things ("Hooli's invoices"), after a role noun ("client Hooli") or after "for" or "at"
-// ("invoiced for Hooli", "she works at Hooli"); and only when it is no ordinary English word
-// (compromise's lexicon and the labels notes open with), first name, place or date.
-import nlp from 'compromise';
-import { z } from 'zod';
+// ("invoiced for Hooli", "she works at Hooli"); and only when it is no ordinary English word,
+// first name, place or date (see english-words.ts).
+import { isOrdinaryWord } from './english-words.ts';
 
 /** A capitalised word with a lower-case letter in it ("Hooli", "KLog"; not "VAT" or "FYI"). */
 const NAME = '((?=\\p{Lu}[\\p{L}\\p{M}-]*\\p{Ll})\\p{Lu}[\\p{L}\\p{M}-]*\\p{L})';
@@ -27,23 +26,6 @@ const CONTEXTS = [
   // a longer name) nor a number ("at Überseeallee 8" is a street).
   new RegExp(`\\b(?:for|at)\\s+${NAME}${END}(?!\\s+(?:\\p{Lu}|\\d))`, 'gu'),
 ];
-
-/** Labels notes open with that compromise's lexicon lacks ("Summary:", "Reminder:"), and the months and weekdays it reads as verbs ("March", "May"). */
-const ORDINARY_WORDS = new Set(
-  [
-    'reminder summary todo status decision action followup follow-up idea agenda context background outcome correction attention fyi re fwd aw wg ps nb tldr heads-up email e-mail supplier timeline scope office afternoon christmas easter',
-    'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday',
-  ].flatMap((words) => words.split(' ')),
-);
-
-const Lexicon = z.object({ one: z.object({ lexicon: z.record(z.string(), z.unknown()) }) });
-const LEXICON = Lexicon.parse(nlp.model()).one.lexicon;
-
-/** A first name, place, date, or a word of the language, rather than a company's name. */
-function isOrdinaryWord(word: string): boolean {
-  const lower = word.toLowerCase();
-  return ORDINARY_WORDS.has(lower) || lower in LEXICON || nlp(word).has('(#Person|#FirstName|#Place|#Date|#Pronoun|#Determiner|#Preposition|#Conjunction|#Adverb|#Adjective|#Verb)');
-}
 
 /** The one-word company names a text gives a company's role, as written. */
 export function oneWordCompanies(text: string): string[] {

@@ -53,6 +53,11 @@ export const entityStatements = {
     sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" IN ${list(phrases)}`,
   aliasesSpelled: (letters: string) =>
     sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE REPLACE(a."alias", ' ', '') = ${letters}`,
+  companiesKnownByDomain: (start: string) =>
+    sql<Pick<MemoryEntityAlias, 'alias' | 'entityId'>>`SELECT a."alias", a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."kind" = 'domain' AND e."name" = a."alias" AND a."alias" LIKE ${`${start.replace(/[%_\\]/g, '')}%`}`,
+  /** Normalised names are letters, digits and spaces: the first name needs no escaping for LIKE. */
+  peopleFirstNamed: (firstName: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'person' AND a."kind" = 'name' AND a."alias" LIKE ${`${firstName} %`}`,
   insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
   renameEntity: (id: string, name: string) => sql`UPDATE "MemoryEntity" SET "name" = ${name} WHERE "id" = ${id}`,
   /** An alias names one entity: the first to claim it keeps it (see takeShortAlias). */
