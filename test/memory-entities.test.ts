@@ -197,6 +197,19 @@ for (const provider of providers()) {
       assert.equal(result.citations[0]?.recordId, polaris.id);
     });
 
+    test('a question naming a year recalls what was written that year first', async () => {
+      const then = await rememberedAt('2025-09-02T09:00:00Z', 'Kranich Werkzeuge GmbH agreed a rate of 780 EUR daily for the tooling review.');
+      await rememberedAt('2026-01-08T09:00:00Z', 'What Kranich will charge per day from January: 840 EUR per day, renegotiated.');
+      await rememberedAt('2026-01-09T09:00:00Z', 'Kranich confirmed by phone what they charge per day: 840 EUR.');
+      await drainIndex(operator.memory);
+
+      for (const question of ['what did kranich charge per day back in 2025?', "what was kranich's day rate in 2025?"]) {
+        const result = await operator.memory.recall(question, { k: 3, answer: true });
+        assert.equal(result.citations[0]?.recordId, then.id, question);
+        assert.equal(result.answer, undefined, 'no answer with the current rate to a question about 2025');
+      }
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));

@@ -18,7 +18,7 @@ import { citationOf } from './citations.ts';
 import { domainsIn } from './domains.ts';
 import type { Embedder } from './embedder.ts';
 import type { MemoryFacts } from './fact-book.ts';
-import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked } from './facts.ts';
+import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked, yearAsked } from './facts.ts';
 import type { Answerer } from './grounded-answer.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { CANDIDATES, type Candidate } from './rerank.ts';
@@ -50,6 +50,8 @@ const ENTITY_WEIGHT = 1;
  * entity it names, the records stating its current value come first.
  */
 const CURRENT_FACT_TIER = 1;
+/** What being written in the year a question names is worth, in first places of a ranking (as ENTITY_WEIGHT). */
+const YEAR_WEIGHT = 1;
 /** A record stating only values replaced since keeps this share of its score, unless the question asks about the past. */
 const SUPERSEDED_SHARE = 0.5;
 
@@ -142,7 +144,9 @@ export class MemoryRecall {
     const facts = await this.#facts.citedFacts(ids);
     const mentionsNamed = (id: string) => entityBoost.has(id);
     const attribute = attributeAsked(asked);
-    const aboutThePast = asksAboutThePast(asked);
+    const year = yearAsked(asked);
+    // "the day rate in 2025", asked in 2026, is about the past too.
+    const aboutThePast = asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear());
     for (const id of ids) {
       const stated = (facts.get(id) ?? []).filter((fact) => !attribute || fact.attribute === attribute);
       if (stated.length === 0) continue;
@@ -151,6 +155,8 @@ export class MemoryRecall {
     }
     // After the supersession share: a replaced value of the entity asked about still comes before other entities' notes.
     for (const [id, boost] of entityBoost) scores.set(id, (scores.get(id) ?? 0) + boost);
+    // "back in 2025": what was written that year counts like a first place in one more ranking.
+    if (year !== null) for (const id of ids) if (rows.get(id)!.createdAt.getUTCFullYear() === year) scores.set(id, scores.get(id)! + YEAR_WEIGHT / (RRF_K + 1));
     const ranked = ids
       .filter((id) => scores.get(id)! > 0)
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
@@ -179,7 +185,8 @@ export class MemoryRecall {
    */
   async #factAnswer(asked: string, entityIds: string[], citations: Citation[]): Promise<string | undefined> {
     const attribute = attributeAsked(asked);
-    if (!attribute || asksAboutThePast(asked)) return undefined;
+    const year = yearAsked(asked);
+    if (!attribute || asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear())) return undefined;
     for (const entityId of entityIds) {
       const fact = await this.#facts.factFor(entityId, attribute);
       const label = ATTRIBUTE_LABELS[attribute];
