@@ -210,6 +210,15 @@ for (const provider of providers()) {
       }
     });
 
+    test('a firm of two names joined by "&" is known by its initials, and facts stated that way are its own', async () => {
+      await rememberedAt('2026-01-19T09:00:00Z', 'Quill & Barrow LLP: contract review tool; payment terms 30 days from invoice.');
+      const changed = await rememberedAt('2026-05-25T09:00:00Z', 'Priya asked to move Q&B to payment within 14 days; fine by us.');
+      await drainIndex(operator.memory);
+
+      const terms = await operator.memory.factFor('Quill & Barrow', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && [terms.current.value, terms.current.citation.recordId, terms.replaced?.value], ['14 days', changed.id, '30 days']);
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));

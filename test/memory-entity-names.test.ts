@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { domainsIn } from '../src/memory/domains.ts';
-import { namedEntities } from '../src/memory/entities.ts';
+import { aliasesFor, namedEntities } from '../src/memory/entities.ts';
 import { oneWordCompanies } from '../src/memory/one-word-companies.ts';
 
 describe('one-word company names', () => {
@@ -49,6 +49,18 @@ describe('one-word company names', () => {
       namedEntities("Hooli Labs Inc. signed; Hooli's invoices go to Berlin.").map((entity) => entity.name),
       ['Hooli Labs Inc'],
     );
+  });
+});
+
+describe('aliases', () => {
+  test('two names joined by "&" also go by their initials', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
+      { alias: 'marlowe finch llp', kind: 'name' },
+      { alias: 'marlowe finch', kind: 'name' },
+      { alias: 'marlowe', kind: 'short' },
+      { alias: 'm f', kind: 'short' },
+    ]);
+    assert.ok(!aliasesFor('organisation', 'Lumen Analytics Ltd').some((alias) => alias.alias.length < 4));
   });
 });
 

@@ -65,6 +65,9 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     const [first, ...rest] = base.split(' ');
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
+    // "M&F" for "Marlowe & Finch LLP": two names joined by "&" go by their initials.
+    const partners = /^(\p{Lu})[\p{L}\p{M}'’-]*\s*&\s*(\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
+    if (partners) aliases.push({ alias: aliasOf(`${partners[1]} ${partners[2]}`), kind: 'short' });
   }
   return aliases;
 }
