@@ -139,6 +139,86 @@ for (const provider of providers()) {
       ]);
     });
 
+    test('a company named by one word is an entity with facts, and the same company once its full name appears', async () => {
+      const rate = await rememberedAt('2026-01-05T09:00:00Z', 'Hooli: day rate 850 EUR from February.');
+      await rememberedAt('2026-01-06T09:00:00Z', 'Note: day rate 700 EUR for the design sprint.');
+      await rememberedAt('2026-02-01T09:00:00Z', 'Hooli Labs Inc. signed the analytics retainer.');
+      await drainIndex(operator.memory);
+
+      const answer = await operator.memory.factFor('Hooli Labs Inc', 'rate');
+      assert.deepEqual(answer.status === 'known' && [answer.entity, answer.current.value, answer.current.citation.recordId], ['Hooli Labs Inc', '850 EUR', rate.id]);
+      const hooli = await operator.memory.history('Hooli');
+      assert.deepEqual(hooli?.aliases.map((alias) => `${alias.kind}:${alias.alias}`).sort(), ['name:hooli labs', 'name:hooli labs inc', 'short:hooli']);
+      assert.equal(await operator.memory.history('Note'), null, 'a heading label is no company');
+    });
+
+    test("a note holding only a person's address is found by the company's domain, and the address stays masked", async () => {
+      const note = await remember('Got a mail from jane.doe@hooli-labs.com: they want the rollout moved to May.');
+      await remember('The rollout for Brightwave GmbH moves to June; the rollout mail goes out on Friday.');
+      await remember('Rollout checklist: staging first, then production, then the rollout announcement.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('anything from hooli-labs.com about the rollout?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, note.id);
+      assert.ok(!result.citations[0]!.snippet.includes('jane.doe'), result.citations[0]!.snippet);
+      assert.equal((await operator.memory.history('hooli-labs.com'))?.entity.name, 'hooli-labs.com');
+
+      // Named later, the company known by its domain is the same one.
+      await remember('Hooli Labs Inc. confirmed the rollout budget.');
+      const hooli = await operator.memory.history('Hooli Labs');
+      assert.equal(hooli?.entity.name, 'Hooli Labs Inc');
+      assert.ok(hooli?.aliases.some((alias) => alias.alias === 'hooli-labs.com'), JSON.stringify(hooli?.aliases));
+    });
+
+    test('a person named by first name alone is the one person memory knows by it; two of that name make it nobody', async () => {
+      await remember('Jonas Weber runs procurement at Nordlicht Energie GmbH.');
+      await remember('Anna Schmidt and Anna Lindqvist both asked for the new price list.');
+      const leaving = await remember('Jonas is leaving in May and moves to Greenfield Labs GmbH.');
+      const anna = await remember('Anna wants the workshop moved to Thursday.');
+      await remember('Nordlicht Energie GmbH moved to Am Sandtorkai 41, 20457 Hamburg.');
+      await drainIndex(operator.memory);
+
+      const jonas = await operator.memory.history('Jonas Weber');
+      const mentions = await operator.store.transaction((runner) => runner.query(sql<{ recordId: string; entityId: string }>`SELECT "recordId", "entityId" FROM "MemoryMention"`));
+      assert.ok(mentions.some((mention) => mention.recordId === leaving.id && mention.entityId === jonas?.entity.id), 'the note naming Jonas by first name mentions him');
+      assert.deepEqual(mentions.filter((mention) => mention.recordId === anna.id), [], 'two Annas: the note names neither');
+
+      const result = await operator.memory.recall('where is jonas going?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, leaving.id);
+    });
+
+    test("a question naming a company by its web domain recalls the notes naming the company", async () => {
+      const polaris = await remember('Polaris Freight B.V. asked whether we can build a dock scheduling tool.');
+      await remember('Greenway Markets GmbH asked whether we can build a weekly waste report.');
+      await remember('Someone asked whether we can build a scheduling tool for their clinic.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('polarisfreight.nl wrote to us, did they ask for something before?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, polaris.id);
+    });
+
+    test('a question naming a year recalls what was written that year first', async () => {
+      const then = await rememberedAt('2025-09-02T09:00:00Z', 'Kranich Werkzeuge GmbH agreed a rate of 780 EUR daily for the tooling review.');
+      await rememberedAt('2026-01-08T09:00:00Z', 'What Kranich will charge per day from January: 840 EUR per day, renegotiated.');
+      await rememberedAt('2026-01-09T09:00:00Z', 'Kranich confirmed by phone what they charge per day: 840 EUR.');
+      await drainIndex(operator.memory);
+
+      for (const question of ['what did kranich charge per day back in 2025?', "what was kranich's day rate in 2025?"]) {
+        const result = await operator.memory.recall(question, { k: 3, answer: true });
+        assert.equal(result.citations[0]?.recordId, then.id, question);
+        assert.equal(result.answer, undefined, 'no answer with the current rate to a question about 2025');
+      }
+    });
+
+    test('a firm of two names joined by "&" is known by its initials, and facts stated that way are its own', async () => {
+      await rememberedAt('2026-01-19T09:00:00Z', 'Quill & Barrow LLP: contract review tool; payment terms 30 days from invoice.');
+      const changed = await rememberedAt('2026-05-25T09:00:00Z', 'Priya asked to move Q&B to payment within 14 days; fine by us.');
+      await drainIndex(operator.memory);
+
+      const terms = await operator.memory.factFor('Quill & Barrow', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && [terms.current.value, terms.current.citation.recordId, terms.replaced?.value], ['14 days', changed.id, '30 days']);
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));

@@ -1,11 +1,13 @@
 // Reading who a text is about: organisations and people, each with the ways it can be written.
 // No single reader finds them all (compromise finds "Acme Inc." and "Renée Lefèvre" but not
 // "Brightwater Logistics GmbH"), so several signals are combined: a name ending in a legal form
-// (GmbH, Ltd, SARL, ...), compromise's organisations and people, and e-mail domains. Names already
-// known are found again by their aliases (see matchAliases), which is how a note that only says
-// "Lumen's" meets "Lumen Analytics Ltd".
+// (GmbH, Ltd, SARL, ...), compromise's organisations and people, and one word the text gives a
+// company's role ("Hooli: day rate ...", see one-word-companies.ts); domains.ts reads e-mail and
+// web domains. Names already known are found again by their aliases (see matchAliases), which is
+// how a note that only says "Lumen's" meets "Lumen Analytics Ltd".
 import nlp from 'compromise';
 import { isStopWord } from './local-embedder.ts';
+import { oneWordCompanies } from './one-word-companies.ts';
 import { tokens } from './words.ts';
 
 export type EntityKind = 'person' | 'organisation';
@@ -36,9 +38,6 @@ const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|und|and|e
 const LEGAL_FORM_WORDS = new Set(
   'gmbh co kg ag ug ek ohg gbr ltd limited llc llp inc corp plc sarl sas sa sl bv nv oy ab as asa aps srl spa pty sp z oo'.split(' '),
 );
-/** Free-mail domains name no organisation. */
-const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'gmx.de', 'gmx.net', 'web.de', 'proton.me', 'protonmail.com', 'aol.com', 'mail.com']);
-const EMAIL = /\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b/g;
 
 /** A capitalised word at a sentence's start may be a verb or an adjective, not part of the name ("Invoiced Acme GmbH"). */
 function withoutLeadingNonNames(words: string): string {
@@ -50,7 +49,7 @@ function withoutLeadingNonNames(words: string): string {
 export const aliasOf = (text: string) => tokens(text).join(' ');
 
 /** A name without its trailing legal form ("kessler sohne kg" → "kessler sohne"). */
-function withoutLegalForm(alias: string): string {
+export function withoutLegalForm(alias: string): string {
   const words = alias.split(' ');
   while (words.length > 1 && LEGAL_FORM_WORDS.has(words.at(-1)!)) words.pop();
   return words.join(' ');
@@ -66,11 +65,20 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     const [first, ...rest] = base.split(' ');
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
+    // "M&F" for "Marlowe & Finch LLP": two names joined by "&" go by their initials.
+    const partners = /^(\p{Lu})[\p{L}\p{M}'’-]*\s*&\s*(\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
+    if (partners) aliases.push({ alias: aliasOf(`${partners[1]} ${partners[2]}`), kind: 'short' });
   }
   return aliases;
 }
 
 const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]+$/g, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
+
+const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
+const isFullName = (name: string) => {
+  const words = name.split(/\s+/);
+  return words.length >= 2 && /^\p{Lu}/u.test(words[0]!) && words.every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
+};
 
 /** Organisations and people a text names outright (not the ones known only by an alias). */
 export function namedEntities(text: string): NamedEntity[] {
@@ -86,28 +94,17 @@ export function namedEntities(text: string): NamedEntity[] {
     const atSentenceStart = match.index === 0 || /[.!?:;]\s+$|\n\s*$/.test(text.slice(0, match.index));
     add('organisation', `${atSentenceStart ? withoutLeadingNonNames(match[1]!) : match[1]} ${match[2]}`);
   }
+  for (const name of oneWordCompanies(text)) add('organisation', name);
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
-  // One word is too often a first name shared by several people, or not a name at all.
-  for (const name of doc.people().out('array') as string[]) if (tokens(name.split(/[(),;:]/)[0]!).length >= 2) add('person', name);
+  // One word is too often a first name shared by several people, or not a name at all; and every
+  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here").
+  for (const name of doc.people().out('array') as string[]) if (isFullName(clean(name.split(/[(),;:]/)[0]!))) add('person', name);
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name.
   const entities = [...found.values()];
   const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;
   return entities.filter((entity) => !entities.some((other) => other !== entity && other.kind === entity.kind && primary(other).includes(primary(entity))));
-}
-
-/** The organisations' e-mail domains a text holds (never free-mail ones); call it on the original, before masking. */
-export function emailDomains(text: string): string[] {
-  return [...new Set([...text.matchAll(EMAIL)].map((match) => match[1]!.toLowerCase()))].filter((domain) => !FREE_MAIL.has(domain));
-}
-
-/** Whether a domain looks like an organisation's name ("kessler-soehne.de" and "kessler sohne"). */
-export function domainFits(domain: string, nameAlias: string): boolean {
-  const label = domain.split('.')[0]!.replace(/-/g, '');
-  const base = withoutLegalForm(nameAlias).replace(/ /g, '');
-  const first = nameAlias.split(' ')[0]!;
-  return label === base || label.startsWith(base) || (first.length >= 4 && label.startsWith(first));
 }
 
 /**

@@ -1,12 +1,14 @@
 // Reads a memory record's entities and facts into the store: the organisations and people it
 // names (new ones become entities with their aliases), the known ones it mentions by an alias
-// ("Lumen's" → Lumen Analytics Ltd), the e-mail domains it holds (from the original, before
-// masking, which hides them), and the facts each sentence states, each about the organisation
+// ("Lumen's" → Lumen Analytics Ltd), the domains it holds (from the original, before masking,
+// which hides the addresses they are in; see domains.ts), and the facts each sentence states, each about the organisation
 // that sentence names (else the record's first one). Called in the transaction that writes the
 // record, and by the indexer for records written elsewhere (plans) or before entities existed.
-import { knownAliases, resolveEntity, addAlias, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
+import { addAlias, companiesKnownByDomain, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
-import { domainFits, emailDomains, matchAliases, namedEntities, phrasesOf } from './entities.ts';
+import { domainFits, domainOwners, domainsIn } from './domains.ts';
+import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
+import { capitalisedWords, peopleByFirstName } from './first-names.ts';
 import { readFacts, sentencesOf } from './facts.ts';
 
 export interface RecordToRead {
@@ -23,14 +25,21 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const entityIds: string[] = [];
   const organisations: { id: string; alias: string }[] = [];
   for (const entity of named) {
-    const id = await resolveEntity(runner, entity);
+    const oneWord = await oneWordReading(runner, entity);
+    if (oneWord === 'a person') continue;
+    const id = oneWord ?? (await resolveEntity(runner, entity, { knownByDomain: await companyKnownByDomain(runner, entity) }));
     entityIds.push(id);
     if (entity.kind === 'organisation') organisations.push({ id, alias: entity.aliases[0]!.alias });
   }
-  for (const domain of emailDomains(source)) {
+  for (const domain of domainsIn(source)) {
     const [known] = await knownAliases(runner, [domain]);
-    const owner = known?.entityId ?? organisations.find((organisation) => domainFits(domain, organisation.alias))?.id;
-    if (!owner) continue;
+    // A domain nobody holds yet goes to the organisation the note names that it spells, else the
+    // known one it spells, else to a company of its own known by the domain until it is named.
+    const owner =
+      known?.entityId ??
+      organisations.find((organisation) => domainFits(domain, organisation.alias))?.id ??
+      (await domainOwners(runner, domain))[0] ??
+      (await resolveEntity(runner, { kind: 'organisation', name: domain, aliases: [] }));
     if (!known) await addAlias(runner, owner, domain, 'domain');
     entityIds.push(owner);
   }
@@ -38,7 +47,7 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const aliases = new Map((await knownAliases(runner, phrasesOf(record.text))).map((row) => [row.alias, row]));
   const mentionedIn = (text: string) => matchAliases(text, (phrase) => aliases.has(phrase)).map((alias) => aliases.get(alias)!);
   const mentioned = mentionedIn(record.text);
-  entityIds.push(...mentioned.map((row) => row.entityId));
+  entityIds.push(...mentioned.map((row) => row.entityId), ...(await peopleByFirstName(runner, capitalisedWords(source))));
 
   const firstOrganisation = mentioned.find((row) => row.entityKind === 'organisation')?.entityId ?? organisations[0]?.id;
   const facts: FactDraft[] = [];
@@ -52,6 +61,28 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const ids = [...new Set(entityIds)];
   await writeRecordEntities(runner, record.id, { entityIds: ids, facts, validFrom: record.createdAt });
   return ids;
+}
+
+/**
+ * What a company name of one word read from its role stands for: the organisation memory knows by
+ * that word ("Lumen's invoices" are Lumen Analytics Ltd's, whose short alias "lumen" is), which
+ * then makes no entity of its own nor takes the alias over; or a person known by that first name
+ * ("Giulia:" heading a note to Giulia Romano), which makes no company.
+ */
+async function oneWordReading(runner: SqlRunner, entity: NamedEntity): Promise<string | 'a person' | undefined> {
+  const word = entity.aliases[0]!.alias;
+  if (entity.kind !== 'organisation' || entity.aliases.length !== 1 || word.includes(' ')) return undefined;
+  const [known] = await knownAliases(runner, [word]);
+  if (known?.entityKind === 'organisation') return known.entityId;
+  return known || (await peopleFirstNamed(runner, word)).length > 0 ? 'a person' : undefined;
+}
+
+/** A company known so far only by a domain that spells this organisation's name ("hooli-labs.com" for "Hooli Labs Inc"). */
+async function companyKnownByDomain(runner: SqlRunner, entity: NamedEntity): Promise<string | undefined> {
+  const name = entity.aliases[0]!.alias;
+  if (entity.kind !== 'organisation' || name.length < 4) return undefined;
+  const candidates = await companiesKnownByDomain(runner, name.slice(0, 4));
+  return candidates.find((candidate) => domainFits(candidate.alias, name))?.entityId;
 }
 
 const organisationOf = (aliases: KnownAlias[]) => aliases.find((row) => row.entityKind === 'organisation')?.entityId;

@@ -6,7 +6,10 @@ import { aliasesOfEntity, entitiesByIds, entitiesLike, entityById, factsAround, 
 import { findLiveMemories, type MemoryRow } from '../store/memory.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
+import { domainOwners } from './domains.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
+import { peopleByFirstName } from './first-names.ts';
+import { tokens } from './words.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
 import { citationOf } from './citations.ts';
@@ -38,12 +41,26 @@ export class MemoryFacts {
     return [...new Map(found.map((entity) => [entity.id, entity])).values()];
   }
 
-  /** Entities a question names, by their aliases (longest match first) and e-mail domains. */
+  /** Entities a question names, by their aliases (longest match first), first names (see first-names.ts) and the domains it holds (see domainOwners). */
   async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
-    const aliases = await this.#store.transaction((runner) => knownAliases(runner, [...phrasesOf(text), ...domains]));
-    const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
-    const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
-    return [...new Set([...named, ...domains.flatMap((domain) => byAlias.get(domain) ?? [])])];
+    return this.#store.transaction(async (runner) => {
+      const aliases = await knownAliases(runner, phrasesOf(text));
+      const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
+      const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
+      named.push(...(await peopleByFirstName(runner, tokens(text))));
+      for (const domain of domains) named.push(...(await domainOwners(runner, domain)));
+      return [...new Set(named)];
+    });
+  }
+
+  /** The names of the organisations the domains stand for (see domainOwners). */
+  async namesOfDomainOwners(domains: string[]): Promise<string[]> {
+    if (domains.length === 0) return [];
+    return this.#store.transaction(async (runner) => {
+      const owners: string[] = [];
+      for (const domain of domains) owners.push(...(await domainOwners(runner, domain)));
+      return (await entitiesByIds(runner, [...new Set(owners)])).map((entity) => entity.name);
+    });
   }
 
   async factFor(name: string, attribute: string): Promise<FactAnswer> {

@@ -120,3 +120,9 @@ export function attributeAsked(question: string): Attribute | null {
 
 /** A question about how things were rather than how they are ("the old address", "last year's rate"). */
 export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|first)\b/i.test(question);
+
+/** The year a question asks about ("back in 2025", "in 2026"), if it names exactly one. */
+export function yearAsked(question: string): number | null {
+  const years = new Set([...question.matchAll(/(?<![\d-])(?:19|20)\d{2}(?![\d-])/g)].map((match) => Number(match[0])));
+  return years.size === 1 ? [...years][0]! : null;
+}

@@ -16,10 +16,10 @@ import { findLiveMemories, insertRecallEvent, type MemoryRow, type RecallEventDr
 import type { Store } from '../store/store.ts';
 import type { ChromaIndex } from './chroma-index.ts';
 import { citationOf } from './citations.ts';
-import { emailDomains } from './entities.ts';
+import { domainsIn } from './domains.ts';
 import type { Embedder } from './embedder.ts';
 import type { MemoryFacts } from './fact-book.ts';
-import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked } from './facts.ts';
+import { ATTRIBUTE_LABELS, asksAboutThePast, attributeAsked, yearAsked } from './facts.ts';
 import type { Answerer } from './grounded-answer.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { CANDIDATES, type Candidate } from './rerank.ts';
@@ -51,6 +51,8 @@ const ENTITY_WEIGHT = 1;
  * entity it names, the records stating its current value come first.
  */
 const CURRENT_FACT_TIER = 1;
+/** What being written in the year a question names is worth, in first places of a ranking (as ENTITY_WEIGHT). */
+const YEAR_WEIGHT = 1;
 /** A record stating only values replaced since keeps this share of its score, unless the question asks about the past. */
 const SUPERSEDED_SHARE = 0.5;
 
@@ -89,8 +91,8 @@ export class MemoryRecall {
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), 20);
     const workflow = options.workflow ?? options.scope?.workflow;
     const ranking = options.ranking ?? 'hybrid';
-    // The question is masked for the log; the e-mail domains it names still say whom it is about.
-    const { ranked, degraded, entityIds } = await this.#rank(asked, emailDomains(query), k, workflow, ranking);
+    // The question is masked for the log; the domains it names still say whom it is about.
+    const { ranked, degraded, entityIds } = await this.#rank(asked, domainsIn(query), k, workflow, ranking);
     const top = ranked.slice(0, k);
     const facts = await this.#facts.citedFacts(top.map((entry) => entry.row.id));
     const citations = top.map(({ row, score }, i) => withFacts(citationOf(row, i + 1, score), facts.get(row.id)));
@@ -117,15 +119,18 @@ export class MemoryRecall {
 
   async #rank(asked: string, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {
     if (ranking === 'vector') return { ranked: await this.#vectorRanking(asked, k, workflow), degraded: false, entityIds: [] };
-    const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
     if (ranking === 'lexical') {
+      const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
       const rows = await this.#rows(lexical.map((hit) => hit.id));
       return { ranked: lexical.flatMap((hit) => (rows.has(hit.id) ? [{ row: rows.get(hit.id)!, score: hit.score }] : [])), degraded: false, entityIds: [] };
     }
+    // "someone at heliossolar.nl" is searched as "... Helios Solar B.V.": notes name a company, rarely its domain.
+    const searched = [asked, ...(await this.#facts.namesOfDomainOwners(domains))].join(' ');
+    const lexical = await this.#lexical.search(searched, Math.max(CANDIDATES, 2 * k), workflow);
     let vector: Ranked[] = [];
     let degraded = false;
     try {
-      vector = await this.#vectorRanking(asked, k, workflow);
+      vector = await this.#vectorRanking(searched, k, workflow);
     } catch (error) {
       degraded = true;
       this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
@@ -148,7 +153,9 @@ export class MemoryRecall {
     const facts = await this.#facts.citedFacts(ids);
     const mentionsNamed = (id: string) => entityBoost.has(id);
     const attribute = attributeAsked(asked);
-    const aboutThePast = asksAboutThePast(asked);
+    const year = yearAsked(asked);
+    // "the day rate in 2025", asked in 2026, is about the past too.
+    const aboutThePast = asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear());
     for (const id of ids) {
       const stated = (facts.get(id) ?? []).filter((fact) => !attribute || fact.attribute === attribute);
       if (stated.length === 0) continue;
@@ -157,6 +164,8 @@ export class MemoryRecall {
     }
     // After the supersession share: a replaced value of the entity asked about still comes before other entities' notes.
     for (const [id, boost] of entityBoost) scores.set(id, (scores.get(id) ?? 0) + boost);
+    // "back in 2025": what was written that year counts like a first place in one more ranking.
+    if (year !== null) for (const id of ids) if (rows.get(id)!.createdAt.getUTCFullYear() === year) scores.set(id, scores.get(id)! + YEAR_WEIGHT / (RRF_K + 1));
     const ranked = ids
       .filter((id) => scores.get(id)! > 0)
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
@@ -185,7 +194,8 @@ export class MemoryRecall {
    */
   async #factAnswer(asked: string, entityIds: string[], citations: Citation[]): Promise<string | undefined> {
     const attribute = attributeAsked(asked);
-    if (!attribute || asksAboutThePast(asked)) return undefined;
+    const year = yearAsked(asked);
+    if (!attribute || asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear())) return undefined;
     for (const entityId of entityIds) {
       const fact = await this.#facts.factFor(entityId, attribute);
       const label = ATTRIBUTE_LABELS[attribute];

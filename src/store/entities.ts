@@ -24,24 +24,61 @@ export async function knownAliases(runner: SqlRunner, phrases: string[]): Promis
   return found;
 }
 
+/** The aliases that are these letters once their spaces are dropped ("helios solar" for "heliossolar"). */
+export async function aliasesSpelled(runner: SqlRunner, letters: string): Promise<KnownAlias[]> {
+  return runner.query(statements.aliasesSpelled(letters));
+}
+
+/** Companies known only by a domain (named after it) whose domain starts with these letters. */
+export async function companiesKnownByDomain(runner: SqlRunner, start: string): Promise<{ alias: string; entityId: string }[]> {
+  return runner.query(statements.companiesKnownByDomain(start));
+}
+
+/** The people whose full name starts with this first name (normalised). */
+export async function peopleFirstNamed(runner: SqlRunner, firstName: string): Promise<string[]> {
+  return (await runner.query(statements.peopleFirstNamed(firstName))).map((row) => row.entityId);
+}
+
 /**
  * The entity one of whose name aliases is among aliases, or a new one with them. An alias names
  * one entity: a short alias ("acme" for "Acme Tooling Ltd") gives way to an entity whose name it
  * is ("Acme GmbH" without its legal form), never the other way round.
  */
-export async function resolveEntity(runner: SqlRunner, entity: { kind: string; name: string; aliases: { alias: string; kind: string }[] }, now = new Date()): Promise<string> {
+export async function resolveEntity(
+  runner: SqlRunner,
+  entity: { kind: string; name: string; aliases: { alias: string; kind: string }[] },
+  options: { knownByDomain?: string; now?: Date } = {},
+): Promise<string> {
   const names = entity.aliases.filter((alias) => alias.kind === 'name').map((alias) => alias.alias);
   const known = (await knownAliases(runner, names)).filter((row) => row.kind === 'name' && row.entityKind === entity.kind);
-  let id = known[0]?.entityId;
-  if (!id) {
+  let id = known[0]?.entityId ?? (await oneWordReadingOf(runner, entity));
+  if (!id && options.knownByDomain) {
+    // The company known so far only by its domain now has a name.
+    id = options.knownByDomain;
+    await runner.execute(statements.renameEntity(id, entity.name));
+  } else if (!id) {
     id = newId('ent');
-    await runner.execute(statements.insertEntity({ id, kind: entity.kind, name: entity.name, createdAt: now }));
+    await runner.execute(statements.insertEntity({ id, kind: entity.kind, name: entity.name, createdAt: options.now ?? new Date() }));
   } else if (entity.name.length > (await entityById(runner, id))!.name.length) {
     // The fullest spelling is the one to show ("Lumen Analytics Ltd" over "Lumen Analytics").
     await runner.execute(statements.renameEntity(id, entity.name));
   }
   for (const alias of entity.aliases) await addAlias(runner, id, alias.alias, alias.kind);
   return id;
+}
+
+/**
+ * An organisation read earlier from one word ("Nordlicht's billing address") that is this name's
+ * short alias ("Nordlicht Logistik GmbH"): the same company, now fully named. The word becomes the
+ * short alias it would have been, so a company whose name it is ("Nordlicht AG") can still take it.
+ */
+async function oneWordReadingOf(runner: SqlRunner, entity: { kind: string; aliases: { alias: string; kind: string }[] }): Promise<string | undefined> {
+  const short = entity.aliases.find((alias) => alias.kind === 'short')?.alias;
+  if (entity.kind !== 'organisation' || !short) return undefined;
+  const [known] = (await knownAliases(runner, [short])).filter((row) => row.kind === 'name' && row.entityKind === 'organisation');
+  if (!known || (await entityById(runner, known.entityId))?.name.includes(' ') !== false) return undefined;
+  await runner.execute(statements.makeShortAlias(short));
+  return known.entityId;
 }
 
 export async function addAlias(runner: SqlRunner, entityId: string, alias: string, kind: string): Promise<void> {

@@ -51,6 +51,13 @@ export const entityStatements = {
   /** The aliases among phrases, with the kind of entity each names. */
   aliasesAmong: (phrases: readonly string[]) =>
     sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" IN ${list(phrases)}`,
+  aliasesSpelled: (letters: string) =>
+    sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE REPLACE(a."alias", ' ', '') = ${letters}`,
+  companiesKnownByDomain: (start: string) =>
+    sql<Pick<MemoryEntityAlias, 'alias' | 'entityId'>>`SELECT a."alias", a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."kind" = 'domain' AND e."name" = a."alias" AND a."alias" LIKE ${`${start.replace(/[%_\\]/g, '')}%`}`,
+  /** Normalised names are letters, digits and spaces: the first name needs no escaping for LIKE. */
+  peopleFirstNamed: (firstName: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'person' AND a."kind" = 'name' AND a."alias" LIKE ${`${firstName} %`}`,
   insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
   renameEntity: (id: string, name: string) => sql`UPDATE "MemoryEntity" SET "name" = ${name} WHERE "id" = ${id}`,
   /** An alias names one entity: the first to claim it keeps it (see takeShortAlias). */
@@ -58,6 +65,7 @@ export const entityStatements = {
   /** A name takes over the same words held as a short alias of another entity. */
   takeShortAlias: (alias: string, entityId: string, kind: string) =>
     sql`UPDATE "MemoryEntityAlias" SET "entityId" = ${entityId}, "kind" = ${kind} WHERE "alias" = ${alias} AND "kind" = 'short'`,
+  makeShortAlias: (alias: string) => sql`UPDATE "MemoryEntityAlias" SET "kind" = 'short' WHERE "alias" = ${alias}`,
   entityById: (id: string) => sql<MemoryEntity>`SELECT * FROM "MemoryEntity" WHERE "id" = ${id}`,
   entitiesByIds: (ids: readonly string[]) => sql<MemoryEntity>`SELECT * FROM "MemoryEntity" WHERE "id" IN ${list(ids)}`,
   aliasesOfEntity: (id: string) => sql<MemoryEntityAlias>`SELECT * FROM "MemoryEntityAlias" WHERE "entityId" = ${id} ORDER BY "kind", "alias"`,

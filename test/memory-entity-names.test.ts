@@ -1,0 +1,83 @@
+// Who a note names, read from its text alone: a company named by one word only where the text
+// gives it a company's role, never a heading label, a date, a first name or a sentence's first
+// word; and the domains a note or a question holds, in addresses or on their own.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { domainsIn } from '../src/memory/domains.ts';
+import { aliasesFor, namedEntities } from '../src/memory/entities.ts';
+import { oneWordCompanies } from '../src/memory/one-word-companies.ts';
+
+describe('one-word company names', () => {
+  const companies = [
+    ['a note headed by the name', 'Hooli: day rate 850 EUR from March.', 'Hooli'],
+    ['a line of a note headed by the name', 'Rates for 2026\nZurbaran: 700 EUR per day', 'Zurbaran'],
+    ["the name owning invoices, even first in a sentence", "Hooli's invoices go to the Berlin office.", 'Hooli'],
+    ['the name owning a day rate', "We agreed that Pied's day rate stays at 900 EUR.", 'Pied'],
+    ['the name after "client"', 'We onboarded client Hooli last week.', 'Hooli'],
+    ['the name after "for"', 'Sent the invoice for Hooli yesterday.', 'Hooli'],
+    ['the name after "at"', 'Nils Berg at Brightwave leads the migration.', 'Brightwave'],
+    ['a name in camel case', 'KLog: terms net 30.', 'KLog'],
+  ] as const;
+  for (const [what, text, name] of companies) {
+    test(`reads ${what}`, () => assert.deepEqual(oneWordCompanies(text), [name]));
+  }
+
+  const none = [
+    ['a "Note:" heading', 'Note: the rate is 900 EUR.'],
+    ['an "Update:" heading', 'Update: invoices go out on Friday.'],
+    ['a "Reminder:" heading', 'Reminder: VAT is due.'],
+    ['a weekday heading', 'Monday: call about the rate.'],
+    ['a month after "for"', 'Sent the invoice for March.'],
+    ["a first name's invoices", "Anna's invoices are late."],
+    ['a first name heading a note', 'Harriet: moved to 14 days.'],
+    ['a city after "at"', 'We met at Stuttgart.'],
+    ['a person named in full after "for"', 'Invoiced for Jake Morrison.'],
+    ['a capitalised word that only starts a sentence', 'Hooli pays net 30. Brightwave too.'],
+    ['an acronym heading', 'FYI: the rate changed.'],
+    ['a street after "at"', 'Bill them at Überseeallee 8, 20457 Hamburg.'],
+  ] as const;
+  for (const [what, text] of none) {
+    test(`reads no company from ${what}`, () => assert.deepEqual(oneWordCompanies(text), []));
+  }
+
+  test('a one-word company is an organisation the note names, and a longer name in the note wins', () => {
+    assert.deepEqual(
+      namedEntities('Hooli: day rate 850 EUR.').map((entity) => [entity.kind, entity.name]),
+      [['organisation', 'Hooli']],
+    );
+    assert.deepEqual(
+      namedEntities("Hooli Labs Inc. signed; Hooli's invoices go to Berlin.").map((entity) => entity.name),
+      ['Hooli Labs Inc'],
+    );
+  });
+});
+
+describe('aliases', () => {
+  test('two names joined by "&" also go by their initials', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
+      { alias: 'marlowe finch llp', kind: 'name' },
+      { alias: 'marlowe finch', kind: 'name' },
+      { alias: 'marlowe', kind: 'short' },
+      { alias: 'm f', kind: 'short' },
+    ]);
+    assert.ok(!aliasesFor('organisation', 'Lumen Analytics Ltd').some((alias) => alias.alias.length < 4));
+  });
+});
+
+describe('people named in full', () => {
+  test('a name is capitalised words, with particles between them', () => {
+    const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
+    assert.deepEqual(people('Met Emma de Vries about the rollout.'), ['Emma de Vries']);
+    assert.deepEqual(people('Hi, Jonas here, we need a lab scheduling tool.'), []);
+  });
+});
+
+describe('domains in a text', () => {
+  test('reads the domain of an address and a bare domain, lower-cased', () => {
+    assert.deepEqual(domainsIn('From Jane.Doe@Hooli-Labs.com, see heliossolar.nl and lumen.co.uk.'), ['hooli-labs.com', 'heliossolar.nl', 'lumen.co.uk']);
+  });
+
+  test('reads no free-mail domain, file name or abbreviation as a company domain', () => {
+    assert.deepEqual(domainsIn('jane@gmail.com sent notes.md about node.js, e.g. Ltd. and S.A. terms'), []);
+  });
+});
