@@ -369,6 +369,16 @@ export async function run(): Promise<void> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-bench-slack-'));
   const cleanups: (() => Promise<void>)[] = [async () => fs.rmSync(dir, { recursive: true, force: true })];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0)) {
+      await cleanup().catch((error: unknown) => note(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
+  // Stopped from outside (Ctrl-C, a timeout): what it started stops too, the service's Chroma
+  // server included, which ignores signals and would otherwise run on without its parent.
+  const stopOnSignal = (signal: NodeJS.Signals) => void cleanUp().finally(() => process.exit(128 + os.constants.signals[signal]));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
     const fake = await startFakeSlackProcess();
     cleanups.unshift(() => fake.close());
@@ -478,9 +488,9 @@ export async function run(): Promise<void> {
     }
     if (logs.first.length > 0) note(`first log records at warn and above: ${logs.first.join(' | ')}`);
   } finally {
-    for (const cleanup of cleanups) {
-      await cleanup().catch((error: unknown) => note(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    await cleanUp();
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
   }
   note(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
 }
