@@ -20,6 +20,3 @@ CREATE TABLE "ModelAnswer" (
     CONSTRAINT "ModelAnswer_pkey" PRIMARY KEY ("planId","stepKey","sequence")
 );
 
--- AddForeignKey
-ALTER TABLE "ModelAnswer" ADD CONSTRAINT "ModelAnswer_planId_fkey" FOREIGN KEY ("planId") REFERENCES "Plan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-

@@ -15,7 +15,6 @@ CREATE TABLE "ModelAnswer" (
     "answer" TEXT NOT NULL,
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    PRIMARY KEY ("planId", "stepKey", "sequence"),
-    CONSTRAINT "ModelAnswer_planId_fkey" FOREIGN KEY ("planId") REFERENCES "Plan" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    PRIMARY KEY ("planId", "stepKey", "sequence")
 );
 
