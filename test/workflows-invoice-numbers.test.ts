@@ -66,11 +66,19 @@ for (const provider of providers()) {
       const dataDir = path.join(database.dir, 'data');
       const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, WORKER_ID: 'invoice-crash-worker', OPENAI_API_KEY: '', WEBHOOK_URL: '', SMTP_URL: '' };
       const completed = async () => (await operator.conductor.list({ statuses: ['completed'], limit: PLANS + 1 })).length;
+      /** Invoices issued again after a crash so far: the case the test is for. */
+      const reissuedSoFar = async () => {
+        let reissued = 0;
+        for (const planId of planIds) if ((await operator.conductor.effects(planId)).some((e) => e.stepKey === 'issue-invoice' && e.performCount > 1)) reissued++;
+        return reissued;
+      };
       const deadline = Date.now() + TIME_LIMIT_MS;
       let kills = 0;
 
+      // Workers are killed until the minimum is reached and a crash has hit an issued invoice
+      // before its checkpoint (where the kills land is chance), or until every plan is done.
       for (let round = 0; ; round++) {
-        const final = kills >= MIN_KILLS || (await completed()) === PLANS;
+        const final = (kills >= MIN_KILLS && (await reissuedSoFar()) > 0) || (await completed()) === PLANS;
         const crashing = !final && round % 2 === 1;
         const worker = spawnInvoiceWorker({ ...env, ...(crashing ? { CRASH_AFTER_EFFECT: String(CRASH_AFTER_EFFECT) } : {}) });
         live.add(worker.child);
