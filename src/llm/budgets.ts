@@ -1,8 +1,11 @@
 // The budget check before a model call: the spend each cap counts so far, plus what the call is
 // expected to cost, against the cap and the plan's allowance. A call that would go over is not
 // made; the model port throws BudgetReached and the plan is handed back.
-import { noBudgetCaps, workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
+import { BudgetReached, hasCaps, noBudgetCaps, workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
+import { currentCaps } from '../store/budget-settings.ts';
 import type { PlanSpend } from '../store/budgets.ts';
+import { reserveModelCall, type ModelCallOpening } from '../store/model-calls.ts';
+import type { Store } from '../store/store.ts';
 import { costUsd } from './prices.ts';
 
 /**
@@ -42,3 +45,25 @@ export function budgetVerdict(spend: PlanSpend, caps: BudgetCaps, workflow: stri
 /** A call outside any plan (recall's written answer) answers to the monthly cap alone. */
 export const monthVerdict = (spend: PlanSpend, caps: BudgetCaps, expectedUsd: number): BudgetPause | null =>
   caps.monthUsd === null ? null : budgetVerdict(spend, { ...noBudgetCaps, monthUsd: caps.monthUsd }, '', expectedUsd);
+
+/**
+ * Reserves a model call against the caps in force (defaults: the BUDGET_* settings, under those
+ * set while running) and returns its ModelCall row's id; throws BudgetReached, and writes no row,
+ * when the call would go over. A call of a plan's step answers to every cap, one outside a plan
+ * (no workflow) to the monthly cap alone.
+ */
+export async function reserveWithinCaps(store: Store, defaults: BudgetCaps, opening: ModelCallOpening, expectedUsd: number): Promise<string> {
+  const caps = await currentCaps(store, defaults);
+  const { workflow } = opening;
+  const check =
+    workflow === null
+      ? caps.monthUsd === null
+        ? null
+        : (spend: PlanSpend) => monthVerdict(spend, caps, expectedUsd)
+      : hasCaps(caps)
+        ? (spend: PlanSpend) => budgetVerdict(spend, caps, workflow, expectedUsd)
+        : null;
+  const reservation = await reserveModelCall(store, opening, expectedUsd, check);
+  if ('pause' in reservation) throw new BudgetReached(reservation.pause);
+  return reservation.id;
+}

@@ -12,14 +12,13 @@
 // answer back without a call or a charge, as durable execution replays an activity's result.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { BudgetReached, hasCaps, noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
+import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
 import { directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
-import { currentCaps } from '../store/budget-settings.ts';
-import { keptAnswer, recordModelCall, reserveModelCall, settleModelCall, type BudgetCheck, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
+import { keptAnswer, recordModelCall, settleModelCall, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
-import { budgetVerdict, expectedCostUsd } from './budgets.ts';
+import { expectedCostUsd, reserveWithinCaps } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
 import { costUsd } from './prices.ts';
 
@@ -106,11 +105,7 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
     }
 
     // Before the call, so a call that would go over a cap is never made; the plan is handed back.
-    const expectedUsd = expectedCostUsd(chat.model, request);
-    const caps = await currentCaps(store, budgets);
-    const check: BudgetCheck | null = hasCaps(caps) ? (spend) => budgetVerdict(spend, caps, scope.workflow, expectedUsd) : null;
-    const reservation = await reserveModelCall(store, opening, expectedUsd, check);
-    if ('pause' in reservation) throw new BudgetReached(reservation.pause);
+    const callId = await reserveWithinCaps(store, budgets, opening, expectedCostUsd(chat.model, request));
 
     const asked = await ask(chat, request);
     const usage = { promptTokens: asked.promptTokens, completionTokens: asked.completionTokens };
@@ -121,17 +116,17 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
       durationMs: performance.now() - started,
     });
     if (asked.answered) {
-      await settleModelCall(store, reservation.id, settled({ path: 'model', output: asked.value, error: null }), { ...place, answer: asked.value });
+      await settleModelCall(store, callId, settled({ path: 'model', output: asked.value, error: null }), { ...place, answer: asked.value });
       return { value: asked.value, path: 'model' };
     }
     log.warn({ task: request.task, planId: scope.planId, stepKey: scope.stepKey, reason: redactText(asked.failure) }, 'model call fell back to rules');
     try {
       const value = await request.fallback();
-      await settleModelCall(store, reservation.id, settled({ path: 'fallback', output: value, error: asked.failure }));
+      await settleModelCall(store, callId, settled({ path: 'fallback', output: value, error: asked.failure }));
       return { value, path: 'fallback' };
     } catch (error) {
       // The reservation must not keep counting at its estimate for a call whose cost is known.
-      await settleModelCall(store, reservation.id, settled({ path: 'fallback', output: null, error: `${asked.failure}; the fallback failed too: ${(error as Error).message}` }));
+      await settleModelCall(store, callId, settled({ path: 'fallback', output: null, error: `${asked.failure}; the fallback failed too: ${(error as Error).message}` }));
       throw error;
     }
   }

@@ -5,13 +5,12 @@
 // cap like a plan's: reserved at its expected cost in the transaction that checks the cap, and
 // not made at all when it would go over (recall then shows the snippets alone and says why).
 import { z } from 'zod';
-import { BudgetReached, type BudgetCaps } from '../core/budgets.ts';
+import type { BudgetCaps } from '../core/budgets.ts';
 import type { Citation } from '../core/services.ts';
-import { expectedCostUsd, monthVerdict } from '../llm/budgets.ts';
+import { expectedCostUsd, reserveWithinCaps } from '../llm/budgets.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import { costUsd } from '../llm/prices.ts';
-import { currentCaps } from '../store/budget-settings.ts';
-import { reserveModelCall, settleModelCall } from '../store/model-calls.ts';
+import { settleModelCall } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 
 /** Throws BudgetReached when the call would go over the monthly cap; it is not made then. */
@@ -31,11 +30,8 @@ export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: B
     if (citations.length === 0) return null;
     const prompt = `Question: ${question}\n\nSnippets:\n${citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n')}`;
     const started = performance.now();
-    const expectedUsd = expectedCostUsd(chat.model, { system: SYSTEM, prompt });
     const opening = { planId: null, stepKey: null, workflow: null, task: 'recall-answer', model: chat.model, input: { system: SYSTEM, prompt } };
-    const caps = await currentCaps(store, defaults);
-    const reservation = await reserveModelCall(store, opening, expectedUsd, caps.monthUsd === null ? null : (spend) => monthVerdict(spend, caps, expectedUsd));
-    if ('pause' in reservation) throw new BudgetReached(reservation.pause);
+    const callId = await reserveWithinCaps(store, defaults, opening, expectedCostUsd(chat.model, { system: SYSTEM, prompt }));
     let answer: string | null = null;
     let error: string | null = null;
     let usage = { promptTokens: 0, completionTokens: 0 };
@@ -50,7 +46,7 @@ export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: B
     } catch (caught) {
       error = `the model call failed: ${(caught as Error).message ?? String(caught)}`;
     }
-    await settleModelCall(store, reservation.id, {
+    await settleModelCall(store, callId, {
       path: answer === null ? 'fallback' : 'model',
       costUsd: costUsd(chat.model, usage),
       output: answer === null ? null : { answer },
