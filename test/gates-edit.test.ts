@@ -70,7 +70,7 @@ for (const provider of providers()) {
         assert.equal(approvals.length, 1);
         assert.equal(approvals[0]!.action, 'approval.granted_with_changes');
         assert.equal(approvals[0]!.actor, `${chat.platform}:${chat.operatorId}`);
-        assert.deepEqual((approvals[0]!.detail as { changes: unknown }).changes, { amount: { from: 900, to: 450 } });
+        assert.deepEqual((approvals[0]!.detail as { changes: unknown }).changes, { amount: { from: '900', to: '450' } });
         assert.equal((await operator.conductor.effects(planId)).filter((effect) => effect.stepKey === 'pay').length, 1, 'the payment ran once, for the new version');
 
         const again = await form.submit({ amount: '300' });

@@ -36,13 +36,25 @@ const Currency = z
   .transform((text) => text.trim().toUpperCase())
   .refine(isCurrencyCode, 'an ISO currency code, e.g. EUR, USD, GBP, CHF');
 
+/** Lines typed as an answer or in Edit's form, read by the same reader: "3 days at 700 EUR; 2 hours at 90 EUR". */
+function linesFromAnswer(answer: string): LineRead[] {
+  const { lines } = readLines(answer, [{ start: 0, end: answer.length }], [], decimalStyle(answer));
+  return lines.map((line) => ({ ...line, quantity: { ...line.quantity, evidence: { kind: 'operator', answer }, via: 'operator' } }));
+}
+
+/** Typed lines bill only when every line reads with a count and a price. */
+const typedSurely = (text: string) => linesFromAnswer(text).length > 0 && linesFromAnswer(text).every((line) => line.unitPrice && !line.problem);
+const TYPE_LINES = 'type each line with a count and a price, e.g. "3 days at 700 EUR; 2 hours at 90 EUR"';
+
 const Input = z.object({
   request: z.string().min(10, 'describe the invoice, e.g. "invoice ACME for 3 days of consulting at 800/day"'),
-  /** Details already known (from a CRM export, a script); memory and questions fill the rest. */
+  /** Details already known (from a CRM export, a script, Edit's form); memory and questions fill the rest. */
   customer: z
-    .object({ address: z.string().min(5), vatId: VatId, currency: Currency, email: z.email() })
+    .object({ name: z.string().trim().min(2, 'type the customer\'s name, e.g. "Globex Corporation"'), address: z.string().min(5), vatId: VatId, currency: Currency, email: z.email() })
     .partial()
     .default({}),
+  /** The line items as the operator typed them (Edit's form): billed instead of what the request reads. */
+  lines: z.string().trim().refine(typedSurely, TYPE_LINES).optional(),
   /** Invoices above this total wait for approval; unset, INVOICE_APPROVAL_ABOVE applies. */
   approvalAbove: z.number().nonnegative().optional(),
   paymentTermsDays: z.number().int().positive().default(30),
@@ -161,7 +173,7 @@ function sentenceOf(source: string, field: Field<unknown> | null | undefined): s
 const askCustomer = step.question({
   key: 'ask-customer',
   title: 'Ask who the invoice is for',
-  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('customer'),
+  when: (ctx) => !ctx.input.customer.name && fieldsToAsk(ctx.input.request, reading(ctx)).includes('customer'),
   ask: (ctx) => {
     const { customer, problems } = reading(ctx);
     const why = problems.filter((p) => p.field === 'customer').map((p) => p.why);
@@ -173,8 +185,10 @@ const askCustomer = step.question({
   answer: z.string().trim().min(2, 'type the customer\'s name, e.g. "Globex Corporation"'),
 });
 
-/** The customer: the operator's answer, or the reading they accepted, or the reading if it was sure. */
+/** The customer: the operator's (given or answered), or the reading they accepted, or the reading if it was sure. */
 function customerOf(ctx: StepContext<Input>): Field<string> | null {
+  const given = ctx.input.customer.name;
+  if (given) return { value: given, evidence: { kind: 'operator', answer: given }, confidence: 1, via: 'operator' };
   const answer = ctx.outputIfRan(askCustomer);
   const read = reading(ctx).customer;
   if (answer === undefined) return read;
@@ -187,16 +201,10 @@ const customerName = (ctx: StepContext<Input>) => customerOf(ctx)?.value ?? 'the
 const lineText = (line: LineRead, currency: string | null) =>
   `${line.quantity.value} ${line.unit} ${line.description.value}${line.unitPrice ? ` at ${formatAmount(line.unitPrice.value.min, line.unitPrice.value.currency ?? currency)}` : ' (no price)'}`;
 
-/** Lines typed as an answer, read by the same reader: "3 days at 700 EUR; 2 hours at 90 EUR". */
-function linesFromAnswer(answer: string): LineRead[] {
-  const { lines } = readLines(answer, [{ start: 0, end: answer.length }], [], decimalStyle(answer));
-  return lines.map((line) => ({ ...line, quantity: { ...line.quantity, evidence: { kind: 'operator', answer }, via: 'operator' } }));
-}
-
 const askLines = step.question({
   key: 'ask-lines',
   title: 'Ask for the line items',
-  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('lines'),
+  when: (ctx) => ctx.input.lines === undefined && fieldsToAsk(ctx.input.request, reading(ctx)).includes('lines'),
   ask: (ctx) => {
     const { lines, problems, currency } = reading(ctx);
     const why = problems.filter((p) => p.field === 'lines').map((p) => p.why);
@@ -208,16 +216,20 @@ const askLines = step.question({
   answer: z
     .string()
     .trim()
-    .refine((text) => ACCEPT.test(text) || (linesFromAnswer(text).length > 0 && linesFromAnswer(text).every((line) => line.unitPrice && !line.problem)), 'type each line with a count and a price, e.g. "3 days at 700 EUR; 2 hours at 90 EUR", or "ok" for the reading above'),
+    .refine((text) => ACCEPT.test(text) || typedSurely(text), `${TYPE_LINES}, or "ok" for the reading above`),
 });
 
-/** The lines to invoice: the operator's, the reading they accepted, or the reading when it was sure. */
+/** The lines to invoice: the operator's (given or answered), the reading they accepted, or the reading when it was sure. */
 function linesOf(ctx: StepContext<Input>): LineRead[] {
+  if (ctx.input.lines !== undefined) return linesFromAnswer(ctx.input.lines);
   const answer = ctx.outputIfRan(askLines);
   const read = reading(ctx).lines;
   if (answer === undefined || ACCEPT.test(answer)) return read;
   return linesFromAnswer(answer);
 }
+
+/** The currency of the lines the operator typed (Edit's form), if they name one. */
+const typedCurrency = (ctx: StepContext<Input>) => (ctx.input.lines === undefined ? null : (linesFromAnswer(ctx.input.lines).find((line) => line.unitPrice?.value.currency)?.unitPrice?.value.currency ?? null));
 
 const recallCustomer = step.transform({
   key: 'recall-customer',
@@ -302,7 +314,7 @@ const askVatId = step.question({
 const askCurrency = step.question({
   key: 'ask-currency',
   title: 'Ask for the currency',
-  when: (ctx) => fieldsToAsk(ctx.input.request, reading(ctx)).includes('currency') && !ctx.output(customerDetails).currency,
+  when: (ctx) => !typedCurrency(ctx) && fieldsToAsk(ctx.input.request, reading(ctx)).includes('currency') && !ctx.output(customerDetails).currency,
   ask: (ctx) => {
     const { currency, problems } = reading(ctx);
     const why = problems.filter((p) => p.field === 'currency').map((p) => ` (${p.why})`).join('');
@@ -336,7 +348,8 @@ const prepareInvoice = step.transform({
     source: z.string(),
     customer: z.string(),
     lines: z.array(LineRead),
-    readCurrency: z.string().nullable(),
+    /** The currency the operator gave or the request states. */
+    statedCurrency: z.string().nullable(),
     taxRatePercent: z.number().nullable(),
     surelyRead: z.boolean(),
     details: CustomerDetails,
@@ -349,18 +362,18 @@ const prepareInvoice = step.transform({
     source: ctx.input.request,
     customer: customerName(ctx),
     lines: linesOf(ctx),
-    readCurrency: reading(ctx).currency?.value ?? null,
+    statedCurrency: ctx.input.customer.currency ?? typedCurrency(ctx) ?? reading(ctx).currency?.value ?? null,
     taxRatePercent: reading(ctx).taxRatePercent?.value ?? null,
     // Unseen only if every line was read surely from the request (or typed by the operator) and the customer too.
-    surelyRead: (ctx.outputIfRan(askLines) !== undefined && !ACCEPT.test(ctx.outputIfRan(askLines) ?? '')) || (linesGroundedSurely(ctx.input.request, reading(ctx)) && ctx.outputIfRan(askLines) === undefined),
+    surelyRead: ctx.input.lines !== undefined || (ctx.outputIfRan(askLines) !== undefined && !ACCEPT.test(ctx.outputIfRan(askLines) ?? '')) || (linesGroundedSurely(ctx.input.request, reading(ctx)) && ctx.outputIfRan(askLines) === undefined),
     details: ctx.output(customerDetails),
     answers: { address: ctx.outputIfRan(askAddress), vatId: ctx.outputIfRan(askVatId), currency: ctx.outputIfRan(askCurrency), email: ctx.outputIfRan(askEmail) },
     approvalAbove: ctx.input.approvalAbove ?? ctx.settings.INVOICE_APPROVAL_ABOVE,
     paymentTermsDays: ctx.input.paymentTermsDays,
   }),
-  run: ({ source, customer, lines: read, readCurrency, taxRatePercent: rate, surelyRead, details: known, answers, approvalAbove, paymentTermsDays }) => {
+  run: ({ source, customer, lines: read, statedCurrency, taxRatePercent: rate, surelyRead, details: known, answers, approvalAbove, paymentTermsDays }) => {
     const answeredCurrency = answers.currency && !ACCEPT.test(answers.currency) ? answers.currency : undefined;
-    const currency = (answeredCurrency ?? readCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
+    const currency = (answeredCurrency ?? statedCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
     const lines = read.map((line) => {
       const unitPriceCents = toCents(line.unitPrice!.value.min);
       return { description: capitalise(line.description.value), quantity: line.quantity.value, unit: line.unit, unitPriceCents, amountCents: lineCents(line.quantity.value, unitPriceCents) };
@@ -388,10 +401,22 @@ const prepareInvoice = step.transform({
   },
 });
 
+/** The invoice's lines as the operator would type them, so Edit's form reads them back unchanged: "3 days Consulting at 800.00 EUR; 1 item Travel at 340.00 EUR". */
+export const linesAsTyped = (invoice: Pick<InvoiceDraft, 'lines' | 'currency'>) =>
+  invoice.lines.map((line) => `${line.quantity} ${line.unit}${line.quantity === 1 ? '' : 's'} ${line.description} at ${formatMoney(line.unitPriceCents, invoice.currency)}`).join('; ');
+
 const approveInvoice = step.approval({
   key: 'approve-invoice',
   title: 'Approve the invoice',
   when: (ctx) => ctx.output(prepareInvoice).needsApproval,
+  // Approve with changes: what the invoice will say, each value as the plan holds it (read, remembered or answered).
+  edits: {
+    'customer.name': { label: 'Customer', value: (plan) => plan.output(prepareInvoice).invoice.customer.name },
+    lines: { label: 'Lines (count, unit, what, price; separated by ";")', value: (plan) => linesAsTyped(plan.output(prepareInvoice).invoice) },
+    'customer.email': { label: 'Send to (e-mail)', value: (plan) => plan.output(prepareInvoice).invoice.customer.email ?? '' },
+    'customer.address': { label: 'Billing address', value: (plan) => plan.output(prepareInvoice).invoice.customer.address },
+    'customer.vatId': { label: `VAT ID ("${NO_VAT_ID}" if they have none)`, value: (plan) => plan.output(prepareInvoice).invoice.customer.vatId ?? NO_VAT_ID },
+  },
   summary: (ctx) => {
     const { invoice, evidence, waitsBecause } = ctx.output(prepareInvoice);
     const lines = invoice.lines.map((l) => `${l.quantity} ${l.unit} ${l.description} at ${formatMoney(l.unitPriceCents, invoice.currency)}`).join('; ');

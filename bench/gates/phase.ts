@@ -215,7 +215,11 @@ class PhaseRun {
       } else if (!this.#wantsChange(scenario, planId)) {
         await conductor.approve(planId, ACTOR, { version });
       } else if (this.#phase === 'after') {
-        await conductor.approveWithChanges(planId, ACTOR, { version, values: { request: scenario.correction!.request } });
+        // Edit: the form as it opens, with the day rate in its lines changed.
+        const form = await conductor.editForm(planId, version);
+        const values = Object.fromEntries(form.fields.map((field) => [field.name, field.value]));
+        values['lines'] = values['lines']!.replace(/ at [\d,.]+ EUR/, ` at ${scenario.correction!.dayRate} EUR`);
+        await conductor.approveWithChanges(planId, ACTOR, { version, values });
       } else {
         // Before Edit: deny, then type the corrected request again (with the e-mail already given).
         this.#retyping.add(scenario.id);

@@ -12,7 +12,7 @@ const DAY = 24 * 60 * MINUTE;
 
 /**
  * One piece of work: the plan it starts and when. An invoice the operator would change (the rate
- * is a little off) says so with correction: the request as the operator would have it (Edit's
+ * is a little off) says so with correction: the day rate they would have (typed into Edit's
  * form), and the whole input they would type again for a new plan before Edit existed (with the
  * e-mail they already gave).
  */
@@ -24,7 +24,7 @@ export interface Scenario {
   input: Record<string, unknown>;
   /** What the operator answers a question with (an invoice with no e-mail: the address). */
   answer: string;
-  correction: { request: string; retyped: Record<string, unknown> } | null;
+  correction: { dayRate: number; retyped: Record<string, unknown> } | null;
 }
 
 const CUSTOMERS = ['ACME', 'Initech', 'Globex', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Tyrell'];
@@ -75,7 +75,7 @@ export function scenarioSuite(seed: number, needsChangeShare: number): Scenario[
         workflow: invoicing.name,
         input: { request: request(rate), customer: kind === 'invoice' ? { ...details, email } : details },
         answer: email,
-        correction: random.next() < needsChangeShare ? { request: request(rate + 50), retyped: { request: request(rate + 50), customer: { ...details, email } } } : null,
+        correction: random.next() < needsChangeShare ? { dayRate: rate + 50, retyped: { request: request(rate + 50), customer: { ...details, email } } } : null,
       });
     });
   }
@@ -89,24 +89,23 @@ const PricedInvoice = z.object({ invoice: z.object({ totalCents: z.number() }) }
 export const APPROVE_INVOICES_UP_TO_CENTS = 2_500_00;
 
 /**
- * The "after" phase's gate settings, as an operator would set them in the workflows (which ship
- * with none): every gate escalates at its deadline (an invoice within the approve rule approves
- * instead), and the invoice's request can be corrected at the approval with Edit.
+ * The "after" phase's deadlines, as an operator would set them in the workflows (which ship with
+ * none): every gate escalates at its deadline (an invoice within the approve rule approves
+ * instead). The invoice's approval keeps the Edit fields it ships with.
  */
-const AFTER: Record<string, { afterMinutes: number; edits?: string[] }> = {
-  [invoicing.name]: { afterMinutes: 240, edits: ['request'] },
-  [leadQualification.name]: { afterMinutes: 120 },
+const AFTER_MINUTES: Record<string, number> = {
+  [invoicing.name]: 240,
+  [leadQualification.name]: 120,
 };
 
 function withAfterGates(step: RunnableStep, workflow: string): RunnableStep {
-  const { afterMinutes, edits } = AFTER[workflow]!;
+  const afterMinutes = AFTER_MINUTES[workflow]!;
   if (step.kind === 'question') return { ...step, deadline: { afterMinutes, then: 'escalate' } };
   if (step.kind !== 'approval') return step;
   if (workflow !== invoicing.name) return { ...step, deadline: { afterMinutes, then: 'escalate' } };
   const rule = `total at most ${(APPROVE_INVOICES_UP_TO_CENTS / 100).toFixed(2)}`;
   return {
     ...step,
-    ...(edits ? { edits } : {}),
     deadline: { afterMinutes, then: 'escalate', approveWhen: { rule, holds: (ctx) => PricedInvoice.parse(ctx.artifacts['prepare-invoice']).invoice.totalCents <= APPROVE_INVOICES_UP_TO_CENTS } },
   };
 }

@@ -91,7 +91,7 @@ export function editForm(form: EditForm): Form {
     version: form.version,
     title: `Edit and approve`,
     submitLabel: 'Approve',
-    fields: form.fields.map((field) => ({ name: field.name, label: field.name, value: field.value })),
+    fields: form.fields,
   };
 }
 

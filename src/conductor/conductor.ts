@@ -24,10 +24,10 @@ import { keepsOutcome, leaseCleared } from './decisions.ts';
 import { usd } from '../core/budgets.ts';
 import { OperatorError } from '../core/errors.ts';
 import { notice, type WaitKind } from './notices.ts';
-import { planAudit, recentPlans, showPlan, waitingItems, type PlanState } from './plan-reads.ts';
+import { artifactsOf, planAudit, recentPlans, showPlan, waitingItems, type PlanState } from './plan-reads.ts';
 import { expandSteps, findStep, type WorkflowRegistry } from './registry.ts';
 import { DONE_STEP_STATUSES, TERMINAL_STATUSES, type PlanStatus } from '../store/statuses.ts';
-import type { RunnableStep, WorkflowDefinition } from './workflow.ts';
+import type { EditField, RunnableStep, WorkflowDefinition } from './workflow.ts';
 
 export type { PlanState } from './plan-reads.ts';
 
@@ -264,12 +264,9 @@ export class Conductor {
     const { plan, steps } = await this.show(planId);
     expectStatus(plan, 'waiting_approval', version);
     const step = nextStep(steps, 'waiting')!;
-    const gate = findStep(this.workflows.get(plan.workflow), plan.input, step.key);
-    const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
-    if (edits.length === 0) throw new OperatorError(`${step.title} has nothing to edit; approve or deny it.`, planState(plan.id));
-    const input = plan.input as Record<string, unknown>;
-    const shown = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
-    return { planId: plan.id, version: plan.version, stepKey: step.key, stepTitle: step.title, fields: edits.map((name) => ({ name, value: shown(input[name]) })) };
+    const fields = editableAt(findStep(this.workflows.get(plan.workflow), plan.input, step.key), { plan, steps });
+    if (fields.length === 0) throw new OperatorError(`${step.title} has nothing to edit; approve or deny it.`, planState(plan.id));
+    return { planId: plan.id, version: plan.version, stepKey: step.key, stepTitle: step.title, fields };
   }
 
   /**
@@ -283,13 +280,16 @@ export class Conductor {
       const { plan, steps } = state;
       expectStatus(plan, 'waiting_approval', submitted.version);
       const step = nextStep(steps, 'waiting')!;
-      const gate = findStep(definition, plan.input, step.key);
-      const edits = gate?.kind === 'approval' ? (gate.edits ?? []) : [];
-      const input = submittedInput(definition, plan, edits, submitted.values);
+      const shown = editableAt(findStep(definition, plan.input, step.key), state);
+      const input = submittedInput(definition, plan, shown.map((field) => field.name), submitted.values);
       const current = await findVersion(runner, plan.id, plan.version);
       const { change } = await this.#newVersion(runner, state, definition, actor, input, current?.omittedSteps ?? [], 'approval.granted_with_changes', 'approved with changes');
+      // What the operator changed: each field whose submitted text differs from what the form showed.
       const changes = Object.fromEntries(
-        edits.filter((name) => JSON.stringify((plan.input as Record<string, unknown>)[name]) !== JSON.stringify(input[name])).map((name) => [name, { from: (plan.input as Record<string, unknown>)[name], to: input[name] }]),
+        shown.flatMap((field) => {
+          const typed = submitted.values[field.name]?.trim();
+          return typed === undefined || typed === field.value ? [] : [[field.name, { from: field.value, to: typed }]];
+        }),
       );
       const output = { approved: true, by: actor, at: new Date().toISOString(), reason: 'approved with changes' };
       change.steps = change.steps!.map((entry) => (entry.id === step.id ? { id: step.id, fields: { ...entry.fields, status: 'completed', output: JSON.stringify(output), finishedAt: new Date(), waitingSince: null } } : entry));
@@ -540,7 +540,20 @@ export interface EditForm {
   version: number;
   stepKey: string;
   stepTitle: string;
-  fields: { name: string; value: string }[];
+  fields: EditField[];
+}
+
+/** The fields an approval's Edit form shows, with the plan's values; none when the gate has nothing to edit. */
+function editableAt(gate: RunnableStep | undefined, { plan, steps }: PlanState): EditField[] {
+  return gate?.kind === 'approval' && gate.edits ? gate.edits({ input: plan.input, artifacts: artifactsOf(steps) }) : [];
+}
+
+/** A copy of the input with the value at path replaced. */
+function withValueAt(input: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [key, ...rest] = path.split('.');
+  if (rest.length === 0) return { ...input, [key!]: value };
+  const inner = input[key!];
+  return { ...input, [key!]: withValueAt(inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>) : {}, rest.join('.'), value) };
 }
 
 /**
@@ -552,15 +565,14 @@ function submittedInput(definition: WorkflowDefinition, plan: PlanRecord, edits:
   if (unknownFields.length > 0) {
     throw new OperatorError(`${unknownFields.join(', ')} cannot be changed at this gate; nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields: Object.fromEntries(unknownFields.map((name) => [name, 'not editable here'])) });
   }
-  const input: Record<string, unknown> = { ...(plan.input as Record<string, unknown>) };
-  for (const [name, raw] of Object.entries(values)) input[name] = raw.trim();
+  let input = Object.entries(values).reduce((edited, [path, raw]) => withValueAt(edited, path, raw.trim()), { ...(plan.input as Record<string, unknown>) });
   const first = definition.input.safeParse(input);
   if (first.success) return input;
   for (const issue of first.error.issues) {
-    const name = String(issue.path[0]);
-    if (!(name in values)) continue;
+    const path = issue.path.join('.');
+    if (!(path in values)) continue;
     try {
-      input[name] = JSON.parse(values[name]!);
+      input = withValueAt(input, path, JSON.parse(values[path]!));
     } catch {
       // stays text; its error is reported below
     }
@@ -568,7 +580,7 @@ function submittedInput(definition: WorkflowDefinition, plan: PlanRecord, edits:
   const second = definition.input.safeParse(input);
   if (second.success) return input;
   const fields: Record<string, string> = {};
-  for (const issue of second.error.issues) fields[String(issue.path[0] ?? '')] ??= issue.message;
+  for (const issue of second.error.issues) fields[issue.path.join('.')] ??= issue.message;
   throw new OperatorError(`Those values do not fit: ${describeIssues(second.error)}. Nothing was done.`, { code: 'invalid_fields', planId: plan.id, fields });
 }
 

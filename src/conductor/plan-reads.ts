@@ -11,6 +11,11 @@ export interface PlanState {
   steps: StepRecord[];
 }
 
+/** The outputs of a plan's completed steps by key, as a step or an Edit form reads them. */
+export function artifactsOf(steps: StepRecord[]): Record<string, unknown> {
+  return Object.fromEntries(steps.filter((step) => step.status === 'completed').map((step) => [step.key, step.output]));
+}
+
 export async function showPlan(store: Store, planId: string): Promise<PlanState> {
   const state = await store.transaction((runner) => findPlan(runner, planId));
   if (!state) throw new OperatorError(`There is no plan ${planId}.`, { code: 'plan_not_found', planId });

@@ -52,7 +52,7 @@ export async function runStep(step: RunnableStep, ctx: RunContext, dataDir: stri
           const output: ApprovalOutput = { approved: true, by: 'dry run', at: new Date().toISOString() };
           return { type: 'completed', output, previewed: `ask for your approval: ${step.summary(ctx)}` };
         }
-        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx), editable: (step.edits?.length ?? 0) > 0 };
+        return { type: 'waiting', status: 'waiting_approval', prompt: step.summary(ctx), deadline: resolveDeadline(step.deadline, ctx), editable: step.edits !== undefined };
       case 'question':
         return { type: 'waiting', status: 'waiting_answer', prompt: step.ask(ctx), deadline: resolveDeadline(step.deadline, ctx) };
       case 'action': {

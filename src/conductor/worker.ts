@@ -28,6 +28,7 @@ import { backoffMs, withTimeout } from './retry.ts';
 import { compensationKeyOf, idempotencyKeyOf, policyOf, runStep, type StepOutcome } from './run-step.ts';
 import { Rounds } from '../core/rounds.ts';
 import { noServices, type StepServices } from '../core/services.ts';
+import { artifactsOf } from './plan-reads.ts';
 import type { EffectLedger, RunContext, RunnableAction, WorkflowDefinition } from './workflow.ts';
 
 export interface WorkerOptions {
@@ -341,10 +342,6 @@ export class Worker {
       if (!(await commitPlanChange(runner, plan.id, { leaseToken }, change))) throw new LeaseLost();
     });
   }
-}
-
-function artifactsOf(steps: StepRecord[]): Record<string, unknown> {
-  return Object.fromEntries(steps.filter((step) => step.status === 'completed').map((step) => [step.key, step.output]));
 }
 
 /** Keeps the in-memory step in line with what a checkpoint wrote. */

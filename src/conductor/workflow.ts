@@ -155,11 +155,30 @@ interface ApprovalStep<Input, Settings> extends StepBase<Input, Settings> {
   summary: (ctx: StepContext<Input, Settings>) => string;
   deadline?: ApprovalDeadline<Input, Settings>;
   /**
-   * Input fields the operator may change at this gate (Edit): the form shows them with the
-   * plan's values, and a valid submission makes a new version with them and approves it.
+   * What the operator may change at this gate (Edit): input fields, each with the value its form
+   * field shows (what the plan will use, whether read, remembered or answered). A valid submission
+   * makes a new version with them and approves it.
    */
-  edits?: readonly (keyof Input & string)[];
+  edits?: { readonly [Path in EditablePath<Input>]?: { label: string; value: (plan: PlanReads<Input>) => string } };
 }
+
+/** One field of an Edit form: the input path it changes, its label and the value it shows. */
+export interface EditField {
+  name: string;
+  label: string;
+  value: string;
+}
+
+/** An input field, or a field of an input object ("customer.email"): what an approval's Edit may change. */
+export type EditablePath<Input> = {
+  [Key in keyof Input & string]: Key | (NonNullable<Input[Key]> extends readonly unknown[] ? never : NonNullable<Input[Key]> extends object ? `${Key}.${keyof NonNullable<Input[Key]> & string}` : never);
+}[keyof Input & string];
+
+/** A plan's checkpoints as an Edit form reads them: its input and the outputs of the steps that completed. */
+export type PlanReads<Input> = Pick<StepContext<Input>, 'input' | 'output' | 'outputIfRan'>;
+
+/** What the conductor reads a plan's values from, outside a running step. */
+export type Checkpoints = Pick<RunContext, 'input' | 'artifacts'>;
 
 /** The plan stops until an operator answers; the answer is checked against its contract. */
 interface QuestionStep<Input, Settings, Answer> extends StepBase<Input, Settings> {
@@ -202,7 +221,7 @@ export interface RunnableDeadline extends GateDeadline {
 export type RunnableStep =
   | (RunnableBase & { kind: ComputeKind; compute: (ctx: RunContext, signal: AbortSignal) => Promise<unknown> })
   | RunnableAction
-  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string; deadline?: RunnableDeadline; edits?: readonly string[] })
+  | (RunnableBase & { kind: 'approval'; summary: (ctx: RunContext) => string; deadline?: RunnableDeadline; edits?: (plan: Checkpoints) => EditField[] })
   | (RunnableBase & { kind: 'question'; ask: (ctx: RunContext) => string; answer: z.ZodType<unknown>; deadline?: RunnableDeadline });
 
 /** A typed step: what the conductor runs, plus the contract of what it produces for later steps. */
@@ -223,8 +242,8 @@ export interface WorkflowDefinition {
  * checkpoint committed it, so a stored artifact is that contract's output. This is the one place
  * where a type comes back from JSON, as a Temporal payload converter's does.
  */
-function checkpointed<Out>(ctx: RunContext, step: Produces<Out>): Out | undefined {
-  return Object.hasOwn(ctx.artifacts, step.key) ? (ctx.artifacts[step.key] as Out) : undefined;
+function checkpointed<Out>(plan: Checkpoints, step: Produces<Out>): Out | undefined {
+  return Object.hasOwn(plan.artifacts, step.key) ? (plan.artifacts[step.key] as Out) : undefined;
 }
 
 /** The settings of a workflow that declares none. */
@@ -246,22 +265,25 @@ export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema exten
   type Input = z.output<Schema>;
   type Settings = z.output<SettingsSchema>;
   const typed = new WeakMap<RunContext, StepContext<Input, Settings>>();
+  const reads = (plan: Checkpoints, reader: string): PlanReads<Input> => ({
+    input: inputSchema.parse(plan.input),
+    output: (step) => {
+      const value = checkpointed(plan, step);
+      if (value === undefined) throw new Error(`${reader} reads the output of "${step.key}", which has not completed; a step can only read steps before it that ran`);
+      return value;
+    },
+    outputIfRan: (step) => checkpointed(plan, step),
+  });
   const typedContext = (ctx: RunContext): StepContext<Input, Settings> => {
     let view = typed.get(ctx);
     if (!view) {
       view = {
+        ...reads(ctx, `step "${ctx.stepKey}"`),
         planId: ctx.planId,
         workflow: ctx.workflow,
         stepKey: ctx.stepKey,
-        input: inputSchema.parse(ctx.input),
         settings: settingsSchema.parse(ctx.configuration),
         services: ctx.services,
-        output: (step) => {
-          const value = checkpointed(ctx, step);
-          if (value === undefined) throw new Error(`step "${ctx.stepKey}" reads the output of "${step.key}", which has not completed; a step can only read steps before it that ran`);
-          return value;
-        },
-        outputIfRan: (step) => checkpointed(ctx, step),
       };
       typed.set(ctx, view);
     }
@@ -308,14 +330,22 @@ export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema exten
       };
     },
     approval: (step: ApprovalStep<Input, Settings>): Step<ApprovalOutput> => {
-      const { deadline } = step;
+      const { deadline, edits } = step;
+      type Editable = { label: string; value: (plan: PlanReads<Input>) => string };
       const approveWhen = deadline?.approveWhen;
       return {
         ...base(step),
         kind: 'approval',
         produces: ApprovalOutput,
         summary: (ctx) => step.summary(typedContext(ctx)),
-        ...(step.edits ? { edits: step.edits } : {}),
+        ...(edits
+          ? {
+              edits: (plan: Checkpoints) => {
+                const view = reads(plan, `the Edit form of "${step.key}"`);
+                return Object.entries<Editable | undefined>(edits).flatMap(([name, field]) => (field ? [{ name, label: field.label, value: field.value(view) }] : []));
+              },
+            }
+          : {}),
         ...(deadline
           ? { deadline: { afterMinutes: deadline.afterMinutes, then: deadline.then, ...(approveWhen ? { approveWhen: { rule: approveWhen.rule, holds: (ctx: RunContext) => approveWhen.holds(typedContext(ctx)) } } : {}) } }
           : {}),

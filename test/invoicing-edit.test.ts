@@ -1,0 +1,93 @@
+// Approve with changes on the shipped invoicing workflow: the approval's Edit form shows what the
+// invoice will say (customer, lines, recipient, address, VAT ID) as the plan holds it, read from
+// the request or answered in the thread; a nearly-right invoice is corrected there and approved in
+// one decision, billed with the corrected values, and nothing already answered is asked again.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { readLines } from '../src/reading/invoice-lines.ts';
+import { decimalStyle } from '../src/reading/numbers.ts';
+import invoicing, { linesAsTyped } from '../workflows/invoicing.ts';
+import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import { waitForStatus } from './support/operator.ts';
+import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
+
+test("the lines Edit's form shows read back as the same counts, units and prices", () => {
+  const lines = [
+    { description: 'Consulting', quantity: 3, unit: 'day' as const, unitPriceCents: 80_000, amountCents: 240_000 },
+    { description: 'Extra support', quantity: 2.5, unit: 'hour' as const, unitPriceCents: 8_500, amountCents: 21_250 },
+    { description: 'April retainer', quantity: 1, unit: 'item' as const, unitPriceCents: 300_000, amountCents: 300_000 },
+    { description: 'Workshops', quantity: 2, unit: 'item' as const, unitPriceCents: 120_000, amountCents: 240_000 },
+  ];
+  const typed = linesAsTyped({ lines, currency: 'EUR' });
+  const read = readLines(typed, [{ start: 0, end: typed.length }], [], decimalStyle(typed)).lines;
+  assert.deepEqual(
+    read.map((line) => [line.quantity.value, line.unit, line.description.value, line.unitPrice?.value.min, line.unitPrice?.value.currency]),
+    lines.map((line) => [line.quantity, line.unit, line.description, line.unitPriceCents / 100, 'EUR']),
+  );
+});
+
+for (const provider of providers()) {
+  describe(`Edit at the invoice approval through Slack (${provider})`, () => {
+    let database: TestDatabase;
+    let harness: WorkflowHarness;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      harness = await startWorkflowHarness(database, [invoicing], 'fallback', { INVOICE_APPROVAL_ABOVE: '1000' });
+    });
+    after(async () => {
+      await harness?.close();
+      await database?.drop();
+    });
+
+    test('the form shows what the invoice will say; a wrong line is refused in the form, a corrected invoice is billed once and nothing is asked again', async () => {
+      const { chat } = harness;
+      const operator = chat.service.operator;
+      const { planId, thread } = await harness.start('invoicing', 'invoice ACME for 3 days of consulting at 800/day');
+      for (const [question, answer] of [
+        [/What is ACME's billing address/, 'Hauptstr. 1, 10115 Berlin, Germany'],
+        [/What is ACME's VAT ID/, 'DE 123 456 789'],
+        [/In which currency should ACME be invoiced/, 'eur'],
+        [/Which e-mail address should ACME's invoice go to/, 'billing@acme.example'],
+      ] as const) {
+        await chat.waitForThreadMessage(thread, question);
+        await chat.reply(thread, answer);
+      }
+      await chat.waitForThreadMessage(thread, /Invoice ACME 2,400.00 EUR/);
+      const asked = (await operator.conductor.audit(planId)).filter((entry) => entry.action === 'question.asked').length;
+
+      const form = await chat.openForm(thread, 'edit', await chat.buttonValue(thread, 'edit'));
+      assert.deepEqual(form.fields, {
+        'customer.name': 'ACME',
+        lines: '3 days Consulting at 800.00 EUR',
+        'customer.email': 'billing@acme.example',
+        'customer.address': 'Hauptstr. 1, 10115 Berlin, Germany',
+        'customer.vatId': 'DE123456789',
+      });
+
+      const errors = await form.submit({ ...form.fields, lines: 'three days of consulting' });
+      assert.match(errors?.lines ?? '', /count and a price/, 'the error is shown on the lines field');
+      assert.equal((await operator.conductor.show(planId)).plan.version, 1, 'nothing changed');
+
+      const corrected = { ...form.fields, 'customer.name': 'ACME Corp', lines: '3 days Consulting at 850.00 EUR; 1 item Travel at 120.00 EUR' };
+      assert.equal(await form.submit(corrected), null, 'accepted: the modal closes');
+      const { plan, steps } = await waitForStatus(operator, planId, ['completed'], 20_000);
+      assert.equal(plan.version, 2);
+
+      const audit = await operator.conductor.audit(planId);
+      assert.equal(audit.filter((entry) => entry.action === 'question.asked').length, asked, 'no answered question was asked again');
+      const approvals = audit.filter((entry) => entry.action.startsWith('approval.granted'));
+      assert.deepEqual(approvals.map((entry) => entry.action), ['approval.granted_with_changes'], 'one decision');
+      assert.deepEqual(Object.keys((approvals[0]!.detail as { changes: Record<string, unknown> }).changes).sort(), ['customer.name', 'lines']);
+
+      const issued = steps.find((step) => step.key === 'issue-invoice')!.output as { invoiceNumber: string; totalCents: number };
+      assert.equal(issued.totalCents, 267_000, '3 x 850 + 120');
+      const html = harness.read(`invoices/${issued.invoiceNumber}.html`).toString();
+      for (const expected of ['ACME Corp', 'Travel', 'Total: 2,670.00 EUR', 'VAT ID: DE123456789']) assert.ok(html.includes(expected), `the invoice shows ${expected}`);
+      const mails = harness.files('outbox').filter((file) => file.endsWith('.eml'));
+      assert.equal(mails.length, 1, 'one e-mail');
+      assert.match(harness.read(`outbox/${mails[0]}`).toString(), /^To: billing@acme\.example/m);
+      assert.ok((await operator.conductor.effects(planId)).every((effect) => effect.performCount === 1), 'every action performed once');
+    });
+  });
+}
