@@ -7,16 +7,27 @@ import { fileDrop } from '../src/actions/file-drop.ts';
 import { NonRetryableError } from '../src/conductor/retry.ts';
 import { defineWorkflow, stepsFor } from '../src/conductor/workflow.ts';
 
-const Input = z.object({
-  request: z.string().min(10, 'describe the payment, e.g. "Pay Acme Ltd 1250 EUR for invoice INV-42 to IBAN DE89..."'),
-  /** Payments above this need a second look; the approval gate always applies. */
-  limit: z.number().positive().default(10_000),
-});
-
 const Iban = z
   .string()
   .transform((value) => value.replace(/\s+/g, '').toUpperCase())
   .refine(isValidIban, 'not a valid IBAN (check the country code, length and check digits)');
+
+const Input = z.object({
+  request: z.string().min(10, 'describe the payment, e.g. "Pay Acme Ltd 1250 EUR for invoice INV-42 to IBAN DE89..."'),
+  /** Payments above this need a second look; the approval gate always applies. */
+  limit: z.number().positive().default(10_000),
+  /** What the operator set in Edit's form (or a script gave): used instead of what the request reads. */
+  payment: z
+    .object({
+      payee: z.string().trim().min(2, 'type who is paid, e.g. "Acme Ltd"'),
+      amount: z.number().positive('an amount above 0, e.g. 1250.00'),
+      currency: z.string().trim().toUpperCase().length(3, 'a three-letter currency code, e.g. EUR'),
+      iban: Iban,
+      reference: z.string().trim().min(1),
+    })
+    .partial()
+    .default({}),
+});
 
 const Request = z.object({
   supplier: z.string().nullable(),
@@ -50,7 +61,7 @@ const parsePaymentRequest = step.extract({
 const askIban = step.question({
   key: 'ask-iban',
   title: 'Ask for the IBAN',
-  when: (ctx) => !ctx.output(parsePaymentRequest).iban,
+  when: (ctx) => !ctx.input.payment.iban && !ctx.output(parsePaymentRequest).iban,
   ask: (ctx) => `Which IBAN should ${ctx.output(parsePaymentRequest).supplier ?? 'the supplier'} be paid to?`,
   answer: Iban,
 });
@@ -62,7 +73,12 @@ const checkPayment = step.validate({
   title: 'Check amount and account',
   input: z.object({ request: Request, answeredIban: z.string().optional(), limit: z.number() }),
   output: CheckedPayment,
-  from: (ctx) => ({ request: ctx.output(parsePaymentRequest), answeredIban: ctx.outputIfRan(askIban), limit: ctx.input.limit }),
+  from: (ctx) => {
+    const read = ctx.output(parsePaymentRequest);
+    const given = ctx.input.payment;
+    const request = { supplier: given.payee ?? read.supplier, amount: given.amount ?? read.amount, currency: given.currency ?? read.currency, reference: given.reference ?? read.reference, iban: given.iban ?? read.iban };
+    return { request, answeredIban: ctx.outputIfRan(askIban), limit: ctx.input.limit };
+  },
   run: ({ request, answeredIban, limit }) => {
     const iban = Iban.safeParse(answeredIban ?? request.iban);
     if (!request.supplier) throw new NonRetryableError('the request names no supplier ("Pay <supplier> ...")');
@@ -88,6 +104,14 @@ const approvePayment = step.approval({
   summary: (ctx) => {
     const payment = ctx.output(preparePayment);
     return `Pay ${(payment.amountCents / 100).toFixed(2)} ${payment.currency} to ${payment.payee} (IBAN ending ${payment.iban.slice(-4)}) for "${payment.reference}"`;
+  },
+  // Approve with changes: the payment as it will be queued.
+  edits: {
+    'payment.payee': { label: 'Pay to', value: (plan) => plan.output(preparePayment).payee },
+    'payment.amount': { label: 'Amount', value: (plan) => (plan.output(preparePayment).amountCents / 100).toFixed(2) },
+    'payment.currency': { label: 'Currency', value: (plan) => plan.output(preparePayment).currency },
+    'payment.iban': { label: 'IBAN', value: (plan) => plan.output(preparePayment).iban },
+    'payment.reference': { label: 'Reference', value: (plan) => plan.output(preparePayment).reference },
   },
 });
 

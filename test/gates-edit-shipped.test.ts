@@ -1,13 +1,18 @@
-// Approve with changes on the shipped invoicing workflow: the approval's Edit form shows what the
-// invoice will say (customer, lines, recipient, address, VAT ID) as the plan holds it, read from
-// the request or answered in the thread; a nearly-right invoice is corrected there and approved in
-// one decision, billed with the corrected values, and nothing already answered is asked again.
+// Approve with changes on the shipped workflows: the approval's Edit form shows what the invoice
+// or the payment will say, as the plan holds it (read from the request or answered in the thread);
+// a nearly-right one is corrected there and approved in one decision, carried out once with the
+// corrected values, and nothing already answered is asked again. Invoicing through Slack, the
+// supplier payment through Discord (whose modal takes at most five fields).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { readLines } from '../src/reading/invoice-lines.ts';
 import { decimalStyle } from '../src/reading/numbers.ts';
 import invoicing, { linesAsTyped } from '../workflows/invoicing.ts';
+import supplierPayment from '../workflows/supplier-payment.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+import type { ChatDriver } from './support/drivers/chat-driver.ts';
+import { discordDriver } from './support/drivers/discord-driver.ts';
 import { waitForStatus } from './support/operator.ts';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
 
@@ -88,6 +93,46 @@ for (const provider of providers()) {
       assert.equal(mails.length, 1, 'one e-mail');
       assert.match(harness.read(`outbox/${mails[0]}`).toString(), /^To: billing@acme\.example/m);
       assert.ok((await operator.conductor.effects(planId)).every((effect) => effect.performCount === 1), 'every action performed once');
+    });
+  });
+}
+
+for (const provider of providers()) {
+  describe(`Edit at the payment approval through Discord (${provider})`, () => {
+    let database: TestDatabase;
+    let chat: ChatDriver;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      chat = await discordDriver(database, [supplierPayment]);
+    });
+    after(async () => {
+      await chat?.close();
+      await database?.drop();
+    });
+
+    test('the form shows the payment as it will be queued; a bad IBAN is refused in the form, a corrected amount is queued once', async () => {
+      const operator = chat.service.operator;
+      const planId = /plan (p[a-z0-9]+)/.exec(await chat.command('start supplier-payment Pay Acme Ltd 1250.00 EUR for invoice INV-42 to IBAN DE89 3704 0044 0532 0130 00'))![1]!;
+      const thread = await chat.threadOf(planId);
+      await chat.waitForThreadMessage(thread, /Pay 1250.00 EUR to Acme Ltd/);
+
+      const form = await chat.openForm(thread, 'edit', await chat.buttonValue(thread, 'edit'));
+      assert.deepEqual(form.fields, { 'payment.payee': 'Acme Ltd', 'payment.amount': '1250.00', 'payment.currency': 'EUR', 'payment.iban': 'DE89370400440532013000', 'payment.reference': 'INV-42' });
+
+      const errors = await form.submit({ ...form.fields, 'payment.iban': 'DE89370400440532013001' });
+      assert.match(Object.values(errors ?? {}).join(' '), /not a valid IBAN/);
+      assert.equal((await operator.conductor.show(planId)).plan.version, 1, 'nothing changed');
+
+      assert.equal(await form.submit({ ...form.fields, 'payment.amount': '1205.00' }), null, 'accepted');
+      const { plan, steps } = await waitForStatus(operator, planId, ['completed'], 20_000);
+      assert.equal(plan.version, 2);
+      const approvals = (await operator.conductor.audit(planId)).filter((entry) => entry.action.startsWith('approval.granted'));
+      assert.deepEqual(approvals.map((entry) => [entry.action, (entry.detail as { changes: unknown }).changes]), [['approval.granted_with_changes', { 'payment.amount': { from: '1250.00', to: '1205.00' } }]]);
+      const { file } = steps.find((step) => step.key === 'queue-payment')!.output as { file: string };
+      const queued = JSON.parse(readFileSync(`${database.dir}/data/${file}`, 'utf8')) as { amountCents: number; payee: string; iban: string };
+      assert.deepEqual([queued.amountCents, queued.payee, queued.iban], [120_500, 'Acme Ltd', 'DE89370400440532013000']);
+      assert.equal((await operator.conductor.effects(planId)).length, 1, 'queued once');
     });
   });
 }
