@@ -19,8 +19,8 @@
  * - after: every gate escalates at its deadline (invoices 4 h, leads 2 h; thread reminder, then
  *   a direct message, then an e-mail, one per ESCALATION_INTERVAL_MINUTES, 60), an invoice of at
  *   most 2,500.00 approves itself at its deadline (the approve rule), and Edit corrects the rate
- *   in one decision. The reminder job runs as well, as in the service. The shipped workflows set
- *   no deadlines and no Edit fields; these settings are the bench's (bench/gates/scenarios.ts).
+ *   in one decision. The reminder job runs as well, as in the service. The deadlines and the Edit
+ *   fields are the shipped workflows' own; the approve rule is the bench's (bench/gates/scenarios.ts).
  *
  * The simulated operator (bench/gates/operator-model.ts, MODEL; seeded, and every draw named for
  * the scenario and the look it decides, so both phases draw the same numbers for the same

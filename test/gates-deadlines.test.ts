@@ -11,6 +11,7 @@ import { DeadlineJob } from '../src/conductor/deadlines.ts';
 import type { Operator } from '../src/operator.ts';
 import { databaseNow, sql } from '../src/store/sql.ts';
 import { openStore, type Store } from '../src/store/store.ts';
+import supplierPayment from '../workflows/supplier-payment.ts';
 import { deadlineWorkflow, questionDeadlineWorkflow } from './fixtures/gates.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { deny, type ChatDriver } from './support/drivers/chat-driver.ts';
@@ -19,7 +20,7 @@ import { slackDriver } from './support/drivers/slack-driver.ts';
 import { silentLogger, testOperator, waitForStatus } from './support/operator.ts';
 import { pollUntil } from './support/poll.ts';
 
-const workflows = [deadlineWorkflow, questionDeadlineWorkflow];
+const workflows = [deadlineWorkflow, questionDeadlineWorkflow, supplierPayment];
 const escalation = { chain: ['thread', 'direct', 'email'] as const, intervalMs: 60 * 60_000, workspaceUrl: 'http://localhost:3000/' };
 
 /** Every open timer (of planId, if given) falls due now, as if its hour had passed. */
@@ -99,6 +100,19 @@ for (const provider of providers()) {
       await waitForStatus(operator, handBack, ['waiting_approval']);
       const timers = await operator.store.prisma((db) => db.gateTimer.findMany({ where: { planId: handBack }, orderBy: { createdAt: 'asc' } }));
       assert.deepEqual(timers.map((t) => t.doneAt !== null), [true, false], 'the retried gate waits under a new deadline');
+    });
+
+    test('a shipped workflow never waits for ever: a payment nobody decides escalates after a day and is never paid by the deadline', async () => {
+      const planId = await startPlan(operator, 'supplier-payment', { request: 'Pay Acme Ltd 1250.00 EUR for invoice INV-42 to IBAN DE89 3704 0044 0532 0130 00' });
+      await waitForStatus(operator, planId, ['waiting_approval']);
+      const [timer] = await operator.store.prisma((db) => db.gateTimer.findMany({ where: { planId } }));
+      assert.equal(timer?.outcome, 'escalate');
+      assert.ok(timer.dueAt.getTime() > Date.now() + 23 * 60 * 60_000, 'due a day after the wait began');
+      await passTime(operator.store, planId);
+      assert.equal(await deadlineJob(operator.store, operator.conductor).fireDue(), 1);
+      assert.deepEqual((await actionsOf(operator, planId)).filter((a) => a.startsWith('deadline ')), ['deadline escalation.thread']);
+      assert.equal((await operator.conductor.show(planId)).plan.status, 'waiting_approval', 'still waits for the operator');
+      assert.equal((await operator.conductor.effects(planId)).length, 0, 'nothing was paid');
     });
 
     test('a decision before the deadline leaves the timer nothing to do', async () => {

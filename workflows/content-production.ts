@@ -233,6 +233,8 @@ const rememberPublication = step.action({
 
 export default defineWorkflow({
   name: 'content-production',
+  // A draft nobody looks at for a day goes up the escalation chain (thread, direct message, e-mail); it is never published by the deadline.
+  gateDeadline: { afterMinutes: 24 * 60, then: 'escalate' },
   description: 'Produce content: brief, outline, draft, approval with a preview, publish, remember what was published.',
   input: Input,
   freeTextField: 'brief',

@@ -485,6 +485,9 @@ const rememberInvoice = step.action({
 
 export default defineWorkflow({
   name: 'invoicing',
+  // An invoice or a question nobody answers within half a working day goes up the escalation chain
+  // (thread, direct message, e-mail); a deadline never sends an invoice by itself.
+  gateDeadline: { afterMinutes: 4 * 60, then: 'escalate' },
   description: 'Invoice a customer: read the request, recall their details, ask for what is missing, approve large ones, issue (HTML + PDF) with the next number, e-mail it.',
   input: Input,
   freeTextField: 'request',

@@ -311,6 +311,9 @@ const rememberLead = step.action({
 
 export default defineWorkflow({
   name: 'lead-qualification',
+  // Leads go cold: a reply or question nobody answers within two hours goes up the escalation chain
+  // (thread, direct message, e-mail); a deadline never sends a reply by itself.
+  gateDeadline: { afterMinutes: 2 * 60, then: 'escalate' },
   description: 'Qualify a lead: read who and what with evidence, recall earlier dealings, ask for what is missing or unsure, score, draft a reply, approve, send, remember.',
   input: Input,
   freeTextField: 'text',

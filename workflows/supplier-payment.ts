@@ -125,6 +125,9 @@ const queuePayment = step.action({
 
 export default defineWorkflow({
   name: 'supplier-payment',
+  // A payment nobody decides for a day goes up the escalation chain (thread, direct message,
+  // e-mail); a deadline never pays by itself.
+  gateDeadline: { afterMinutes: 24 * 60, then: 'escalate' },
   description: 'Pay a supplier invoice: parse the request, ask for a missing IBAN, check, approve, queue the payment file.',
   input: Input,
   freeTextField: 'request',

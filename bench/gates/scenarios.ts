@@ -89,25 +89,14 @@ const PricedInvoice = z.object({ invoice: z.object({ totalCents: z.number() }) }
 export const APPROVE_INVOICES_UP_TO_CENTS = 2_500_00;
 
 /**
- * The "after" phase's deadlines, as an operator would set them in the workflows (which ship with
- * none): every gate escalates at its deadline (an invoice within the approve rule approves
- * instead). The invoice's approval keeps the Edit fields it ships with.
+ * The "after" phase: the gates as the workflows ship them (every gate escalates at its deadline,
+ * the invoice's approval offers Edit), plus an approve rule an operator would add: an invoice
+ * within it approves itself at its deadline.
  */
-const AFTER_MINUTES: Record<string, number> = {
-  [invoicing.name]: 240,
-  [leadQualification.name]: 120,
-};
-
 function withAfterGates(step: RunnableStep, workflow: string): RunnableStep {
-  const afterMinutes = AFTER_MINUTES[workflow]!;
-  if (step.kind === 'question') return { ...step, deadline: { afterMinutes, then: 'escalate' } };
-  if (step.kind !== 'approval') return step;
-  if (workflow !== invoicing.name) return { ...step, deadline: { afterMinutes, then: 'escalate' } };
+  if (workflow !== invoicing.name || step.kind !== 'approval' || !step.deadline) return step;
   const rule = `total at most ${(APPROVE_INVOICES_UP_TO_CENTS / 100).toFixed(2)}`;
-  return {
-    ...step,
-    deadline: { afterMinutes, then: 'escalate', approveWhen: { rule, holds: (ctx) => PricedInvoice.parse(ctx.artifacts['prepare-invoice']).invoice.totalCents <= APPROVE_INVOICES_UP_TO_CENTS } },
-  };
+  return { ...step, deadline: { ...step.deadline, approveWhen: { rule, holds: (ctx) => PricedInvoice.parse(ctx.artifacts['prepare-invoice']).invoice.totalCents <= APPROVE_INVOICES_UP_TO_CENTS } } };
 }
 
 /** "before": the gates as they were, with no deadline and no Edit (whatever the workflow sets). */
