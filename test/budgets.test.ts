@@ -13,13 +13,13 @@ import { noBudgetCaps, usd } from '../src/core/budgets.ts';
 import { buildDigest } from '../src/digest/digest.ts';
 import { digestMessage } from '../src/digest/message.ts';
 import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
-import { budgetVerdict, expectedCostUsd, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
+import { budgetVerdict, DEFAULT_MAX_ANSWER_TOKENS, expectedCostUsd, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
 import { spendOverview, type PlanSpend } from '../src/store/budgets.ts';
 import { reserveModelCall } from '../src/store/model-calls.ts';
 import { sql } from '../src/store/sql.ts';
 import { openStore, type Store } from '../src/store/store.ts';
 import leadQualification from '../workflows/lead-qualification.ts';
-import { ONE_CALL_SYSTEM, oneCallWorkflow, twoCallWorkflow } from './fixtures/model-call-workflows.ts';
+import { Note, ONE_CALL_SYSTEM, oneCallWorkflow, twoCallWorkflow } from './fixtures/model-call-workflows.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import { testConfig, waitForOutboxDrained, waitForStatus } from './support/operator.ts';
 import { pollUntil, within } from './support/poll.ts';
@@ -29,8 +29,8 @@ import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-h
 const HOT_LEAD = "Hi, I'm Jane Doe from Globex (jane@globex.example). We need a new booking website, budget around 15k EUR, ideally live by March.";
 const EXTRACTED = { company: 'Globex', contactName: 'Jane Doe', email: 'jane@globex.example', need: 'a new booking website', budget: 15_000, currency: 'EUR', timeline: 'by March' };
 
-/** gpt-4o-mini at $0.15 / $0.60 per million tokens: $0.21 a call. */
-const USAGE = { prompt_tokens: 1_000_000, completion_tokens: 100_000 };
+/** gpt-4o-mini at $0.15 / $0.60 per million tokens: $0.21 a call, its answer within the 500 tokens a call may give. */
+const USAGE = { prompt_tokens: 1_398_000, completion_tokens: 500 };
 const testConfigFor = (settings: Record<string, string>) => ConfigSchema.parse(settings);
 const SETTINGS = { BUDGET_PLAN_USD: '0.20', BUDGET_WORKFLOW_MONTH_USD: 'lead-qualification=50', BUDGET_MONTH_USD: '100', BUDGET_CONTINUE_USD: '0.50' };
 
@@ -196,8 +196,8 @@ for (const provider of providers()) {
     const requestsNamed = (harness: WorkflowHarness, task: string) =>
       harness.openai!.requestsTo('/v1/chat/completions').filter((request) => (request.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === task).length;
     /** The model server reports what the port expects a call to use, so each call costs exactly its reservation. */
-    const usageAsExpected = (request: { system: string; prompt: string }) => {
-      const { promptTokens, completionTokens } = expectedUsage(request);
+    const usageAsExpected = async (request: { system: string; prompt: string }) => {
+      const { promptTokens, completionTokens } = await expectedUsage('gpt-4o-mini', { ...request, schema: Note });
       return { prompt_tokens: promptTokens, completion_tokens: completionTokens };
     };
 
@@ -218,10 +218,10 @@ for (const provider of providers()) {
 
     test('plans that call the model at the same moment cannot pass the monthly cap together: those it admits call, the others wait for the operator', async () => {
       const prompts = [1, 2, 3, 4, 5].map((n) => `Summarise request number ${n}`);
-      const callUsd = expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
+      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt: prompts[0]!, schema: Note });
       const capUsd = (await monthSpent()) + callUsd * 2.5;
       const harness = await harnessWith([oneCallWorkflow], { BUDGET_MONTH_USD: String(capUsd) });
-      harness.openai!.usage = usageAsExpected({ system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
+      harness.openai!.usage = await usageAsExpected({ system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
       harness.openai!.respond('summarise', { note: 'summarised' });
       const { operator } = harness.chat.service;
 
@@ -243,11 +243,31 @@ for (const provider of providers()) {
       assert.ok(Math.abs(capUsd - monthUsd - callUsd / 2) < 1e-12, 'the reservations were settled to what the two calls cost');
     });
 
+    test('a model that would answer at length is stopped at the answer the reservation counted, so a cap the call fits under is never passed', async () => {
+      const prompt = 'Summarise this long request';
+      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt, schema: Note });
+      const capUsd = callUsd * 1.5;
+      const harness = await harnessWith([oneCallWorkflow], { BUDGET_PLAN_USD: String(capUsd) });
+      const { prompt_tokens } = await usageAsExpected({ system: ONE_CALL_SYSTEM, prompt });
+      harness.openai!.usage = { prompt_tokens, completion_tokens: 20 * DEFAULT_MAX_ANSWER_TOKENS };
+      harness.openai!.respond('summarise', { note: 'a very long summary' });
+      const before = await monthSpent();
+
+      const planId = await startPlan('fixture-one-call', prompt);
+      const { steps } = await waitForStatus(harness.chat.service.operator, planId, ['completed']);
+      const [request] = harness.openai!.requestsTo('/v1/chat/completions').filter((r) => JSON.stringify(r.body).includes(prompt));
+      assert.equal(request?.body.max_tokens ?? request?.body.max_completion_tokens, DEFAULT_MAX_ANSWER_TOKENS, 'the request caps the answer');
+      assert.deepEqual(steps[0]!.output, { note: 'no model' }, 'the cut-off answer does not fit, so the step took its fallback');
+      const spent = (await monthSpent()) - before;
+      assert.ok(Math.abs(spent - callUsd) < 1e-12, `the call cost what was reserved (${spent} of ${callUsd})`);
+      assert.ok(spent <= capUsd, 'within the plan cap');
+    });
+
     test('Continue re-runs a step that calls the model twice without asking or paying again for the answer it already has', async () => {
       const prompt = 'Two notes about the Globex lead';
-      const callUsd = expectedCostUsd('gpt-4o-mini', { system: 'Write the first note.', prompt });
+      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: 'Write the first note.', prompt, schema: Note });
       const harness = await harnessWith([twoCallWorkflow], { BUDGET_PLAN_USD: String(callUsd * 1.5), BUDGET_CONTINUE_USD: '1' });
-      harness.openai!.usage = usageAsExpected({ system: 'Write the first note.', prompt });
+      harness.openai!.usage = await usageAsExpected({ system: 'Write the first note.', prompt });
       harness.openai!.respond('first-note', { note: 'first' });
       harness.openai!.respond('second-note', { note: 'second' });
       const { operator } = harness.chat.service;
@@ -330,7 +350,7 @@ for (const provider of providers()) {
     test("/op recall's written answer counts towards the monthly cap and stops at it: past the cap it shows the sources alone and says why", async () => {
       const capUsd = (await monthSpent()) + 0.1;
       const harness = await harnessWith([], { BUDGET_MONTH_USD: String(capUsd) });
-      harness.openai!.usage = USAGE;
+      harness.openai!.usage = { prompt_tokens: 1_398_800, completion_tokens: 300 }; // $0.21, within the 300 tokens a written answer may take
       harness.openai!.respond('recall-answer', { answer: 'Acme pays within 14 days [1].' });
       const { chat } = harness;
       assert.match(await chat.command('remember Acme Ltd pays within 14 days of the invoice'), /Remembered/);

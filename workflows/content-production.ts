@@ -172,6 +172,8 @@ const draft = step.transform({
         schema: Draft,
         system: `Write the piece in Markdown from the outline, in a ${wanted.tone ?? 'clear'} tone, for ${wanted.audience ?? 'a general audience'}${wanted.wordCount ? `, about ${wanted.wordCount} words` : ''}. Start with "# <title>". Where you build on an earlier publication, cite it as [n].`,
         prompt: `Outline: ${JSON.stringify(plan)}\nPublished before:\n${citedLines(related) || 'nothing'}`,
+        // A word is about 1.3 tokens of English; room for the title, headings and a longer piece than asked.
+        maxAnswerTokens: Math.ceil((wanted.wordCount ?? 1500) * 2) + 300,
         fallback: () => outlineAsMarkdown(wanted, plan, related),
       },
       ctx,

@@ -47,7 +47,7 @@ export async function* evaluate(cases: CorpusCase[]): AsyncGenerator<Figure> {
       const rules = await readInvoiceRequest(c.text);
       let reading = rules;
       try {
-        const answer = await chat.ask({ task: 'read-invoice-request', schema: ModelInvoiceAnswer, system: 'You turn an invoicing request into line items.', prompt: c.text });
+        const answer = await chat.ask({ task: 'read-invoice-request', schema: ModelInvoiceAnswer, system: 'You turn an invoicing request into line items.', prompt: c.text, maxAnswerTokens: 500 });
         const parsed = ModelInvoiceAnswer.safeParse(answer.parsed);
         if (parsed.success) reading = groundModelAnswer(c.text, parsed.data, rules);
         else throw new Error('the answer does not fit the contract');

@@ -92,6 +92,11 @@ export interface StructuredRequest<T> {
   schema: z.ZodType<T>;
   system: string;
   prompt: string;
+  /**
+   * The longest answer, in tokens, the call may give: the model stops there, and the budget
+   * reserves all of it before the call (500 unless said; a drafted piece needs more).
+   */
+  maxAnswerTokens?: number;
   /** Rules or templates that give an answer with no model (none configured, or the call failed). */
   fallback: () => T | Promise<T>;
 }

@@ -1,6 +1,8 @@
-// The budget check before a model call: the spend each cap counts so far, plus what the call is
-// expected to cost, against the cap and the plan's allowance. A call that would go over is not
-// made; the model port throws BudgetReached and the plan is handed back.
+// The budget check before a model call: the spend each cap counts so far, plus the most the call
+// can cost, against the cap and the plan's allowance. A call that would go over is not made; the
+// model port throws BudgetReached and the plan is handed back.
+import { getEncodingNameForModel, Tiktoken, type TiktokenModel } from 'js-tiktoken/lite';
+import { z } from 'zod';
 import { BudgetReached, hasCaps, noBudgetCaps, workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
 import { currentCaps } from '../store/budget-settings.ts';
 import type { PlanSpend } from '../store/budgets.ts';
@@ -8,19 +10,53 @@ import { reserveModelCall, type ModelCallOpening } from '../store/model-calls.ts
 import type { Store } from '../store/store.ts';
 import { costUsd } from './prices.ts';
 
-/**
- * An answer's length is unknown before the call; a structured answer (fields, a short draft) is
- * rarely longer than this. The prompt is counted at about four characters a token.
- */
-const EXPECTED_ANSWER_TOKENS = 500;
-const CHARS_PER_TOKEN = 4;
+/** The longest answer a call may give unless it says otherwise: the model stops there, and the reservation counts all of it. */
+export const DEFAULT_MAX_ANSWER_TOKENS = 500;
+/** What a chat request adds to its messages' tokens (each message's framing, the reply's priming). */
+const FRAMING_TOKENS = 12;
 
-/** The tokens a call is expected to use, before it is made. */
-export function expectedUsage(request: { system: string; prompt: string }): { promptTokens: number; completionTokens: number } {
-  return { promptTokens: Math.ceil((request.system.length + request.prompt.length) / CHARS_PER_TOKEN), completionTokens: EXPECTED_ANSWER_TOKENS };
+const tokenizers = new Map<string, Promise<Tiktoken>>();
+
+/** The model's own tokenizer (OpenAI's; a model it does not know is counted as GPT-4o counts). */
+function tokenizerFor(model: string): Promise<Tiktoken> {
+  let encoding: string;
+  try {
+    encoding = getEncodingNameForModel(model as TiktokenModel) === 'o200k_base' ? 'o200k_base' : 'cl100k_base';
+  } catch {
+    encoding = 'o200k_base';
+  }
+  let tokenizer = tokenizers.get(encoding);
+  if (!tokenizer) {
+    // Loaded on first use: the ranks are megabytes, and most processes never call a model.
+    const ranks = encoding === 'o200k_base' ? import('js-tiktoken/ranks/o200k_base') : import('js-tiktoken/ranks/cl100k_base');
+    tokenizer = ranks.then(({ default: bpe }) => new Tiktoken(bpe));
+    tokenizers.set(encoding, tokenizer);
+  }
+  return tokenizer;
 }
 
-export const expectedCostUsd = (model: string, request: { system: string; prompt: string }): number => costUsd(model, expectedUsage(request));
+/** The answer's schema as the request sends it (structured output); counted with the prompt. */
+function schemaText(schema: z.ZodType | undefined): string {
+  if (!schema) return '';
+  try {
+    return JSON.stringify(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The tokens a call can use at most, before it is made: its messages and schema counted with the
+ * model's tokenizer, and the whole of the longest answer it may give (the request caps it there).
+ */
+export async function expectedUsage(model: string, request: { system: string; prompt: string; schema?: z.ZodType; maxAnswerTokens?: number }): Promise<{ promptTokens: number; completionTokens: number }> {
+  const tokenizer = await tokenizerFor(model);
+  const count = (text: string) => tokenizer.encode(text, 'all').length;
+  return { promptTokens: count(request.system) + count(request.prompt) + count(schemaText(request.schema)) + FRAMING_TOKENS, completionTokens: request.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS };
+}
+
+export const expectedCostUsd = async (model: string, request: Parameters<typeof expectedUsage>[1]): Promise<number> => costUsd(model, await expectedUsage(model, request));
+
 
 const upToCent = (usd: number) => Math.ceil(usd * 100 - 1e-9) / 100;
 

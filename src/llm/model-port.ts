@@ -13,12 +13,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
-import { directCalls, type DependencyPort } from '../core/dependencies.ts';
+import { DependencyUnavailable, directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
 import { keptAnswer, recordModelCall, settleModelCall, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
-import { expectedCostUsd, reserveWithinCaps } from './budgets.ts';
+import { DEFAULT_MAX_ANSWER_TOKENS, expectedUsage, reserveWithinCaps } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
 import { costUsd } from './prices.ts';
 
@@ -49,7 +49,9 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 const requestKeyOf = (model: string, request: StructuredRequest<unknown>): string =>
   createHash('sha256').update(JSON.stringify([model, request.task, request.system, request.prompt])).digest('hex');
 
-type Asked<T> = { answered: true; value: T; promptTokens: number; completionTokens: number } | { answered: false; failure: string; promptTokens: number; completionTokens: number };
+type Usage = { promptTokens: number; completionTokens: number };
+/** usage: what the provider reported; null when the call failed without a report (it may still have been billed). */
+type Asked<T> = ({ answered: true; value: T } | { answered: false; failure: string }) & { usage: Usage | null };
 
 export function createModelPort({ store, logger, chat, dependencies = directCalls, budgets = noBudgetCaps }: ModelPortOptions): ModelPort {
   const log = logger.child({ component: 'model' });
@@ -60,20 +62,21 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
   const callsOfRun = new WeakMap<StepScope, number>();
 
   async function ask<T>(model: StructuredChat, request: StructuredRequest<T>): Promise<Asked<T>> {
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: Usage | null = null;
     try {
-      const answer = await dependencies.call('model', () => model.ask(request));
+      const answer = await dependencies.call('model', () => model.ask({ ...request, maxAnswerTokens: request.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS }));
       usage = { promptTokens: answer.promptTokens, completionTokens: answer.completionTokens };
       const checked = request.schema.safeParse(answer.parsed);
-      if (checked.success) return { answered: true, value: checked.data, ...usage };
-      return { answered: false, failure: `the model's answer does not fit the contract (${describeIssues(checked.error.issues)})`, ...usage };
+      if (checked.success) return { answered: true, value: checked.data, usage };
+      return { answered: false, failure: `the model's answer does not fit the contract (${describeIssues(checked.error.issues)})`, usage };
     } catch (error) {
       // LangChain validates the answer itself and throws zod's error (a core class, hence the shape check).
       const issues = (error as { issues?: unknown }).issues;
       const failure = Array.isArray(issues)
         ? `the model's answer does not fit the contract (${describeIssues(issues as { path: PropertyKey[]; message: string }[])})`
         : `the model call failed: ${(error as Error).message ?? String(error)}`;
-      return { answered: false, failure, ...usage };
+      // Refused by the open breaker, the request never left: nothing was billed.
+      return { answered: false, failure, usage: error instanceof DependencyUnavailable ? { promptTokens: 0, completionTokens: 0 } : usage };
     }
   }
 
@@ -105,10 +108,13 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
     }
 
     // Before the call, so a call that would go over a cap is never made; the plan is handed back.
-    const callId = await reserveWithinCaps(store, budgets, opening, expectedCostUsd(chat.model, request));
+    const reserved = await expectedUsage(chat.model, request);
+    const callId = await reserveWithinCaps(store, budgets, opening, costUsd(chat.model, reserved));
 
     const asked = await ask(chat, request);
-    const usage = { promptTokens: asked.promptTokens, completionTokens: asked.completionTokens };
+    // A call that failed without reporting its usage (an answer cut off at its limit, a connection
+    // lost after the request went out) is settled at its reservation: it may have been billed in full.
+    const usage = asked.usage ?? reserved;
     const settled = (fields: Pick<ModelCallSettlement, 'path' | 'output' | 'error'>): ModelCallSettlement => ({
       ...fields,
       ...usage,

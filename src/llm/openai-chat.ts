@@ -11,6 +11,8 @@ export interface ChatRequest {
   schema: z.ZodType;
   system: string;
   prompt: string;
+  /** The answer stops at this many tokens (the budget reserved them all). */
+  maxAnswerTokens: number;
 }
 
 export interface ChatAnswer {
@@ -35,18 +37,28 @@ const functionName = (task: string) => task.replace(/[^A-Za-z0-9_-]/g, '_').slic
 /** The configured chat model, or null when OPENAI_API_KEY is unset (steps then use their fallbacks). */
 export function createOpenAIChat(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL'>): StructuredChat | null {
   if (!config.OPENAI_API_KEY) return null;
-  const chat = new ChatOpenAI({
-    model: config.OPENAI_MODEL,
-    apiKey: config.OPENAI_API_KEY,
-    configuration: config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : undefined,
-    temperature: 0,
-    timeout: REQUEST_TIMEOUT_MS,
-    maxRetries: MAX_RETRIES,
-  });
+  // ChatOpenAI takes the answer's limit when it is made, so there is one client per limit in use.
+  const clients = new Map<number, ChatOpenAI>();
+  const clientFor = (maxTokens: number) => {
+    let chat = clients.get(maxTokens);
+    if (!chat) {
+      chat = new ChatOpenAI({
+        model: config.OPENAI_MODEL,
+        apiKey: config.OPENAI_API_KEY,
+        configuration: config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : undefined,
+        temperature: 0,
+        timeout: REQUEST_TIMEOUT_MS,
+        maxRetries: MAX_RETRIES,
+        maxTokens,
+      });
+      clients.set(maxTokens, chat);
+    }
+    return chat;
+  };
   return {
     model: config.OPENAI_MODEL,
-    async ask({ task, schema, system, prompt }) {
-      const structured = chat.withStructuredOutput(schema, { name: functionName(task), includeRaw: true });
+    async ask({ task, schema, system, prompt, maxAnswerTokens }) {
+      const structured = clientFor(maxAnswerTokens).withStructuredOutput(schema, { name: functionName(task), includeRaw: true });
       const { raw, parsed } = await structured.invoke([new SystemMessage(system), new HumanMessage(prompt)]);
       const usage = (raw as AIMessage).usage_metadata;
       return { parsed, promptTokens: usage?.input_tokens ?? 0, completionTokens: usage?.output_tokens ?? 0 };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { BudgetCaps } from '../core/budgets.ts';
 import type { Citation } from '../core/services.ts';
-import { expectedCostUsd, reserveWithinCaps } from '../llm/budgets.ts';
+import { expectedUsage, reserveWithinCaps } from '../llm/budgets.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
 import { costUsd } from '../llm/prices.ts';
 import { settleModelCall } from '../store/model-calls.ts';
@@ -24,6 +24,9 @@ const SYSTEM = [
   'If the snippets do not answer the question, say so in one sentence. At most three sentences.',
 ].join(' ');
 
+/** Three sentences with their citations. */
+const ANSWER_TOKENS = 300;
+
 /** defaults: the BUDGET_* settings; a cap set while running replaces its default at each call. */
 export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: BudgetCaps): Answerer {
   return async (question, citations) => {
@@ -31,12 +34,14 @@ export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: B
     const prompt = `Question: ${question}\n\nSnippets:\n${citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n')}`;
     const started = performance.now();
     const opening = { planId: null, stepKey: null, workflow: null, task: 'recall-answer', model: chat.model, input: { system: SYSTEM, prompt } };
-    const callId = await reserveWithinCaps(store, defaults, opening, expectedCostUsd(chat.model, { system: SYSTEM, prompt }));
+    const reserved = await expectedUsage(chat.model, { system: SYSTEM, prompt, schema: Answer, maxAnswerTokens: ANSWER_TOKENS });
+    const callId = await reserveWithinCaps(store, defaults, opening, costUsd(chat.model, reserved));
     let answer: string | null = null;
     let error: string | null = null;
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    // Until the provider reports what the call used, it may have been billed all that was reserved.
+    let usage = reserved;
     try {
-      const reply = await chat.ask({ task: 'recall-answer', schema: Answer, system: SYSTEM, prompt });
+      const reply = await chat.ask({ task: 'recall-answer', schema: Answer, system: SYSTEM, prompt, maxAnswerTokens: ANSWER_TOKENS });
       usage = { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
       const checked = Answer.safeParse(reply.parsed);
       const cited = checked.success ? [...checked.data.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])) : [];

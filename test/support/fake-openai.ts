@@ -116,7 +116,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     };
     completionCount += 1;
     const id = `chatcmpl-fake-${completionCount}`;
-    const usage = { ...fake.usage, total_tokens: fake.usage.prompt_tokens + fake.usage.completion_tokens };
+    // As OpenAI does: an answer longer than the request's limit stops there, cut off, with finish_reason "length".
+    const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY);
+    const cut = fake.usage.completion_tokens > limit;
+    const completionTokens = Math.min(fake.usage.completion_tokens, limit);
+    const usage = { prompt_tokens: fake.usage.prompt_tokens, completion_tokens: completionTokens, total_tokens: fake.usage.prompt_tokens + completionTokens };
     const base = { id, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: request.model, usage, system_fingerprint: 'fake' };
     if (name === null) {
       return { status: 200, json: { ...base, choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: fake.reply, refusal: null } }] } };
@@ -124,11 +128,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     if (!answers.has(name)) return { status: 500, json: { error: { message: `fake-openai has no answer for "${name}"; call respond("${name}", ...)`, type: 'server_error' } } };
     const answer = answers.get(name);
     const value = typeof answer === 'function' ? (answer as (r: ChatRequest) => unknown)(request) : answer;
-    const json = JSON.stringify(value);
+    const whole = JSON.stringify(value);
+    const json = cut ? whole.slice(0, Math.floor(whole.length / 2)) : whole;
     const message = schemaName
       ? { role: 'assistant', content: json, refusal: null }
       : { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: `call_${completionCount}`, type: 'function', function: { name, arguments: json } }] };
-    return { status: 200, json: { ...base, choices: [{ index: 0, finish_reason: schemaName ? 'stop' : 'tool_calls', logprobs: null, message }] } };
+    return { status: 200, json: { ...base, choices: [{ index: 0, finish_reason: cut ? 'length' : schemaName ? 'stop' : 'tool_calls', logprobs: null, message }] } };
   }
 
   function embeddings(body: Record<string, unknown>): { status: number; json: unknown } {
