@@ -17,8 +17,11 @@ const FRAMING_TOKENS = 12;
 
 const tokenizers = new Map<string, Promise<Tiktoken>>();
 
-/** The model's own tokenizer (OpenAI's; a model it does not know is counted as GPT-4o counts). */
-function tokenizerFor(model: string): Promise<Tiktoken> {
+/**
+ * The model's own tokenizer (OpenAI's; a model it does not know is counted as GPT-4o counts).
+ * Loading it takes about a second, so the model port starts loading it when it is made.
+ */
+export function tokenizerFor(model: string): Promise<Tiktoken> {
   let encoding: string;
   try {
     encoding = getEncodingNameForModel(model as TiktokenModel) === 'o200k_base' ? 'o200k_base' : 'cl100k_base';
@@ -31,6 +34,7 @@ function tokenizerFor(model: string): Promise<Tiktoken> {
     const ranks = encoding === 'o200k_base' ? import('js-tiktoken/ranks/o200k_base') : import('js-tiktoken/ranks/cl100k_base');
     tokenizer = ranks.then(({ default: bpe }) => new Tiktoken(bpe));
     tokenizers.set(encoding, tokenizer);
+    tokenizer.catch(() => tokenizers.delete(encoding));
   }
   return tokenizer;
 }

@@ -18,7 +18,7 @@ import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../co
 import { redactText } from '../privacy/redact.ts';
 import { keptAnswer, recordModelCall, settleModelCall, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
-import { DEFAULT_MAX_ANSWER_TOKENS, expectedUsage, reserveWithinCaps } from './budgets.ts';
+import { DEFAULT_MAX_ANSWER_TOKENS, expectedUsage, reserveWithinCaps, tokenizerFor } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
 import { costUsd } from './prices.ts';
 
@@ -55,6 +55,7 @@ type Asked<T> = ({ answered: true; value: T } | { answered: false; failure: stri
 
 export function createModelPort({ store, logger, chat, dependencies = directCalls, budgets = noBudgetCaps }: ModelPortOptions): ModelPort {
   const log = logger.child({ component: 'model' });
+  if (chat) tokenizerFor(chat.model).catch((error: unknown) => log.warn({ err: error }, 'the tokenizer did not load; the first call loads it again'));
   /**
    * How many model calls each run of a step has made so far. The scope is the step's context,
    * one object per run of the step, so a re-run counts from 1 again.
