@@ -136,6 +136,13 @@ describe('people and organisations', () => {
     assert.equal(co.company.value, 'Masala & Co.');
   });
 
+  test('a legal form written as initials with stops ("A.Ş.", "S.C.") keeps its last stop', async () => {
+    const turkish = await partiesOf(mail('From: Emre Şahin <emre@kaya-tekstil.example>\nTo: hello@studio.example\nSubject: shop', 'Merhaba,\n\nwe need a wholesale shop.\n\nEmre Şahin\nHead of Sales | Kaya Tekstil A.Ş.\n+90 212 555 0144'));
+    assert.equal(turkish.company.value, 'Kaya Tekstil A.Ş.');
+    const initials = await partiesOf(mail('From: Dana Holt <dana@holt-partners.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nwe need a new site.\n\nDana Holt\nHolt Partners S.C.'));
+    assert.equal(initials.company.value, 'Holt Partners S.C.');
+  });
+
   test('a name only in the subject is the sender\'s company when their own domain spells it', async () => {
     const parties = await partiesOf(mail('From: Lu Chen <lu@copperkite-games.example>\nTo: hello@studio.example\nSubject: Copperkite Games - launch page', 'hey! we need a launch page for our game, budget $3k, live by Feb 2.\n\nlu'));
     assert.equal(parties.company.value, 'Copperkite Games');
