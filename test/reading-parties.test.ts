@@ -230,6 +230,14 @@ describe('a lead\'s budget', () => {
     assert.ok(fromForm.budget.evidence.kind === 'span' && spanHolds(form, fromForm.budget.evidence.span));
   });
 
+  test('a form\'s list of budget options gives the ticked one, whether boxes stand before or after the options', async () => {
+    for (const line of ['Budget: [ ] £2,000 – £4,000 | [x] £4,000 – £8,000 | [ ] £8,000+', 'Budget: £2,000 – £4,000 ☐  £4,000 – £8,000 ☒  £8,000+ ☐', 'Budget: ( ) under £4,000 (•) £4,000 – £8,000 ( ) over £8,000']) {
+      const form = `New enquiry\n\nName: Ola Reed\nEmail: ola@reed-bakes.example\nCompany: Reed Bakes\n${line}\nDeadline: 30 April 2027\n`;
+      const read = await readLead(form, new Date('2026-12-10T12:00:00Z'));
+      assert.deepEqual(read.budget.value, { min: 4000, max: 8000, currency: 'GBP' }, line);
+    }
+  });
+
   test('a sum with no currency is kept and asked; a count of things is no sum', async () => {
     const spend = mail('From: Jo Kerr <jo@kerr-joinery.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nwe've maybe 4k to spend on the site. Need it by 31 January.\n\nJo");
     assert.deepEqual((await budgetOf(spend)).value, { min: 4000, max: 4000, currency: null });

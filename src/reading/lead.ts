@@ -56,7 +56,10 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
   const startOf = (mention: MoneyMention) => (mention.evidence.kind === 'span' ? mention.evidence.span.start : 0);
   // "We have set aside twenty thousand dollars": an amount in words is money as much as one in digits.
-  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null).sort((a, b) => startOf(a) - startOf(b));
+  // A form's list of options with one ticked ("$5k–10k | [x] $10k–25k"): the options not ticked are no budget.
+  const unticked = untickedOptions(source, region);
+  const offered = (mention: MoneyMention) => mention.evidence.kind === 'span' && unticked.some((o) => startOf(mention) >= o.start && startOf(mention) < o.end);
+  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null && !offered(m)).sort((a, b) => startOf(a) - startOf(b));
   const before = (mention: MoneyMention) => {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
     if (!span) return null;
@@ -96,6 +99,37 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const hedged = doubtAbout(source, firstSpan) !== null;
   const confidence = Math.min(plausible(source, first), cue, hedged ? 0.6 : 1);
   return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
+}
+
+/** A ticked box or chosen radio button ("[x]", "☒", "(•)"), and one left empty ("[ ]", "☐", "( )"). */
+const TICKED = /\[\s*[xX✓✔]\s*\]|\(\s*[xX•]\s*\)|[☒☑✅●◉]/gu;
+const UNTICKED = /\[\s*\]|\(\s*\)|[☐○◯]/gu;
+
+/**
+ * The options left unticked on the lines of a region that list several with one ticked. Options
+ * are cut at "|", else at each box; a box belongs to the option it stands before, or to the one
+ * it follows when the line ends with one.
+ */
+function untickedOptions(source: string, region: Span): Span[] {
+  const found: Span[] = [];
+  for (const line of region.text.matchAll(/[^\n]+/g)) {
+    const at = region.start + line.index;
+    const ticked = [...line[0].matchAll(TICKED)];
+    const boxes = [...ticked, ...line[0].matchAll(UNTICKED)].sort((a, b) => a.index - b.index);
+    if (ticked.length !== 1 || (boxes.length < 2 && !line[0].includes('|'))) continue;
+    let cuts: number[];
+    if (line[0].includes('|')) cuts = [...line[0].matchAll(/\|/g)].map((m) => m.index);
+    else {
+      const after = /[\]\)☒☑✅●◉☐○◯]\s*$/u.test(line[0]);
+      cuts = boxes.slice(after ? 0 : 1).map((b) => (after ? b.index + b[0].length : b.index));
+    }
+    const edges = [0, ...cuts, line[0].length];
+    for (let i = 0; i + 1 < edges.length; i++) {
+      const [from, to] = [edges[i]!, edges[i + 1]!];
+      if (!ticked.some((t) => t.index >= from && t.index < to)) found.push(spanAt(source, at + from, at + to));
+    }
+  }
+  return found;
 }
 
 /**
