@@ -43,6 +43,9 @@ describe('deadlines', () => {
     ['Termin: do końca marca.', '2026-12-08T12:00:00Z', '2027-03-31'],
     ['We need it in a fortnight.', '2026-12-08T12:00:00Z', '2026-12-22'],
     ['We would like to start in March for six months.', '2026-12-08T12:00:00Z', '2027-03-31'],
+    // Round 6: "before" an event, then the event's date as a period's end: met on that end day.
+    ['Go-live: before the trade fair, end of June', '2026-12-08T12:00:00Z', '2027-06-30'],
+    ['We must launch before the holidays, Ende Juli.', '2026-12-08T12:00:00Z', '2027-07-31'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {

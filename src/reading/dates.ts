@@ -278,6 +278,8 @@ const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+/** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fine|finales?|eind|slutet|końca|koniec)\b/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
@@ -330,7 +332,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const phrase = text.slice(phraseStart, mention.end);
     // "the week after Easter", "two days before the fair on 9 March": a span counted from the date.
     const offset = OFFSET_BEFORE.exec(before);
-    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase);
+    // "before the rainy season, end of March": a date that is itself a period's end is met on that end day, as "before the end of March" is.
+    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase) && !PERIOD_END.test(text.slice(mention.start, mention.end));
     // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
     // "before our anniversary in February": the month places the event, and the event's day is not said.
