@@ -317,3 +317,20 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.ok(fieldsToAsk(paid, await readInvoiceRequest(paid)).includes('lines'));
   });
 });
+
+describe('round 6: what the request bills but does not price', () => {
+  test('a thing to bill joined to a priced line with no amount ("and the hotel", "plus printing") asks the lines, on the model path too', async () => {
+    for (const text of ['bill Osprey Works 3 days at 520 EUR and the hotel', 'invoice Larch & Lime 4 hours @ 75 GBP plus printing costs', 'Rechnung an Kessel Bau: 2 Tage à 600 EUR und die Fahrtkosten']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+      const model = groundModelAnswer(text, answerOf(read), read);
+      assert.ok(fieldsToAsk(text, model).includes('lines'), `model path: ${text}`);
+    }
+  });
+
+  test('tax, terms or thanks after "and" or "+" add no line', async () => {
+    for (const text of ['bill Osprey Works 3 days at 520 EUR plus VAT', 'invoice Larch & Lime 4 hours @ 75 GBP + 20% VAT', 'bill Osprey Works 3 days at 520 EUR and thanks', 'invoice Larch & Lime 4 hours @ 75 GBP and the usual terms']) {
+      assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), [], text);
+    }
+  });
+});

@@ -4,6 +4,7 @@
 // "N x", a number before a noun, or one when nothing is counted), and what remains of the clause
 // describes it. A price given as alternatives ("700 or 750") or a range is no price: the line is
 // kept without one, with the reason, so the plan asks.
+import nlp from 'compromise';
 import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
@@ -143,6 +144,16 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       lines.push(line);
     }
   }
+  // "2 days at 650 EUR and the travel": a thing to bill joined to a priced line, with no amount of its own; asked, never dropped.
+  for (const [i, clause] of clauses.entries()) {
+    const previous = clauses[i - 1];
+    // Any digit ("+ 25% mva", "and 2 nights") makes it something other than a thing named alone.
+    if (!previous || /\d/.test(text.slice(clause.start, clause.end))) continue;
+    const joined = ITEM_JOIN.test(text.slice(previous.end, clause.start));
+    const pricedBefore = lines.some((l) => l.unitPrice?.evidence.kind === 'span' && l.unitPrice.evidence.span.start >= previous.start && l.unitPrice.evidence.span.end <= previous.end);
+    const item = joined && pricedBefore ? billableItem(text, clause) : null;
+    if (item) lines.push(lineOf(text, clause, null, null, item.start, item.end, `"${item.text}" is to be billed, but no amount is given`));
+  }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
@@ -163,6 +174,32 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
   return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+}
+
+/** What adds one more thing to bill to a line: "and", "plus", "+", "&", within the line. */
+const ITEM_JOIN = /^[ \t]*(?:\+|&|and|plus|und|dazu|et|y|as well as)[ \t]*$/iu;
+/** Nouns after "and" that are no thing to bill: the tax added to it, the terms, a greeting. */
+const NOT_BILLED = new RegExp(String.raw`^(?:${['VAT', 'tax', 'taxes', 'GST', 'MwSt', 'USt', 'TVA', 'IVA', 'BTW', 'moms', 'mva', 'terms', 'conditions', 'thanks', 'regards', 'rest', 'usual'].join('|')})$`, 'iu');
+
+/** Articles of the other languages requests arrive in (German, French, Spanish, Italian, Dutch). */
+const FOREIGN_ARTICLE = /^(?:(?:die|der|das|den|dem|les|la|le|el|los|las|il|gli|lo|het)\s|l['’]\p{L})/iu;
+
+/**
+ * A clause that names a thing to bill and nothing else ("the travel", "hotel costs", "printing"):
+ * one to four words, a noun phrase with no verb, preposition, person, pronoun or date in it.
+ */
+function billableItem(text: string, clause: Region): { text: string; start: number; end: number } | null {
+  const words = meaningfulWords(text, clause);
+  if (!words || words.text.split(/\s+/).length > 4 || !/^[\p{L}\s'’&-]+$/u.test(words.text)) return null;
+  // compromise reads English only: in other languages an article before the words says they name a thing ("und die Fahrtkosten", "et les frais").
+  if (FOREIGN_ARTICLE.test(text.slice(clause.start, clause.end).trimStart())) return NOT_BILLED.test(words.text.split(/\s+/).at(-1)!) ? null : words;
+  const terms = (nlp(words.text).json() as { terms: { text: string; tags: string[] }[] }[]).flatMap((s) => s.terms);
+  const head = terms.at(-1);
+  if (!head || NOT_BILLED.test(head.text)) return null;
+  const isNoun = (tags: string[]) => tags.includes('Noun') && !['Pronoun', 'Person', 'ProperNoun', 'Date', 'Acronym'].some((t) => tags.includes(t));
+  const thing = (tags: string[]) => isNoun(tags) || tags.includes('Gerund') || (terms.length === 1 && tags.includes('Infinitive') && !tags.includes('Imperative'));
+  const modifier = (tags: string[]) => thing(tags) || tags.includes('Determiner') || tags.includes('Adjective') || (tags.includes('Infinitive') && !tags.includes('Imperative'));
+  return thing(head.tags) && terms.slice(0, -1).every((t) => modifier(t.tags)) ? words : null;
 }
 
 /** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */
