@@ -5,6 +5,7 @@
 // that still meets it: a month means its last day, "before X" the day before X (but "before the
 // end of X" X's last day), a week its Sunday.
 import * as chrono from 'chrono-node';
+import nlp from 'compromise';
 import { z } from 'zod';
 import { spanAt, type Field, type Span } from './field.ts';
 
@@ -296,6 +297,17 @@ function shiftedBy(offset: RegExpExecArray, day: Day): Day {
   return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
 }
 
+/** A determiner right before a month: "the January rush", "our June sale". */
+const ATTRIBUTIVE_BEFORE = /\b(?:the|our|their|your|my|this|next|a|an)\s+$/iu;
+/** The word after a month is a noun it describes ("rush", "launch", "issue"), not "please", "at the latest" or a year; read in "the <month> <word>". */
+function namesAThing(month: string, after: string): boolean {
+  const word = /^\s+(\p{Ll}{3,})\b/u.exec(after)?.[1];
+  if (!word || !/^\p{L}+$/u.test(month)) return false;
+  const terms = (nlp(`the ${month} ${word}`).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms);
+  const last = terms.at(-1)?.tags ?? [];
+  return terms.length === 3 && last.includes('Noun') && !last.includes('Pronoun');
+}
+
 /** Words that offer a second deadline in place of the first. */
 const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
 
@@ -338,6 +350,8 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
     // "before our anniversary in February": the month places the event, and the event's day is not said.
     const event = cue !== null && !mention.exact && EVENT_IN.test(before.slice(cue.index + cue[0].length));
+    // "before the January rush", "for our June sale": a month before a noun names an event in it, not the month.
+    const attributive = !mention.exact && ATTRIBUTIVE_BEFORE.test(text.slice(Math.max(0, mention.start - 8), mention.start)) && namesAThing(text.slice(mention.start, mention.end), text.slice(mention.end, mention.end + 24));
     // "start in February and finish in 3 months": counted from the other date, not from today.
     const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
     const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
@@ -345,13 +359,16 @@ export function readDeadline(source: string, region: Span, written: Date): Field
       mention,
       cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
+      attributive,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
       phraseStart: offset && !cue ? Math.max(clauseStart, mention.start - 40) + offset.index : phraseStart,
     };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
   const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
-  const cued = specific.filter((r) => r.cued);
+  // An event named by its month is no deadline where the text also states one ("before the January rush, so by 28 Dec").
+  const stated = specific.filter((r) => !r.attributive);
+  const cued = (stated.length > 0 ? stated : specific).filter((r) => r.cued);
   // A date with no deadline word is a deadline only when it names a day.
   const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };

@@ -141,7 +141,8 @@ function signatureOf(source: string, body: Span): Span | null {
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;
   // A body that is nothing but short lines (a chat line, a form) has no separate signature.
-  return first === 0 ? null : spanAt(source, start, end);
+  // Blank lines above it do not make it one: a body of short lines after an empty first line is still all words.
+  return lines.slice(0, first).every((line) => line.trim() === '') ? null : spanAt(source, start, end);
 }
 
 /** A stretch of the source, as offsets. */
