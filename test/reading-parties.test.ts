@@ -338,3 +338,31 @@ describe('round 5: budgets said in other ways, deadlines asked in a form', () =>
     assert.ok(!unsureLeadFields(form, read).includes('timeline'));
   });
 });
+
+describe('round 6: leads in the shapes the old test split held', () => {
+  const written = new Date('2026-12-07T10:00:00Z');
+
+  test('a form with a field left empty ("Email:") is still all form: the budget and timeline below it are read', async () => {
+    const form = 'Name: Aiko Mori\nCompany: Mori Ceramics\nEmail: \nPhone: +81 90 5555 0199\nBudget: ¥2,000,000\nTimeline: by 31 March 2027';
+    const read = await readLead(form, written);
+    assert.deepEqual(read.budget.value, { min: 2_000_000, max: 2_000_000, currency: 'JPY' });
+    assert.equal(read.timeline.value?.by, '2027-03-31');
+    assert.deepEqual(unsureLeadFields(form, read), ['email']);
+  });
+
+  test('a length of time alone in a form\'s timeline field counts from when it was written; elsewhere it is no date', async () => {
+    const form = 'Name: Ben Otieno\nCompany: Rift Coffee Ltd\nEmail: ben@rift-coffee.example\nBudget: USD 9,000\nTimeline: 6 weeks\n';
+    const read = await readLead(form, written);
+    assert.equal(read.timeline.value?.by, '2027-01-18');
+    assert.ok(!unsureLeadFields(form, read).includes('timeline'));
+    const prose = mail('From: Ben Otieno <ben@rift-coffee.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nThe last agency took 6 weeks and never finished. Budget USD 9,000.\n\nBen\nRift Coffee Ltd');
+    assert.equal((await readLead(prose, written)).timeline.value, null);
+  });
+
+  test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
+    const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
+    assert.equal((await readLead(talk, written)).timeline.value, null);
+    const both = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: site', 'Hi, can we call on Friday? The site must be live by 30 April 2027.\n\nIda\nLund Yoga AB');
+    assert.equal((await readLead(both, written)).timeline.value?.by, '2027-04-30');
+  });
+});

@@ -231,10 +231,12 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const date = start.get('day');
       if (year === null || month === null || date === null) continue;
       // "900 Wörter", "800w", "from 3 weeks to 4 days": a bare length of time is no date; counted from now it says "in", "within" or "from now".
-      if (BARE_DURATION.test(result.text)) continue;
+      // A form's timeline field that holds only a length of time ("Timeline: 3 months") counts it from when it was written.
+      const inTimelineField = TIMELINE_FIELD.test(text.slice(0, result.index)) && /^[ \t]*(?:\n|$)/.test(text.slice(result.index + result.text.length));
+      if (BARE_DURATION.test(result.text) && !inTimelineField) continue;
       // "starting in February for six months": how long the work lasts, not when it is due.
       if (/^for\s/i.test(result.text) && BARE_DURATION.test(result.text.replace(/^for\s+/i, ''))) continue;
-      const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
+      const relative = inTimelineField || /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
       // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
       if (weekday && /[\p{Ll},;] \p{Lu}[\p{L}]+ $/u.test(text.slice(Math.max(0, result.index - 30), result.index)) && WEEKDAY.test(result.text) && result.text.trim().split(/\s+/).length === 1) continue;
@@ -267,6 +269,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
   return found;
 }
 
+/** A form's label for when the work is due, with nothing after it on its line yet. */
+const TIMELINE_FIELD = /(?:^|\n)[ \t]*[\p{L} _-]*(?:timeline|time ?frame|deadline|turnaround|zeitrahmen|frist|délai|plazo|prazo)[\p{L} ?_-]*[:=][ \t]*$/iu;
 const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W)`;
 const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
 
@@ -308,6 +312,9 @@ function namesAThing(month: string, after: string): boolean {
   return terms.length === 3 && last.includes('Noun') && !last.includes('Pronoun');
 }
 
+/** A verb of talking or meeting right before a date, with no deadline word between. */
+const MEETING_BEFORE = /\b(?:talk|speak|call|chat|meet|catch up|hop on a call|jump on a call|discuss (?:it|this)|sprechen|telefonieren|parler|appeler|hablar|llamar|parlare|sentirci)\b(?:\s+(?:about (?:it|this)|again|more|briefly|with you|to you|on|at))*\s*$/iu;
+
 /** Words that offer a second deadline in place of the first. */
 const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
 
@@ -336,7 +343,9 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
   const meant = distinct.filter((m) => !distinct.some((other) => other.start > m.end && /^[^()\n]{0,3}\([^)]*$/.test(text.slice(m.end, other.start))));
-  const readings = meant.map((mention) => {
+  // "let's talk next week", "can we call on Friday?": when to talk is no deadline for the work.
+  const dated = meant.filter((mention) => !MEETING_BEFORE.test(text.slice(Math.max(clauseStartBefore(text, mention.start), mention.start - 30), mention.start)));
+  const readings = dated.map((mention) => {
     const clauseStart = clauseStartBefore(text, mention.start);
     const before = text.slice(Math.max(clauseStart, mention.start - 40), mention.start);
     const cue = CUE.exec(before);
