@@ -359,6 +359,17 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.equal((await readLead(prose, written)).timeline.value, null);
   });
 
+  test('"etwa 4-6k" and "environ 8k" are amounts said about, kept and asked for their currency; "OK pour 12k€" is an offer acted on', async () => {
+    const german = mail('From: Lea Brandt <lea@brandt-holz.example>\nTo: hello@studio.example\nSubject: Anfrage', 'Hallo,\n\nwir dachten an etwa 4-6k für die Seite, fertig bis Ende Mai.\n\nLea Brandt\nBrandt Holz GmbH');
+    const read = await readLead(german, written);
+    assert.deepEqual(read.budget.value, { min: 4000, max: 6000, currency: null });
+    assert.ok(unsureLeadFields(german, read).includes('budget'));
+    const french = mail('From: Luc Morel <luc@morel-vins.example>\nTo: hello@studio.example\nSubject: Re: site', 'Luc Morel de Morel Vins SARL ici. OK pour 12k€, il nous faut le site le 1er mars 2027.\n\nLuc');
+    const offer = await readLead(french, written);
+    assert.deepEqual(offer.budget.value, { min: 12_000, max: 12_000, currency: 'EUR' });
+    assert.ok(!unsureLeadFields(french, offer).includes('budget'));
+  });
+
   test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
     const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
     assert.equal((await readLead(talk, written)).timeline.value, null);

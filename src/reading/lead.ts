@@ -69,7 +69,8 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? ''));
   const cued = (mention: MoneyMention) => {
     const words = before(mention);
-    return words !== null && (BUDGET_CUE.test(words) || INTENT.test(words) || /\bfor\s*$/i.test(words));
+    // "for 15k€", "OK pour 15k€", "für 8.000 €", "por 5.000 €": what the work is to be done for.
+    return words !== null && (BUDGET_CUE.test(words) || INTENT.test(words) || /(?<!\p{L})(?:for|pour|für|para|por|per|voor)\s*$/iu.test(words));
   };
   const strong = budgetLike.filter((mention) => STRONG_CUE.test(before(mention) ?? ''));
   const withCue = strong.length > 0 ? strong : budgetLike.filter(cued);
@@ -176,8 +177,10 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // "about 400 units": a number that counts something is no amount of money.
     // The word must follow on the same line: the next line of a form is another field.
     const counted = /^[ \t]?(\p{L}+)/u.exec(after)?.[1];
-    if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total)$/i.test(counted)) continue;
-    if (!/\b(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe)\b[^.\n\d]*$/i.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
+    // compromise reads English only: "für", "pour" after the amount are no nouns counted.
+    if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total|für|pour|para|por|per|voor|bis|jusqu)$/iu.test(counted)) continue;
+    // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
+    if (!/(?<!\p{L})(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
     const formCurrency = FORM_CURRENCY.exec(region.text);
     const fromForm = formCurrency && isCurrencyCode(formCurrency[1]!) && FORM_BUDGET_FIELD.test(source.slice(region.start, token.start)) && mention.value.currency === null;
