@@ -370,6 +370,17 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.ok(!unsureLeadFields(french, offer).includes('budget'));
   });
 
+  test('a forward that quotes the whole message, headers included ("> From: ..."), is the inner sender\'s lead', async () => {
+    const source = 'From: Sam <hello@studio.example>\nTo: team@studio.example\nDate: Mon, 7 Dec 2026 09:00:00 +0000\nSubject: Fwd: enquiry\n\nworth a look\n\nBegin forwarded message:\n\n> From: Omar Said <omar@dune-tiles.example>\n> Subject: enquiry\n> Date: 7 December 2026 at 08:10:00 GMT\n> To: hello@studio.example\n>\n> Hello,\n> Dune Tiles needs a catalogue site by 31 March 2027. Our budget is 20,000 AED.\n> Omar Said\n';
+    const read = await readLead(source, written);
+    assert.equal(read.email.value, 'omar@dune-tiles.example');
+    assert.equal(read.contactName.value, 'Omar Said');
+    assert.deepEqual(read.budget.value, { min: 20_000, max: 20_000, currency: 'AED' });
+    assert.equal(read.timeline.value?.by, '2027-03-31');
+    const message = await readMessage('Can you look at this?\n> From: Omar Said <omar@dune-tiles.example>\n> To: hello@studio.example\n> Dune Tiles needs a site.');
+    assert.equal(message.from, null, 'a quoted header block with no forward above it is no e-mail of its own');
+  });
+
   test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
     const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
     assert.equal((await readLead(talk, written)).timeline.value, null);

@@ -36,7 +36,7 @@ export interface Message {
 }
 
 // A header's name may have a space before its colon, as French typography writes it ("De : ...").
-const HEADER_LINE = /^(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
+const HEADER_LINE = /^(?:>[ \t]?)?(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
 const FORWARD_MARK = /^[ \t]*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Doorgestuurd bericht|Vidarebefordrat meddelande)\s*-{2,}|Begin forwarded message:)[ \t]*$/im;
 /** "-----Original Message-----" in any language: the start of a quoted earlier message. */
 const ORIGINAL_MARK = /^[ \t]*-{3,}[ \t]*[\p{L} ]{4,40}[ \t]*-{3,}[ \t]*$/mu;
@@ -57,14 +57,15 @@ function headerBlockAt(text: string, from: number): { start: number; end: number
 }
 
 /** The first header block in the text that has a From line: the start of a pasted e-mail. */
-function findHeaders(text: string, from = 0): { start: number; end: number } | null {
-  for (const match of text.slice(from).matchAll(/^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
+function findHeaders(text: string, from = 0, quoted = false): { start: number; end: number } | null {
+  // Apple Mail may quote a forwarded message whole, headers included ("> From: ..."); only a forward's inner block is looked for so.
+  for (const match of text.slice(from).matchAll(quoted ? /^(?:>[ \t]?)?(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim : /^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
     let start = from + match.index;
     // A block may start a few header lines before its From (Date:, Subject: first).
     while (start > 0) {
       const previousLineStart = text.lastIndexOf('\n', start - 2) + 1;
       const previous = text.slice(previousLineStart, start - 1);
-      if (!HEADER_LINE.test(previous) || HEADER_LINE.exec(previous)?.index !== 0) break;
+      if (!HEADER_LINE.test(previous) || HEADER_LINE.exec(previous)?.index !== 0 || (!quoted && previous.startsWith('>'))) break;
       start = previousLineStart;
     }
     const block = headerBlockAt(text, start);
@@ -76,7 +77,7 @@ function findHeaders(text: string, from = 0): { start: number; end: number } | n
 const firstAddress = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value[0] : value)?.value[0];
 
 async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; date: Date | null; subject: string | null }> {
-  const headers = source.slice(block.start, block.end);
+  const headers = source.slice(block.start, block.end).replace(/^>[ \t]?/gm, '');
   // Localised header names ("Från:", "Von:") are read as their English ones.
   const normalised = headers
     // French typography puts a space before the colon ("De : ..."); the parser wants none.
@@ -181,13 +182,15 @@ export async function readMessage(source: string): Promise<Message> {
   if (source.slice(0, outer.start).trim()) notes.push(spanAt(source, 0, outer.start));
   const outerHeaders = await partyIn(source, outer);
   const forward = FORWARD_MARK.exec(source.slice(outer.end));
-  const inner = forward ? findHeaders(source, outer.end + forward.index + forward[0].length) : null;
+  const inner = forward ? findHeaders(source, outer.end + forward.index + forward[0].length, true) : null;
   if (forward && inner) {
     const innerHeaders = await partyIn(source, inner);
     const bodyStart = inner.end;
     // A forwarder's note may follow the forwarded message after a rule ("---").
     const rule = /^[ \t]*-{3,}[ \t]*$/m.exec(source.slice(bodyStart));
-    const bodyEnd = quoteStart(source, bodyStart, rule ? bodyStart + rule.index : source.length);
+    // A forward quoted whole: its body is the quoted lines that follow its headers, up to a deeper quote.
+    const quotedWhole = source[inner.start] === '>';
+    const bodyEnd = quotedWhole ? bodyStart + (/^(?:>(?!>)[^\n]*(?:\n|$))*/.exec(source.slice(bodyStart))?.[0].replace(/\s+$/, '').length ?? 0) : quoteStart(source, bodyStart, rule ? bodyStart + rule.index : source.length);
     if (source.slice(outer.end, outer.end + forward.index).trim()) notes.push(spanAt(source, outer.end, outer.end + forward.index));
     if (rule) notes.push(spanAt(source, bodyStart + rule.index, source.length));
     const body = spanAt(source, bodyStart, bodyEnd);
