@@ -334,3 +334,27 @@ describe('round 6: what the request bills but does not price', () => {
     }
   });
 });
+
+describe('round 6: parties, labels and requests that are no request', () => {
+  test('"bitte Rechnung an X:", "por favor factura a X:" name the customer after a polite word in the request\'s language', async () => {
+    const german = await readInvoiceRequest('bitte Rechnung an Dachs & Partner GbR: 3 Tage à 700 €, zzgl. 19 % MwSt.');
+    assert.equal(german.customer?.value, 'Dachs & Partner GbR');
+    assert.deepEqual(fieldsToAsk('bitte Rechnung an Dachs & Partner GbR: 3 Tage à 700 €, zzgl. 19 % MwSt.', german), []);
+    assert.equal((await readInvoiceRequest('por favor factura a Olivos Verdes S.L.: 2 días a 500 €')).customer?.value, 'Olivos Verdes S.L.');
+  });
+
+  test('"VAT no.: X" and "our VAT number is X" give the VAT ID', async () => {
+    assert.equal((await readInvoiceRequest('Invoice request\nClient: Brisa Marina S.L.\nVAT no.: ESB12345678\nItem: 2 days | 400,00 EUR')).vatId?.value, 'ESB12345678');
+    assert.equal((await readInvoiceRequest('invoice Harbour Kilns Ltd 2 days at £450. Our VAT number is GB987654321.')).vatId?.value, 'GB987654321');
+  });
+
+  test('a phone number on the line under the organisation is no part of its address', async () => {
+    const text = 'From: Ana Ruiz <ana@tallow-goods.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for 2 days at $800/day.\n\nThanks,\nAna\n\nAna Ruiz | Finance\nTallow Goods LLC\n+1 415 555 0178\n';
+    assert.equal((await readInvoiceRequest(text)).address, null);
+  });
+
+  test('a reminder about an issued invoice ("invoice 2026-017 is 45 days overdue, chase them?") is no request to issue one', async () => {
+    assert.equal((await readInvoiceRequest('invoice 2026-017 to Initech is 45 days overdue, can you chase them?')).intent, 'other');
+    assert.equal((await readInvoiceRequest('invoice Initech 2 days at 600 EUR, and remind them the last one is overdue')).intent, 'invoice');
+  });
+});

@@ -30,6 +30,8 @@ export type InvoiceReading = z.infer<typeof InvoiceReading>;
 
 /** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
 const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+/** Words about an invoice already issued and not yet paid: a reminder to send, not an invoice to issue. */
+const DUNNING = /\b(?:overdue|unpaid|outstanding|past due|reminder|nudge|chase|remind|mahnung|zahlungserinnerung|überfällig|relance|impayée?|sollecito|scaduta|vencida|recordatorio)\b/iu;
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
 const INVOICE_WORD = /\b(?:invoice|rechnung|facture|factura|fattura|factuur|faktura)\b/iu;
 
@@ -89,6 +91,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
       problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
     }
   }
+  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one.
+  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)));
+  if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
 }
