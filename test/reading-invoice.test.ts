@@ -358,3 +358,14 @@ describe('round 6: parties, labels and requests that are no request', () => {
     assert.equal((await readInvoiceRequest('invoice Initech 2 days at 600 EUR, and remind them the last one is overdue')).intent, 'invoice');
   });
 });
+
+describe('round 6: tables with dot leaders', () => {
+  test('an amount padded after its sign ("£   95.00") is read, and a line\'s total beside its rate ("(4 days @ £500) . £2,000.00") is no second line', async () => {
+    const text = 'Please invoice Heron Quay Ltd for:\n  * Kick-off session ......... £   95.00\n  * Build (4 days @ £500) ..... £2,000.00\n';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(await priced(text), [[1, 'item', 95], [4, 'day', 500]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // An amount that is not the count times the price is still a line of its own.
+    assert.equal((await priced('invoice Heron Quay Ltd: build (4 days @ £500), hosting £120')).length, 2);
+  });
+});

@@ -115,6 +115,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         firstAfter(text, inClause, span.end, used) ??
         (mention.value.per === 'item' ? countEarlierInSentence(text, tokens, clause.start, span.text, used) : null);
       if (quantity) used.add(quantity);
+      // "Prototype (10 days @ £600) ... £6,000.00": an amount on the same line that is a line's count times its price is that line's total, not another line.
+      if (!quantity && !alternative && lines.some((l) => lineTotalOf(text, l, span, mention.value))) continue;
       // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
       const paid = PAID.test(text.slice(clause.start, clause.end));
       // "€2.5k/month for Oct–Dec": a span of months counts them, but how many is the writer's to say.
@@ -174,6 +176,16 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
   return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+}
+
+/** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
+function lineTotalOf(text: string, line: LineRead, span: Region, amount: MoneyValue): boolean {
+  const price = line.unitPrice;
+  if (!price || price.evidence.kind !== 'span' || line.quantity.value === 1 || amount.per !== null || amount.min !== amount.max) return false;
+  const { end } = price.evidence.span;
+  if (end > span.start || text.slice(end, span.start).includes('\n')) return false;
+  if (amount.currency !== null && price.value.currency !== null && amount.currency !== price.value.currency) return false;
+  return Math.round(line.quantity.value * price.value.min * 100) === Math.round(amount.min * 100);
 }
 
 /** What adds one more thing to bill to a line: "and", "plus", "+", "&", within the line. */
