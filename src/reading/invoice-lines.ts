@@ -115,10 +115,10 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
         firstAfter(text, inClause, span.end, used) ??
         (mention.value.per === 'item' ? countEarlierInSentence(text, tokens, clause.start, span.text, used) : null);
       if (quantity) used.add(quantity);
-      // "Prototype (10 days @ £600) ... £6,000.00": an amount on the same line that is a line's count times its price is that line's total, not another line.
-      if (!quantity && !alternative && lines.some((l) => lineTotalOf(text, l, span, mention.value))) continue;
       // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
       const paid = PAID.test(text.slice(clause.start, clause.end));
+      // "Prototype (10 days @ £600) ... £6,000.00": an amount on the same line that is a line's count times its price is that line's total, not another line.
+      if (!quantity && !alternative && !paid && lines.some((l) => lineTotalOf(text, l, span, mention.value))) continue;
       // "€2.5k/month for Oct–Dec": a span of months counts them, but how many is the writer's to say.
       const spanned = !quantity && (mention.value.per === 'month' || mention.value.per === 'week') ? MONTH_SPAN.exec(text.slice(clause.start, clause.end)) : null;
       const problem = alternative
