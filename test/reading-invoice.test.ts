@@ -369,3 +369,15 @@ describe('round 6: tables with dot leaders', () => {
     assert.equal((await priced('invoice Heron Quay Ltd: build (4 days @ £500), hosting £120')).length, 2);
   });
 });
+
+describe('round 6: a billing form', () => {
+  test('a form with a customer and its lines under "Lines:" or "Items:" is a request, though it never says "invoice"', async () => {
+    const text = 'Customer: Pell Mell Catering\nItems:\n- 2 days menu design @ 450\n- 1 day tasting @ 300\nCurrency: GBP\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.deepEqual(await priced(text), [[2, 'day', 450], [1, 'day', 300]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // A customer's name alone with no lines label asks for nothing to be issued.
+    assert.equal((await readInvoiceRequest('Customer: Pell Mell Catering\nNotes: they liked the tasting')).intent, 'other');
+  });
+});
