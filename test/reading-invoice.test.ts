@@ -381,3 +381,16 @@ describe('round 6: a billing form', () => {
     assert.equal((await readInvoiceRequest('Customer: Pell Mell Catering\nNotes: they liked the tasting')).intent, 'other');
   });
 });
+
+describe('round 6: a total instead of a rate', () => {
+  test('"3 days of copy-editing, 1,950 EUR total" bills the work as one line at the total, shown for approval', async () => {
+    const text = 'bill Larkspur Press for 3 days of copy-editing, 1,950 EUR total';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[1, 1950]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    assert.equal(linesGroundedSurely(text, read), false);
+    // Without "total" the amount may be a rate or a part: asked.
+    const bare = 'bill Larkspur Press for 3 days of copy-editing, 1,950 EUR';
+    assert.ok(fieldsToAsk(bare, await readInvoiceRequest(bare)).includes('lines'));
+  });
+});

@@ -163,6 +163,13 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     // Counts written apart from the rate are paired with it by the reading, not by the text: shown first.
     lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) }, unitPrice: rate.unitPrice, problem: null })));
   }
+  // "4 days of UX review, 2,800 EUR total": a count with no price and an amount said to be the total bill the work as one line at that amount.
+  const [total, ...otherTotals] = [...uncounted].filter((l) => l.unitPrice?.evidence.kind === 'span' && TOTAL_AFTER.test(text.slice(l.unitPrice.evidence.span.end, l.unitPrice.evidence.span.end + 16)));
+  const [work, ...otherWork] = [...unpriced];
+  if (total && work && otherTotals.length === 0 && otherWork.length === 0 && uncounted.size === 1 && lines.length === 2 && !PAID.test(text)) {
+    // The line's words are the work's; its one unit at the stated total is the reading's arithmetic, shown for approval.
+    lines.splice(0, lines.length, { ...work, unit: 'item', quantity: { ...total.quantity, value: 1, confidence: 0.6 }, unitPrice: total.unitPrice, problem: null });
+  }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
   const fromForm = formLine(text, regions, tokens, used);
@@ -187,6 +194,9 @@ function lineTotalOf(text: string, line: LineRead, span: Region, amount: MoneyVa
   if (amount.currency !== null && price.value.currency !== null && amount.currency !== price.value.currency) return false;
   return Math.round(line.quantity.value * price.value.min * 100) === Math.round(amount.min * 100);
 }
+
+/** "2,800 EUR total", "in total", "all in": the amount before it is what the whole work costs. */
+const TOTAL_AFTER = /^\s?(?:total|in total|all in|all-in|altogether|overall|insgesamt|gesamt|au total|en total|in totale|totaal)\b/iu;
 
 /** What adds one more thing to bill to a line: "and", "plus", "+", "&", within the line. */
 const ITEM_JOIN = /^[ \t]*(?:\+|&|and|plus|und|dazu|et|y|as well as)[ \t]*$/iu;
