@@ -381,6 +381,15 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.equal(message.from, null, 'a quoted header block with no forward above it is no e-mail of its own');
   });
 
+  test('a reply that names no organisation takes it from the sender\'s own quoted message, where their domain spells it; never from someone else\'s', async () => {
+    const reply = (quotedFrom: string) => `From: Elise Marchand <elise@marchand-immo.example>\nTo: Sam <hello@studio.example>\nDate: Mon, 7 Dec 2026 09:00:00 +0100\nSubject: Re: site\n\nOK pour 9k€, il nous faut le site le 1er mars 2027.\n\nElise\n\nLe ven. 4 déc. 2026 à 10:00, ${quotedFrom} a écrit :\n> Bonjour, nous cherchons un site avec les annonces.\n> Elise Marchand\n> Marchand Immobilier\n`;
+    const own = await partiesOf(reply('Elise Marchand <elise@marchand-immo.example>'));
+    assert.equal(own.company.value, 'Marchand Immobilier');
+    assert.ok(own.company.confidence >= ACT_WITHOUT_ASKING);
+    const other = await partiesOf(reply('Paul Roy <paul@roy-conseil.example>'));
+    assert.equal(other.company.value, null);
+  });
+
   test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
     const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
     assert.equal((await readLead(talk, written)).timeline.value, null);

@@ -155,7 +155,9 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
   // but only the sender's own domain makes a name found there theirs.
-  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true }))];
+  // The sender's own earlier message quoted below the reply (their address in the quote's attribution) may sign with the organisation the reply leaves out.
+  const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
+  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
     if (overlapsExcluded(run)) continue;
     const text = source.slice(run.start, run.end);
