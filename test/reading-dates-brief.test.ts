@@ -281,3 +281,11 @@ describe('round 6: briefs in the shapes the old test split held', () => {
     assert.equal(deadline('We need it for our June launch, ideally by 12 May.', '2026-12-07T10:00:00Z').value?.by, '2027-05-12');
   });
 });
+
+test('a quoted e-mail\'s "Subject:" header is no topic; a brief\'s own "Subject:" line is', async () => {
+  const at = new Date('2026-12-07T10:00:00Z');
+  const text = 'From: Ada <ada@loomhouse.example>\nTo: Sam <sam@ortega-studio.example>\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nSubject: Re: brief\n\nPlease make it for hotel buyers. Everything else as below.\n\n-----Original Message-----\nFrom: Ada <ada@loomhouse.example>\nSent: Friday, December 4, 2026 9:00 AM\nSubject: next blog brief\n\nBlog post about caring for linen in hard water, formal, 700 words.\n';
+  const read = await readBrief(text, at);
+  assert.match(read.topic.value ?? '', /linen in hard water/);
+  assert.equal((await readBrief('Subject: why our tiles crack in frost\nReaders: homeowners\nFormat: guide', at)).topic.value, 'why our tiles crack in frost');
+});

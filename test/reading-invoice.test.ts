@@ -394,3 +394,20 @@ describe('round 6: a total instead of a rate', () => {
     assert.ok(fieldsToAsk(bare, await readInvoiceRequest(bare)).includes('lines'));
   });
 });
+
+describe('round 6: where the new rules stop', () => {
+  test('a billing form that asks for a quote is no invoice request', async () => {
+    assert.equal((await readInvoiceRequest('Customer: Pell Mell Catering\nItems:\n- 2 days menu design @ 450\nCurrency: GBP\nType: quote')).intent, 'other');
+  });
+
+  test('an amount equal to count times rate but named as something else ("plus 1,000 EUR for the licence") is a line of its own', async () => {
+    assert.deepEqual(await priced('invoice Heron Quay Ltd 2 days at 500 EUR plus 1,000 EUR for the licence'), [[2, 'day', 500], [1, 'item', 1000]]);
+  });
+
+  test('"outstanding" work with no price is asked, not taken for a reminder', async () => {
+    const text = 'bill Hooli for the outstanding 3 days';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.ok(fieldsToAsk(text, read).includes('lines'));
+  });
+});

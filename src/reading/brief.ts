@@ -138,8 +138,18 @@ function audienceIn(source: string, region: Span): Field<string | null> {
 /** Words that name when an issue appears, not what it is about. */
 const PERIOD = /^(?:(?:the|this|next|last|our|usual|regular|weekly|monthly|quarterly|yearly|annual|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|fall|winter|christmas|holiday|q[1-4]|\d{4})\s*)+$/i;
 
+/** "Subject: X" names the topic, unless it is a header of a quoted or forwarded e-mail (a From, To, Sent or Date line beside it). */
+function subjectField(source: string, region: Span): Span | null {
+  const span = labelled(source, region, 'Subject');
+  if (!span) return null;
+  const lineStart = source.lastIndexOf('\n', span.start) + 1;
+  const lineEnd = source.indexOf('\n', span.end) < 0 ? source.length : source.indexOf('\n', span.end);
+  const around = `${source.slice(source.lastIndexOf('\n', lineStart - 2) + 1, lineStart)}${source.slice(lineEnd, source.indexOf('\n', lineEnd + 1) < 0 ? source.length : source.indexOf('\n', lineEnd + 1))}`;
+  return /^[ \t>]*(?:From|To|Sent|Date|Cc|Von|An|Gesendet|De|À|Envoyé)[ \t]*:/imu.test(around) ? null : span;
+}
+
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title');
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title') ?? subjectField(source, region);
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);

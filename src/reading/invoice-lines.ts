@@ -190,7 +190,8 @@ function lineTotalOf(text: string, line: LineRead, span: Region, amount: MoneyVa
   const price = line.unitPrice;
   if (!price || price.evidence.kind !== 'span' || line.quantity.value === 1 || amount.per !== null || amount.min !== amount.max) return false;
   const { end } = price.evidence.span;
-  if (end > span.start || text.slice(end, span.start).includes('\n')) return false;
+  // Only dot leaders, brackets, "=" or "total" between them: "(10 days @ £600) ..... £6,000.00", "10 x 600 = 6,000"; "plus 1,000 for the licence" is another line.
+  if (end > span.start || !/^[\s).:=…·_-]*(?:(?:total|line total|gesamt|=)[\s:=]*)?$/iu.test(text.slice(end, span.start).replace(/\p{Sc}|\b[A-Z]{3}\b/gu, ''))) return false;
   if (amount.currency !== null && price.value.currency !== null && amount.currency !== price.value.currency) return false;
   return Math.round(line.quantity.value * price.value.min * 100) === Math.round(amount.min * 100);
 }
