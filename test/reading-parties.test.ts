@@ -390,6 +390,17 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.equal(other.company.value, null);
   });
 
+  test('an e-mail of nothing but short lines keeps its words apart from the signature that starts at its closing', async () => {
+    const source = mail('From: Tom Reyes <tom@reyes-bikes.example>\nTo: hello@studio.example\nSubject: shop', 'hey sam\nwe need a shop for our bikes\nbudget 7k EUR\nlive by 30 April 2027\ncheers\nTom Reyes\nReyes Bikes Ltd\n+44 20 7946 0311');
+    const message = await readMessage(source);
+    assert.match(message.signature?.text ?? '', /^cheers\nTom Reyes\nReyes Bikes Ltd/);
+    const read = await readLead(source, written);
+    assert.deepEqual(read.budget.value, { min: 7000, max: 7000, currency: 'EUR' });
+    assert.equal(read.timeline.value?.by, '2027-04-30');
+    assert.equal(read.company.value, 'Reyes Bikes Ltd');
+    assert.ok(read.company.confidence >= ACT_WITHOUT_ASKING);
+  });
+
   test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
     const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
     assert.equal((await readLead(talk, written)).timeline.value, null);

@@ -169,7 +169,7 @@ export function addressAfter(text: string, organisation: Region, regions: Region
     // A line that holds another field (the VAT ID, an e-mail, a phone) is no part of the address.
     if (otherFields.some((f) => f.start < region.end && f.end > region.start)) continue;
     // "+1 312 555 0142", "(020) 7946 0123": a line of nothing but a phone number's signs.
-    const phone = /^\+?[\d\s().\/-]{7,}$/.test(line) && line.replace(/\D/g, '').length >= 7;
+    const phone = /^\+?[\d\s()./-]{7,}$/.test(line) && line.replace(/\D/g, '').length >= 7;
     if (/@|^\s*(?:tel|phone|fon|mobil|fax|www\.|https?:)/i.test(line) || /^[\p{L} .-]{2,30}\s?:/u.test(line) || phone) continue;
     if (!/\d/.test(line) && parts.length === 0) break;
     parts.push(region);

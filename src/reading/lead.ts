@@ -121,7 +121,7 @@ function untickedOptions(source: string, region: Span): Span[] {
     let cuts: number[];
     if (line[0].includes('|')) cuts = [...line[0].matchAll(/\|/g)].map((m) => m.index);
     else {
-      const after = /[\]\)☒☑✅●◉☐○◯]\s*$/u.test(line[0]);
+      const after = /[\])☒☑✅●◉☐○◯]\s*$/u.test(line[0]);
       cuts = boxes.slice(after ? 0 : 1).map((b) => (after ? b.index + b[0].length : b.index));
     }
     const edges = [0, ...cuts, line[0].length];

@@ -143,9 +143,16 @@ function signatureOf(source: string, body: Span): Span | null {
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;
   // A body that is nothing but short lines (a chat line, a form) has no separate signature.
-  // Blank lines above it do not make it one: a body of short lines after an empty first line is still all words.
-  return lines.slice(0, first).every((line) => line.trim() === '') ? null : spanAt(source, start, end);
+  // A body of nothing but short lines (blank lines above it aside) is no signature whole: its signature, if any, starts at its last closing ("cheers, Ravi").
+  if (lines.slice(0, first).every((line) => line.trim() === '')) {
+    const closing = lines.findLastIndex((line, i) => i > first && CLOSING.test(line.trim()));
+    return closing < 0 ? null : spanAt(source, body.start + starts[closing]!, end);
+  }
+  return spanAt(source, start, end);
 }
+
+/** A line that closes a message: "Thanks!", "cheers, Ravi", "Best regards", "Viele Grüße", "--". */
+const CLOSING = /^(?:-{2,}|(?:many |big )?thanks?(?: you)?|thx|cheers|best(?: wishes| regards)?|(?:kind |warm |best )?regards|br|ciao|(?:viele |liebe |beste )?grüße|mfg|cordialement|bien à vous|saludos|un saludo|abrazos|cordiali saluti|saluti|groeten|met vriendelijke groet|hälsningar|mvh|pozdrawiam)\b[\s,.!]*/iu;
 
 /** A stretch of the source, as offsets. */
 export type Region = { start: number; end: number };
