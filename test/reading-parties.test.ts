@@ -401,6 +401,17 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.ok(read.company.confidence >= ACT_WITHOUT_ASKING);
   });
 
+  test('what earlier work cost ("our last site was built for 8.000 €", "die alte Seite für 6.000 € bauen lassen") is no budget; a budget word beside it still names one', async () => {
+    for (const words of ['Our last site was built for 8.000 € by another agency.', 'Wir haben die alte Seite für 6.000 € bauen lassen.']) {
+      const source = mail('From: Jo Kerr <jo@kerr-bau.example>\nTo: hello@studio.example\nSubject: site', `Hi,\n\n${words} Need the new one by 31 March 2027.\n\nJo Kerr\nKerr Bau GmbH`);
+      const read = await readLead(source, written);
+      assert.equal(read.budget.value, null, words);
+      assert.ok(unsureLeadFields(source, read).includes('budget'), words);
+    }
+    const both = mail('From: Jo Kerr <jo@kerr-bau.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nOur current site is slow, so our budget for the new one is 11k EUR. Live by 31 March 2027.\n\nJo Kerr\nKerr Bau GmbH');
+    assert.deepEqual((await readLead(both, written)).budget.value, { min: 11_000, max: 11_000, currency: 'EUR' });
+  });
+
   test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
     const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
     assert.equal((await readLead(talk, written)).timeline.value, null);

@@ -37,6 +37,9 @@ const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenz
 const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
+/** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
+const EARLIER_WORK = /(?<!\p{L})(?:(?:last|old|previous|former|current|existing|earlier|bisherigen?|alten?|aktuellen?|ancien(?:ne)?|précédente?|actuel(?:le)?|anterior|antiguo|antigua|vecchio|vecchia|precedente|oude|vorige)\s+(?:\p{L}+\s+)?(?:site|website|web site|shop|store|app|agency|redesign|relaunch|build|seite|webseite|website|agentur|boutique|agence|sitio|tienda|agencia|sito|negozio|agenzia|winkel|bureau)|(?:was|were|got) (?:built|made|done|designed)|bauen lassen|gebaut|fait faire|construit)(?!\p{L})/iu;
+
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
@@ -66,7 +69,13 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
     const sentence = sentenceAround(source, span.start, span.end);
     return source.slice(Math.max(sentence.start, span.start - 60), span.start);
   };
-  const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? ''));
+  // "Our last site was built for 8.000 € by another agency": money in a sentence about earlier work is what that cost, unless a budget word names it.
+  const aboutEarlierWork = (mention: MoneyMention) => {
+    if (mention.evidence.kind !== 'span' || STRONG_CUE.test(before(mention) ?? '')) return false;
+    const sentence = sentenceAround(source, mention.evidence.span.start, mention.evidence.span.end);
+    return EARLIER_WORK.test(source.slice(sentence.start, sentence.end));
+  };
+  const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? '') && !aboutEarlierWork(mention));
   const cued = (mention: MoneyMention) => {
     const words = before(mention);
     // "for 15k€", "OK pour 15k€", "für 8.000 €", "por 5.000 €": what the work is to be done for.
