@@ -411,3 +411,16 @@ describe('round 6: where the new rules stop', () => {
     assert.ok(fieldsToAsk(text, read).includes('lines'));
   });
 });
+
+describe('round 6: probes of the new rules', () => {
+  test('"+ expenses at cost" is a thing to bill with no amount, asked; "and the same PO as before" is none', async () => {
+    const expenses = 'invoice Birch Lane 2 days at 600 EUR + expenses at cost';
+    assert.ok(fieldsToAsk(expenses, await readInvoiceRequest(expenses)).includes('lines'));
+    const po = 'invoice Birch Lane 2 days at 600 EUR and the same PO as before';
+    assert.deepEqual(fieldsToAsk(po, await readInvoiceRequest(po)), []);
+  });
+
+  test('"2 days at 600 EUR, 1,200 EUR total" bills 1,200 once', async () => {
+    assert.deepEqual(await priced('invoice Birch Lane 2 days at 600 EUR, 1,200 EUR total'), [[2, 'day', 600]]);
+  });
+});

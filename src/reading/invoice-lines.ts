@@ -191,7 +191,7 @@ function lineTotalOf(text: string, line: LineRead, span: Region, amount: MoneyVa
   if (!price || price.evidence.kind !== 'span' || line.quantity.value === 1 || amount.per !== null || amount.min !== amount.max) return false;
   const { end } = price.evidence.span;
   // Only dot leaders, brackets, "=" or "total" between them: "(10 days @ £600) ..... £6,000.00", "10 x 600 = 6,000"; "plus 1,000 for the licence" is another line.
-  if (end > span.start || !/^[\s).:=…·_-]*(?:(?:total|line total|gesamt|=)[\s:=]*)?$/iu.test(text.slice(end, span.start).replace(/\p{Sc}|\b[A-Z]{3}\b/gu, ''))) return false;
+  if (end > span.start || !/^[\s).,:=…·_-]*(?:(?:total|line total|gesamt|=)[\s:=]*)?$/iu.test(text.slice(end, span.start).replace(/\p{Sc}|\b[A-Z]{3}\b/gu, ''))) return false;
   if (amount.currency !== null && price.value.currency !== null && amount.currency !== price.value.currency) return false;
   return Math.round(line.quantity.value * price.value.min * 100) === Math.round(amount.min * 100);
 }
@@ -216,7 +216,10 @@ function billableItem(text: string, clause: Region): { text: string; start: numb
   if (!words || words.text.split(/\s+/).length > 4 || !/^[\p{L}\s'’&-]+$/u.test(words.text)) return null;
   // compromise reads English only: in other languages an article before the words says they name a thing ("und die Fahrtkosten", "et les frais").
   if (FOREIGN_ARTICLE.test(text.slice(clause.start, clause.end).trimStart())) return NOT_BILLED.test(words.text.split(/\s+/).at(-1)!) ? null : words;
-  const terms = (nlp(words.text).json() as { terms: { text: string; tags: string[] }[] }[]).flatMap((s) => s.terms);
+  // "expenses at cost", "travel as usual": the thing is named before the preposition that qualifies it.
+  const all = (nlp(words.text).json() as { terms: { text: string; tags: string[] }[] }[]).flatMap((s) => s.terms);
+  const preposition = all.findIndex((t, i) => i > 0 && (t.tags.includes('Preposition') || /^(?:as|at|per|via)$/i.test(t.text)));
+  const terms = preposition > 0 && all.length - preposition <= 3 ? all.slice(0, preposition) : all;
   const head = terms.at(-1);
   if (!head || NOT_BILLED.test(head.text)) return null;
   const isNoun = (tags: string[]) => tags.includes('Noun') && !['Pronoun', 'Person', 'ProperNoun', 'Date', 'Acronym'].some((t) => tags.includes(t));
