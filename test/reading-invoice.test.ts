@@ -424,3 +424,12 @@ describe('round 6: probes of the new rules', () => {
     assert.deepEqual(await priced('invoice Birch Lane 2 days at 600 EUR, 1,200 EUR total'), [[2, 'day', 600]]);
   });
 });
+
+test('an amount said to be the total beside other prices is checked against the lines, never billed as a line', async () => {
+  const wrong = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,400 EUR in total';
+  const read = await readInvoiceRequest(wrong);
+  assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2, 600], [1, 300]]);
+  assert.ok(fieldsToAsk(wrong, read).includes('lines'));
+  const right = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total';
+  assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
+});

@@ -99,7 +99,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       used.add(price);
       const mention = amountAt(text, price);
       const span = mention.evidence.kind === 'span' ? mention.evidence.span : spanAt(text, price.start, price.end);
-      if (price.role === 'total') {
+      // "2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total": an amount said to be the total, beside other prices, is the total to check, not a line.
+      const saysTotal = TOTAL_AFTER.test(text.slice(span.end, span.end + 16)) && tokens.some((t) => t !== price && t.role === 'price' && !(t.start >= span.start && t.end <= span.end));
+      if (price.role === 'total' || saysTotal) {
         statedTotal = mention;
         continue;
       }
