@@ -289,3 +289,8 @@ test('a quoted e-mail\'s "Subject:" header is no topic; a brief\'s own "Subject:
   assert.match(read.topic.value ?? '', /linen in hard water/);
   assert.equal((await readBrief('Subject: why our tiles crack in frost\nReaders: homeowners\nFormat: guide', at)).topic.value, 'why our tiles crack in frost');
 });
+
+test('fields strung on one line with spaced hyphens ("Topic - X, audience - Y, tone - Z") are read each', async () => {
+  const read = await readBrief('Topic - the four-day week, audience - agency owners, tone - conversational', new Date('2026-12-07T10:00:00Z'));
+  assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['the four-day week', 'agency owners', 'conversational']);
+});

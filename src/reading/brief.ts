@@ -48,7 +48,7 @@ const FORMAT_WORDS: [RegExp, Format][] = [
 function labelled(source: string, region: Span, labels: string): Span | null {
   // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
   // A quoted brief's lines keep their "> "; a field on a line of its own may be set off by a spaced hyphen ("topic - X").
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
