@@ -43,6 +43,9 @@ describe('deadlines', () => {
     ['Termin: do końca marca.', '2026-12-08T12:00:00Z', '2027-03-31'],
     ['We need it in a fortnight.', '2026-12-08T12:00:00Z', '2026-12-22'],
     ['We would like to start in March for six months.', '2026-12-08T12:00:00Z', '2027-03-31'],
+    // Round 6: "before" an event, then the event's date as a period's end: met on that end day.
+    ['Go-live: before the trade fair, end of June', '2026-12-08T12:00:00Z', '2027-06-30'],
+    ['We must launch before the holidays, Ende Juli.', '2026-12-08T12:00:00Z', '2027-07-31'],
   ];
   for (const [text, written, by] of cases) {
     test(`"${text}" written ${written.slice(0, 10)} is ${by ?? 'no deadline'}`, () => {
@@ -211,4 +214,83 @@ describe('round 5: readers and topics stated indirectly', () => {
     assert.equal(read.deadline.value?.by, '2027-01-22');
     assert.ok(read.topic.evidence.kind === 'span' && spanHolds(text, read.topic.evidence.span));
   });
+});
+
+describe('round 6: briefs in the shapes the old test split held', () => {
+  const at = new Date('2026-12-07T10:00:00Z');
+  const sure = (field: { value: unknown; confidence: number }) => field.value !== null && field.confidence >= ACT_WITHOUT_ASKING;
+
+  test('an e-mail whose body is only short "label - value" lines is all brief, with "who", "style", "how long" and "subject" as labels', async () => {
+    const text = 'From: Mo Reyes <mo@harbour-rowing.example>\nTo: Sam <sam@ortega-studio.example>\nDate: Mon, 7 Dec 2026 09:00:00 +0000\nSubject: piece\n\nhi sam, the brief:\n\nsubject - what to pack for a first regatta\nwho - parents of junior rowers\nstyle - formal\nhow long - 1.100 words\n\nthanks, Mo\n';
+    const read = await readBrief(text, at);
+    assert.match(read.topic.value ?? '', /first regatta/);
+    assert.match(read.audience.value ?? '', /parents of junior rowers/);
+    assert.deepEqual([read.tone.value, read.wordCount.value], ['formal', 1100]);
+    const form = await readBrief('Who: volunteer coordinators\nSubject: Keeping volunteers past their first month\nFormat: guide', at);
+    assert.match(form.topic.value ?? '', /Keeping volunteers/);
+    assert.equal(form.audience.value, 'volunteer coordinators');
+  });
+
+  test('"switch the topic to X" in a reply that keeps the rest "as in my brief below" takes the quoted brief\'s other fields', async () => {
+    const text = 'From: Ada <ada@loomhouse.example>\nTo: Sam <sam@ortega-studio.example>\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nSubject: Re: brief\n\nSam, please switch the topic to caring for linen in hard water. Everything else as in my brief below.\n\nAda\n\nOn Fri, Dec 4, 2026 at 9:00 AM Ada <ada@loomhouse.example> wrote:\n> Topic: our spring bedding line\n> Audience: hotel buyers\n> Length: 700 words\n> Tone: formal\n';
+    const read = await readBrief(text, at);
+    assert.match(read.topic.value ?? '', /linen in hard water/);
+    assert.equal(read.audience.value, 'hotel buyers');
+    assert.deepEqual([read.tone.value, read.wordCount.value], ['formal', 700]);
+  });
+
+  test('"1,200-word" and "800-ish words" are lengths; "-ish" doubts the length, not the topic or readers', async () => {
+    assert.equal((await readBrief('A guide for new tenants on reading a lease. Friendly, 1,200-word, by 20 December.', at)).wordCount.value, 1200);
+    const ish = await readBrief('so: for cafe owners, about cutting food waste, newsletter, 800-ish words, by Friday', at);
+    assert.equal(ish.wordCount.value, 800);
+    assert.ok(sure(ish.topic) && sure(ish.audience), JSON.stringify([ish.topic, ish.audience]));
+  });
+
+  test('"topic TBD, ideas?" leaves the readers named before it sure; "for CFOs, I think" stays doubted', async () => {
+    const open = await readBrief('Newsletter for our members (a sailing club), friendly, 400 words — topic TBD, ideas?', at);
+    assert.equal(open.topic.value, null);
+    assert.ok(sure(open.audience), JSON.stringify(open.audience));
+    const doubted = await readBrief('A blog post on month-end close, for CFOs, I think', at);
+    assert.ok(!sure(doubted.audience), JSON.stringify(doubted.audience));
+  });
+
+  test('a parenthesis after the readers that names people is part of them; one that names a place is not', async () => {
+    assert.match((await readBrief('A LinkedIn post about our new depot. Aimed at our partners (hauliers and freight brokers).', at)).audience.value ?? '', /freight brokers/);
+    assert.match((await readBrief('Newsletter, playful. For our regulars (mostly students and night-shift nurses).', at)).audience.value ?? '', /night-shift nurses/);
+    assert.equal((await readBrief('Newsletter about winter hours, for our members (rowing club).', at)).audience.value, 'our members');
+  });
+
+  test('the people a piece explains something to are its readers', async () => {
+    const read = await readBrief('Guide (formal, 900 words) explaining GDPR data requests to clinic managers who run small practices.', at);
+    assert.match(read.audience.value ?? '', /clinic managers/);
+  });
+
+  test('a tone denied ("skip the playful tone", "not too formal") is not the tone; the one asked for is', async () => {
+    assert.equal((await readBrief('Blog post on pricing for founders. Skip the playful tone from last time, keep it authoritative.', at)).tone.value, 'authoritative');
+    assert.equal((await readBrief('Newsletter on our new menu for regulars, not too formal, conversational please.', at)).tone.value, 'conversational');
+  });
+
+  test('a field set off by a spaced dash ends the topic before it: "Case study on X – audience: Y – formal"', async () => {
+    const read = await readBrief('Case study on how we halved a client\'s cloud bill – audience: startup CTOs – formal – 800 words', at);
+    assert.match(read.topic.value ?? '', /halved a client's cloud bill$/);
+    assert.equal(read.tone.value, 'formal');
+  });
+
+  test('a month before a noun ("before the March rush") names an event when the text also states a day', () => {
+    assert.equal(deadline('when - before the March rush, so by 20 Feb', '2026-12-07T10:00:00Z').value?.by, '2027-02-20');
+    assert.equal(deadline('We need it for our June launch, ideally by 12 May.', '2026-12-07T10:00:00Z').value?.by, '2027-05-12');
+  });
+});
+
+test('a quoted e-mail\'s "Subject:" header is no topic; a brief\'s own "Subject:" line is', async () => {
+  const at = new Date('2026-12-07T10:00:00Z');
+  const text = 'From: Ada <ada@loomhouse.example>\nTo: Sam <sam@ortega-studio.example>\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nSubject: Re: brief\n\nPlease make it for hotel buyers. Everything else as below.\n\n-----Original Message-----\nFrom: Ada <ada@loomhouse.example>\nSent: Friday, December 4, 2026 9:00 AM\nSubject: next blog brief\n\nBlog post about caring for linen in hard water, formal, 700 words.\n';
+  const read = await readBrief(text, at);
+  assert.match(read.topic.value ?? '', /linen in hard water/);
+  assert.equal((await readBrief('Subject: why our tiles crack in frost\nReaders: homeowners\nFormat: guide', at)).topic.value, 'why our tiles crack in frost');
+});
+
+test('fields strung on one line with spaced hyphens ("Topic - X, audience - Y, tone - Z") are read each', async () => {
+  const read = await readBrief('Topic - the four-day week, audience - agency owners, tone - conversational', new Date('2026-12-07T10:00:00Z'));
+  assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['the four-day week', 'agency owners', 'conversational']);
 });

@@ -317,3 +317,119 @@ describe('round 5: shapes the corpus lacked', () => {
     assert.ok(fieldsToAsk(paid, await readInvoiceRequest(paid)).includes('lines'));
   });
 });
+
+describe('round 6: what the request bills but does not price', () => {
+  test('a thing to bill joined to a priced line with no amount ("and the hotel", "plus printing") asks the lines, on the model path too', async () => {
+    for (const text of ['bill Osprey Works 3 days at 520 EUR and the hotel', 'invoice Larch & Lime 4 hours @ 75 GBP plus printing costs', 'Rechnung an Kessel Bau: 2 Tage à 600 EUR und die Fahrtkosten']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+      const model = groundModelAnswer(text, answerOf(read), read);
+      assert.ok(fieldsToAsk(text, model).includes('lines'), `model path: ${text}`);
+    }
+  });
+
+  test('tax, terms or thanks after "and" or "+" add no line', async () => {
+    for (const text of ['bill Osprey Works 3 days at 520 EUR plus VAT', 'invoice Larch & Lime 4 hours @ 75 GBP + 20% VAT', 'bill Osprey Works 3 days at 520 EUR and thanks', 'invoice Larch & Lime 4 hours @ 75 GBP and the usual terms']) {
+      assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), [], text);
+    }
+  });
+});
+
+describe('round 6: parties, labels and requests that are no request', () => {
+  test('"bitte Rechnung an X:", "por favor factura a X:" name the customer after a polite word in the request\'s language', async () => {
+    const german = await readInvoiceRequest('bitte Rechnung an Dachs & Partner GbR: 3 Tage à 700 €, zzgl. 19 % MwSt.');
+    assert.equal(german.customer?.value, 'Dachs & Partner GbR');
+    assert.deepEqual(fieldsToAsk('bitte Rechnung an Dachs & Partner GbR: 3 Tage à 700 €, zzgl. 19 % MwSt.', german), []);
+    assert.equal((await readInvoiceRequest('por favor factura a Olivos Verdes S.L.: 2 días a 500 €')).customer?.value, 'Olivos Verdes S.L.');
+  });
+
+  test('"VAT no.: X" and "our VAT number is X" give the VAT ID', async () => {
+    assert.equal((await readInvoiceRequest('Invoice request\nClient: Brisa Marina S.L.\nVAT no.: ESB12345678\nItem: 2 days | 400,00 EUR')).vatId?.value, 'ESB12345678');
+    assert.equal((await readInvoiceRequest('invoice Harbour Kilns Ltd 2 days at £450. Our VAT number is GB987654321.')).vatId?.value, 'GB987654321');
+  });
+
+  test('a phone number on the line under the organisation is no part of its address', async () => {
+    const text = 'From: Ana Ruiz <ana@tallow-goods.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for 2 days at $800/day.\n\nThanks,\nAna\n\nAna Ruiz | Finance\nTallow Goods LLC\n+1 415 555 0178\n';
+    assert.equal((await readInvoiceRequest(text)).address, null);
+  });
+
+  test('a reminder about an issued invoice ("invoice 2026-017 is 45 days overdue, chase them?") is no request to issue one', async () => {
+    assert.equal((await readInvoiceRequest('invoice 2026-017 to Initech is 45 days overdue, can you chase them?')).intent, 'other');
+    assert.equal((await readInvoiceRequest('invoice Initech 2 days at 600 EUR, and remind them the last one is overdue')).intent, 'invoice');
+  });
+});
+
+describe('round 6: tables with dot leaders', () => {
+  test('an amount padded after its sign ("£   95.00") is read, and a line\'s total beside its rate ("(4 days @ £500) . £2,000.00") is no second line', async () => {
+    const text = 'Please invoice Heron Quay Ltd for:\n  * Kick-off session ......... £   95.00\n  * Build (4 days @ £500) ..... £2,000.00\n';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(await priced(text), [[1, 'item', 95], [4, 'day', 500]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // An amount that is not the count times the price is still a line of its own.
+    assert.equal((await priced('invoice Heron Quay Ltd: build (4 days @ £500), hosting £120')).length, 2);
+  });
+});
+
+describe('round 6: a billing form', () => {
+  test('a form with a customer and its lines under "Lines:" or "Items:" is a request, though it never says "invoice"', async () => {
+    const text = 'Customer: Pell Mell Catering\nItems:\n- 2 days menu design @ 450\n- 1 day tasting @ 300\nCurrency: GBP\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.deepEqual(await priced(text), [[2, 'day', 450], [1, 'day', 300]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    // A customer's name alone with no lines label asks for nothing to be issued.
+    assert.equal((await readInvoiceRequest('Customer: Pell Mell Catering\nNotes: they liked the tasting')).intent, 'other');
+  });
+});
+
+describe('round 6: a total instead of a rate', () => {
+  test('"3 days of copy-editing, 1,950 EUR total" bills the work as one line at the total, shown for approval', async () => {
+    const text = 'bill Larkspur Press for 3 days of copy-editing, 1,950 EUR total';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[1, 1950]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    assert.equal(linesGroundedSurely(text, read), false);
+    // Without "total" the amount may be a rate or a part: asked.
+    const bare = 'bill Larkspur Press for 3 days of copy-editing, 1,950 EUR';
+    assert.ok(fieldsToAsk(bare, await readInvoiceRequest(bare)).includes('lines'));
+  });
+});
+
+describe('round 6: where the new rules stop', () => {
+  test('a billing form that asks for a quote is no invoice request', async () => {
+    assert.equal((await readInvoiceRequest('Customer: Pell Mell Catering\nItems:\n- 2 days menu design @ 450\nCurrency: GBP\nType: quote')).intent, 'other');
+  });
+
+  test('an amount equal to count times rate but named as something else ("plus 1,000 EUR for the licence") is a line of its own', async () => {
+    assert.deepEqual(await priced('invoice Heron Quay Ltd 2 days at 500 EUR plus 1,000 EUR for the licence'), [[2, 'day', 500], [1, 'item', 1000]]);
+  });
+
+  test('"outstanding" work with no price is asked, not taken for a reminder', async () => {
+    const text = 'bill Hooli for the outstanding 3 days';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.ok(fieldsToAsk(text, read).includes('lines'));
+  });
+});
+
+describe('round 6: probes of the new rules', () => {
+  test('"+ expenses at cost" is a thing to bill with no amount, asked; "and the same PO as before" is none', async () => {
+    const expenses = 'invoice Birch Lane 2 days at 600 EUR + expenses at cost';
+    assert.ok(fieldsToAsk(expenses, await readInvoiceRequest(expenses)).includes('lines'));
+    const po = 'invoice Birch Lane 2 days at 600 EUR and the same PO as before';
+    assert.deepEqual(fieldsToAsk(po, await readInvoiceRequest(po)), []);
+  });
+
+  test('"2 days at 600 EUR, 1,200 EUR total" bills 1,200 once', async () => {
+    assert.deepEqual(await priced('invoice Birch Lane 2 days at 600 EUR, 1,200 EUR total'), [[2, 'day', 600]]);
+  });
+});
+
+test('an amount said to be the total beside other prices is checked against the lines, never billed as a line', async () => {
+  const wrong = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,400 EUR in total';
+  const read = await readInvoiceRequest(wrong);
+  assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2, 600], [1, 300]]);
+  assert.ok(fieldsToAsk(wrong, read).includes('lines'));
+  const right = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total';
+  assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
+});

@@ -136,6 +136,13 @@ describe('people and organisations', () => {
     assert.equal(co.company.value, 'Masala & Co.');
   });
 
+  test('a legal form written as initials with stops ("A.Ş.", "S.C.") keeps its last stop', async () => {
+    const turkish = await partiesOf(mail('From: Emre Şahin <emre@kaya-tekstil.example>\nTo: hello@studio.example\nSubject: shop', 'Merhaba,\n\nwe need a wholesale shop.\n\nEmre Şahin\nHead of Sales | Kaya Tekstil A.Ş.\n+90 212 555 0144'));
+    assert.equal(turkish.company.value, 'Kaya Tekstil A.Ş.');
+    const initials = await partiesOf(mail('From: Dana Holt <dana@holt-partners.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nwe need a new site.\n\nDana Holt\nHolt Partners S.C.'));
+    assert.equal(initials.company.value, 'Holt Partners S.C.');
+  });
+
   test('a name only in the subject is the sender\'s company when their own domain spells it', async () => {
     const parties = await partiesOf(mail('From: Lu Chen <lu@copperkite-games.example>\nTo: hello@studio.example\nSubject: Copperkite Games - launch page', 'hey! we need a launch page for our game, budget $3k, live by Feb 2.\n\nlu'));
     assert.equal(parties.company.value, 'Copperkite Games');
@@ -221,6 +228,14 @@ describe('a lead\'s budget', () => {
     assert.deepEqual(fromForm.budget.value, { min: 3000, max: 6000, currency: 'CHF' });
     assert.ok(!unsureLeadFields(form, fromForm).includes('budget'));
     assert.ok(fromForm.budget.evidence.kind === 'span' && spanHolds(form, fromForm.budget.evidence.span));
+  });
+
+  test('a form\'s list of budget options gives the ticked one, whether boxes stand before or after the options', async () => {
+    for (const line of ['Budget: [ ] £2,000 – £4,000 | [x] £4,000 – £8,000 | [ ] £8,000+', 'Budget: £2,000 – £4,000 ☐  £4,000 – £8,000 ☒  £8,000+ ☐', 'Budget: ( ) under £4,000 (•) £4,000 – £8,000 ( ) over £8,000']) {
+      const form = `New enquiry\n\nName: Ola Reed\nEmail: ola@reed-bakes.example\nCompany: Reed Bakes\n${line}\nDeadline: 30 April 2027\n`;
+      const read = await readLead(form, new Date('2026-12-10T12:00:00Z'));
+      assert.deepEqual(read.budget.value, { min: 4000, max: 8000, currency: 'GBP' }, line);
+    }
   });
 
   test('a sum with no currency is kept and asked; a count of things is no sum', async () => {
@@ -321,5 +336,86 @@ describe('round 5: budgets said in other ways, deadlines asked in a form', () =>
     const read = await readLead(form, new Date('2027-01-05T12:00:00Z'));
     assert.equal(read.timeline.value?.by, '2027-09-30');
     assert.ok(!unsureLeadFields(form, read).includes('timeline'));
+  });
+});
+
+describe('round 6: leads in the shapes the old test split held', () => {
+  const written = new Date('2026-12-07T10:00:00Z');
+
+  test('a form with a field left empty ("Email:") is still all form: the budget and timeline below it are read', async () => {
+    const form = 'Name: Aiko Mori\nCompany: Mori Ceramics\nEmail: \nPhone: +81 90 5555 0199\nBudget: ¥2,000,000\nTimeline: by 31 March 2027';
+    const read = await readLead(form, written);
+    assert.deepEqual(read.budget.value, { min: 2_000_000, max: 2_000_000, currency: 'JPY' });
+    assert.equal(read.timeline.value?.by, '2027-03-31');
+    assert.deepEqual(unsureLeadFields(form, read), ['email']);
+  });
+
+  test('a length of time alone in a form\'s timeline field counts from when it was written; elsewhere it is no date', async () => {
+    const form = 'Name: Ben Otieno\nCompany: Rift Coffee Ltd\nEmail: ben@rift-coffee.example\nBudget: USD 9,000\nTimeline: 6 weeks\n';
+    const read = await readLead(form, written);
+    assert.equal(read.timeline.value?.by, '2027-01-18');
+    assert.ok(!unsureLeadFields(form, read).includes('timeline'));
+    const prose = mail('From: Ben Otieno <ben@rift-coffee.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nThe last agency took 6 weeks and never finished. Budget USD 9,000.\n\nBen\nRift Coffee Ltd');
+    assert.equal((await readLead(prose, written)).timeline.value, null);
+  });
+
+  test('"etwa 4-6k" and "environ 8k" are amounts said about, kept and asked for their currency; "OK pour 12k€" is an offer acted on', async () => {
+    const german = mail('From: Lea Brandt <lea@brandt-holz.example>\nTo: hello@studio.example\nSubject: Anfrage', 'Hallo,\n\nwir dachten an etwa 4-6k für die Seite, fertig bis Ende Mai.\n\nLea Brandt\nBrandt Holz GmbH');
+    const read = await readLead(german, written);
+    assert.deepEqual(read.budget.value, { min: 4000, max: 6000, currency: null });
+    assert.ok(unsureLeadFields(german, read).includes('budget'));
+    const french = mail('From: Luc Morel <luc@morel-vins.example>\nTo: hello@studio.example\nSubject: Re: site', 'Luc Morel de Morel Vins SARL ici. OK pour 12k€, il nous faut le site le 1er mars 2027.\n\nLuc');
+    const offer = await readLead(french, written);
+    assert.deepEqual(offer.budget.value, { min: 12_000, max: 12_000, currency: 'EUR' });
+    assert.ok(!unsureLeadFields(french, offer).includes('budget'));
+  });
+
+  test('a forward that quotes the whole message, headers included ("> From: ..."), is the inner sender\'s lead', async () => {
+    const source = 'From: Sam <hello@studio.example>\nTo: team@studio.example\nDate: Mon, 7 Dec 2026 09:00:00 +0000\nSubject: Fwd: enquiry\n\nworth a look\n\nBegin forwarded message:\n\n> From: Omar Said <omar@dune-tiles.example>\n> Subject: enquiry\n> Date: 7 December 2026 at 08:10:00 GMT\n> To: hello@studio.example\n>\n> Hello,\n> Dune Tiles needs a catalogue site by 31 March 2027. Our budget is 20,000 AED.\n> Omar Said\n';
+    const read = await readLead(source, written);
+    assert.equal(read.email.value, 'omar@dune-tiles.example');
+    assert.equal(read.contactName.value, 'Omar Said');
+    assert.deepEqual(read.budget.value, { min: 20_000, max: 20_000, currency: 'AED' });
+    assert.equal(read.timeline.value?.by, '2027-03-31');
+    const message = await readMessage('Can you look at this?\n> From: Omar Said <omar@dune-tiles.example>\n> To: hello@studio.example\n> Dune Tiles needs a site.');
+    assert.equal(message.from, null, 'a quoted header block with no forward above it is no e-mail of its own');
+  });
+
+  test('a reply that names no organisation takes it from the sender\'s own quoted message, where their domain spells it; never from someone else\'s', async () => {
+    const reply = (quotedFrom: string) => `From: Elise Marchand <elise@marchand-immo.example>\nTo: Sam <hello@studio.example>\nDate: Mon, 7 Dec 2026 09:00:00 +0100\nSubject: Re: site\n\nOK pour 9k€, il nous faut le site le 1er mars 2027.\n\nElise\n\nLe ven. 4 déc. 2026 à 10:00, ${quotedFrom} a écrit :\n> Bonjour, nous cherchons un site avec les annonces.\n> Elise Marchand\n> Marchand Immobilier\n`;
+    const own = await partiesOf(reply('Elise Marchand <elise@marchand-immo.example>'));
+    assert.equal(own.company.value, 'Marchand Immobilier');
+    assert.ok(own.company.confidence >= ACT_WITHOUT_ASKING);
+    const other = await partiesOf(reply('Paul Roy <paul@roy-conseil.example>'));
+    assert.equal(other.company.value, null);
+  });
+
+  test('an e-mail of nothing but short lines keeps its words apart from the signature that starts at its closing', async () => {
+    const source = mail('From: Tom Reyes <tom@reyes-bikes.example>\nTo: hello@studio.example\nSubject: shop', 'hey sam\nwe need a shop for our bikes\nbudget 7k EUR\nlive by 30 April 2027\ncheers\nTom Reyes\nReyes Bikes Ltd\n+44 20 7946 0311');
+    const message = await readMessage(source);
+    assert.match(message.signature?.text ?? '', /^cheers\nTom Reyes\nReyes Bikes Ltd/);
+    const read = await readLead(source, written);
+    assert.deepEqual(read.budget.value, { min: 7000, max: 7000, currency: 'EUR' });
+    assert.equal(read.timeline.value?.by, '2027-04-30');
+    assert.equal(read.company.value, 'Reyes Bikes Ltd');
+    assert.ok(read.company.confidence >= ACT_WITHOUT_ASKING);
+  });
+
+  test('what earlier work cost ("our last site was built for 8.000 €", "die alte Seite für 6.000 € bauen lassen") is no budget; a budget word beside it still names one', async () => {
+    for (const words of ['Our last site was built for 8.000 € by another agency.', 'Wir haben die alte Seite für 6.000 € bauen lassen.']) {
+      const source = mail('From: Jo Kerr <jo@kerr-bau.example>\nTo: hello@studio.example\nSubject: site', `Hi,\n\n${words} Need the new one by 31 March 2027.\n\nJo Kerr\nKerr Bau GmbH`);
+      const read = await readLead(source, written);
+      assert.equal(read.budget.value, null, words);
+      assert.ok(unsureLeadFields(source, read).includes('budget'), words);
+    }
+    const both = mail('From: Jo Kerr <jo@kerr-bau.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nOur current site is slow, so our budget for the new one is 11k EUR. Live by 31 March 2027.\n\nJo Kerr\nKerr Bau GmbH');
+    assert.deepEqual((await readLead(both, written)).budget.value, { min: 11_000, max: 11_000, currency: 'EUR' });
+  });
+
+  test('when to talk ("let\'s talk next week", "can we call on Friday?") is no deadline; a deadline beside it still is', async () => {
+    const talk = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: Re: site', 'Sounds good, let\'s talk next week.\n\nIda');
+    assert.equal((await readLead(talk, written)).timeline.value, null);
+    const both = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: site', 'Hi, can we call on Friday? The site must be live by 30 April 2027.\n\nIda\nLund Yoga AB');
+    assert.equal((await readLead(both, written)).timeline.value?.by, '2027-04-30');
   });
 });

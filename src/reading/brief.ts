@@ -47,7 +47,8 @@ const FORMAT_WORDS: [RegExp, Format][] = [
 /** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
 function labelled(source: string, region: Span, labels: string): Span | null {
   // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  // A quoted brief's lines keep their "> "; a field on a line of its own may be set off by a spaced hyphen ("topic - X").
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
@@ -73,21 +74,30 @@ function phraseEnd(text: string, from: number, stops: RegExp): number {
 
 /** "so that small landlords know": the readers end at the verb that says what they are to do. */
 const PURPOSE_STOPS = /\s(?:know|understand|learn|can|see|get|feel)\b/u;
-/** "our members, mostly junior designers in their first job": a narrowing after a comma says who they are. */
+/**
+ * "our members, mostly junior designers in their first job", "our customers (ops and finance
+ * leads)": a narrowing after a comma, or a parenthesis that names people, says who they are.
+ */
 function narrowed(text: string, end: number): number {
   const more = /^,\s*(?:mostly|mainly|largely|typically|usually|primarily)\s+/iu.exec(text.slice(end));
-  return more ? phraseEnd(text, end + more[0].length, AUDIENCE_STOPS) : end;
+  if (more) return phraseEnd(text, end + more[0].length, AUDIENCE_STOPS);
+  const aside = /^\s*\(([^()\n\d]{3,60})\)/u.exec(text.slice(end));
+  const people = aside?.[1]!.replace(/^(?:mostly|mainly|largely|typically|usually|primarily|esp\.?|especially|e\.g\.)\s+/iu, '') ?? '';
+  // compromise reads "finance leads" as a verb: a short aside ending in a plural is people too.
+  const plural = people.split(/\s+/).length <= 6 && /(?<!\b(?:thi|it|ha|i|wa|doe|a))\p{Ll}{2,}s$/u.test(people);
+  return aside && (namesReaders(people) || plural) ? end + aside[0].length : end;
 }
 
 const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to learn|in (?:a|an|the)\s)\b/u;
 // A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
-const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
+const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b|[\p{L} ]{1,20}:)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las))\s+/giu;
+  // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers.
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
   const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
@@ -111,7 +121,7 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   const candidates = [...text.matchAll(/(,\s*|—\s*|^|\.\s+)?\bfor\s+/giu)]
     .map((match) => {
       const start = match.index + match[0].length;
-      const phrase = text.slice(start, phraseEnd(text, start, AUDIENCE_STOPS)).trim();
+      const phrase = text.slice(start, narrowed(text, phraseEnd(text, start, AUDIENCE_STOPS))).trim();
       // "A newsletter for freelance designers about ...": readers right after the format are the brief's own.
       const afterFormat = FORMAT_WORDS.some(([pattern]) => new RegExp(`(?:${pattern.source})\\s*$`, 'iu').test(text.slice(0, match.index)));
       return { start, phrase, ownClause: match[1] !== undefined || afterFormat };
@@ -128,8 +138,18 @@ function audienceIn(source: string, region: Span): Field<string | null> {
 /** Words that name when an issue appears, not what it is about. */
 const PERIOD = /^(?:(?:the|this|next|last|our|usual|regular|weekly|monthly|quarterly|yearly|annual|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|fall|winter|christmas|holiday|q[1-4]|\d{4})\s*)+$/i;
 
+/** "Subject: X" names the topic, unless it is a header of a quoted or forwarded e-mail (a From, To, Sent or Date line beside it). */
+function subjectField(source: string, region: Span): Span | null {
+  const span = labelled(source, region, 'Subject');
+  if (!span) return null;
+  const lineStart = source.lastIndexOf('\n', span.start) + 1;
+  const lineEnd = source.indexOf('\n', span.end) < 0 ? source.length : source.indexOf('\n', span.end);
+  const around = `${source.slice(source.lastIndexOf('\n', lineStart - 2) + 1, lineStart)}${source.slice(lineEnd, source.indexOf('\n', lineEnd + 1) < 0 ? source.length : source.indexOf('\n', lineEnd + 1))}`;
+  return /^[ \t>]*(?:From|To|Sent|Date|Cc|Von|An|Gesendet|De|À|Envoyé)[ \t]*:/imu.test(around) ? null : span;
+}
+
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title');
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title') ?? subjectField(source, region);
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);
@@ -139,6 +159,8 @@ function topicIn(source: string, region: Span): Field<string | null> {
     /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
     /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
+    // "let's switch the topic to X", "the subject is X".
+    /(?<!\p{L})(?:topic|subject|theme)\s+(?:is|to|will be|should be|becomes|would be)\s+/giu,
   ];
   // The earliest introduction in the brief wins, whichever kind it is.
   const found = introductions.flatMap((pattern) => [...text.matchAll(pattern)]).sort((a, b) => a.index - b.index);
@@ -168,8 +190,10 @@ function topicIn(source: string, region: Span): Field<string | null> {
   return none();
 }
 
+const DENIED_TONE = /\b(?:skip|avoid|drop|lose|not|no|less|without|instead of|rather than|nicht|kein\w*|pas|sans|sin|senza)\s+(?:(?:the|a|an|too|so|that|this|overly|any)\s+)?$/iu;
+
 function toneIn(source: string, region: Span, topic: Field<string | null>): Field<Tone | null> {
-  const form = labelled(source, region, 'Tone|Voice|Ton|Tonalität|Tono|Register');
+  const form = labelled(source, region, 'Tone|Voice|Style|Ton|Tonalität|Tono|Register');
   const inTopic = (index: number) => topic.evidence.kind === 'span' && index >= topic.evidence.span.start && index < topic.evidence.span.end;
   const searched = form ?? region;
   let best: { index: number; length: number; tone: Tone } | null = null;
@@ -177,7 +201,9 @@ function toneIn(source: string, region: Span, topic: Field<string | null>): Fiel
     const match = new RegExp(pattern.source, 'giu').exec(searched.text);
     for (let m = match; m; m = null) {
       const index = searched.start + m.index;
-      if (!inTopic(index) && (!best || index < best.index)) best = { index, length: m[0].length, tone };
+      // "skip the formal tone", "not too casual": a tone denied is not the tone.
+      const denied = DENIED_TONE.test(searched.text.slice(Math.max(0, m.index - 24), m.index));
+      if (!inTopic(index) && !denied && (!best || index < best.index)) best = { index, length: m[0].length, tone };
     }
   }
   if (!best) return none();
@@ -198,9 +224,10 @@ function formatIn(source: string, region: Span): Field<Format | null> {
 
 /** The length in words; a range or a limit ("under 300 words", "800-1000 words") is its upper bound. */
 function wordCountIn(source: string, region: Span): Field<number | null> {
-  const form = labelled(source, region, 'Length|Target length|Word count|Words|Länge|Longueur');
+  const form = labelled(source, region, 'Length|How long|Target length|Word count|Words|Länge|Longueur');
   const text = region.text;
-  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|parole\b|ord\b)/iu.exec(text);
+  // "1,500-word", "600-ish words": a hyphen or "-ish" between the number and "words" changes nothing.
+  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|parole\b|ord\b)/iu.exec(text);
   const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|parole|ord)\b/iu.exec(text);
   const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
   const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));
@@ -230,9 +257,29 @@ function undecided(region: Span, labels: string): boolean {
   return new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen)\\b`, 'iu').test(region.text);
 }
 
+/** What separates one field of a chat brief from the next: a comma, a spaced dash, a sentence's end. */
+const FIELD_BREAK = /,\s|\s[-–—]\s|[.;!?](?=\s)|\n/u;
+
+/** Words that start another field of a brief: a number, a field's label, a tone, a format, a deadline's cue. */
+const ANOTHER_FIELD = new RegExp(String.raw`\d|\b(?:topic|subject|audience|readers|for|aimed at|written for|tone|format|length|words?|by|due|deadline)\b|${[...TONE_WORDS, ...FORMAT_WORDS].map(([pattern]) => pattern.source).join('|')}`, 'iu');
+
 /** A topic or audience the writer doubts ("for CFOs (or maybe controllers?)") is their guess: asked, not written to. */
 function doubted(source: string, field: Field<string | null>): Field<string | null> {
-  if (field.evidence.kind !== 'span' || !doubtAbout(source, field.evidence.span)) return field;
+  if (field.evidence.kind !== 'span') return field;
+  // A chat brief strings its fields with commas and dashes: "600-ish words" or "topic TBD, suggest some?" doubts its own field,
+  // not the readers before it; words after the field that start no field of their own ("for CFOs, I think") are still about it.
+  const { start, end } = field.evidence.span;
+  const from = Math.max(...[...source.slice(0, start).matchAll(new RegExp(FIELD_BREAK.source, 'gu'))].map((m) => m.index + m[0].length), 0);
+  const breakAt = (at: number) => {
+    const next = FIELD_BREAK.exec(source.slice(at));
+    return next ? { start: at + next.index, end: at + next.index + next[0].length } : null;
+  };
+  const first = breakAt(end);
+  const second = first ? breakAt(first.end) : null;
+  const following = first ? source.slice(first.end, second?.start ?? source.length) : '';
+  const to = !first ? source.length : ANOTHER_FIELD.test(following) ? first.start : (second?.start ?? source.length);
+  const part = source.slice(from, to);
+  if (!doubtAbout(part, { start: start - from, end: end - from })) return field;
   return { ...field, confidence: Math.min(field.confidence, 0.6) };
 }
 
@@ -260,7 +307,8 @@ export async function readBrief(source: string, written: Date): Promise<ReadBrie
 }
 
 /** A reply that changes part of the quoted brief and keeps the rest ("everything else as below", "rest as before"). */
-const KEEPS_THE_REST = /\b(?:everything|all|the rest|rest)\s+(?:else\s+)?(?:(?:stays|is|remains)\s+)?(?:as|same as)\s+(?:below|before|in (?:my|the) (?:last|previous|earlier|original)\b)/iu;
+// "as in my brief below", "as in the original e-mail": the quoted brief named by what it is.
+const KEEPS_THE_REST = /\b(?:everything|all|the rest|rest)\s+(?:else\s+)?(?:(?:stays|is|remains)\s+)?(?:as|same as)\s+(?:below|before|in (?:my|the|your) (?:(?:last|previous|earlier|original|first)\b|(?:brief|e-?mail|message|note)\s+(?:below|before)\b))/iu;
 
 const ATTRIBUTION = /^[> \t]*[^\n]*(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev)[ \t]*:[ \t]*$/imu;
 

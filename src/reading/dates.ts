@@ -5,6 +5,7 @@
 // that still meets it: a month means its last day, "before X" the day before X (but "before the
 // end of X" X's last day), a week its Sunday.
 import * as chrono from 'chrono-node';
+import nlp from 'compromise';
 import { z } from 'zod';
 import { spanAt, type Field, type Span } from './field.ts';
 
@@ -230,10 +231,12 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const date = start.get('day');
       if (year === null || month === null || date === null) continue;
       // "900 Wörter", "800w", "from 3 weeks to 4 days": a bare length of time is no date; counted from now it says "in", "within" or "from now".
-      if (BARE_DURATION.test(result.text)) continue;
+      // A form's timeline field that holds only a length of time ("Timeline: 3 months") counts it from when it was written.
+      const inTimelineField = TIMELINE_FIELD.test(text.slice(0, result.index)) && /^[ \t]*(?:\n|$)/.test(text.slice(result.index + result.text.length));
+      if (BARE_DURATION.test(result.text) && !inTimelineField) continue;
       // "starting in February for six months": how long the work lasts, not when it is due.
       if (/^for\s/i.test(result.text) && BARE_DURATION.test(result.text.replace(/^for\s+/i, ''))) continue;
-      const relative = /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
+      const relative = inTimelineField || /\b(?:in|within|binnen|innerhalb|dans|entro|em|en|om)\b/i.test(result.text) || /\b(?:next|this|today|tomorrow|morgen|demain|domani)\b/i.test(result.text);
       const weekday = start.isCertain('weekday');
       // "Super Bowl Sunday", "Blue Monday": a weekday in a name (a capitalised word before it, mid-sentence) is no day to plan by.
       if (weekday && /[\p{Ll},;] \p{Lu}[\p{L}]+ $/u.test(text.slice(Math.max(0, result.index - 30), result.index)) && WEEKDAY.test(result.text) && result.text.trim().split(/\s+/).length === 1) continue;
@@ -266,6 +269,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
   return found;
 }
 
+/** A form's label for when the work is due, with nothing after it on its line yet. */
+const TIMELINE_FIELD = /(?:^|\n)[ \t]*[\p{L} _-]*(?:timeline|time ?frame|deadline|turnaround|zeitrahmen|frist|délai|plazo|prazo)[\p{L} ?_-]*[:=][ \t]*$/iu;
 const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W)`;
 const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
 
@@ -278,6 +283,8 @@ const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+/** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fine|finales?|eind|slutet|końca|koniec)\b/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
@@ -293,6 +300,20 @@ function shiftedBy(offset: RegExpExecArray, day: Day): Day {
   // "the week after/before": the whole week, so its Sunday.
   return offset[1]!.toLowerCase() === 'the' ? addDays(moved, 6 - ((utc(moved).getUTCDay() + 6) % 7)) : moved;
 }
+
+/** A determiner right before a month: "the January rush", "our June sale". */
+const ATTRIBUTIVE_BEFORE = /\b(?:the|our|their|your|my|this|next|a|an)\s+$/iu;
+/** The word after a month is a noun it describes ("rush", "launch", "issue"), not "please", "at the latest" or a year; read in "the <month> <word>". */
+function namesAThing(month: string, after: string): boolean {
+  const word = /^\s+(\p{Ll}{3,})\b/u.exec(after)?.[1];
+  if (!word || !/^\p{L}+$/u.test(month)) return false;
+  const terms = (nlp(`the ${month} ${word}`).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms);
+  const last = terms.at(-1)?.tags ?? [];
+  return terms.length === 3 && last.includes('Noun') && !last.includes('Pronoun');
+}
+
+/** A verb of talking or meeting right before a date, with no deadline word between. */
+const MEETING_BEFORE = /\b(?:talk|speak|call|chat|meet|catch up|hop on a call|jump on a call|discuss (?:it|this)|sprechen|telefonieren|parler|appeler|hablar|llamar|parlare|sentirci)\b(?:\s+(?:about (?:it|this)|again|more|briefly|with you|to you|on|at))*\s*$/iu;
 
 /** Words that offer a second deadline in place of the first. */
 const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
@@ -322,7 +343,9 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const distinct = mentions.filter((m, i) => !mentions.some((other, j) => j !== i && other.start <= m.start && other.end >= m.end && (other.end - other.start > m.end - m.start || (other.end - other.start === m.end - m.start && j < i))));
   // "for Easter (we open 26 March)": the date in the parenthesis says which day is meant.
   const meant = distinct.filter((m) => !distinct.some((other) => other.start > m.end && /^[^()\n]{0,3}\([^)]*$/.test(text.slice(m.end, other.start))));
-  const readings = meant.map((mention) => {
+  // "let's talk next week", "can we call on Friday?": when to talk is no deadline for the work.
+  const dated = meant.filter((mention) => !MEETING_BEFORE.test(text.slice(Math.max(clauseStartBefore(text, mention.start), mention.start - 30), mention.start)));
+  const readings = dated.map((mention) => {
     const clauseStart = clauseStartBefore(text, mention.start);
     const before = text.slice(Math.max(clauseStart, mention.start - 40), mention.start);
     const cue = CUE.exec(before);
@@ -330,11 +353,14 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     const phrase = text.slice(phraseStart, mention.end);
     // "the week after Easter", "two days before the fair on 9 March": a span counted from the date.
     const offset = OFFSET_BEFORE.exec(before);
-    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase);
+    // "before the rainy season, end of March": a date that is itself a period's end is met on that end day, as "before the end of March" is.
+    const strictlyBefore = !offset && BEFORE.test(before) && !BEFORE_END.test(phrase) && !PERIOD_END.test(text.slice(mention.start, mention.end));
     // "no deadline, but the fair is on 10 March": a denied cue cues nothing.
     const denied = cue !== null && NEGATION.test(before.slice(0, cue.index));
     // "before our anniversary in February": the month places the event, and the event's day is not said.
     const event = cue !== null && !mention.exact && EVENT_IN.test(before.slice(cue.index + cue[0].length));
+    // "before the January rush", "for our June sale": a month before a noun names an event in it, not the month.
+    const attributive = !mention.exact && ATTRIBUTIVE_BEFORE.test(text.slice(Math.max(0, mention.start - 8), mention.start)) && namesAThing(text.slice(mention.start, mention.end), text.slice(mention.end, mention.end + 24));
     // "start in February and finish in 3 months": counted from the other date, not from today.
     const sentence = text.slice(clauseStart, text.slice(mention.end).search(/[.!?\n]/) < 0 ? text.length : mention.end + text.slice(mention.end).search(/[.!?\n]/));
     const counted = mention.relative === true && /\d|\b(?:one|two|three|four|five|six|few|couple)\b/i.test(text.slice(mention.start, mention.end)) && meant.some((other) => other !== mention && other.start >= clauseStart && other.end <= clauseStart + sentence.length);
@@ -342,13 +368,16 @@ export function readDeadline(source: string, region: Span, written: Date): Field
       mention,
       cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
+      attributive,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
       phraseStart: offset && !cue ? Math.max(clauseStart, mention.start - 40) + offset.index : phraseStart,
     };
   });
   // "for the January newsletter ... by 8 January": a stated day says which day of its month is meant.
   const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
-  const cued = specific.filter((r) => r.cued);
+  // An event named by its month is no deadline where the text also states one ("before the January rush, so by 28 Dec").
+  const stated = specific.filter((r) => !r.attributive);
+  const cued = (stated.length > 0 ? stated : specific).filter((r) => r.cued);
   // A date with no deadline word is a deadline only when it names a day.
   const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };

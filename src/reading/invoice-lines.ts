@@ -4,6 +4,7 @@
 // "N x", a number before a noun, or one when nothing is counted), and what remains of the clause
 // describes it. A price given as alternatives ("700 or 750") or a range is no price: the line is
 // kept without one, with the reason, so the plan asks.
+import nlp from 'compromise';
 import { z } from 'zod';
 import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
@@ -98,7 +99,9 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       used.add(price);
       const mention = amountAt(text, price);
       const span = mention.evidence.kind === 'span' ? mention.evidence.span : spanAt(text, price.start, price.end);
-      if (price.role === 'total') {
+      // "2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total": an amount said to be the total, beside other prices, is the total to check, not a line.
+      const saysTotal = TOTAL_AFTER.test(text.slice(span.end, span.end + 16)) && tokens.some((t) => t !== price && t.role === 'price' && !(t.start >= span.start && t.end <= span.end));
+      if (price.role === 'total' || saysTotal) {
         statedTotal = mention;
         continue;
       }
@@ -116,6 +119,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       if (quantity) used.add(quantity);
       // "they already paid a 1,000 EUR deposit": money received is no charge, and whether it is deducted is the operator's call.
       const paid = PAID.test(text.slice(clause.start, clause.end));
+      // "Prototype (10 days @ £600) ... £6,000.00": an amount on the same line that is a line's count times its price is that line's total, not another line.
+      if (!quantity && !alternative && !paid && lines.some((l) => lineTotalOf(text, l, span, mention.value))) continue;
       // "€2.5k/month for Oct–Dec": a span of months counts them, but how many is the writer's to say.
       const spanned = !quantity && (mention.value.per === 'month' || mention.value.per === 'week') ? MONTH_SPAN.exec(text.slice(clause.start, clause.end)) : null;
       const problem = alternative
@@ -143,12 +148,29 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
       lines.push(line);
     }
   }
+  // "2 days at 650 EUR and the travel": a thing to bill joined to a priced line, with no amount of its own; asked, never dropped.
+  for (const [i, clause] of clauses.entries()) {
+    const previous = clauses[i - 1];
+    // Any digit ("+ 25% mva", "and 2 nights") makes it something other than a thing named alone.
+    if (!previous || /\d/.test(text.slice(clause.start, clause.end))) continue;
+    const joined = ITEM_JOIN.test(text.slice(previous.end, clause.start));
+    const pricedBefore = lines.some((l) => l.unitPrice?.evidence.kind === 'span' && l.unitPrice.evidence.span.start >= previous.start && l.unitPrice.evidence.span.end <= previous.end);
+    const item = joined && pricedBefore ? billableItem(text, clause) : null;
+    if (item) lines.push(lineOf(text, clause, null, null, item.start, item.end, `"${item.text}" is to be billed, but no amount is given`));
+  }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
   if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
     // Counts written apart from the rate are paired with it by the reading, not by the text: shown first.
     lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) }, unitPrice: rate.unitPrice, problem: null })));
+  }
+  // "4 days of UX review, 2,800 EUR total": a count with no price and an amount said to be the total bill the work as one line at that amount.
+  const [total, ...otherTotals] = [...uncounted].filter((l) => l.unitPrice?.evidence.kind === 'span' && TOTAL_AFTER.test(text.slice(l.unitPrice.evidence.span.end, l.unitPrice.evidence.span.end + 16)));
+  const [work, ...otherWork] = [...unpriced];
+  if (total && work && otherTotals.length === 0 && otherWork.length === 0 && uncounted.size === 1 && lines.length === 2 && !PAID.test(text)) {
+    // The line's words are the work's; its one unit at the stated total is the reading's arithmetic, shown for approval.
+    lines.splice(0, lines.length, { ...work, unit: 'item', quantity: { ...total.quantity, value: 1, confidence: 0.6 }, unitPrice: total.unitPrice, problem: null });
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
@@ -163,6 +185,49 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
   return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+}
+
+/** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
+function lineTotalOf(text: string, line: LineRead, span: Region, amount: MoneyValue): boolean {
+  const price = line.unitPrice;
+  if (!price || price.evidence.kind !== 'span' || line.quantity.value === 1 || amount.per !== null || amount.min !== amount.max) return false;
+  const { end } = price.evidence.span;
+  // Only dot leaders, brackets, "=" or "total" between them: "(10 days @ £600) ..... £6,000.00", "10 x 600 = 6,000"; "plus 1,000 for the licence" is another line.
+  if (end > span.start || !/^[\s).,:=…·_-]*(?:(?:total|line total|gesamt|=)[\s:=]*)?$/iu.test(text.slice(end, span.start).replace(/\p{Sc}|\b[A-Z]{3}\b/gu, ''))) return false;
+  if (amount.currency !== null && price.value.currency !== null && amount.currency !== price.value.currency) return false;
+  return Math.round(line.quantity.value * price.value.min * 100) === Math.round(amount.min * 100);
+}
+
+/** "2,800 EUR total", "in total", "all in": the amount before it is what the whole work costs. */
+const TOTAL_AFTER = /^\s?(?:total|in total|all in|all-in|altogether|overall|insgesamt|gesamt|au total|en total|in totale|totaal)\b/iu;
+
+/** What adds one more thing to bill to a line: "and", "plus", "+", "&", within the line. */
+const ITEM_JOIN = /^[ \t]*(?:\+|&|and|plus|und|dazu|et|y|as well as)[ \t]*$/iu;
+/** Nouns after "and" that are no thing to bill: the tax added to it, the terms, a greeting. */
+const NOT_BILLED = new RegExp(String.raw`^(?:${['VAT', 'tax', 'taxes', 'GST', 'MwSt', 'USt', 'TVA', 'IVA', 'BTW', 'moms', 'mva', 'terms', 'conditions', 'thanks', 'regards', 'rest', 'usual'].join('|')})$`, 'iu');
+
+/** Articles of the other languages requests arrive in (German, French, Spanish, Italian, Dutch). */
+const FOREIGN_ARTICLE = /^(?:(?:die|der|das|den|dem|les|la|le|el|los|las|il|gli|lo|het)\s|l['’]\p{L})/iu;
+
+/**
+ * A clause that names a thing to bill and nothing else ("the travel", "hotel costs", "printing"):
+ * one to four words, a noun phrase with no verb, preposition, person, pronoun or date in it.
+ */
+function billableItem(text: string, clause: Region): { text: string; start: number; end: number } | null {
+  const words = meaningfulWords(text, clause);
+  if (!words || words.text.split(/\s+/).length > 4 || !/^[\p{L}\s'’&-]+$/u.test(words.text)) return null;
+  // compromise reads English only: in other languages an article before the words says they name a thing ("und die Fahrtkosten", "et les frais").
+  if (FOREIGN_ARTICLE.test(text.slice(clause.start, clause.end).trimStart())) return NOT_BILLED.test(words.text.split(/\s+/).at(-1)!) ? null : words;
+  // "expenses at cost", "travel as usual": the thing is named before the preposition that qualifies it.
+  const all = (nlp(words.text).json() as { terms: { text: string; tags: string[] }[] }[]).flatMap((s) => s.terms);
+  const preposition = all.findIndex((t, i) => i > 0 && (t.tags.includes('Preposition') || /^(?:as|at|per|via)$/i.test(t.text)));
+  const terms = preposition > 0 && all.length - preposition <= 3 ? all.slice(0, preposition) : all;
+  const head = terms.at(-1);
+  if (!head || NOT_BILLED.test(head.text)) return null;
+  const isNoun = (tags: string[]) => tags.includes('Noun') && !['Pronoun', 'Person', 'ProperNoun', 'Date', 'Acronym'].some((t) => tags.includes(t));
+  const thing = (tags: string[]) => isNoun(tags) || tags.includes('Gerund') || (terms.length === 1 && tags.includes('Infinitive') && !tags.includes('Imperative'));
+  const modifier = (tags: string[]) => thing(tags) || tags.includes('Determiner') || tags.includes('Adjective') || (tags.includes('Infinitive') && !tags.includes('Imperative'));
+  return thing(head.tags) && terms.slice(0, -1).every((t) => modifier(t.tags)) ? words : null;
 }
 
 /** Numbers that are no count or price by what surrounds them: references, terms, years, days of a month, "N of M". */

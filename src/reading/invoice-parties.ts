@@ -16,7 +16,8 @@ const field = (text: string, start: number, end: number, value: string, confiden
   via: 'rules',
 });
 
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to)[,!]?\s+)*`;
+// "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for|dla)|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
@@ -167,7 +168,9 @@ export function addressAfter(text: string, organisation: Region, regions: Region
     previousEnd = region.end;
     // A line that holds another field (the VAT ID, an e-mail, a phone) is no part of the address.
     if (otherFields.some((f) => f.start < region.end && f.end > region.start)) continue;
-    if (/@|^\s*(?:tel|phone|fon|mobil|fax|www\.|https?:)/i.test(line) || /^[\p{L} .-]{2,30}\s?:/u.test(line)) continue;
+    // "+1 312 555 0142", "(020) 7946 0123": a line of nothing but a phone number's signs.
+    const phone = /^\+?[\d\s()./-]{7,}$/.test(line) && line.replace(/\D/g, '').length >= 7;
+    if (/@|^\s*(?:tel|phone|fon|mobil|fax|www\.|https?:)/i.test(line) || /^[\p{L} .-]{2,30}\s?:/u.test(line) || phone) continue;
     if (!/\d/.test(line) && parts.length === 0) break;
     parts.push(region);
   }
@@ -195,7 +198,8 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
 }
 
 const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax ID|ABN|Org\.?\s?nr\.?)`;
-const VAT_ID = new RegExp(String.raw`\b${VAT_LABEL}\s*(?:[:#]\s*|no\.?\s*|number\s*)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11})\b`, 'gu');
+// "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
+const VAT_ID = new RegExp(String.raw`\b${VAT_LABEL}\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11})\b`, 'gu');
 
 /** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
 export function readVatId(text: string, regions: Region[]): Field<string> | null {

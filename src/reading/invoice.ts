@@ -30,6 +30,12 @@ export type InvoiceReading = z.infer<typeof InvoiceReading>;
 
 /** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
 const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+/** Words about an invoice already issued and not yet paid: a reminder to send, not an invoice to issue. */
+const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnung|zahlungserinnerung|überfällig|relance|impayée?|sollecito|scaduta|vencida|recordatorio)\b/iu;
+/** A quote, estimate or offer: priced lines that are no invoice. */
+const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
+/** A form's label over its line items. */
+const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
 const INVOICE_WORD = /\b(?:invoice|rechnung|facture|factura|fattura|factuur|faktura)\b/iu;
 
@@ -52,7 +58,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const organisation = customerFromOrganisationLines(text, regions);
   const inline = organisation ? null : labelledAddress(text, regions);
   const isEmail = message.from !== null;
-  const asksByLabel = labelled !== null && regions.some((r) => INVOICE_WORD.test(text.slice(r.start, r.end)));
+  // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:") is a billing form, whether or not it says "invoice".
+  const said = (pattern: RegExp) => regions.some((r) => pattern.test(text.slice(r.start, r.end)));
+  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || (said(LINES_LABEL) && !said(QUOTE_WORD)));
   const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").
@@ -89,6 +97,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
       problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
     }
   }
+  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one.
+  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)));
+  if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
 }

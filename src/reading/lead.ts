@@ -37,6 +37,9 @@ const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenz
 const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
+/** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
+const EARLIER_WORK = /(?<!\p{L})(?:(?:last|old|previous|former|current|existing|earlier|bisherigen?|alten?|aktuellen?|ancien(?:ne)?|précédente?|actuel(?:le)?|anterior|antiguo|antigua|vecchio|vecchia|precedente|oude|vorige)\s+(?:\p{L}+\s+)?(?:site|website|web site|shop|store|app|agency|redesign|relaunch|build|seite|webseite|website|agentur|boutique|agence|sitio|tienda|agencia|sito|negozio|agenzia|winkel|bureau)|(?:was|were|got) (?:built|made|done|designed)|bauen lassen|gebaut|fait faire|construit)(?!\p{L})/iu;
+
 /** The sender saying what they can or mean to do ("we can pay", "we're thinking", "I could do"): an amount after it is their offer. */
 const INTENT = /\b(?:we|I|wir|nous|noi|vi)(?:'re|’re|'d|’d|'ve|’ve)?\s+(?:\w+\s+)?(?:can|could|would|will|are|am|plan|want|wish|expect|thinking|looking)\b/iu;
 /** What joins two amounts into one range: "to", "bis", "tot", "but could stretch to", "max". */
@@ -56,17 +59,27 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const inRegion = (mention: MoneyMention) => mention.evidence.kind === 'span' && mention.evidence.span.start >= region.start && mention.evidence.span.end <= region.end;
   const startOf = (mention: MoneyMention) => (mention.evidence.kind === 'span' ? mention.evidence.span.start : 0);
   // "We have set aside twenty thousand dollars": an amount in words is money as much as one in digits.
-  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null).sort((a, b) => startOf(a) - startOf(b));
+  // A form's list of options with one ticked ("$5k–10k | [x] $10k–25k"): the options not ticked are no budget.
+  const unticked = untickedOptions(source, region);
+  const offered = (mention: MoneyMention) => mention.evidence.kind === 'span' && unticked.some((o) => startOf(mention) >= o.start && startOf(mention) < o.end);
+  const mentions = [...readMoney(source), ...readWordedMoney(source)].filter((m) => inRegion(m) && m.value.per === null && !offered(m)).sort((a, b) => startOf(a) - startOf(b));
   const before = (mention: MoneyMention) => {
     const span = mention.evidence.kind === 'span' ? mention.evidence.span : null;
     if (!span) return null;
     const sentence = sentenceAround(source, span.start, span.end);
     return source.slice(Math.max(sentence.start, span.start - 60), span.start);
   };
-  const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? ''));
+  // "Our last site was built for 8.000 € by another agency": money in a sentence about earlier work is what that cost, unless a budget word names it.
+  const aboutEarlierWork = (mention: MoneyMention) => {
+    if (mention.evidence.kind !== 'span' || STRONG_CUE.test(before(mention) ?? '')) return false;
+    const sentence = sentenceAround(source, mention.evidence.span.start, mention.evidence.span.end);
+    return EARLIER_WORK.test(source.slice(sentence.start, sentence.end));
+  };
+  const budgetLike = mentions.filter((mention) => !NOT_THE_BUDGET.test(before(mention) ?? '') && !aboutEarlierWork(mention));
   const cued = (mention: MoneyMention) => {
     const words = before(mention);
-    return words !== null && (BUDGET_CUE.test(words) || INTENT.test(words) || /\bfor\s*$/i.test(words));
+    // "for 15k€", "OK pour 15k€", "für 8.000 €", "por 5.000 €": what the work is to be done for.
+    return words !== null && (BUDGET_CUE.test(words) || INTENT.test(words) || /(?<!\p{L})(?:for|pour|für|para|por|per|voor)\s*$/iu.test(words));
   };
   const strong = budgetLike.filter((mention) => STRONG_CUE.test(before(mention) ?? ''));
   const withCue = strong.length > 0 ? strong : budgetLike.filter(cued);
@@ -96,6 +109,37 @@ function budgetIn(source: string, region: Span): Field<Budget | null> {
   const hedged = doubtAbout(source, firstSpan) !== null;
   const confidence = Math.min(plausible(source, first), cue, hedged ? 0.6 : 1);
   return { value: { min: first.value.min, max: first.value.max, currency: first.value.currency }, evidence: first.evidence, confidence, via: 'rules' };
+}
+
+/** A ticked box or chosen radio button ("[x]", "☒", "(•)"), and one left empty ("[ ]", "☐", "( )"). */
+const TICKED = /\[\s*[xX✓✔]\s*\]|\(\s*[xX•]\s*\)|[☒☑✅●◉]/gu;
+const UNTICKED = /\[\s*\]|\(\s*\)|[☐○◯]/gu;
+
+/**
+ * The options left unticked on the lines of a region that list several with one ticked. Options
+ * are cut at "|", else at each box; a box belongs to the option it stands before, or to the one
+ * it follows when the line ends with one.
+ */
+function untickedOptions(source: string, region: Span): Span[] {
+  const found: Span[] = [];
+  for (const line of region.text.matchAll(/[^\n]+/g)) {
+    const at = region.start + line.index;
+    const ticked = [...line[0].matchAll(TICKED)];
+    const boxes = [...ticked, ...line[0].matchAll(UNTICKED)].sort((a, b) => a.index - b.index);
+    if (ticked.length !== 1 || (boxes.length < 2 && !line[0].includes('|'))) continue;
+    let cuts: number[];
+    if (line[0].includes('|')) cuts = [...line[0].matchAll(/\|/g)].map((m) => m.index);
+    else {
+      const after = /[\])☒☑✅●◉☐○◯]\s*$/u.test(line[0]);
+      cuts = boxes.slice(after ? 0 : 1).map((b) => (after ? b.index + b[0].length : b.index));
+    }
+    const edges = [0, ...cuts, line[0].length];
+    for (let i = 0; i + 1 < edges.length; i++) {
+      const [from, to] = [edges[i]!, edges[i + 1]!];
+      if (!ticked.some((t) => t.index >= from && t.index < to)) found.push(spanAt(source, at + from, at + to));
+    }
+  }
+  return found;
 }
 
 /**
@@ -142,8 +186,10 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // "about 400 units": a number that counts something is no amount of money.
     // The word must follow on the same line: the next line of a form is another field.
     const counted = /^[ \t]?(\p{L}+)/u.exec(after)?.[1];
-    if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total)$/i.test(counted)) continue;
-    if (!/\b(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe)\b[^.\n\d]*$/i.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
+    // compromise reads English only: "für", "pour" after the amount are no nouns counted.
+    if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total|für|pour|para|por|per|voor|bis|jusqu)$/iu.test(counted)) continue;
+    // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
+    if (!/(?<!\p{L})(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
     const formCurrency = FORM_CURRENCY.exec(region.text);
     const fromForm = formCurrency && isCurrencyCode(formCurrency[1]!) && FORM_BUDGET_FIELD.test(source.slice(region.start, token.start)) && mention.value.currency === null;

@@ -36,7 +36,7 @@ export interface Message {
 }
 
 // A header's name may have a space before its colon, as French typography writes it ("De : ...").
-const HEADER_LINE = /^(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
+const HEADER_LINE = /^(?:>[ \t]?)?(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
 const FORWARD_MARK = /^[ \t]*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Doorgestuurd bericht|Vidarebefordrat meddelande)\s*-{2,}|Begin forwarded message:)[ \t]*$/im;
 /** "-----Original Message-----" in any language: the start of a quoted earlier message. */
 const ORIGINAL_MARK = /^[ \t]*-{3,}[ \t]*[\p{L} ]{4,40}[ \t]*-{3,}[ \t]*$/mu;
@@ -57,14 +57,15 @@ function headerBlockAt(text: string, from: number): { start: number; end: number
 }
 
 /** The first header block in the text that has a From line: the start of a pasted e-mail. */
-function findHeaders(text: string, from = 0): { start: number; end: number } | null {
-  for (const match of text.slice(from).matchAll(/^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
+function findHeaders(text: string, from = 0, quoted = false): { start: number; end: number } | null {
+  // Apple Mail may quote a forwarded message whole, headers included ("> From: ..."); only a forward's inner block is looked for so.
+  for (const match of text.slice(from).matchAll(quoted ? /^(?:>[ \t]?)?(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim : /^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
     let start = from + match.index;
     // A block may start a few header lines before its From (Date:, Subject: first).
     while (start > 0) {
       const previousLineStart = text.lastIndexOf('\n', start - 2) + 1;
       const previous = text.slice(previousLineStart, start - 1);
-      if (!HEADER_LINE.test(previous) || HEADER_LINE.exec(previous)?.index !== 0) break;
+      if (!HEADER_LINE.test(previous) || HEADER_LINE.exec(previous)?.index !== 0 || (!quoted && previous.startsWith('>'))) break;
       start = previousLineStart;
     }
     const block = headerBlockAt(text, start);
@@ -76,7 +77,7 @@ function findHeaders(text: string, from = 0): { start: number; end: number } | n
 const firstAddress = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value[0] : value)?.value[0];
 
 async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; date: Date | null; subject: string | null }> {
-  const headers = source.slice(block.start, block.end);
+  const headers = source.slice(block.start, block.end).replace(/^>[ \t]?/gm, '');
   // Localised header names ("Från:", "Von:") are read as their English ones.
   const normalised = headers
     // French typography puts a space before the colon ("De : ..."); the parser wants none.
@@ -136,13 +137,22 @@ function signatureOf(source: string, body: Span): Span | null {
   }
   // A signature starts with a closing, a name or "--", not with a form's "Label: value", "field_name=value"
   // or question label ("What's your budget?: $8,000") line.
-  while (first < lines.length && (lines[first]!.trim() === '' || /^[\p{L}_ '’]{2,40}\??(?::|\s*=)\s*\S/u.test(lines[first]!.trim()))) first += 1;
+  // A field left empty ("Email:") is a form's line too.
+  while (first < lines.length && (lines[first]!.trim() === '' || /^[\p{L}_ '’]{2,40}\??(?::|\s*=)(?:\s*\S|$)/u.test(lines[first]!.trim()))) first += 1;
   if (first >= lines.length) return null;
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;
   // A body that is nothing but short lines (a chat line, a form) has no separate signature.
-  return first === 0 ? null : spanAt(source, start, end);
+  // A body of nothing but short lines (blank lines above it aside) is no signature whole: its signature, if any, starts at its last closing ("cheers, Ravi").
+  if (lines.slice(0, first).every((line) => line.trim() === '')) {
+    const closing = lines.findLastIndex((line, i) => i > first && CLOSING.test(line.trim()));
+    return closing < 0 ? null : spanAt(source, body.start + starts[closing]!, end);
+  }
+  return spanAt(source, start, end);
 }
+
+/** A line that closes a message: "Thanks!", "cheers, Ravi", "Best regards", "Viele Grüße", "--". */
+const CLOSING = /^(?:-{2,}|(?:many |big )?thanks?(?: you)?|thx|cheers|best(?: wishes| regards)?|(?:kind |warm |best )?regards|br|ciao|(?:viele |liebe |beste )?grüße|mfg|cordialement|bien à vous|saludos|un saludo|abrazos|cordiali saluti|saluti|groeten|met vriendelijke groet|hälsningar|mvh|pozdrawiam)\b[\s,.!]*/iu;
 
 /** A stretch of the source, as offsets. */
 export type Region = { start: number; end: number };
@@ -179,13 +189,15 @@ export async function readMessage(source: string): Promise<Message> {
   if (source.slice(0, outer.start).trim()) notes.push(spanAt(source, 0, outer.start));
   const outerHeaders = await partyIn(source, outer);
   const forward = FORWARD_MARK.exec(source.slice(outer.end));
-  const inner = forward ? findHeaders(source, outer.end + forward.index + forward[0].length) : null;
+  const inner = forward ? findHeaders(source, outer.end + forward.index + forward[0].length, true) : null;
   if (forward && inner) {
     const innerHeaders = await partyIn(source, inner);
     const bodyStart = inner.end;
     // A forwarder's note may follow the forwarded message after a rule ("---").
     const rule = /^[ \t]*-{3,}[ \t]*$/m.exec(source.slice(bodyStart));
-    const bodyEnd = quoteStart(source, bodyStart, rule ? bodyStart + rule.index : source.length);
+    // A forward quoted whole: its body is the quoted lines that follow its headers, up to a deeper quote.
+    const quotedWhole = source[inner.start] === '>';
+    const bodyEnd = quotedWhole ? bodyStart + (/^(?:>(?!>)[^\n]*(?:\n|$))*/.exec(source.slice(bodyStart))?.[0].replace(/\s+$/, '').length ?? 0) : quoteStart(source, bodyStart, rule ? bodyStart + rule.index : source.length);
     if (source.slice(outer.end, outer.end + forward.index).trim()) notes.push(spanAt(source, outer.end, outer.end + forward.index));
     if (rule) notes.push(spanAt(source, bodyStart + rule.index, source.length));
     const body = spanAt(source, bodyStart, bodyEnd);

@@ -62,6 +62,13 @@ type Marker = { currency: string | null; start: number; end: number; sure: boole
 
 /** A currency sign, code or word ending right before `at` (one space allowed). */
 function currencyBefore(text: string, at: number): Marker | null {
+  // A table pads its amounts after the sign ("£   420.00"): a sign that is no letter may stand a few spaces off.
+  const padded = /[ \t]{2,4}$/u.exec(text.slice(Math.max(0, at - 4), at))?.[0].length ?? 0;
+  if (padded > 0) {
+    const before = text.slice(0, at - padded);
+    const sign = SIGNS.find(([sign]) => !/\p{L}/u.test(sign) && before.endsWith(sign));
+    if (sign) return { currency: sign[1], start: at - padded - sign[0].length, end: at - padded, sure: sign[0] !== '$' };
+  }
   const head = text.slice(Math.max(0, at - 8), at);
   const gap = /\s?$/u.exec(head)![0].length;
   const end = at - gap;

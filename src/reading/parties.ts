@@ -25,7 +25,9 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+/** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
+const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Mail providers whose domain says nothing about the sender's organisation. */
 const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
 /** Words that start a capitalised run but are no name. */
@@ -68,7 +70,7 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd") are one token.
-  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
@@ -77,7 +79,9 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
     while (run.length > 0 && CONNECTOR.test(run.at(-1)!.text)) run.pop();
     // Greetings, "Somos"/"Wir" and a role ("MD of X") open a run but are no part of the name, nor is a connector they leave first.
     while (run.length > 0 && (NOT_A_NAME.test(run[0]!.text.replace(/[.,]$/, '')) || CONNECTOR.test(run[0]!.text))) run.shift();
-    if (run.length > 0) runs.push({ start: run[0]!.start, end: run.at(-1)!.end - (/[.,;:]$/.test(run.at(-1)!.text) && !LEGAL_FORM.test(` ${run.at(-1)!.text}`) ? 1 : 0) });
+    // A sentence's stop is no part of the name; the stop of a legal form or of initials ("A.Ş.", "S.C.") is.
+    const last = run.at(-1)?.text ?? '';
+    if (run.length > 0) runs.push({ start: run[0]!.start, end: run.at(-1)!.end - (/[.,;:]$/.test(last) && !LEGAL_FORM.test(` ${last}`) && !DOTTED_INITIALS.test(last) ? 1 : 0) });
     run = [];
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -151,7 +155,9 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
   // but only the sender's own domain makes a name found there theirs.
-  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true }))];
+  // The sender's own earlier message quoted below the reply (their address in the quote's attribution) may sign with the organisation the reply leaves out.
+  const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
+  const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
     if (overlapsExcluded(run)) continue;
     const text = source.slice(run.start, run.end);
