@@ -2,18 +2,22 @@
 // or the payment will say, as the plan holds it (read from the request or answered in the thread);
 // a nearly-right one is corrected there and approved in one decision, carried out once with the
 // corrected values, and nothing already answered is asked again. Invoicing through Slack, the
-// supplier payment through Discord (whose modal takes at most five fields).
+// supplier payment through Discord (whose modal takes at most five fields), a lead's reply in the
+// workspace.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { readLines } from '../src/reading/invoice-lines.ts';
 import { decimalStyle } from '../src/reading/numbers.ts';
 import invoicing, { linesAsTyped } from '../workflows/invoicing.ts';
+import leadQualification from '../workflows/lead-qualification.ts';
 import supplierPayment from '../workflows/supplier-payment.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
 import type { ChatDriver } from './support/drivers/chat-driver.ts';
 import { discordDriver } from './support/drivers/discord-driver.ts';
-import { waitForStatus } from './support/operator.ts';
+import { testService, waitForStatus } from './support/operator.ts';
+import { openForm, post, says, WorkspaceStream } from './support/workspace-client.ts';
+import type { Service } from '../src/service.ts';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness.ts';
 
 test("the lines Edit's form shows read back as the same counts, units and prices", () => {
@@ -133,6 +137,55 @@ for (const provider of providers()) {
       const queued = JSON.parse(readFileSync(`${database.dir}/data/${file}`, 'utf8')) as { amountCents: number; payee: string; iban: string };
       assert.deepEqual([queued.amountCents, queued.payee, queued.iban], [120_500, 'Acme Ltd', 'DE89370400440532013000']);
       assert.equal((await operator.conductor.effects(planId)).length, 1, 'queued once');
+    });
+  });
+}
+
+for (const provider of providers()) {
+  describe(`Edit at a lead's reply in the workspace (${provider})`, () => {
+    let database: TestDatabase;
+    let service: Service;
+    let stream: WorkspaceStream;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      service = await testService(database, [leadQualification], {});
+      stream = await WorkspaceStream.open(service.port);
+    });
+    after(async () => {
+      stream?.close();
+      await service?.stop();
+      await database?.drop();
+    });
+
+    test('the form shows the reply as it will be sent; an edited reply is sent once and the answered timeline is not asked again', async () => {
+      const operator = service.operator;
+      const started = await post(service.port, '/workspace/command', { text: "/op start lead-qualification Hi, I'm Jane Doe from Globex GmbH (jane@globex.example). We need a new booking website, budget 15k EUR." });
+      const planId = /plan (p[a-z0-9]+)/.exec(started.reply?.text ?? '')![1]!;
+      const card = await stream.waitForCard(planId, /Waiting for your answer/);
+      await stream.waitForThreadMessage(card.id, says(/timeline|deadline|when/i), 'the timeline question');
+      await post(service.port, '/workspace/reply', { threadId: card.id, text: 'by 31 March' });
+      const prompt = await stream.waitForThreadMessage(card.id, (e) => Boolean(e.message.buttons?.some((b) => b.action === 'edit')), 'approval prompt with Edit');
+      const asked = (await operator.conductor.audit(planId)).filter((entry) => entry.action === 'question.asked').length;
+
+      const form = await openForm(service.port, prompt.message.buttons!.find((b) => b.action === 'edit')!);
+      assert.deepEqual(Object.keys(form.fields), ['reply.to', 'reply.subject', 'reply.body']);
+      assert.equal(form.fields['reply.to'], 'jane@globex.example');
+      assert.ok(form.fields['reply.body']!.length > 20, 'the drafted reply is in the form');
+      assert.equal(form.form.fields.find((f) => f.name === 'reply.body')?.multiline, true, 'the reply is edited in a text area');
+
+      const invalid = await form.submit({ ...form.fields, 'reply.to': 'jane at globex' });
+      assert.match(invalid.formErrors?.['reply.to'] ?? '', /e-mail address/);
+      const body = 'Hi Jane,\n\nthanks! I can start in January. Does Tuesday at 10:00 suit you for a call?\n\nBest, Sam';
+      assert.equal((await form.submit({ ...form.fields, 'reply.body': body })).reply, null, 'accepted');
+      await waitForStatus(operator, planId, ['completed'], 20_000);
+
+      assert.equal((await operator.conductor.audit(planId)).filter((entry) => entry.action === 'question.asked').length, asked, 'the answered timeline was not asked again');
+      const outbox = `${database.dir}/data/outbox`;
+      const mails = readdirSync(outbox).filter((file) => file.endsWith('.eml')).map((file) => readFileSync(`${outbox}/${file}`, 'utf8'));
+      assert.equal(mails.length, 1, 'one reply sent');
+      assert.match(mails[0]!, /Does Tuesday at 10:00 suit you for a call\?/);
+      assert.match(mails[0]!, /^To: jane@globex\.example/m);
     });
   });
 }

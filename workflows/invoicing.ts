@@ -348,12 +348,13 @@ const prepareInvoice = step.transform({
     source: z.string(),
     customer: z.string(),
     lines: z.array(LineRead),
-    /** The currency the operator gave or the request states. */
+    /** The currency the typed lines or the request state. */
     statedCurrency: z.string().nullable(),
     taxRatePercent: z.number().nullable(),
     surelyRead: z.boolean(),
     details: CustomerDetails,
-    answers: z.object({ address: z.string().optional(), vatId: z.string().optional(), currency: z.string().optional(), email: z.string().optional() }),
+    /** The operator's values: given in the input (Edit's form), else answered in the thread. */
+    given: z.object({ address: z.string().optional(), vatId: z.string().optional(), currency: z.string().optional(), email: z.string().optional() }),
     approvalAbove: z.number(),
     paymentTermsDays: z.number(),
   }),
@@ -362,18 +363,23 @@ const prepareInvoice = step.transform({
     source: ctx.input.request,
     customer: customerName(ctx),
     lines: linesOf(ctx),
-    statedCurrency: ctx.input.customer.currency ?? typedCurrency(ctx) ?? reading(ctx).currency?.value ?? null,
+    statedCurrency: typedCurrency(ctx) ?? reading(ctx).currency?.value ?? null,
     taxRatePercent: reading(ctx).taxRatePercent?.value ?? null,
     // Unseen only if every line was read surely from the request (or typed by the operator) and the customer too.
     surelyRead: ctx.input.lines !== undefined || (ctx.outputIfRan(askLines) !== undefined && !ACCEPT.test(ctx.outputIfRan(askLines) ?? '')) || (linesGroundedSurely(ctx.input.request, reading(ctx)) && ctx.outputIfRan(askLines) === undefined),
     details: ctx.output(customerDetails),
-    answers: { address: ctx.outputIfRan(askAddress), vatId: ctx.outputIfRan(askVatId), currency: ctx.outputIfRan(askCurrency), email: ctx.outputIfRan(askEmail) },
+    given: {
+      address: ctx.input.customer.address ?? ctx.outputIfRan(askAddress),
+      vatId: ctx.input.customer.vatId ?? ctx.outputIfRan(askVatId),
+      currency: ctx.input.customer.currency ?? ctx.outputIfRan(askCurrency),
+      email: ctx.input.customer.email ?? ctx.outputIfRan(askEmail),
+    },
     approvalAbove: ctx.input.approvalAbove ?? ctx.settings.INVOICE_APPROVAL_ABOVE,
     paymentTermsDays: ctx.input.paymentTermsDays,
   }),
-  run: ({ source, customer, lines: read, statedCurrency, taxRatePercent: rate, surelyRead, details: known, answers, approvalAbove, paymentTermsDays }) => {
-    const answeredCurrency = answers.currency && !ACCEPT.test(answers.currency) ? answers.currency : undefined;
-    const currency = (answeredCurrency ?? statedCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
+  run: ({ source, customer, lines: read, statedCurrency, taxRatePercent: rate, surelyRead, details: known, given, approvalAbove, paymentTermsDays }) => {
+    const givenCurrency = given.currency && !ACCEPT.test(given.currency) ? given.currency : undefined;
+    const currency = (givenCurrency ?? statedCurrency ?? known.currency ?? read.find((l) => l.unitPrice?.value.currency)?.unitPrice?.value.currency)!.toUpperCase();
     const lines = read.map((line) => {
       const unitPriceCents = toCents(line.unitPrice!.value.min);
       return { description: capitalise(line.description.value), quantity: line.quantity.value, unit: line.unit, unitPriceCents, amountCents: lineCents(line.quantity.value, unitPriceCents) };
@@ -381,9 +387,9 @@ const prepareInvoice = step.transform({
     const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
     const taxRatePercent = rate ?? 0;
     const tax = taxCents(subtotalCents, taxRatePercent);
-    const vatId = answers.vatId ?? known.vatId;
+    const vatId = given.vatId ?? known.vatId;
     const invoice: InvoiceDraft = {
-      customer: { name: customer, address: answers.address ?? known.address!, vatId: vatId === NO_VAT_ID ? null : vatId, email: answers.email ?? known.email },
+      customer: { name: customer, address: given.address ?? known.address!, vatId: vatId === NO_VAT_ID ? null : vatId, email: given.email ?? known.email },
       currency,
       lines,
       subtotalCents,

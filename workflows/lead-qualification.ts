@@ -22,6 +22,11 @@ import { citedLines, currentFact, quotedCandidates, Recalled, recallBestEffort }
 
 const Input = z.object({
   text: z.string().min(20, 'paste the lead\'s e-mail or describe it: who, what they need, budget and timeline'),
+  /** The reply as the operator changed it in Edit's form: sent instead of the draft's. */
+  reply: z
+    .object({ to: z.email('an e-mail address, e.g. jane@globex.example'), subject: z.string().trim().min(1, 'write a subject'), body: z.string().trim().min(1, 'write the reply') })
+    .partial()
+    .default({}),
 });
 type Input = z.infer<typeof Input>;
 
@@ -264,12 +269,15 @@ const draftReply = step.extract({
   },
 });
 
+/** The reply to send: the draft, with what the operator changed in Edit's form. */
+const replyOf = (ctx: Pick<StepContext<Input>, 'input' | 'output'>) => ({ ...ctx.output(draftReply), ...ctx.input.reply });
+
 const approveReply = step.approval({
   key: 'approve-reply',
   title: 'Approve the reply',
   summary: (ctx) => {
     const { score, evidence } = ctx.output(scoreLeadStep);
-    const reply = ctx.output(draftReply);
+    const reply = replyOf(ctx);
     const preview = reply.body.length > 400 ? `${reply.body.slice(0, 400)}...` : reply.body;
     const sources = ctx.output(recallHistory).citations.filter((c) => score.cited.includes(c.n)).map((c) => `[${c.n}] ${c.snippet.slice(0, 80)}`).join('\n');
     const read = Object.entries(evidence).map(([name, said]) => `${name}: ${said}`).join('\n');
@@ -280,6 +288,12 @@ const approveReply = step.approval({
       `${current ? `\n\nMemory holds as current:\n${current}` : ''}${sources ? `\n\nRecalled:\n${sources}` : ''}`
     );
   },
+  // Approve with changes: the reply as it will be sent.
+  edits: {
+    'reply.to': { label: 'To', value: (plan) => replyOf(plan).to },
+    'reply.subject': { label: 'Subject', value: (plan) => replyOf(plan).subject },
+    'reply.body': { label: 'Reply', value: (plan) => replyOf(plan).body, multiline: true },
+  },
 });
 
 const sendReply = step.action({
@@ -287,7 +301,7 @@ const sendReply = step.action({
   title: 'Send the reply',
   executor: email,
   from: (ctx) => {
-    const reply = ctx.output(draftReply);
+    const reply = replyOf(ctx);
     return { to: reply.to, subject: reply.subject, text: reply.body, attachments: [] };
   },
   retry: { maxAttempts: 5, initialDelayMs: 2000 },
@@ -301,7 +315,7 @@ const rememberLead = step.action({
     const { lead: final, score } = ctx.output(scoreLeadStep);
     return {
       kind: 'customer_note',
-      text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${final.budget ? formatBudget(final.budget) : 'unknown'}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${ctx.output(draftReply).subject}".`,
+      text: `Lead ${final.company ?? 'unknown company'} (${final.contactName ?? 'unknown contact'}): needs ${final.need ?? 'unclear'}; budget ${final.budget ? formatBudget(final.budget) : 'unknown'}; timeline ${final.timeline ?? 'unknown'}. Scored ${score.score}/100 (${score.band}); replied "${replyOf(ctx).subject}".`,
       workflow: 'lead-qualification',
       planId: ctx.planId,
       tags: ['lead', score.band, ...(final.company ? [final.company] : [])],

@@ -351,7 +351,7 @@ export class Conductor {
       }
       change.steps!.push({
         id: existing.id,
-        fields: keepsOutcome(existing, inputChanged)
+        fields: keepsOutcome(existing, inputChanged, action === 'approval.granted_with_changes')
           ? { position }
           : { position, title: definitionStep.title, status: 'pending', attempts: 0, output: null, lastError: null, waitingSince: null, finishedAt: null },
       });

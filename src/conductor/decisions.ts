@@ -17,9 +17,15 @@ export const errorText = (error: Error) => `${error.name}: ${error.message}`.sli
 /**
  * Whether a step keeps its outcome in a new version of its plan: a performed action stays
  * performed; anything computed, decided or answered stands only while the input is unchanged.
+ * An approval with changes keeps the answers too: the operator changed what the form showed (in
+ * the input, which a workflow reads before its answers), not what they told the plan before.
  */
-export function keepsOutcome(step: Pick<StepRecord, 'status' | 'kind'>, inputChanged: boolean): boolean {
-  return (step.status === 'completed' && step.kind === 'action') || (DONE_STEP_STATUSES.includes(step.status) && !inputChanged);
+export function keepsOutcome(step: Pick<StepRecord, 'status' | 'kind'>, inputChanged: boolean, keepsAnswers = false): boolean {
+  return (
+    (step.status === 'completed' && step.kind === 'action') ||
+    (keepsAnswers && step.status === 'completed' && step.kind === 'question') ||
+    (DONE_STEP_STATUSES.includes(step.status) && !inputChanged)
+  );
 }
 
 /** The checkpoint a step's result makes: the step's fields, the plan's next state, the audit and the notices. */

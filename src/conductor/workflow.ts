@@ -159,14 +159,15 @@ interface ApprovalStep<Input, Settings> extends StepBase<Input, Settings> {
    * field shows (what the plan will use, whether read, remembered or answered). A valid submission
    * makes a new version with them and approves it.
    */
-  edits?: { readonly [Path in EditablePath<Input>]?: { label: string; value: (plan: PlanReads<Input>) => string } };
+  edits?: { readonly [Path in EditablePath<Input>]?: { label: string; value: (plan: PlanReads<Input>) => string; multiline?: boolean } };
 }
 
-/** One field of an Edit form: the input path it changes, its label and the value it shows. */
+/** One field of an Edit form: the input path it changes, its label and the value it shows (in a text area when multiline). */
 export interface EditField {
   name: string;
   label: string;
   value: string;
+  multiline?: boolean;
 }
 
 /** An input field, or a field of an input object ("customer.email"): what an approval's Edit may change. */
@@ -331,7 +332,7 @@ export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema exten
     },
     approval: (step: ApprovalStep<Input, Settings>): Step<ApprovalOutput> => {
       const { deadline, edits } = step;
-      type Editable = { label: string; value: (plan: PlanReads<Input>) => string };
+      type Editable = { label: string; value: (plan: PlanReads<Input>) => string; multiline?: boolean };
       const approveWhen = deadline?.approveWhen;
       return {
         ...base(step),
@@ -342,7 +343,7 @@ export function stepsWithSettings<Schema extends z.ZodType, SettingsSchema exten
           ? {
               edits: (plan: Checkpoints) => {
                 const view = reads(plan, `the Edit form of "${step.key}"`);
-                return Object.entries<Editable | undefined>(edits).flatMap(([name, field]) => (field ? [{ name, label: field.label, value: field.value(view) }] : []));
+                return Object.entries<Editable | undefined>(edits).flatMap(([name, field]) => (field ? [{ name, label: field.label, value: field.value(view), ...(field.multiline ? { multiline: true } : {}) }] : []));
               },
             }
           : {}),
