@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
+import { answeredFact, readFacts } from '../src/memory/facts.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
@@ -219,6 +220,14 @@ for (const provider of providers()) {
       assert.deepEqual(terms.status === 'known' && [terms.current.value, terms.current.citation.recordId, terms.replaced?.value], ['14 days', changed.id, '30 days']);
     });
 
+    test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
+      await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
+      const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');
+      await drainIndex(operator.memory);
+      const currency = await operator.memory.factFor('Falkner Bau GmbH', 'currency');
+      assert.deepEqual(currency.status === 'known' && [currency.current.value, currency.current.citation.recordId, currency.replaced?.value], ['CHF', answer.id, 'EUR']);
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));
@@ -230,3 +239,20 @@ for (const provider of providers()) {
     });
   });
 }
+
+describe('facts read from a sentence', () => {
+  test('terms of "net" and two digits at the end of a clause are payment terms', () => {
+    assert.deepEqual(readFacts('Falkner Bau signed the pilot; net 45.'), [{ attribute: 'payment_terms', value: '45 days' }]);
+    assert.deepEqual(
+      readFacts('Billing to 12 Harbour Road, Leith EH6 6LX, net 21.').map((fact) => fact.attribute),
+      ['billing_address', 'payment_terms'],
+    );
+  });
+
+  test("a workflow's recorded answer states the attribute its question asked for, when the answer has its shape", () => {
+    assert.deepEqual(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days at 800/day): CHF'), { attribute: 'currency', value: 'CHF' });
+    assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
+    assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
+    assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+});

@@ -9,7 +9,7 @@ import type { SqlRunner } from '../store/sql.ts';
 import { domainFits, domainOwners, domainsIn } from './domains.ts';
 import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
 import { capitalisedWords, peopleByFirstName } from './first-names.ts';
-import { readFacts, sentencesOf } from './facts.ts';
+import { answeredFact, readFacts, sentencesOf } from './facts.ts';
 
 export interface RecordToRead {
   id: string;
@@ -57,6 +57,11 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
     const about = organisationOf(mentionedIn(sentence)) ?? firstOrganisation;
     if (!about) continue;
     for (const fact of stated) facts.push({ entityId: about, attribute: fact.attribute, value: fact.value });
+  }
+  // A workflow's recorded answer states the value its question asked for, of the organisation its request names.
+  const answered = answeredFact(record.text);
+  if (answered && firstOrganisation && !facts.some((fact) => fact.entityId === firstOrganisation && fact.attribute === answered.attribute)) {
+    facts.push({ entityId: firstOrganisation, attribute: answered.attribute, value: answered.value });
   }
   const ids = [...new Set(entityIds)];
   await writeRecordEntities(runner, record.id, { entityIds: ids, facts, validFrom: record.createdAt });

@@ -28,7 +28,7 @@ const PERIOD = '(?:\\s?(?:per|a|/)\\s?(?:day|hour|month|week))';
 const RATE = new RegExp(`(${MONEY})(${PERIOD})?`, 'i');
 const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|hour|month)|\/(?:day|hour)|fee)\b/i;
 const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b/i;
-const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d|due)\b/i;
+const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d+|due)\b/i;
 const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
 const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
 /** A street address: has a house number and runs to the end of the clause. */
@@ -85,6 +85,31 @@ export function readFacts(sentence: string): StatedFact[] {
     add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : (after[0] ?? before.at(-1)));
   }
   return facts;
+}
+
+/** How each attribute is stated, for reading a bare value given as the answer to a question about it. */
+const STATED_AS: Record<Attribute, string> = {
+  billing_address: 'Billing address:',
+  vat_id: 'VAT ID:',
+  billing_email: 'Send invoices to',
+  contact: 'Our contact is',
+  rate: 'Rate:',
+  payment_terms: 'Payment terms:',
+  currency: 'Currency:',
+};
+/** A workflow's answer to its own question, as plan-memories.ts writes it: 'Answer to "<title>" in <workflow> (<request>): <answer>'. */
+const ANSWER = /^Answer to "([^"]+)" in [\w-]+ \(.*\): ([^\n]+)$/s;
+
+/**
+ * The fact a workflow's recorded answer states: the answer is the value of the attribute its
+ * question asked for ('Answer to "Ask for the currency" ...: JPY' says the currency is JPY), when it
+ * has that attribute's shape.
+ */
+export function answeredFact(text: string): StatedFact | null {
+  const match = ANSWER.exec(text.trim());
+  const attribute = match && attributeAsked(match[1]!);
+  if (!attribute) return null;
+  return readFacts(`${STATED_AS[attribute]} ${match[2]!.trim()}`).find((fact) => fact.attribute === attribute) ?? null;
 }
 
 function normaliseRate(money: string, period: string | undefined): string {
