@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
-import { answeredFact, readFacts } from '../src/memory/facts.ts';
+import { answeredFact, attributeAsked, readFacts } from '../src/memory/facts.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
@@ -254,5 +254,17 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
     assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+});
+
+describe('the attribute a question asks for', () => {
+  test('a currency named by its word asks for the currency, unless the question asks for a rate', () => {
+    assert.equal(attributeAsked('Falkner - still invoicing them in euros?'), 'currency');
+    assert.equal(attributeAsked('falkner day rate in francs'), 'rate');
+  });
+
+  test('an organisation number is asked as the VAT ID it stands for', () => {
+    assert.equal(attributeAsked("Fjord Freight's org number for the invoice"), 'vat_id');
+    assert.equal(attributeAsked('organisation no. of fjord freight?'), 'vat_id');
   });
 });

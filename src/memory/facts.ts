@@ -129,13 +129,15 @@ export function sameValue(a: string, b: string): boolean {
 
 /** Words that ask for each attribute, most specific first. */
 const ASKED: [Attribute, RegExp][] = [
-  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif)\b/i],
+  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif|org(?:ani[sz]ation)?\.? ?(?:number|no|nr))\b/i],
   ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address)\b/i],
   ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
   ['currency', /\b(?:currency|which money)\b/i],
   ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
   ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who is our)\b/i],
   ['billing_address', /\b(?:address|adress|adres|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
+  // Last: "billing them in dollars?" asks for the currency, "the day rate in euros" for the rate.
+  ['currency', /\bin (?:dollars?|euros?|pounds?|sterling|yen|francs?|kron(?:e|er|a|or)|zloty|lira|yuan|rupees?)\b/i],
 ];
 
 /** The attribute a question asks for, if it asks for one. */
