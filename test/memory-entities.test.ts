@@ -220,6 +220,23 @@ for (const provider of providers()) {
       assert.deepEqual(terms.status === 'known' && [terms.current.value, terms.current.citation.recordId, terms.replaced?.value], ['14 days', changed.id, '30 days']);
     });
 
+    test('a company written in full after a shorter name, or for short after its full name, is one entity', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Casa do Vale (olive oil producer): Rui Costa is our contact for the shop.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Invoiced Casa do Vale Azeites Lda INV-000050 for 900.00 EUR on 2026-02-02. Currency: EUR.');
+      await rememberedAt('2026-02-10T09:00:00Z', 'Lead Falkner Bau Planung GmbH (Eva Falkner): needs a site diary; budget 9000 EUR. Scored 55/100.');
+      await rememberedAt('2026-03-01T09:00:00Z', 'Falkner Bau approved the pilot; billing to Ringstraße 4, 1010 Wien, net 21.');
+      await rememberedAt('2026-03-05T09:00:00Z', 'Invoiced Acme GmbH INV-000051 for 500.00 EUR on 2026-03-05. Currency: EUR.');
+      await rememberedAt('2026-03-06T09:00:00Z', 'Invoiced Acme Tooling Ltd INV-000052 for 700.00 GBP on 2026-03-06. Currency: GBP.');
+      await drainIndex(operator.memory);
+
+      const contact = await operator.memory.factFor('Casa do Vale Azeites Lda', 'contact');
+      assert.deepEqual(contact.status === 'known' && [contact.entity, contact.current.value], ['Casa do Vale Azeites Lda', 'Rui Costa']);
+      const terms = await operator.memory.factFor('Falkner Bau Planung GmbH', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && terms.current.value, '21 days');
+      const currency = await operator.memory.factFor('Acme GmbH', 'currency');
+      assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
+    });
+
     test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
       await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
       const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');

@@ -58,6 +58,9 @@ export const entityStatements = {
   /** Normalised names are letters, digits and spaces: the first name needs no escaping for LIKE. */
   peopleFirstNamed: (firstName: string) =>
     sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'person' AND a."kind" = 'name' AND a."alias" LIKE ${`${firstName} %`}`,
+  /** Normalised names need no escaping for LIKE (see peopleFirstNamed). */
+  organisationsNamedFrom: (start: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'organisation' AND a."kind" = 'name' AND a."alias" LIKE ${`${start} %`}`,
   insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
   renameEntity: (id: string, name: string) => sql`UPDATE "MemoryEntity" SET "name" = ${name} WHERE "id" = ${id}`,
   /** An alias names one entity: the first to claim it keeps it (see takeShortAlias). */
