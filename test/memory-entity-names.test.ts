@@ -106,15 +106,29 @@ describe('a note headed by a company', () => {
   test('a person heading a note, a label and a workflow line about a named company are not read as one', () => {
     assert.deepEqual(named('Rosa Vasquez (Vasquez Cafe): prefers calls.'), [['person', 'Rosa Vasquez']]);
     assert.deepEqual(named('Update (March): rates go up.'), []);
-    assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.').map(([, name]) => name), ['Halberd Media B.V.']);
+    assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.'), [['organisation', 'Halberd Media B.V.'], ['person', 'Jane Doe']]);
   });
 });
 
 describe('people named in full', () => {
+  const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
+
   test('a name is capitalised words, with particles between them', () => {
-    const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
     assert.deepEqual(people('Met Emma de Vries about the rollout.'), ['Emma de Vries']);
     assert.deepEqual(people('Hi, Jonas here, we need a lab scheduling tool.'), []);
+  });
+
+  test('a person named in brackets after a company is read, and a street named like a person is not', () => {
+    assert.deepEqual(
+      namedEntities('Halcón Estudio (Lucía Fernández) hired us. Billing: Calle de Alcalá 120, 28009 Madrid.').map((entity) => [entity.kind, entity.name]),
+      [['organisation', 'Halcón Estudio'], ['person', 'Lucía Fernández']],
+    );
+    assert.deepEqual(people('They moved to Paseo de la Castellana 89, 28046 Madrid.'), []);
+  });
+
+  test('a nickname in quotes between first name and surname is one more name of the person', () => {
+    const [person] = namedEntities("Met Katarzyna 'Kasia' Nowicka, the CEO.").filter((entity) => entity.kind === 'person');
+    assert.deepEqual([person?.name, person?.aliases.map((alias) => alias.alias)], ['Katarzyna Nowicka', ['katarzyna nowicka', 'kasia']]);
   });
 });
 

@@ -87,6 +87,9 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
 
 const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]+$/g, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
 
+/** A first name, a nickname in quotes and a surname. */
+const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\p{L}\p{M}-]+)['’"”]\s+(\p{Lu}[\p{L}\p{M}'’-]+)/gu;
+
 /**
  * A note (or a line of one) that opens with a name and, in brackets, what or where it is: how a
  * customer's story is typed ("Quinta do Sol (Douro wine exporter): ...", "Nordlys Shipping
@@ -99,6 +102,8 @@ function isCompanyHeading(name: string): boolean {
   if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)')) return false;
   return words.length > 1 || !isOrdinaryWord(words[0]!);
 }
+
+const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
 
 const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
 const isFullName = (name: string) => {
@@ -120,6 +125,13 @@ export function namedEntities(text: string): NamedEntity[] {
     const atSentenceStart = match.index === 0 || /[.!?:;]\s+$|\n\s*$/.test(text.slice(0, match.index));
     add('organisation', `${atSentenceStart ? withoutLeadingNonNames(match[1]!) : match[1]} ${match[2]}`);
   }
+  // "Katarzyna 'Kasia' Kowalczyk": the name without the nickname, and the nickname too.
+  for (const match of text.matchAll(NICKNAMED)) {
+    const name = `${match[1]} ${match[3]}`;
+    const before = found.size;
+    add('person', name);
+    if (found.size > before) found.get(aliasOf(name))!.aliases.push({ alias: aliasOf(match[2]!), kind: 'short' });
+  }
   for (const name of oneWordCompanies(text)) add('organisation', name);
   // Unless the heading holds a name read already ("Lead Acme GmbH (Jane Doe): ..." is a workflow's line about Acme GmbH).
   const overlapsFound = (name: string) => [...found.keys()].some((alias) => ` ${aliasOf(name)} `.includes(` ${alias} `) || ` ${alias} `.includes(` ${aliasOf(name)} `));
@@ -128,8 +140,12 @@ export function namedEntities(text: string): NamedEntity[] {
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
   // One word is too often a first name shared by several people, or not a name at all; and every
-  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here").
-  for (const name of doc.people().out('array') as string[]) if (isFullName(clean(name.split(/[(),;:]/)[0]!))) add('person', name);
+  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
+  // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
+  // followed by a number is a street ("Calle de Alcalá 120").
+  for (const span of doc.people().out('array') as string[]) {
+    for (const part of span.split(/[(),;:"“”]/).map(clean)) if (isFullName(part) && !isStreet(part, text)) add('person', part);
+  }
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name,
   // and so is a person's inside an organisation's ("Sakura Denki" in "Sakura Denki K.K.": compromise took the company for someone).
   const entities = [...found.values()];
