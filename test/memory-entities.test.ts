@@ -237,6 +237,26 @@ for (const provider of providers()) {
       assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
     });
 
+    test('a note naming only a person is about where they work', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): billing address Calle Mayor 4, 28013 Madrid.");
+      const moved = await rememberedAt('2026-04-02T09:00:00Z', 'Marisol says they have moved to Calle Serrano 41, 28001 Madrid; use it from now on.');
+      await rememberedAt('2026-04-03T09:00:00Z', 'Brenner Tools GmbH: billing address Hauptstraße 9, 10115 Berlin.');
+      await drainIndex(operator.memory);
+
+      const address = await operator.memory.factFor('Halcón Estudio SL', 'billing_address');
+      assert.deepEqual(address.status === 'known' && [address.current.value, address.current.citation.recordId], ['Calle Serrano 41, 28001 Madrid', moved.id]);
+    });
+
+    test("a question asking for someone's company recalls the notes of the company they work at", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): kickoff for the costing tool.");
+      const theirs = await rememberedAt('2026-02-01T09:00:00Z', 'Halcón Estudio asked for a Spanish version of the costing guide.');
+      const others = await rememberedAt('2026-03-01T09:00:00Z', 'Brenner Tools GmbH, a firm in Berlin, asked for a Spanish version of the costing guide.');
+      await drainIndex(operator.memory);
+
+      const cited = (await operator.memory.recall("what did Sol's firm ask for?", { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.ok(cited.indexOf(theirs.id) !== -1 && cited.indexOf(theirs.id) < cited.indexOf(others.id), 'their request before the same request of another company');
+    });
+
     test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
       await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
       const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');

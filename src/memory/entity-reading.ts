@@ -4,7 +4,7 @@
 // which hides the addresses they are in; see domains.ts), and the facts each sentence states, each about the organisation
 // that sentence names (else the record's first one). Called in the transaction that writes the
 // record, and by the indexer for records written elsewhere (plans) or before entities existed.
-import { addAlias, companiesKnownByDomain, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
+import { addAlias, companiesKnownByDomain, employerOf, entitiesByIds, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import { domainFits, domainOwners, domainsIn } from './domains.ts';
 import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
@@ -49,7 +49,10 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const mentioned = mentionedIn(record.text);
   entityIds.push(...mentioned.map((row) => row.entityId), ...(await peopleByFirstName(runner, capitalisedWords(source))));
 
-  const firstOrganisation = mentioned.find((row) => row.entityKind === 'organisation')?.entityId ?? organisations[0]?.id;
+  // A note that names people and no organisation is about where they work ("Lucía says the studio has moved ...").
+  const employer = organisations.length === 0 && !mentioned.some((row) => row.entityKind === 'organisation') ? await employerOfNamed(runner, [...new Set(entityIds)], record.createdAt) : undefined;
+  if (employer) entityIds.push(employer);
+  const firstOrganisation = mentioned.find((row) => row.entityKind === 'organisation')?.entityId ?? organisations[0]?.id ?? employer;
   const facts: FactDraft[] = [];
   for (const sentence of sentencesOf(record.text)) {
     const stated = readFacts(sentence);
@@ -88,6 +91,18 @@ async function companyKnownByDomain(runner: SqlRunner, entity: NamedEntity): Pro
   if (entity.kind !== 'organisation' || name.length < 4) return undefined;
   const candidates = await companiesKnownByDomain(runner, name.slice(0, 4));
   return candidates.find((candidate) => domainFits(candidate.alias, name))?.entityId;
+}
+
+/** The one organisation the people among these entities worked at then, if they name one between them. */
+async function employerOfNamed(runner: SqlRunner, entityIds: string[], at: Date): Promise<string | undefined> {
+  const entities = await entitiesByIds(runner, entityIds);
+  if (entities.some((entity) => entity.kind === 'organisation')) return undefined;
+  const employers = new Set<string>();
+  for (const person of entities) {
+    const employer = await employerOf(runner, person.id, at);
+    if (employer) employers.add(employer);
+  }
+  return employers.size === 1 ? [...employers][0] : undefined;
 }
 
 const organisationOf = (aliases: KnownAlias[]) => aliases.find((row) => row.entityKind === 'organisation')?.entityId;

@@ -154,6 +154,12 @@ export async function recordsMentioning(runner: SqlRunner, entityIds: string[], 
 }
 
 /** The entities each of the records mentions. */
+/** Where a person worked at a time: the organisation named with them in the newest record by then that names one. */
+export async function employerOf(runner: SqlRunner, personId: string, at: Date): Promise<string | undefined> {
+  const [row] = await runner.query(statements.employerOf(personId, at));
+  return row?.entityId;
+}
+
 export async function mentionsOf(runner: SqlRunner, recordIds: string[]): Promise<{ recordId: string; entityId: string }[]> {
   if (recordIds.length === 0) return [];
   return runner.query(statements.mentionsOf(recordIds));
