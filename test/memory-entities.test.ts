@@ -7,6 +7,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
 import { answeredFact, attributeAsked, readFacts } from '../src/memory/facts.ts';
+import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
@@ -257,6 +258,16 @@ for (const provider of providers()) {
       assert.ok(cited.indexOf(theirs.id) !== -1 && cited.indexOf(theirs.id) < cited.indexOf(others.id), 'their request before the same request of another company');
     });
 
+    test('a company name typed with two letters swapped still names it', async () => {
+      await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000060 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
+      const moved = await rememberedAt('2026-06-01T09:00:00Z', 'Brandtwerk moved to Ballindamm 3, 20095 Hamburg; bill them there from June.');
+      await rememberedAt('2026-06-02T09:00:00Z', 'Approved "Approve the invoice" in invoicing (request: invoice Brenner Tools GmbH for 2 days at 800/day). Reason: next invoice confirmed.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('brandtwrek adress for the next invoice', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, moved.id);
+    });
+
     test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
       await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
       const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');
@@ -291,6 +302,15 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
     assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+});
+
+describe('misspelt names', () => {
+  test('a letter added, dropped, changed or two swapped is one edit; more is not', () => {
+    assert.deepEqual(
+      [['kranichfed', 'kranichfeld'], ['kranichfelds', 'kranichfeld'], ['kranichfald', 'kranichfeld'], ['kranihcfeld', 'kranichfeld'], ['kranifeld', 'kranichfeld'], ['lumina', 'lumen']].map(([a, b]) => oneEditApart(a!, b!)),
+      [true, true, true, true, false, false],
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { domainOwners } from './domains.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
 import { peopleByFirstName } from './first-names.ts';
+import { misspelledNames } from './misspellings.ts';
 import { tokens } from './words.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
@@ -46,11 +47,14 @@ export class MemoryFacts {
     return this.#store.transaction(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
-      const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
-      named.push(...(await peopleByFirstName(runner, tokens(text))));
+      const matched = matchAliases(text, (phrase) => byAlias.has(phrase));
+      const named = matched.map((alias) => byAlias.get(alias)!);
+      const firstNamed = await peopleByFirstName(runner, tokens(text));
+      named.push(...firstNamed);
       for (const domain of domains) named.push(...(await domainOwners(runner, domain)));
-      const people = new Set(aliases.filter((row) => row.entityKind === 'person').map((row) => row.entityId));
-      for (const person of await peopleByFirstName(runner, tokens(text))) people.add(person);
+      const matchedWords = new Set(matched.flatMap((alias) => alias.split(' ')));
+      named.push(...(await misspelledNames(runner, tokens(text).filter((word) => !matchedWords.has(word)))));
+      const people = new Set([...aliases.filter((row) => row.entityKind === 'person').map((row) => row.entityId), ...firstNamed]);
       // "Kasia's company", "Lucia's firm": the organisation the person works at now, which the words name instead of them.
       const instead = new Set<string>();
       for (const phrase of employerPhrases(text)) {

@@ -29,6 +29,11 @@ export async function aliasesSpelled(runner: SqlRunner, letters: string): Promis
   return runner.query(statements.aliasesSpelled(letters));
 }
 
+/** The aliases that start with these letters (normalised, so nothing to escape). */
+export async function aliasesStartingWith(runner: SqlRunner, start: string): Promise<KnownAlias[]> {
+  return runner.query(statements.aliasesStartingWith(start.replace(/[^\p{L}\p{N} ]/gu, '')));
+}
+
 /** Companies known only by a domain (named after it) whose domain starts with these letters. */
 export async function companiesKnownByDomain(runner: SqlRunner, start: string): Promise<{ alias: string; entityId: string }[]> {
   return runner.query(statements.companiesKnownByDomain(start));
