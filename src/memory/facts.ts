@@ -33,6 +33,8 @@ const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in
 const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
 /** A street address: has a house number and runs to the end of the clause. */
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
+/** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
+const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the|our|their) (?:new )?(?:billing|invoice|invoicing) address\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
@@ -55,6 +57,7 @@ export function readFacts(sentence: string): StatedFact[] {
 
   const address = ADDRESS_CUE.exec(sentence);
   if (address) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(address.index + address[0].length))?.[1]);
+  add('billing_address', ADDRESS_BEFORE_CUE.exec(sentence)?.[1]);
 
   if (VAT_CUE.test(sentence)) {
     const [id] = businessIdSpans(sentence);
