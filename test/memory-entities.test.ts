@@ -268,6 +268,20 @@ for (const provider of providers()) {
       assert.equal(result.citations[0]?.recordId, moved.id);
     });
 
+    test("a company's name beginnings run together ('BrLog') are the company, in notes and in questions", async () => {
+      await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000061 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
+      await rememberedAt('2026-01-06T09:00:00Z', 'Invoiced Brandt Lohmann AG INV-000062 for 400.00 EUR on 2026-01-06. Billing address: Ringstraße 4, 1010 Wien.');
+      const moved = await rememberedAt('2026-06-01T09:00:00Z', 'BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.');
+      await drainIndex(operator.memory);
+
+      const address = await operator.memory.factFor('Brandtwerk Logistik GmbH', 'billing_address');
+      assert.deepEqual(address.status === 'known' && [address.current.value, address.current.citation.recordId], ['Ballindamm 3, 20095 Hamburg', moved.id]);
+      const lohmann = await operator.memory.factFor('Brandt Lohmann AG', 'billing_address');
+      assert.deepEqual(lohmann.status === 'known' && lohmann.current.value, 'Ringstraße 4, 1010 Wien', 'a name the beginnings do not fit keeps its own address');
+      const result = await operator.memory.recall('billing address of BrLog?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, moved.id);
+    });
+
     test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
       await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
       const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');
@@ -295,6 +309,11 @@ describe('facts read from a sentence', () => {
       readFacts('Billing to 12 Harbour Road, Leith EH6 6LX, net 21.').map((fact) => fact.attribute),
       ['billing_address', 'payment_terms'],
     );
+  });
+
+  test('an address named before "is the billing address" is the billing address', () => {
+    assert.deepEqual(readFacts('BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.'), [{ attribute: 'billing_address', value: 'Ballindamm 3, 20095 Hamburg' }]);
+    assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
   });
 
   test("a workflow's recorded answer states the attribute its question asked for, when the answer has its shape", () => {

@@ -6,6 +6,7 @@
 // record, and by the indexer for records written elsewhere (plans) or before entities existed.
 import { addAlias, companiesKnownByDomain, employerOf, entitiesByIds, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
+import { abbreviatedOrganisations } from './abbreviations.ts';
 import { domainFits, domainOwners, domainsIn } from './domains.ts';
 import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
 import { capitalisedWords, peopleByFirstName } from './first-names.ts';
@@ -21,6 +22,8 @@ export interface RecordToRead {
 /** Returns the ids of the entities the record mentions. */
 export async function readRecordEntities(runner: SqlRunner, record: RecordToRead, original: string | null): Promise<string[]> {
   const source = original ?? record.text;
+  // "KLog moved their office": the abbreviation becomes an alias before names are read, so the one word is the company it stands for.
+  for (const { alias, entityId } of await abbreviatedOrganisations(runner, source)) await addAlias(runner, entityId, alias, 'short');
   const named = namedEntities(source);
   const entityIds: string[] = [];
   const organisations: { id: string; alias: string }[] = [];

@@ -6,6 +6,7 @@ import { aliasesOfEntity, employerOf, entitiesByIds, entitiesLike, entityById, f
 import { findLiveMemories, type MemoryRow } from '../store/memory.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
+import { abbreviatedOrganisations } from './abbreviations.ts';
 import { domainOwners } from './domains.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
 import { peopleByFirstName } from './first-names.ts';
@@ -52,6 +53,7 @@ export class MemoryFacts {
       const firstNamed = await peopleByFirstName(runner, tokens(text));
       named.push(...firstNamed);
       for (const domain of domains) named.push(...(await domainOwners(runner, domain)));
+      named.push(...(await abbreviatedOrganisations(runner, text)).map((abbreviation) => abbreviation.entityId));
       const matchedWords = new Set(matched.flatMap((alias) => alias.split(' ')));
       named.push(...(await misspelledNames(runner, tokens(text).filter((word) => !matchedWords.has(word)))));
       const people = new Set([...aliases.filter((row) => row.entityKind === 'person').map((row) => row.entityId), ...firstNamed]);

@@ -34,6 +34,11 @@ export async function aliasesStartingWith(runner: SqlRunner, start: string): Pro
   return runner.query(statements.aliasesStartingWith(start.replace(/[^\p{L}\p{N} ]/gu, '')));
 }
 
+/** The organisations with a name alias LIKE the pattern (of normalised words and %). */
+export async function organisationsNamedLike(runner: SqlRunner, pattern: string): Promise<string[]> {
+  return (await runner.query(statements.organisationsNamedLike(pattern))).map((row) => row.entityId);
+}
+
 /** Companies known only by a domain (named after it) whose domain starts with these letters. */
 export async function companiesKnownByDomain(runner: SqlRunner, start: string): Promise<{ alias: string; entityId: string }[]> {
   return runner.query(statements.companiesKnownByDomain(start));

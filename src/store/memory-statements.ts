@@ -61,6 +61,8 @@ export const entityStatements = {
   /** Normalised names need no escaping for LIKE (see peopleFirstNamed). */
   aliasesStartingWith: (start: string) =>
     sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" LIKE ${`${start}%`}`,
+  organisationsNamedLike: (pattern: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'organisation' AND a."kind" = 'name' AND a."alias" LIKE ${pattern}`,
   organisationsNamedFrom: (start: string) =>
     sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'organisation' AND a."kind" = 'name' AND a."alias" LIKE ${`${start} %`}`,
   insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
