@@ -140,4 +140,8 @@ describe('domains in a text', () => {
   test('reads no free-mail domain, file name or abbreviation as a company domain', () => {
     assert.deepEqual(domainsIn('jane@gmail.com sent notes.md about node.js, e.g. Ltd. and S.A. terms'), []);
   });
+
+  test("reads no mail provider's domain in any country (the list reading uses), and a company's under co.uk still", () => {
+    assert.deepEqual(domainsIn('From ana@posteo.de, bo@yahoo.co.uk, cy@gmx.at, di@t-online.de and ed@brandtwerk.co.uk'), ['brandtwerk.co.uk']);
+  });
 });
