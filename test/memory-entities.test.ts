@@ -339,6 +339,12 @@ describe('the attribute a question asks for', () => {
     assert.equal(attributeAsked('falkner day rate in francs'), 'rate');
   });
 
+  test("an AP or accounts payable address is the invoice mailbox, not the postal address", () => {
+    assert.equal(attributeAsked("falkner's AP adress for invoices?"), 'billing_email');
+    assert.equal(attributeAsked('accounts payable address at fjord freight'), 'billing_email');
+    assert.equal(attributeAsked('falkner postal address'), 'billing_address');
+  });
+
   test('an organisation number is asked as the VAT ID it stands for', () => {
     assert.equal(attributeAsked("Fjord Freight's org number for the invoice"), 'vat_id');
     assert.equal(attributeAsked('organisation no. of fjord freight?'), 'vat_id');

@@ -133,7 +133,8 @@ export function sameValue(a: string, b: string): boolean {
 /** Words that ask for each attribute, most specific first. */
 const ASKED: [Attribute, RegExp][] = [
   ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif|org(?:ani[sz]ation)?\.? ?(?:number|no|nr))\b/i],
-  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address)\b/i],
+  // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
+  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address|accounts payable|AP)\b/i],
   ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
   ['currency', /\b(?:currency|which money)\b/i],
   ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
