@@ -238,6 +238,14 @@ for (const provider of providers()) {
       assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
     });
 
+    test('a note headed by a name memory knows as a person is about that person, not a company of that name', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Brenner Tools GmbH: Katarzyna 'Kasia' Nowicka runs purchasing.");
+      await rememberedAt('2026-02-10T09:00:00Z', 'Katarzyna Nowicka (purchasing): payment terms 30 days from now on.');
+      await drainIndex(operator.memory);
+      const terms = await operator.memory.factFor('Brenner Tools GmbH', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && terms.current.value, '30 days');
+    });
+
     test('a note naming only a person is about where they work', async () => {
       await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): billing address Calle Mayor 4, 28013 Madrid.");
       const moved = await rememberedAt('2026-04-02T09:00:00Z', 'Marisol says they have moved to Calle Serrano 41, 28001 Madrid; use it from now on.');

@@ -106,6 +106,7 @@ describe('a note headed by a company', () => {
   test('a person heading a note, a label and a workflow line about a named company are not read as one', () => {
     assert.deepEqual(named('Rosa Vasquez (Vasquez Cafe): prefers calls.'), [['person', 'Rosa Vasquez']]);
     assert.deepEqual(named('Update (March): rates go up.'), []);
+    assert.deepEqual(named('Lead Hooli Labs (Jane Doe): needs a dashboard.'), [['organisation', 'Hooli Labs'], ['person', 'Jane Doe']]);
     assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.'), [['organisation', 'Halberd Media B.V.'], ['person', 'Jane Doe']]);
   });
 });

@@ -96,6 +96,14 @@ const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\
  * (Bergen) asked ..."), often before any invoice gives the legal name.
  */
 const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|de|du|des|do|da|dos|das|del|di|van|von|der|den))*)\\s+\\(`, 'gu');
+/** Words that label a line rather than start a name ("Lead Hooli Labs (Jane Doe): ..." is how lead-qualification writes one). */
+const HEADING_LABELS = new Set(['lead', 'call', 'meeting', 'update', 'note', 'notes', 'project', 'reminder', 'summary', 'client', 'customer', 'prospect', 'supplier', 'vendor', 're', 'fwd']);
+const withoutHeadingLabel = (name: string) => {
+  const words = name.split(/\s+/);
+  while (words.length > 0 && HEADING_LABELS.has(words[0]!.toLowerCase())) words.shift();
+  return words.join(' ');
+};
+
 /** A heading names a company unless it names a person ("Rosa Vasquez (Vásquez Café): ...") or is one ordinary word. */
 function isCompanyHeading(name: string): boolean {
   const words = name.split(/\s+/);
@@ -135,7 +143,10 @@ export function namedEntities(text: string): NamedEntity[] {
   for (const name of oneWordCompanies(text)) add('organisation', name);
   // Unless the heading holds a name read already ("Lead Acme GmbH (Jane Doe): ..." is a workflow's line about Acme GmbH).
   const overlapsFound = (name: string) => [...found.keys()].some((alias) => ` ${aliasOf(name)} `.includes(` ${alias} `) || ` ${alias} `.includes(` ${aliasOf(name)} `));
-  for (const match of text.matchAll(HEADING_NAME)) if (isCompanyHeading(match[1]!) && !overlapsFound(match[1]!)) add('organisation', match[1]!);
+  for (const match of text.matchAll(HEADING_NAME)) {
+    const name = withoutHeadingLabel(match[1]!);
+    if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
+  }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);

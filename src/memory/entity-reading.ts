@@ -28,6 +28,8 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const entityIds: string[] = [];
   const organisations: { id: string; alias: string }[] = [];
   for (const entity of named) {
+    // A heading read as a company that memory knows as a person's name is that person ("Katarzyna Kowalczyk (CEO): ...").
+    if (entity.kind === 'organisation' && (await knownAliases(runner, [entity.aliases[0]!.alias]))[0]?.entityKind === 'person') continue;
     const oneWord = await oneWordReading(runner, entity);
     if (oneWord === 'a person') continue;
     const id = oneWord ?? (await resolveEntity(runner, entity, { knownByDomain: await companyKnownByDomain(runner, entity) }));
