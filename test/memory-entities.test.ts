@@ -353,6 +353,11 @@ describe('the attribute a question asks for', () => {
     assert.equal(attributeAsked('falkner postal address'), 'billing_address');
   });
 
+  test("\"who's our ...\" asks for the contact, written with either apostrophe", () => {
+    assert.equal(attributeAsked("who's our person at Falkner now?"), 'contact');
+    assert.equal(attributeAsked('who’s our go-to at fjord freight'), 'contact');
+  });
+
   test('an organisation number is asked as the VAT ID it stands for', () => {
     assert.equal(attributeAsked("Fjord Freight's org number for the invoice"), 'vat_id');
     assert.equal(attributeAsked('organisation no. of fjord freight?'), 'vat_id');

@@ -138,7 +138,7 @@ const ASKED: [Attribute, RegExp][] = [
   ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
   ['currency', /\b(?:currency|which money)\b/i],
   ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
-  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who is our)\b/i],
+  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who(?: is|['’]s) our)\b/i],
   ['billing_address', /\b(?:address|adress|adres|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
   // Last: "billing them in dollars?" asks for the currency, "the day rate in euros" for the rate.
   ['currency', /\bin (?:dollars?|euros?|pounds?|sterling|yen|francs?|kron(?:e|er|a|or)|zloty|lira|yuan|rupees?)\b/i],
