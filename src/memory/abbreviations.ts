@@ -1,6 +1,6 @@
 // Companies written as a word of their names' beginnings run together ("KLog" for Kowalczyk
-// Logistyka, "BluePk" for Blue Peak): each capital starts a part, and the parts begin the name's
-// words in order. Such a word names the one organisation whose name it fits, if only one does.
+// Logistyka, "NordEn" for Nordlicht Energie): each capital starts a part, and the parts begin the
+// name's words in order. Such a word names the one organisation whose name it fits, if only one does.
 import { organisationsNamedLike } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import { aliasOf } from './entities.ts';
