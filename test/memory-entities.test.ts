@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
+import { answeredFact, attributeAsked, readFacts } from '../src/memory/facts.ts';
+import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
@@ -219,6 +221,83 @@ for (const provider of providers()) {
       assert.deepEqual(terms.status === 'known' && [terms.current.value, terms.current.citation.recordId, terms.replaced?.value], ['14 days', changed.id, '30 days']);
     });
 
+    test('a company written in full after a shorter name, or for short after its full name, is one entity', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Casa do Vale (olive oil producer): Rui Costa is our contact for the shop.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Invoiced Casa do Vale Azeites Lda INV-000050 for 900.00 EUR on 2026-02-02. Currency: EUR.');
+      await rememberedAt('2026-02-10T09:00:00Z', 'Lead Falkner Bau Planung GmbH (Eva Falkner): needs a site diary; budget 9000 EUR. Scored 55/100.');
+      await rememberedAt('2026-03-01T09:00:00Z', 'Falkner Bau approved the pilot; billing to Ringstraße 4, 1010 Wien, net 21.');
+      await rememberedAt('2026-03-05T09:00:00Z', 'Invoiced Acme GmbH INV-000051 for 500.00 EUR on 2026-03-05. Currency: EUR.');
+      await rememberedAt('2026-03-06T09:00:00Z', 'Invoiced Acme Tooling Ltd INV-000052 for 700.00 GBP on 2026-03-06. Currency: GBP.');
+      await drainIndex(operator.memory);
+
+      const contact = await operator.memory.factFor('Casa do Vale Azeites Lda', 'contact');
+      assert.deepEqual(contact.status === 'known' && [contact.entity, contact.current.value], ['Casa do Vale Azeites Lda', 'Rui Costa']);
+      const terms = await operator.memory.factFor('Falkner Bau Planung GmbH', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && terms.current.value, '21 days');
+      const currency = await operator.memory.factFor('Acme GmbH', 'currency');
+      assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
+    });
+
+    test('a note headed by a name memory knows as a person is about that person, not a company of that name', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Brenner Tools GmbH: Katarzyna 'Kasia' Nowicka runs purchasing.");
+      await rememberedAt('2026-02-10T09:00:00Z', 'Katarzyna Nowicka (purchasing): payment terms 30 days from now on.');
+      await drainIndex(operator.memory);
+      const terms = await operator.memory.factFor('Brenner Tools GmbH', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && terms.current.value, '30 days');
+    });
+
+    test('a note naming only a person is about where they work', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): billing address Calle Mayor 4, 28013 Madrid.");
+      const moved = await rememberedAt('2026-04-02T09:00:00Z', 'Marisol says they have moved to Calle Serrano 41, 28001 Madrid; use it from now on.');
+      await rememberedAt('2026-04-03T09:00:00Z', 'Brenner Tools GmbH: billing address Hauptstraße 9, 10115 Berlin.');
+      await drainIndex(operator.memory);
+
+      const address = await operator.memory.factFor('Halcón Estudio SL', 'billing_address');
+      assert.deepEqual(address.status === 'known' && [address.current.value, address.current.citation.recordId], ['Calle Serrano 41, 28001 Madrid', moved.id]);
+    });
+
+    test("a question asking for someone's company recalls the notes of the company they work at", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): kickoff for the costing tool.");
+      const theirs = await rememberedAt('2026-02-01T09:00:00Z', 'Halcón Estudio asked for a Spanish version of the costing guide.');
+      const others = await rememberedAt('2026-03-01T09:00:00Z', 'Brenner Tools GmbH, a firm in Berlin, asked for a Spanish version of the costing guide.');
+      await drainIndex(operator.memory);
+
+      const cited = (await operator.memory.recall("what did Sol's firm ask for?", { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.ok(cited.indexOf(theirs.id) !== -1 && cited.indexOf(theirs.id) < cited.indexOf(others.id), 'their request before the same request of another company');
+    });
+
+    test('a company name typed with two letters swapped still names it', async () => {
+      await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000060 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
+      const moved = await rememberedAt('2026-06-01T09:00:00Z', 'Brandtwerk moved to Ballindamm 3, 20095 Hamburg; bill them there from June.');
+      await rememberedAt('2026-06-02T09:00:00Z', 'Approved "Approve the invoice" in invoicing (request: invoice Brenner Tools GmbH for 2 days at 800/day). Reason: next invoice confirmed.');
+      await drainIndex(operator.memory);
+
+      const result = await operator.memory.recall('brandtwrek adress for the next invoice', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, moved.id);
+    });
+
+    test("a company's name beginnings run together ('BrLog') are the company, in notes and in questions", async () => {
+      await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000061 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
+      await rememberedAt('2026-01-06T09:00:00Z', 'Invoiced Brandt Lohmann AG INV-000062 for 400.00 EUR on 2026-01-06. Billing address: Ringstraße 4, 1010 Wien.');
+      const moved = await rememberedAt('2026-06-01T09:00:00Z', 'BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.');
+      await drainIndex(operator.memory);
+
+      const address = await operator.memory.factFor('Brandtwerk Logistik GmbH', 'billing_address');
+      assert.deepEqual(address.status === 'known' && [address.current.value, address.current.citation.recordId], ['Ballindamm 3, 20095 Hamburg', moved.id]);
+      const lohmann = await operator.memory.factFor('Brandt Lohmann AG', 'billing_address');
+      assert.deepEqual(lohmann.status === 'known' && lohmann.current.value, 'Ringstraße 4, 1010 Wien', 'a name the beginnings do not fit keeps its own address');
+      const result = await operator.memory.recall('billing address of BrLog?', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, moved.id);
+    });
+
+    test("a workflow's answer to its question about an attribute is that attribute's newest value", async () => {
+      await rememberedAt('2026-02-03T09:00:00Z', 'Invoiced Falkner Bau GmbH INV-000041 for 1,600.00 EUR on 2026-02-03. Currency: EUR.');
+      const answer = await rememberedAt('2026-05-04T09:00:00Z', 'Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days of site surveys at 800/day): CHF');
+      await drainIndex(operator.memory);
+      const currency = await operator.memory.factFor('Falkner Bau GmbH', 'currency');
+      assert.deepEqual(currency.status === 'known' && [currency.current.value, currency.current.citation.recordId, currency.replaced?.value], ['CHF', answer.id, 'EUR']);
+    });
+
     test('records written before entities existed are read by the indexer', async () => {
       const { id } = await rememberedAt('2026-01-12T09:00:00Z', 'Renegotiated with Kessler & Söhne KG for 2026: day rate 920 EUR from January.');
       await operator.store.transaction((runner) => runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`));
@@ -230,3 +309,57 @@ for (const provider of providers()) {
     });
   });
 }
+
+describe('facts read from a sentence', () => {
+  test('terms of "net" and two digits at the end of a clause are payment terms', () => {
+    assert.deepEqual(readFacts('Falkner Bau signed the pilot; net 45.'), [{ attribute: 'payment_terms', value: '45 days' }]);
+    assert.deepEqual(
+      readFacts('Billing to 12 Harbour Road, Leith EH6 6LX, net 21.').map((fact) => fact.attribute),
+      ['billing_address', 'payment_terms'],
+    );
+  });
+
+  test('an address named before "is the billing address" is the billing address', () => {
+    assert.deepEqual(readFacts('BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.'), [{ attribute: 'billing_address', value: 'Ballindamm 3, 20095 Hamburg' }]);
+    assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
+  });
+
+  test("a workflow's recorded answer states the attribute its question asked for, when the answer has its shape", () => {
+    assert.deepEqual(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days at 800/day): CHF'), { attribute: 'currency', value: 'CHF' });
+    assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
+    assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
+    assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+});
+
+describe('misspelt names', () => {
+  test('a letter added, dropped, changed or two swapped is one edit; more is not', () => {
+    assert.deepEqual(
+      [['kranichfed', 'kranichfeld'], ['kranichfelds', 'kranichfeld'], ['kranichfald', 'kranichfeld'], ['kranihcfeld', 'kranichfeld'], ['kranifeld', 'kranichfeld'], ['lumina', 'lumen']].map(([a, b]) => oneEditApart(a!, b!)),
+      [true, true, true, true, false, false],
+    );
+  });
+});
+
+describe('the attribute a question asks for', () => {
+  test('a currency named by its word asks for the currency, unless the question asks for a rate', () => {
+    assert.equal(attributeAsked('Falkner - still invoicing them in euros?'), 'currency');
+    assert.equal(attributeAsked('falkner day rate in francs'), 'rate');
+  });
+
+  test("an AP or accounts payable address is the invoice mailbox, not the postal address", () => {
+    assert.equal(attributeAsked("falkner's AP adress for invoices?"), 'billing_email');
+    assert.equal(attributeAsked('accounts payable address at fjord freight'), 'billing_email');
+    assert.equal(attributeAsked('falkner postal address'), 'billing_address');
+  });
+
+  test("\"who's our ...\" asks for the contact, written with either apostrophe", () => {
+    assert.equal(attributeAsked("who's our person at Falkner now?"), 'contact');
+    assert.equal(attributeAsked('who’s our go-to at fjord freight'), 'contact');
+  });
+
+  test('an organisation number is asked as the VAT ID it stands for', () => {
+    assert.equal(attributeAsked("Fjord Freight's org number for the invoice"), 'vat_id');
+    assert.equal(attributeAsked('organisation no. of fjord freight?'), 'vat_id');
+  });
+});

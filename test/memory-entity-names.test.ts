@@ -62,13 +62,74 @@ describe('aliases', () => {
     ]);
     assert.ok(!aliasesFor('organisation', 'Lumen Analytics Ltd').some((alias) => alias.alias.length < 4));
   });
+
+  test('a partner name with a particle gives its initials run together ("VvdB" for "Visser & van den Berg")', () => {
+    const aliases = aliasesFor('organisation', 'Visser & van den Berg').map((alias) => alias.alias);
+    assert.ok(aliases.includes('vvdb'), aliases.join(', '));
+  });
+});
+
+describe('legal forms', () => {
+  const organisations = (text: string) => namedEntities(text).map((entity) => [entity.kind, entity.name]);
+
+  test('a legal form written with dots is left out of the name it is known by', () => {
+    for (const [name, base] of [
+      ['Halberd Media B.V.', 'halberd media'],
+      ['Osprey Consulting S.L.', 'osprey consulting'],
+      ['Vitrum Design S.r.l.', 'vitrum design'],
+      ['Wisła Transport Sp. z o.o.', 'wisla transport'],
+    ] as const) {
+      assert.ok(aliasesFor('organisation', name).some((alias) => alias.alias === base && alias.kind === 'name'), name);
+    }
+  });
+
+  test('Japanese, Turkish, Czech and Portuguese legal forms end a company name', () => {
+    assert.deepEqual(organisations('Invoiced Kanagawa Seiki K.K. for 3 days.'), [['organisation', 'Kanagawa Seiki K.K.']]);
+    assert.deepEqual(organisations('Invoiced Demir Kimya A.Ş. INV-7.').map(([, name]) => name && aliasesFor('organisation', name)[1]?.alias), ['demir kimya']);
+    assert.deepEqual(organisations('Invoiced Dvořák Tisk s.r.o. INV-8.').map(([kind]) => kind), ['organisation']);
+    assert.deepEqual(organisations('Invoiced Casa do Vale Lda INV-9 for 900 EUR.'), [['organisation', 'Casa do Vale Lda']]);
+  });
+
+  test('a company name with a legal form is not also read as a person', () => {
+    assert.deepEqual(organisations('Invoiced Kanagawa Seiki K.K. INV-000012 for 8,200.00 USD.'), [['organisation', 'Kanagawa Seiki K.K.']]);
+  });
+});
+
+describe('a note headed by a company', () => {
+  const named = (text: string) => namedEntities(text).map((entity) => [entity.kind, entity.name]);
+
+  test('a name opening a note with what or where it is in brackets is an organisation', () => {
+    assert.deepEqual(named('Casa do Vale (olive oil producer): Rui Costa wants a stock report.'), [['organisation', 'Casa do Vale'], ['person', 'Rui Costa']]);
+    assert.deepEqual(named('Fjord Freight (Tromsø) asked about route reporting.'), [['organisation', 'Fjord Freight']]);
+  });
+
+  test('a person heading a note, a label and a workflow line about a named company are not read as one', () => {
+    assert.deepEqual(named('Rosa Vasquez (Vasquez Cafe): prefers calls.'), [['person', 'Rosa Vasquez']]);
+    assert.deepEqual(named('Update (March): rates go up.'), []);
+    assert.deepEqual(named('Lead Hooli Labs (Jane Doe): needs a dashboard.'), [['organisation', 'Hooli Labs'], ['person', 'Jane Doe']]);
+    assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.'), [['organisation', 'Halberd Media B.V.'], ['person', 'Jane Doe']]);
+  });
 });
 
 describe('people named in full', () => {
+  const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
+
   test('a name is capitalised words, with particles between them', () => {
-    const people = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'person').map((entity) => entity.name);
     assert.deepEqual(people('Met Emma de Vries about the rollout.'), ['Emma de Vries']);
     assert.deepEqual(people('Hi, Jonas here, we need a lab scheduling tool.'), []);
+  });
+
+  test('a person named in brackets after a company is read, and a street named like a person is not', () => {
+    assert.deepEqual(
+      namedEntities('Halcón Estudio (Lucía Fernández) hired us. Billing: Calle de Alcalá 120, 28009 Madrid.').map((entity) => [entity.kind, entity.name]),
+      [['organisation', 'Halcón Estudio'], ['person', 'Lucía Fernández']],
+    );
+    assert.deepEqual(people('They moved to Paseo de la Castellana 89, 28046 Madrid.'), []);
+  });
+
+  test('a nickname in quotes between first name and surname is one more name of the person', () => {
+    const [person] = namedEntities("Met Katarzyna 'Kasia' Nowicka, the CEO.").filter((entity) => entity.kind === 'person');
+    assert.deepEqual([person?.name, person?.aliases.map((alias) => alias.alias)], ['Katarzyna Nowicka', ['katarzyna nowicka', 'kasia']]);
   });
 });
 
@@ -79,5 +140,9 @@ describe('domains in a text', () => {
 
   test('reads no free-mail domain, file name or abbreviation as a company domain', () => {
     assert.deepEqual(domainsIn('jane@gmail.com sent notes.md about node.js, e.g. Ltd. and S.A. terms'), []);
+  });
+
+  test("reads no mail provider's domain in any country (the list reading uses), and a company's under co.uk still", () => {
+    assert.deepEqual(domainsIn('From ana@posteo.de, bo@yahoo.co.uk, cy@gmx.at, di@t-online.de and ed@brandtwerk.co.uk'), ['brandtwerk.co.uk']);
   });
 });

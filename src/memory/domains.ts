@@ -2,21 +2,20 @@
 // part of an address is what is personal), so it is read before masking: a note that holds only
 // "jane.doe@hooli-labs.com" stays tied to the company, and a question naming a company by its
 // domain ("someone at heliossolar.nl") finds the company whose name the domain spells.
+import { isSharedMailDomain } from '../reading/mail-domains.ts';
 import { aliasesSpelled, knownAliases } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import { withoutLegalForm } from './entities.ts';
 
-/** Free-mail domains name no organisation. */
-const FREE_MAIL = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'gmx.de', 'gmx.net', 'web.de', 'proton.me', 'protonmail.com', 'aol.com', 'mail.com']);
 const EMAIL = /\b[\w.+-]+@([\w-]+(?:\.[\w-]+)+)\b/g;
 /** Top-level domains a bare domain must end in, so that "node.js" or "notes.md" is none. */
 const TLDS = 'com net org io co biz info eu de at ch fr be nl lu es pt it ie uk se no dk fi is pl cz sk hu ro bg gr si hr ee lv lt tr us ca mx br ar au nz jp in sg hk za ae';
 const WEB_DOMAIN = new RegExp(`(?<![\\w.@-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:${TLDS.split(' ').join('|')}))(?![\\w-]|\\.\\w)`, 'gi');
 
-/** The organisations' domains a text holds, in e-mail addresses or on their own (never free-mail ones); call it before masking. */
+/** The organisations' domains a text holds, in e-mail addresses or on their own (never a mail provider's, see mail-domains.ts); call it before masking. */
 export function domainsIn(text: string): string[] {
   const domains = [...text.matchAll(EMAIL), ...text.matchAll(WEB_DOMAIN)].map((match) => match[1]!.toLowerCase());
-  return [...new Set(domains)].filter((domain) => !FREE_MAIL.has(domain));
+  return [...new Set(domains)].filter((domain) => !isSharedMailDomain(domain));
 }
 
 /** Whether a domain looks like an organisation's name ("kessler-soehne.de" and "kessler sohne"). */

@@ -21,6 +21,9 @@ export function isOrdinaryWord(word: string): boolean {
   return ORDINARY_WORDS.has(lower) || lower in LEXICON || nlp(word).has('(#Person|#FirstName|#Place|#Date|#Pronoun|#Determiner|#Preposition|#Conjunction|#Adverb|#Adjective|#Verb)');
 }
 
+/** A word the lexicon holds (compromise's guesses for unknown words aside: "nordlict" is none). */
+export const isKnownWord = (word: string) => ORDINARY_WORDS.has(word.toLowerCase()) || word.toLowerCase() in LEXICON;
+
 /** A word that can only be a first name: the lexicon knows it as one and nothing else, or not at all ("Giulia"). */
 export function isOnlyAFirstName(word: string): boolean {
   const lower = word.toLowerCase();

@@ -7,6 +7,7 @@
 // how a note that only says "Lumen's" meets "Lumen Analytics Ltd".
 import nlp from 'compromise';
 import { isStopWord } from './local-embedder.ts';
+import { isOrdinaryWord } from './english-words.ts';
 import { oneWordCompanies } from './one-word-companies.ts';
 import { tokens } from './words.ts';
 
@@ -29,15 +30,21 @@ export interface NamedEntity {
 const LEGAL_FORMS = [
   'GmbH & Co\\.? KG', 'GmbH', 'AG', 'KG', 'UG', 'e\\.K\\.', 'OHG', 'GbR', 'Ltd\\.?', 'Limited', 'LLC', 'LLP', 'Inc\\.?', 'Corp\\.?', 'plc', 'PLC',
   'SARL', 'SAS', 'S\\.A\\.S\\.', 'SA', 'S\\.A\\.', 'SL', 'S\\.L\\.', 'BV', 'B\\.V\\.', 'NV', 'N\\.V\\.', 'Oy', 'AB', 'AS', 'ASA', 'A/S', 'ApS', 'Srl', 'S\\.r\\.l\\.', 'SpA', 'S\\.p\\.A\\.', 'Pty Ltd', 'Sp\\. z o\\.o\\.',
+  'K\\.K\\.', 'A\\.Ş\\.', 's\\.r\\.o\\.', 'Lda\\.?', 'Ltda\\.?', 'Kft\\.?', 'd\\.o\\.o\\.', 'SE',
 ];
 const LEGAL_FORM = `(?:${LEGAL_FORMS.join('|')})`;
 /** One to five capitalised words (joined by &, und, and, de, van, von), then a legal form. */
 const WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
-const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|und|and|et|de|du|van|von|der))*?)\\s+(${LEGAL_FORM})(?![\\p{L}])`, 'gu');
-/** The normalised spellings of legal forms, to strip them from a name's alias. */
-const LEGAL_FORM_WORDS = new Set(
-  'gmbh co kg ag ug ek ohg gbr ltd limited llc llp inc corp plc sarl sas sa sl bv nv oy ab as asa aps srl spa pty sp z oo'.split(' '),
-);
+const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|und|and|et|de|du|des|do|da|dos|das|del|della|di|van|von|der|den))*?)\\s+(${LEGAL_FORM})(?![\\p{L}])`, 'gu');
+/**
+ * The normalised spellings of legal forms, to strip them from a name's alias; written with dots
+ * they read as one letter a word ("B.V." is "b v", "Sp. z o.o." is "sp z o o").
+ */
+const LEGAL_FORM_SPELLINGS = [
+  'gmbh', 'co', 'kg', 'ag', 'ug', 'ek', 'e k', 'ohg', 'gbr', 'ltd', 'limited', 'llc', 'llp', 'inc', 'corp', 'plc', 'sarl', 'sas', 's a s', 'sa', 's a',
+  'sl', 's l', 'bv', 'b v', 'nv', 'n v', 'oy', 'ab', 'as', 'a s', 'asa', 'aps', 'srl', 's r l', 'spa', 's p a', 'pty', 'sp z oo', 'sp z o o', 'kk', 'k k',
+  'sro', 's r o', 'lda', 'ltda', 'kft', 'doo', 'd o o', 'se',
+].map((form) => form.split(' '));
 
 /** A capitalised word at a sentence's start may be a verb or an adjective, not part of the name ("Invoiced Acme GmbH"). */
 function withoutLeadingNonNames(words: string): string {
@@ -51,7 +58,8 @@ export const aliasOf = (text: string) => tokens(text).join(' ');
 /** A name without its trailing legal form ("kessler sohne kg" → "kessler sohne"). */
 export function withoutLegalForm(alias: string): string {
   const words = alias.split(' ');
-  while (words.length > 1 && LEGAL_FORM_WORDS.has(words.at(-1)!)) words.pop();
+  const endsWith = (form: string[]) => words.length > form.length && form.every((word, i) => words[words.length - form.length + i] === word);
+  for (let form = LEGAL_FORM_SPELLINGS.find(endsWith); form; form = LEGAL_FORM_SPELLINGS.find(endsWith)) words.splice(-form.length);
   return words.join(' ');
 }
 
@@ -65,14 +73,45 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     const [first, ...rest] = base.split(' ');
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
-    // "M&F" for "Marlowe & Finch LLP": two names joined by "&" go by their initials.
-    const partners = /^(\p{Lu})[\p{L}\p{M}'’-]*\s*&\s*(\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
-    if (partners) aliases.push({ alias: aliasOf(`${partners[1]} ${partners[2]}`), kind: 'short' });
+    // "M&F" for "Marlowe & Finch LLP", "PdV" for "Pieterse & de Vries": two names joined by "&" go by their initials.
+    const partners = /^(\p{Lu}[\p{L}\p{M}'’-]*)\s*&\s*((?:(?:de|du|van|von|der|den|da|do|di|le|la)\s+)*\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
+    if (partners) {
+      const initials = (side: string) => side.split(/\s+/).map((word) => word[0]).join('');
+      const [first, second] = [initials(partners[1]!), initials(partners[2]!)];
+      aliases.push({ alias: aliasOf(`${first} ${second}`), kind: 'short' });
+      if (second.length > 1) aliases.push({ alias: aliasOf(`${first}${second}`), kind: 'short' });
+    }
   }
   return aliases;
 }
 
 const clean = (name: string) => name.replace(/^[\s"'“‘(]+|[\s"'”’),;:!?]+$/g, '').replace(/(?<!\b\p{Lu})\.$/u, '').trim();
+
+/** A first name, a nickname in quotes and a surname. */
+const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\p{L}\p{M}-]+)['’"”]\s+(\p{Lu}[\p{L}\p{M}'’-]+)/gu;
+
+/**
+ * A note (or a line of one) that opens with a name and, in brackets, what or where it is: how a
+ * customer's story is typed ("Quinta do Sol (Douro wine exporter): ...", "Nordlys Shipping
+ * (Bergen) asked ..."), often before any invoice gives the legal name.
+ */
+const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|de|du|des|do|da|dos|das|del|di|van|von|der|den))*)\\s+\\(`, 'gu');
+/** Words that label a line rather than start a name ("Lead Hooli Labs (Jane Doe): ..." is how lead-qualification writes one). */
+const HEADING_LABELS = new Set(['lead', 'call', 'meeting', 'update', 'note', 'notes', 'project', 'reminder', 'summary', 'client', 'customer', 'prospect', 'supplier', 'vendor', 're', 'fwd']);
+const withoutHeadingLabel = (name: string) => {
+  const words = name.split(/\s+/);
+  while (words.length > 0 && HEADING_LABELS.has(words[0]!.toLowerCase())) words.shift();
+  return words.join(' ');
+};
+
+/** A heading names a company unless it names a person ("Rosa Vasquez (Vásquez Café): ...") or is one ordinary word. */
+function isCompanyHeading(name: string): boolean {
+  const words = name.split(/\s+/);
+  if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)')) return false;
+  return words.length > 1 || !isOrdinaryWord(words[0]!);
+}
+
+const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
 
 const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
 const isFullName = (name: string) => {
@@ -94,17 +133,36 @@ export function namedEntities(text: string): NamedEntity[] {
     const atSentenceStart = match.index === 0 || /[.!?:;]\s+$|\n\s*$/.test(text.slice(0, match.index));
     add('organisation', `${atSentenceStart ? withoutLeadingNonNames(match[1]!) : match[1]} ${match[2]}`);
   }
+  // "Katarzyna 'Kasia' Kowalczyk": the name without the nickname, and the nickname too.
+  for (const match of text.matchAll(NICKNAMED)) {
+    const name = `${match[1]} ${match[3]}`;
+    const before = found.size;
+    add('person', name);
+    if (found.size > before) found.get(aliasOf(name))!.aliases.push({ alias: aliasOf(match[2]!), kind: 'short' });
+  }
   for (const name of oneWordCompanies(text)) add('organisation', name);
+  // Unless the heading holds a name read already ("Lead Acme GmbH (Jane Doe): ..." is a workflow's line about Acme GmbH).
+  const overlapsFound = (name: string) => [...found.keys()].some((alias) => ` ${aliasOf(name)} `.includes(` ${alias} `) || ` ${alias} `.includes(` ${aliasOf(name)} `));
+  for (const match of text.matchAll(HEADING_NAME)) {
+    const name = withoutHeadingLabel(match[1]!);
+    if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
+  }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
   // One word is too often a first name shared by several people, or not a name at all; and every
-  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here").
-  for (const name of doc.people().out('array') as string[]) if (isFullName(clean(name.split(/[(),;:]/)[0]!))) add('person', name);
-  // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name.
+  // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
+  // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
+  // followed by a number is a street ("Calle de Alcalá 120").
+  for (const span of doc.people().out('array') as string[]) {
+    for (const part of span.split(/[(),;:"“”]/).map(clean)) if (isFullName(part) && !isStreet(part, text)) add('person', part);
+  }
+  // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name,
+  // and so is a person's inside an organisation's ("Sakura Denki" in "Sakura Denki K.K.": compromise took the company for someone).
   const entities = [...found.values()];
   const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;
-  return entities.filter((entity) => !entities.some((other) => other !== entity && other.kind === entity.kind && primary(other).includes(primary(entity))));
+  const within = (entity: NamedEntity, other: NamedEntity) => (other.kind === entity.kind || other.kind === 'organisation') && primary(other).includes(primary(entity));
+  return entities.filter((entity) => !entities.some((other) => other !== entity && within(entity, other)));
 }
 
 /**

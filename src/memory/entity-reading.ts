@@ -4,12 +4,13 @@
 // which hides the addresses they are in; see domains.ts), and the facts each sentence states, each about the organisation
 // that sentence names (else the record's first one). Called in the transaction that writes the
 // record, and by the indexer for records written elsewhere (plans) or before entities existed.
-import { addAlias, companiesKnownByDomain, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
+import { addAlias, companiesKnownByDomain, employerOf, entitiesByIds, knownAliases, peopleFirstNamed, resolveEntity, writeRecordEntities, type FactDraft, type KnownAlias } from '../store/entities.ts';
 import type { SqlRunner } from '../store/sql.ts';
+import { abbreviatedOrganisations } from './abbreviations.ts';
 import { domainFits, domainOwners, domainsIn } from './domains.ts';
 import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
 import { capitalisedWords, peopleByFirstName } from './first-names.ts';
-import { readFacts, sentencesOf } from './facts.ts';
+import { answeredFact, readFacts, sentencesOf } from './facts.ts';
 
 export interface RecordToRead {
   id: string;
@@ -21,10 +22,14 @@ export interface RecordToRead {
 /** Returns the ids of the entities the record mentions. */
 export async function readRecordEntities(runner: SqlRunner, record: RecordToRead, original: string | null): Promise<string[]> {
   const source = original ?? record.text;
+  // "KLog moved their office": the abbreviation becomes an alias before names are read, so the one word is the company it stands for.
+  for (const { alias, entityId } of await abbreviatedOrganisations(runner, source)) await addAlias(runner, entityId, alias, 'short');
   const named = namedEntities(source);
   const entityIds: string[] = [];
   const organisations: { id: string; alias: string }[] = [];
   for (const entity of named) {
+    // A heading read as a company that memory knows as a person's name is that person ("Katarzyna Kowalczyk (CEO): ...").
+    if (entity.kind === 'organisation' && (await knownAliases(runner, [entity.aliases[0]!.alias]))[0]?.entityKind === 'person') continue;
     const oneWord = await oneWordReading(runner, entity);
     if (oneWord === 'a person') continue;
     const id = oneWord ?? (await resolveEntity(runner, entity, { knownByDomain: await companyKnownByDomain(runner, entity) }));
@@ -49,7 +54,10 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
   const mentioned = mentionedIn(record.text);
   entityIds.push(...mentioned.map((row) => row.entityId), ...(await peopleByFirstName(runner, capitalisedWords(source))));
 
-  const firstOrganisation = mentioned.find((row) => row.entityKind === 'organisation')?.entityId ?? organisations[0]?.id;
+  // A note that names people and no organisation is about where they work ("Lucía says the studio has moved ...").
+  const employer = organisations.length === 0 && !mentioned.some((row) => row.entityKind === 'organisation') ? await employerOfNamed(runner, [...new Set(entityIds)], record.createdAt) : undefined;
+  if (employer) entityIds.push(employer);
+  const firstOrganisation = mentioned.find((row) => row.entityKind === 'organisation')?.entityId ?? organisations[0]?.id ?? employer;
   const facts: FactDraft[] = [];
   for (const sentence of sentencesOf(record.text)) {
     const stated = readFacts(sentence);
@@ -57,6 +65,11 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
     const about = organisationOf(mentionedIn(sentence)) ?? firstOrganisation;
     if (!about) continue;
     for (const fact of stated) facts.push({ entityId: about, attribute: fact.attribute, value: fact.value });
+  }
+  // A workflow's recorded answer states the value its question asked for, of the organisation its request names.
+  const answered = answeredFact(record.text);
+  if (answered && firstOrganisation && !facts.some((fact) => fact.entityId === firstOrganisation && fact.attribute === answered.attribute)) {
+    facts.push({ entityId: firstOrganisation, attribute: answered.attribute, value: answered.value });
   }
   const ids = [...new Set(entityIds)];
   await writeRecordEntities(runner, record.id, { entityIds: ids, facts, validFrom: record.createdAt });
@@ -83,6 +96,18 @@ async function companyKnownByDomain(runner: SqlRunner, entity: NamedEntity): Pro
   if (entity.kind !== 'organisation' || name.length < 4) return undefined;
   const candidates = await companiesKnownByDomain(runner, name.slice(0, 4));
   return candidates.find((candidate) => domainFits(candidate.alias, name))?.entityId;
+}
+
+/** The one organisation the people among these entities worked at then, if they name one between them. */
+async function employerOfNamed(runner: SqlRunner, entityIds: string[], at: Date): Promise<string | undefined> {
+  const entities = await entitiesByIds(runner, entityIds);
+  if (entities.some((entity) => entity.kind === 'organisation')) return undefined;
+  const employers = new Set<string>();
+  for (const person of entities) {
+    const employer = await employerOf(runner, person.id, at);
+    if (employer) employers.add(employer);
+  }
+  return employers.size === 1 ? [...employers][0] : undefined;
 }
 
 const organisationOf = (aliases: KnownAlias[]) => aliases.find((row) => row.entityKind === 'organisation')?.entityId;

@@ -2,13 +2,15 @@
 // of its attributes (with the memory that says so, to cite), and the timeline of all of them
 // (`op memory history`). Facts whose memory was forgotten or has expired no longer count.
 import type { CitedFact, FactAnswer, FactValue } from '../core/services.ts';
-import { aliasesOfEntity, entitiesByIds, entitiesLike, entityById, factsAround, factsOf, knownAliases, type AliasRow, type EntityRow, type FactRow } from '../store/entities.ts';
+import { aliasesOfEntity, employerOf, entitiesByIds, entitiesLike, entityById, factsAround, factsOf, knownAliases, type AliasRow, type EntityRow, type FactRow } from '../store/entities.ts';
 import { findLiveMemories, type MemoryRow } from '../store/memory.ts';
 import type { SqlRunner } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
+import { abbreviatedOrganisations } from './abbreviations.ts';
 import { domainOwners } from './domains.ts';
 import { aliasOf, matchAliases, phrasesOf } from './entities.ts';
 import { peopleByFirstName } from './first-names.ts';
+import { misspelledNames } from './misspellings.ts';
 import { tokens } from './words.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
@@ -46,10 +48,25 @@ export class MemoryFacts {
     return this.#store.transaction(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
-      const named = matchAliases(text, (phrase) => byAlias.has(phrase)).map((alias) => byAlias.get(alias)!);
-      named.push(...(await peopleByFirstName(runner, tokens(text))));
+      const matched = matchAliases(text, (phrase) => byAlias.has(phrase));
+      const named = matched.map((alias) => byAlias.get(alias)!);
+      const firstNamed = await peopleByFirstName(runner, tokens(text));
+      named.push(...firstNamed);
       for (const domain of domains) named.push(...(await domainOwners(runner, domain)));
-      return [...new Set(named)];
+      named.push(...(await abbreviatedOrganisations(runner, text)).map((abbreviation) => abbreviation.entityId));
+      const matchedWords = new Set(matched.flatMap((alias) => alias.split(' ')));
+      named.push(...(await misspelledNames(runner, tokens(text).filter((word) => !matchedWords.has(word)))));
+      const people = new Set([...aliases.filter((row) => row.entityKind === 'person').map((row) => row.entityId), ...firstNamed]);
+      // "Kasia's company", "Lucia's firm": the organisation the person works at now, which the words name instead of them.
+      const instead = new Set<string>();
+      for (const phrase of employerPhrases(text)) {
+        const person = byAlias.get(phrase) ?? (await peopleByFirstName(runner, [phrase]))[0];
+        const employer = person && people.has(person) ? await employerOf(runner, person, new Date()) : undefined;
+        if (!employer) continue;
+        named.push(employer);
+        instead.add(person!);
+      }
+      return [...new Set(named)].filter((id) => !instead.has(id));
     });
   }
 
@@ -122,6 +139,20 @@ export class MemoryFacts {
       return { entity, aliases: await aliasesOfEntity(runner, entity.id), attributes };
     });
   }
+}
+
+/** What a question calls the place someone works ("Kasia's company", "the firm of Lucia"). */
+const WORKPLACE = new Set(['company', 'firm', 'employer', 'business', 'studio', 'agency', 'office', 'shop', 'practice', 'workplace']);
+
+/** The one to three words before a workplace noun, each a phrase that may name its person. */
+function employerPhrases(text: string): string[] {
+  const words = tokens(text);
+  const phrases: string[] = [];
+  words.forEach((word, i) => {
+    if (!WORKPLACE.has(word)) return;
+    for (let n = 1; n <= 3 && i - n >= 0; n++) phrases.push(words.slice(i - n, i).join(' '));
+  });
+  return phrases;
 }
 
 async function entityNamed(runner: SqlRunner, name: string): Promise<EntityRow | null> {

@@ -28,11 +28,13 @@ const PERIOD = '(?:\\s?(?:per|a|/)\\s?(?:day|hour|month|week))';
 const RATE = new RegExp(`(${MONEY})(${PERIOD})?`, 'i');
 const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|hour|month)|\/(?:day|hour)|fee)\b/i;
 const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b/i;
-const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d|due)\b/i;
+const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d+|due)\b/i;
 const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
 const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
 /** A street address: has a house number and runs to the end of the clause. */
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
+/** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
+const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the|our|their) (?:new )?(?:billing|invoice|invoicing) address\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
@@ -55,6 +57,7 @@ export function readFacts(sentence: string): StatedFact[] {
 
   const address = ADDRESS_CUE.exec(sentence);
   if (address) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(address.index + address[0].length))?.[1]);
+  add('billing_address', ADDRESS_BEFORE_CUE.exec(sentence)?.[1]);
 
   if (VAT_CUE.test(sentence)) {
     const [id] = businessIdSpans(sentence);
@@ -87,6 +90,31 @@ export function readFacts(sentence: string): StatedFact[] {
   return facts;
 }
 
+/** How each attribute is stated, for reading a bare value given as the answer to a question about it. */
+const STATED_AS: Record<Attribute, string> = {
+  billing_address: 'Billing address:',
+  vat_id: 'VAT ID:',
+  billing_email: 'Send invoices to',
+  contact: 'Our contact is',
+  rate: 'Rate:',
+  payment_terms: 'Payment terms:',
+  currency: 'Currency:',
+};
+/** A workflow's answer to its own question, as plan-memories.ts writes it: 'Answer to "<title>" in <workflow> (<request>): <answer>'. */
+const ANSWER = /^Answer to "([^"]+)" in [\w-]+ \(.*\): ([^\n]+)$/s;
+
+/**
+ * The fact a workflow's recorded answer states: the answer is the value of the attribute its
+ * question asked for ('Answer to "Ask for the currency" ...: JPY' says the currency is JPY), when it
+ * has that attribute's shape.
+ */
+export function answeredFact(text: string): StatedFact | null {
+  const match = ANSWER.exec(text.trim());
+  const attribute = match && attributeAsked(match[1]!);
+  if (!attribute) return null;
+  return readFacts(`${STATED_AS[attribute]} ${match[2]!.trim()}`).find((fact) => fact.attribute === attribute) ?? null;
+}
+
 function normaliseRate(money: string, period: string | undefined): string {
   const symbol: Record<string, string> = { '€': 'EUR', '£': 'GBP', $: 'USD' };
   const compact = money.replace(/\s+/g, ' ').trim();
@@ -104,13 +132,16 @@ export function sameValue(a: string, b: string): boolean {
 
 /** Words that ask for each attribute, most specific first. */
 const ASKED: [Attribute, RegExp][] = [
-  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif)\b/i],
-  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address)\b/i],
+  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif|org(?:ani[sz]ation)?\.? ?(?:number|no|nr))\b/i],
+  // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
+  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address|accounts payable|AP)\b/i],
   ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
   ['currency', /\b(?:currency|which money)\b/i],
   ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
-  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who is our)\b/i],
+  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who(?: is|['’]s) our)\b/i],
   ['billing_address', /\b(?:address|adress|adres|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
+  // Last: "billing them in dollars?" asks for the currency, "the day rate in euros" for the rate.
+  ['currency', /\bin (?:dollars?|euros?|pounds?|sterling|yen|francs?|kron(?:e|er|a|or)|zloty|lira|yuan|rupees?)\b/i],
 ];
 
 /** The attribute a question asks for, if it asks for one. */

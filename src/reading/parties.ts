@@ -6,6 +6,7 @@
 // that only sounds like a company is offered as the best reading and asked, never acted on.
 import nlp from 'compromise';
 import { spanAt, type Field, type Span } from './field.ts';
+import { isSharedMailDomain } from './mail-domains.ts';
 import type { Message } from './message.ts';
 
 export interface Parties {
@@ -28,8 +29,6 @@ const grounded = (source: string, start: number, end: number, confidence: number
 const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
-/** Mail providers whose domain says nothing about the sender's organisation. */
-const SHARED_DOMAIN = /^(?:gmail|googlemail|outlook|hotmail|live|yahoo|icloud|me|proton|protonmail|gmx|web|aol|mail|mailbox|posteo|yandex|zoho|fastmail|orange|free|libero|t-online)$/i;
 /** Words that start a capitalised run but are no name. */
 const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
@@ -41,7 +40,7 @@ export function domainAgreement(candidate: string, domain: string | null): numbe
   if (!domain) return 0;
   const label = fold(domain.split('.').slice(0, -1).pop() ?? '');
   const name = fold(candidate);
-  if (label.length < 3 || SHARED_DOMAIN.test(label)) return 0;
+  if (label.length < 3 || isSharedMailDomain(domain)) return 0;
   let covered = 0;
   for (let i = 0; i < label.length; ) {
     let length = 0;

@@ -29,6 +29,16 @@ export async function aliasesSpelled(runner: SqlRunner, letters: string): Promis
   return runner.query(statements.aliasesSpelled(letters));
 }
 
+/** The aliases that start with these letters (normalised, so nothing to escape). */
+export async function aliasesStartingWith(runner: SqlRunner, start: string): Promise<KnownAlias[]> {
+  return runner.query(statements.aliasesStartingWith(start.replace(/[^\p{L}\p{N} ]/gu, '')));
+}
+
+/** The organisations with a name alias LIKE the pattern (of normalised words and %). */
+export async function organisationsNamedLike(runner: SqlRunner, pattern: string): Promise<string[]> {
+  return (await runner.query(statements.organisationsNamedLike(pattern))).map((row) => row.entityId);
+}
+
 /** Companies known only by a domain (named after it) whose domain starts with these letters. */
 export async function companiesKnownByDomain(runner: SqlRunner, start: string): Promise<{ alias: string; entityId: string }[]> {
   return runner.query(statements.companiesKnownByDomain(start));
@@ -51,7 +61,7 @@ export async function resolveEntity(
 ): Promise<string> {
   const names = entity.aliases.filter((alias) => alias.kind === 'name').map((alias) => alias.alias);
   const known = (await knownAliases(runner, names)).filter((row) => row.kind === 'name' && row.entityKind === entity.kind);
-  let id = known[0]?.entityId ?? (await oneWordReadingOf(runner, entity));
+  let id = known[0]?.entityId ?? (await oneWordReadingOf(runner, entity)) ?? (await sameNameInFullOrShort(runner, entity));
   if (!id && options.knownByDomain) {
     // The company known so far only by its domain now has a name.
     id = options.knownByDomain;
@@ -79,6 +89,25 @@ async function oneWordReadingOf(runner: SqlRunner, entity: { kind: string; alias
   if (!known || (await entityById(runner, known.entityId))?.name.includes(' ') !== false) return undefined;
   await runner.execute(statements.makeShortAlias(short));
   return known.entityId;
+}
+
+/**
+ * An organisation known by a name of two words or more that this one's name continues, or that
+ * continues this one's: the same company written in full or for short ("Quinta do Sol" heading a
+ * note, then "Quinta do Sol Vinhos Lda" on an invoice; "Vásquez Café" after "Vásquez Café
+ * Importers LLC"). One word is not enough: "Acme" does not make "Acme Tooling" Acme GmbH's.
+ */
+async function sameNameInFullOrShort(runner: SqlRunner, entity: { kind: string; aliases: { alias: string; kind: string }[] }): Promise<string | undefined> {
+  const names = entity.aliases.filter((alias) => alias.kind === 'name').map((alias) => alias.alias);
+  const base = names.at(-1);
+  if (entity.kind !== 'organisation' || !base) return undefined;
+  const words = base.split(' ');
+  if (words.length < 2) return undefined;
+  const shorter = words.slice(0, -1).map((_, i) => words.slice(0, i + 1).join(' ')).filter((prefix) => prefix.includes(' '));
+  const [known] = (await knownAliases(runner, shorter)).filter((row) => row.kind === 'name' && row.entityKind === 'organisation').sort((a, b) => b.alias.length - a.alias.length);
+  if (known) return known.entityId;
+  const fuller = await runner.query(statements.organisationsNamedFrom(base));
+  return fuller.length === 1 ? fuller[0]!.entityId : undefined;
 }
 
 export async function addAlias(runner: SqlRunner, entityId: string, alias: string, kind: string): Promise<void> {
@@ -135,6 +164,12 @@ export async function recordsMentioning(runner: SqlRunner, entityIds: string[], 
 }
 
 /** The entities each of the records mentions. */
+/** Where a person worked at a time: the organisation named with them in the newest record by then that names one. */
+export async function employerOf(runner: SqlRunner, personId: string, at: Date): Promise<string | undefined> {
+  const [row] = await runner.query(statements.employerOf(personId, at));
+  return row?.entityId;
+}
+
 export async function mentionsOf(runner: SqlRunner, recordIds: string[]): Promise<{ recordId: string; entityId: string }[]> {
   if (recordIds.length === 0) return [];
   return runner.query(statements.mentionsOf(recordIds));

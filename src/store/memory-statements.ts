@@ -58,6 +58,13 @@ export const entityStatements = {
   /** Normalised names are letters, digits and spaces: the first name needs no escaping for LIKE. */
   peopleFirstNamed: (firstName: string) =>
     sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'person' AND a."kind" = 'name' AND a."alias" LIKE ${`${firstName} %`}`,
+  /** Normalised names need no escaping for LIKE (see peopleFirstNamed). */
+  aliasesStartingWith: (start: string) =>
+    sql<MemoryEntityAlias & { entityKind: string }>`SELECT a."alias", a."entityId", a."kind", e."kind" AS "entityKind" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE a."alias" LIKE ${`${start}%`}`,
+  organisationsNamedLike: (pattern: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'organisation' AND a."kind" = 'name' AND a."alias" LIKE ${pattern}`,
+  organisationsNamedFrom: (start: string) =>
+    sql<Pick<MemoryEntityAlias, 'entityId'>>`SELECT DISTINCT a."entityId" FROM "MemoryEntityAlias" a JOIN "MemoryEntity" e ON e."id" = a."entityId" WHERE e."kind" = 'organisation' AND a."kind" = 'name' AND a."alias" LIKE ${`${start} %`}`,
   insertEntity: (entity: MemoryEntity) => sql`INSERT INTO "MemoryEntity" ${insertValues(entity)}`,
   renameEntity: (id: string, name: string) => sql`UPDATE "MemoryEntity" SET "name" = ${name} WHERE "id" = ${id}`,
   /** An alias names one entity: the first to claim it keeps it (see takeShortAlias). */
@@ -78,6 +85,10 @@ export const entityStatements = {
   /** The newest records first that mention any of the entities (a record once per entity it mentions). */
   recordsMentioning: (entityIds: readonly string[], limit: number) =>
     sql<Pick<MemoryMention, 'recordId'>>`SELECT m."recordId" FROM "MemoryMention" m JOIN "MemoryRecord" r ON r."id" = m."recordId" WHERE m."entityId" IN ${list(entityIds)} ORDER BY r."createdAt" DESC LIMIT ${limit}`,
+  /** The organisation named with the person in the newest record up to a time that names one. */
+  employerOf: (personId: string, at: Date) =>
+    sql<Pick<MemoryMention, 'entityId'>>`SELECT o."entityId" FROM "MemoryMention" p JOIN "MemoryRecord" r ON r."id" = p."recordId" JOIN "MemoryMention" o ON o."recordId" = p."recordId" JOIN "MemoryEntity" e ON e."id" = o."entityId"
+        WHERE p."entityId" = ${personId} AND e."kind" = 'organisation' AND r."createdAt" <= ${at} ORDER BY r."createdAt" DESC, o."entityId" LIMIT 1`,
   mentionsOf: (recordIds: readonly string[]) => sql<MemoryMention>`SELECT "recordId", "entityId" FROM "MemoryMention" WHERE "recordId" IN ${list(recordIds)}`,
 
   insertFact: (fact: MemoryFact) => sql`INSERT INTO "MemoryFact" ${insertValues(fact)}`,
