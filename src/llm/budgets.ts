@@ -45,6 +45,7 @@ function schemaText(schema: z.ZodType | undefined): string {
   try {
     return JSON.stringify(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }));
   } catch {
+    // A schema zod cannot write out (a cycle): LangChain could not send it either, so no call is made.
     return '';
   }
 }
