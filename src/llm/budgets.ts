@@ -45,7 +45,8 @@ function schemaText(schema: z.ZodType | undefined): string {
   try {
     return JSON.stringify(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }));
   } catch {
-    // A schema zod cannot write out (a cycle): LangChain could not send it either, so no call is made.
+    // With unrepresentable: 'any' zod writes out every schema; should one still fail, the budget
+    // check must not stop the call for it, and the schema goes uncounted.
     return '';
   }
 }
