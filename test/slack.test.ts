@@ -81,7 +81,7 @@ describe('Slack', () => {
 
     const prompt = await fake.waitFor(() => threadPosts(cardTs).find((c) => JSON.stringify(c.body.blocks ?? '').includes('op:approve')));
     const actions = (prompt.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!;
-    assert.deepEqual(actions.elements!.map((e) => e.action_id), ['op:approve', 'op:deny']);
+    assert.deepEqual(actions.elements!.map((e) => e.action_id), ['op:approve', 'op:edit', 'op:deny'], "the payment's approval offers Edit");
     assert.equal(actions.elements![0]!.value, `${planId}:1`);
     assert.match(textOf(prompt), /Pay 1250.00 EUR to Acme Ltd/);
 

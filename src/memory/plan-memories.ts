@@ -26,7 +26,8 @@ export function summarise(value: unknown): string {
       : typeof value !== 'object'
         ? String(value)
         : Object.entries(value as Record<string, unknown>)
-            .filter(([, item]) => item !== null && item !== undefined && item !== '')
+            // Nothing said is left out: an empty value, or an input object given no field (its default).
+            .filter(([, item]) => item !== null && item !== undefined && item !== '' && !(typeof item === 'object' && Object.keys(item).length === 0))
             .map(([key, item]) => (typeof item === 'object' ? `${key}: ${JSON.stringify(item)}` : `${key}: ${String(item)}`))
             .join('; ');
   return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS - 1)}…` : text;
