@@ -28,7 +28,7 @@ for (const mode of MODEL_MODES) {
       database = await createTestDatabase('sqlite');
       harness = await startWorkflowHarness(database, [invoicing], mode, { INVOICE_APPROVAL_ABOVE: '1000' });
       harness.openai?.respond('read-invoice-request', readRequestAnswer);
-      harness.openai?.respond('invoice-customer-details', { address: 'Hauptstr. 1, 10115 Berlin, Germany', vatId: 'DE123456789', currency: 'EUR', email: null });
+      harness.openai?.respond('invoice-customer-details', { address: 'Hauptstr. 1, 10115 Berlin, Germany', vatId: 'DE123456789', currency: 'EUR', email: 'billing@acme.example' });
     });
     after(async () => {
       await harness?.close();
@@ -97,22 +97,20 @@ for (const mode of MODEL_MODES) {
       }
     });
 
-    test('the next invoice for the customer takes address, VAT ID and currency from memory, needs no approval below the threshold and gets INV-000002', async () => {
+    test('the next invoice for the customer takes address, VAT ID, currency and the e-mail answered last time from memory, needs no approval below the threshold and gets INV-000002', async () => {
       const { chat } = harness;
-      const { planId, thread } = await harness.start('invoicing', 'invoice ACME for 2 hours of support at 90/hour');
-      await chat.waitForThreadMessage(thread, /Which e-mail address should ACME's invoice go to/);
-      await chat.reply(thread, 'billing@acme.example');
+      const { planId } = await harness.start('invoicing', 'invoice ACME for 2 hours of support at 90/hour');
       const { steps } = await waitForStatus(chat.service.operator, planId, ['completed'], 20_000);
       const output = (key: string) => steps.find((step) => step.key === key)!.output as Record<string, unknown>;
       const recalled = output('recall-customer') as { citations: { n: number; snippet: string }[] };
       assert.ok(recalled.citations.some((c) => c.snippet.includes('INV-000001')), 'the first invoice is recalled, with a citation');
       assert.deepEqual(
         steps.filter((s) => s.status === 'skipped').map((s) => s.key),
-        ['ask-customer', 'ask-lines', 'ask-address', 'ask-vat-id', 'ask-currency', 'approve-invoice'],
+        ['ask-customer', 'ask-lines', 'ask-address', 'ask-vat-id', 'ask-currency', 'ask-email', 'approve-invoice'],
         'a surely read request and known details are not asked again; 180 EUR read surely needs no approval',
       );
-      const details = output('customer-details') as { address: string; vatId: string; currency: string; cited: number[]; via: string };
-      assert.deepEqual([details.address, details.vatId, details.currency], ['Hauptstr. 1, 10115 Berlin, Germany', 'DE123456789', 'EUR']);
+      const details = output('customer-details') as { address: string; vatId: string; currency: string; email: string; cited: number[]; via: string };
+      assert.deepEqual([details.address, details.vatId, details.currency, details.email], ['Hauptstr. 1, 10115 Berlin, Germany', 'DE123456789', 'EUR', 'billing@acme.example']);
       assert.equal(details.via, mode);
       assert.ok(details.cited.length > 0, 'the details cite the memories they came from');
       assert.equal(output('issue-invoice').invoiceNumber, 'INV-000002');
