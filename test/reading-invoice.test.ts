@@ -433,3 +433,59 @@ test('an amount said to be the total beside other prices is checked against the 
   const right = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total';
   assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
 });
+
+describe('round 7: customers after the verb in other languages and shapes', () => {
+  test('a language\'s own preposition after its invoice word ("factura para", "factuur voor", "faktura till", "fatura para") is no part of the name', async () => {
+    for (const [text, customer] of [
+      ['Factura para Talleres Oñate S.A.: 2 jornadas a 380 €', 'Talleres Oñate S.A.'],
+      ['factuur voor Groenhuis Tuinen: 5 uur à € 60', 'Groenhuis Tuinen'],
+      ['Faktura till Björk Design AB: 3 dagar à 6 000 SEK', 'Björk Design AB'],
+      ['Fatura para Casa Lusa: 4 horas a 45 €', 'Casa Lusa'],
+      ['factuur Hofman Verhuur, 2 dagen à €410', 'Hofman Verhuur'],
+      ['make an invoice for Quill & Ink Press: 3 hours at 70 GBP', 'Quill & Ink Press'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.intent, 'invoice', text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(holds(text, read.customer), text);
+    }
+  });
+
+  test('a lower-case preposition or article after the invoice word is never a customer: asked', async () => {
+    for (const text of ['fatura de novembro: 3 horas a 50 €', 'factuur van de maand: 6 uur à € 55', 'make an invoice for 2 days of design at 500 EUR']) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer, null, text);
+      assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
+
+  test('a comma before a legal form ("Vidal & Hijos, S.L.", "Fenwick, Inc.") stays in the name', async () => {
+    for (const [text, customer] of [
+      ['Factura para Vidal & Hijos, S.L.: 2 días a 300 €', 'Vidal & Hijos, S.L.'],
+      ['invoice Fenwick, Inc. 3 hours at 90 USD', 'Fenwick, Inc.'],
+    ] as const) assert.equal((await readInvoiceRequest(text)).customer?.value, customer, text);
+    // A comma before an ordinary word still ends the name.
+    assert.equal((await readInvoiceRequest('invoice Fenwick, 3 hours at 90 USD')).customer?.value, 'Fenwick');
+  });
+
+  test('a title with a stop before a person ("Dr. Lena Park", "Mrs. Osei") is part of the customer\'s name', async () => {
+    for (const [text, customer] of [
+      ['invoice Dr. Lena Park 2 sessions at 150 USD', 'Dr. Lena Park'],
+      ['bill Mrs. Osei for 3 lessons at 40 GBP', 'Mrs. Osei'],
+    ] as const) assert.equal((await readInvoiceRequest(text)).customer?.value, customer, text);
+    // A sentence that ends after a name still ends it.
+    assert.equal((await readInvoiceRequest('invoice Harbour Lights. 2 days at 500 EUR')).customer?.value, 'Harbour Lights');
+  });
+
+  test('"send over the invoice" names no customer', async () => {
+    const text = 'From: Ann Lee <ann@lee-bakes.example>\nTo: me@studio.example\nSubject: invoice\nMIME-Version: 1.0\nContent-Type: text/plain; charset="UTF-8"\n\nHi, can you send over the invoice for the logo work?\n\nAnn';
+    const read = await readInvoiceRequest(text);
+    assert.notEqual(read.customer?.value, 'over');
+    assert.ok(fieldsToAsk(text, read).includes('customer'));
+  });
+
+  test('a tax ID with a hyphen after its letter ("CIF: A-12345678") is read', async () => {
+    const text = 'Factura para Marisquería Ría S.L.: 2 días a 300 €\nCIF: A-12345678';
+    assert.equal((await readInvoiceRequest(text)).vatId?.value, 'A-12345678');
+  });
+});
