@@ -418,4 +418,14 @@ describe('round 6: leads in the shapes the old test split held', () => {
     const both = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: site', 'Hi, can we call on Friday? The site must be live by 30 April 2027.\n\nIda\nLund Yoga AB');
     assert.equal((await readLead(both, written)).timeline.value?.by, '2027-04-30');
   });
+
+  test('a comma before a legal form ("Larch Health Partners, LLC") and a Dutch "v.o.f." keep the organisation whole', async () => {
+    const comma = mail('From: Jo Rand <jo@larch-health.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe need a new booking site. Budget $9,000, live by 31 March 2027.\n\nJo Rand\nLarch Health Partners, LLC');
+    assert.equal((await readLead(comma, written)).company.value, 'Larch Health Partners, LLC');
+    const vof = mail('From: Bas Kok <bas@kok-bloemen.example>\nTo: hello@studio.example\nSubject: webshop', 'Hallo,\n\nWij willen een webshop. Budget 7.000 EUR, klaar voor 1 april 2027.\n\nBas Kok\nKok Bloemen v.o.f.');
+    assert.equal((await readLead(vof, written)).company.value, 'Kok Bloemen v.o.f.');
+    // A comma before an ordinary word still ends the name.
+    const plain = mail('From: Jo Rand <jo@larch-health.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe need a new booking site. Budget $9,000, live by 31 March 2027.\n\nJo Rand\nLarch Health, Boston');
+    assert.notEqual((await readLead(plain, written)).company.value, 'Larch Health, Boston');
+  });
 });

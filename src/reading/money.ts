@@ -18,7 +18,7 @@ export const isCurrencyCode = (code: string): boolean => Object.hasOwn(ISO, code
 /** Signs and words, longest first so "US$" wins over "$". null: a currency sign that names no single currency ("kr"). */
 const SIGNS: [string, string | null][] = (
   [
-    ['US$', 'USD'], ['$US', 'USD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
+    ['US$', 'USD'], ['$US', 'USD'], ['$ US', 'USD'], ['$ CA', 'CAD'], ['$CAN', 'CAD'], ['$ CAN', 'CAD'], ['CAN$', 'CAD'], ['$ AU', 'AUD'], ['$ NZ', 'NZD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
     ['NZ$', 'NZD'], ['$NZ', 'NZD'], ['HK$', 'HKD'], ['S$', 'SGD'], ['SG$', 'SGD'], ['R$', 'BRL'], ['MX$', 'MXN'], ['$', 'USD'],
     ['€', 'EUR'], ['£', 'GBP'], ['£GB', 'GBP'], ['¥', 'JPY'], ['￥', 'JPY'], ['₹', 'INR'], ['₩', 'KRW'], ['₪', 'ILS'], ['₺', 'TRY'],
     ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'],

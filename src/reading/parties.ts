@@ -25,7 +25,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Mail providers whose domain says nothing about the sender's organisation. */
@@ -87,7 +87,9 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const gap = i > 0 ? source.slice(tokens[i - 1]!.end, token.start) : ' ';
-    if (run.length > 0 && !/^[ \t]+$/.test(gap)) flush();
+    // "Meridian Clinics Group, LLC": a comma before a legal form is inside the name.
+    const commaBeforeLegalForm = gap === ', ' && LEGAL_FORM.test(` ${token.text}`);
+    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm) flush();
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
