@@ -489,3 +489,41 @@ describe('round 7: customers after the verb in other languages and shapes', () =
     assert.equal((await readInvoiceRequest(text)).vatId?.value, 'A-12345678');
   });
 });
+
+describe('round 7: forms and units', () => {
+  test('a form with numbered line fields ("line1_qty=2", "item_2_price: 90") bills those lines and no other number in it', async () => {
+    const text = 'client_company=Moorfield Tiles Ltd\nclient_abn=12 345 678 901\nline1_desc=Survey\nline1_qty=2\nline1_price=300.00\nline2_desc=Write-up (3h)\nline2_price=450.00\ncurrency=GBP\nvat_rate=20';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Moorfield Tiles Ltd');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2, 300], [1, 450]]);
+    assert.equal(read.currency?.value, 'GBP');
+    assert.equal(read.taxRatePercent?.value, 20);
+    assert.equal(read.vatId?.value, '12 345 678 901');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('a numbered field with a count and no price is asked; "Item 1: ... | qty 2 | 300 EUR" is still read as a written line', async () => {
+    const unpriced = 'customer_name: Moorfield Tiles Ltd\nitem_1: Survey\nitem_1_qty: 2\ncurrency: GBP';
+    assert.ok(fieldsToAsk(unpriced, await readInvoiceRequest(unpriced)).includes('lines'));
+    assert.deepEqual(await priced('Client: Moorfield Tiles Ltd\nItem 1: Survey | qty 2 | 300,00 EUR'), [[2, 'item', 300]]);
+  });
+
+  test('"Price per unit:" beside "Quantity:" in a form prices its line', async () => {
+    const text = 'Invoice request\nCustomer name: Moorfield Tiles Ltd\nDescription: Survey visits\nQuantity: 4\nPrice per unit: 95\nCurrency: GBP';
+    assert.deepEqual(await priced(text), [[4, 'item', 95]]);
+    assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), []);
+  });
+
+  test('a tax rate field is read only when its label says rate ("vat_rate: 20"); "VAT: 20" may be an amount', async () => {
+    assert.equal((await readInvoiceRequest('Invoice to: Moorfield Tiles Ltd\nLines: survey 300 GBP\nTax rate = 20')).taxRatePercent?.value, 20);
+    assert.equal((await readInvoiceRequest('Invoice to: Moorfield Tiles Ltd\nLines: survey 300 GBP\nVAT: 20')).taxRatePercent, null);
+  });
+
+  test('"2 days @ 900 EUR each" prices each day; a price per hour beside days is still asked', async () => {
+    const each = 'invoice Moorfield Tiles 2 days of surveying @ 900 EUR each';
+    assert.deepEqual(fieldsToAsk(each, await readInvoiceRequest(each)), []);
+    const hourly = 'invoice Moorfield Tiles 2 days of surveying at 90 EUR/h';
+    assert.ok(fieldsToAsk(hourly, await readInvoiceRequest(hourly)).includes('lines'));
+  });
+});
