@@ -428,4 +428,20 @@ describe('round 6: leads in the shapes the old test split held', () => {
     const plain = mail('From: Jo Rand <jo@larch-health.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe need a new booking site. Budget $9,000, live by 31 March 2027.\n\nJo Rand\nLarch Health, Boston');
     assert.notEqual((await readLead(plain, written)).company.value, 'Larch Health, Boston');
   });
+
+  test('a form label that names its currency ("Budget (EUR): 4000-6000") gives the budget that currency; one naming a unit is no budget', async () => {
+    const form = (label: string) => `Name: Ann Bee\nOrganisation: Bee Tiles Ltd\nEmail: ann@beetiles.example\n${label}\nDeadline: 31/03/2027`;
+    const single = form('Budget (EUR): 4000');
+    assert.deepEqual((await readLead(single, written)).budget.value, { min: 4000, max: 4000, currency: 'EUR' });
+    assert.deepEqual(unsureLeadFields(single, await readLead(single, written)), []);
+    assert.deepEqual((await readLead(form('Budget (EUR): 4000-6000'), written)).budget.value, { min: 4000, max: 6000, currency: 'EUR' });
+    assert.equal((await readLead(form('Team size (people): 4000'), written)).budget.value, null);
+  });
+
+  test('Norwegian and Dutch budget words ("budsjettet vårt er", "de begroting is") name the budget', async () => {
+    const no = mail('From: Per Lie <per@fjord-bakst.example>\nTo: hello@studio.example\nSubject: nettside', 'Hei,\n\nVi trenger en ny nettside. Vi har vurdert flere byråer. Budsjettet er NOK 80 000, ferdig innen 1. mars 2027.\n\nPer Lie\nFjord Bakst AS');
+    assert.deepEqual(unsureLeadFields(no, await readLead(no, written)), []);
+    const nl = mail('From: Els Mol <els@mol-keramiek.example>\nTo: hello@studio.example\nSubject: webshop', 'Hallo,\n\nWe willen een webshop. We hebben al offertes gezien. De begroting is EUR 9.000, klaar voor 1 april 2027.\n\nEls Mol\nMol Keramiek B.V.');
+    assert.deepEqual(unsureLeadFields(nl, await readLead(nl, written)), []);
+  });
 });
