@@ -294,3 +294,50 @@ test('fields strung on one line with spaced hyphens ("Topic - X, audience - Y, t
   const read = await readBrief('Topic - the four-day week, audience - agency owners, tone - conversational', new Date('2026-12-07T10:00:00Z'));
   assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['the four-day week', 'agency owners', 'conversational']);
 });
+
+describe('round 7: briefs in other languages and machine-named forms', () => {
+  const at = new Date('2026-12-07T10:00:00Z');
+
+  test('a preposition of another language, then people and a relative pronoun, names the readers ("para ... que", "för ... som", "voor ... die", "per chi")', async () => {
+    for (const [text, readers] of [
+      ['Quero um artigo sobre horta urbana, para inquilinos que têm só uma varanda.', 'inquilinos'],
+      ['Skriv en text om kompostering, för villaägare som har liten trädgård.', 'villaägare'],
+      ['Een blog over zonnepanelen, voor huurders die hun energierekening willen verlagen.', 'huurders'],
+      ['un post sulla potatura delle rose, per chi ha un piccolo giardino.', 'piccolo giardino'],
+    ] as const) {
+      const read = await readBrief(text, at);
+      assert.ok(read.audience.value?.includes(readers), `${text}: ${read.audience.value}`);
+      assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+    }
+  });
+
+  test('after an article of one thing ("para el blog que ...", "voor de site die ...") the relative clause names no readers', async () => {
+    for (const text of ['Un artículo sobre riego por goteo para el blog que publicamos cada mes.', 'Een tekst over dakisolatie voor de site die we net lanceerden.']) {
+      assert.equal((await readBrief(text, at)).audience.value, null, text);
+    }
+  });
+
+  test('a form\'s machine names ("brief_topic=", "brief_audience=") are its fields', async () => {
+    const read = await readBrief('brief_topic=Choosing a wood stove\nbrief_audience=rural homeowners\nbrief_tone=friendly', at);
+    assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['Choosing a wood stove', 'rural homeowners', 'friendly']);
+  });
+
+  test('"a newsletter to our members" names its readers; "a newsletter to announce" does not', async () => {
+    assert.equal((await readBrief('a newsletter to our volunteers about the spring clean-up', at)).audience.value, 'our volunteers');
+    assert.equal((await readBrief('a newsletter to announce the spring clean-up', at)).audience.value, null);
+  });
+
+  test('tones, formats and word counts in Dutch, Portuguese and Swedish ("vriendelijke toon", "tom descontraído", "nieuwsbrief", "blogginlägg", "500 woorden", "800 palavras")', async () => {
+    const nl = await readBrief('Een nieuwsbrief over de winterstop, vriendelijke toon, max 500 woorden.', at);
+    assert.deepEqual([nl.tone.value, nl.format.value, nl.wordCount.value], ['friendly', 'newsletter', 500]);
+    const pt = await readBrief('Um artigo para o blog sobre azulejos, tom descontraído, 800 palavras.', at);
+    assert.deepEqual([pt.tone.value, pt.format.value, pt.wordCount.value], ['conversational', 'blog post', 800]);
+    const sv = await readBrief('Ett blogginlägg om hur man isolerar en vind.', at);
+    assert.equal(sv.format.value, 'blog post');
+    assert.match(sv.topic.value ?? '', /isolerar en vind/);
+  });
+
+  test('"blog: X" names the topic after a format\'s own colon', async () => {
+    assert.match((await readBrief('blog: why tile grout cracks in winter. readers are homeowners.', at)).topic.value ?? '', /tile grout cracks/);
+  });
+});
