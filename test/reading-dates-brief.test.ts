@@ -341,3 +341,21 @@ describe('round 7: briefs in other languages and machine-named forms', () => {
     assert.match((await readBrief('blog: why tile grout cracks in winter. readers are homeowners.', at)).topic.value ?? '', /tile grout cracks/);
   });
 });
+
+describe('round 7: deadlines', () => {
+  const deadline = (text: string) => readDeadline(text, spanAt(text, 0, text.length), new Date('2026-11-25T10:00:00Z')).value?.by ?? null;
+
+  test('"o fim de", "o final de", "utgangen av" a month is its last day', () => {
+    assert.equal(deadline('precisamos do site até o fim de fevereiro'), '2027-02-28');
+    assert.equal(deadline('a loja tem de estar pronta até o final de março'), '2027-03-31');
+    assert.equal(deadline('den må være ferdig innen utgangen av april'), '2027-04-30');
+  });
+
+  test('a date in the purpose a deadline serves ("by X so we can ... in Y") is no deadline; one set with "by" after "so" still is', () => {
+    assert.equal(deadline('we need the shop live by the end of February so we can start taking orders in March.'), '2027-02-28');
+    assert.equal(deadline('it should be ready by 20 January so our staff can open registrations in February.'), '2027-01-20');
+    assert.equal(deadline('a first draft in January so we can launch by 15 March.'), '2027-03-15');
+    // Two sentences: no purpose links them, and the latest cued date stays the deadline as before.
+    assert.equal(deadline('Live by 10 January. We open the bookings in April.'), '2027-04-30');
+  });
+});
