@@ -351,6 +351,15 @@ describe('round 7: deadlines', () => {
     assert.equal(deadline('den må være ferdig innen utgangen av april'), '2027-04-30');
   });
 
+  test('Portuguese "no ar" (live) before a deadline denies nothing; "no deadline" still does', () => {
+    const live = 'queremos a loja no ar até o fim de fevereiro';
+    const read = readDeadline(live, spanAt(live, 0, live.length), new Date('2026-11-25T10:00:00Z'));
+    assert.equal(read.value?.by, '2027-02-28');
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
+    const denied = 'no deadline really, the fair is on 10 March';
+    assert.ok(readDeadline(denied, spanAt(denied, 0, denied.length), new Date('2026-11-25T10:00:00Z')).confidence < ACT_WITHOUT_ASKING);
+  });
+
   test('a date in the purpose a deadline serves ("by X so we can ... in Y") is no deadline; one set with "by" after "so" still is', () => {
     assert.equal(deadline('we need the shop live by the end of February so we can start taking orders in March.'), '2027-02-28');
     assert.equal(deadline('it should be ready by 20 January so our staff can open registrations in February.'), '2027-01-20');

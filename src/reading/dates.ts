@@ -280,7 +280,8 @@ const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|r
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
-const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
+// Portuguese "no ar" ("on air": live) is "in the", not "no".
+const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
