@@ -444,4 +444,16 @@ describe('round 6: leads in the shapes the old test split held', () => {
     const nl = mail('From: Els Mol <els@mol-keramiek.example>\nTo: hello@studio.example\nSubject: webshop', 'Hallo,\n\nWe willen een webshop. We hebben al offertes gezien. De begroting is EUR 9.000, klaar voor 1 april 2027.\n\nEls Mol\nMol Keramiek B.V.');
     assert.deepEqual(unsureLeadFields(nl, await readLead(nl, written)), []);
   });
+
+  test('a form whose machine names use hyphens ("your-name=", "your-company=") gives the contact and the company', async () => {
+    const form = 'your-name=Mirela Kovač\nyour-email=mirela@kovac-vina.example\nyour-company=Kovač Vina d.o.o.\nbudget=6 000 EUR\ndeadline=30.04.2027';
+    const read = await readLead(form, written);
+    assert.equal(read.contactName.value, 'Mirela Kovač');
+    assert.equal(read.company.value, 'Kovač Vina d.o.o.');
+  });
+
+  test('a possessive ("for Valentine\'s Day", "before Mother\'s Day") is no contact name', async () => {
+    const note = 'note from a call: owner of Tide Bakery, wants a shop online ahead of Valentine\'s Day, budget 3k GBP, tide@tidebakery.example';
+    assert.notEqual((await readLead(note, written)).contactName.value, "Valentine's");
+  });
 });

@@ -121,8 +121,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
   return nothingRead();
 }
 
-// A web form's dump may write its fields as machine names ("company_name=Acme"): "_" for a space, "=" for the colon.
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
+const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -247,6 +247,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   const people = nlp(source.slice(region.start, region.end)).people().json({ offset: true }) as { text: string; offset: { start: number; length: number } }[];
   for (const person of people) {
     const text = person.text.replace(/[.,;:!?]+$/, '');
+    // "for Valentine's Day", "before Mother's Day": a possessive names whose something is, not who wrote.
+    if (/['’]s$/u.test(text)) continue;
     const at = source.indexOf(text, region.start + person.offset.start);
     if (at >= 0 && text.length > 1) return grounded(source, at, at + text.length, 0.8);
   }
