@@ -527,3 +527,14 @@ describe('round 7: forms and units', () => {
     assert.ok(fieldsToAsk(hourly, await readInvoiceRequest(hourly)).includes('lines'));
   });
 });
+
+test('a count said to be the total under a timesheet ("total 7h") is checked against the days, never billed as another line', async () => {
+  const agrees = 'Invoice to: Fernhill Surgery\nRate: 70 EUR/h\nMon 4h rota app\nThu 3h rota app\ntotal 7h';
+  assert.deepEqual(await priced(agrees), [[4, 'hour', 70], [3, 'hour', 70]]);
+  const disagrees = 'invoice Fernhill Surgery at 70 EUR/h:\nMon 4h\nThu 3h\ntotal: 8h';
+  const read = await readInvoiceRequest(disagrees);
+  assert.equal(read.lines.length, 2);
+  assert.ok(fieldsToAsk(disagrees, read).includes('lines'));
+  // A count that says "in total" beside its own price is still that line.
+  assert.deepEqual(await priced('invoice Fernhill Surgery 7 hours in total at 70 EUR'), [[7, 'hour', 70]]);
+});

@@ -79,6 +79,7 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const uncounted = new Set<LineRead>();
   const unpriced = new Set<LineRead>();
   let statedTotal: Field<MoneyValue> | null = null;
+  const statedCounts: Token[] = [];
   const used = new Set<Token>();
   // A form that numbers its line fields ("item_1_qty: 3", "line2_price=350") states its lines there and only there:
   // any other number in it (a tax ID, a rate) is no line, and one the reading cannot place still has the lines shown.
@@ -151,6 +152,11 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
     for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
       used.add(quantity);
+      // "Mon 3h / Tue 2h / total 5h": a count said to be the total is the sum to check, never a line of its own.
+      if (TOTAL_CUE.test(linePrefix(text, quantity.start))) {
+        statedCounts.push(quantity);
+        continue;
+      }
       const line = lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price');
       unpriced.add(line);
       lines.push(line);
@@ -179,6 +185,12 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   if (total && work && otherTotals.length === 0 && otherWork.length === 0 && uncounted.size === 1 && lines.length === 2 && !PAID.test(text)) {
     // The line's words are the work's; its one unit at the stated total is the reading's arithmetic, shown for approval.
     lines.splice(0, lines.length, { ...work, unit: 'item', quantity: { ...total.quantity, value: 1, confidence: 0.6 }, unitPrice: total.unitPrice, problem: null });
+  }
+  // A stated total count that is not the sum of the lines' counts in its unit contradicts them: asked.
+  for (const count of statedCounts) {
+    const unit = quantityAt(text, count)?.value.unit ?? null;
+    const sum = lines.filter((l) => l.unit === unit).reduce((total, l) => total + l.quantity.value, 0);
+    if (lines[0] && Math.abs(sum - count.value) > 1e-9) lines[0] = { ...lines[0], problem: lines[0].problem ?? `the stated total "${count.text}" is not the sum of the counts` };
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
