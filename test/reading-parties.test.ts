@@ -456,4 +456,19 @@ describe('round 6: leads in the shapes the old test split held', () => {
     const note = 'note from a call: owner of Tide Bakery, wants a shop online ahead of Valentine\'s Day, budget 3k GBP, tide@tidebakery.example';
     assert.notEqual((await readLead(note, written)).contactName.value, "Valentine's");
   });
+
+  test('a reply that keeps "the same go-live date as below" takes the date its quoted message states; a date counted from then ("in 6 weeks") is asked', async () => {
+    const reply = (quotedDate: string) =>
+      mail(
+        'From: Lea Roth <lea@roth-optik.example>\nTo: hello@studio.example\nSubject: Re: shop',
+        `Hi,\n\nwe can now go up to EUR 14,000. Same go-live date as below.\n\nLea\n\nOn Mon, 30 Nov 2026 at 09:00, Lea Roth <lea@roth-optik.example> wrote:\n> We need an online shop for our glasses, budget around EUR 10k, live ${quotedDate}.\n>\n> Lea Roth\n> Roth Optik GmbH\n`,
+      );
+    const kept = await readLead(reply('by 15 April'), written);
+    assert.equal(kept.timeline.value?.by, '2027-04-15');
+    assert.ok(!unsureLeadFields(reply('by 15 April'), kept).includes('timeline'));
+    assert.equal((await readLead(reply('in 6 weeks'), written)).timeline.value, null);
+    // Without words that keep it, the quoted message's date is not the reply's.
+    const silent = mail('From: Lea Roth <lea@roth-optik.example>\nTo: hello@studio.example\nSubject: Re: shop', 'Hi,\n\nwe can now go up to EUR 14,000.\n\nLea\n\nOn Mon, 30 Nov 2026 at 09:00, Lea Roth <lea@roth-optik.example> wrote:\n> live by 15 April.\n');
+    assert.equal((await readLead(silent, written)).timeline.value, null);
+  });
 });

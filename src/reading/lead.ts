@@ -246,9 +246,23 @@ export async function readLead(source: string, received: Date): Promise<ReadLead
     phone,
     need: needIn(source, words),
     budget: withCrown(budgetIn(source, words), phones),
-    timeline: readDeadline(source, words, written),
+    timeline: timelineOf(source, words, message.body.end, written),
     written,
   };
+}
+
+/** "Same launch date as below", "the deadline still stands": the reply keeps the date of the message it quotes. */
+const SAME_DATE_AS_QUOTED = /\b(?:same|unchanged)\s+(?:launch\s+|go-live\s+|delivery\s+|due\s+|target\s+|end\s+)?(?:date|deadline|timeline|timing)\s+as\s+(?:below|before|above|in my (?:last|previous|earlier) (?:e-?mail|message|note))\b|\b(?:date|deadline|timeline)\s+(?:still stands|stays the same|is unchanged)\b/iu;
+/** Dates counted from when a message was written ("in 6 weeks", "next Friday"): the quoted message's day is not the reply's. */
+const COUNTED = /\b(?:in|within|next|this|coming|today|tomorrow|weeks?|days?|months?)\b/iu;
+
+/** The deadline the author's words give, or, where they keep the quoted message's, the date that message states outright. */
+function timelineOf(source: string, words: Span, bodyEnd: number, written: Date): Field<Deadline | null> {
+  const own = readDeadline(source, words, written);
+  if (own.value !== null || !SAME_DATE_AS_QUOTED.test(words.text)) return own;
+  const quoted = readDeadline(source, spanAt(source, bodyEnd, source.length), written);
+  if (quoted.value === null || COUNTED.test(quoted.value.phrase)) return own;
+  return { ...quoted, confidence: Math.min(quoted.confidence, 0.9) };
 }
 
 /** The fields a reply to a lead depends on: each must be grounded and sure, or it is asked. */
