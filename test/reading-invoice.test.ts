@@ -538,3 +538,13 @@ test('a count said to be the total under a timesheet ("total 7h") is checked aga
   // A count that says "in total" beside its own price is still that line.
   assert.deepEqual(await priced('invoice Fernhill Surgery 7 hours in total at 70 EUR'), [[7, 'hour', 70]]);
 });
+
+test('probes of this round\'s customer rules: a month alone after the invoice word is asked, "make an invoice template" is no request, "St. Mary\'s School" keeps its saint', async () => {
+  const month = 'Faktura för november: 2 timmar à 800 SEK';
+  const read = await readInvoiceRequest(month);
+  assert.equal(read.customer, null);
+  assert.ok(fieldsToAsk(month, read).includes('customer'));
+  assert.equal((await readInvoiceRequest('can you make an invoice template for me?')).intent, 'other');
+  assert.equal((await readInvoiceRequest('bill St. Anne\'s Choir 2 hours at 40 GBP')).customer?.value, 'St. Anne\'s Choir');
+  assert.equal((await readInvoiceRequest('invoice June Park 2 hours at 40 GBP')).customer?.value, 'June Park');
+});

@@ -20,7 +20,7 @@ const field = (text: string, start: number, end: number, value: string, confiden
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice(?:\s+(?:for|to))?|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
@@ -31,7 +31,9 @@ const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|
 /** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
 // Prepositions and articles too ("fatura de novembro", "factuur van de maand"): a name never starts with them in lower case ("De Vries" does).
 const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les|de|del|della|di|da|do|das|dos|du|des|van|von|vom|voor|för|till|til|para|per|pour|für|het|een|el|los|las|un|une|una|uno|il|lo|gli|ein|eine|der|die|den|dem|över|om|sobre|por)\s/u;
-const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `);
+/** A month alone ("faktura för oktober", "invoice november") says when, not who. */
+const MONTH_ALONE = /^(?:jan(?:uary|uar|vier|uari)?|feb(?:ruary|ruar|ruari)?|février|mar(?:ch|s)?|märz|maart|apr(?:il)?|avril|may|mai|mei|maj|june?|juni|juin|july?|juli|juillet|aug(?:ust|usti|ustus)?|août|sep(?:t(?:ember)?)?|septembre|oct(?:ober)?|oktober|octobre|nov(?:ember)?|novembre|dec(?:ember)?|dezember|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)$/iu;
+const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `) || MONTH_ALONE.test(name);
 
 /** Words that name a role in a signature ("Head of Finance", "Geschäftsführerin"), not an organisation. */
 const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
@@ -96,7 +98,7 @@ function withoutTrailingFiller(name: string): string {
 const REFERENCE_LABEL = /\s+(?:PO|P\.O\.|PO-?(?:Nr\.?|No\.?|number)|ref\.?|reference|order|Bestell(?:ung|nummer)?|n°|no\.?|nr\.?|#)\s?:?\s?#?$/iu;
 
 /** A title abbreviated with a stop, written before a person's name. */
-const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme)$/u;
+const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt)$/u;
 
 /** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
 function nameEnd(text: string, start: number, style: DecimalMark | null): number {
