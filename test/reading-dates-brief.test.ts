@@ -311,8 +311,9 @@ describe('round 7: briefs in other languages and machine-named forms', () => {
     }
   });
 
-  test('after an article of one thing ("para el blog que ...", "voor de site die ...") the relative clause names no readers', async () => {
-    for (const text of ['Un artículo sobre riego por goteo para el blog que publicamos cada mes.', 'Een tekst over dakisolatie voor de site die we net lanceerden.']) {
+  test('after an article of one thing ("para el blog que ...") or a time ("para mañana que ...") the relative clause names no readers', async () => {
+    // Nor after a time: "para mañana que ...", "för nästa vecka som ...", "voor december die ..." say when.
+    for (const text of ['Un artículo sobre riego por goteo para el blog que publicamos cada mes.', 'Een tekst over dakisolatie voor de site die we net lanceerden.', 'Un artículo para mañana que hable del riego.', 'Ett inlägg för nästa vecka som handlar om kompost.', 'Een nieuwsbrief voor december die over de kerstactie gaat.']) {
       assert.equal((await readBrief(text, at)).audience.value, null, text);
     }
   });

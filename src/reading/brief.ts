@@ -8,7 +8,7 @@
 import nlp from 'compromise';
 import { spanAt, type Field, type Span } from './field.ts';
 import { doubtAbout } from './hedges.ts';
-import { readDeadline, type Deadline } from './dates.ts';
+import { MONTH_NAME, readDeadline, type Deadline } from './dates.ts';
 import { readMessage } from './message.ts';
 
 export const TONES = ['friendly', 'formal', 'conversational', 'authoritative', 'playful'] as const;
@@ -93,6 +93,9 @@ const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to lea
 // A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
 const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b|[\p{L} ]{1,20}:)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
 
+/** Words for a time in the languages briefs arrive in: what follows them says when, not who reads. */
+const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|today|tomorrow|pr[oó]xim\p{L}*|prochain\p{L}*|prossim\p{L}*|nästa|neste|volgende|nächste\p{L}*|semana|semaine|settimana|vecka|uke|week|woche|mes|mês|mois|mese|månad|måned|maand|monat|lunes|martes|viernes|lundi|vendredi|lunedì|venerdì|montag|freitag|maandag|vrijdag|måndag|fredag|segunda|sexta|${MONTH_NAME}`;
+
 function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
@@ -110,7 +113,8 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa":
   // a preposition of other languages, then people and the relative pronoun that says what they do. Not after an article
   // of one thing ("para el blog que ...", "voor de site die ...").
-  const relative = /(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)/giu;
+  // Nor after a time ("para mañana que ...", "för nästa vecka som ...", "voor december die ..."): that says when, not who.
+  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
   for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;

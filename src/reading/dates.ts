@@ -90,7 +90,8 @@ for (const [n, names] of [
   [11, 'november nov novembre noviembre novembro listopada'],
   [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
-const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+/** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
+export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
