@@ -294,3 +294,78 @@ test('fields strung on one line with spaced hyphens ("Topic - X, audience - Y, t
   const read = await readBrief('Topic - the four-day week, audience - agency owners, tone - conversational', new Date('2026-12-07T10:00:00Z'));
   assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['the four-day week', 'agency owners', 'conversational']);
 });
+
+describe('round 7: briefs in other languages and machine-named forms', () => {
+  const at = new Date('2026-12-07T10:00:00Z');
+
+  test('a preposition of another language, then people and a relative pronoun, names the readers ("para ... que", "för ... som", "voor ... die", "per chi")', async () => {
+    for (const [text, readers] of [
+      ['Quero um artigo sobre horta urbana, para inquilinos que têm só uma varanda.', 'inquilinos'],
+      ['Skriv en text om kompostering, för villaägare som har liten trädgård.', 'villaägare'],
+      ['Een blog over zonnepanelen, voor huurders die hun energierekening willen verlagen.', 'huurders'],
+      ['un post sulla potatura delle rose, per chi ha un piccolo giardino.', 'piccolo giardino'],
+    ] as const) {
+      const read = await readBrief(text, at);
+      assert.ok(read.audience.value?.includes(readers), `${text}: ${read.audience.value}`);
+      assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+    }
+  });
+
+  test('after an article of one thing ("para el blog que ...") or a time ("para mañana que ...") the relative clause names no readers', async () => {
+    // Nor after a time: "para mañana que ...", "för nästa vecka som ...", "voor december die ..." say when.
+    for (const text of ['Un artículo sobre riego por goteo para el blog que publicamos cada mes.', 'Een tekst over dakisolatie voor de site die we net lanceerden.', 'Un artículo para mañana que hable del riego.', 'Ett inlägg för nästa vecka som handlar om kompost.', 'Een nieuwsbrief voor december die over de kerstactie gaat.']) {
+      assert.equal((await readBrief(text, at)).audience.value, null, text);
+    }
+  });
+
+  test('a form\'s machine names ("brief_topic=", "brief_audience=") are its fields', async () => {
+    const read = await readBrief('brief_topic=Choosing a wood stove\nbrief_audience=rural homeowners\nbrief_tone=friendly', at);
+    assert.deepEqual([read.topic.value, read.audience.value, read.tone.value], ['Choosing a wood stove', 'rural homeowners', 'friendly']);
+  });
+
+  test('"a newsletter to our members" names its readers; "a newsletter to announce" does not', async () => {
+    assert.equal((await readBrief('a newsletter to our volunteers about the spring clean-up', at)).audience.value, 'our volunteers');
+    assert.equal((await readBrief('a newsletter to announce the spring clean-up', at)).audience.value, null);
+  });
+
+  test('tones, formats and word counts in Dutch, Portuguese and Swedish ("vriendelijke toon", "tom descontraído", "nieuwsbrief", "blogginlägg", "500 woorden", "800 palavras")', async () => {
+    const nl = await readBrief('Een nieuwsbrief over de winterstop, vriendelijke toon, max 500 woorden.', at);
+    assert.deepEqual([nl.tone.value, nl.format.value, nl.wordCount.value], ['friendly', 'newsletter', 500]);
+    const pt = await readBrief('Um artigo para o blog sobre azulejos, tom descontraído, 800 palavras.', at);
+    assert.deepEqual([pt.tone.value, pt.format.value, pt.wordCount.value], ['conversational', 'blog post', 800]);
+    const sv = await readBrief('Ett blogginlägg om hur man isolerar en vind.', at);
+    assert.equal(sv.format.value, 'blog post');
+    assert.match(sv.topic.value ?? '', /isolerar en vind/);
+  });
+
+  test('"blog: X" names the topic after a format\'s own colon', async () => {
+    assert.match((await readBrief('blog: why tile grout cracks in winter. readers are homeowners.', at)).topic.value ?? '', /tile grout cracks/);
+  });
+});
+
+describe('round 7: deadlines', () => {
+  const deadline = (text: string) => readDeadline(text, spanAt(text, 0, text.length), new Date('2026-11-25T10:00:00Z')).value?.by ?? null;
+
+  test('"o fim de", "o final de", "utgangen av" a month is its last day', () => {
+    assert.equal(deadline('precisamos do site até o fim de fevereiro'), '2027-02-28');
+    assert.equal(deadline('a loja tem de estar pronta até o final de março'), '2027-03-31');
+    assert.equal(deadline('den må være ferdig innen utgangen av april'), '2027-04-30');
+  });
+
+  test('Portuguese "no ar" (live) before a deadline denies nothing; "no deadline" still does', () => {
+    const live = 'queremos a loja no ar até o fim de fevereiro';
+    const read = readDeadline(live, spanAt(live, 0, live.length), new Date('2026-11-25T10:00:00Z'));
+    assert.equal(read.value?.by, '2027-02-28');
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
+    const denied = 'no deadline really, the fair is on 10 March';
+    assert.ok(readDeadline(denied, spanAt(denied, 0, denied.length), new Date('2026-11-25T10:00:00Z')).confidence < ACT_WITHOUT_ASKING);
+  });
+
+  test('a date in the purpose a deadline serves ("by X so we can ... in Y") is no deadline; one set with "by" after "so" still is', () => {
+    assert.equal(deadline('we need the shop live by the end of February so we can start taking orders in March.'), '2027-02-28');
+    assert.equal(deadline('it should be ready by 20 January so our staff can open registrations in February.'), '2027-01-20');
+    assert.equal(deadline('a first draft in January so we can launch by 15 March.'), '2027-03-15');
+    // Two sentences: no purpose links them, and the latest cued date stays the deadline as before.
+    assert.equal(deadline('Live by 10 January. We open the bookings in April.'), '2027-04-30');
+  });
+});

@@ -433,3 +433,118 @@ test('an amount said to be the total beside other prices is checked against the 
   const right = 'invoice Birch Lane 2 days at 600 EUR and 1 day at 300 EUR, 1,500 EUR in total';
   assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
 });
+
+describe('round 7: customers after the verb in other languages and shapes', () => {
+  test('a language\'s own preposition after its invoice word ("factura para", "factuur voor", "faktura till", "fatura para") is no part of the name', async () => {
+    for (const [text, customer] of [
+      ['Factura para Talleres Oñate S.A.: 2 jornadas a 380 €', 'Talleres Oñate S.A.'],
+      ['factuur voor Groenhuis Tuinen: 5 uur à € 60', 'Groenhuis Tuinen'],
+      ['Faktura till Björk Design AB: 3 dagar à 6 000 SEK', 'Björk Design AB'],
+      ['Fatura para Casa Lusa: 4 horas a 45 €', 'Casa Lusa'],
+      ['factuur Hofman Verhuur, 2 dagen à €410', 'Hofman Verhuur'],
+      ['make an invoice for Quill & Ink Press: 3 hours at 70 GBP', 'Quill & Ink Press'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.intent, 'invoice', text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(holds(text, read.customer), text);
+    }
+  });
+
+  test('a lower-case preposition or article after the invoice word is never a customer: asked', async () => {
+    for (const text of ['fatura de novembro: 3 horas a 50 €', 'factuur van de maand: 6 uur à € 55', 'make an invoice for 2 days of design at 500 EUR']) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer, null, text);
+      assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
+
+  test('a comma before a legal form ("Vidal & Hijos, S.L.", "Fenwick, Inc.") stays in the name', async () => {
+    for (const [text, customer] of [
+      ['Factura para Vidal & Hijos, S.L.: 2 días a 300 €', 'Vidal & Hijos, S.L.'],
+      ['invoice Fenwick, Inc. 3 hours at 90 USD', 'Fenwick, Inc.'],
+    ] as const) assert.equal((await readInvoiceRequest(text)).customer?.value, customer, text);
+    // A comma before an ordinary word still ends the name.
+    assert.equal((await readInvoiceRequest('invoice Fenwick, 3 hours at 90 USD')).customer?.value, 'Fenwick');
+  });
+
+  test('a title with a stop before a person ("Dr. Lena Park", "Mrs. Osei") is part of the customer\'s name', async () => {
+    for (const [text, customer] of [
+      ['invoice Dr. Lena Park 2 sessions at 150 USD', 'Dr. Lena Park'],
+      ['bill Mrs. Osei for 3 lessons at 40 GBP', 'Mrs. Osei'],
+    ] as const) assert.equal((await readInvoiceRequest(text)).customer?.value, customer, text);
+    // A sentence that ends after a name still ends it.
+    assert.equal((await readInvoiceRequest('invoice Harbour Lights. 2 days at 500 EUR')).customer?.value, 'Harbour Lights');
+  });
+
+  test('"send over the invoice" names no customer', async () => {
+    const text = 'From: Ann Lee <ann@lee-bakes.example>\nTo: me@studio.example\nSubject: invoice\nMIME-Version: 1.0\nContent-Type: text/plain; charset="UTF-8"\n\nHi, can you send over the invoice for the logo work?\n\nAnn';
+    const read = await readInvoiceRequest(text);
+    assert.notEqual(read.customer?.value, 'over');
+    assert.ok(fieldsToAsk(text, read).includes('customer'));
+  });
+
+  test('a tax ID with a hyphen after its letter ("CIF: A-12345678") is read', async () => {
+    const text = 'Factura para Marisquería Ría S.L.: 2 días a 300 €\nCIF: A-12345678';
+    assert.equal((await readInvoiceRequest(text)).vatId?.value, 'A-12345678');
+  });
+});
+
+describe('round 7: forms and units', () => {
+  test('a form with numbered line fields ("line1_qty=2", "item_2_price: 90") bills those lines and no other number in it', async () => {
+    const text = 'client_company=Moorfield Tiles Ltd\nclient_abn=12 345 678 901\nline1_desc=Survey\nline1_qty=2\nline1_price=300.00\nline2_desc=Write-up (3h)\nline2_price=450.00\ncurrency=GBP\nvat_rate=20';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Moorfield Tiles Ltd');
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[2, 300], [1, 450]]);
+    assert.equal(read.currency?.value, 'GBP');
+    assert.equal(read.taxRatePercent?.value, 20);
+    assert.equal(read.vatId?.value, '12 345 678 901');
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('a numbered field with a count and no price is asked; "Item 1: ... | qty 2 | 300 EUR" is still read as a written line', async () => {
+    const unpriced = 'customer_name: Moorfield Tiles Ltd\nitem_1: Survey\nitem_1_qty: 2\ncurrency: GBP';
+    assert.ok(fieldsToAsk(unpriced, await readInvoiceRequest(unpriced)).includes('lines'));
+    assert.deepEqual(await priced('Client: Moorfield Tiles Ltd\nItem 1: Survey | qty 2 | 300,00 EUR'), [[2, 'item', 300]]);
+  });
+
+  test('"Price per unit:" beside "Quantity:" in a form prices its line', async () => {
+    const text = 'Invoice request\nCustomer name: Moorfield Tiles Ltd\nDescription: Survey visits\nQuantity: 4\nPrice per unit: 95\nCurrency: GBP';
+    assert.deepEqual(await priced(text), [[4, 'item', 95]]);
+    assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), []);
+  });
+
+  test('a tax rate field is read only when its label says rate ("vat_rate: 20"); "VAT: 20" may be an amount', async () => {
+    assert.equal((await readInvoiceRequest('Invoice to: Moorfield Tiles Ltd\nLines: survey 300 GBP\nTax rate = 20')).taxRatePercent?.value, 20);
+    assert.equal((await readInvoiceRequest('Invoice to: Moorfield Tiles Ltd\nLines: survey 300 GBP\nVAT: 20')).taxRatePercent, null);
+  });
+
+  test('"2 days @ 900 EUR each" prices each day; a price per hour beside days is still asked', async () => {
+    const each = 'invoice Moorfield Tiles 2 days of surveying @ 900 EUR each';
+    assert.deepEqual(fieldsToAsk(each, await readInvoiceRequest(each)), []);
+    const hourly = 'invoice Moorfield Tiles 2 days of surveying at 90 EUR/h';
+    assert.ok(fieldsToAsk(hourly, await readInvoiceRequest(hourly)).includes('lines'));
+  });
+});
+
+test('a count said to be the total under a timesheet ("total 7h") is checked against the days, never billed as another line', async () => {
+  const agrees = 'Invoice to: Fernhill Surgery\nRate: 70 EUR/h\nMon 4h rota app\nThu 3h rota app\ntotal 7h';
+  assert.deepEqual(await priced(agrees), [[4, 'hour', 70], [3, 'hour', 70]]);
+  const disagrees = 'invoice Fernhill Surgery at 70 EUR/h:\nMon 4h\nThu 3h\ntotal: 8h';
+  const read = await readInvoiceRequest(disagrees);
+  assert.equal(read.lines.length, 2);
+  assert.ok(fieldsToAsk(disagrees, read).includes('lines'));
+  // A count that says "in total" beside its own price is still that line.
+  assert.deepEqual(await priced('invoice Fernhill Surgery 7 hours in total at 70 EUR'), [[7, 'hour', 70]]);
+});
+
+test('probes of this round\'s customer rules: a month alone after the invoice word is asked, "make an invoice template" is no request, "St. Mary\'s School" keeps its saint', async () => {
+  const month = 'Faktura för november: 2 timmar à 800 SEK';
+  const read = await readInvoiceRequest(month);
+  assert.equal(read.customer, null);
+  assert.ok(fieldsToAsk(month, read).includes('customer'));
+  assert.equal((await readInvoiceRequest('can you make an invoice template for me?')).intent, 'other');
+  assert.equal((await readInvoiceRequest('bill St. Anne\'s Choir 2 hours at 40 GBP')).customer?.value, 'St. Anne\'s Choir');
+  assert.equal((await readInvoiceRequest('invoice June Park 2 hours at 40 GBP')).customer?.value, 'June Park');
+});

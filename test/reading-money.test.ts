@@ -185,3 +185,10 @@ describe('property: an amount formatted in a locale style reads back exactly', (
     );
   });
 });
+
+test('a dollar sign with its country after a space ("12 000 $ CA", "$ US 800") is that country\'s dollar; a plain "$" stays USD', () => {
+  assert.equal(readOne('le budget est de 12 000 $ CA environ').value.currency, 'CAD');
+  assert.equal(readOne('comptez 9 500 $ CAN pour tout').value.currency, 'CAD');
+  assert.equal(readOne('about $ US 800 for hosting').value.currency, 'USD');
+  assert.equal(readOne('we pay 400 $ Cash on delivery').value.currency, 'USD');
+});

@@ -418,4 +418,57 @@ describe('round 6: leads in the shapes the old test split held', () => {
     const both = mail('From: Ida Lund <ida@lund-yoga.example>\nTo: hello@studio.example\nSubject: site', 'Hi, can we call on Friday? The site must be live by 30 April 2027.\n\nIda\nLund Yoga AB');
     assert.equal((await readLead(both, written)).timeline.value?.by, '2027-04-30');
   });
+
+  test('a comma before a legal form ("Larch Health Partners, LLC") and a Dutch "v.o.f." keep the organisation whole', async () => {
+    const comma = mail('From: Jo Rand <jo@larch-health.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe need a new booking site. Budget $9,000, live by 31 March 2027.\n\nJo Rand\nLarch Health Partners, LLC');
+    assert.equal((await readLead(comma, written)).company.value, 'Larch Health Partners, LLC');
+    const vof = mail('From: Bas Kok <bas@kok-bloemen.example>\nTo: hello@studio.example\nSubject: webshop', 'Hallo,\n\nWij willen een webshop. Budget 7.000 EUR, klaar voor 1 april 2027.\n\nBas Kok\nKok Bloemen v.o.f.');
+    assert.equal((await readLead(vof, written)).company.value, 'Kok Bloemen v.o.f.');
+    // A comma before an ordinary word still ends the name.
+    const plain = mail('From: Jo Rand <jo@larch-health.example>\nTo: hello@studio.example\nSubject: site', 'Hi,\n\nWe need a new booking site. Budget $9,000, live by 31 March 2027.\n\nJo Rand\nLarch Health, Boston');
+    assert.notEqual((await readLead(plain, written)).company.value, 'Larch Health, Boston');
+  });
+
+  test('a form label that names its currency ("Budget (EUR): 4000-6000") gives the budget that currency; one naming a unit is no budget', async () => {
+    const form = (label: string) => `Name: Ann Bee\nOrganisation: Bee Tiles Ltd\nEmail: ann@beetiles.example\n${label}\nDeadline: 31/03/2027`;
+    const single = form('Budget (EUR): 4000');
+    assert.deepEqual((await readLead(single, written)).budget.value, { min: 4000, max: 4000, currency: 'EUR' });
+    assert.deepEqual(unsureLeadFields(single, await readLead(single, written)), []);
+    assert.deepEqual((await readLead(form('Budget (EUR): 4000-6000'), written)).budget.value, { min: 4000, max: 6000, currency: 'EUR' });
+    assert.equal((await readLead(form('Team size (people): 4000'), written)).budget.value, null);
+  });
+
+  test('Norwegian and Dutch budget words ("budsjettet vårt er", "de begroting is") name the budget', async () => {
+    const no = mail('From: Per Lie <per@fjord-bakst.example>\nTo: hello@studio.example\nSubject: nettside', 'Hei,\n\nVi trenger en ny nettside. Vi har vurdert flere byråer. Budsjettet er NOK 80 000, ferdig innen 1. mars 2027.\n\nPer Lie\nFjord Bakst AS');
+    assert.deepEqual(unsureLeadFields(no, await readLead(no, written)), []);
+    const nl = mail('From: Els Mol <els@mol-keramiek.example>\nTo: hello@studio.example\nSubject: webshop', 'Hallo,\n\nWe willen een webshop. We hebben al offertes gezien. De begroting is EUR 9.000, klaar voor 1 april 2027.\n\nEls Mol\nMol Keramiek B.V.');
+    assert.deepEqual(unsureLeadFields(nl, await readLead(nl, written)), []);
+  });
+
+  test('a form whose machine names use hyphens ("your-name=", "your-company=") gives the contact and the company', async () => {
+    const form = 'your-name=Mirela Kovač\nyour-email=mirela@kovac-vina.example\nyour-company=Kovač Vina d.o.o.\nbudget=6 000 EUR\ndeadline=30.04.2027';
+    const read = await readLead(form, written);
+    assert.equal(read.contactName.value, 'Mirela Kovač');
+    assert.equal(read.company.value, 'Kovač Vina d.o.o.');
+  });
+
+  test('a possessive ("for Valentine\'s Day", "before Mother\'s Day") is no contact name', async () => {
+    const note = 'note from a call: owner of Tide Bakery, wants a shop online ahead of Valentine\'s Day, budget 3k GBP, tide@tidebakery.example';
+    assert.notEqual((await readLead(note, written)).contactName.value, "Valentine's");
+  });
+
+  test('a reply that keeps "the same go-live date as below" takes the date its quoted message states; a date counted from then ("in 6 weeks") is asked', async () => {
+    const reply = (quotedDate: string) =>
+      mail(
+        'From: Lea Roth <lea@roth-optik.example>\nTo: hello@studio.example\nSubject: Re: shop',
+        `Hi,\n\nwe can now go up to EUR 14,000. Same go-live date as below.\n\nLea\n\nOn Mon, 30 Nov 2026 at 09:00, Lea Roth <lea@roth-optik.example> wrote:\n> We need an online shop for our glasses, budget around EUR 10k, live ${quotedDate}.\n>\n> Lea Roth\n> Roth Optik GmbH\n`,
+      );
+    const kept = await readLead(reply('by 15 April'), written);
+    assert.equal(kept.timeline.value?.by, '2027-04-15');
+    assert.ok(!unsureLeadFields(reply('by 15 April'), kept).includes('timeline'));
+    assert.equal((await readLead(reply('in 6 weeks'), written)).timeline.value, null);
+    // Without words that keep it, the quoted message's date is not the reply's.
+    const silent = mail('From: Lea Roth <lea@roth-optik.example>\nTo: hello@studio.example\nSubject: Re: shop', 'Hi,\n\nwe can now go up to EUR 14,000.\n\nLea\n\nOn Mon, 30 Nov 2026 at 09:00, Lea Roth <lea@roth-optik.example> wrote:\n> live by 15 April.\n');
+    assert.equal((await readLead(silent, written)).timeline.value, null);
+  });
 });

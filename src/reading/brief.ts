@@ -8,7 +8,7 @@
 import nlp from 'compromise';
 import { spanAt, type Field, type Span } from './field.ts';
 import { doubtAbout } from './hedges.ts';
-import { readDeadline, type Deadline } from './dates.ts';
+import { MONTH_NAME, readDeadline, type Deadline } from './dates.ts';
 import { readMessage } from './message.ts';
 
 export const TONES = ['friendly', 'formal', 'conversational', 'authoritative', 'playful'] as const;
@@ -30,25 +30,26 @@ const at = <T>(_source: string, span: Span, value: T, confidence: number): Field
 
 /** Words naming each tone, in the languages briefs arrive in; the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
-  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano)\b/i, 'friendly'],
+  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
   [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
-  [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado)\b/i, 'conversational'],
+  [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
   [/\b(?:authoritative|expert|fachkundig|autoritaire|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
   [/\blinked\s?in(?:\s+post)?\b/i, 'linkedin post'],
   [/\bcase stud(?:y|ies)\b|\bétude de cas\b|\bFallstudie\b/i, 'case study'],
-  [/\bnewsletter\b|\bRundbrief\b/i, 'newsletter'],
+  [/\bnewsletter\b|\bRundbrief\b|\bnieuwsbrief\b|\bnyhetsbrev\b/i, 'newsletter'],
   [/\b(?:step-by-step\s+)?guide\b|\bhow-to\b|\bLeitfaden\b|\bAnleitung\b/i, 'guide'],
-  [/\b(?:blog\s*post|blog article|guest post|article de blog|Blogartikel|Blogbeitrag|blog|article)\b/i, 'blog post'],
+  [/\b(?:blog\s*post|blog article|guest post|article de blog|Blogartikel|Blogbeitrag|blogginlägg|blogbericht|blogartikel|blog|article|artigo|artículo|articolo)\b/i, 'blog post'],
 ];
 
 /** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
 function labelled(source: string, region: Span, labels: string): Span | null {
   // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
   // A quoted brief's lines keep their "> "; a field on a line of its own may be set off by a spaced hyphen ("topic - X").
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:${labels})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  // A web form's machine names put a prefix before the label and "_" for its spaces ("brief_audience=", "target_group:").
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:[a-z]+_)?(?:${labels.replace(/ /g, '[ _]')})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
@@ -92,12 +93,15 @@ const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to lea
 // A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
 const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b|[\p{L} ]{1,20}:)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
 
+/** Words for a time in the languages briefs arrive in: what follows them says when, not who reads. */
+const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|today|tomorrow|pr[oó]xim\p{L}*|prochain\p{L}*|prossim\p{L}*|nästa|neste|volgende|nächste\p{L}*|semana|semaine|settimana|vecka|uke|week|woche|mes|mês|mois|mese|månad|måned|maand|monat|lunes|martes|viernes|lundi|vendredi|lunedì|venerdì|montag|freitag|maandag|vrijdag|måndag|fredag|segunda|sexta|${MONTH_NAME}`;
+
 function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers.
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to)\s+/giu;
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
   const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
@@ -106,7 +110,12 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
   // German "für Hausbesitzer": a capitalised noun with no article after "für" is people in the plural ("für den Shop" is not).
   const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
-  for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS]] as const) {
+  // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa":
+  // a preposition of other languages, then people and the relative pronoun that says what they do. Not after an article
+  // of one thing ("para el blog que ...", "voor de site die ...").
+  // Nor after a time ("para mañana que ...", "för nästa vecka som ...", "voor december die ..."): that says when, not who.
+  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
+  for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
       const end = narrowed(text, phraseEnd(text, start, stops));
@@ -156,8 +165,8 @@ function topicIn(source: string, region: Span): Field<string | null> {
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
-    /(?<!\p{L})(?:newsletter|blog post|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
-    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over)\s+/giu,
+    /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
+    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
     // "let's switch the topic to X", "the subject is X".
     /(?<!\p{L})(?:topic|subject|theme)\s+(?:is|to|will be|should be|becomes|would be)\s+/giu,
@@ -168,7 +177,7 @@ function topicIn(source: string, region: Span): Field<string | null> {
     const start = match.index + match[0].length;
     const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
     // "by the 8th on remote team rituals" is a topic; "on a budget", "on Friday", "about 1,000 words" are not.
-    const approximation = /^\d[\d,.' ]*\s?k?\s?(?:words?|w|mots|wörter|palabras|parole|ord)\b/iu.test(phrase);
+    const approximation = /^\d[\d,.' ]*\s?k?\s?(?:words?|w|mots|wörter|palabras|palavras|woorden|parole|ord)\b/iu.test(phrase);
     if (phrase.split(/\s+/).length >= 2 && !approximation && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
       return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
     }
@@ -227,8 +236,8 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
   const form = labelled(source, region, 'Length|How long|Target length|Word count|Words|Länge|Longueur');
   const text = region.text;
   // "1,500-word", "600-ish words": a hyphen or "-ish" between the number and "words" changes nothing.
-  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|parole\b|ord\b)/iu.exec(text);
-  const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|parole|ord)\b/iu.exec(text);
+  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|palavras\b|woorden\b|parole\b|ord\b)/iu.exec(text);
+  const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|palavras|woorden|parole|ord)\b/iu.exec(text);
   const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
   const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));
   if (form && /\d/.test(form.text)) {

@@ -90,7 +90,8 @@ for (const [n, names] of [
   [11, 'november nov novembre noviembre novembro listopada'],
   [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
-const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+/** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
+export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
@@ -130,8 +131,9 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
-  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|eind|slutet\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia",
+  // "o fim de janeiro", "o final de março", "utgangen av mars": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -279,12 +281,13 @@ const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|r
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
-const NEGATION = /\b(?:no|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
+// Portuguese "no ar" ("on air": live) is "in the", not "no".
+const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
-const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fine|finales?|eind|slutet|końca|koniec)\b/iu;
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec)\b/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
@@ -316,6 +319,10 @@ function namesAThing(month: string, after: string): boolean {
 const MEETING_BEFORE = /\b(?:talk|speak|call|chat|meet|catch up|hop on a call|jump on a call|discuss (?:it|this)|sprechen|telefonieren|parler|appeler|hablar|llamar|parlare|sentirci)\b(?:\s+(?:about (?:it|this)|again|more|briefly|with you|to you|on|at))*\s*$/iu;
 
 /** Words that offer a second deadline in place of the first. */
+/** Words that start the purpose a deadline serves: "so we can", "so that", "in order to", "damit", "pour que", "para que". */
+const PURPOSE = /(?<!\p{L})(?:so(?: that)?\s+(?:we|I|they|you|it|our|the)\b|in order to|damit|pour que|afin (?:de|que)|para que|zodat|så att|slik at|perché|affinché)/iu;
+/** Words that set a deadline, as opposed to naming when something happens. */
+const DEADLINE_WORD = /(?<!\p{L})(?:by|until|till|before|no later than|bis|spätestens|vor|avant|d'ici|antes|hasta|até|uiterlijk|vóór|entro|senast|innen|senest|najpóźniej)(?!\p{L})/iu;
 const ALTERNATIVE_DEADLINE = /\b(?:otherwise|or else|failing that|if not|alternatively|sonst|andernfalls|ansonsten|sinon|altrimenti|si no|anders|annars)\b/iu;
 
 /** Where the clause holding a date starts; a form's question label ("When do you need this?: Q2") is part of it. */
@@ -377,7 +384,17 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   const specific = readings.filter((r) => r.mention.exact || !readings.some((other) => other.mention.exact && other.mention.day.year === r.mention.day.year && other.mention.day.month === r.mention.day.month));
   // An event named by its month is no deadline where the text also states one ("before the January rush, so by 28 Dec").
   const stated = specific.filter((r) => !r.attributive);
-  const cued = (stated.length > 0 ? stated : specific).filter((r) => r.cued);
+  const cuedAll = (stated.length > 0 ? stated : specific).filter((r) => r.cued);
+  // "live by the end of March so we can open bookings in April": a date in the purpose the deadline serves is no deadline,
+  // where an earlier date of the same sentence is set with "by", "until" or "before" and the purpose's date is not.
+  const servesPurpose = (r: (typeof readings)[number]) =>
+    cuedAll.some((other) => {
+      if (other.mention.end > r.mention.start) return false;
+      const between = text.slice(other.mention.end, r.mention.start);
+      const purpose = PURPOSE.exec(between);
+      return purpose !== null && !/[.!?\n]/.test(between) && DEADLINE_WORD.test(text.slice(Math.max(0, other.phraseStart - 1), other.mention.start + 1)) && !DEADLINE_WORD.test(between.slice(purpose.index));
+    });
+  const cued = cuedAll.some(servesPurpose) ? cuedAll.filter((r) => !servesPurpose(r)) : cuedAll;
   // A date with no deadline word is a deadline only when it names a day.
   const pool = cued.length > 0 ? cued : specific.filter((r) => r.mention.exact || r.mention.relative);
   if (pool.length === 0) return { value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' };

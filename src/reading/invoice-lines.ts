@@ -79,7 +79,16 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const uncounted = new Set<LineRead>();
   const unpriced = new Set<LineRead>();
   let statedTotal: Field<MoneyValue> | null = null;
+  const statedCounts: Token[] = [];
   const used = new Set<Token>();
+  // A form that numbers its line fields ("item_1_qty: 3", "line2_price=350") states its lines there and only there:
+  // any other number in it (a tax ID, a rate) is no line, and one the reading cannot place still has the lines shown.
+  const numbered = numberedFormLines(text, regions, tokens, used);
+  if (numbered.length > 0) {
+    const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t) && !skip.some((s) => t.start < s.end && t.end > s.start));
+    const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
+    return { lines: doubtful ? numbered.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : numbered, statedTotal: null, doubtful };
+  }
   const clauses = clausesOf(text, regions);
   // A range may cross a clause break ("between 2k and 3k"): it belongs to the clause it starts in.
   for (const range of readMoney(text, style)) {
@@ -143,6 +152,11 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     // Work counted but not priced ("invoice Lumen Labs 40 hours") is a line whose price is asked.
     for (const quantity of inClause.filter((t) => t.role === 'quantity' && !used.has(t))) {
       used.add(quantity);
+      // "Mon 3h / Tue 2h / total 5h": a count said to be the total is the sum to check, never a line of its own.
+      if (TOTAL_CUE.test(linePrefix(text, quantity.start))) {
+        statedCounts.push(quantity);
+        continue;
+      }
       const line = lineOf(text, clause, quantity, null, quantity.end, quantity.end, 'no price');
       unpriced.add(line);
       lines.push(line);
@@ -171,6 +185,12 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   if (total && work && otherTotals.length === 0 && otherWork.length === 0 && uncounted.size === 1 && lines.length === 2 && !PAID.test(text)) {
     // The line's words are the work's; its one unit at the stated total is the reading's arithmetic, shown for approval.
     lines.splice(0, lines.length, { ...work, unit: 'item', quantity: { ...total.quantity, value: 1, confidence: 0.6 }, unitPrice: total.unitPrice, problem: null });
+  }
+  // A stated total count that is not the sum of the lines' counts in its unit contradicts them: asked.
+  for (const count of statedCounts) {
+    const unit = quantityAt(text, count)?.value.unit ?? null;
+    const sum = lines.filter((l) => l.unit === unit).reduce((total, l) => total + l.quantity.value, 0);
+    if (lines[0] && Math.abs(sum - count.value) > 1e-9) lines[0] = { ...lines[0], problem: lines[0].problem ?? `the stated total "${count.text}" is not the sum of the counts` };
   }
   // A number the reading cannot account for may be a count or a price it missed: the lines are
   // then not sure enough to go out unseen, and the operator confirms them.
@@ -306,8 +326,56 @@ function countEarlierInSentence(text: string, tokens: Token[], clauseStart: numb
 
 /** A form's "Hours: 22" and "Rate: 130": the text before the number on its line is the label. */
 const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)(?:[ \t]+(?:worked|spent|billed))?[ \t]*:[ \t]*$/iu;
-// "Hourly rate (EUR):": a currency in parentheses in the label is the rate's own.
-const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+// "Hourly rate (EUR):": a currency in parentheses in the label is the rate's own; "Price per unit:" and "Price each:" are a unit price.
+const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]+(?:per[ \t]+(?:unit|item|hour|day)|each))?(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+
+/** A numbered line field of a form: "item_1_qty: 3200", "line2_price=350.00", "item_1: Logo" (its description). */
+export const NUMBERED_FIELD = /^[ \t]*(?:item|line|position|pos|row)[ _]?(\d{1,2})(?:[ _](desc(?:ription)?|qty|quantity|price|unit[ _]price|rate|unit))?[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/gimu;
+
+/**
+ * The lines of a form that numbers its line fields: each number's count, price, unit and
+ * description, read from its own fields. A number with a price but no count is one of it; one
+ * with a count but no price is asked. Every number inside those fields is theirs.
+ */
+function numberedFormLines(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead[] {
+  const byNumber = new Map<string, Map<string, { start: number; end: number; value: string }>>();
+  for (const region of regions) {
+    for (const match of text.slice(region.start, region.end).matchAll(NUMBERED_FIELD)) {
+      const start = region.start + match.index + match[0].lastIndexOf(match[3]!);
+      // "item_1: Logo": the numbered field with no suffix is the line's description.
+      const kind = match[2] === undefined || /^desc/i.test(match[2]) ? 'description' : /^(?:qty|quantity)$/i.test(match[2]!) ? 'quantity' : /^unit$/i.test(match[2]!) ? 'unit' : 'price';
+      const fields = byNumber.get(match[1]!) ?? new Map();
+      fields.set(kind, { start, end: start + match[3]!.length, value: match[3]! });
+      byNumber.set(match[1]!, fields);
+    }
+  }
+  const lines: LineRead[] = [];
+  for (const fields of byNumber.values()) {
+    const inField = (kind: string) => {
+      const f = fields.get(kind);
+      return f ? tokens.filter((t) => t.start >= f.start && t.end <= f.end) : [];
+    };
+    // "Item 1: Logo | qty 2 | 300 EUR": a numbered field with no count or price field of its own is a line written out, read as any other.
+    if (!fields.has('quantity') && !fields.has('price')) continue;
+    for (const t of [...fields.keys()].flatMap(inField)) used.add(t);
+    const [count, ...otherCounts] = inField('quantity');
+    const [price, ...otherPrices] = inField('price');
+    if (!count && !price) continue;
+    const words = fields.get('description') ?? fields.get('quantity') ?? fields.get('price')!;
+    const unit = (fields.get('unit') ? unitOf(fields.get('unit')!.value.trim()) : null) ?? 'item';
+    const problem = otherCounts.length > 0 || otherPrices.length > 0 ? 'a numbered field holds two numbers' : price ? null : 'no price';
+    lines.push({
+      description: { value: words.value, evidence: { kind: 'span', span: spanAt(text, words.start, words.end) }, confidence: 0.9, via: 'rules' },
+      quantity: count
+        ? { value: count.value, evidence: { kind: 'span', span: spanAt(text, count.start, count.end) }, confidence: 0.9, via: 'rules' }
+        : { value: 1, evidence: { kind: 'span', span: spanAt(text, price!.start, price!.end) }, confidence: 0.6, via: 'rules' },
+      unit,
+      unitPrice: price && !problem ? amountAt(text, price) : null,
+      problem,
+    });
+  }
+  return lines;
+}
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 
@@ -347,7 +415,9 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   const unit: Unit = counted?.value.unit ?? price?.value.per ?? fuzzyUnit(text, quantity) ?? 'item';
   const quantitySpan = counted?.evidence.kind === 'span' ? counted.evidence.span : quantity ? spanAt(text, quantity.start, quantity.end) : null;
   const description = describe(text, clause, quantitySpan, priceStart, priceEnd, unit);
-  const perMismatch = price?.value.per && counted && counted.value.unit !== 'item' && price.value.per !== counted.value.unit;
+  // "2 days @ CHF 1'500 each": "each" prices one of whatever is counted, so it never disagrees with the count's unit.
+  const each = price?.evidence.kind === 'span' && /\beach$/i.test(price.evidence.span.text);
+  const perMismatch = price?.value.per && counted && counted.value.unit !== 'item' && price.value.per !== counted.value.unit && !each;
   // "1 April retainer": a count right before a month may be a date; it is shown before it is used.
   const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan

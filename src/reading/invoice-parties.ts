@@ -19,7 +19,8 @@ const field = (text: string, start: number, end: number, value: string, confiden
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+a)?|fattura\s+a|faktura\s+(?:til|för|for|dla)|rechnung\s+(?:an|für)|fakturiere)`;
+// Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
@@ -28,14 +29,17 @@ const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
-const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les)\s/u;
-const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `);
+// Prepositions and articles too ("fatura de novembro", "factuur van de maand"): a name never starts with them in lower case ("De Vries" does).
+const FOREIGN_NOT_A_NAME = /^(?:nous|uns|nos|ons|oss|noi|la|le|les|de|del|della|di|da|do|das|dos|du|des|van|von|vom|voor|för|till|til|para|per|pour|für|het|een|el|los|las|un|une|una|uno|il|lo|gli|ein|eine|der|die|den|dem|över|om|sobre|por)\s/u;
+/** A month alone ("faktura för oktober", "invoice november") says when, not who. */
+const MONTH_ALONE = /^(?:jan(?:uary|uar|vier|uari)?|feb(?:ruary|ruar|ruari)?|février|mar(?:ch|s)?|märz|maart|apr(?:il)?|avril|may|mai|mei|maj|june?|juni|juin|july?|juli|juillet|aug(?:ust|usti|ustus)?|août|sep(?:t(?:ember)?)?|septembre|oct(?:ober)?|oktober|octobre|nov(?:ember)?|novembre|dec(?:ember)?|dezember|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)$/iu;
+const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.test(`${name} `) || MONTH_ALONE.test(name);
 
 /** Words that name a role in a signature ("Head of Finance", "Geschäftsführerin"), not an organisation. */
 const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|GbR)`;
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|v\.o\.f\.|VOF|C\.V\.|e\.V\.)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
 const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
 
@@ -46,7 +50,8 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
   for (const send of text.matchAll(SEND_NAME_AN_INVOICE)) {
     const name = send[1]!.trim();
     const nameStart = send.index + send[0].lastIndexOf(send[1]!);
-    if (!within(regions, nameStart, nameStart + name.length) || notAName(name) || name.includes('@')) continue;
+    // The pattern is case-insensitive, so a capital is checked here: "send over the invoice" names no one.
+    if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
   for (const ask of text.matchAll(ASK)) {
@@ -92,10 +97,18 @@ function withoutTrailingFiller(name: string): string {
 /** The label of a reference number written after a customer's name: "PO 4500123", "ref. 88-12", "order #5521". */
 const REFERENCE_LABEL = /\s+(?:PO|P\.O\.|PO-?(?:Nr\.?|No\.?|number)|ref\.?|reference|order|Bestell(?:ung|nummer)?|n°|no\.?|nr\.?|#)\s?:?\s?#?$/iu;
 
+/** A title abbreviated with a stop, written before a person's name. */
+const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt)$/u;
+
 /** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
 function nameEnd(text: string, start: number, style: DecimalMark | null): number {
   const rest = text.slice(start);
   let stop = start + NAME_END.exec(rest)!.index;
+  // "Dr. Amara Okafor", "Mrs. Ng": the stop of a title before a name ends no name.
+  while (text[stop] === '.' && TITLE_BEFORE.test(text.slice(start, stop))) stop = stop + 1 + NAME_END.exec(text.slice(stop + 1))!.index;
+  // "Oliveira & Costa, Lda.:", "Acme, Inc. for": a comma before a legal form is inside the name.
+  const legalAfterComma = text[stop] === ',' ? new RegExp(String.raw`^,\s${LEGAL_FORM}(?=[\s:;,]|$)`, 'u').exec(text.slice(stop)) : null;
+  if (legalAfterComma) stop += legalAfterComma[0].length;
   // "Harrow & Pike Ltd. for": the dot of a legal form belongs to the name.
   if (text[stop] === '.' && new RegExp(String.raw`\s${LEGAL_FORM_ABBREVIATION}$`, 'u').test(text.slice(start, stop))) stop += 1;
   // "Kowalski Studio Sp. z o.o.:", "Talleres Ibarra S.L.:": a legal form with dots and spaces inside is read whole.
@@ -124,7 +137,8 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 }
 
 /** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
-const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client name|customer name|company|company name|bill to|invoice to|billed to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
+// A web form's dump may write them as machine names ("client_name=...", "customer_company: ..."): "_" for a space, "=" for the colon.
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
@@ -197,9 +211,12 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
-const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax ID|ABN|Org\.?\s?nr\.?)`;
+const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
-const VAT_ID = new RegExp(String.raw`\b${VAT_LABEL}\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11})\b`, 'gu');
+/** Tax ID labels as a form's machine names write them, in lower case: "abn", "vat_id", "org_nr". */
+const MACHINE_VAT_LABEL = String.raw`(?:abn|vat(?:_id|_no|_number)?|tax_id|org_?nr|uid|cif|nif)`;
+// A form's machine name may put the party before the label and "=" after it ("customer_abn=51 824 753 556"); an all-digit ID may be grouped by spaces.
+const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3})\b`, 'gmu');
 
 /** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
 export function readVatId(text: string, regions: Region[]): Field<string> | null {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
-import { LineRead, readLines } from './invoice-lines.ts';
+import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
 import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Region } from './message.ts';
@@ -36,6 +36,8 @@ const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnun
 const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
 /** A form's label over its line items. */
 const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
+/** A form's numbered line field ("item_1_price: 40", "line2_qty=3"): its lines under labels of their own. */
+const NUMBERED_LINE = new RegExp(NUMBERED_FIELD.source, 'imu');
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
 const INVOICE_WORD = /\b(?:invoice|rechnung|facture|factura|fattura|factuur|faktura)\b/iu;
 
@@ -60,7 +62,7 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const isEmail = message.from !== null;
   // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:") is a billing form, whether or not it says "invoice".
   const said = (pattern: RegExp) => regions.some((r) => pattern.test(text.slice(r.start, r.end)));
-  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || (said(LINES_LABEL) && !said(QUOTE_WORD)));
+  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || ((said(LINES_LABEL) || said(NUMBERED_LINE)) && !said(QUOTE_WORD)));
   const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").

@@ -32,9 +32,9 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
@@ -191,6 +191,13 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
     if (!/(?<!\p{L})(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
+    // "Project budget (USD): 2500": the label names the field's currency, as a currency field would.
+    const labelCurrency = /budget[\w -]*\(([A-Z]{3})\)[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));
+    if (labelCurrency && isCurrencyCode(labelCurrency[1]!) && mention.value.currency === null) {
+      const labelStart = token.start - (labelCurrency[0].length - labelCurrency[0].indexOf(labelCurrency[1]!));
+      const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: labelCurrency[1]!.toUpperCase() };
+      return { value, evidence: { kind: 'span', span: spanAt(source, labelStart, final.end) }, confidence: Math.min(mention.confidence, 0.9), via: 'rules' };
+    }
     const formCurrency = FORM_CURRENCY.exec(region.text);
     const fromForm = formCurrency && isCurrencyCode(formCurrency[1]!) && FORM_BUDGET_FIELD.test(source.slice(region.start, token.start)) && mention.value.currency === null;
     const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: fromForm ? formCurrency[1]!.toUpperCase() : mention.value.currency };
@@ -239,9 +246,23 @@ export async function readLead(source: string, received: Date): Promise<ReadLead
     phone,
     need: needIn(source, words),
     budget: withCrown(budgetIn(source, words), phones),
-    timeline: readDeadline(source, words, written),
+    timeline: timelineOf(source, words, message.body.end, written),
     written,
   };
+}
+
+/** "Same launch date as below", "the deadline still stands": the reply keeps the date of the message it quotes. */
+const SAME_DATE_AS_QUOTED = /\b(?:same|unchanged)\s+(?:launch\s+|go-live\s+|delivery\s+|due\s+|target\s+|end\s+)?(?:date|deadline|timeline|timing)\s+as\s+(?:below|before|above|in my (?:last|previous|earlier) (?:e-?mail|message|note))\b|\b(?:date|deadline|timeline)\s+(?:still stands|stays the same|is unchanged)\b/iu;
+/** Dates counted from when a message was written ("in 6 weeks", "next Friday"): the quoted message's day is not the reply's. */
+const COUNTED = /\b(?:in|within|next|this|coming|today|tomorrow|weeks?|days?|months?)\b/iu;
+
+/** The deadline the author's words give, or, where they keep the quoted message's, the date that message states outright. */
+function timelineOf(source: string, words: Span, bodyEnd: number, written: Date): Field<Deadline | null> {
+  const own = readDeadline(source, words, written);
+  if (own.value !== null || !SAME_DATE_AS_QUOTED.test(words.text)) return own;
+  const quoted = readDeadline(source, spanAt(source, bodyEnd, source.length), written);
+  if (quoted.value === null || COUNTED.test(quoted.value.phrase)) return own;
+  return { ...quoted, confidence: Math.min(quoted.confidence, 0.9) };
 }
 
 /** The fields a reply to a lead depends on: each must be grounded and sure, or it is asked. */

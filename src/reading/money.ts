@@ -18,7 +18,7 @@ export const isCurrencyCode = (code: string): boolean => Object.hasOwn(ISO, code
 /** Signs and words, longest first so "US$" wins over "$". null: a currency sign that names no single currency ("kr"). */
 const SIGNS: [string, string | null][] = (
   [
-    ['US$', 'USD'], ['$US', 'USD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
+    ['US$', 'USD'], ['$US', 'USD'], ['$ US', 'USD'], ['$ CA', 'CAD'], ['$CAN', 'CAD'], ['$ CAN', 'CAD'], ['CAN$', 'CAD'], ['$ AU', 'AUD'], ['$ NZ', 'NZD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
     ['NZ$', 'NZD'], ['$NZ', 'NZD'], ['HK$', 'HKD'], ['S$', 'SGD'], ['SG$', 'SGD'], ['R$', 'BRL'], ['MX$', 'MXN'], ['$', 'USD'],
     ['€', 'EUR'], ['£', 'GBP'], ['£GB', 'GBP'], ['¥', 'JPY'], ['￥', 'JPY'], ['₹', 'INR'], ['₩', 'KRW'], ['₪', 'ILS'], ['₺', 'TRY'],
     ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'],
@@ -217,8 +217,12 @@ const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%
 const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=)?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
+// A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.
+// Without "rate" ("VAT: 20") the number may be the tax's amount, so it is not read.
+const TAX_RATE_FIELD = new RegExp(String.raw`^[ \t]*(?:(?:${TAX_WORDS})[ _]?(?:rate|percent|pct)|(?:rate|percent)[ _]of[ _](?:${TAX_WORDS}))[ \t]*[:=][ \t]*(\d{1,2}(?:[.,]\d{1,3})?)[ \t]*%?[ \t]*$`, 'imu');
+
 export function readTaxRate(text: string): Field<number> | null {
-  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text);
+  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_RATE_FIELD.exec(text);
   if (!match) return null;
   return {
     value: Number(match[1]!.replace(',', '.')),

@@ -26,7 +26,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
@@ -86,7 +86,9 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const gap = i > 0 ? source.slice(tokens[i - 1]!.end, token.start) : ' ';
-    if (run.length > 0 && !/^[ \t]+$/.test(gap)) flush();
+    // "Meridian Clinics Group, LLC": a comma before a legal form is inside the name.
+    const commaBeforeLegalForm = gap === ', ' && LEGAL_FORM.test(` ${token.text}`);
+    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm) flush();
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
@@ -118,8 +120,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
   return nothingRead();
 }
 
-// A web form's dump may write its fields as machine names ("company_name=Acme"): "_" for a space, "=" for the colon.
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
+const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -244,6 +246,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   const people = nlp(source.slice(region.start, region.end)).people().json({ offset: true }) as { text: string; offset: { start: number; length: number } }[];
   for (const person of people) {
     const text = person.text.replace(/[.,;:!?]+$/, '');
+    // "for Valentine's Day", "before Mother's Day": a possessive names whose something is, not who wrote.
+    if (/['’]s$/u.test(text)) continue;
     const at = source.indexOf(text, region.start + person.offset.start);
     if (at >= 0 && text.length > 1) return grounded(source, at, at + text.length, 0.8);
   }
