@@ -548,3 +548,31 @@ test('probes of this round\'s customer rules: a month alone after the invoice wo
   assert.equal((await readInvoiceRequest('bill St. Anne\'s Choir 2 hours at 40 GBP')).customer?.value, 'St. Anne\'s Choir');
   assert.equal((await readInvoiceRequest('invoice June Park 2 hours at 40 GBP')).customer?.value, 'June Park');
 });
+
+describe('round 8: corrections and bare totals', () => {
+  test('a request that corrects itself ("no wait", ", sorry", "make that") is shown for approval, never sent unseen', async () => {
+    for (const text of [
+      'invoice Harbourview Yoga 12 classes at 40 GBP each, no wait, 38 each',
+      'bill Copper Kettle Cafe for 3 days at 500 EUR - sorry, 450 a day',
+      'invoice Tessel Labs 10 hours at 90 USD, make that 11 hours',
+    ]) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(linesGroundedSurely(text, read), false, text);
+    }
+    // Words that only look alike: "wait" for a payment, "sorry for the delay".
+    for (const text of ['invoice Harbourview Yoga 12 classes at 40 GBP each, they can wait until January to pay', 'sorry for the delay! invoice Tessel Labs 10 hours at 90 USD']) {
+      assert.equal(linesGroundedSurely(text, await readInvoiceRequest(text)), true, text);
+    }
+  });
+
+  test('a bare amount called the total ("total 1,900") is checked against the lines even without its own currency', async () => {
+    const wrong = 'invoice Pebble Works: 3 days design at 400 EUR + 1 day print prep at 250, total 1,900';
+    const read = await readInvoiceRequest(wrong);
+    assert.ok(fieldsToAsk(wrong, read).includes('lines'));
+    const right = 'invoice Pebble Works: 3 days design at 400 EUR + 1 day print prep at 250, total 1,450';
+    assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
+    // A count after "total" with its unit is no amount: "total 4 days" is checked as a count, not as money.
+    const counted = 'invoice Pebble Works 4 days at 400 EUR, total 4 days';
+    assert.deepEqual(fieldsToAsk(counted, await readInvoiceRequest(counted)), []);
+  });
+});
