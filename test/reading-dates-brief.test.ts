@@ -369,3 +369,21 @@ describe('round 7: deadlines', () => {
     assert.equal(deadline('Live by 10 January. We open the bookings in April.'), '2027-04-30');
   });
 });
+
+test('a start or launch date beside an earlier date the work is needed by is asked, not taken as the deadline', () => {
+  const written = '2026-11-25T10:00:00Z';
+  for (const text of [
+    'The campaign starts on 1 March, so we need the banners by 20 February.',
+    'Kampania startuje 1 marca, materiały potrzebujemy do 15 lutego.',
+    'We need the copy by 2 February and launch on 15 February.',
+  ]) {
+    assert.ok(deadline(text, written).confidence < ACT_WITHOUT_ASKING, text);
+  }
+  // One date, or a start before the date the work is due, is still read.
+  assert.equal(deadline('We launch on 1 March.', written).confidence >= ACT_WITHOUT_ASKING, true);
+  const due = deadline('We start on 5 January and need it finished by 20 February.', written);
+  assert.equal(due.value?.by, '2027-02-20');
+  assert.ok(due.confidence >= ACT_WITHOUT_ASKING);
+  assert.equal(deadline('materiały potrzebujemy do 25 stycznia', written).value?.by, '2027-01-25');
+  assert.equal(deadline('The fair opens on 12 March, so we need the stand graphics by 20 February.', written).value?.by, '2027-02-20');
+});
