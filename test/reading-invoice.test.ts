@@ -575,4 +575,12 @@ describe('round 8: corrections and bare totals', () => {
     const counted = 'invoice Pebble Works 4 days at 400 EUR, total 4 days';
     assert.deepEqual(fieldsToAsk(counted, await readInvoiceRequest(counted)), []);
   });
+
+  test('hours and minutes written apart ("1h 20min", "2 Std. 15 Min.") are one count of hours', async () => {
+    const lines = async (text: string) => (await readInvoiceRequest(text)).lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]);
+    assert.deepEqual(await lines('invoice Larchmont Vets 1h 20min phone support at 90 USD/h'), [[1 + 20 / 60, 'hour', 90]]);
+    assert.deepEqual(await lines('Rechnung an Café Lindau: Beratung 2 Std. 15 Min. à 80 €/Std.'), [[2.25, 'hour', 80]]);
+    // Minutes said apart from the count are no part of it.
+    assert.deepEqual(await lines('invoice Larchmont Vets 3 hours at 90 USD/h, the call itself was 40 min'), [[3, 'hour', 90]]);
+  });
 });

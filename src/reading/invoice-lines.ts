@@ -10,7 +10,7 @@ import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
 import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
 import { within, type Region } from './message.ts';
-import { quantityAt } from './quantity.ts';
+import { isMinutesOfHours, quantityAt } from './quantity.ts';
 import { UNITS, unitOf, type Unit } from './units.ts';
 
 export const LineRead = z.object({
@@ -78,7 +78,7 @@ type Token = NumberToken & { role: 'price' | 'quantity' | 'bare' | 'total' | 'pe
  */
 export function readLines(text: string, regions: Region[], skip: Region[], style: DecimalMark | null): LinesRead {
   const tokens = [...readNumbers(text, style), ...readNumberWords(text)]
-    .filter((t) => within(regions, t.start, t.end) && !skip.some((s) => t.start < s.end && t.end > s.start))
+    .filter((t) => within(regions, t.start, t.end) && !skip.some((s) => t.start < s.end && t.end > s.start) && !isMinutesOfHours(text, t))
     .sort((a, b) => a.start - b.start)
     .map((t) => ({ ...t, role: roleOf(text, t) }));
   const lines: LineRead[] = [];
@@ -431,7 +431,7 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   // "1 April retainer": a count right before a month may be a date; it is shown before it is used.
   const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan
-    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
+    ? { value: counted?.value.amount ?? quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
     : // A price per hour or day with nothing counting them ("at 300 dollars a day"): one is a guess, shown before it is used.
       { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: price?.value.per && price.value.per !== 'item' ? 0.6 : 0.9, via: 'rules' };
   return {
