@@ -583,4 +583,13 @@ describe('round 8: corrections and bare totals', () => {
     // Minutes said apart from the count are no part of it.
     assert.deepEqual(await lines('invoice Larchmont Vets 3 hours at 90 USD/h, the call itself was 40 min'), [[3, 'hour', 90]]);
   });
+
+  test('a Polish NIP (also with dashes) and a Swedish "momsreg.nr" are read as the VAT ID; a dashed number without a label is not', async () => {
+    const vat = async (text: string) => (await readInvoiceRequest(text)).vatId?.value ?? null;
+    assert.equal(await vat('Faktura dla Foto Kowal, NIP 778-123-45-67, sesja zdjęciowa 800 zł'), '778-123-45-67');
+    assert.equal(await vat('Faktura dla Foto Kowal, NIP: 7781234567, sesja zdjęciowa 800 zł'), '7781234567');
+    assert.equal(await vat('Faktura till Alm Design AB (momsreg.nr SE559012345601): 4 timmar à 900 SEK'), 'SE559012345601');
+    assert.equal(await vat('invoice Moms Kitchen 2 days at 300 EUR, order ref 778-123-45-67'), null);
+  });
 });
+
