@@ -387,3 +387,21 @@ test('a start or launch date beside an earlier date the work is needed by is ask
   assert.equal(deadline('materiały potrzebujemy do 25 stycznia', written).value?.by, '2027-01-25');
   assert.equal(deadline('The fair opens on 12 March, so we need the stand graphics by 20 February.', written).value?.by, '2027-02-20');
 });
+
+test('readers named by a plural noun of another language after its preposition ("per i nostri clienti", "voor onze leden") are the audience', async () => {
+  const audience = async (text: string) => (await readBrief(text, new Date('2026-12-01T10:00:00Z'))).audience;
+  for (const [text, readers] of [
+    ['Scrivi un post sul nuovo orario, per i nostri clienti. Tono amichevole, 300 parole.', 'i nostri clienti'],
+    ['Een nieuwsbrief over de jaarvergadering voor onze leden. 400 woorden.', 'onze leden'],
+    ['Un artículo sobre la declaración trimestral para autónomos. 800 palabras.', 'autónomos'],
+    ['Ein Newsletter für unsere Kunden über die neue App.', 'unsere Kunden'],
+  ] as const) {
+    const read = await audience(text);
+    assert.equal(read.value, readers, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+  // A preposition before one thing or a time names no readers.
+  for (const text of ['Necesito un artículo para el blog de clientes sobre impuestos.', 'Un post per domani sui clienti nuovi.']) {
+    assert.equal((await audience(text)).value, null, text);
+  }
+});
