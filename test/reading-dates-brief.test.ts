@@ -405,3 +405,15 @@ test('readers named by a plural noun of another language after its preposition (
     assert.equal((await audience(text)).value, null, text);
   }
 });
+
+test('a form whose labels are questions ("What\'s it about? :", "Who will read it? :") gives topic and audience; a title in single quotes is the topic', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  const form = await readBrief("What's it about? : Choosing a first road bike\nWho will read it? : commuters new to cycling\nHow long? : 900 words", written);
+  assert.equal(form.topic.value, 'Choosing a first road bike');
+  assert.equal(form.audience.value, 'commuters new to cycling');
+  const titled = await readBrief("Blog voor onze bakkerij: 'Zo bewaar je zuurdesembrood vers'. 500 woorden.", written);
+  assert.equal(titled.topic.value, 'Zo bewaar je zuurdesembrood vers');
+  // Apostrophes inside words open no title.
+  assert.equal((await readBrief("We'd like a post about our clients' favourite recipes, it's for the blog", written)).topic.value, "our clients' favourite recipes");
+  assert.equal((await readBrief("Post about 'Brand' guidelines for our 'new' shop owners", written)).topic.value, "'Brand' guidelines for our 'new' shop owners");
+});

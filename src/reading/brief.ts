@@ -109,7 +109,7 @@ const FOREIGN_PEOPLE = [
 ].join('|');
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers.
@@ -173,10 +173,11 @@ function subjectField(source: string, region: Span): Span | null {
 }
 
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title') ?? subjectField(source, region);
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??') ?? subjectField(source, region);
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);
+  // A title in single quotes too ("Blog: 'How to ...'"), where the quote opens after a space or colon, not an apostrophe in a word.
+  const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text) ?? /(?<=^|[\s:(])['‘]([^'’\n]{12,}?)['’](?=[\s.,;:!?)]|$)/u.exec(text);
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
