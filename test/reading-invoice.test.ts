@@ -549,7 +549,7 @@ test('probes of this round\'s customer rules: a month alone after the invoice wo
   assert.equal((await readInvoiceRequest('invoice June Park 2 hours at 40 GBP')).customer?.value, 'June Park');
 });
 
-describe('round 8: corrections and bare totals', () => {
+describe('round 8: corrections, bare totals, minutes, tax IDs and customers', () => {
   test('a request that corrects itself ("no wait", ", sorry", "make that") is shown for approval, never sent unseen', async () => {
     for (const text of [
       'invoice Harbourview Yoga 12 classes at 40 GBP each, no wait, 38 each',
@@ -590,6 +590,15 @@ describe('round 8: corrections and bare totals', () => {
     assert.equal(await vat('Faktura dla Foto Kowal, NIP: 7781234567, sesja zdjęciowa 800 zł'), '7781234567');
     assert.equal(await vat('Faktura till Alm Design AB (momsreg.nr SE559012345601): 4 timmar à 900 SEK'), 'SE559012345601');
     assert.equal(await vat('invoice Moms Kitchen 2 days at 300 EUR, order ref 778-123-45-67'), null);
+  });
+
+  test('"make an invoice for X" in other languages ("een factuur maken voor", "hacer una factura para") names the customer after it', async () => {
+    const customer = async (text: string) => (await readInvoiceRequest(text)).customer?.value ?? null;
+    assert.equal(await customer('Kun je een factuur maken voor Houtzagerij Bakker B.V.? 6 uur à € 70'), 'Houtzagerij Bakker B.V.');
+    assert.equal(await customer('Kunt u een factuur sturen aan Bloemenhuis Jansen: 3 uur à € 50'), 'Bloemenhuis Jansen');
+    assert.equal(await customer('Puedes hacer una factura para Talleres Ruiz S.L.? 2 días a 400 €'), 'Talleres Ruiz S.L.');
+    // What follows in lower case, with an article, is no name: asked.
+    assert.equal(await customer('kun je een factuur maken voor de maand maart, 3 uur à 50 €'), null);
   });
 });
 
