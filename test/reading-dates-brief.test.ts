@@ -417,3 +417,17 @@ test('a form whose labels are questions ("What\'s it about? :", "Who will read i
   assert.equal((await readBrief("We'd like a post about our clients' favourite recipes, it's for the blog", written)).topic.value, "our clients' favourite recipes");
   assert.equal((await readBrief("Post about 'Brand' guidelines for our 'new' shop owners", written)).topic.value, "'Brand' guidelines for our 'new' shop owners");
 });
+
+test('a topic the writer leaves open ("topic - up to you", "I haven\'t decided on the topic yet") is asked, not read from the words around it', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  for (const text of [
+    'two instagram captions for our bakery, audience is local families, playful. topic - up to you',
+    'Newsletter for our members, 400 words. I haven\'t decided on the topic yet, any ideas?',
+    'Blog post for landlords, topic: whatever you think is timely, 800 words',
+  ]) {
+    assert.equal((await readBrief(text, written)).topic.value, null, text);
+  }
+  // A topic about choosing, or one the writer has settled, is still the topic.
+  assert.equal((await readBrief('A blog post about how to pick a topic you can write about every week, for new bloggers', written)).topic.value, 'how to pick a topic you can write about every week');
+  assert.notEqual((await readBrief('Newsletter about our spring opening hours, for members', written)).topic.value, null);
+});
