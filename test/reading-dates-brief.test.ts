@@ -431,3 +431,12 @@ test('a topic the writer leaves open ("topic - up to you", "I haven\'t decided o
   assert.equal((await readBrief('A blog post about how to pick a topic you can write about every week, for new bloggers', written)).topic.value, 'how to pick a topic you can write about every week');
   assert.notEqual((await readBrief('Newsletter about our spring opening hours, for members', written)).topic.value, null);
 });
+
+test('"not sure who it\'s for" leaves the audience open: asked, even where a "for" names something else', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  const unsure = await readBrief('article about the new tax rules for freelancers. honestly not sure who it\'s for yet, maybe accountants? 900 words', written);
+  assert.equal(unsure.audience.value, null);
+  // Doubt about something else leaves the readers named.
+  const sure = await readBrief('article about the new tax rules, for freelancers. not sure about the title yet. 900 words', written);
+  assert.equal(sure.audience.value, 'freelancers');
+});

@@ -286,6 +286,9 @@ function undecided(region: Span, labels: string): boolean {
   return open.test(region.text) || notYet.test(region.text);
 }
 
+/** "not sure who it's for yet": the writer has not settled the readers, whatever a "for" elsewhere names. */
+const WHO_UNSURE = /\b(?:not (?:yet )?sure|unsure|don't know(?: yet)?|no idea|haven't decided|not decided)\s+who\s+(?:it's|it is|this is|it'll be|we're writing|the post is|the piece is)\s+for\b/iu;
+
 /** What separates one field of a chat brief from the next: a comma, a spaced dash, a sentence's end. */
 const FIELD_BREAK = /,\s|\s[-–—]\s|[.;!?](?=\s)|\n/u;
 
@@ -345,7 +348,7 @@ function fieldsOf(source: string, region: Span, written: Date): ReadBrief {
   const topic = undecided(region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
   return {
     topic,
-    audience: undecided(region, 'audience|target audience|readers|zielgruppe|public|público') ? none<string>() : doubted(source, audienceIn(source, region)),
+    audience: undecided(region, 'audience|target audience|readers|zielgruppe|public|público') || WHO_UNSURE.test(region.text) ? none<string>() : doubted(source, audienceIn(source, region)),
     tone: toneIn(source, region, topic),
     format: formatIn(source, region),
     wordCount: wordCountIn(source, region),
