@@ -369,3 +369,74 @@ describe('round 7: deadlines', () => {
     assert.equal(deadline('Live by 10 January. We open the bookings in April.'), '2027-04-30');
   });
 });
+
+test('a start or launch date beside an earlier date the work is needed by is asked, not taken as the deadline', () => {
+  const written = '2026-11-25T10:00:00Z';
+  for (const text of [
+    'The campaign starts on 1 March, so we need the banners by 20 February.',
+    'Kampania startuje 1 marca, materiały potrzebujemy do 15 lutego.',
+    'We need the copy by 2 February and launch on 15 February.',
+  ]) {
+    assert.ok(deadline(text, written).confidence < ACT_WITHOUT_ASKING, text);
+  }
+  // One date, or a start before the date the work is due, is still read.
+  assert.equal(deadline('We launch on 1 March.', written).confidence >= ACT_WITHOUT_ASKING, true);
+  const due = deadline('We start on 5 January and need it finished by 20 February.', written);
+  assert.equal(due.value?.by, '2027-02-20');
+  assert.ok(due.confidence >= ACT_WITHOUT_ASKING);
+  assert.equal(deadline('materiały potrzebujemy do 25 stycznia', written).value?.by, '2027-01-25');
+  assert.equal(deadline('The fair opens on 12 March, so we need the stand graphics by 20 February.', written).value?.by, '2027-02-20');
+});
+
+test('readers named by a plural noun of another language after its preposition ("per i nostri clienti", "voor onze leden") are the audience', async () => {
+  const audience = async (text: string) => (await readBrief(text, new Date('2026-12-01T10:00:00Z'))).audience;
+  for (const [text, readers] of [
+    ['Scrivi un post sul nuovo orario, per i nostri clienti. Tono amichevole, 300 parole.', 'i nostri clienti'],
+    ['Een nieuwsbrief over de jaarvergadering voor onze leden. 400 woorden.', 'onze leden'],
+    ['Un artículo sobre la declaración trimestral para autónomos. 800 palabras.', 'autónomos'],
+    ['Ein Newsletter für unsere Kunden über die neue App.', 'unsere Kunden'],
+  ] as const) {
+    const read = await audience(text);
+    assert.equal(read.value, readers, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+  // A preposition before one thing or a time names no readers.
+  for (const text of ['Necesito un artículo para el blog de clientes sobre impuestos.', 'Un post per domani sui clienti nuovi.']) {
+    assert.equal((await audience(text)).value, null, text);
+  }
+});
+
+test('a form whose labels are questions ("What\'s it about? :", "Who will read it? :") gives topic and audience; a title in single quotes is the topic', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  const form = await readBrief("What's it about? : Choosing a first road bike\nWho will read it? : commuters new to cycling\nHow long? : 900 words", written);
+  assert.equal(form.topic.value, 'Choosing a first road bike');
+  assert.equal(form.audience.value, 'commuters new to cycling');
+  const titled = await readBrief("Blog voor onze bakkerij: 'Zo bewaar je zuurdesembrood vers'. 500 woorden.", written);
+  assert.equal(titled.topic.value, 'Zo bewaar je zuurdesembrood vers');
+  // Apostrophes inside words open no title.
+  assert.equal((await readBrief("We'd like a post about our clients' favourite recipes, it's for the blog", written)).topic.value, "our clients' favourite recipes");
+  assert.equal((await readBrief("Post about 'Brand' guidelines for our 'new' shop owners", written)).topic.value, "'Brand' guidelines for our 'new' shop owners");
+});
+
+test('a topic the writer leaves open ("topic - up to you", "I haven\'t decided on the topic yet") is asked, not read from the words around it', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  for (const text of [
+    'two instagram captions for our bakery, audience is local families, playful. topic - up to you',
+    'Newsletter for our members, 400 words. I haven\'t decided on the topic yet, any ideas?',
+    'Blog post for landlords, topic: whatever you think is timely, 800 words',
+  ]) {
+    assert.equal((await readBrief(text, written)).topic.value, null, text);
+  }
+  // A topic about choosing, or one the writer has settled, is still the topic.
+  assert.equal((await readBrief('A blog post about how to pick a topic you can write about every week, for new bloggers', written)).topic.value, 'how to pick a topic you can write about every week');
+  assert.notEqual((await readBrief('Newsletter about our spring opening hours, for members', written)).topic.value, null);
+});
+
+test('"not sure who it\'s for" leaves the audience open: asked, even where a "for" names something else', async () => {
+  const written = new Date('2026-12-01T10:00:00Z');
+  const unsure = await readBrief('article about the new tax rules for freelancers. honestly not sure who it\'s for yet, maybe accountants? 900 words', written);
+  assert.equal(unsure.audience.value, null);
+  // Doubt about something else leaves the readers named.
+  const sure = await readBrief('article about the new tax rules, for freelancers. not sure about the title yet. 900 words', written);
+  assert.equal(sure.audience.value, 'freelancers');
+});

@@ -548,3 +548,57 @@ test('probes of this round\'s customer rules: a month alone after the invoice wo
   assert.equal((await readInvoiceRequest('bill St. Anne\'s Choir 2 hours at 40 GBP')).customer?.value, 'St. Anne\'s Choir');
   assert.equal((await readInvoiceRequest('invoice June Park 2 hours at 40 GBP')).customer?.value, 'June Park');
 });
+
+describe('round 8: corrections, bare totals, minutes, tax IDs and customers', () => {
+  test('a request that corrects itself ("no wait", ", sorry", "make that") is shown for approval, never sent unseen', async () => {
+    for (const text of [
+      'invoice Harbourview Yoga 12 classes at 40 GBP each, no wait, 38 each',
+      'bill Copper Kettle Cafe for 3 days at 500 EUR - sorry, 450 a day',
+      'invoice Tessel Labs 10 hours at 90 USD, make that 11 hours',
+    ]) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(linesGroundedSurely(text, read), false, text);
+    }
+    // Words that only look alike: "wait" for a payment, "sorry for the delay".
+    for (const text of ['invoice Harbourview Yoga 12 classes at 40 GBP each, they can wait until January to pay', 'sorry for the delay! invoice Tessel Labs 10 hours at 90 USD']) {
+      assert.equal(linesGroundedSurely(text, await readInvoiceRequest(text)), true, text);
+    }
+  });
+
+  test('a bare amount called the total ("total 1,900") is checked against the lines even without its own currency', async () => {
+    const wrong = 'invoice Pebble Works: 3 days design at 400 EUR + 1 day print prep at 250, total 1,900';
+    const read = await readInvoiceRequest(wrong);
+    assert.ok(fieldsToAsk(wrong, read).includes('lines'));
+    const right = 'invoice Pebble Works: 3 days design at 400 EUR + 1 day print prep at 250, total 1,450';
+    assert.deepEqual(fieldsToAsk(right, await readInvoiceRequest(right)), []);
+    // A count after "total" with its unit is no amount: "total 4 days" is checked as a count, not as money.
+    const counted = 'invoice Pebble Works 4 days at 400 EUR, total 4 days';
+    assert.deepEqual(fieldsToAsk(counted, await readInvoiceRequest(counted)), []);
+  });
+
+  test('hours and minutes written apart ("1h 20min", "2 Std. 15 Min.") are one count of hours', async () => {
+    const lines = async (text: string) => (await readInvoiceRequest(text)).lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]);
+    assert.deepEqual(await lines('invoice Larchmont Vets 1h 20min phone support at 90 USD/h'), [[1 + 20 / 60, 'hour', 90]]);
+    assert.deepEqual(await lines('Rechnung an Café Lindau: Beratung 2 Std. 15 Min. à 80 €/Std.'), [[2.25, 'hour', 80]]);
+    // Minutes said apart from the count are no part of it.
+    assert.deepEqual(await lines('invoice Larchmont Vets 3 hours at 90 USD/h, the call itself was 40 min'), [[3, 'hour', 90]]);
+  });
+
+  test('a Polish NIP (also with dashes) and a Swedish "momsreg.nr" are read as the VAT ID; a dashed number without a label is not', async () => {
+    const vat = async (text: string) => (await readInvoiceRequest(text)).vatId?.value ?? null;
+    assert.equal(await vat('Faktura dla Foto Kowal, NIP 778-123-45-67, sesja zdjęciowa 800 zł'), '778-123-45-67');
+    assert.equal(await vat('Faktura dla Foto Kowal, NIP: 7781234567, sesja zdjęciowa 800 zł'), '7781234567');
+    assert.equal(await vat('Faktura till Alm Design AB (momsreg.nr SE559012345601): 4 timmar à 900 SEK'), 'SE559012345601');
+    assert.equal(await vat('invoice Moms Kitchen 2 days at 300 EUR, order ref 778-123-45-67'), null);
+  });
+
+  test('"make an invoice for X" in other languages ("een factuur maken voor", "hacer una factura para") names the customer after it', async () => {
+    const customer = async (text: string) => (await readInvoiceRequest(text)).customer?.value ?? null;
+    assert.equal(await customer('Kun je een factuur maken voor Houtzagerij Bakker B.V.? 6 uur à € 70'), 'Houtzagerij Bakker B.V.');
+    assert.equal(await customer('Kunt u een factuur sturen aan Bloemenhuis Jansen: 3 uur à € 50'), 'Bloemenhuis Jansen');
+    assert.equal(await customer('Puedes hacer una factura para Talleres Ruiz S.L.? 2 días a 400 €'), 'Talleres Ruiz S.L.');
+    // What follows in lower case, with an article, is no name: asked.
+    assert.equal(await customer('kun je een factuur maken voor de maand maart, 3 uur à 50 €'), null);
+  });
+});
+

@@ -192,3 +192,18 @@ test('a dollar sign with its country after a space ("12 000 $ CA", "$ US 800") i
   assert.equal(readOne('about $ US 800 for hosting').value.currency, 'USD');
   assert.equal(readOne('we pay 400 $ Cash on delivery').value.currency, 'USD');
 });
+
+test('a range said with "between" in Italian, Dutch, Swedish or Polish ("tra 7.000 e 9.000 euro") is the range, not its high end', () => {
+  for (const [text, min, max] of [
+    ['Budget: tra 6.000 e 8.000 euro', 6000, 8000],
+    ['budget tussen 4.000 en 5.000 euro', 4000, 5000],
+    ['vi har mellan 30 000 och 40 000 SEK', 30_000, 40_000],
+    ['budżet między 10 000 a 12 000 zł', 10_000, 12_000],
+  ] as const) {
+    const mention = readOne(text);
+    assert.deepEqual([mention.value.min, mention.value.max], [min, max], text);
+  }
+  // Without a "between" word, "e" or "a" joins two amounts, never a range: "extra" is no "tra".
+  assert.deepEqual(readMoney('logo 500 € e sito 3.000 €').map((m) => m.value.max), [500, 3000]);
+  assert.deepEqual(readMoney('extra 500 € e 300 € di spese').map((m) => m.value.max), [500, 300]);
+});

@@ -472,3 +472,17 @@ describe('round 6: leads in the shapes the old test split held', () => {
     assert.equal((await readLead(silent, written)).timeline.value, null);
   });
 });
+
+test('a title before the sender\'s name in the From header ("Dr.", "Mrs.", "Herr") is no part of the contact\'s name', async () => {
+  for (const [from, name] of [
+    ['"Dr. Nadia Okoye" <nadia@okoye-dental.example>', 'Nadia Okoye'],
+    ['Mrs. Joan Fairley <joan@fairley-books.example>', 'Joan Fairley'],
+    ['Herr Tobias Kranz <t.kranz@kranz-bau.example>', 'Tobias Kranz'],
+  ]) {
+    const parties = await partiesOf(`From: ${from}\nTo: hello@studio.example\nSubject: New website\n\nHello,\n\nwe need a new website, budget 5,000 EUR.\n\nBest\n${name}\n`);
+    assert.equal(parties.contactName.value, name, from);
+  }
+  // A name that only starts like a title keeps its letters: "Drew", "Frauke".
+  const drew = await partiesOf('From: Drew Collins <drew@collins-co.example>\nTo: hello@studio.example\nSubject: Site\n\nHi, we need a site.\n\nDrew Collins\n');
+  assert.equal(drew.contactName.value, 'Drew Collins');
+});

@@ -89,15 +89,27 @@ function narrowed(text: string, end: number): number {
   return aside && (namesReaders(people) || plural) ? end + aside[0].length : end;
 }
 
-const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|who want|to learn|in (?:a|an|the)\s)\b/u;
+const AUDIENCE_STOPS = /[,.;!?\n—–(]|\s(?:about|on|sur|über|sobre|su|sul\p{L}*|om|who want|to learn|in (?:a|an|the)\s)(?!\p{L})/u;
 // A spaced hyphen separates fields in a chat brief ("... - audience: X"); a dash in prose does not end the topic.
 const TOPIC_STOPS = /[.;!?\n(]|,\s|\s-\s|\s[—–]\s(?=for\b|[\p{L} ]{1,20}:)|\s(?:aimed at|written for|targeted at|so that|for (?:our|my|the) (?=\w+s\b))/u;
 
 /** Words for a time in the languages briefs arrive in: what follows them says when, not who reads. */
 const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|today|tomorrow|pr[oó]xim\p{L}*|prochain\p{L}*|prossim\p{L}*|nästa|neste|volgende|nächste\p{L}*|semana|semaine|settimana|vecka|uke|week|woche|mes|mês|mois|mese|månad|måned|maand|monat|lunes|martes|viernes|lundi|vendredi|lunedì|venerdì|montag|freitag|maandag|vrijdag|måndag|fredag|segunda|sexta|${MONTH_NAME}`;
 
+/** Articles of one thing ("para el blog", "voor de site"): what follows them is no group of readers. */
+const SINGULAR_ARTICLES = String.raw`el|la|lo|il|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|der|das|dem|ein|eine`;
+/** Plural nouns for people who read briefs' content, in the languages briefs arrive in besides English. */
+const FOREIGN_PEOPLE = [
+  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|aficionados|entusiastas|seguidores',
+  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori',
+  'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
+  'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
+  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers',
+  'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
+].join('|');
+
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers.
@@ -115,7 +127,10 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   // of one thing ("para el blog que ...", "voor de site die ...").
   // Nor after a time ("para mañana que ...", "för nästa vecka som ...", "voor december die ..."): that says when, not who.
   const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
-  for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS]] as const) {
+  // "per appassionati di cucina", "para clientes do restaurante", "till våra prenumeranter": a preposition of other
+  // languages, then people named by a plural noun of those languages (compromise knows English plurals only).
+  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${FOREIGN_PEOPLE})(?!\p{L}))`, 'giu');
+  for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS], [people, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
       const end = narrowed(text, phraseEnd(text, start, stops));
@@ -158,10 +173,11 @@ function subjectField(source: string, region: Span): Span | null {
 }
 
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title') ?? subjectField(source, region);
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??') ?? subjectField(source, region);
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text);
+  // A title in single quotes too ("Blog: 'How to ...'"), where the quote opens after a space or colon, not an apostrophe in a word.
+  const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text) ?? /(?<=^|[\s:(])['‘]([^'’\n]{12,}?)['’](?=[\s.,;:!?)]|$)/u.exec(text);
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
@@ -263,8 +279,15 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
 
 /** "Topic TBD", "Audience: not decided yet": the brief says the field is open, so nothing is read for it. */
 function undecided(region: Span, labels: string): boolean {
-  return new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen)\\b`, 'iu').test(region.text);
+  // "topic - whatever you think works", "topic: up to you": the writer leaves the field to Operator, which asks.
+  const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
+  // "I haven't decided on the topic yet": the same, said before the field's name.
+  const notYet = new RegExp(`(?<!\\p{L})(?:haven't|have not|not yet|still haven't|didn't|did not)\\s+(?:decided|chosen|picked|settled)(?:\\s+(?:on|upon))?\\s+(?:the|a|our|any)\\s+(?:${labels})\\b`, 'iu');
+  return open.test(region.text) || notYet.test(region.text);
 }
+
+/** "not sure who it's for yet": the writer has not settled the readers, whatever a "for" elsewhere names. */
+const WHO_UNSURE = /\b(?:not (?:yet )?sure|unsure|don't know(?: yet)?|no idea|haven't decided|not decided)\s+who\s+(?:it's|it is|this is|it'll be|we're writing|the post is|the piece is)\s+for\b/iu;
 
 /** What separates one field of a chat brief from the next: a comma, a spaced dash, a sentence's end. */
 const FIELD_BREAK = /,\s|\s[-–—]\s|[.;!?](?=\s)|\n/u;
@@ -325,7 +348,7 @@ function fieldsOf(source: string, region: Span, written: Date): ReadBrief {
   const topic = undecided(region, 'topic|subject|theme|thema|sujet|tema') ? none<string>() : doubted(source, topicIn(source, region));
   return {
     topic,
-    audience: undecided(region, 'audience|target audience|readers|zielgruppe|public|público') ? none<string>() : doubted(source, audienceIn(source, region)),
+    audience: undecided(region, 'audience|target audience|readers|zielgruppe|public|público') || WHO_UNSURE.test(region.text) ? none<string>() : doubted(source, audienceIn(source, region)),
     tone: toneIn(source, region, topic),
     format: formatIn(source, region),
     wordCount: wordCountIn(source, region),

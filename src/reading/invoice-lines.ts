@@ -10,7 +10,7 @@ import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
 import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
 import { within, type Region } from './message.ts';
-import { quantityAt } from './quantity.ts';
+import { isMinutesOfHours, quantityAt } from './quantity.ts';
 import { UNITS, unitOf, type Unit } from './units.ts';
 
 export const LineRead = z.object({
@@ -39,9 +39,16 @@ const DISCOUNT = /\b(?:discount|off|rebate|rabatt|nachlass|remise|réduction|des
 const PRICE_CUE = /(?:\bat|@|\bà|\bfor|\bzu|\bje|[x×*=])\s?$/iu;
 const TOTAL_CUE = /(?:=|\btotal(?:ling)?|\bin total|\binsgesamt|\bgesamt|\bsumme|\bsum of|\bcomes to)\s?:?\s?$/iu;
 /** Words that make an amount money already paid, received or billed (a deposit, last month's invoice), not something to bill now. */
+/** A word that says the amount after it is the total (no "=", which also ends a line's own arithmetic). */
+const TOTAL_WORD_BEFORE = /\b(?:total(?:ling)?|in total|insgesamt|gesamt|summe|sum of|comes to)\s?:?\s?$/iu;
 const PAID = /\b(?:paid|(?:already|last (?:time|month|year|week)|previously|we)\s+(?:\w+\s+)?(?:invoiced|billed|charged)|deposit|advance payment|prepaid|pre-paid|prepayment|down payment|already (?:received|transferred)|anzahlung|bezahlt|acompte|payé|anticipo|pagad[oa]|pagato|aanbetaling|betaald)\b/iu;
 /** Words that tie a count to its price: "5 days @ $1,100", "2 workshops x 1.200 €", "6h support à 90 €". */
 const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)|@|[x×*=:])\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
+/**
+ * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5"): which
+ * number the correction replaces is a guess, so the lines go to the operator for approval.
+ */
+const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(
@@ -71,7 +78,7 @@ type Token = NumberToken & { role: 'price' | 'quantity' | 'bare' | 'total' | 'pe
  */
 export function readLines(text: string, regions: Region[], skip: Region[], style: DecimalMark | null): LinesRead {
   const tokens = [...readNumbers(text, style), ...readNumberWords(text)]
-    .filter((t) => within(regions, t.start, t.end) && !skip.some((s) => t.start < s.end && t.end > s.start))
+    .filter((t) => within(regions, t.start, t.end) && !skip.some((s) => t.start < s.end && t.end > s.start) && !isMinutesOfHours(text, t))
     .sort((a, b) => a.start - b.start)
     .map((t) => ({ ...t, role: roleOf(text, t) }));
   const lines: LineRead[] = [];
@@ -203,7 +210,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     if (lines[0]) lines[0] = { ...lines[0], problem: lines[0].problem ?? `a discount ("${span.text}") the lines do not show: type them with the discount as its own line` };
   }
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
-  const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
+  const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
+  const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : correction ? `the request corrects itself ("${correction[0].trim()}")` : null;
   return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
 }
 
@@ -288,6 +296,8 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   const hasCurrency = mention.value.currency !== null || (mention.evidence.kind === 'span' && /kr/i.test(mention.evidence.span.text));
   if ((hasCurrency || mention.value.per) && TOTAL_CUE.test(before.replace(/\p{Sc}\s?$|[A-Z]{3}\s?$/u, ''))) return 'total';
   if (hasCurrency || mention.value.per) return 'price';
+  // "..., total 2,300": a bare amount the words call the total, ending its clause, is the total to check even without a currency.
+  if (TOTAL_WORD_BEFORE.test(before) && /^(?:\s*$|[.;!?)\n]|,\s)/u.test(text.slice(token.end, token.end + 2))) return 'total';
   // "2 people x 3 days": a number with a unit of time after the sign is a second count, not a price.
   if (quantityAt(text, token)?.value.unit !== undefined && quantityAt(text, token)!.value.unit !== 'item') return 'quantity';
   // "5 days x 420": after a count of something, the number behind the sign is what each costs.
@@ -421,7 +431,7 @@ function lineOf(text: string, clause: Region, quantity: Token | null, price: Fie
   // "1 April retainer": a count right before a month may be a date; it is shown before it is used.
   const maybeDate = quantity !== null && !counted && MONTH.test(text.slice(quantity.end, quantity.end + 12));
   const quantityField: Field<number> = quantitySpan
-    ? { value: quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
+    ? { value: counted?.value.amount ?? quantity!.value, evidence: { kind: 'span', span: quantitySpan }, confidence: counted ? 0.95 : maybeDate ? 0.6 : 0.9, via: 'rules' }
     : // A price per hour or day with nothing counting them ("at 300 dollars a day"): one is a guess, shown before it is used.
       { value: 1, evidence: { kind: 'span', span: spanAt(text, priceStart, Math.max(priceEnd, priceStart + 1)) }, confidence: price?.value.per && price.value.per !== 'item' ? 0.6 : 0.9, via: 'rules' };
   return {

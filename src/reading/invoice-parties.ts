@@ -17,10 +17,10 @@ const field = (text: string, start: number, end: number, value: string, confiden
 });
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen)\s+(?:une|la|una|la|uma|a|eine|die)\s+(?:facture|factura|fattura|fatura|rechnung)\s+(?:pour|à|au|para|a|al|per|für|an)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
@@ -211,12 +211,12 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
-const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?)`;
+const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
 /** Tax ID labels as a form's machine names write them, in lower case: "abn", "vat_id", "org_nr". */
 const MACHINE_VAT_LABEL = String.raw`(?:abn|vat(?:_id|_no|_number)?|tax_id|org_?nr|uid|cif|nif)`;
 // A form's machine name may put the party before the label and "=" after it ("customer_abn=51 824 753 556"); an all-digit ID may be grouped by spaces.
-const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3})\b`, 'gmu');
+const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3}|\d{3}-\d{2,3}-\d{2}-\d{2,3})\b`, 'gmu');
 
 /** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
 export function readVatId(text: string, regions: Region[]): Field<string> | null {

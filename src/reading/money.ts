@@ -109,10 +109,10 @@ function currencyAfter(text: string, at: number): Marker | null {
 
 const isCode = (word: string) => (word === word.toUpperCase() ? isCurrencyCode(word) : LOWER_CASE_CODES.has(word.toLowerCase()));
 
-/** Range words between two amounts: "40-50", "2k to 3k", "1.000 – 1.500", "zwischen 2 und 3k". */
+/** Range words between two amounts: "40-50", "2k to 3k", "1.000 – 1.500", "zwischen 2 und 3k", "tra 7.000 e 9.000", "mellan 40 och 50 000". */
 const RANGE_JOIN = /^\s?(?:-|–|—|to|bis|à)\s?$/iu;
-const BETWEEN = /\b(?:between|zwischen|entre)\s$/iu;
-const BETWEEN_AND = /^\s(?:and|und|et|y)\s$/iu;
+const BETWEEN = /(?<!\p{L})(?:between|zwischen|entre|tra|fra|tussen|mellan|między)\s$/iu;
+const BETWEEN_AND = /^\s(?:and|und|et|y|e|en|och|a)\s$/iu;
 
 /**
  * Every mention of money in the text: an amount or a range with a currency sign, code or word

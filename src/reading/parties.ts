@@ -215,6 +215,7 @@ function leadSender(message: Message): Message['from'] {
   return MACHINE_SENDER.test(local ?? '') || own ? null : from;
 }
 
+const HONORIFIC = /^(?:Dr|Mr|Mrs|Ms|Mx|Prof|Dott|Dra|Sr|Sra|Mme|Mlle)\.?\s+(?=\p{Lu})|^(?:Herr|Frau)\s+(?=\p{Lu})/u;
 const GENERIC_SENDER = /^(?:info|hello|contact|sales|office|team|admin|support|mail|noreply|no-reply|kontakt|bureau)$/i;
 
 function contactNameIn(source: string, message: Message): Field<string | null> {
@@ -226,7 +227,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   if (first && last && first.end < last.start) {
     return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
   }
-  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim();
+  // "Dr. Amelia Strand" in the From header: the title is how to address her, not part of her name.
+  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim().replace(HONORIFIC, '');
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);
     if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);

@@ -20,6 +20,12 @@ export type Quantity = Field<QuantityValue>;
 const HALF_DAY = /^[^\S\n]?(half[- ]?days?|halbe?\s?tage?n?|demi-journées?)\b/iu;
 // A unit is on the number's own line: "Days: 4\nDay rate: 720" counts no days with the 4.
 const TIME_UNIT = /^[^\S\n]?([\p{L}]+\.?)/u;
+const MINUTE_WORD = String.raw`(?:min|mins|minutes?|minuten|minuti|minutos|minuter|minut)\b\.?`;
+const MINUTES_AFTER = new RegExp(String.raw`^[^\S\n]?(\d{1,2})[^\S\n]?${MINUTE_WORD}`, 'iu');
+/** The "45" of "2h 45min": minutes that belong to the hours before them, no count of their own. */
+export const isMinutesOfHours = (text: string, token: NumberToken) =>
+  /\d[^\S\n]?(?:h|hrs?|hours?|std\.?|stunden?|heures?|uur|ore|godz\.?|horas?|timmar)[^\S\n]?$/iu.test(text.slice(Math.max(0, token.start - 12), token.start)) &&
+  new RegExp(String.raw`^[^\S\n]?${MINUTE_WORD}`, 'iu').test(text.slice(token.end, token.end + 10));
 const TIMES_AFTER = /^[^\S\n]?[x×*]\s?/u;
 const TIMES_BEFORE = /[x×*]\s?$/u;
 
@@ -32,6 +38,11 @@ export function quantityAt(text: string, token: NumberToken): Quantity | null {
   if (half) return make(text, token.start, token.end + half[0].length, token.value, 'item', half[1]!);
   const word = TIME_UNIT.exec(after);
   const unit = word ? unitOf(word[1]!) : null;
+  if (unit === 'hour') {
+    // "2h 45min", "3 Std. 30 Min.": the minutes after the hours are part of the same count.
+    const minutes = MINUTES_AFTER.exec(after.slice(word![0].length));
+    if (minutes && Number(minutes[1]) < 60) return make(text, token.start, token.end + word![0].length + minutes[0].length, token.value + Number(minutes[1]) / 60, unit, null);
+  }
   if (unit && unit !== 'item') return make(text, token.start, token.end + word![0].length, token.value, unit, null);
   const times = TIMES_AFTER.exec(after);
   if (times) return make(text, token.start, token.end + times[0].length, token.value, 'item', null);
