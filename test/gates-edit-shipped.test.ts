@@ -138,6 +138,23 @@ for (const provider of providers()) {
       assert.deepEqual([queued.amountCents, queued.payee, queued.iban], [120_500, 'Acme Ltd', 'DE89370400440532013000']);
       assert.equal((await operator.conductor.effects(planId)).length, 1, 'queued once');
     });
+
+    test('an IBAN answered in the thread and then changed in the form: the form wins, and the answer is not asked again', async () => {
+      const operator = chat.service.operator;
+      const planId = /plan (p[a-z0-9]+)/.exec(await chat.command('start supplier-payment Pay Globex GmbH 300.00 EUR for invoice INV-77'))![1]!;
+      const thread = await chat.threadOf(planId);
+      await chat.waitForThreadMessage(thread, /Which IBAN should Globex GmbH be paid to/);
+      await chat.reply(thread, 'DE89 3704 0044 0532 0130 00');
+      await chat.waitForThreadMessage(thread, /Pay 300.00 EUR to Globex GmbH/);
+
+      const form = await chat.openForm(thread, 'edit', await chat.buttonValue(thread, 'edit'));
+      assert.equal(form.fields['payment.iban'], 'DE89370400440532013000', 'the form shows the IBAN answered in the thread');
+      assert.equal(await form.submit({ ...form.fields, 'payment.iban': 'GB82 WEST 1234 5698 7654 32' }), null, 'accepted');
+      const { steps } = await waitForStatus(operator, planId, ['completed'], 20_000);
+      const { file } = steps.find((step) => step.key === 'queue-payment')!.output as { file: string };
+      assert.equal((JSON.parse(readFileSync(`${database.dir}/data/${file}`, 'utf8')) as { iban: string }).iban, 'GB82WEST12345698765432');
+      assert.equal((await operator.conductor.audit(planId)).filter((entry) => entry.action === 'question.asked').length, 1, 'the IBAN was asked once');
+    });
   });
 }
 

@@ -71,16 +71,17 @@ const CheckedPayment = Payment.omit({ reference: true }).extend({ reference: z.s
 const checkPayment = step.validate({
   key: 'check-payment',
   title: 'Check amount and account',
-  input: z.object({ request: Request, answeredIban: z.string().optional(), limit: z.number() }),
+  input: z.object({ request: Request, limit: z.number() }),
   output: CheckedPayment,
+  // What the operator gave (Edit's form) comes first, then their answer, then the request's reading.
   from: (ctx) => {
     const read = ctx.output(parsePaymentRequest);
     const given = ctx.input.payment;
-    const request = { supplier: given.payee ?? read.supplier, amount: given.amount ?? read.amount, currency: given.currency ?? read.currency, reference: given.reference ?? read.reference, iban: given.iban ?? read.iban };
-    return { request, answeredIban: ctx.outputIfRan(askIban), limit: ctx.input.limit };
+    const iban = given.iban ?? ctx.outputIfRan(askIban) ?? read.iban;
+    return { request: { supplier: given.payee ?? read.supplier, amount: given.amount ?? read.amount, currency: given.currency ?? read.currency, reference: given.reference ?? read.reference, iban }, limit: ctx.input.limit };
   },
-  run: ({ request, answeredIban, limit }) => {
-    const iban = Iban.safeParse(answeredIban ?? request.iban);
+  run: ({ request, limit }) => {
+    const iban = Iban.safeParse(request.iban);
     if (!request.supplier) throw new NonRetryableError('the request names no supplier ("Pay <supplier> ...")');
     if (!request.amount || request.amount <= 0) throw new NonRetryableError('the request has no amount ("... 1250 EUR ...")');
     if (request.amount > limit) throw new NonRetryableError(`${request.amount} ${request.currency} is above the limit of ${limit}`);
