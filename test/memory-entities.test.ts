@@ -319,6 +319,11 @@ describe('facts read from a sentence', () => {
     );
   });
 
+  test('a move to an address the sentence makes the billing address is the billing address', () => {
+    assert.deepEqual(readFacts('Falkner Bau moved shop and warehouse to Industriestrasse 7, 6300 Zug; use that as the billing address from May.'), [{ attribute: 'billing_address', value: 'Industriestrasse 7, 6300 Zug' }]);
+    assert.deepEqual(readFacts('We moved the weekly call with Falkner to 15:00.'), []);
+  });
+
   test('"end of month" stays part of the payment terms', () => {
     assert.deepEqual(readFacts('Falkner Bau pays 45 days end of month from now on.'), [{ attribute: 'payment_terms', value: '45 days end of month' }]);
     assert.deepEqual(readFacts('Falkner Bau pays net 30 EOM.'), [{ attribute: 'payment_terms', value: '30 days end of month' }]);

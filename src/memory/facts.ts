@@ -36,6 +36,9 @@ const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billi
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
 /** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
 const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the|our|their) (?:new )?(?:billing|invoice|invoicing) address\b/i;
+/** "moved shop and workshop to <address>; use that as the billing address": a move to a place the sentence makes the address. */
+const MOVED_TO = /\bmoved\b(?:\s+[\p{L}-]+){1,5}?\s+to\s+/iu;
+const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
@@ -59,6 +62,8 @@ export function readFacts(sentence: string): StatedFact[] {
   const address = ADDRESS_CUE.exec(sentence);
   if (address) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(address.index + address[0].length))?.[1]);
   add('billing_address', ADDRESS_BEFORE_CUE.exec(sentence)?.[1]);
+  const moved = ADDRESS_WORD.test(sentence) ? MOVED_TO.exec(sentence) : null;
+  if (moved) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(moved.index + moved[0].length))?.[1]);
 
   if (VAT_CUE.test(sentence)) {
     const [id] = businessIdSpans(sentence);
