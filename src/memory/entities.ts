@@ -7,6 +7,7 @@
 // how a note that only says "Lumen's" meets "Lumen Analytics Ltd".
 import nlp from 'compromise';
 import { isStopWord } from './local-embedder.ts';
+import { MONTH_NAME } from '../reading/dates.ts';
 import { isOrdinaryWord } from './english-words.ts';
 import { oneWordCompanies } from './one-word-companies.ts';
 import { tokens } from './words.ts';
@@ -46,10 +47,14 @@ const LEGAL_FORM_SPELLINGS = [
   'sro', 's r o', 'lda', 'ltda', 'kft', 'doo', 'd o o', 'se',
 ].map((form) => form.split(' '));
 
-/** A capitalised word at a sentence's start may be a verb or an adjective, not part of the name ("Invoiced Acme GmbH"). */
+/**
+ * A capitalised word at a sentence's start may be a verb or an adjective, not part of the name
+ * ("Invoiced Acme GmbH"). compromise reads English: a word with letters English does not write
+ * ("Ørsted", "Żabka") is a name however it ends.
+ */
 function withoutLeadingNonNames(words: string): string {
   const parts = words.split(/\s+/);
-  while (parts.length > 1 && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
+  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
   return parts.join(' ');
 }
 
@@ -112,12 +117,24 @@ function isCompanyHeading(name: string): boolean {
 }
 
 const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
+/** A name after a postcode is the town ("2200 København N. VAT ID: ..."), not an organisation. */
+const isTown = (name: string, text: string) => new RegExp(`\\d{4,5}\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u').test(text);
 
 const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
 const isFullName = (name: string) => {
   const words = name.split(/\s+/);
   return words.length >= 2 && /^\p{Lu}/u.test(words[0]!) && words.every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
 };
+
+/** A month after a word of time ("From August Cordillera pays ...") is the date, not a first name. */
+const DATE_MONTH = new RegExp(`(?:^|[^\\p{L}])(?:from|since|in|until|till|by|before|after|starting|through)\\s+(${MONTH_NAME})\\s+$`, 'iu');
+
+function withoutDateMonth(part: string, text: string): string {
+  const [first, ...rest] = part.split(/\s+/);
+  if (rest.length === 0) return part;
+  const at = text.indexOf(part);
+  return at >= 0 && DATE_MONTH.exec(text.slice(Math.max(0, at - 20), at + first!.length + 1))?.[1]?.toLowerCase() === first!.toLowerCase() ? rest.join(' ') : part;
+}
 
 /** Organisations and people a text names outright (not the ones known only by an alias). */
 export function namedEntities(text: string): NamedEntity[] {
@@ -149,13 +166,13 @@ export function namedEntities(text: string): NamedEntity[] {
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
-  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
+  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name)) && !isTown(clean(name), text)) add('organisation', name);
   // One word is too often a first name shared by several people, or not a name at all; and every
   // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
   // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
   // followed by a number is a street ("Calle de Alcalá 120").
   for (const span of doc.people().out('array') as string[]) {
-    for (const part of span.split(/[(),;:"“”]/).map(clean)) if (isFullName(part) && !isStreet(part, text)) add('person', part);
+    for (const part of span.split(/[(),;:"“”]/).map((raw) => withoutDateMonth(clean(raw), text))) if (isFullName(part) && !isStreet(part, text)) add('person', part);
   }
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name,
   // and so is a person's inside an organisation's ("Sakura Denki" in "Sakura Denki K.K.": compromise took the company for someone).
