@@ -53,6 +53,12 @@ describe('one-word company names', () => {
 });
 
 describe('aliases', () => {
+  test('a company named by its kind of business first also goes by the name after it', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Weingut Rebenhof GmbH').map((alias) => alias.alias), ['weingut rebenhof gmbh', 'weingut rebenhof', 'rebenhof', 'weingut']);
+    assert.deepEqual(aliasesFor('organisation', 'Maison Lefèvre-Roux SAS').map((alias) => alias.alias), ['maison lefevre roux sas', 'maison lefevre roux', 'lefevre roux', 'maison']);
+    assert.deepEqual(aliasesFor('organisation', 'Rebenhof Analytics GmbH').map((alias) => alias.alias), ['rebenhof analytics gmbh', 'rebenhof analytics', 'rebenhof']);
+  });
+
   test('two names joined by "&" also go by their initials', () => {
     assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
       { alias: 'marlowe finch llp', kind: 'name' },

@@ -68,6 +68,9 @@ export function withoutLegalForm(alias: string): string {
   return words.join(' ');
 }
 
+/** Words naming a kind of business that open a company's name ("Brauerei Falkenberg", "Maison Dubreuil"), as aliasOf writes them. */
+const BUSINESS_KINDS = new Set(['brauerei', 'weingut', 'backerei', 'druckerei', 'verlag', 'kanzlei', 'gasthaus', 'autohaus', 'maison', 'domaine', 'chateau', 'cerveceria', 'birrificio', 'bodega', 'hotel', 'restaurant', 'cafe']);
+
 export function aliasesFor(kind: EntityKind, name: string): Alias[] {
   const full = aliasOf(name);
   if (full === '') return [];
@@ -76,6 +79,9 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     const base = withoutLegalForm(full);
     if (base !== full) aliases.push({ alias: base, kind: 'name' });
     const [first, ...rest] = base.split(' ');
+    // "Falkenberg" for "Brauerei Falkenberg": after a word for the kind of business, the name is what follows it
+    // (people still say "the Maison" too, so the first word stays an alias as well).
+    if (BUSINESS_KINDS.has(first!) && rest.length > 0 && rest.length <= 2) aliases.push({ alias: rest.join(' '), kind: 'short' });
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
     // "M&F" for "Marlowe & Finch LLP", "PdV" for "Pieterse & de Vries": two names joined by "&" go by their initials.
