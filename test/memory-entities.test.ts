@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
-import { answeredFact, attributeAsked, readFacts } from '../src/memory/facts.ts';
+import { answeredFact, attributeAsked, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
@@ -319,6 +319,17 @@ describe('facts read from a sentence', () => {
     );
   });
 
+  test('a move to an address the sentence makes the billing address is the billing address', () => {
+    assert.deepEqual(readFacts('Falkner Bau moved shop and warehouse to Industriestrasse 7, 6300 Zug; use that as the billing address from May.'), [{ attribute: 'billing_address', value: 'Industriestrasse 7, 6300 Zug' }]);
+    assert.deepEqual(readFacts('We moved the weekly call with Falkner to 15:00.'), []);
+  });
+
+  test('"end of month" stays part of the payment terms', () => {
+    assert.deepEqual(readFacts('Falkner Bau pays 45 days end of month from now on.'), [{ attribute: 'payment_terms', value: '45 days end of month' }]);
+    assert.deepEqual(readFacts('Falkner Bau pays net 30 EOM.'), [{ attribute: 'payment_terms', value: '30 days end of month' }]);
+    assert.deepEqual(readFacts('Falkner Bau pays 30 days.'), [{ attribute: 'payment_terms', value: '30 days' }]);
+  });
+
   test('an address named before "is the billing address" is the billing address', () => {
     assert.deepEqual(readFacts('BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.'), [{ attribute: 'billing_address', value: 'Ballindamm 3, 20095 Hamburg' }]);
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
@@ -329,6 +340,15 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
     assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+});
+
+describe('the same value', () => {
+  test('a rate per day is the rate without a period; per hour is not', () => {
+    assert.equal(sameValue('720 CHF per day', '720 CHF'), true);
+    assert.equal(sameValue('720 CHF a day', '720 chf'), true);
+    assert.equal(sameValue('720 CHF per hour', '720 CHF'), false);
+    assert.equal(sameValue('30 days end of month', '30 days'), false);
   });
 });
 
@@ -356,6 +376,18 @@ describe('the attribute a question asks for', () => {
   test("\"who's our ...\" asks for the contact, written with either apostrophe", () => {
     assert.equal(attributeAsked("who's our person at Falkner now?"), 'contact');
     assert.equal(attributeAsked('who’s our go-to at fjord freight'), 'contact');
+  });
+
+  test('the attribute is asked for in German, French, Spanish and Italian too', () => {
+    assert.deepEqual(
+      ['fjord freight zahlungsziel?', 'délai de paiement chez falkner', 'tarifa de fjord freight', 'stundensatz bei falkner', 'quanto costa falkner all\'ora', 'wer ist der ansprechpartner bei falkner', '¿contacto en fjord freight?', 'dirección de fjord freight', "l'adresse de falkner", 'indirizzo di falkner'].map(attributeAsked),
+      ['payment_terms', 'payment_terms', 'rate', 'rate', 'rate', 'contact', 'contact', 'billing_address', 'billing_address', 'billing_address'],
+    );
+  });
+
+  test('whether a company moved asks for its address', () => {
+    assert.equal(attributeAsked('is falkner still in zug or did they move?'), 'billing_address');
+    assert.equal(attributeAsked('fjord freight invoices by post - postal?'), 'billing_address');
   });
 
   test('an organisation number is asked as the VAT ID it stands for', () => {

@@ -53,6 +53,12 @@ describe('one-word company names', () => {
 });
 
 describe('aliases', () => {
+  test('a company named by its kind of business first also goes by the name after it', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Weingut Rebenhof GmbH').map((alias) => alias.alias), ['weingut rebenhof gmbh', 'weingut rebenhof', 'rebenhof', 'weingut']);
+    assert.deepEqual(aliasesFor('organisation', 'Maison Lefèvre-Roux SAS').map((alias) => alias.alias), ['maison lefevre roux sas', 'maison lefevre roux', 'lefevre roux', 'maison']);
+    assert.deepEqual(aliasesFor('organisation', 'Rebenhof Analytics GmbH').map((alias) => alias.alias), ['rebenhof analytics gmbh', 'rebenhof analytics', 'rebenhof']);
+  });
+
   test('two names joined by "&" also go by their initials', () => {
     assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
       { alias: 'marlowe finch llp', kind: 'name' },
@@ -90,6 +96,14 @@ describe('legal forms', () => {
     assert.deepEqual(organisations('Invoiced Casa do Vale Lda INV-9 for 900 EUR.'), [['organisation', 'Casa do Vale Lda']]);
   });
 
+  test('a name starting with a letter English does not write is not dropped as a leading verb', () => {
+    assert.deepEqual(namedEntities('Invoiced Ølsted Bryggeri AS INV-000004 for 900 NOK.').map((entity) => entity.name), ['Ølsted Bryggeri AS']);
+  });
+
+  test('capitalised words after a postcode are the town, not an organisation', () => {
+    assert.deepEqual(namedEntities('Billing address: Storgata 12, 0155 Oslo N. VAT ID: NO912345678.').filter((entity) => entity.kind === 'organisation'), []);
+  });
+
   test('a company name with a legal form is not also read as a person', () => {
     assert.deepEqual(organisations('Invoiced Kanagawa Seiki K.K. INV-000012 for 8,200.00 USD.'), [['organisation', 'Kanagawa Seiki K.K.']]);
   });
@@ -125,6 +139,12 @@ describe('people named in full', () => {
       [['organisation', 'Halcón Estudio'], ['person', 'Lucía Fernández']],
     );
     assert.deepEqual(people('They moved to Paseo de la Castellana 89, 28046 Madrid.'), []);
+  });
+
+  test('a month after a word of time is the date, not a first name', () => {
+    assert.deepEqual(people('From June Halvorsen pays 90 EUR per hour.'), []);
+    assert.deepEqual(people('Since May Tobias Lindqvist is our contact.'), ['Tobias Lindqvist']);
+    assert.deepEqual(people('Met June Halvorsen at the fair.'), ['June Halvorsen']);
   });
 
   test('a nickname in quotes between first name and surname is one more name of the person', () => {

@@ -7,6 +7,7 @@
 // how a note that only says "Lumen's" meets "Lumen Analytics Ltd".
 import nlp from 'compromise';
 import { isStopWord } from './local-embedder.ts';
+import { MONTH_NAME } from '../reading/dates.ts';
 import { isOrdinaryWord } from './english-words.ts';
 import { oneWordCompanies } from './one-word-companies.ts';
 import { tokens } from './words.ts';
@@ -46,10 +47,14 @@ const LEGAL_FORM_SPELLINGS = [
   'sro', 's r o', 'lda', 'ltda', 'kft', 'doo', 'd o o', 'se',
 ].map((form) => form.split(' '));
 
-/** A capitalised word at a sentence's start may be a verb or an adjective, not part of the name ("Invoiced Acme GmbH"). */
+/**
+ * A capitalised word at a sentence's start may be a verb or an adjective, not part of the name
+ * ("Invoiced Acme GmbH"). compromise reads English: a word with letters English does not write
+ * ("Ørsted", "Żabka") is a name however it ends.
+ */
 function withoutLeadingNonNames(words: string): string {
   const parts = words.split(/\s+/);
-  while (parts.length > 1 && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
+  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
   return parts.join(' ');
 }
 
@@ -63,6 +68,9 @@ export function withoutLegalForm(alias: string): string {
   return words.join(' ');
 }
 
+/** Words naming a kind of business that open a company's name ("Brauerei Falkenberg", "Maison Dubreuil"), as aliasOf writes them. */
+const BUSINESS_KINDS = new Set(['brauerei', 'weingut', 'backerei', 'druckerei', 'verlag', 'kanzlei', 'gasthaus', 'autohaus', 'maison', 'domaine', 'chateau', 'cerveceria', 'birrificio', 'bodega', 'hotel', 'restaurant', 'cafe']);
+
 export function aliasesFor(kind: EntityKind, name: string): Alias[] {
   const full = aliasOf(name);
   if (full === '') return [];
@@ -71,6 +79,9 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     const base = withoutLegalForm(full);
     if (base !== full) aliases.push({ alias: base, kind: 'name' });
     const [first, ...rest] = base.split(' ');
+    // "Falkenberg" for "Brauerei Falkenberg": after a word for the kind of business, the name is what follows it
+    // (people still say "the Maison" too, so the first word stays an alias as well).
+    if (BUSINESS_KINDS.has(first!) && rest.length > 0 && rest.length <= 2) aliases.push({ alias: rest.join(' '), kind: 'short' });
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
     // "M&F" for "Marlowe & Finch LLP", "PdV" for "Pieterse & de Vries": two names joined by "&" go by their initials.
@@ -112,12 +123,24 @@ function isCompanyHeading(name: string): boolean {
 }
 
 const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
+/** A name after a postcode is the town ("2200 København N. VAT ID: ..."), not an organisation. */
+const isTown = (name: string, text: string) => new RegExp(`\\d{4,5}\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u').test(text);
 
 const NAME_PARTICLES = new Set(['de', 'da', 'das', 'do', 'dos', 'del', 'della', 'di', 'du', 'la', 'le', 'van', 'von', 'der', 'den', 'ten', 'ter', 'y', 'bin', 'al']);
 const isFullName = (name: string) => {
   const words = name.split(/\s+/);
   return words.length >= 2 && /^\p{Lu}/u.test(words[0]!) && words.every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
 };
+
+/** A month after a word of time ("From August Cordillera pays ...") is the date, not a first name. */
+const DATE_MONTH = new RegExp(`(?:^|[^\\p{L}])(?:from|since|in|until|till|by|before|after|starting|through)\\s+(${MONTH_NAME})\\s+$`, 'iu');
+
+function withoutDateMonth(part: string, text: string): string {
+  const [first, ...rest] = part.split(/\s+/);
+  if (rest.length === 0) return part;
+  const at = text.indexOf(part);
+  return at >= 0 && DATE_MONTH.exec(text.slice(Math.max(0, at - 20), at + first!.length + 1))?.[1]?.toLowerCase() === first!.toLowerCase() ? rest.join(' ') : part;
+}
 
 /** Organisations and people a text names outright (not the ones known only by an alias). */
 export function namedEntities(text: string): NamedEntity[] {
@@ -149,13 +172,13 @@ export function namedEntities(text: string): NamedEntity[] {
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
-  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name))) add('organisation', name);
+  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name)) && !isTown(clean(name), text)) add('organisation', name);
   // One word is too often a first name shared by several people, or not a name at all; and every
   // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
   // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
   // followed by a number is a street ("Calle de Alcalá 120").
   for (const span of doc.people().out('array') as string[]) {
-    for (const part of span.split(/[(),;:"“”]/).map(clean)) if (isFullName(part) && !isStreet(part, text)) add('person', part);
+    for (const part of span.split(/[(),;:"“”]/).map((raw) => withoutDateMonth(clean(raw), text))) if (isFullName(part) && !isStreet(part, text)) add('person', part);
   }
   // A shorter reading inside a longer one ("Acme" in "Acme Inc.", "Analytics Ltd" in "Lumen Analytics Ltd") is the same name,
   // and so is a person's inside an organisation's ("Sakura Denki" in "Sakura Denki K.K.": compromise took the company for someone).

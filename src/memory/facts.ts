@@ -27,7 +27,8 @@ const MONEY = `(?:(?:€|£|\\$)\\s?\\d[\\d,.']*|\\d[\\d,.']*\\s?(?:${CURRENCIES
 const PERIOD = '(?:\\s?(?:per|a|/)\\s?(?:day|hour|month|week))';
 const RATE = new RegExp(`(${MONEY})(${PERIOD})?`, 'i');
 const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|hour|month)|\/(?:day|hour)|fee)\b/i;
-const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b/i;
+/** "30 days end of month" is not "30 days": the month's end is part of the terms. */
+const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b(\s+(?:end of (?:the )?month|EOM)\b)?/i;
 const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d+|due)\b/i;
 const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
 const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
@@ -35,6 +36,9 @@ const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billi
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
 /** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
 const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the|our|their) (?:new )?(?:billing|invoice|invoicing) address\b/i;
+/** "moved shop and workshop to <address>; use that as the billing address": a move to a place the sentence makes the address. */
+const MOVED_TO = /\bmoved\b(?:\s+[\p{L}-]+){1,5}?\s+to\s+/iu;
+const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
@@ -58,6 +62,8 @@ export function readFacts(sentence: string): StatedFact[] {
   const address = ADDRESS_CUE.exec(sentence);
   if (address) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(address.index + address[0].length))?.[1]);
   add('billing_address', ADDRESS_BEFORE_CUE.exec(sentence)?.[1]);
+  const moved = ADDRESS_WORD.test(sentence) ? MOVED_TO.exec(sentence) : null;
+  if (moved) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(moved.index + moved[0].length))?.[1]);
 
   if (VAT_CUE.test(sentence)) {
     const [id] = businessIdSpans(sentence);
@@ -73,7 +79,7 @@ export function readFacts(sentence: string): StatedFact[] {
 
   if (TERMS_CUE.test(sentence)) {
     const terms = TERMS.exec(sentence);
-    if (terms) add('payment_terms', `${terms[1] ?? terms[2]} days`);
+    if (terms) add('payment_terms', `${terms[1] ?? terms[2]} days${terms[3] ? ' end of month' : ''}`);
   }
 
   add('currency', CURRENCY.exec(sentence)?.[1]?.toUpperCase());
@@ -124,9 +130,13 @@ function normaliseRate(money: string, period: string | undefined): string {
   return per && !/day/.test(per) ? `${value} ${per}` : value;
 }
 
-/** The same value however it was written ("Löffelstraße 22" and "Loffelstrasse 22"), for telling a change from a repetition. */
+/**
+ * The same value however it was written ("Löffelstraße 22" and "Loffelstrasse 22"), for telling a
+ * change from a repetition. A rate's "per day" is what a rate without a period means (see
+ * normaliseRate), so "650 EUR per day" and "650 EUR" are one value.
+ */
 export function sameValue(a: string, b: string): boolean {
-  const key = (value: string) => value.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
+  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
 
@@ -135,11 +145,12 @@ const ASKED: [Attribute, RegExp][] = [
   ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif|org(?:ani[sz]ation)?\.? ?(?:number|no|nr))\b/i],
   // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
   ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address|accounts payable|AP)\b/i],
-  ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due)\b/i],
+  ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due|zahlungsziel|zahlungsbedingungen|d[ée]lai de paiement|conditions de paiement|plazo de pago|condiciones de pago|termini di pagamento)\b/i],
   ['currency', /\b(?:currency|which money)\b/i],
-  ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge)\b/i],
-  ['contact', /\b(?:contact|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who(?: is|['’]s) our)\b/i],
-  ['billing_address', /\b(?:address|adress|adres|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
+  ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge|stundensatz|tagessatz|pro (?:stunde|tag)|tarifa?|tariffa|par (?:heure|jour)|por (?:hora|d[ií]a)|all'ora|al giorno|cobr(?:amos|ar|an))\b/i],
+  ['contact', /\b(?:contact|contacto|ansprechpartner(?:in)?|interlocut(?:eur|rice)|referente|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who(?: is|['’]s) our)\b/i],
+    // "did they move?" asks where they are now; other languages' words for the address.
+  ['billing_address', /\b(?:address|adress|adres|adresse|anschrift|direcci[oó]n|indirizzo|endere[cç]o|postal|moved?|relocated?|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
   // Last: "billing them in dollars?" asks for the currency, "the day rate in euros" for the rate.
   ['currency', /\bin (?:dollars?|euros?|pounds?|sterling|yen|francs?|kron(?:e|er|a|or)|zloty|lira|yuan|rupees?)\b/i],
 ];
