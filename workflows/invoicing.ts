@@ -43,7 +43,10 @@ function linesFromAnswer(answer: string): LineRead[] {
 }
 
 /** Typed lines bill only when every line reads with a count and a price. */
-const typedSurely = (text: string) => linesFromAnswer(text).length > 0 && linesFromAnswer(text).every((line) => line.unitPrice && !line.problem);
+function typedSurely(text: string): boolean {
+  const lines = linesFromAnswer(text);
+  return lines.length > 0 && lines.every((line) => line.unitPrice && !line.problem);
+}
 const TYPE_LINES = 'type each line with a count and a price, e.g. "3 days at 700 EUR; 2 hours at 90 EUR"';
 
 const Input = z.object({
