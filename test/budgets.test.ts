@@ -13,7 +13,8 @@ import { noBudgetCaps, usd } from '../src/core/budgets.ts';
 import { buildDigest } from '../src/digest/digest.ts';
 import { digestMessage } from '../src/digest/message.ts';
 import type { WorkflowDefinition } from '../src/conductor/workflow.ts';
-import { budgetVerdict, DEFAULT_MAX_ANSWER_TOKENS, expectedCostUsd, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
+import { budgetVerdict, DEFAULT_MAX_ANSWER_TOKENS, expectedUsage, monthVerdict } from '../src/llm/budgets.ts';
+import { costUsd } from '../src/llm/prices.ts';
 import { spendOverview, type PlanSpend } from '../src/store/budgets.ts';
 import { reserveModelCall } from '../src/store/model-calls.ts';
 import { sql } from '../src/store/sql.ts';
@@ -195,6 +196,8 @@ for (const provider of providers()) {
     const startPlan = async (workflow: string, text: string) => /plan (p[a-z0-9]+)/.exec(await harness!.chat.command(`start ${workflow} ${text}`))![1]!;
     const requestsNamed = (harness: WorkflowHarness, task: string) =>
       harness.openai!.requestsTo('/v1/chat/completions').filter((request) => (request.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === task).length;
+    /** What the model port reserves for a call of these fixtures (gpt-4o-mini, a Note answer). */
+    const reservedUsd = async (request: { system: string; prompt: string; schema: typeof Note }) => costUsd('gpt-4o-mini', await expectedUsage('gpt-4o-mini', request));
     /** The model server reports what the port expects a call to use, so each call costs exactly its reservation. */
     const usageAsExpected = async (request: { system: string; prompt: string }) => {
       const { promptTokens, completionTokens } = await expectedUsage('gpt-4o-mini', { ...request, schema: Note });
@@ -218,7 +221,7 @@ for (const provider of providers()) {
 
     test('plans that call the model at the same moment cannot pass the monthly cap together: those it admits call, the others wait for the operator', async () => {
       const prompts = [1, 2, 3, 4, 5].map((n) => `Summarise request number ${n}`);
-      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt: prompts[0]!, schema: Note });
+      const callUsd = await reservedUsd({ system: ONE_CALL_SYSTEM, prompt: prompts[0]!, schema: Note });
       const capUsd = (await monthSpent()) + callUsd * 2.5;
       const harness = await harnessWith([oneCallWorkflow], { BUDGET_MONTH_USD: String(capUsd) });
       harness.openai!.usage = await usageAsExpected({ system: ONE_CALL_SYSTEM, prompt: prompts[0]! });
@@ -245,7 +248,7 @@ for (const provider of providers()) {
 
     test('a model that would answer at length is stopped at the answer the reservation counted, so a cap the call fits under is never passed', async () => {
       const prompt = 'Summarise this long request';
-      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: ONE_CALL_SYSTEM, prompt, schema: Note });
+      const callUsd = await reservedUsd({ system: ONE_CALL_SYSTEM, prompt, schema: Note });
       const capUsd = callUsd * 1.5;
       const harness = await harnessWith([oneCallWorkflow], { BUDGET_PLAN_USD: String(capUsd) });
       const { prompt_tokens } = await usageAsExpected({ system: ONE_CALL_SYSTEM, prompt });
@@ -265,7 +268,7 @@ for (const provider of providers()) {
 
     test('Continue re-runs a step that calls the model twice without asking or paying again for the answer it already has', async () => {
       const prompt = 'Two notes about the Globex lead';
-      const callUsd = await expectedCostUsd('gpt-4o-mini', { system: 'Write the first note.', prompt, schema: Note });
+      const callUsd = await reservedUsd({ system: 'Write the first note.', prompt, schema: Note });
       const harness = await harnessWith([twoCallWorkflow], { BUDGET_PLAN_USD: String(callUsd * 1.5), BUDGET_CONTINUE_USD: '1' });
       harness.openai!.usage = await usageAsExpected({ system: 'Write the first note.', prompt });
       harness.openai!.respond('first-note', { note: 'first' });

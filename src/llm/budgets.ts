@@ -8,7 +8,6 @@ import { currentCaps } from '../store/budget-settings.ts';
 import type { PlanSpend } from '../store/budgets.ts';
 import { reserveModelCall, type ModelCallOpening } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
-import { costUsd } from './prices.ts';
 
 /** The longest answer a call may give unless it says otherwise: the model stops there, and the reservation counts all of it. */
 export const DEFAULT_MAX_ANSWER_TOKENS = 500;
@@ -60,9 +59,6 @@ export async function expectedUsage(model: string, request: { system: string; pr
   const count = (text: string) => tokenizer.encode(text, 'all').length;
   return { promptTokens: count(request.system) + count(request.prompt) + count(schemaText(request.schema)) + FRAMING_TOKENS, completionTokens: request.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS };
 }
-
-export const expectedCostUsd = async (model: string, request: Parameters<typeof expectedUsage>[1]): Promise<number> => costUsd(model, await expectedUsage(model, request));
-
 
 const upToCent = (usd: number) => Math.ceil(usd * 100 - 1e-9) / 100;
 
