@@ -1,13 +1,15 @@
 // The budget check before a model call: the spend each cap counts so far, plus the most the call
 // can cost, against the cap and the plan's allowance. A call that would go over is not made; the
-// model port throws BudgetReached and the plan is handed back.
+// model port throws BudgetReached and the plan is handed back. A call that goes ahead is reserved
+// at that most and settled at what it used, by the model port and recall's written answer alike.
 import { getEncodingNameForModel, Tiktoken, type TiktokenModel } from 'js-tiktoken/lite';
 import { z } from 'zod';
 import { BudgetReached, hasCaps, noBudgetCaps, workflowCapOf, type BudgetCap, type BudgetCaps, type BudgetPause } from '../core/budgets.ts';
 import { currentCaps } from '../store/budget-settings.ts';
 import type { PlanSpend } from '../store/budgets.ts';
-import { reserveModelCall, type ModelCallOpening } from '../store/model-calls.ts';
+import { reserveModelCall, settleModelCall, type KeptAnswer, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
+import { costUsd } from './prices.ts';
 
 /** The longest answer a call may give unless it says otherwise: the model stops there, and the reservation counts all of it. */
 export const DEFAULT_MAX_ANSWER_TOKENS = 500;
@@ -50,11 +52,16 @@ function schemaText(schema: z.ZodType | undefined): string {
   }
 }
 
+/** Tokens a call uses, as the provider reports them. */
+export type Usage = { promptTokens: number; completionTokens: number };
+/** What of a request its cost depends on. */
+type UsageRequest = { system: string; prompt: string; schema?: z.ZodType; maxAnswerTokens?: number };
+
 /**
  * The tokens a call can use at most, before it is made: its messages and schema counted with the
  * model's tokenizer, and the whole of the longest answer it may give (the request caps it there).
  */
-export async function expectedUsage(model: string, request: { system: string; prompt: string; schema?: z.ZodType; maxAnswerTokens?: number }): Promise<{ promptTokens: number; completionTokens: number }> {
+export async function expectedUsage(model: string, request: UsageRequest): Promise<Usage> {
   const tokenizer = await tokenizerFor(model);
   const count = (text: string) => tokenizer.encode(text, 'all').length;
   return { promptTokens: count(request.system) + count(request.prompt) + count(schemaText(request.schema)) + FRAMING_TOKENS, completionTokens: request.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS };
@@ -84,13 +91,26 @@ export function budgetVerdict(spend: PlanSpend, caps: BudgetCaps, workflow: stri
 export const monthVerdict = (spend: PlanSpend, caps: BudgetCaps, expectedUsd: number): BudgetPause | null =>
   caps.monthUsd === null ? null : budgetVerdict(spend, { ...noBudgetCaps, monthUsd: caps.monthUsd }, '', expectedUsd);
 
+/** A model call reserved against the caps, to be settled once it has been made. */
+export interface ReservedCall {
+  /**
+   * Settles the reservation at what the call used. used: null when the call failed without a
+   * report (an answer cut off at its limit, a connection lost after the request went out); it is
+   * then settled at its reservation, since it may have been billed in full.
+   */
+  settle(outcome: Pick<ModelCallSettlement, 'path' | 'output' | 'error'>, used: Usage | null, kept?: KeptAnswer): Promise<void>;
+}
+
 /**
  * Reserves a model call against the caps in force (defaults: the BUDGET_* settings, under those
- * set while running) and returns its ModelCall row's id; throws BudgetReached, and writes no row,
- * when the call would go over. A call of a plan's step answers to every cap, one outside a plan
- * (no workflow) to the monthly cap alone.
+ * set while running) at the most it can cost; throws BudgetReached, and writes no row, when the
+ * call would go over, so it is never made. A call of a plan's step answers to every cap, one
+ * outside a plan (no workflow) to the monthly cap alone.
  */
-export async function reserveWithinCaps(store: Store, defaults: BudgetCaps, opening: ModelCallOpening, expectedUsd: number): Promise<string> {
+export async function reserveWithinCaps(store: Store, defaults: BudgetCaps, opening: ModelCallOpening, model: string, request: UsageRequest): Promise<ReservedCall> {
+  const started = performance.now();
+  const reserved = await expectedUsage(model, request);
+  const expectedUsd = costUsd(model, reserved);
   const caps = await currentCaps(store, defaults);
   const { workflow } = opening;
   const check =
@@ -103,5 +123,10 @@ export async function reserveWithinCaps(store: Store, defaults: BudgetCaps, open
         : null;
   const reservation = await reserveModelCall(store, opening, expectedUsd, check);
   if ('pause' in reservation) throw new BudgetReached(reservation.pause);
-  return reservation.id;
+  return {
+    settle: async (outcome, used, kept) => {
+      const usage = used ?? reserved;
+      await settleModelCall(store, reservation.id, { ...outcome, ...usage, costUsd: costUsd(model, usage), durationMs: performance.now() - started }, kept);
+    },
+  };
 }

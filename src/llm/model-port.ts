@@ -16,11 +16,10 @@ import { noBudgetCaps, type BudgetCaps } from '../core/budgets.ts';
 import { DependencyUnavailable, directCalls, type DependencyPort } from '../core/dependencies.ts';
 import type { ModelPort, ModelResult, StepScope, StructuredRequest } from '../core/services.ts';
 import { redactText } from '../privacy/redact.ts';
-import { keptAnswer, recordModelCall, settleModelCall, type ModelCallOpening, type ModelCallSettlement } from '../store/model-calls.ts';
+import { keptAnswer, recordModelCall, type ModelCallOpening } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
-import { DEFAULT_MAX_ANSWER_TOKENS, expectedUsage, reserveWithinCaps, tokenizerFor } from './budgets.ts';
+import { DEFAULT_MAX_ANSWER_TOKENS, reserveWithinCaps, tokenizerFor, type Usage } from './budgets.ts';
 import type { StructuredChat } from './openai-chat.ts';
-import { costUsd } from './prices.ts';
 
 export interface ModelPortOptions {
   store: Store;
@@ -49,7 +48,6 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 const requestKeyOf = (model: string, request: StructuredRequest<unknown>): string =>
   createHash('sha256').update(JSON.stringify([model, request.task, request.system, request.prompt])).digest('hex');
 
-type Usage = { promptTokens: number; completionTokens: number };
 /** usage: what the provider reported; null when the call failed without a report (it may still have been billed). */
 type Asked<T> = ({ answered: true; value: T } | { answered: false; failure: string }) & { usage: Usage | null };
 
@@ -109,31 +107,20 @@ export function createModelPort({ store, logger, chat, dependencies = directCall
     }
 
     // Before the call, so a call that would go over a cap is never made; the plan is handed back.
-    const reserved = await expectedUsage(chat.model, request);
-    const callId = await reserveWithinCaps(store, budgets, opening, costUsd(chat.model, reserved));
-
+    const call = await reserveWithinCaps(store, budgets, opening, chat.model, request);
     const asked = await ask(chat, request);
-    // A call that failed without reporting its usage (an answer cut off at its limit, a connection
-    // lost after the request went out) is settled at its reservation: it may have been billed in full.
-    const usage = asked.usage ?? reserved;
-    const settled = (fields: Pick<ModelCallSettlement, 'path' | 'output' | 'error'>): ModelCallSettlement => ({
-      ...fields,
-      ...usage,
-      costUsd: costUsd(chat.model, usage),
-      durationMs: performance.now() - started,
-    });
     if (asked.answered) {
-      await settleModelCall(store, callId, settled({ path: 'model', output: asked.value, error: null }), { ...place, answer: asked.value });
+      await call.settle({ path: 'model', output: asked.value, error: null }, asked.usage, { ...place, answer: asked.value });
       return { value: asked.value, path: 'model' };
     }
     log.warn({ task: request.task, planId: scope.planId, stepKey: scope.stepKey, reason: redactText(asked.failure) }, 'model call fell back to rules');
     try {
       const value = await request.fallback();
-      await settleModelCall(store, callId, settled({ path: 'fallback', output: value, error: asked.failure }));
+      await call.settle({ path: 'fallback', output: value, error: asked.failure }, asked.usage);
       return { value, path: 'fallback' };
     } catch (error) {
       // The reservation must not keep counting at its estimate for a call whose cost is known.
-      await settleModelCall(store, callId, settled({ path: 'fallback', output: null, error: `${asked.failure}; the fallback failed too: ${(error as Error).message}` }));
+      await call.settle({ path: 'fallback', output: null, error: `${asked.failure}; the fallback failed too: ${(error as Error).message}` }, asked.usage);
       throw error;
     }
   }

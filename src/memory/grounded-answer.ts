@@ -7,10 +7,8 @@
 import { z } from 'zod';
 import type { BudgetCaps } from '../core/budgets.ts';
 import type { Citation } from '../core/services.ts';
-import { expectedUsage, reserveWithinCaps } from '../llm/budgets.ts';
+import { reserveWithinCaps, type Usage } from '../llm/budgets.ts';
 import type { StructuredChat } from '../llm/openai-chat.ts';
-import { costUsd } from '../llm/prices.ts';
-import { settleModelCall } from '../store/model-calls.ts';
 import type { Store } from '../store/store.ts';
 
 /** Throws BudgetReached when the call would go over the monthly cap; it is not made then. */
@@ -32,17 +30,14 @@ export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: B
   return async (question, citations) => {
     if (citations.length === 0) return null;
     const prompt = `Question: ${question}\n\nSnippets:\n${citations.map((c) => `[${c.n}] ${c.snippet}`).join('\n')}`;
-    const started = performance.now();
     const opening = { planId: null, stepKey: null, workflow: null, task: 'recall-answer', model: chat.model, input: { system: SYSTEM, prompt } };
-    const reserved = await expectedUsage(chat.model, { system: SYSTEM, prompt, schema: Answer, maxAnswerTokens: ANSWER_TOKENS });
-    const callId = await reserveWithinCaps(store, defaults, opening, costUsd(chat.model, reserved));
+    const call = await reserveWithinCaps(store, defaults, opening, chat.model, { system: SYSTEM, prompt, schema: Answer, maxAnswerTokens: ANSWER_TOKENS });
     let answer: string | null = null;
     let error: string | null = null;
-    // Until the provider reports what the call used, it may have been billed all that was reserved.
-    let usage = reserved;
+    let used: Usage | null = null;
     try {
       const reply = await chat.ask({ task: 'recall-answer', schema: Answer, system: SYSTEM, prompt, maxAnswerTokens: ANSWER_TOKENS });
-      usage = { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
+      used = { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
       const checked = Answer.safeParse(reply.parsed);
       const cited = checked.success ? [...checked.data.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])) : [];
       if (!checked.success) error = 'the answer does not fit the contract';
@@ -51,14 +46,7 @@ export function groundedAnswerer(chat: StructuredChat, store: Store, defaults: B
     } catch (caught) {
       error = `the model call failed: ${(caught as Error).message ?? String(caught)}`;
     }
-    await settleModelCall(store, callId, {
-      path: answer === null ? 'fallback' : 'model',
-      costUsd: costUsd(chat.model, usage),
-      output: answer === null ? null : { answer },
-      error,
-      durationMs: performance.now() - started,
-      ...usage,
-    });
+    await call.settle({ path: answer === null ? 'fallback' : 'model', output: answer === null ? null : { answer }, error }, used);
     return answer;
   };
 }
