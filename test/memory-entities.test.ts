@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
-import { answeredFact, attributeAsked, readFacts, sameValue } from '../src/memory/facts.ts';
+import { answeredFact, attributeAsked, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
@@ -128,6 +128,37 @@ for (const provider of providers()) {
 
       const past = await operator.memory.recall('what was the old billing address of Lumen?', { k: 3 });
       assert.ok(past.citations.slice(0, 2).some((citation) => citation.recordId === old.id), 'a question about the past still finds the replaced value');
+    });
+
+    test('a replaced statement never ranks above its replacement, however the question is worded', async () => {
+      // The old note shares the question's words and states a fact that still holds (the mailbox), so
+      // only knowing that its terms were replaced puts the new note, worded otherwise, before it.
+      const old = await rememberedAt('2025-11-03T09:00:00Z', 'Brennholt Möbel GmbH payment days: 30 days net, payment days fixed, invoices to rechnung@brennholt.example.');
+      const changed = await rememberedAt('2026-06-01T09:00:00Z', 'After a slow spring Brennholt asked for more room; from July they pay 60 days after the invoice date.');
+      await drainIndex(operator.memory);
+
+      for (const question of ['brennholt payment days?', 'hoeveel dagen betalingstermijn heeft brennholt nu?']) {
+        const ids = (await operator.memory.recall(question, { k: 5 })).citations.map((citation) => citation.recordId);
+        assert.ok(ids.includes(changed.id), `${question}: the new terms are recalled`);
+        assert.ok(ids.indexOf(changed.id) < ids.indexOf(old.id), `${question}: the new terms come before the old`);
+      }
+      const past = (await operator.memory.recall('what were the old brennholt payment days?', { k: 5 })).citations.map((citation) => citation.recordId);
+      assert.equal(past[0], old.id, 'a question about the past finds the replaced terms first');
+    });
+
+    test("a lead's recorded outcome names its contact, and a later hand-over replaces it", async () => {
+      await rememberedAt('2026-01-26T09:00:00Z', 'Lead Aurelia Dental AB (Erik Sjöberg): needs booking analysis; budget 25000 EUR; timeline Q2. Scored 74/100 (warm); replied "Booking analysis".');
+      const handOver = await rememberedAt('2026-08-18T09:00:00Z', 'Aurelia Dental AB: Erik handed the project to Anna Lindqvist; she is our contact from now on.');
+      await drainIndex(operator.memory);
+      const contact = await operator.memory.factFor('Aurelia Dental', 'contact');
+      assert.deepEqual(contact.status === 'known' && [contact.current.value, contact.current.citation.recordId, contact.replaced?.value], ['Anna Lindqvist', handOver.id, 'Erik Sjöberg']);
+    });
+
+    test('a company whose name joins words with "y" or "og" is known by its whole name from a note headed by it', async () => {
+      await rememberedAt('2026-03-24T09:00:00Z', 'Mar y Sol Hoteles (beach hotels near Alicante) want a booking widget. Invoices to facturas@marysol.example.');
+      await drainIndex(operator.memory);
+      const email = await operator.memory.factFor('Mar y Sol Hoteles', 'billing_email');
+      assert.equal(email.status === 'known' && email.current.value, 'facturas@marysol.example');
     });
 
     test('two addresses stated at once are a conflict that cites both', async () => {
@@ -335,11 +366,21 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
   });
 
+  test("a lead's recorded outcome states who wrote in as the contact, unless it is unknown", () => {
+    assert.deepEqual(leadContactFact('Lead Hooli Labs Inc (Jane Doe): needs a dashboard; budget 5000 EUR; timeline Q1. Scored 60/100 (warm); replied "Hi".'), { attribute: 'contact', value: 'Jane Doe' });
+    assert.equal(leadContactFact('Lead Hooli Labs Inc (unknown contact): needs unclear; budget unknown; timeline unknown. Scored 10/100 (cold); replied "Hi".'), null);
+    assert.equal(leadContactFact('Met Hooli Labs (Jane Doe): needs a dashboard.'), null);
+  });
+
   test("a workflow's recorded answer states the attribute its question asked for, when the answer has its shape", () => {
     assert.deepEqual(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau for 2 days at 800/day): CHF'), { attribute: 'currency', value: 'CHF' });
     assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
     assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+
+  test('a mailbox an inbox or e-invoicing is switched to is the invoice mailbox', () => {
+    assert.deepEqual(readFacts('The brewery switched to an e-invoicing inbox, rechnungseingang@brauhaus.example.'), [{ attribute: 'billing_email', value: 'rechnungseingang@brauhaus.example' }]);
   });
 });
 

@@ -22,6 +22,7 @@ describe('masking and business identifiers', () => {
     ['a billing mailbox beside a VAT ID', 'VAT DE811234567, bills to Billing@Kessler.example', 'Billing@Kessler.example'],
     ['a German invoice mailbox', 'Rechnungen bitte an rechnungen@greenfield.example senden.', 'rechnungen@greenfield.example'],
     ['a German bookkeeping mailbox', 'cc buchhaltung@kessler.example', 'buchhaltung@kessler.example'],
+    ['a German incoming-invoices mailbox', 'neu: rechnungseingang@kessler.example', 'rechnungseingang@kessler.example'],
     ['a French invoice mailbox', 'envoyer à factures@delacroix.example', 'factures@delacroix.example'],
     ['a French billing mailbox', 'facturation@delacroix.example', 'facturation@delacroix.example'],
     ['a French accounts mailbox', 'comptabilite@delacroix.example', 'comptabilite@delacroix.example'],

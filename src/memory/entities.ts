@@ -36,7 +36,9 @@ const LEGAL_FORMS = [
 const LEGAL_FORM = `(?:${LEGAL_FORMS.join('|')})`;
 /** One to five capitalised words (joined by &, und, and, de, van, von), then a legal form. */
 const WORD = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
-const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|und|and|et|de|du|des|do|da|dos|das|del|della|di|van|von|der|den))*?)\\s+(${LEGAL_FORM})(?![\\p{L}])`, 'gu');
+/** Lower-case words inside a name: particles ("Quinta do Sol") and "and" in the languages Operator's customers write ("Sol y Mar", "Kessler und Söhne"). */
+const JOINING_WORDS = 'und|and|et|y|e|i|en|og|och|de|du|des|do|da|dos|das|del|della|di|van|von|der|den';
+const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|${JOINING_WORDS}))*?)\\s+(${LEGAL_FORM})(?![\\p{L}])`, 'gu');
 /**
  * The normalised spellings of legal forms, to strip them from a name's alias; written with dots
  * they read as one letter a word ("B.V." is "b v", "Sp. z o.o." is "sp z o o").
@@ -106,7 +108,7 @@ const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\
  * customer's story is typed ("Quinta do Sol (Douro wine exporter): ...", "Nordlys Shipping
  * (Bergen) asked ..."), often before any invoice gives the legal name.
  */
-const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|de|du|des|do|da|dos|das|del|di|van|von|der|den))*)\\s+\\(`, 'gu');
+const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|${JOINING_WORDS}))*)\\s+\\(`, 'gu');
 /** Words that label a line rather than start a name ("Lead Hooli Labs (Jane Doe): ..." is how lead-qualification writes one). */
 const HEADING_LABELS = new Set(['lead', 'call', 'meeting', 'update', 'note', 'notes', 'project', 'reminder', 'summary', 'client', 'customer', 'prospect', 'supplier', 'vendor', 're', 'fwd']);
 const withoutHeadingLabel = (name: string) => {

@@ -10,7 +10,7 @@ import { abbreviatedOrganisations } from './abbreviations.ts';
 import { domainFits, domainOwners, domainsIn } from './domains.ts';
 import { matchAliases, namedEntities, phrasesOf, type NamedEntity } from './entities.ts';
 import { capitalisedWords, peopleByFirstName } from './first-names.ts';
-import { answeredFact, readFacts, sentencesOf } from './facts.ts';
+import { answeredFact, leadContactFact, readFacts, sentencesOf } from './facts.ts';
 
 export interface RecordToRead {
   id: string;
@@ -66,10 +66,12 @@ export async function readRecordEntities(runner: SqlRunner, record: RecordToRead
     if (!about) continue;
     for (const fact of stated) facts.push({ entityId: about, attribute: fact.attribute, value: fact.value });
   }
-  // A workflow's recorded answer states the value its question asked for, of the organisation its request names.
-  const answered = answeredFact(record.text);
-  if (answered && firstOrganisation && !facts.some((fact) => fact.entityId === firstOrganisation && fact.attribute === answered.attribute)) {
-    facts.push({ entityId: firstOrganisation, attribute: answered.attribute, value: answered.value });
+  // A workflow's own lines state a value by their shape, of the organisation the line names: a
+  // recorded answer the value its question asked for, a lead's outcome the contact who wrote in.
+  for (const recorded of [answeredFact(record.text), leadContactFact(record.text)]) {
+    if (recorded && firstOrganisation && !facts.some((fact) => fact.entityId === firstOrganisation && fact.attribute === recorded.attribute)) {
+      facts.push({ entityId: firstOrganisation, attribute: recorded.attribute, value: recorded.value });
+    }
   }
   const ids = [...new Set(entityIds)];
   await writeRecordEntities(runner, record.id, { entityIds: ids, facts, validFrom: record.createdAt });

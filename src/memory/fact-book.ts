@@ -80,6 +80,12 @@ export class MemoryFacts {
     });
   }
 
+  /** The names of entities by id, as cited facts name them. */
+  async namesOf(entityIds: string[]): Promise<string[]> {
+    if (entityIds.length === 0) return [];
+    return this.#store.transaction(async (runner) => (await entitiesByIds(runner, entityIds)).map((entity) => entity.name));
+  }
+
   async factFor(name: string, attribute: string): Promise<FactAnswer> {
     return this.#store.transaction(async (runner) => {
       const entity = await entityNamed(runner, name);

@@ -40,7 +40,7 @@ const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the
 const MOVED_TO = /\bmoved\b(?:\s+[\p{L}-]+){1,5}?\s+to\s+/iu;
 const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
-const EMAIL_CUE = /\b(?:invoices?|billing|accounts payable|AP|mailbox|e-?mailed|send)\b/i;
+const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
 const CONTACT_CUE = /\b(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|took over|replaces (?:him|her)|handed .* to)\b/i;
 const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
@@ -119,6 +119,15 @@ export function answeredFact(text: string): StatedFact | null {
   const attribute = match && attributeAsked(match[1]!);
   if (!attribute) return null;
   return readFacts(`${STATED_AS[attribute]} ${match[2]!.trim()}`).find((fact) => fact.attribute === attribute) ?? null;
+}
+
+/** A lead's outcome, as lead-qualification writes it: 'Lead <company> (<contact>): needs ...'. */
+const LEAD_OUTCOME = /^Lead .+? \(([^()]+)\): needs /;
+
+/** The contact a lead's recorded outcome names: the person who wrote in is who we deal with. */
+export function leadContactFact(text: string): StatedFact | null {
+  const contact = LEAD_OUTCOME.exec(text.trim())?.[1]?.trim();
+  return contact && contact !== 'unknown contact' ? { attribute: 'contact', value: contact } : null;
 }
 
 function normaliseRate(money: string, period: string | undefined): string {

@@ -170,7 +170,33 @@ export class MemoryRecall {
       .filter((id) => scores.get(id)! > 0)
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
       .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime());
-    return { ranked, degraded, entityIds };
+    if (aboutThePast) return { ranked, degraded, entityIds };
+    const namedNames = new Set(await this.#facts.namesOf(entityIds));
+    return { ranked: await this.#replacementsFirst(ranked, k, facts, (fact) => namedNames.has(fact.entity) && (!attribute || fact.attribute === attribute), workflow), degraded, entityIds };
+  }
+
+  /**
+   * A statement never ranks above the one that replaced it: before a record (among the first k)
+   * stating a value replaced since, for an attribute the question may be asking about, of an
+   * entity it names, comes the record that first stated the current value (a candidate or not).
+   * However the old statement is worded, and in whatever language the question asks, "where do we
+   * bill Acme?" then meets the new address before the old.
+   */
+  async #replacementsFirst(ranked: Ranked[], k: number, facts: Map<string, CitedFact[]>, asked: (fact: CitedFact) => boolean, workflow: string | undefined): Promise<Ranked[]> {
+    const placed = new Map<string, Ranked>();
+    for (const entry of ranked) {
+      if (placed.size >= k) break;
+      if (placed.has(entry.row.id)) continue;
+      for (const fact of (facts.get(entry.row.id) ?? []).filter((stated) => !stated.current && asked(stated))) {
+        const answer = await this.#facts.factFor(fact.entity, fact.attribute);
+        if (answer.status !== 'known' || placed.has(answer.current.citation.recordId)) continue;
+        const id = answer.current.citation.recordId;
+        const row = ranked.find((candidate) => candidate.row.id === id)?.row ?? (await this.#rows([id])).get(id);
+        if (row && (!workflow || row.workflow === null || row.workflow === workflow)) placed.set(id, { row, score: entry.score });
+      }
+      placed.set(entry.row.id, entry);
+    }
+    return [...placed.values(), ...ranked.filter((entry) => !placed.has(entry.row.id))];
   }
 
   /** The vector index's nearest records, reordered by the embedder's second stage. */

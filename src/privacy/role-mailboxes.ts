@@ -9,7 +9,7 @@ import type { Span } from './business-ids.ts';
 
 const ROLE_WORDS: Record<string, string> = {
   en: 'accounting accounts accountspayable payable receivable payables receivables ap ar admin billing bookkeeping contact enquiries inquiries finance hello info invoice invoices invoicing office orders payments procurement purchasing sales support team help',
-  de: 'rechnung rechnungen rechnungswesen buchhaltung finanzen einkauf verwaltung kontakt zentrale vertrieb verkauf bestellung bestellungen',
+  de: 'rechnung rechnungen rechnungseingang eingangsrechnungen rechnungswesen buchhaltung finanzen einkauf verwaltung kontakt zentrale vertrieb verkauf bestellung bestellungen',
   fr: 'facture factures facturation comptabilite compta finances achats administration commandes ventes accueil paiement paiements reglements',
   es: 'factura facturas facturacion contabilidad administracion compras ventas pedidos pagos contacto',
   it: 'fattura fatture fatturazione amministrazione contabilita acquisti vendite ordini pagamenti contatti',
