@@ -35,6 +35,9 @@ describe('masking and business identifiers', () => {
     ['a Swedish invoice mailbox', 'fakturor@nygard.example', 'fakturor@nygard.example'],
     ['a Danish accounts mailbox', 'regnskab@orsted.example', 'regnskab@orsted.example'],
     ['two role words joined by a dot', 'buchhaltung.rechnungen@kessler.example', 'buchhaltung.rechnungen@kessler.example'],
+    ['a Turkish tax number written with its country code', 'VAT ID: TR4560123789. Currency: EUR.', 'TR4560123789'],
+    ['an EIN a few words after its label', 'Ridgeway pays by ACH; their EIN for the W-9 is 84-1234567.', '84-1234567'],
+    ['a VAT number without a country code behind its label', 'VAT number: 4560123789', '4560123789'],
   ] as const;
   for (const [what, text, id] of kept) {
     test(`keeps ${what}`, () => assert.ok(redactText(text).includes(id), `${redactText(text)} keeps ${id}`));
@@ -51,6 +54,8 @@ describe('masking and business identifiers', () => {
     ['a card number', 'card 4111 1111 1111 1111 exp 12/27', '4111 1111'],
     ['a mobile number', 'call me on +49 151 7731 4242', '7731'],
     ['a number beside a VAT ID', 'VAT GB123456789, mobile 07700 900123', '900123'],
+    ['a Turkish IBAN with a mistyped check digit', 'IBAN TR34 0006 1005 1978 6457 8413 26', '1005 1978'],
+    ['a phone number a few words after a VAT number', 'VAT number is 4560123789, or call the office on 030 1234567', '1234567'],
   ] as const;
   for (const [what, text, secret] of masked) {
     test(`masks ${what}`, () => assert.ok(!redactText(text).includes(secret), `${redactText(text)} hides ${secret}`));

@@ -1,8 +1,9 @@
 // Business identifiers (VAT IDs, company registration and tax numbers) are business data that an
 // invoice needs, not personal data: masking must keep them. They are recognised by their
 // country's format (stdnum, a port of python-stdnum): a country-prefixed number such as
-// "DE 123 456 789", "GB123456789", "NO 923 609 016 MVA", "FR40303265045", or a number behind a label
-// that names it ("EIN 12-3456789", "SIREN 732 829 320", "HRB 12345", "Company No. 01234567").
+// "DE 123 456 789", "GB123456789", "NO 923 609 016 MVA", "FR40303265045", "TR4560123789", or a
+// number behind a label that names it ("EIN 12-3456789", "SIREN 732 829 320", "HRB 12345",
+// "Company No. 01234567", "VAT ID: 4560123789").
 // A number of the right shape whose check digit is off is still kept: it is a mistyped or
 // invented business ID, never a phone number or a card.
 import { isValidIBAN } from 'ibantools';
@@ -20,7 +21,12 @@ const PREFIX_COUNTRY: Record<string, string> = { EL: 'GR', CHE: 'CH', ATU: 'AT' 
 const PREFIXED = /\b(CHE|ATU|[A-Z]{2})[ .-]?[0-9][0-9A-Z]*(?:[ .-][0-9A-Z]+)*/g;
 
 /** Labels that say the number after them belongs to a business, with the country whose formats apply (or none). */
-const LABELLED = /\b(EIN|SIREN|SIRET|HRB|HRA|KvK|CRN|Company\s+(?:No\.?|number|reg(?:istration)?\.?\s+(?:No\.?|number))|Companies\s+House|Org\.?\s*nr\.?|Organisasjonsnummer|Tax\s+ID|TIN)\s*[:#]?\s*([0-9][0-9 .-]{3,16}[0-9])/gi;
+/** A few words may stand between a label and its number ("EIN for the W-9 is 84-1234567"). */
+const LABEL_TO_NUMBER = String.raw`(?:\s+(?:for|of|on|the|our|their|its|is|was|number|no\.?|nr\.?|W-?9)){0,4}\s*[:#]?\s*`;
+const LABELLED = new RegExp(
+  String.raw`\b(EIN|SIREN|SIRET|HRB|HRA|KvK|CRN|VKN|Vergi\s+(?:No\.?|numarası)|USt-?IdNr\.?|VAT\s+(?:ID|No\.?|number|reg(?:istration)?\.?\s+(?:No\.?|number))|Company\s+(?:No\.?|number|reg(?:istration)?\.?\s+(?:No\.?|number))|Companies\s+House|Org\.?\s*nr\.?|Organisasjonsnummer|Tax\s+ID|TIN)${LABEL_TO_NUMBER}([0-9][0-9 .-]{3,16}[0-9])`,
+  'gi',
+);
 
 const SHAPE_ERRORS = new Set(['InvalidChecksum', 'InvalidComponent']);
 
@@ -43,7 +49,8 @@ export function businessIdSpans(text: string): Span[] {
     const groupEnds = [...match[0].matchAll(/[0-9A-Z]+/g)].map((group) => group.index + group[0].length).reverse();
     const end = groupEnds.find((at) => {
       const compact = match[0].slice(0, at).replace(/[ .-]/g, '');
-      return compact.length >= prefix.length + 7 && hasCountryFormat(validators, compact);
+      // Some countries' numbers have no prefix of their own and are written with the ISO code before them ("TR4560123789").
+      return compact.length >= prefix.length + 7 && (hasCountryFormat(validators, compact) || hasCountryFormat(validators, compact.slice(prefix.length)));
     });
     if (end !== undefined) spans.push({ start: match.index, end: match.index + end });
   }
