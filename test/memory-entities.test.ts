@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
-import { answeredFact, attributeAsked, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
+import { attributeAsked } from '../src/memory/attribute-words.ts';
+import { answeredFact, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { insertMemory } from '../src/store/memory.ts';
@@ -424,6 +425,24 @@ describe('the attribute a question asks for', () => {
       ['fjord freight zahlungsziel?', 'délai de paiement chez falkner', 'tarifa de fjord freight', 'stundensatz bei falkner', 'quanto costa falkner all\'ora', 'wer ist der ansprechpartner bei falkner', '¿contacto en fjord freight?', 'dirección de fjord freight', "l'adresse de falkner", 'indirizzo di falkner'].map(attributeAsked),
       ['payment_terms', 'payment_terms', 'rate', 'rate', 'rate', 'contact', 'contact', 'billing_address', 'billing_address', 'billing_address'],
     );
+  });
+
+  test('the attribute is asked for in Dutch, Portuguese, the Nordic languages and Turkish, with or without accents', () => {
+    assert.deepEqual(
+      ['hoeveel dagen betalingstermijn heeft falkner?', 'wie is de contactpersoon bij fjord freight', 'in welke valuta factureren we falkner', 'qual é o endereço da falkner?', 'falkners betalingsbetingelser', 'in welcher Währung zahlt falkner', 'in welcher wahrung zahlt falkner', 'falkner vergi numarası?'].map(attributeAsked),
+      ['payment_terms', 'contact', 'currency', 'billing_address', 'payment_terms', 'currency', 'currency', 'vat_id'],
+    );
+  });
+
+  test('"a day" asks for the rate; the German article "ein" is not an EIN', () => {
+    assert.equal(attributeAsked("what's falkner paying us a day now"), 'rate');
+    assert.equal(attributeAsked('gibt es ein neues Zahlungsziel bei falkner?'), 'payment_terms');
+    assert.equal(attributeAsked("falkner's EIN?"), 'vat_id');
+  });
+
+  test('an e-mail address asks for the mailbox in French and Spanish too', () => {
+    assert.equal(attributeAsked("l'adresse mail de falkner pour les factures"), 'billing_email');
+    assert.equal(attributeAsked('¿a qué correo mandamos las facturas de falkner?'), 'billing_email');
   });
 
   test('whether a company moved asks for its address', () => {

@@ -3,6 +3,7 @@
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
+import { attributeAsked } from './attribute-words.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -147,26 +148,6 @@ function normaliseRate(money: string, period: string | undefined): string {
 export function sameValue(a: string, b: string): boolean {
   const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
-}
-
-/** Words that ask for each attribute, most specific first. */
-const ASKED: [Attribute, RegExp][] = [
-  ['vat_id', /\b(?:vat|ust|tva|btw|mva|iva|tax (?:id|number)|ein|nip|nif|org(?:ani[sz]ation)?\.? ?(?:number|no|nr))\b/i],
-  // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
-  ['billing_email', /\b(?:e-?mail|mailbox|inbox|email address|accounts payable|AP)\b/i],
-  ['payment_terms', /\b(?:payment terms|terms|pay(?:s)? (?:in|within)|how (?:fast|quickly|long|soon|many days)\b.*\bpay|net \d+|due|zahlungsziel|zahlungsbedingungen|d[ée]lai de paiement|conditions de paiement|plazo de pago|condiciones de pago|termini di pagamento)\b/i],
-  ['currency', /\b(?:currency|which money)\b/i],
-  ['rate', /\b(?:rate|per (?:day|hour)|hourly|daily|retainer|fee|charge|stundensatz|tagessatz|pro (?:stunde|tag)|tarifa?|tariffa|par (?:heure|jour)|por (?:hora|d[ií]a)|all'ora|al giorno|cobr(?:amos|ar|an))\b/i],
-  ['contact', /\b(?:contact|contacto|ansprechpartner(?:in)?|interlocut(?:eur|rice)|referente|who (?:do|should) (?:we|i) (?:talk|speak|write)|point person|who(?: is|['’]s) our)\b/i],
-    // "did they move?" asks where they are now; other languages' words for the address.
-  ['billing_address', /\b(?:address|adress|adres|adresse|anschrift|direcci[oó]n|indirizzo|endere[cç]o|postal|moved?|relocated?|where (?:do|should) (?:we|i) (?:send|bill)|located|office|bill(?:ing)? to)\b/i],
-  // Last: "billing them in dollars?" asks for the currency, "the day rate in euros" for the rate.
-  ['currency', /\bin (?:dollars?|euros?|pounds?|sterling|yen|francs?|kron(?:e|er|a|or)|zloty|lira|yuan|rupees?)\b/i],
-];
-
-/** The attribute a question asks for, if it asks for one. */
-export function attributeAsked(question: string): Attribute | null {
-  return ASKED.find(([, pattern]) => pattern.test(question))?.[0] ?? null;
 }
 
 /** A question about how things were rather than how they are ("the old address", "last year's rate"). */
