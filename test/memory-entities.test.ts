@@ -155,6 +155,15 @@ for (const provider of providers()) {
       assert.deepEqual(contact.status === 'known' && [contact.current.value, contact.current.citation.recordId, contact.replaced?.value], ['Anna Lindqvist', handOver.id, 'Erik Sjöberg']);
     });
 
+    test('a note that named a company before memory knew it is read again once it does, and its facts count', async () => {
+      const early = await remember('Fjordlys Analytics: invoices go to accounts@fjordlys.example, attention Oliver.');
+      assert.equal((await operator.memory.factFor('Fjordlys Analytics', 'billing_email')).status, 'unknown');
+      await remember('Invoiced Fjordlys Analytics Ltd INV-000101 for 2,400.00 GBP on 2026-05-29. Billing address: 14 Harbour Road, Leith EH6 6LX.');
+      await drainIndex(operator.memory);
+      const email = await operator.memory.factFor('Fjordlys', 'billing_email');
+      assert.deepEqual(email.status === 'known' && [email.current.value, email.current.citation.recordId], ['accounts@fjordlys.example', early.id]);
+    });
+
     test('a company whose name joins words with "y" or "og" is known by its whole name from a note headed by it', async () => {
       await rememberedAt('2026-03-24T09:00:00Z', 'Mar y Sol Hoteles (beach hotels near Alicante) want a booking widget. Invoices to facturas@marysol.example.');
       await drainIndex(operator.memory);

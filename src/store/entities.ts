@@ -62,6 +62,7 @@ export async function resolveEntity(
   const names = entity.aliases.filter((alias) => alias.kind === 'name').map((alias) => alias.alias);
   const known = (await knownAliases(runner, names)).filter((row) => row.kind === 'name' && row.entityKind === entity.kind);
   let id = known[0]?.entityId ?? (await oneWordReadingOf(runner, entity)) ?? (await sameNameInFullOrShort(runner, entity));
+  const firstNamed = !id;
   if (!id && options.knownByDomain) {
     // The company known so far only by its domain now has a name.
     id = options.knownByDomain;
@@ -74,6 +75,10 @@ export async function resolveEntity(
     await runner.execute(statements.renameEntity(id, entity.name));
   }
   for (const alias of entity.aliases) await addAlias(runner, id, alias.alias, alias.kind);
+  // Notes written before may name the company without what made it one here ("Lumen Analytics:
+  // invoices go to ..." before "Invoiced Lumen Analytics Ltd"): the indexer reads them again.
+  const firstWord = names[0]?.split(' ')[0];
+  if (firstNamed && entity.kind === 'organisation' && firstWord && firstWord.length >= 3) await runner.execute(statements.forgetReadingsNaming(firstWord));
   return id;
 }
 

@@ -105,4 +105,6 @@ export const entityStatements = {
   markRecordRead: (recordId: string, now: Date) => sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${now} WHERE "id" = ${recordId}`,
   recordsNeverRead: (limit: number) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "entitiesAt" IS NULL ORDER BY "createdAt", "id" LIMIT ${limit}`,
   forgetReadings: () => sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL`,
+  /** Read records whose text holds a word (lower case, no wildcards), to read again. */
+  forgetReadingsNaming: (word: string) => sql`UPDATE "MemoryRecord" SET "entitiesAt" = NULL WHERE "entitiesAt" IS NOT NULL AND lower("text") LIKE ${`%${word}%`}`,
 };
