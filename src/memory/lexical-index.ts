@@ -1,17 +1,21 @@
 // The lexical ranker: BM25 (MiniSearch's BM25+) over the records' words, spelled the way the
 // embedder and entity matching spell them (words.ts) and stemmed, with a little fuzziness for
-// typos ("adress", "nordlict"). It lives in the process and follows the store: before each search
-// it adds the records read since it last looked (by entitiesAt, the time a record's entities
-// were read, so a record written elsewhere or with an older createdAt is still found); forgotten
-// ones drop out when recall hydrates its candidates from the records.
+// typos ("adress", "nordlict": words no record uses). It lives in the process and follows the store: before each search
+// it adds the records read after the newest it holds (by entitiesAt, the time a record's entities
+// were read, so a record written elsewhere or with an older createdAt is still found), and at most
+// once a second it looks at the ids read in the minute before that, for readings that committed
+// late, fetching the text of only those it lacks; forgotten ones drop out when recall hydrates its
+// candidates from the records.
 import MiniSearch from 'minisearch';
-import { recordsReadSince, type LexicalRow } from '../store/memory.ts';
+import { lexicalRowsByIds, recordIdsReadSince, recordsReadAfter, type LexicalRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import { isStopWord, stem } from './local-embedder.ts';
 import { tokens } from './words.ts';
 
-/** Records whose reading committed a little after a later one's are picked up on the next look. */
+/** How far behind the newest reading one may still commit (another process's, or a transaction that took its time). */
 const COMMIT_SKEW_MS = 60_000;
+/** How often that window is looked at again; a search between looks reads only what is newer. */
+const LATE_LOOK_MS = 1000;
 const SYNC_PAGE = 5000;
 
 export interface LexicalHit {
@@ -23,19 +27,27 @@ const termsOf = (text: string) => tokens(text).filter((word) => !isStopWord(word
 
 export class LexicalIndex {
   readonly #store: Store;
-  #search = LexicalIndex.#empty();
-  #readUntil: Date | null = null;
+  #vocabulary = new Set<string>();
+  #search = LexicalIndex.#empty(this.#vocabulary);
+  /** The newest reading added, as a position in reading order. */
+  #newest: { at: Date; id: string } | null = null;
+  #lateLookAt = 0;
   #syncing: Promise<void> | null = null;
 
   constructor(store: Store) {
     this.#store = store;
   }
 
-  static #empty() {
+  /** The terms of every record added, to tell a word the records use from a typo. */
+  static #empty(vocabulary: Set<string>) {
     return new MiniSearch<LexicalRow>({
       fields: ['text'],
       storeFields: ['workflow'],
-      tokenize: (text) => termsOf(text),
+      tokenize: (text) => {
+        const terms = termsOf(text);
+        for (const term of terms) vocabulary.add(term);
+        return terms;
+      },
       processTerm: (term) => term,
       searchOptions: { tokenize: (text) => termsOf(text), processTerm: (term) => term },
     });
@@ -45,7 +57,8 @@ export class LexicalIndex {
   async search(query: string, limit: number, workflow?: string): Promise<LexicalHit[]> {
     await this.sync();
     const hits = this.#search.search(query, {
-      fuzzy: (term) => (term.length >= 5 ? 0.2 : 0),
+      // Only a word no record uses may be a typo of one that does: fuzzy matching a known word costs time and finds other words.
+      fuzzy: (term) => (term.length >= 5 && !this.#vocabulary.has(term) ? 0.2 : 0),
       filter: workflow ? (hit) => hit.workflow === null || hit.workflow === workflow : undefined,
     });
     return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
@@ -60,17 +73,22 @@ export class LexicalIndex {
   }
 
   async #catchUp(): Promise<void> {
-    const since = this.#readUntil && new Date(this.#readUntil.getTime() - COMMIT_SKEW_MS);
-    for (let after: { at: Date; id: string } | null = null; ; ) {
-      const page = await this.#store.transaction((runner) => recordsReadSince(runner, since, after, SYNC_PAGE));
-      for (const row of page) if (!this.#search.has(row.id)) this.#search.add(row);
+    for (;;) {
+      const page = await this.#store.transaction((runner) => recordsReadAfter(runner, this.#newest, SYNC_PAGE));
+      this.#add(page);
       const last = page.at(-1);
-      if (last) {
-        after = { at: last.entitiesAt, id: last.id };
-        if (!this.#readUntil || last.entitiesAt > this.#readUntil) this.#readUntil = last.entitiesAt;
-      }
+      if (last) this.#newest = { at: last.entitiesAt, id: last.id };
       if (page.length < SYNC_PAGE) break;
     }
+    if (!this.#newest || Date.now() - this.#lateLookAt < LATE_LOOK_MS) return;
+    this.#lateLookAt = Date.now();
+    const since = new Date(this.#newest.at.getTime() - COMMIT_SKEW_MS);
+    const missing = (await this.#store.transaction((runner) => recordIdsReadSince(runner, since))).filter((id) => !this.#search.has(id));
+    if (missing.length > 0) this.#add(await this.#store.transaction((runner) => lexicalRowsByIds(runner, missing)));
+  }
+
+  #add(rows: LexicalRow[]): void {
+    for (const row of rows) if (!this.#search.has(row.id)) this.#search.add(row);
   }
 
   /** Drops a forgotten record at once (other processes' forgets drop out at hydration). */
@@ -80,7 +98,9 @@ export class LexicalIndex {
 
   /** Starts again from the records (after a rebuild). */
   reset(): void {
-    this.#search = LexicalIndex.#empty();
-    this.#readUntil = null;
+    this.#vocabulary = new Set<string>();
+    this.#search = LexicalIndex.#empty(this.#vocabulary);
+    this.#newest = null;
+    this.#lateLookAt = 0;
   }
 }

@@ -17,12 +17,17 @@ export const memoryStatements = {
   recordIdByHash: (contentHash: string) => sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "contentHash" = ${contentHash}`,
   deleteRecord: (id: string) => sql`DELETE FROM "MemoryRecord" WHERE "id" = ${id}`,
   recordsByIds: (ids: readonly string[]) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" IN ${list(ids)}`,
-  /** Records read at or after since (all read ones when null), after a (time, id) position, in reading order. */
-  recordsReadSince: (since: Date | null, after: { at: Date; id: string } | null, limit: number) => {
-    const from = since ? sql`"entitiesAt" >= ${since}` : sql`"entitiesAt" IS NOT NULL`;
-    const position = after ? sql` AND ("entitiesAt" > ${after.at} OR ("entitiesAt" = ${after.at} AND "id" > ${after.id}))` : sql``;
-    return sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE ${from}${position} ORDER BY "entitiesAt", "id" LIMIT ${limit}`;
+  /** Read records after a (time, id) position (all when null), in reading order. */
+  recordsReadAfter: (after: { at: Date; id: string } | null, limit: number) => {
+    // The range on entitiesAt alone comes first, so the index serves it.
+    const position = after ? sql`"entitiesAt" >= ${after.at} AND ("entitiesAt" > ${after.at} OR "id" > ${after.id})` : sql`"entitiesAt" IS NOT NULL`;
+    return sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE ${position} ORDER BY "entitiesAt", "id" LIMIT ${limit}`;
   },
+  /** The ids of records read at or after since: the window a late commit can land in. */
+  recordIdsReadSince: (since: Date) => sql<Pick<MemoryRecord, 'id'>>`SELECT "id" FROM "MemoryRecord" WHERE "entitiesAt" >= ${since}`,
+  /** What the lexical index needs of these records. */
+  lexicalRowsByIds: (ids: readonly string[]) =>
+    sql<Pick<MemoryRecord, 'id' | 'text' | 'workflow' | 'entitiesAt'>>`SELECT "id", "text", "workflow", "entitiesAt" FROM "MemoryRecord" WHERE "id" IN ${list(ids)} AND "entitiesAt" IS NOT NULL`,
   recordPage: (afterId: string, limit: number) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${limit}`,
   recordCount: () => sql<{ n: number }>`SELECT COUNT(*) AS "n" FROM "MemoryRecord"`,
   expiredRecordIds: (now: Date, limit: number) =>
@@ -100,7 +105,8 @@ export const entityStatements = {
   },
   /** The facts the records state, with every fact of the same entity and attribute. */
   factsAround: (recordIds: readonly string[]) =>
-    sql<MemoryFact>`SELECT f.* FROM "MemoryFact" f WHERE EXISTS (SELECT 1 FROM "MemoryFact" s WHERE s."recordId" IN ${list(recordIds)} AND s."entityId" = f."entityId" AND s."attribute" = f."attribute") ORDER BY f."validFrom", f."id"`,
+    // From the records' own facts (by recordId) to every fact of their entity and attribute (by that index), not a scan of all facts.
+    sql<MemoryFact>`SELECT f.* FROM (SELECT DISTINCT "entityId", "attribute" FROM "MemoryFact" WHERE "recordId" IN ${list(recordIds)}) s JOIN "MemoryFact" f ON f."entityId" = s."entityId" AND f."attribute" = s."attribute" ORDER BY f."validFrom", f."id"`,
 
   markRecordRead: (recordId: string, now: Date) => sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${now} WHERE "id" = ${recordId}`,
   recordsNeverRead: (limit: number) => sql<MemoryRecord>`SELECT * FROM "MemoryRecord" WHERE "entitiesAt" IS NULL ORDER BY "createdAt", "id" LIMIT ${limit}`,

@@ -77,13 +77,25 @@ export async function findLiveMemories(runner: SqlRunner, ids: string[], now = n
 /** What the lexical index needs of a record. */
 export type LexicalRow = Pick<MemoryRecord, 'id' | 'text' | 'workflow'> & { entitiesAt: Date };
 
-/**
- * Records whose entities were read at or after since (all when null), in reading order, after the
- * (time, id) position given; for the lexical index to follow the store.
- */
-export async function recordsReadSince(runner: SqlRunner, since: Date | null, after: { at: Date; id: string } | null, limit: number): Promise<LexicalRow[]> {
-  const rows = await runner.query(statements.recordsReadSince(since, after, limit));
+/** Records whose entities were read after the (time, id) position given (all when null), in reading order; for the lexical index to follow the store. */
+export async function recordsReadAfter(runner: SqlRunner, after: { at: Date; id: string } | null, limit: number): Promise<LexicalRow[]> {
+  const rows = await runner.query(statements.recordsReadAfter(after, limit));
   return rows.flatMap((row) => (row.entitiesAt ? [{ ...row, entitiesAt: row.entitiesAt }] : []));
+}
+
+/** The ids of records whose entities were read at or after since. */
+export async function recordIdsReadSince(runner: SqlRunner, since: Date): Promise<string[]> {
+  return (await runner.query(statements.recordIdsReadSince(since))).map((row) => row.id);
+}
+
+/** The read records among ids, as the lexical index needs them. */
+export async function lexicalRowsByIds(runner: SqlRunner, ids: string[]): Promise<LexicalRow[]> {
+  const rows: LexicalRow[] = [];
+  // Bounded IN lists, as knownAliases.
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await runner.query(statements.lexicalRowsByIds(ids.slice(i, i + 500)))) if (row.entitiesAt) rows.push({ ...row, entitiesAt: row.entitiesAt });
+  }
+  return rows;
 }
 
 /** Index tasks due by the database's clock, oldest first, so a record's upsert and a later delete apply in order. */

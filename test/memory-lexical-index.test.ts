@@ -1,0 +1,64 @@
+// The lexical ranker follows the store: records read after the newest it holds are searchable at
+// the next search, and a reading that committed late (older than the newest already seen, as a
+// slower transaction or another process commits) is found within a second, by a look at the ids
+// of the last minute's readings that fetches only the text it lacks. Words no record uses are
+// matched with a typo's distance; words the records use are not.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { LexicalIndex } from '../src/memory/lexical-index.ts';
+import { memoryDraft } from '../src/memory/drafts.ts';
+import { insertMemory } from '../src/store/memory.ts';
+import { sql } from '../src/store/sql.ts';
+import { openStore, type Store } from '../src/store/store.ts';
+import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
+
+for (const provider of providers()) {
+  describe(`lexical index (${provider})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+
+    before(async () => {
+      database = await createTestDatabase(provider);
+      store = await openStore(database.url, { walCheckpointThread: false });
+    });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+
+    /** A record whose entities were read at the given time (what the indexer stamps). */
+    const readAt = (text: string, at: Date) =>
+      store.transaction(async (runner) => {
+        const { id } = await insertMemory(runner, memoryDraft({ kind: 'customer_note', text, source: 'cli', createdBy: 'cli:test' }));
+        await runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${at} WHERE "id" = ${id}`);
+        return id;
+      });
+    const found = async (index: LexicalIndex, query: string, id: string) => (await index.search(query, 10)).some((hit) => hit.id === id);
+
+    test('a record read after the newest is found at the next search, and one that committed late within a second', async () => {
+      const index = new LexicalIndex(store);
+      const now = Date.now();
+      const first = await readAt('Quillfeather Press prints the catalogue in March.', new Date(now));
+      assert.equal(await found(index, 'quillfeather catalogue', first), true);
+
+      const newer = await readAt('Marrowdale Farms wants the harvest dashboard.', new Date(now + 1000));
+      assert.equal(await found(index, 'marrowdale harvest', newer), true, 'a newer reading is searched at once');
+
+      const late = await readAt('Thistlewick Tools asked for a quote on the torque sensors.', new Date(now - 10_000));
+      const deadline = Date.now() + 5000;
+      while (!(await found(index, 'thistlewick torque', late))) {
+        assert.ok(Date.now() < deadline, 'the late reading was never found');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+
+    test('a word no record uses finds the one a letter away; a word the records use finds only itself', async () => {
+      const index = new LexicalIndex(store);
+      const pallets = await readAt('Brackenridge ships the pallets on Monday.', new Date());
+      const wallets = await readAt('Brackenridge sells leather wallets to hotels.', new Date());
+      assert.equal(await found(index, 'palets brackenridge', pallets), true, 'a typo finds the word');
+      const hits = (await index.search('pallets', 10)).map((hit) => hit.id);
+      assert.ok(hits.includes(pallets) && !hits.includes(wallets), 'the known word "pallets" is not matched as "wallets"');
+    });
+  });
+}
