@@ -602,3 +602,54 @@ describe('round 8: corrections, bare totals, minutes, tax IDs and customers', ()
   });
 });
 
+
+describe('round 9: who the invoice is for, in the words new users write', () => {
+  const read = async (text: string) => {
+    const reading = await readInvoiceRequest(text);
+    return { customer: reading.customer?.value ?? null, asks: fieldsToAsk(text, reading), intent: reading.intent };
+  };
+
+  test('an imperative asking for an invoice in Spanish, Danish, Czech or Dutch names the customer after its preposition', async () => {
+    for (const [text, customer] of [
+      ['Hazme una factura para Reformas Olmedo S.L.: 3 días a 300 €', 'Reformas Olmedo S.L.'],
+      ['Send en faktura til Bager Lund ApS: 4 timer à 500 DKK', 'Bager Lund ApS'],
+      ['Vystav prosím fakturu pro Dvořák Media s.r.o.: 5 hodin po 900 Kč', 'Dvořák Media s.r.o.'],
+      ['Factuur naar Smit Installaties B.V.: 6 uur à € 65', 'Smit Installaties B.V.'],
+    ] as const) {
+      const got = await read(text);
+      assert.equal(got.customer, customer, text);
+      assert.deepEqual(got.asks, [], text);
+    }
+  });
+
+  test('a typo that drops the last letter ("invoic for") still asks for an invoice', async () => {
+    assert.equal((await read('invoic for Harbour Kites - 2 banners @ 90 GBP')).customer, 'Harbour Kites');
+  });
+
+  test('a polite word after the name ("Rechnung an X bitte:") is no part of it', async () => {
+    assert.equal((await read('Rechnung an Ostwind Druck GmbH bitte: 2 Tage à 640 €')).customer, 'Ostwind Druck GmbH');
+  });
+
+  test('"and" of the name\'s own language ("Nowak i Syn", "Berg og Datter") leaves the name sure', async () => {
+    assert.deepEqual((await read('Faktura dla Nowak i Syn Sp. z o.o.: 3 dni po 700 zł')).asks, []);
+    assert.deepEqual((await read('faktura til Berg og Datter AS: 5 timer à 800 NOK')).asks, []);
+  });
+
+  test('a word of the request before a capitalised name ("Invoice towards X") makes the name asked, never used', async () => {
+    const got = await read('Invoice towards Baxter Joinery Ltd: 2 days at 350 GBP');
+    assert.ok(got.customer === null || got.asks.includes('customer'), JSON.stringify(got));
+  });
+
+  test('"bill it to X" names X; "need an invoice for the job" asks who it is for', async () => {
+    assert.equal((await read('Can you draw up the invoice for the shelving? 2 days at 280 EUR. Bill it to Cedar Row Cafe.')).customer, 'Cedar Row Cafe');
+    const unnamed = await read('need an invoice for the kitchen shoot, 650 EUR, will say who later');
+    assert.equal(unnamed.intent, 'invoice');
+    assert.deepEqual(unnamed.asks, ['customer']);
+  });
+
+  test('"invoice this one" above a pasted message takes the customer the message names; a dash starts a clause', async () => {
+    const forwarded = 'pls invoice this one\n\n---------- Forwarded message ---------\nFrom: Ada Quinn <ada@quinnfoods.example>\nDate: Tue, 1 Dec 2026 at 10:00\nSubject: hours\nTo: <me@studio.example>\n\nHi,\n\nplease invoice Quinn Foods Ltd for 4 hours at £60.\n\nAda\n';
+    assert.equal((await read(forwarded)).customer, 'Quinn Foods Ltd');
+    assert.equal((await read('Looks good - please invoice Alder Lane Bakery for 3 cakes at 45 EUR each')).customer, 'Alder Lane Bakery');
+  });
+});

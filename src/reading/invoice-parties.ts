@@ -20,12 +20,15 @@ const field = (text: string, start: number, end: number, value: string, confiden
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen)\s+(?:une|la|una|la|uma|a|eine|die)\s+(?:facture|factura|fattura|fatura|rechnung)\s+(?:pour|à|au|para|a|al|per|für|an)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+// "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
+// Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for".
+const VERB = String.raw`(?:(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:une|la|una|la|uma|a|eine|die|en|fakturu|fakturę)\s+(?:(?:facture|factura|fattura|fatura|rechnung|faktura)\s+)?(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
-const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
-/** Where a customer's name ends in a chat request. */
-const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+// A dash between clauses starts one as a stop does ("All approved - please invoice ...").
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*|\s[-–—]\s+)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
+/** Where a customer's name ends in a chat request: a stop word, a sign, or a polite word after it ("Rechnung an X bitte:"). */
+const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|pls|plz|thanks|bitte|danke|graag|svp|merci|por favor|gracias|per favore|grazie|prosím|proszę|tak|tack|takk|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
@@ -54,13 +57,18 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
+  let unnamed: CustomerRead | null = null;
   for (const ask of text.matchAll(ASK)) {
     const start = ask.index + ask[0].length;
     if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;
     const end = nameEnd(text, start, style);
     const name = withoutTrailingFiller(text.slice(start, end).trim());
     const nameStart = start + text.slice(start, end).indexOf(name);
-    if (name === '' || notAName(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+    if (name === '' || notAName(name) || name.includes('@')) {
+      // "pls invoice this one" above a forwarded "please invoice Northgate Ltd ...": a later request may name who "this" is.
+      unnamed ??= { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+      continue;
+    }
     const alternatives = /^(.+?)\s+(?:or|oder|ou|o)\s+(.+)$/iu.exec(name);
     if (alternatives) {
       // "Globex or Initech": the first is the best reading, and the operator is asked which.
@@ -68,22 +76,24 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     }
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
-  return { customer: null, problem: null, asked: false };
+  return unnamed ?? { customer: null, problem: null, asked: false };
 }
 
 /** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
-const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|di|del|the|&|\+)$/;
+// "and" in the languages names arrive in: "Kowalczyk i Syn", "Jensen og Søn", "Müller und Partner".
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|en|og|och|da|di|del|the|&|\+)$/;
 
 /**
  * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
- * ("globex") a little less; a capitalised name with other lower-case words in it, or a long one,
+ * ("globex") a little less; a capitalised name with other lower-case words in it (first or later), or a long one,
  * probably ran into the request's own words, and is asked.
  */
 function nameConfidence(name: string): number {
   // A legal form's own lower-case parts ("Sp. z o.o.") are no stray words.
   const words = name.replace(new RegExp(String.raw`\s${LEGAL_FORM}$`, 'u'), '').split(/\s+/);
   if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
-  const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
+  // A lower-case first word before capitalised ones ("naar Van Dijk B.V.") is a word of the request the verb did not know, not the name's ("eBay" is).
+  const stray = words.filter((w, i) => (i > 0 ? /^\p{Ll}/u : /^\p{Ll}+$/u).test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
   return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
 }
 
