@@ -486,3 +486,29 @@ test('a title before the sender\'s name in the From header ("Dr.", "Mrs.", "Herr
   const drew = await partiesOf('From: Drew Collins <drew@collins-co.example>\nTo: hello@studio.example\nSubject: Site\n\nHi, we need a site.\n\nDrew Collins\n');
   assert.equal(drew.contactName.value, 'Drew Collins');
 });
+
+describe('round 9: what new leads write', () => {
+  const written = new Date('2026-12-04T10:00:00Z');
+
+  test('a professional legal form ("S.L.P.", "S.L.U.", "PartG mbB") ends the company and belongs to it', async () => {
+    for (const company of ['Estudio Jurídico Arroyo, S.L.P.', 'Distribuciones Ferrer, S.L.U.', 'Krämer Architekten PartG mbB']) {
+      const source = mail('From: Ana Vidal <ana@firm.example>\nTo: hello@studio.example\nSubject: Web', `Hola,\n\nSomos ${company} y buscamos una web nueva. Presupuesto 7.000 €, para abril.\n\nAna Vidal\n`);
+      assert.equal((await readLead(source, written)).company.value, company);
+    }
+  });
+
+  test('an amount the lead says they have or have set aside, in their own language, is the budget without asking', async () => {
+    for (const [sentence, amount, currency] of [
+      ['Contamos con 8.000 € para el proyecto.', 8000, 'EUR'],
+      ['Temos R$ 12.000 para isso.', 12000, 'BRL'],
+      ['Vi har satt av 45 000 NOK til dette.', 45000, 'NOK'],
+      ['Nous avons prévu 6 000 € HT.', 6000, 'EUR'],
+      ["We've put aside £2,500 for the work.", 2500, 'GBP'],
+    ] as const) {
+      const source = mail('From: Kim Holt <kim@holtbakery.example>\nTo: hello@studio.example\nSubject: New site', `Hi,\n\nHolt Bakery needs a new site. ${sentence} We would like it by 31 March 2027.\n\nKim\n`);
+      const lead = await readLead(source, written);
+      assert.deepEqual(lead.budget.value, { min: amount, max: amount, currency }, sentence);
+      assert.ok(!unsureLeadFields(source, lead).includes('budget'), sentence);
+    }
+  });
+});
