@@ -440,3 +440,30 @@ test('"not sure who it\'s for" leaves the audience open: asked, even where a "fo
   const sure = await readBrief('article about the new tax rules, for freelancers. not sure about the title yet. 900 words', written);
   assert.equal(sure.audience.value, 'freelancers');
 });
+
+describe('round 9: deadlines in the forms new senders write them', () => {
+  test('a day and month with their stops and no year ("bis 14.1.", "senest 3.2.") is the next such day', () => {
+    assert.equal(deadline('Bitte bis 14.1. liefern.', '2026-12-04T12:00:00Z').value?.by, '2027-01-14');
+    assert.equal(deadline('Vi skal bruge det senest 3.2.', '2026-12-04T12:00:00Z').value?.by, '2027-02-03');
+    // A version or a price is no day: no month 0, no month 50.
+    assert.equal(deadline('upgrade to 2.0. then ship', '2026-12-04T12:00:00Z').value, null);
+  });
+
+  test('a weekday in Polish, Czech or Danish is the next one after the day written, a week on when said that day', () => {
+    // 2026-12-04 is a Friday.
+    assert.equal(deadline('Potrzebuję tekstu do środy.', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
+    assert.equal(deadline('Potrzebuję tekstu do piątku.', '2026-12-04T12:00:00Z').value?.by, '2026-12-11');
+    assert.equal(deadline('Text potřebuji do pondělí.', '2026-12-04T12:00:00Z').value?.by, '2026-12-07');
+    assert.equal(deadline('Vi skal have det inden tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
+  });
+
+  test('Danish and Czech month names, and Czech "do konce" a month, give the day or the month\'s end', () => {
+    assert.equal(deadline('Siden skal være klar senest 15. marts.', '2026-12-04T12:00:00Z').value?.by, '2027-03-15');
+    assert.equal(deadline('Web potřebujeme do konce dubna.', '2026-12-04T12:00:00Z').value?.by, '2027-04-30');
+  });
+
+  test('a word count in a language chrono misreads as seconds ("900 słów") is no deadline', async () => {
+    const brief = await readBrief('Artykuł o podatkach, 700 słów.', new Date('2026-12-04T12:00:00Z'));
+    assert.equal(brief.deadline.value, null);
+  });
+});

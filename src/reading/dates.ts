@@ -77,21 +77,33 @@ function isoWeekSunday(year: number, week: number): Day {
 
 const MONTHS: Record<string, number> = {};
 for (const [n, names] of [
-  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari lutego'],
-  [3, 'march mar märz mars marzo março maart marca'],
-  [4, 'april apr avril aprile abril kwietnia'],
-  [5, 'may mai maggio mayo maio mei maj maja'],
-  [6, 'june jun juni juin giugno junio junho czerwca'],
-  [7, 'july jul juli juillet luglio julio julho lipca'],
-  [8, 'august aug août agosto augusti augustus sierpnia'],
-  [9, 'september sep sept septembre settembre septiembre setembro września'],
-  [10, 'october oct oktober octobre ottobre octubre outubro października'],
-  [11, 'november nov novembre noviembre novembro listopada'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února'],
+  [3, 'march mar märz mars marts marzo março maart marca března'],
+  [4, 'april apr avril aprile abril kwietnia dubna'],
+  [5, 'may mai maggio mayo maio mei maj maja května'],
+  [6, 'june jun juni juin giugno junio junho czerwca června'],
+  [7, 'july jul juli juillet luglio julio julho lipca července'],
+  [8, 'august aug août agosto augusti augustus sierpnia srpna'],
+  [9, 'september sep sept septembre settembre septiembre setembro września září'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października října'],
+  [11, 'november nov novembre noviembre novembro listopada listopadu'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+
+/** Weekdays (0 Monday) of the languages chrono does not read, in the forms a deadline puts them ("do piątku", "do pátku"). */
+const WEEKDAYS_UNREAD: Record<string, number> = {};
+for (const [n, names] of [
+  [0, 'poniedziałek poniedziałku pondělí mandag'],
+  [1, 'wtorek wtorku úterý tirsdag'],
+  [2, 'środa środy środę středa středy onsdag'],
+  [3, 'czwartek czwartku čtvrtek čtvrtka torsdag'],
+  [4, 'piątek piątku pátek pátku fredag'],
+  [5, 'sobota soboty sobotę lørdag'],
+  [6, 'niedziela niedzieli neděle neděli søndag'],
+] as const) for (const name of names.split(' ')) WEEKDAYS_UNREAD[name] = n;
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
@@ -132,8 +144,8 @@ function customMentions(text: string, reference: Day): Mention[] {
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
   // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia",
-  // "o fim de janeiro", "o final de março", "utgangen av mars": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "o fim de janeiro", "o final de março", "utgangen av mars", "do konce března": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -169,6 +181,18 @@ function customMentions(text: string, reference: Day): Mention[] {
     const day = Number(match[1]);
     const month = MONTHS[match[2]!.toLowerCase()]!;
     if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
+  }
+  // "bis 20.11.", "senest 3.2.": a day and month with their stops and no year, as German, Scandinavian and Czech write them; the next such day.
+  for (const match of text.matchAll(/(?<![\p{L}\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d\p{L}])/gu)) {
+    const day = Number(match[1]);
+    const month = Number(match[2]);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day), true);
+  }
+  // "do piątku", "inden fredag", "do pátku": a weekday of a language chrono does not read is the next one after the day written, never that day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(${Object.keys(WEEKDAYS_UNREAD).join('|')})(?!\\p{L})`, 'giu'))) {
+    const weekday = WEEKDAYS_UNREAD[match[1]!.toLowerCase()]!;
+    const today = (utc(reference).getUTCDay() + 6) % 7;
+    add(match, addDays(reference, ((weekday - today + 6) % 7) + 1), true);
   }
   // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
   for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
@@ -273,7 +297,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 
 /** A form's label for when the work is due, with nothing after it on its line yet. */
 const TIMELINE_FIELD = /(?:^|\n)[ \t]*[\p{L} _-]*(?:timeline|time ?frame|deadline|turnaround|zeitrahmen|frist|délai|plazo|prazo)[\p{L} ?_-]*[:=][ \t]*$/iu;
-const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W)`;
+// Seconds, minutes and hours too: "900 s" is what a language chrono reads makes of "900 słów".
+const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)`;
 const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
 
 /** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
@@ -289,7 +314,7 @@ const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|i
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
-const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec)\b/iu;
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec|konce|konec)\b/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
