@@ -467,3 +467,59 @@ describe('round 9: deadlines in the forms new senders write them', () => {
     assert.equal(brief.deadline.value, null);
   });
 });
+
+describe('round 9: briefs in the words new senders write', () => {
+  const written = new Date('2026-12-04T09:30:00Z'); // a Friday morning
+  const brief = (text: string) => readBrief(text, written);
+
+  test('a bare weekday said on that weekday, in any language, is a week later', async () => {
+    assert.equal((await brief('Um artigo sobre impostos para freelancers, até sexta-feira.')).deadline.value?.by, '2026-12-11');
+    assert.equal((await brief('A post on pricing for freelancers, by Friday.')).deadline.value?.by, '2026-12-11');
+  });
+
+  test('readers named by a plural of another language\'s own shape ("collezionisti", "empresários", "huiseigenaren", "dla osób") are the audience', async () => {
+    for (const [text, audience] of [
+      ['Un articolo sulla cura delle piante grasse, per giornalisti di settore. 600 parole.', 'giornalisti di settore'],
+      ['Um artigo sobre faturação eletrónica, para empresários em nome individual. 700 palavras.', 'empresários em nome individual'],
+      ['Een blog over warmtepompen voor woningeigenaren in de stad, 500 woorden.', 'woningeigenaren in de stad'],
+      ['Artykuł o kredytach hipotecznych dla osób kupujących pierwsze mieszkanie. 800 słów.', 'osób kupujących pierwsze mieszkanie'],
+    ] as const) {
+      const read = await brief(text);
+      assert.equal(read.audience.value, audience, text);
+      assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+    }
+  });
+
+  test('"it goes to our members" names the readers; a word count in Polish or Czech is read', async () => {
+    const read = await brief('Could you write this month\'s newsletter? It is about the new opening hours and it goes to our members. 350 words.');
+    assert.equal(read.audience.value, 'our members');
+    assert.equal((await brief('Wpis na bloga o ogrzewaniu, 1200 słów.')).wordCount.value, 1200);
+    assert.equal((await brief('Wpis na bloga o ogrzewaniu, 1200 słów.')).format.value, 'blog post');
+    assert.equal((await brief('Článek o daních, 900 slov.')).wordCount.value, 900);
+  });
+
+  test('a corrected word count ("1200 words, no make that 800") is the corrected one', async () => {
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, no make that 800. friendly')).wordCount.value, 800);
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, sorry, 900')).wordCount.value, 900);
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, friendly')).wordCount.value, 1200);
+  });
+
+  test('a form\'s topic after a format\'s name and a dash, a "what do you want written?" label, a machine-named format', async () => {
+    assert.equal((await brief('Title: Newsletter — spring open studio weekend\nAudience: local artists')).topic.value, 'spring open studio weekend');
+    assert.equal((await brief('What do you want written?: the history of our bakery\nWho will read it?: new customers')).topic.value, 'the history of our bakery');
+    assert.equal((await brief('content_type=case_study\ntopic=moving payroll in-house\naudience=finance leads')).format.value, 'case study');
+  });
+
+  test('one long word after "over"/"über" is the topic; a channel is not; a Dutch "schrijf je ...?" is a request, not doubt', async () => {
+    const dutch = await brief('Schrijf je een blog over zonneboilers? Voor huiseigenaren, 600 woorden.');
+    assert.equal(dutch.topic.value, 'zonneboilers');
+    assert.ok(dutch.topic.confidence >= ACT_WITHOUT_ASKING);
+    assert.equal((await brief('Ein Blogartikel über Datenschutzerklärungen, für Vereinsvorstände.')).topic.value, 'Datenschutzerklärungen');
+    assert.equal((await brief('a short post on LinkedIn, for recruiters')).topic.value, null);
+  });
+
+  test('an intro for a club names its topic after the colon; "Tono autorevole" is authoritative', async () => {
+    assert.equal((await brief('newsletter intro for the running club: results of the winter relay, for members')).topic.value, 'results of the winter relay');
+    assert.equal((await brief('Un articolo sui vini naturali, per sommelier. Tono autorevole.')).tone.value, 'authoritative');
+  });
+});

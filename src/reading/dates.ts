@@ -271,6 +271,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       // "next year", "this year": a whole year is too vague to plan by (unlike "in 1 year", counted to the day).
       if (YEAR_WORD.test(result.text) && !/\d/.test(result.text) && !start.isCertain('month') && !start.isCertain('day') && !weekday) continue;
       let day: Day = { year, month, day: date };
+      // "até sexta-feira" written on a Friday morning: a bare weekday is the next one after the day written, never that day.
+      if (weekday && !relative && iso(day) === iso(dayOf(referenceDate))) day = addDays(day, 7);
       // "next month", "this month": the month's last day, as for a month named.
       const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);
       if (wholeMonth) {
