@@ -653,3 +653,25 @@ describe('round 9: who the invoice is for, in the words new users write', () => 
     assert.equal((await read('Looks good - please invoice Alder Lane Bakery for 3 cakes at 45 EUR each')).customer, 'Alder Lane Bakery');
   });
 });
+
+describe('round 9: lines from forms and counts of things that last', () => {
+  test('a form\'s one rate on a line of its own prices its one count; "Due: 14 days" is a term, not a line', async () => {
+    const text = 'Bill to: Marram Surf School\nItems: Wetsuit photos x 6\nRate: 55\nCurrency: EUR\nDue: 14 days';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[6, 55]]);
+    assert.ok(!fieldsToAsk(text, read).includes('lines'));
+  });
+
+  test('a form\'s payment term label ("Payment terms: 30 days") counts no work', async () => {
+    assert.deepEqual(await priced('invoice Larch Studio 2 days at 450 EUR\nPayment terms: 30 days'), [[2, 'day', 450]]);
+  });
+
+  test('"3 workshops of 2h30 at 60 EUR/hour" bills the hours of all of them, shown before it goes out', async () => {
+    const text = 'invoice Fenwick Yoga for 3 workshops of 2h30 at 60 EUR/hour';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[7.5, 60]]);
+    assert.ok(!linesGroundedSurely(text, read));
+    // "2 days of design": no second count, nothing multiplied.
+    assert.deepEqual(await priced('invoice Fenwick Yoga for 2 days of design at 400 EUR'), [[2, 'day', 400]]);
+  });
+});

@@ -203,6 +203,12 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   // then not sure enough to go out unseen, and the operator confirms them.
   const fromForm = formLine(text, regions, tokens, used);
   if (fromForm) lines.push(fromForm);
+  // "Items: Logo x 4" over "Rate: 275": a form's one rate, on a line of its own, prices its one count that has no price.
+  const formRate = fromForm ? null : tokens.find((t) => !used.has(t) && FORM_PRICE.test(linePrefix(text, t.start)));
+  if (formRate && lines.length === 1 && lines[0]!.unitPrice === null) {
+    used.add(formRate);
+    lines[0] = { ...lines[0]!, unitPrice: amountAt(text, formRate), problem: null };
+  }
   // A percentage that is no tax rate (those are skipped) changes the amount: a discount is asked, any other is confirmed.
   for (const percent of tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 16)))) {
     used.add(percent);
@@ -271,8 +277,9 @@ function isReference(text: string, token: NumberToken): boolean {
 }
 
 const MEASURE_WORD = /^-(?:minute|min|hour|hr|day|week|month|page|person|seat|year)s?\b/i;
-/** "Due in 14 days", "payable within 30 days", "zahlbar innerhalb 10 Tagen": the payment term counts days to pay, not work to bill. */
-const PAYMENT_TERM_BEFORE = /\b(?:due|payable|payment|pay|zahlbar|zahlung|fällig|à régler|à payer|payable sous|pagadero|pagamento)\s(?:in|within|innerhalb(?: von)?|binnen|sous|dans|en|entro)\s$/iu;
+/** "Due in 14 days", "payable within 30 days", "zahlbar innerhalb 10 Tagen", "Due: 14 days": the payment term counts days to pay, not work to bill. */
+// A form's own label says it too: "Due: 14 days", "Payment terms: 30 days", "Zahlungsziel: 14 Tage".
+const PAYMENT_TERM_BEFORE = /\b(?:(?:due|payable|payment|pay|zahlbar|zahlung|fällig|à régler|à payer|payable sous|pagadero|pagamento)\s(?:in|within|innerhalb(?: von)?|binnen|sous|dans|en|entro)\s|(?:due|terms|payment terms?|zahlungsziel|zahlbar|fällig|échéance|vencimiento|scadenza|betalingstermijn)[ \t]*:[ \t]*)$/iu;
 const PAYMENT_TERM_AFTER = /^\s?(?:days?|weeks?|months?|Tage?n?|Wochen|jours|semaines|días|semanas|giorni|settimane|dagen|weken)\b/iu;
 /** Only a span of time after such words is a term: "pay in 2 instalments" counts something else. */
 const isPaymentTerm = (text: string, token: NumberToken) => PAYMENT_TERM_BEFORE.test(text.slice(Math.max(0, token.start - 24), token.start)) && PAYMENT_TERM_AFTER.test(text.slice(token.end, token.end + 12));
@@ -307,8 +314,11 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   return 'bare';
 }
 
-/** A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3 (the words "2 people x 3 days" are its evidence). */
-const TIMES_BETWEEN = /^\s?(?:\p{L}[\p{L}.-]*\s?)?[x×*]\s?$/u;
+/**
+ * A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3, and "4 sessions of 1h15"
+ * bills 5 hours: each of the things counted lasts the second count (the words "2 people x 3 days" are its evidence).
+ */
+const TIMES_BETWEEN = /^\s?(?:(?:\p{L}[\p{L}.-]*\s?)?[x×*]|\p{L}[\p{L}.-]*\s(?:of|each of|à|de|von|van|da|di)\s?)\s?$/u;
 function countTimesCount(text: string, tokens: Token[], count: Token, used: Set<Token>): Token {
   const factor = tokens.filter((t) => t.end <= count.start && !used.has(t) && (t.role === 'quantity' || t.role === 'bare')).at(-1);
   if (!factor || !TIMES_BETWEEN.test(text.slice(factor.end, count.start))) return count;
