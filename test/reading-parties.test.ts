@@ -511,4 +511,34 @@ describe('round 9: what new leads write', () => {
       assert.ok(!unsureLeadFields(source, lead).includes('budget'), sentence);
     }
   });
+
+  test('a form\'s "budget_min" and "budget_max" fields are one range, in the currency its "budget_currency" field names', async () => {
+    const source = 'company=Saltmarsh Cider\nemail=orla@saltmarsh.example\nbudget_min=8000\nbudget_max=11000\nbudget_currency=EUR\ndeadline=2027-05-01\n';
+    const lead = await readLead(source, written);
+    assert.deepEqual(lead.budget.value, { min: 8000, max: 11000, currency: 'EUR' });
+    assert.ok(!unsureLeadFields(source, lead).includes('budget'));
+  });
+
+  test('a range without a currency after a budget word of another language ("presupuesto ... entre 4.000 y 6.000") is recorded and asked', async () => {
+    const source = mail('From: Iker Sola <iker@solaviajes.example>\nTo: hola@studio.example\nSubject: Web', 'Hola,\n\nSola Viajes quiere una web nueva. El presupuesto sería entre 4.000 y 6.000.\n\nIker Sola\n');
+    const lead = await readLead(source, written);
+    assert.deepEqual(lead.budget.value, { min: 4000, max: 6000, currency: null });
+    assert.ok(unsureLeadFields(source, lead).includes('budget'));
+  });
+
+  test('letters a domain spells plainly ("ł" as l, "ø" as o) let the domain agree with the name', async () => {
+    assert.equal(domainAgreement('Pracownia Ładny Dom Sp. z o.o.', 'ladnydom.example'), 1);
+    assert.equal(domainAgreement('Søholm Bryghus ApS', 'soholm-bryghus.example'), 1);
+  });
+
+  test('an operator\'s note that says who the lead is with ("X Y, runs Z", "X Y from Z called") offers Z as the company, asked', async () => {
+    for (const [note, company] of [
+      ['lead from the fair: Ana Brito, runs Brito Pottery Studio, wants a web shop, €4,000, by 30 April', 'Brito Pottery Studio'],
+      ['Lead: Tom Hale from Hale Joinery called, wants a new site, £3,000, by end of May.', 'Hale Joinery'],
+    ] as const) {
+      const lead = await readLead(note, written);
+      assert.equal(lead.company.value, company, note);
+      assert.ok(unsureLeadFields(note, lead).includes('company'), note);
+    }
+  });
 });

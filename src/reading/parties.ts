@@ -33,7 +33,10 @@ const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
+/** Letters NFD does not split into a base and a mark, spelled as a domain spells them ("Złoty Kłos" is zlotyklos, "Søndergaard" sondergaard). */
+const UNSPLIT_LETTERS: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const fold = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[łøæœßđðþı]/gu, (letter) => UNSPLIT_LETTERS[letter] ?? letter).replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
 
 /** How much of the sender's domain name the candidate spells out (0..1), e.g. parcelpine in "Parcel & Pine Ltd". */
 export function domainAgreement(candidate: string, domain: string | null): number {
@@ -137,6 +140,8 @@ const INTRODUCES = [
 ];
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
+/** "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called": an operator's note naming the lead's organisation, said of them. */
+const INTRODUCED_BY_NOTE = /(?:^|[:.\n]\s*)\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+,?\s+(?:from|who runs|runs|owns|who owns)\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
@@ -169,7 +174,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
     // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
     const after = source.slice(run.end, run.end + 20);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before);
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
