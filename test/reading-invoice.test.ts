@@ -647,6 +647,19 @@ describe('round 9: who the invoice is for, in the words new users write', () => 
     assert.deepEqual(unnamed.asks, ['customer']);
   });
 
+  test('"Quarterly maintenance invoice for X" names X; "the invoice for X" or "last invoice for X" asks for nothing', async () => {
+    const named = await read('Quarterly maintenance invoice for Brookside Dental, Q4: 900 EUR flat');
+    assert.equal(named.customer, 'Brookside Dental');
+    assert.equal(named.intent, 'invoice');
+    assert.equal((await read('Quick one. The invoice for Brookside Dental, was it 900 EUR?')).intent, 'other');
+    assert.equal((await read('Did the last invoice for Brookside Dental go out?')).intent, 'other');
+  });
+
+  test('"address" with a street number right after it is the billing address, no colon needed', async () => {
+    const reading = await readInvoiceRequest('invoice Wren Bakery 2 days at 300 EUR, address 22 Quay Street, Galway H91 X2F3');
+    assert.equal(reading.address?.value, '22 Quay Street, Galway H91 X2F3');
+  });
+
   test('"invoice this one" above a pasted message takes the customer the message names; a dash starts a clause', async () => {
     const forwarded = 'pls invoice this one\n\n---------- Forwarded message ---------\nFrom: Ada Quinn <ada@quinnfoods.example>\nDate: Tue, 1 Dec 2026 at 10:00\nSubject: hours\nTo: <me@studio.example>\n\nHi,\n\nplease invoice Quinn Foods Ltd for 4 hours at £60.\n\nAda\n';
     assert.equal((await read(forwarded)).customer, 'Quinn Foods Ltd');

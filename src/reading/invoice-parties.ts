@@ -18,11 +18,13 @@ const field = (text: string, start: number, end: number, value: string, confiden
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
 const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+// "Monthly retainer invoice for X": a few words that say which invoice, none an article, a possessive or a word about one already sent.
+const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of|for|to|in|with|my|your|our|their|his|her|its|last|previous|old|that|this|which|what|paid|unpaid|overdue|received|sent)\s)[\p{L}-]+\s+){1,3}invoice\s+(?:for|to)`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
 // "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
 // Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for".
-const VERB = String.raw`(?:(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:une|la|una|la|uma|a|eine|die|en|fakturu|fakturę)\s+(?:(?:facture|factura|fattura|fatura|rechnung|faktura)\s+)?(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:une|la|una|la|uma|a|eine|die|en|fakturu|fakturę)\s+(?:(?:facture|factura|fattura|fatura|rechnung|faktura)\s+)?(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 // A dash between clauses starts one as a stop does ("All approved - please invoice ...").
@@ -205,9 +207,9 @@ export function addressAfter(text: string, organisation: Region, regions: Region
   return field(text, start, end, value, 0.9);
 }
 
-/** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
+/** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin", or "address 14 Mill Lane, ..." when its street number follows the word. */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);
