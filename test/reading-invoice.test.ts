@@ -688,3 +688,37 @@ describe('round 9: lines from forms and counts of things that last', () => {
     assert.deepEqual(await priced('invoice Fenwick Yoga for 2 days of design at 400 EUR'), [[2, 'day', 400]]);
   });
 });
+
+describe('round 9: billing forms and small words', () => {
+  test('a form naming the client with a field only a bill has ("Rate:", "Amount:", "Billing address:") is an invoice request', async () => {
+    const timesheet = 'Client: Heron Lane Vets\nRate: €70/h\n\nThu 3 Dec\t2h\tnewsletter\nFri 4 Dec\t1.5h\tnewsletter\n';
+    const read = await readInvoiceRequest(timesheet);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Heron Lane Vets');
+    // A quote form is no invoice, whatever its fields.
+    assert.equal((await readInvoiceRequest('Client: Heron Lane Vets\nRate: €70/h\nQuote for the spring campaign: 10 hours\n')).intent, 'other');
+  });
+
+  test('a form\'s lone "Amount:" with no count bills one of what its "Service:" field describes', async () => {
+    const text = 'Client name: Orchard Row Dental\nService: December social media retainer\nAmount: 640.00\nCurrency: GBP\n';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.description.value, l.quantity.value, l.unitPrice?.value.min ?? null]), [['December social media retainer', 1, 640]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('"Company / Organisation:" names the customer of a billing form', async () => {
+    const text = 'Company / Organisation: Brightfield Tiles Ltd\nBilling address: 4 Kiln Road, Stoke ST4 2AB\nWork delivered: 3 tile renders @ £150';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Brightfield Tiles Ltd');
+    assert.equal(read.intent, 'invoice');
+  });
+
+  test('"yo invoice X", a currency code on its own at the end ("... 90. eur"), "do" inside a Portuguese name', async () => {
+    const slang = 'yo invoice Copper Kettle Cafe 2 menu designs @ 90. eur';
+    const read = await readInvoiceRequest(slang);
+    assert.equal(read.customer?.value, 'Copper Kettle Cafe');
+    assert.equal(read.currency?.value, 'EUR');
+    const portuguese = 'Fatura para Casa do Monte, Lda.: 2 dias a 300 €';
+    assert.deepEqual(fieldsToAsk(portuguese, await readInvoiceRequest(portuguese)), []);
+  });
+});

@@ -203,6 +203,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   // then not sure enough to go out unseen, and the operator confirms them.
   const fromForm = formLine(text, regions, tokens, used);
   if (fromForm) lines.push(fromForm);
+  const fromAmount = lines.length === 0 ? formAmountLine(text, regions, tokens, used) : null;
+  if (fromAmount) lines.push(fromAmount);
   // "Items: Logo x 4" over "Rate: 275": a form's one rate, on a line of its own, prices its one count that has no price.
   const formRate = fromForm ? null : tokens.find((t) => !used.has(t) && FORM_PRICE.test(linePrefix(text, t.start)));
   if (formRate && lines.length === 1 && lines[0]!.unitPrice === null) {
@@ -399,6 +401,35 @@ function numberedFormLines(text: string, regions: Region[], tokens: Token[], use
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 
+/** What a form's line is for: its description field if the form has one, else the label given. */
+function formDescription(text: string, regions: Region[], label: Region): Field<string> {
+  const described = regions.flatMap((r) => {
+    const match = FORM_DESCRIPTION.exec(text.slice(r.start, r.end));
+    return match ? [r.start + match.index + match[0].lastIndexOf(match[1]!)] : [];
+  })[0];
+  const words = described === undefined ? spanAt(text, label.start, label.end) : spanAt(text, described, text.indexOf('\n', described) < 0 ? text.length : text.indexOf('\n', described));
+  return { value: words.text.trim(), evidence: { kind: 'span', span: spanAt(text, words.start, words.start + words.text.trim().length) }, confidence: 0.9, via: 'rules' };
+}
+
+/** A form's "Amount: 950.00" or "Fee: 400": what the whole work costs, in a field of its own. */
+const FORM_AMOUNT = /^[ \t]*(?:amount|fee|betrag|montant|importe|importo|bedrag)(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$/iu;
+
+/** A form with no count at all and one amount field bills one of what it describes at that amount. */
+function formAmountLine(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead | null {
+  const amount = tokens.find((t) => !used.has(t) && FORM_AMOUNT.test(linePrefix(text, t.start)));
+  if (!amount || tokens.some((t) => t !== amount && !used.has(t) && FORM_AMOUNT.test(linePrefix(text, t.start)))) return null;
+  used.add(amount);
+  const prefix = linePrefix(text, amount.start);
+  const labelStart = amount.start - prefix.length + prefix.search(/\S/);
+  return {
+    description: formDescription(text, regions, spanAt(text, labelStart, labelStart + prefix.trim().replace(/:$/, '').length)),
+    quantity: { value: 1, evidence: { kind: 'span', span: spanAt(text, amount.start, amount.end) }, confidence: 0.9, via: 'rules' },
+    unit: 'item',
+    unitPrice: amountAt(text, amount),
+    problem: null,
+  };
+}
+
 /** One line from a labelled form: its count, its rate and what it is for, each in a field of its own. */
 function formLine(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead | null {
   const count = tokens.find((t) => !used.has(t) && FORM_COUNT.test(linePrefix(text, t.start)));
@@ -409,15 +440,8 @@ function formLine(text: string, regions: Region[], tokens: Token[], used: Set<To
   const prefix = linePrefix(text, count.start);
   const label = FORM_COUNT.exec(prefix)![1]!;
   const labelStart = count.start - prefix.length + prefix.indexOf(label);
-  // What the line is for: a description field if the form has one, else the count's own label.
-  const described = regions.flatMap((r) => {
-    const match = FORM_DESCRIPTION.exec(text.slice(r.start, r.end));
-    return match ? [r.start + match.index + match[0].lastIndexOf(match[1]!)] : [];
-  })[0];
-  const words = described === undefined ? spanAt(text, labelStart, labelStart + label.length) : spanAt(text, described, text.indexOf('\n', described) < 0 ? text.length : text.indexOf('\n', described));
-  const description: Field<string> = { value: words.text.trim(), evidence: { kind: 'span', span: spanAt(text, words.start, words.start + words.text.trim().length) }, confidence: 0.9, via: 'rules' };
   return {
-    description,
+    description: formDescription(text, regions, spanAt(text, labelStart, labelStart + label.length)),
     quantity: { value: count.value, evidence: { kind: 'span', span: spanAt(text, count.start, count.end) }, confidence: 0.9, via: 'rules' },
     unit: unitOf(label) ?? 'item',
     unitPrice: amountAt(text, rate),

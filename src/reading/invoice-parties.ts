@@ -17,7 +17,7 @@ const field = (text: string, start: number, end: number, value: string, confiden
 });
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 // "Monthly retainer invoice for X": a few words that say which invoice, none an article, a possessive or a word about one already sent.
 const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of|for|to|in|with|my|your|our|their|his|her|its|last|previous|old|that|this|which|what|paid|unpaid|overdue|received|sent)\s)[\p{L}-]+\s+){1,3}invoice\s+(?:for|to)`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
@@ -82,8 +82,8 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
 }
 
 /** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
-// "and" in the languages names arrive in: "Kowalczyk i Syn", "Jensen og Søn", "Müller und Partner".
-const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|en|og|och|da|di|del|the|&|\+)$/;
+// "and" and "of the" in the languages names arrive in: "Kowalczyk i Syn", "Jensen og Søn", "Quinta do Vale", "Casa della Musica".
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|en|og|och|da|do|dos|das|di|del|della|dei|the|&|\+)$/;
 
 /**
  * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
@@ -150,7 +150,7 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 
 /** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
 // A web form's dump may write them as machine names ("client_name=...", "customer_company: ..."): "_" for a space, "=" for the colon.
-const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company(?:[ \t]*\/[ \t]*organi[sz]ation)?|organi[sz]ation|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {

@@ -36,6 +36,8 @@ const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnun
 const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
 /** A form's label over its line items. */
 const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
+/** A form's field that only a bill has: its rate, amount, tax, currency or billing address ("Rate: $80/h", "Amount: 950.00", "Billing address: ..."). */
+const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
 /** A form's numbered line field ("item_1_price: 40", "line2_qty=3"): its lines under labels of their own. */
 const NUMBERED_LINE = new RegExp(NUMBERED_FIELD.source, 'imu');
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
@@ -60,9 +62,10 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const organisation = customerFromOrganisationLines(text, regions);
   const inline = organisation ? null : labelledAddress(text, regions);
   const isEmail = message.from !== null;
-  // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:") is a billing form, whether or not it says "invoice".
+  // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:"), or has a field only a bill has
+  // ("Rate:", "Amount:", "Billing address:"), is a billing form, whether or not it says "invoice".
   const said = (pattern: RegExp) => regions.some((r) => pattern.test(text.slice(r.start, r.end)));
-  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || ((said(LINES_LABEL) || said(NUMBERED_LINE)) && !said(QUOTE_WORD)));
+  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || ((said(LINES_LABEL) || said(NUMBERED_LINE) || said(BILLING_FIELD)) && !said(QUOTE_WORD)));
   const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").
@@ -144,8 +147,10 @@ function currencyOf(text: string, regions: Region[], lines: LineRead[], problems
   if (named) return fieldFrom(named, named.value.currency!);
   for (const match of text.matchAll(/\b[A-Z]{3}\b|\b(?:euros?|dollars?|pounds? sterling)\b/giu)) {
     const word = match[0];
-    // A code in lower case counts where a label names it the currency ("currency gbp", "Währung: chf").
-    const labelled = /\b(?:currency|devise|währung|moneda|valuta)\s*:?\s*$/iu.test(text.slice(Math.max(0, match.index - 12), match.index));
+    // A code in lower case counts where a label names it the currency ("currency gbp", "Währung: chf"), or where it stands alone as its own sentence ("... rush fee 150. usd").
+    const labelled =
+      /\b(?:currency|devise|währung|moneda|valuta)\s*:?\s*$/iu.test(text.slice(Math.max(0, match.index - 12), match.index)) ||
+      (/(?:^|[.;!]\s+|\n\s*)$/u.test(text.slice(0, match.index)) && /^\s*[.!]?\s*$/u.test(text.slice(match.index + word.length)));
     const code = /^euro/i.test(word) ? 'EUR' : /^dollar/i.test(word) ? 'USD' : /^pound/i.test(word) ? 'GBP' : (word === word.toUpperCase() || labelled) && isCurrencyCode(word) ? word.toUpperCase() : null;
     if (code && within(regions, match.index, match.index + word.length)) {
       return { value: code, evidence: { kind: 'span', span: spanAt(text, match.index, match.index + word.length) }, confidence: 0.9, via: 'rules' };
