@@ -523,3 +523,24 @@ describe('round 9: briefs in the words new senders write', () => {
     assert.equal((await brief('Un articolo sui vini naturali, per sommelier. Tono autorevole.')).tone.value, 'authoritative');
   });
 });
+
+describe('round 9: short forms and days of the month', () => {
+  test('"até dia 12", "hasta el día 9" name a day of this month, or of the next once it has passed', () => {
+    assert.equal(deadline('Preciso do texto até dia 12.', '2026-12-04T12:00:00Z').value?.by, '2026-12-12');
+    assert.equal(deadline('Lo necesito hasta el día 2.', '2026-12-04T12:00:00Z').value?.by, '2027-01-02');
+    // A month after the day is chrono's to read: "hasta el día 9 de febrero".
+    assert.equal(deadline('Lo necesito hasta el día 9 de febrero.', '2026-12-04T12:00:00Z').value?.by, '2027-02-09');
+  });
+
+  test('English short weekdays ("thurs", "weds") are the next such day; ages "in their 20s and 30s" are no date', () => {
+    assert.equal(deadline('need it thurs', '2026-12-04T12:00:00Z').value?.by, '2026-12-10');
+    assert.equal(deadline('by weds pls', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
+    assert.equal(deadline('readers are parents in their 30s and 40s.', '2026-12-04T12:00:00Z').value, null);
+  });
+
+  test('"Tono profesional" is formal; "800-900 wrds" is a word count', async () => {
+    const brief = await readBrief('Un post sobre facturas, para autónomos. Tono profesional, 800-900 wrds.', new Date('2026-12-04T12:00:00Z'));
+    assert.equal(brief.tone.value, 'formal');
+    assert.equal(brief.wordCount.value, 900);
+  });
+});

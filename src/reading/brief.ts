@@ -31,7 +31,7 @@ const at = <T>(_source: string, span: Span, value: T, confidence: number): Field
 /** Words naming each tone, in the languages briefs arrive in; the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
   [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
-  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
   [/\b(?:authoritative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
@@ -275,7 +275,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
   const form = labelled(source, region, 'Length|How long|Target length|Word count|Words|Länge|Longueur');
   const text = region.text;
   // "1,500-word", "600-ish words": a hyphen or "-ish" between the number and "words" changes nothing.
-  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|palavras\b|woorden\b|parole\b|ord\b|słów(?!\p{L})|słowa\b|slov\b)/iu.exec(text);
+  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|wrds?\b|wds?\b|w\b|mots\b|Wörter\b|palabras\b|palavras\b|woorden\b|parole\b|ord\b|słów(?!\p{L})|słowa\b|slov\b)/iu.exec(text);
   const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|palavras|woorden|parole|ord)\b/iu.exec(text);
   const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
   const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));

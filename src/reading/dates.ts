@@ -93,13 +93,13 @@ for (const [n, names] of [
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
-/** Weekdays (0 Monday) of the languages chrono does not read, in the forms a deadline puts them ("do piątku", "do pátku"). */
+/** Weekdays (0 Monday) chrono does not read: other languages', in the forms a deadline puts them ("do piątku", "do pátku"), and English short forms ("thurs"). */
 const WEEKDAYS_UNREAD: Record<string, number> = {};
 for (const [n, names] of [
   [0, 'poniedziałek poniedziałku pondělí mandag'],
-  [1, 'wtorek wtorku úterý tirsdag'],
-  [2, 'środa środy środę středa středy onsdag'],
-  [3, 'czwartek czwartku čtvrtek čtvrtka torsdag'],
+  [1, 'wtorek wtorku úterý tirsdag tues'],
+  [2, 'środa środy środę středa středy onsdag weds'],
+  [3, 'czwartek czwartku čtvrtek čtvrtka torsdag thur thurs'],
   [4, 'piątek piątku pátek pátku fredag'],
   [5, 'sobota soboty sobotę lørdag'],
   [6, 'niedziela niedzieli neděle neděli søndag'],
@@ -199,9 +199,11 @@ function customMentions(text: string, reference: Day): Mention[] {
     const count = { a: 1, one: 1, two: 2, three: 3 }[match[1]!.toLowerCase()] ?? Number(match[1]);
     found.push({ start: match.index, end: match.index + match[0].length, day: addDays(reference, 14 * count), exact: true, relative: true });
   }
-  for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
-    const day = Number(match[1]);
-    const start = match.index + match[0].indexOf('the');
+  // "by the 12th", and "até dia 12", "hasta el día 12", "entro il giorno 12": a day of this month, or of the next once it has passed.
+  for (const match of text.matchAll(/(?:\b(?:by|before|on|for|until) (the) (\d{1,2})(?:st|nd|rd|th)\b|(?<!\p{L})(?:até|para|hasta|antes del?|entro)\s+(?:o\s+|el\s+|il\s+)?(d[ií]a|giorno)\s+(\d{1,2})(?!\d|[.:/,]\d|\s+(?:de|del|di)\s))/giu)) {
+    const day = Number(match[2] ?? match[4]);
+    if (day < 1 || day > 31) continue;
+    const start = match.index + match[0].indexOf(match[1] ?? match[3] ?? '');
     let candidate: Day = { year: reference.year, month: reference.month, day };
     if (iso(candidate) < iso(reference)) candidate = reference.month === 12 ? { year: reference.year + 1, month: 1, day } : { year: reference.year, month: reference.month + 1, day };
     found.push({ start, end: match.index + match[0].length, day: candidate, exact: true });
@@ -301,7 +303,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 const TIMELINE_FIELD = /(?:^|\n)[ \t]*[\p{L} _-]*(?:timeline|time ?frame|deadline|turnaround|zeitrahmen|frist|délai|plazo|prazo)[\p{L} ?_-]*[:=][ \t]*$/iu;
 // Seconds, minutes and hours too: "900 s" is what a language chrono reads makes of "900 słów".
 const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)`;
-const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
+// "in their 20s and 30s": two lengths joined by "and" are no date either.
+const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à|and|or)\s*${DURATION})?\s*$`, 'iu');
 
 /** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
 /** A cue that dates when something starts or opens, not when the work is due. */
