@@ -544,3 +544,10 @@ describe('round 9: short forms and days of the month', () => {
     assert.equal(brief.wordCount.value, 900);
   });
 });
+
+test('a machine-named form field that says when ("needed_by=2027-02-20", "deadline=...") cues its date', () => {
+  const form = 'company=Quayside Bikes\nneeded_by=2027-02-20\n';
+  const read = deadline(form, '2026-12-04T12:00:00Z');
+  assert.equal(read.value?.by, '2027-02-20');
+  assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
+});

@@ -306,10 +306,11 @@ const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|s
 // "in their 20s and 30s": two lengths joined by "and" are no date either.
 const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à|and|or)\s*${DURATION})?\s*$`, 'iu');
 
-/** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
 /** A cue that dates when something starts or opens, not when the work is due. */
 const START_CUE = /^(?:start\w*|begin\w*|kick off|launch\w*|go-live|open)\b/iu;
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+/** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
+// A form's label ends in ":" or, written as machine names, "=" ("needed_by=2027-01-16", "deadline=...").
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
