@@ -535,10 +535,17 @@ describe('round 9: what new leads write', () => {
     for (const [note, company] of [
       ['lead from the fair: Ana Brito, runs Brito Pottery Studio, wants a web shop, €4,000, by 30 April', 'Brito Pottery Studio'],
       ['Lead: Tom Hale from Hale Joinery called, wants a new site, £3,000, by end of May.', 'Hale Joinery'],
+      ['new lead via the contact line — Bea from Larkspur Yoga Studio, wants a booking page, £2,000, by 1 March', 'Larkspur Yoga Studio'],
+      ['a DM from Cleo @ Tidepool Ceramics, wants photos, £500, by 20 January', 'Tidepool Ceramics'],
     ] as const) {
       const lead = await readLead(note, written);
       assert.equal(lead.company.value, company, note);
       assert.ok(unsureLeadFields(note, lead).includes('company'), note);
     }
   });
+});
+
+test('a sign compromise keeps after a name ("Cleo @ Tidepool") is no part of the contact\'s name', async () => {
+  const parties = await partiesOf('got a DM on insta from Cleo @ Tidepool Ceramics, wants product photos, budget £500, needs them by 20 January. no email yet');
+  assert.equal(parties.contactName.value, 'Cleo');
 });

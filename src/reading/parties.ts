@@ -140,8 +140,11 @@ const INTRODUCES = [
 ];
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
-/** "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called": an operator's note naming the lead's organisation, said of them. */
-const INTRODUCED_BY_NOTE = /(?:^|[:.\n]\s*)\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+,?\s+(?:from|who runs|runs|owns|who owns)\s*$/u;
+/**
+ * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery":
+ * an operator's note naming the lead's organisation, said of them, after their name or first name.
+ */
+const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|who runs|runs|owns|who owns)\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
@@ -252,7 +255,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   const region = message.signature ?? message.body;
   const people = nlp(source.slice(region.start, region.end)).people().json({ offset: true }) as { text: string; offset: { start: number; length: number } }[];
   for (const person of people) {
-    const text = person.text.replace(/[.,;:!?]+$/, '');
+    // compromise may keep a sign after the name ("Mira @ Fernbrook"): no name ends in one.
+    const text = person.text.replace(/[\s.,;:!?@&|/+-]+$/u, '');
     // "for Valentine's Day", "before Mother's Day": a possessive names whose something is, not who wrote.
     if (/['’]s$/u.test(text)) continue;
     const at = source.indexOf(text, region.start + person.offset.start);
