@@ -722,3 +722,32 @@ describe('round 9: billing forms and small words', () => {
     assert.deepEqual(fieldsToAsk(portuguese, await readInvoiceRequest(portuguese)), []);
   });
 });
+
+describe('round 9: a request that corrects itself', () => {
+  test('a count said right after a correction replaces the count in its unit; the lines are still shown before they go out', async () => {
+    for (const [text, expected] of [
+      ['invoice Saltbox Studio 4 days at 550 EUR. no wait, it was 5 days', [[5, 'day', 550]]],
+      ['bill Orrin Legal 6 hours at 120 GBP/h — sorry, 7 hours', [[7, 'hour', 120]]],
+      ['invoice Kite & Co 2 days at 400 EUR... actually make it 3 days', [[3, 'day', 400]]],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]), expected, text);
+      assert.ok(!fieldsToAsk(text, read).includes('lines'), text);
+      assert.ok(!linesGroundedSurely(text, read), text);
+    }
+  });
+
+  test('a price said right after a correction replaces the price before it, in its currency', async () => {
+    const text = 'Invoice Harrow Print for 20 pages at 30 EUR/page — no wait, we said 28 per page. Plus binding 40 EUR.';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null, l.unitPrice?.value.currency ?? null]), [[20, 28, 'EUR'], [1, 40, 'EUR']]);
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+
+  test('a correction followed by another sentence changes nothing it cannot place', async () => {
+    const text = 'Invoice Fennel Bakery: 3 cakes at £40 - sorry, 4 cakes, they ordered one more. Plus £15 for delivery.';
+    const read = await readInvoiceRequest(text);
+    assert.ok(read.lines.some((l) => l.unitPrice?.value.min === 15), 'the delivery keeps its own price');
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+});

@@ -48,7 +48,7 @@ const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)
  * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5"): which
  * number the correction replaces is a guess, so the lines go to the operator for approval.
  */
-const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
+const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(
@@ -220,7 +220,39 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : correction ? `the request corrects itself ("${correction[0].trim()}")` : null;
-  return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+  const read = correction ? withCorrections(text, regions, lines) : lines;
+  return { lines: doubtful ? read.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : read, statedTotal, doubtful };
+}
+
+const startOf = (field: Field<unknown>) => (field.evidence.kind === 'span' ? field.evidence.span.start : -1);
+
+/**
+ * "3 days at 600 EUR. no wait, it was 4 days", "48 pages at 35 EUR/page — no wait, 32 per page": a count or a price
+ * said right after a correction, with nothing else beside it, replaces the one of the same kind before it: the count
+ * in the same unit, the price of a line. Which number it replaces is still the reading's guess, so the lines stay shown.
+ */
+function withCorrections(text: string, regions: Region[], lines: LineRead[]): LineRead[] {
+  let read = lines;
+  for (const region of regions) {
+    for (const match of text.slice(region.start, region.end).matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))) {
+      const said = region.start + match.index;
+      const end = said + match[0].length;
+      // The correcting number follows in the same sentence, a few words on ("no wait, we agreed 32 per page").
+      const fix = read.find((l) => startOf(l.quantity) >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, startOf(l.quantity))));
+      const before = read.filter((l) => startOf(l.quantity) < said && l.unitPrice !== null);
+      if (!fix) continue;
+      // A count with no price of its own corrects the priced count in its unit.
+      const countOf = fix.unitPrice === null ? before.findLast((l) => l.unit === fix.unit) : undefined;
+      // A price with no count of its own (its count is its own span) corrects the price before it.
+      const priceOf = fix.unitPrice !== null && startOf(fix.quantity) === startOf(fix.unitPrice) ? before.at(-1) : undefined;
+      if (countOf) read = read.filter((l) => l !== fix).map((l) => (l === countOf ? { ...l, quantity: fix.quantity } : l));
+      else if (priceOf?.unitPrice && fix.unitPrice && (fix.unitPrice.value.currency ?? priceOf.unitPrice.value.currency) === priceOf.unitPrice.value.currency) {
+        const price = { ...fix.unitPrice, value: { ...fix.unitPrice.value, currency: priceOf.unitPrice.value.currency, per: priceOf.unitPrice.value.per } };
+        read = read.filter((l) => l !== fix).map((l) => (l === priceOf ? { ...l, unitPrice: price } : l));
+      }
+    }
+  }
+  return read;
 }
 
 /** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
