@@ -751,3 +751,8 @@ describe('round 9: a request that corrects itself', () => {
     assert.ok(!linesGroundedSurely(text, read));
   });
 });
+
+test('a rate named before its amount ("day rate 900 EUR", "Stundensatz 85 €") prices the days or hours counted apart from it', async () => {
+  assert.deepEqual(await priced('invoice Moorhen Labs 3 days, day rate 900 EUR as agreed'), [[3, 'day', 900]]);
+  assert.deepEqual(await priced('Rechnung an Lerche GmbH: 6 Stunden, Stundensatz 85 €'), [[6, 'hour', 85]]);
+});

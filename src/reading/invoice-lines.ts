@@ -182,7 +182,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
-  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
+  const ratePer = rate?.unitPrice ? (rate.unitPrice.value.per ?? namedRate(text, rate.unitPrice)) : null;
+  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === ratePer)) {
     // Counts written apart from the rate are paired with it by the reading, not by the text: shown first.
     lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) }, unitPrice: rate.unitPrice, problem: null })));
   }
@@ -253,6 +254,19 @@ function withCorrections(text: string, regions: Region[], lines: LineRead[]): Li
     }
   }
   return read;
+}
+
+/** A rate named before its amount: "day rate €900", "Tagessatz 1.250 €", "hourly rate: $80", "tarif journalier 600 €". */
+const RATE_NAMED_BEFORE: [RegExp, Unit][] = [
+  [/(?:\b(?:day|daily)\s+rate|Tagessatz|tarif\s+journalier|tarifa\s+diaria|tariffa\s+giornaliera|dagtarief|dagpris)\s*(?:of|von|de|di|van)?\s*:?\s*$/iu, 'day'],
+  [/(?:\b(?:hourly|hour)\s+rate|Stundensatz|tarif\s+horaire|tarifa\s+por\s+hora|tariffa\s+oraria|uurtarief|timpris)\s*(?:of|von|de|di|van)?\s*:?\s*$/iu, 'hour'],
+];
+
+/** The unit a price is per when the words before it name the rate ("Tagessatz 1.250 €" is per day), or null. */
+function namedRate(text: string, price: Field<MoneyValue>): Unit | null {
+  if (price.evidence.kind !== 'span') return null;
+  const before = text.slice(Math.max(0, price.evidence.span.start - 30), price.evidence.span.start);
+  return RATE_NAMED_BEFORE.find(([pattern]) => pattern.test(before))?.[1] ?? null;
 }
 
 /** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
