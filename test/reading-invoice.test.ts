@@ -756,3 +756,12 @@ test('a rate named before its amount ("day rate 900 EUR", "Stundensatz 85 €") 
   assert.deepEqual(await priced('invoice Moorhen Labs 3 days, day rate 900 EUR as agreed'), [[3, 'day', 900]]);
   assert.deepEqual(await priced('Rechnung an Lerche GmbH: 6 Stunden, Stundensatz 85 €'), [[6, 'hour', 85]]);
 });
+
+test('a street and a postcode with its town right after the customer\'s name are the billing address', async () => {
+  const text = 'Please invoice Marchetti Design Srl, Via Roma 14, 20121 Milano. 3 days at 500 EUR.';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.address?.value, 'Via Roma 14, 20121 Milano');
+  assert.ok(holds(text, read.address));
+  // A line item after the comma is no address.
+  assert.equal((await readInvoiceRequest('invoice Marchetti Design Srl, 3 days at 500 EUR')).address, null);
+});

@@ -223,6 +223,28 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
+/** A street with its number, either way round: "8 rue des Tanneurs", "Hafenstraße 22", "14 Ashgrove Road". */
+const STREET_PART = /^(?:\d+[a-z]?\s+\p{L}[\p{L}'’. -]*|\p{L}[\p{L}'’. -]*\s\d+[a-z]?)$/u;
+/** A postcode and town: "69002 Lyon", "28217 Bremen", "Bristol BS6 5LR", "1011 AB Amsterdam". */
+const TOWN_PART = /^(?:\d{4,5}(?:\s?[A-Z]{2})?\s+\p{L}[\p{L} -]*|\p{L}[\p{L} -]*\s[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})$/u;
+
+/**
+ * "Please address it to Châtelain Conseil SAS, 8 rue des Tanneurs, 69002 Lyon.", "Rechnung an Kestrel GmbH, Hafenstraße 22,
+ * 28217 Bremen, USt-IdNr. ...": a street and a postcode with its town right after the customer's name are its address.
+ */
+export function addressAfterName(text: string, name: Field<string>): Field<string> | null {
+  if (name.evidence.kind !== 'span') return null;
+  const from = name.evidence.span.end;
+  const sentence = /^,\s*([^\n]*?)(?=[.;](?:\s|$)|\n|$)/u.exec(text.slice(from));
+  if (!sentence) return null;
+  const parts = sentence[1]!.split(/,\s*/u);
+  const [street, town] = parts;
+  if (!street || !town || !STREET_PART.test(street.trim()) || !TOWN_PART.test(town.trim())) return null;
+  const start = from + sentence[0].length - sentence[1]!.length;
+  const end = start + sentence[1]!.indexOf(town, street.length) + town.trimEnd().length;
+  return field(text, start, end, `${street.trim()}, ${town.trim()}`, 0.9);
+}
+
 const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
 /** Tax ID labels as a form's machine names write them, in lower case: "abn", "vat_id", "org_nr". */

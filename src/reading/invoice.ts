@@ -6,7 +6,7 @@ import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
-import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Region } from './message.ts';
 
@@ -79,7 +79,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, message);
   const spanOf = (f: Field<unknown> | null) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []);
-  const address = organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : (inline?.address ?? null);
+  // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
+  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
+  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : (inline?.address ?? null));
   const tax = taxRateIn(text, regions);
   const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.
