@@ -765,3 +765,10 @@ test('a street and a postcode with its town right after the customer\'s name are
   // A line item after the comma is no address.
   assert.equal((await readInvoiceRequest('invoice Marchetti Design Srl, 3 days at 500 EUR')).address, null);
 });
+
+test('"GST (10%)" is the tax rate; a "Billing address:" line counts when the signature\'s organisation gives none', async () => {
+  const text = 'From: Ana Lee <ana@harbourlight.example>\nTo: sam@studio.example\nSubject: invoice\n\nHi Sam,\n\nCan you please invoice us for the logo (AUD 900)? Please include GST (10%).\n\nBilling address: 12 Pier Road, Cairns QLD 4870\n\nAna\nHarbourlight Tours Pty Ltd\n(07) 5550 9876\n';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.taxRatePercent?.value, 10);
+  assert.equal(read.address?.value, '12 Pier Road, Cairns QLD 4870');
+});

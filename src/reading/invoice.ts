@@ -60,7 +60,7 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const labelled = labelledCustomer(text, regions);
   const byVerb = customerFromVerb(text, regions, style);
   const organisation = customerFromOrganisationLines(text, regions);
-  const inline = organisation ? null : labelledAddress(text, regions);
+  const inline = labelledAddress(text, regions);
   const isEmail = message.from !== null;
   // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:"), or has a field only a bill has
   // ("Rate:", "Amount:", "Billing address:"), is a billing form, whether or not it says "invoice".
@@ -81,7 +81,8 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const spanOf = (f: Field<unknown> | null) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []);
   // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
   const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
-  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : (inline?.address ?? null));
+  // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
+  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? null;
   const tax = taxRateIn(text, regions);
   const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.

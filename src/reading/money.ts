@@ -214,7 +214,8 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
 
 const TAX_WORDS = String.raw`VAT|tax|sales\s+tax|MwSt\.?|USt\.?|Mehrwertsteuer|Umsatzsteuer|TVA|IVA|BTW|GST|HST|moms|mva|alv|DPH|ÁFA|PVM|PDV|DDV|KDV`;
 const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%\s*(?:of\s+)?(?:${TAX_WORDS})\b`, 'iu');
-const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=)?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
+// "Please include GST (10%)": the rate may sit in parentheses after the tax's name.
+const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=|\()?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 // A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.
