@@ -772,3 +772,12 @@ test('"GST (10%)" is the tax rate; a "Billing address:" line counts when the sig
   assert.equal(read.taxRatePercent?.value, 10);
   assert.equal(read.address?.value, '12 Pier Road, Cairns QLD 4870');
 });
+
+test('a client\'s own e-mail signed with its organisation and no legal form names the customer its domain spells; one that names two is still asked', async () => {
+  const signed = 'From: Ivy Holt <ivy@bramble-bakehouse.example>\nTo: Sam <sam@studio.example>\nSubject: invoice\n\nHi Sam,\n\nCould you send over the invoice for the menu design, 450 EUR as agreed?\n\nThanks,\nIvy\nBramble Bakehouse\n';
+  const read = await readInvoiceRequest(signed);
+  assert.equal(read.customer?.value, 'Bramble Bakehouse');
+  assert.ok(!fieldsToAsk(signed, read).includes('customer'));
+  const two = 'From: Ivy Holt <ivy@bramble-bakehouse.example>\nTo: Sam <sam@studio.example>\nSubject: invoice\n\nHi Sam,\n\nplease invoice the 2 days (€400/day) - either to Bramble Bakehouse Ltd or to Bramble Holdings plc.\n\nIvy\n';
+  assert.ok(fieldsToAsk(two, await readInvoiceRequest(two)).includes('customer'));
+});

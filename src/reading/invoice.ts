@@ -8,7 +8,8 @@ import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
 import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
-import { readableLines, readMessage, within, type Region } from './message.ts';
+import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
+import { readParties } from './parties.ts';
 
 export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
 export type InvoiceField = z.infer<typeof InvoiceField>;
@@ -69,8 +70,11 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").
-  const customer = labelled ?? (fromVerb === undefined ? (organisation?.customer ?? inline?.organisation ?? null) : fromVerb);
-  if (byVerb.problem && !labelled && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  const named = labelled ?? (fromVerb === undefined ? (organisation?.customer ?? inline?.organisation ?? null) : fromVerb);
+  // "send over the invoice ... Owen / Tidewater Cafe" from tidewater-cafe.example: a client's own e-mail signed with its organisation
+  // and no legal form; the lead reader's company, which weighs the sender's domain, names it.
+  const customer = named ?? (isEmail && intent === 'invoice' ? senderOrganisation(text, message) : null);
+  if (byVerb.problem && !labelled && named === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
   // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
   if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
@@ -110,6 +114,12 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
+}
+
+/** The organisation a client's e-mail comes from, as the lead reader reads it (signature, domain), or null. */
+function senderOrganisation(text: string, message: Message): Field<string> | null {
+  const { company } = readParties(text, message);
+  return company.value === null ? null : { ...company, value: company.value };
 }
 
 /**
