@@ -205,7 +205,7 @@ describe('a lead\'s budget', () => {
     assert.ok(unsureLeadFields(unknown, read).includes('budget'));
   });
 
-  test('a budget in words ("twenty thousand dollars") is read and acted on; a half or a range in words is asked', async () => {
+  test('a budget in words ("twenty thousand dollars") is read and acted on, a range in words whole (round 9); a half or a choice in words is asked', async () => {
     const budgetIn = async (words: string) => {
       const source = mail('From: Ana Lind <ana@lind-farms.example>\nTo: hello@studio.example\nSubject: site', `Hi Sam,\n\nLind Farms here. ${words} Needed by 1 May 2027.\n\nAna Lind`);
       const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
@@ -214,8 +214,10 @@ describe('a lead\'s budget', () => {
     assert.deepEqual(await budgetIn('We have set aside twenty thousand dollars for the new site.'), { value: { min: 20_000, max: 20_000, currency: 'USD' }, asked: false });
     assert.deepEqual(await budgetIn('Our budget is fifteen hundred pounds.'), { value: { min: 1500, max: 1500, currency: 'GBP' }, asked: false });
     assert.equal((await budgetIn('Our budget is twelve and a half thousand euros.')).asked, true);
-    assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
-    assert.equal((await budgetIn('We can spend between ten and twelve thousand pounds.')).asked, true);
+    // Round 9: the low end said without its scale shares the high end's, as digits do ("8-10k").
+    assert.deepEqual(await budgetIn('Budget: two to three thousand dollars.'), { value: { min: 2000, max: 3000, currency: 'USD' }, asked: false });
+    assert.deepEqual(await budgetIn('We can spend between ten and twelve thousand pounds.'), { value: { min: 10_000, max: 12_000, currency: 'GBP' }, asked: false });
+    assert.equal((await budgetIn('We can spend ten or twelve thousand pounds.')).asked, true);
   });
 
   test('a range with no currency ("so bei 8-10k") is read whole and asked; a form\'s own currency field completes a form\'s budget range', async () => {
