@@ -551,3 +551,9 @@ test('a machine-named form field that says when ("needed_by=2027-02-20", "deadli
   assert.equal(read.value?.by, '2027-02-20');
   assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
 });
+
+test('"its for ..." without its apostrophe names the readers as surely as "it\'s for"', async () => {
+  const brief = await readBrief('can u do a post on bookkeeping basics - its for market traders who hate paperwork. 600 words', new Date('2026-12-04T12:00:00Z'));
+  assert.equal(brief.audience.value, 'market traders who hate paperwork');
+  assert.ok(brief.audience.confidence >= ACT_WITHOUT_ASKING);
+});
