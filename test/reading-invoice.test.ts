@@ -781,3 +781,12 @@ test('a client\'s own e-mail signed with its organisation and no legal form name
   const two = 'From: Ivy Holt <ivy@bramble-bakehouse.example>\nTo: Sam <sam@studio.example>\nSubject: invoice\n\nHi Sam,\n\nplease invoice the 2 days (€400/day) - either to Bramble Bakehouse Ltd or to Bramble Holdings plc.\n\nIvy\n';
   assert.ok(fieldsToAsk(two, await readInvoiceRequest(two)).includes('customer'));
 });
+
+test('a thing to bill joined to a priced line, its bare amount last ("+ setup fee 90"), is a line at that amount, shown first', async () => {
+  const text = 'invoice Ember Candles 4 product shots @ 60 EUR + setup fee 90';
+  const read = await readInvoiceRequest(text);
+  assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[4, 60], [1, 90]]);
+  assert.ok(!linesGroundedSurely(text, read));
+  // A count after the join is no price: "and 2 nights" adds no line at 2.
+  assert.deepEqual(await priced('bill Osprey Works 3 days at 520 EUR and 2 nights'), [[3, 'day', 520]]);
+});

@@ -179,6 +179,22 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const item = joined && pricedBefore ? billableItem(text, clause) : null;
     if (item) lines.push(lineOf(text, clause, null, null, item.start, item.end, `"${item.text}" is to be billed, but no amount is given`));
   }
+  // "3 label designs @ 400 + rush fee 150", "6 spreads at 300 each, and the cover 450": a thing to bill joined to a priced line, its
+  // amount last and bare, is a line at that amount. Its place, not a currency or "at", makes it a price: shown before it is used.
+  for (const [i, clause] of clauses.entries()) {
+    const previous = clauses[i - 1];
+    const inClause = tokens.filter((t) => t.start >= clause.start && t.end <= clause.end && !used.has(t));
+    const [amount] = inClause;
+    // The amount ends its clause, or its sentence ("rush fee 150. usd").
+    if (!previous || inClause.length !== 1 || amount!.role !== 'bare' || !/^\s*(?:[.!;](?:\s|$)|$)/u.test(text.slice(amount!.end, clause.end))) continue;
+    const pricedBefore = lines.some((l) => l.unitPrice?.evidence.kind === 'span' && l.unitPrice.evidence.span.start >= previous.start && l.unitPrice.evidence.span.end <= previous.end);
+    const item = ITEM_JOIN.test(text.slice(previous.end, clause.start).replace(/^,/, '')) && pricedBefore ? billableItem(text, { start: clause.start, end: amount!.start }) : null;
+    if (!item) continue;
+    used.add(amount!);
+    const price = amountAt(text, amount!);
+    const line = lineOf(text, clause, null, price, amount!.start, amount!.end, null);
+    lines.push({ ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } });
+  }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
