@@ -186,13 +186,12 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const inClause = tokens.filter((t) => t.start >= clause.start && t.end <= clause.end && !used.has(t));
     const [amount] = inClause;
     // The amount ends its clause, or its sentence ("rush fee 150. usd").
-    if (!previous || inClause.length !== 1 || amount!.role !== 'bare' || !/^\s*(?:[.!;](?:\s|$)|$)/u.test(text.slice(amount!.end, clause.end))) continue;
+    if (!previous || !amount || inClause.length !== 1 || amount.role !== 'bare' || !/^\s*(?:[.!;](?:\s|$)|$)/u.test(text.slice(amount.end, clause.end))) continue;
     const pricedBefore = lines.some((l) => l.unitPrice?.evidence.kind === 'span' && l.unitPrice.evidence.span.start >= previous.start && l.unitPrice.evidence.span.end <= previous.end);
-    const item = ITEM_JOIN.test(text.slice(previous.end, clause.start).replace(/^,/, '')) && pricedBefore ? billableItem(text, { start: clause.start, end: amount!.start }) : null;
+    const item = ITEM_JOIN.test(text.slice(previous.end, clause.start).replace(/^,/, '')) && pricedBefore ? billableItem(text, { start: clause.start, end: amount.start }) : null;
     if (!item) continue;
-    used.add(amount!);
-    const price = amountAt(text, amount!);
-    const line = lineOf(text, clause, null, price, amount!.start, amount!.end, null);
+    used.add(amount);
+    const line = lineOf(text, clause, null, amountAt(text, amount), amount.start, amount.end, null);
     lines.push({ ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } });
   }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
@@ -224,9 +223,10 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   if (fromAmount) lines.push(fromAmount);
   // "Items: Logo x 4" over "Rate: 275": a form's one rate, on a line of its own, prices its one count that has no price.
   const formRate = fromForm ? null : tokens.find((t) => !used.has(t) && FORM_PRICE.test(linePrefix(text, t.start)));
-  if (formRate && lines.length === 1 && lines[0]!.unitPrice === null) {
+  const [only] = lines;
+  if (formRate && only && lines.length === 1 && only.unitPrice === null) {
     used.add(formRate);
-    lines[0] = { ...lines[0]!, unitPrice: amountAt(text, formRate), problem: null };
+    lines[0] = { ...only, unitPrice: amountAt(text, formRate), problem: null };
   }
   // A percentage that is no tax rate (those are skipped) changes the amount: a discount is asked, any other is confirmed.
   for (const percent of tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 16)))) {
