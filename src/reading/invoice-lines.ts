@@ -228,19 +228,11 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     used.add(formRate);
     lines[0] = { ...only, unitPrice: amountAt(text, formRate), problem: null };
   }
-  // A percentage that is no tax rate (those are skipped) changes the amount: a discount is a line of its own where the lines it
-  // takes off are all priced in one currency, asked otherwise; any other percentage is confirmed.
-  // The word may follow a qualifier ("10% loyalty discount").
-  const discounts = tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 24)));
-  for (const percent of discounts) used.add(percent);
-  const [discount, ...otherDiscounts] = discounts;
-  // Only over lines that account for every number: a count left unread ("and 3 banners") would go undiscounted.
-  const accounted = tokens.every((t) => used.has(t) || isReference(text, t));
-  const line = discount && otherDiscounts.length === 0 && accounted ? discountLine(text, discount, lines) : null;
-  if (line) lines.push(line);
-  else if (discount && lines[0]) {
-    const span = spanAt(text, discount.start, Math.min(text.length, discount.end + 1));
-    lines[0] = { ...lines[0], problem: lines[0].problem ?? `a discount ("${span.text}") the lines do not show: type them with the discount as its own line` };
+  // A percentage that is no tax rate (those are skipped) changes the amount: a discount is asked, any other is confirmed.
+  for (const percent of tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 16)))) {
+    used.add(percent);
+    const span = spanAt(text, percent.start, Math.min(text.length, percent.end + 1));
+    if (lines[0]) lines[0] = { ...lines[0], problem: lines[0].problem ?? `a discount ("${span.text}") the lines do not show: type them with the discount as its own line` };
   }
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
@@ -291,29 +283,6 @@ function namedRate(text: string, price: Field<MoneyValue>): Unit | null {
   if (price.evidence.kind !== 'span') return null;
   const before = text.slice(Math.max(0, price.evidence.span.start - 30), price.evidence.span.start);
   return RATE_NAMED_BEFORE.find(([pattern]) => pattern.test(before))?.[1] ?? null;
-}
-
-/**
- * "10% loyalty discount", "minus 10% as agreed", "take 10% off the whole thing": the percentage of the lines before it, taken
- * off as a line of its own, when every one of them is priced in one currency. The amount is the reading's arithmetic, which no
- * span states: shown for approval with the words it came from.
- */
-function discountLine(text: string, percent: Token, lines: LineRead[]): LineRead | null {
-  const before = lines.filter((l) => startOf(l.quantity) < percent.start);
-  const priced = before.flatMap((l) => (l.unitPrice && !l.problem && l.unitPrice.value.min === l.unitPrice.value.max ? [{ quantity: l.quantity.value, price: l.unitPrice.value }] : []));
-  const currencies = new Set(priced.map((l) => l.price.currency));
-  if (priced.length === 0 || priced.length !== lines.length || currencies.size !== 1 || percent.value <= 0 || percent.value >= 100) return null;
-  const subtotal = priced.reduce((sum, l) => sum + Math.round(l.quantity * l.price.min * 100), 0);
-  const off = -Math.round((subtotal * percent.value) / 100) / 100;
-  const span = spanAt(text, percent.start, Math.min(text.length, percent.end + 1));
-  const evidence = { kind: 'span' as const, span };
-  return {
-    description: { value: `discount ${span.text}`, evidence, confidence: 0.9, via: 'rules' },
-    quantity: { value: 1, evidence, confidence: 0.6, via: 'rules' },
-    unit: 'item',
-    unitPrice: { value: { min: off, max: off, currency: [...currencies][0] ?? null, per: null }, evidence, confidence: 0.6, via: 'rules' },
-    problem: null,
-  };
 }
 
 /** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
