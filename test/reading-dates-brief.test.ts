@@ -445,8 +445,9 @@ describe('round 9: deadlines in the forms new senders write them', () => {
   test('a day and month with their stops and no year ("bis 14.1.", "senest 3.2.") is the next such day', () => {
     assert.equal(deadline('Bitte bis 14.1. liefern.', '2026-12-04T12:00:00Z').value?.by, '2027-01-14');
     assert.equal(deadline('Vi skal bruge det senest 3.2.', '2026-12-04T12:00:00Z').value?.by, '2027-02-03');
-    // A version or a price is no day: no month 0, no month 50.
+    // A version or a price is no day: no month 0, no month 50, and a version with no deadline word names none.
     assert.equal(deadline('upgrade to 2.0. then ship', '2026-12-04T12:00:00Z').value, null);
+    assert.equal(deadline('Our shop runs on WordPress 6.4. We want a redesign.', '2026-12-04T12:00:00Z').value, null);
   });
 
   test('a weekday in Polish, Czech or Danish is the next one after the day written, a week on when said that day', () => {

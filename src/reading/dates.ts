@@ -183,10 +183,11 @@ function customMentions(text: string, reference: Day): Mention[] {
     if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
   }
   // "bis 20.11.", "senest 3.2.": a day and month with their stops and no year, as German, Scandinavian and Czech write them; the next such day.
+  // A version looks the same ("WordPress 6.4."), so it names a deadline only after a deadline word: not exact on its own.
   for (const match of text.matchAll(/(?<![\p{L}\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d\p{L}])/gu)) {
     const day = Number(match[1]);
     const month = Number(match[2]);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day), true);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day), false);
   }
   // "do piątku", "inden fredag", "do pátku": a weekday of a language chrono does not read is the next one after the day written, never that day.
   for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(${Object.keys(WEEKDAYS_UNREAD).join('|')})(?!\\p{L})`, 'giu'))) {
