@@ -558,3 +558,9 @@ test('"its for ..." without its apostrophe names the readers as surely as "it\'s
   assert.equal(brief.audience.value, 'market traders who hate paperwork');
   assert.ok(brief.audience.confidence >= ACT_WITHOUT_ASKING);
 });
+
+test('a thing whose word ends like people ("acquisti", "horarios") is no audience', async () => {
+  const written = new Date('2026-12-04T12:00:00Z');
+  assert.equal((await readBrief('Un articolo sugli sconti, per acquisti aziendali, 500 parole.', written)).audience.value, null);
+  assert.equal((await readBrief('Un artículo sobre turnos, para horarios de verano, 500 palabras.', written)).audience.value, null);
+});

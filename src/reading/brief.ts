@@ -100,8 +100,8 @@ const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|toda
 const SINGULAR_ARTICLES = String.raw`el|la|lo|il|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|der|das|dem|ein|eine`;
 /** Plural nouns for people who read briefs' content, in the languages briefs arrive in besides English. */
 const FOREIGN_PEOPLE = [
-  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|aficionados|entusiastas|seguidores',
-  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori',
+  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas',
+  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
   'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
   'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers',
@@ -109,10 +109,10 @@ const FOREIGN_PEOPLE = [
   'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
 ].join('|');
 /**
- * Plural endings that name people whatever the word: "-isti", "-istas" (collezionisti, dentistas), "-ários" (empresários),
- * "-innen" (Gründerinnen), and Dutch and German compounds ending in a listed noun ("huiseigenaren", "Hausbesitzer").
+ * Dutch and German compounds ending in a listed noun ("huiseigenaren", "Hausbesitzer") name people as the noun does, and so
+ * does a German noun in "-innen" ("Gründerinnen"). Endings alone say no more: "acquisti", "revistas" and "horarios" are things.
  */
-const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{L}{3,}(?:isti|iste|istas|istes|ários|árias|arios|innen)`;
+const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
