@@ -790,3 +790,8 @@ test('a thing to bill joined to a priced line, its bare amount last ("+ setup fe
   // A count after the join is no price: "and 2 nights" adds no line at 2.
   assert.deepEqual(await priced('bill Osprey Works 3 days at 520 EUR and 2 nights'), [[3, 'day', 520]]);
 });
+
+test('"Attached invoice for X" or "Please find attached the invoice for X" is an invoice received, not a request', async () => {
+  assert.equal((await readInvoiceRequest('Attached invoice for Brookside Dental, October services: 900 EUR')).intent, 'other');
+  assert.equal((await readInvoiceRequest('Please find attached the invoice for Brookside Dental: 900 EUR')).intent, 'other');
+});
