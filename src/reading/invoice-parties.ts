@@ -83,7 +83,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
 
 /** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
 // "and" and "of the" in the languages names arrive in: "Kowalczyk i Syn", "Jensen og Søn", "Quinta do Vale", "Casa della Musica".
-const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|en|og|och|da|do|dos|das|di|del|della|dei|the|&|\+)$/;
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|og|och|da|do|dos|das|di|del|della|dei|the|&|\+)$/;
 
 /**
  * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
