@@ -440,3 +440,127 @@ test('"not sure who it\'s for" leaves the audience open: asked, even where a "fo
   const sure = await readBrief('article about the new tax rules, for freelancers. not sure about the title yet. 900 words', written);
   assert.equal(sure.audience.value, 'freelancers');
 });
+
+describe('round 9: deadlines in the forms new senders write them', () => {
+  test('a day and month with their stops and no year ("bis 14.1.", "senest 3.2.") is the next such day', () => {
+    assert.equal(deadline('Bitte bis 14.1. liefern.', '2026-12-04T12:00:00Z').value?.by, '2027-01-14');
+    assert.equal(deadline('Vi skal bruge det senest 3.2.', '2026-12-04T12:00:00Z').value?.by, '2027-02-03');
+    // A version or a price is no day: no month 0, no month 50, and a version with no deadline word names none.
+    assert.equal(deadline('upgrade to 2.0. then ship', '2026-12-04T12:00:00Z').value, null);
+    assert.equal(deadline('Our shop runs on WordPress 6.4. We want a redesign.', '2026-12-04T12:00:00Z').value, null);
+  });
+
+  test('a weekday in Polish, Czech or Danish is the next one after the day written, a week on when said that day', () => {
+    // 2026-12-04 is a Friday.
+    assert.equal(deadline('Potrzebuję tekstu do środy.', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
+    assert.equal(deadline('Potrzebuję tekstu do piątku.', '2026-12-04T12:00:00Z').value?.by, '2026-12-11');
+    assert.equal(deadline('Text potřebuji do pondělí.', '2026-12-04T12:00:00Z').value?.by, '2026-12-07');
+    assert.equal(deadline('Vi skal have det inden tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
+  });
+
+  test('Danish and Czech month names, and Czech "do konce" a month, give the day or the month\'s end', () => {
+    assert.equal(deadline('Siden skal være klar senest 15. marts.', '2026-12-04T12:00:00Z').value?.by, '2027-03-15');
+    assert.equal(deadline('Web potřebujeme do konce dubna.', '2026-12-04T12:00:00Z').value?.by, '2027-04-30');
+  });
+
+  test('a word count in a language chrono misreads as seconds ("900 słów") is no deadline', async () => {
+    const brief = await readBrief('Artykuł o podatkach, 700 słów.', new Date('2026-12-04T12:00:00Z'));
+    assert.equal(brief.deadline.value, null);
+  });
+});
+
+describe('round 9: briefs in the words new senders write', () => {
+  const written = new Date('2026-12-04T09:30:00Z'); // a Friday morning
+  const brief = (text: string) => readBrief(text, written);
+
+  test('a bare weekday said on that weekday, in any language, is a week later', async () => {
+    assert.equal((await brief('Um artigo sobre impostos para freelancers, até sexta-feira.')).deadline.value?.by, '2026-12-11');
+    assert.equal((await brief('A post on pricing for freelancers, by Friday.')).deadline.value?.by, '2026-12-11');
+  });
+
+  test('readers named by a plural of another language\'s own shape ("collezionisti", "empresários", "huiseigenaren", "dla osób") are the audience', async () => {
+    for (const [text, audience] of [
+      ['Un articolo sulla cura delle piante grasse, per giornalisti di settore. 600 parole.', 'giornalisti di settore'],
+      ['Um artigo sobre faturação eletrónica, para empresários em nome individual. 700 palavras.', 'empresários em nome individual'],
+      ['Een blog over warmtepompen voor woningeigenaren in de stad, 500 woorden.', 'woningeigenaren in de stad'],
+      ['Artykuł o kredytach hipotecznych dla osób kupujących pierwsze mieszkanie. 800 słów.', 'osób kupujących pierwsze mieszkanie'],
+    ] as const) {
+      const read = await brief(text);
+      assert.equal(read.audience.value, audience, text);
+      assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+    }
+  });
+
+  test('"it goes to our members" names the readers; a word count in Polish or Czech is read', async () => {
+    const read = await brief('Could you write this month\'s newsletter? It is about the new opening hours and it goes to our members. 350 words.');
+    assert.equal(read.audience.value, 'our members');
+    assert.equal((await brief('Wpis na bloga o ogrzewaniu, 1200 słów.')).wordCount.value, 1200);
+    assert.equal((await brief('Wpis na bloga o ogrzewaniu, 1200 słów.')).format.value, 'blog post');
+    assert.equal((await brief('Článek o daních, 900 slov.')).wordCount.value, 900);
+  });
+
+  test('a corrected word count ("1200 words, no make that 800") is the corrected one', async () => {
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, no make that 800. friendly')).wordCount.value, 800);
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, sorry, 900')).wordCount.value, 900);
+    assert.equal((await brief('guide to onboarding interns, for HR teams. 1200 words, friendly')).wordCount.value, 1200);
+  });
+
+  test('a form\'s topic after a format\'s name and a dash, a "what do you want written?" label, a machine-named format', async () => {
+    assert.equal((await brief('Title: Newsletter — spring open studio weekend\nAudience: local artists')).topic.value, 'spring open studio weekend');
+    assert.equal((await brief('What do you want written?: the history of our bakery\nWho will read it?: new customers')).topic.value, 'the history of our bakery');
+    assert.equal((await brief('content_type=case_study\ntopic=moving payroll in-house\naudience=finance leads')).format.value, 'case study');
+  });
+
+  test('one long word after "over"/"über" is the topic; a channel is not; a Dutch "schrijf je ...?" is a request, not doubt', async () => {
+    const dutch = await brief('Schrijf je een blog over zonneboilers? Voor huiseigenaren, 600 woorden.');
+    assert.equal(dutch.topic.value, 'zonneboilers');
+    assert.ok(dutch.topic.confidence >= ACT_WITHOUT_ASKING);
+    assert.equal((await brief('Ein Blogartikel über Datenschutzerklärungen, für Vereinsvorstände.')).topic.value, 'Datenschutzerklärungen');
+    assert.equal((await brief('a short post on LinkedIn, for recruiters')).topic.value, null);
+  });
+
+  test('an intro for a club names its topic after the colon; "Tono autorevole" is authoritative', async () => {
+    assert.equal((await brief('newsletter intro for the running club: results of the winter relay, for members')).topic.value, 'results of the winter relay');
+    assert.equal((await brief('Un articolo sui vini naturali, per sommelier. Tono autorevole.')).tone.value, 'authoritative');
+  });
+});
+
+describe('round 9: short forms and days of the month', () => {
+  test('"até dia 12", "hasta el día 9" name a day of this month, or of the next once it has passed', () => {
+    assert.equal(deadline('Preciso do texto até dia 12.', '2026-12-04T12:00:00Z').value?.by, '2026-12-12');
+    assert.equal(deadline('Lo necesito hasta el día 2.', '2026-12-04T12:00:00Z').value?.by, '2027-01-02');
+    // A month after the day is chrono's to read: "hasta el día 9 de febrero".
+    assert.equal(deadline('Lo necesito hasta el día 9 de febrero.', '2026-12-04T12:00:00Z').value?.by, '2027-02-09');
+  });
+
+  test('English short weekdays ("thurs", "weds") are the next such day; ages "in their 20s and 30s" are no date', () => {
+    assert.equal(deadline('need it thurs', '2026-12-04T12:00:00Z').value?.by, '2026-12-10');
+    assert.equal(deadline('by weds pls', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
+    assert.equal(deadline('readers are parents in their 30s and 40s.', '2026-12-04T12:00:00Z').value, null);
+  });
+
+  test('"Tono profesional" is formal; "800-900 wrds" is a word count', async () => {
+    const brief = await readBrief('Un post sobre facturas, para autónomos. Tono profesional, 800-900 wrds.', new Date('2026-12-04T12:00:00Z'));
+    assert.equal(brief.tone.value, 'formal');
+    assert.equal(brief.wordCount.value, 900);
+  });
+});
+
+test('a machine-named form field that says when ("needed_by=2027-02-20", "deadline=...") cues its date', () => {
+  const form = 'company=Quayside Bikes\nneeded_by=2027-02-20\n';
+  const read = deadline(form, '2026-12-04T12:00:00Z');
+  assert.equal(read.value?.by, '2027-02-20');
+  assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
+});
+
+test('"its for ..." without its apostrophe names the readers as surely as "it\'s for"', async () => {
+  const brief = await readBrief('can u do a post on bookkeeping basics - its for market traders who hate paperwork. 600 words', new Date('2026-12-04T12:00:00Z'));
+  assert.equal(brief.audience.value, 'market traders who hate paperwork');
+  assert.ok(brief.audience.confidence >= ACT_WITHOUT_ASKING);
+});
+
+test('a thing whose word ends like people ("acquisti", "horarios") is no audience', async () => {
+  const written = new Date('2026-12-04T12:00:00Z');
+  assert.equal((await readBrief('Un articolo sugli sconti, per acquisti aziendali, 500 parole.', written)).audience.value, null);
+  assert.equal((await readBrief('Un artículo sobre turnos, para horarios de verano, 500 palabras.', written)).audience.value, null);
+});

@@ -602,3 +602,196 @@ describe('round 8: corrections, bare totals, minutes, tax IDs and customers', ()
   });
 });
 
+
+describe('round 9: who the invoice is for, in the words new users write', () => {
+  const read = async (text: string) => {
+    const reading = await readInvoiceRequest(text);
+    return { customer: reading.customer?.value ?? null, asks: fieldsToAsk(text, reading), intent: reading.intent };
+  };
+
+  test('an imperative asking for an invoice in Spanish, Danish, Czech or Dutch names the customer after its preposition', async () => {
+    for (const [text, customer] of [
+      ['Hazme una factura para Reformas Olmedo S.L.: 3 días a 300 €', 'Reformas Olmedo S.L.'],
+      ['Send en faktura til Bager Lund ApS: 4 timer à 500 DKK', 'Bager Lund ApS'],
+      ['Vystav prosím fakturu pro Dvořák Media s.r.o.: 5 hodin po 900 Kč', 'Dvořák Media s.r.o.'],
+      ['Factuur naar Smit Installaties B.V.: 6 uur à € 65', 'Smit Installaties B.V.'],
+    ] as const) {
+      const got = await read(text);
+      assert.equal(got.customer, customer, text);
+      assert.deepEqual(got.asks, [], text);
+    }
+  });
+
+  test('a typo that drops the last letter ("invoic for") still asks for an invoice', async () => {
+    assert.equal((await read('invoic for Harbour Kites - 2 banners @ 90 GBP')).customer, 'Harbour Kites');
+  });
+
+  test('a polite word after the name ("Rechnung an X bitte:") is no part of it', async () => {
+    assert.equal((await read('Rechnung an Ostwind Druck GmbH bitte: 2 Tage à 640 €')).customer, 'Ostwind Druck GmbH');
+  });
+
+  test('"and" of the name\'s own language ("Nowak i Syn", "Berg og Datter") leaves the name sure', async () => {
+    assert.deepEqual((await read('Faktura dla Nowak i Syn Sp. z o.o.: 3 dni po 700 zł')).asks, []);
+    assert.deepEqual((await read('faktura til Berg og Datter AS: 5 timer à 800 NOK')).asks, []);
+  });
+
+  test('a word of the request before a capitalised name ("Invoice towards X") makes the name asked, never used', async () => {
+    const got = await read('Invoice towards Baxter Joinery Ltd: 2 days at 350 GBP');
+    assert.ok(got.customer === null || got.asks.includes('customer'), JSON.stringify(got));
+  });
+
+  test('"bill it to X" names X; "need an invoice for the job" asks who it is for', async () => {
+    assert.equal((await read('Can you draw up the invoice for the shelving? 2 days at 280 EUR. Bill it to Cedar Row Cafe.')).customer, 'Cedar Row Cafe');
+    const unnamed = await read('need an invoice for the kitchen shoot, 650 EUR, will say who later');
+    assert.equal(unnamed.intent, 'invoice');
+    assert.deepEqual(unnamed.asks, ['customer']);
+  });
+
+  test('"Quarterly maintenance invoice for X" names X; "the invoice for X" or "last invoice for X" asks for nothing', async () => {
+    const named = await read('Quarterly maintenance invoice for Brookside Dental, Q4: 900 EUR flat');
+    assert.equal(named.customer, 'Brookside Dental');
+    assert.equal(named.intent, 'invoice');
+    assert.equal((await read('Quick one. The invoice for Brookside Dental, was it 900 EUR?')).intent, 'other');
+    assert.equal((await read('Did the last invoice for Brookside Dental go out?')).intent, 'other');
+  });
+
+  test('"address" with a street number right after it is the billing address, no colon needed', async () => {
+    const reading = await readInvoiceRequest('invoice Wren Bakery 2 days at 300 EUR, address 22 Quay Street, Galway H91 X2F3');
+    assert.equal(reading.address?.value, '22 Quay Street, Galway H91 X2F3');
+  });
+
+  test('"invoice this one" above a pasted message takes the customer the message names; a dash starts a clause', async () => {
+    const forwarded = 'pls invoice this one\n\n---------- Forwarded message ---------\nFrom: Ada Quinn <ada@quinnfoods.example>\nDate: Tue, 1 Dec 2026 at 10:00\nSubject: hours\nTo: <me@studio.example>\n\nHi,\n\nplease invoice Quinn Foods Ltd for 4 hours at £60.\n\nAda\n';
+    assert.equal((await read(forwarded)).customer, 'Quinn Foods Ltd');
+    assert.equal((await read('Looks good - please invoice Alder Lane Bakery for 3 cakes at 45 EUR each')).customer, 'Alder Lane Bakery');
+  });
+});
+
+describe('round 9: lines from forms and counts of things that last', () => {
+  test('a form\'s one rate on a line of its own prices its one count; "Due: 14 days" is a term, not a line', async () => {
+    const text = 'Bill to: Marram Surf School\nItems: Wetsuit photos x 6\nRate: 55\nCurrency: EUR\nDue: 14 days';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[6, 55]]);
+    assert.ok(!fieldsToAsk(text, read).includes('lines'));
+  });
+
+  test('a form\'s payment term label ("Payment terms: 30 days") counts no work', async () => {
+    assert.deepEqual(await priced('invoice Larch Studio 2 days at 450 EUR\nPayment terms: 30 days'), [[2, 'day', 450]]);
+  });
+
+  test('"3 workshops of 2h30 at 60 EUR/hour" bills the hours of all of them, shown before it goes out', async () => {
+    const text = 'invoice Fenwick Yoga for 3 workshops of 2h30 at 60 EUR/hour';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[7.5, 60]]);
+    assert.ok(!linesGroundedSurely(text, read));
+    // "2 days of design": no second count, nothing multiplied.
+    assert.deepEqual(await priced('invoice Fenwick Yoga for 2 days of design at 400 EUR'), [[2, 'day', 400]]);
+  });
+});
+
+describe('round 9: billing forms and small words', () => {
+  test('a form naming the client with a field only a bill has ("Rate:", "Amount:", "Billing address:") is an invoice request', async () => {
+    const timesheet = 'Client: Heron Lane Vets\nRate: €70/h\n\nThu 3 Dec\t2h\tnewsletter\nFri 4 Dec\t1.5h\tnewsletter\n';
+    const read = await readInvoiceRequest(timesheet);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Heron Lane Vets');
+    // A quote form is no invoice, whatever its fields.
+    assert.equal((await readInvoiceRequest('Client: Heron Lane Vets\nRate: €70/h\nQuote for the spring campaign: 10 hours\n')).intent, 'other');
+  });
+
+  test('a form\'s lone "Amount:" with no count bills one of what its "Service:" field describes', async () => {
+    const text = 'Client name: Orchard Row Dental\nService: December social media retainer\nAmount: 640.00\nCurrency: GBP\n';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.description.value, l.quantity.value, l.unitPrice?.value.min ?? null]), [['December social media retainer', 1, 640]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('"Company / Organisation:" names the customer of a billing form', async () => {
+    const text = 'Company / Organisation: Brightfield Tiles Ltd\nBilling address: 4 Kiln Road, Stoke ST4 2AB\nWork delivered: 3 tile renders @ £150';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, 'Brightfield Tiles Ltd');
+    assert.equal(read.intent, 'invoice');
+  });
+
+  test('"yo invoice X", a currency code on its own at the end ("... 90. eur"), "do" inside a Portuguese name', async () => {
+    const slang = 'yo invoice Copper Kettle Cafe 2 menu designs @ 90. eur';
+    const read = await readInvoiceRequest(slang);
+    assert.equal(read.customer?.value, 'Copper Kettle Cafe');
+    assert.equal(read.currency?.value, 'EUR');
+    const portuguese = 'Fatura para Casa do Monte, Lda.: 2 dias a 300 €';
+    assert.deepEqual(fieldsToAsk(portuguese, await readInvoiceRequest(portuguese)), []);
+  });
+});
+
+describe('round 9: a request that corrects itself', () => {
+  test('a count said right after a correction replaces the count in its unit; the lines are still shown before they go out', async () => {
+    for (const [text, expected] of [
+      ['invoice Saltbox Studio 4 days at 550 EUR. no wait, it was 5 days', [[5, 'day', 550]]],
+      ['bill Orrin Legal 6 hours at 120 GBP/h — sorry, 7 hours', [[7, 'hour', 120]]],
+      ['invoice Kite & Co 2 days at 400 EUR... actually make it 3 days', [[3, 'day', 400]]],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]), expected, text);
+      assert.ok(!fieldsToAsk(text, read).includes('lines'), text);
+      assert.ok(!linesGroundedSurely(text, read), text);
+    }
+  });
+
+  test('a price said right after a correction replaces the price before it, in its currency', async () => {
+    const text = 'Invoice Harrow Print for 20 pages at 30 EUR/page — no wait, we said 28 per page. Plus binding 40 EUR.';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null, l.unitPrice?.value.currency ?? null]), [[20, 28, 'EUR'], [1, 40, 'EUR']]);
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+
+  test('a correction followed by another sentence changes nothing it cannot place', async () => {
+    const text = 'Invoice Fennel Bakery: 3 cakes at £40 - sorry, 4 cakes, they ordered one more. Plus £15 for delivery.';
+    const read = await readInvoiceRequest(text);
+    assert.ok(read.lines.some((l) => l.unitPrice?.value.min === 15), 'the delivery keeps its own price');
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+});
+
+test('a rate named before its amount ("day rate 900 EUR", "Stundensatz 85 €") prices the days or hours counted apart from it', async () => {
+  assert.deepEqual(await priced('invoice Moorhen Labs 3 days, day rate 900 EUR as agreed'), [[3, 'day', 900]]);
+  assert.deepEqual(await priced('Rechnung an Lerche GmbH: 6 Stunden, Stundensatz 85 €'), [[6, 'hour', 85]]);
+});
+
+test('a street and a postcode with its town right after the customer\'s name are the billing address', async () => {
+  const text = 'Please invoice Marchetti Design Srl, Via Roma 14, 20121 Milano. 3 days at 500 EUR.';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.address?.value, 'Via Roma 14, 20121 Milano');
+  assert.ok(holds(text, read.address));
+  // A line item after the comma is no address.
+  assert.equal((await readInvoiceRequest('invoice Marchetti Design Srl, 3 days at 500 EUR')).address, null);
+});
+
+test('"GST (10%)" is the tax rate; a "Billing address:" line counts when the signature\'s organisation gives none', async () => {
+  const text = 'From: Ana Lee <ana@harbourlight.example>\nTo: sam@studio.example\nSubject: invoice\n\nHi Sam,\n\nCan you please invoice us for the logo (AUD 900)? Please include GST (10%).\n\nBilling address: 12 Pier Road, Cairns QLD 4870\n\nAna\nHarbourlight Tours Pty Ltd\n(07) 5550 9876\n';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.taxRatePercent?.value, 10);
+  assert.equal(read.address?.value, '12 Pier Road, Cairns QLD 4870');
+});
+
+test('a client\'s own e-mail signed with its organisation and no legal form names the customer its domain spells; one that names two is still asked', async () => {
+  const signed = 'From: Ivy Holt <ivy@bramble-bakehouse.example>\nTo: Sam <sam@studio.example>\nSubject: invoice\n\nHi Sam,\n\nCould you send over the invoice for the menu design, 450 EUR as agreed?\n\nThanks,\nIvy\nBramble Bakehouse\n';
+  const read = await readInvoiceRequest(signed);
+  assert.equal(read.customer?.value, 'Bramble Bakehouse');
+  assert.ok(!fieldsToAsk(signed, read).includes('customer'));
+  const two = 'From: Ivy Holt <ivy@bramble-bakehouse.example>\nTo: Sam <sam@studio.example>\nSubject: invoice\n\nHi Sam,\n\nplease invoice the 2 days (€400/day) - either to Bramble Bakehouse Ltd or to Bramble Holdings plc.\n\nIvy\n';
+  assert.ok(fieldsToAsk(two, await readInvoiceRequest(two)).includes('customer'));
+});
+
+test('a thing to bill joined to a priced line, its bare amount last ("+ setup fee 90"), is a line at that amount, shown first', async () => {
+  const text = 'invoice Ember Candles 4 product shots @ 60 EUR + setup fee 90';
+  const read = await readInvoiceRequest(text);
+  assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[4, 60], [1, 90]]);
+  assert.ok(!linesGroundedSurely(text, read));
+  // A count after the join is no price: "and 2 nights" adds no line at 2.
+  assert.deepEqual(await priced('bill Osprey Works 3 days at 520 EUR and 2 nights'), [[3, 'day', 520]]);
+});
+
+test('"Attached invoice for X" or "Please find attached the invoice for X" is an invoice received, not a request', async () => {
+  assert.equal((await readInvoiceRequest('Attached invoice for Brookside Dental, October services: 900 EUR')).intent, 'other');
+  assert.equal((await readInvoiceRequest('Please find attached the invoice for Brookside Dental: 900 EUR')).intent, 'other');
+});

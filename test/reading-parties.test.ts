@@ -205,7 +205,7 @@ describe('a lead\'s budget', () => {
     assert.ok(unsureLeadFields(unknown, read).includes('budget'));
   });
 
-  test('a budget in words ("twenty thousand dollars") is read and acted on; a half or a range in words is asked', async () => {
+  test('a budget in words ("twenty thousand dollars") is read and acted on, a range in words whole (round 9); a half or a choice in words is asked', async () => {
     const budgetIn = async (words: string) => {
       const source = mail('From: Ana Lind <ana@lind-farms.example>\nTo: hello@studio.example\nSubject: site', `Hi Sam,\n\nLind Farms here. ${words} Needed by 1 May 2027.\n\nAna Lind`);
       const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
@@ -214,8 +214,10 @@ describe('a lead\'s budget', () => {
     assert.deepEqual(await budgetIn('We have set aside twenty thousand dollars for the new site.'), { value: { min: 20_000, max: 20_000, currency: 'USD' }, asked: false });
     assert.deepEqual(await budgetIn('Our budget is fifteen hundred pounds.'), { value: { min: 1500, max: 1500, currency: 'GBP' }, asked: false });
     assert.equal((await budgetIn('Our budget is twelve and a half thousand euros.')).asked, true);
-    assert.equal((await budgetIn('Budget: two to three thousand dollars.')).asked, true);
-    assert.equal((await budgetIn('We can spend between ten and twelve thousand pounds.')).asked, true);
+    // Round 9: the low end said without its scale shares the high end's, as digits do ("8-10k").
+    assert.deepEqual(await budgetIn('Budget: two to three thousand dollars.'), { value: { min: 2000, max: 3000, currency: 'USD' }, asked: false });
+    assert.deepEqual(await budgetIn('We can spend between ten and twelve thousand pounds.'), { value: { min: 10_000, max: 12_000, currency: 'GBP' }, asked: false });
+    assert.equal((await budgetIn('We can spend ten or twelve thousand pounds.')).asked, true);
   });
 
   test('a range with no currency ("so bei 8-10k") is read whole and asked; a form\'s own currency field completes a form\'s budget range', async () => {
@@ -485,4 +487,67 @@ test('a title before the sender\'s name in the From header ("Dr.", "Mrs.", "Herr
   // A name that only starts like a title keeps its letters: "Drew", "Frauke".
   const drew = await partiesOf('From: Drew Collins <drew@collins-co.example>\nTo: hello@studio.example\nSubject: Site\n\nHi, we need a site.\n\nDrew Collins\n');
   assert.equal(drew.contactName.value, 'Drew Collins');
+});
+
+describe('round 9: what new leads write', () => {
+  const written = new Date('2026-12-04T10:00:00Z');
+
+  test('a professional legal form ("S.L.P.", "S.L.U.", "PartG mbB") ends the company and belongs to it', async () => {
+    for (const company of ['Estudio Jurídico Arroyo, S.L.P.', 'Distribuciones Ferrer, S.L.U.', 'Krämer Architekten PartG mbB']) {
+      const source = mail('From: Ana Vidal <ana@firm.example>\nTo: hello@studio.example\nSubject: Web', `Hola,\n\nSomos ${company} y buscamos una web nueva. Presupuesto 7.000 €, para abril.\n\nAna Vidal\n`);
+      assert.equal((await readLead(source, written)).company.value, company);
+    }
+  });
+
+  test('an amount the lead says they have or have set aside, in their own language, is the budget without asking', async () => {
+    for (const [sentence, amount, currency] of [
+      ['Contamos con 8.000 € para el proyecto.', 8000, 'EUR'],
+      ['Temos R$ 12.000 para isso.', 12000, 'BRL'],
+      ['Vi har satt av 45 000 NOK til dette.', 45000, 'NOK'],
+      ['Nous avons prévu 6 000 € HT.', 6000, 'EUR'],
+      ["We've put aside £2,500 for the work.", 2500, 'GBP'],
+    ] as const) {
+      const source = mail('From: Kim Holt <kim@holtbakery.example>\nTo: hello@studio.example\nSubject: New site', `Hi,\n\nHolt Bakery needs a new site. ${sentence} We would like it by 31 March 2027.\n\nKim\n`);
+      const lead = await readLead(source, written);
+      assert.deepEqual(lead.budget.value, { min: amount, max: amount, currency }, sentence);
+      assert.ok(!unsureLeadFields(source, lead).includes('budget'), sentence);
+    }
+  });
+
+  test('a form\'s "budget_min" and "budget_max" fields are one range, in the currency its "budget_currency" field names', async () => {
+    const source = 'company=Saltmarsh Cider\nemail=orla@saltmarsh.example\nbudget_min=8000\nbudget_max=11000\nbudget_currency=EUR\ndeadline=2027-05-01\n';
+    const lead = await readLead(source, written);
+    assert.deepEqual(lead.budget.value, { min: 8000, max: 11000, currency: 'EUR' });
+    assert.ok(!unsureLeadFields(source, lead).includes('budget'));
+  });
+
+  test('a range without a currency after a budget word of another language ("presupuesto ... entre 4.000 y 6.000") is recorded and asked', async () => {
+    const source = mail('From: Iker Sola <iker@solaviajes.example>\nTo: hola@studio.example\nSubject: Web', 'Hola,\n\nSola Viajes quiere una web nueva. El presupuesto sería entre 4.000 y 6.000.\n\nIker Sola\n');
+    const lead = await readLead(source, written);
+    assert.deepEqual(lead.budget.value, { min: 4000, max: 6000, currency: null });
+    assert.ok(unsureLeadFields(source, lead).includes('budget'));
+  });
+
+  test('letters a domain spells plainly ("ł" as l, "ø" as o) let the domain agree with the name', async () => {
+    assert.equal(domainAgreement('Pracownia Ładny Dom Sp. z o.o.', 'ladnydom.example'), 1);
+    assert.equal(domainAgreement('Søholm Bryghus ApS', 'soholm-bryghus.example'), 1);
+  });
+
+  test('an operator\'s note that says who the lead is with ("X Y, runs Z", "X Y from Z called") offers Z as the company, asked', async () => {
+    for (const [note, company] of [
+      ['lead from the fair: Ana Brito, runs Brito Pottery Studio, wants a web shop, €4,000, by 30 April', 'Brito Pottery Studio'],
+      ['Lead: Tom Hale from Hale Joinery called, wants a new site, £3,000, by end of May.', 'Hale Joinery'],
+      ['new lead via the contact line — Bea from Larkspur Yoga Studio, wants a booking page, £2,000, by 1 March', 'Larkspur Yoga Studio'],
+      ['a DM from Cleo @ Tidepool Ceramics, wants photos, £500, by 20 January', 'Tidepool Ceramics'],
+    ] as const) {
+      const lead = await readLead(note, written);
+      assert.equal(lead.company.value, company, note);
+      assert.ok(unsureLeadFields(note, lead).includes('company'), note);
+    }
+  });
+});
+
+test('a sign compromise keeps after a name ("Cleo @ Tidepool") is no part of the contact\'s name', async () => {
+  const parties = await partiesOf('got a DM on insta from Cleo @ Tidepool Ceramics, wants product photos, budget £500, needs them by 20 January. no email yet');
+  assert.equal(parties.contactName.value, 'Cleo');
 });

@@ -31,9 +31,9 @@ const at = <T>(_source: string, span: Span, value: T, confidence: number): Field
 /** Words naming each tone, in the languages briefs arrive in; the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
   [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
-  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
-  [/\b(?:authoritative|expert|fachkundig|autoritaire|data-led)\b/i, 'authoritative'],
+  [/\b(?:authoritative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
@@ -41,7 +41,7 @@ const FORMAT_WORDS: [RegExp, Format][] = [
   [/\bcase stud(?:y|ies)\b|\bétude de cas\b|\bFallstudie\b/i, 'case study'],
   [/\bnewsletter\b|\bRundbrief\b|\bnieuwsbrief\b|\bnyhetsbrev\b/i, 'newsletter'],
   [/\b(?:step-by-step\s+)?guide\b|\bhow-to\b|\bLeitfaden\b|\bAnleitung\b/i, 'guide'],
-  [/\b(?:blog\s*post|blog article|guest post|article de blog|Blogartikel|Blogbeitrag|blogginlägg|blogbericht|blogartikel|blog|article|artigo|artículo|articolo)\b/i, 'blog post'],
+  [/\b(?:blog\s*post|blog article|guest post|article de blog|Blogartikel|Blogbeitrag|blogginlägg|blogginnlegg|blogindlæg|blogbericht|blogartikel|wpis na blog\w*|blog|article|artigo|artículo|articolo)\b/i, 'blog post'],
 ];
 
 /** "Label: value" or "label = value" lines of a form-like brief ("- Readers: HR managers ..."). */
@@ -100,20 +100,26 @@ const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|toda
 const SINGULAR_ARTICLES = String.raw`el|la|lo|il|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|der|das|dem|ein|eine`;
 /** Plural nouns for people who read briefs' content, in the languages briefs arrive in besides English. */
 const FOREIGN_PEOPLE = [
-  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|aficionados|entusiastas|seguidores',
-  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori',
+  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas',
+  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
   'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
   'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers',
   'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
+  'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
 ].join('|');
+/**
+ * Dutch and German compounds ending in a listed noun ("huiseigenaren", "Hausbesitzer") name people as the noun does, and so
+ * does a German noun in "-innen" ("Gründerinnen"). Endings alone say no more: "acquisti", "revistas" and "horarios" are things.
+ */
+const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
-  // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers.
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to)\s+/giu;
+  // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
   const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
@@ -129,7 +135,7 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
   // "per appassionati di cucina", "para clientes do restaurante", "till våra prenumeranter": a preposition of other
   // languages, then people named by a plural noun of those languages (compromise knows English plurals only).
-  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${FOREIGN_PEOPLE})(?!\p{L}))`, 'giu');
+  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
   for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS], [people, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
@@ -172,16 +178,26 @@ function subjectField(source: string, region: Span): Span | null {
   return /^[ \t>]*(?:From|To|Sent|Date|Cc|Von|An|Gesendet|De|À|Envoyé)[ \t]*:/imu.test(around) ? null : span;
 }
 
+/** "Title: Case study — Larchmont Bakery checkout redesign": a format's name before a dash is the piece's kind, and the topic follows the dash. */
+function withoutFormatName(source: string, value: Span): Span {
+  if (!FORMAT_WORDS.some(([pattern]) => new RegExp(`^(?:${pattern.source})$`, 'iu').test(value.text.trim()))) return value;
+  const rest = /^\s[-–—]\s+([^\n]*\S)/u.exec(source.slice(value.end));
+  return rest ? spanAt(source, value.end + rest[0].length - rest[1]!.length, value.end + rest[0].length) : value;
+}
+
+/** Where a piece goes out: "a post on LinkedIn" names no topic. */
+const CHANNEL = /^(?:linkedin|instagram|facebook|twitter|substack|medium|youtube|tiktok|mastodon|pinterest|wordpress)$/iu;
+
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??') ?? subjectField(source, region);
-  if (form) return at(source, form, form.text, 0.95);
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??|What do you want written\\??|What should (?:I|we) write(?: about)?\\??') ?? subjectField(source, region);
+  if (form) return at(source, withoutFormatName(source, form), withoutFormatName(source, form).text, 0.95);
   const text = region.text;
   // A title in single quotes too ("Blog: 'How to ...'"), where the quote opens after a space or colon, not an apostrophe in a word.
   const quoted = /["“]([^"”\n]{12,})["”]/u.exec(text) ?? /(?<=^|[\s:(])['‘]([^'’\n]{12,}?)['’](?=[\s.,;:!?)]|$)/u.exec(text);
   if (quoted) return at(source, spanAt(source, region.start + quoted.index + 1, region.start + quoted.index + 1 + quoted[1]!.length), quoted[1]!, 0.9);
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
-    /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
+    /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief| intro| copy| draft)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
     /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
     // "let's switch the topic to X", "the subject is X".
@@ -194,7 +210,9 @@ function topicIn(source: string, region: Span): Field<string | null> {
     const phrase = text.slice(start, phraseEnd(text, start, TOPIC_STOPS)).trim();
     // "by the 8th on remote team rituals" is a topic; "on a budget", "on Friday", "about 1,000 words" are not.
     const approximation = /^\d[\d,.' ]*\s?k?\s?(?:words?|w|mots|wörter|palabras|palavras|woorden|parole|ord)\b/iu.test(phrase);
-    if (phrase.split(/\s+/).length >= 2 && !approximation && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
+    // One word is a topic when it is a long one ("over thuisbatterijen", "über Barrierefreiheit": compounds say in one word what English says in several), not a channel the piece goes out on.
+    const compound = /^\p{L}{10,}$/u.test(phrase) && !CHANNEL.test(phrase);
+    if ((phrase.split(/\s+/).length >= 2 || compound) && !approximation && !/^(?:a budget|time|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i.test(phrase)) {
       return at(source, spanAt(source, region.start + start, region.start + start + phrase.length), phrase, 0.9);
     }
   }
@@ -238,21 +256,26 @@ function toneIn(source: string, region: Span, topic: Field<string | null>): Fiel
 function formatIn(source: string, region: Span): Field<Format | null> {
   const form = labelled(source, region, 'Format|Type|Content type|Kind');
   const searched = form ?? region;
+  // A machine-named form writes its values with "_" for spaces ("content_type=linkedin_post"); the swap keeps every offset.
+  const words = searched.text.replace(/_/g, ' ');
   let best: { index: number; length: number; format: Format } | null = null;
   for (const [pattern, format] of FORMAT_WORDS) {
-    const match = pattern.exec(searched.text);
+    const match = pattern.exec(words);
     if (match && (!best || match.index < best.index)) best = { index: searched.start + match.index, length: match[0].length, format };
   }
   if (!best) return none();
   return at(source, spanAt(source, best.index, best.index + best.length), best.format, form ? 0.95 : 0.9);
 }
 
+/** A correction right after a value: "no make that 1000", "sorry, 1,200", "actually 900". */
+const CORRECTION = /^[\s,;.—–-]*(?:no|sorry|actually|wait|correction|oops)\b[\s,:;—–-]*(?:(?:no\s+)?(?:make|change)\s+(?:that|it)(?:\s+to)?\s+|(?:it's|it is|let's say|say)\s+)?((?:\d[\d,.']*\d|\d))(?![\d\p{L}])/iu;
+
 /** The length in words; a range or a limit ("under 300 words", "800-1000 words") is its upper bound. */
 function wordCountIn(source: string, region: Span): Field<number | null> {
   const form = labelled(source, region, 'Length|How long|Target length|Word count|Words|Länge|Longueur');
   const text = region.text;
   // "1,500-word", "600-ish words": a hyphen or "-ish" between the number and "words" changes nothing.
-  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|w\b|mots\b|Wörter\b|palabras\b|palavras\b|woorden\b|parole\b|ord\b)/iu.exec(text);
+  const written = /((?:\d[\d,.' ]*\d|\d)(?:\s*[-–]\s*(?:\d[\d,.' ]*\d|\d))?)\s*(?:-?ish\s*)?-?\s*(?:words?\b|wrds?\b|wds?\b|w\b|mots\b|Wörter\b|palabras\b|palavras\b|woorden\b|parole\b|ord\b|słów(?!\p{L})|słowa\b|slov\b)/iu.exec(text);
   const thousands = /(?<![\d.,])(\d+(?:[.,]\d)?)\s?k\s*(?:words?|mots|Wörter|palabras|palavras|woorden|parole|ord)\b/iu.exec(text);
   const inWords = /\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a)\s+)?(?:and a half\s+)?(?:hundred|thousand)(?:\s+and a half)?(?:\s+(?:and\s+)?\w+)?)\s+words\b/iu.exec(text);
   const number = (raw: string) => Number(raw.split(/[-–]/).pop()!.replace(/[,.' ]/g, ''));
@@ -262,7 +285,13 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
     return at(source, span, number(digits[0]), 0.95);
   }
   if (thousands) return at(source, spanAt(source, region.start + thousands.index, region.start + thousands.index + thousands[0].length), Math.round(Number(thousands[1]!.replace(',', '.')) * 1000), 0.95);
-  if (written) return at(source, spanAt(source, region.start + written.index, region.start + written.index + written[0].length), number(written[1]!), 0.95);
+  if (written) {
+    // "1500 words, no make that 1000": the writer's correction right after the count replaces it.
+    const after = region.start + written.index + written[0].length;
+    const corrected = CORRECTION.exec(source.slice(after));
+    if (corrected) return at(source, spanAt(source, after + corrected.index + corrected[0].length - corrected[1]!.length, after + corrected.index + corrected[0].length), number(corrected[1]!), 0.9);
+    return at(source, spanAt(source, region.start + written.index, region.start + written.index + written[0].length), number(written[1]!), 0.95);
+  }
   if (inWords) {
     const phrase = inWords[1]!;
     const half = /and a half/i.test(phrase);

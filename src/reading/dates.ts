@@ -77,21 +77,33 @@ function isoWeekSunday(year: number, week: number): Day {
 
 const MONTHS: Record<string, number> = {};
 for (const [n, names] of [
-  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari lutego'],
-  [3, 'march mar märz mars marzo março maart marca'],
-  [4, 'april apr avril aprile abril kwietnia'],
-  [5, 'may mai maggio mayo maio mei maj maja'],
-  [6, 'june jun juni juin giugno junio junho czerwca'],
-  [7, 'july jul juli juillet luglio julio julho lipca'],
-  [8, 'august aug août agosto augusti augustus sierpnia'],
-  [9, 'september sep sept septembre settembre septiembre setembro września'],
-  [10, 'october oct oktober octobre ottobre octubre outubro października'],
-  [11, 'november nov novembre noviembre novembro listopada'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února'],
+  [3, 'march mar märz mars marts marzo março maart marca března'],
+  [4, 'april apr avril aprile abril kwietnia dubna'],
+  [5, 'may mai maggio mayo maio mei maj maja května'],
+  [6, 'june jun juni juin giugno junio junho czerwca června'],
+  [7, 'july jul juli juillet luglio julio julho lipca července'],
+  [8, 'august aug août agosto augusti augustus sierpnia srpna'],
+  [9, 'september sep sept septembre settembre septiembre setembro września září'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października října'],
+  [11, 'november nov novembre noviembre novembro listopada listopadu'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince'],
 ] as const) for (const name of names.split(' ')) MONTHS[name] = n;
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+
+/** Weekdays (0 Monday) chrono does not read: other languages', in the forms a deadline puts them ("do piątku", "do pátku"), and English short forms ("thurs"). */
+const WEEKDAYS_UNREAD: Record<string, number> = {};
+for (const [n, names] of [
+  [0, 'poniedziałek poniedziałku pondělí mandag'],
+  [1, 'wtorek wtorku úterý tirsdag tues'],
+  [2, 'środa środy środę středa středy onsdag weds'],
+  [3, 'czwartek czwartku čtvrtek čtvrtka torsdag thur thurs'],
+  [4, 'piątek piątku pátek pátku fredag'],
+  [5, 'sobota soboty sobotę lørdag'],
+  [6, 'niedziela niedzieli neděle neděli søndag'],
+] as const) for (const name of names.split(' ')) WEEKDAYS_UNREAD[name] = n;
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
@@ -132,8 +144,8 @@ function customMentions(text: string, reference: Day): Mention[] {
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
   // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia",
-  // "o fim de janeiro", "o final de março", "utgangen av mars": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "o fim de janeiro", "o final de março", "utgangen av mars", "do konce března": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -170,14 +182,29 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[2]!.toLowerCase()]!;
     if (day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day, match[3] ? Number(match[3]) : undefined), true);
   }
+  // "bis 20.11.", "senest 3.2.": a day and month with their stops and no year, as German, Scandinavian and Czech write them; the next such day.
+  // A version looks the same ("WordPress 6.4."), so it names a deadline only after a deadline word: not exact on its own.
+  for (const match of text.matchAll(/(?<![\p{L}\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d\p{L}])/gu)) {
+    const day = Number(match[1]);
+    const month = Number(match[2]);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= lastOfMonth(2028, month).day) add(match, nextOccurrence(reference, month, day), false);
+  }
+  // "do piątku", "inden fredag", "do pátku": a weekday of a language chrono does not read is the next one after the day written, never that day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(${Object.keys(WEEKDAYS_UNREAD).join('|')})(?!\\p{L})`, 'giu'))) {
+    const weekday = WEEKDAYS_UNREAD[match[1]!.toLowerCase()]!;
+    const today = (utc(reference).getUTCDay() + 6) % 7;
+    add(match, addDays(reference, ((weekday - today + 6) % 7) + 1), true);
+  }
   // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
   for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
     const count = { a: 1, one: 1, two: 2, three: 3 }[match[1]!.toLowerCase()] ?? Number(match[1]);
     found.push({ start: match.index, end: match.index + match[0].length, day: addDays(reference, 14 * count), exact: true, relative: true });
   }
-  for (const match of text.matchAll(/\b(?:by|before|on|for|until) the (\d{1,2})(?:st|nd|rd|th)\b/gi)) {
-    const day = Number(match[1]);
-    const start = match.index + match[0].indexOf('the');
+  // "by the 12th", and "até dia 12", "hasta el día 12", "entro il giorno 12": a day of this month, or of the next once it has passed.
+  for (const match of text.matchAll(/(?:\b(?:by|before|on|for|until) (the) (\d{1,2})(?:st|nd|rd|th)\b|(?<!\p{L})(?:até|para|hasta|antes del?|entro)\s+(?:o\s+|el\s+|il\s+)?(d[ií]a|giorno)\s+(\d{1,2})(?!\d|[.:/,]\d|\s+(?:de|del|di)\s))/giu)) {
+    const day = Number(match[2] ?? match[4]);
+    if (day < 1 || day > 31) continue;
+    const start = match.index + match[0].indexOf(match[1] ?? match[3] ?? '');
     let candidate: Day = { year: reference.year, month: reference.month, day };
     if (iso(candidate) < iso(reference)) candidate = reference.month === 12 ? { year: reference.year + 1, month: 1, day } : { year: reference.year, month: reference.month + 1, day };
     found.push({ start, end: match.index + match[0].length, day: candidate, exact: true });
@@ -247,6 +274,8 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       // "next year", "this year": a whole year is too vague to plan by (unlike "in 1 year", counted to the day).
       if (YEAR_WORD.test(result.text) && !/\d/.test(result.text) && !start.isCertain('month') && !start.isCertain('day') && !weekday) continue;
       let day: Day = { year, month, day: date };
+      // "até sexta-feira" written on a Friday morning: a bare weekday is the next one after the day written, never that day.
+      if (weekday && !relative && iso(day) === iso(dayOf(referenceDate))) day = addDays(day, 7);
       // "next month", "this month": the month's last day, as for a month named.
       const wholeMonth = !start.isCertain('day') && !weekday && MONTH_WORD.test(result.text) && !/\d|\b(?:in|within|binnen|dans|entro|em|en|om)\b/i.test(result.text);
       if (wholeMonth) {
@@ -273,13 +302,16 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
 
 /** A form's label for when the work is due, with nothing after it on its line yet. */
 const TIMELINE_FIELD = /(?:^|\n)[ \t]*[\p{L} _-]*(?:timeline|time ?frame|deadline|turnaround|zeitrahmen|frist|délai|plazo|prazo)[\p{L} ?_-]*[:=][ \t]*$/iu;
-const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W)`;
-const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à)\s*${DURATION})?\s*$`, 'iu');
+// Seconds, minutes and hours too: "900 s" is what a language chrono reads makes of "900 słów".
+const DURATION = String.raw`(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of)\s?(?:w|wk|wks|weeks?|d|days?|months?|mo|y|yrs?|years?|Wochen?|Tage?|W|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)`;
+// "in their 20s and 30s": two lengths joined by "and" are no date either.
+const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis|à|and|or)\s*${DURATION})?\s*$`, 'iu');
 
-/** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
 /** A cue that dates when something starts or opens, not when the work is due. */
 const START_CUE = /^(?:start\w*|begin\w*|kick off|launch\w*|go-live|open)\b/iu;
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:/iu;
+/** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
+// A form's label ends in ":" or, written as machine names, "=" ("needed_by=2027-01-16", "deadline=...").
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
@@ -289,7 +321,7 @@ const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|i
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
-const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec)\b/iu;
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec|konce|konec)\b/iu;
 const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */

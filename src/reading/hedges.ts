@@ -15,8 +15,8 @@ const DOUBT = new RegExp(
 );
 /** The value is an approximation: fine for a budget, which is an estimate by nature, but no amount to bill. */
 const APPROXIMATE = /(?:\b(?:about|around|roughly|approx(?:imately|\.)?|ca\.|circa|give or take|more or less|ungefähr|etwa|environ|aproximadamente|aprox\.|zirka|około|cerca de)|~|±|≈)\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
-/** A question that asks for something ("could you do it for €12,000?"), not doubt about a statement. */
-const REQUEST_QUESTION = /\b(?:(?:can|could|would|will|shall)\s+(?:you|we|u)|is it|are you|do you|does it|what|how|when|which|who|kannst|können|könnten|könntest|kun je|kunt u|kan du|kan ni|puoi|potresti|potete|podrías|puedes|podéis|puede|pourriez|pouvez|peux|podes|pode|voisitko)\b|¿/iu;
+/** A question that asks for something ("could you do it for €12,000?", "schrijf je een blog over ...?"), not doubt about a statement. */
+const REQUEST_QUESTION = /\b(?:(?:can|could|would|will|shall)\s+(?:you|we|u)|is it|are you|do you|does it|what|how|when|which|who|kannst|können|könnten|könntest|würdest|schreibst du|kun je|kunt u|kan je|wil je|wilt u|zou je|zou u|schrijf je|schrijft u|kan du|kan ni|puoi|potresti|potete|podrías|puedes|podéis|puede|pourriez|pouvez|peux|podes|pode|voisitko)\b|¿/iu;
 /** Abbreviations whose stop does not end a clause ("ca. 1.200 €", "max. 25.000 EUR", "Std."). */
 const ABBREVIATION = /\b(?:ca|approx|aprox|max|min|inc|incl|inkl|zzgl|ltd|co|corp|st|std|nr|no|vs|etc|bzw|evtl|z\.b|p\.a|e\.g|i\.e)\.$/iu;
 

@@ -48,7 +48,7 @@ const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)
  * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5"): which
  * number the correction replaces is a guess, so the lines go to the operator for approval.
  */
-const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
+const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(
@@ -179,10 +179,26 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const item = joined && pricedBefore ? billableItem(text, clause) : null;
     if (item) lines.push(lineOf(text, clause, null, null, item.start, item.end, `"${item.text}" is to be billed, but no amount is given`));
   }
+  // "3 label designs @ 400 + rush fee 150", "6 spreads at 300 each, and the cover 450": a thing to bill joined to a priced line, its
+  // amount last and bare, is a line at that amount. Its place, not a currency or "at", makes it a price: shown before it is used.
+  for (const [i, clause] of clauses.entries()) {
+    const previous = clauses[i - 1];
+    const inClause = tokens.filter((t) => t.start >= clause.start && t.end <= clause.end && !used.has(t));
+    const [amount] = inClause;
+    // The amount ends its clause, or its sentence ("rush fee 150. usd").
+    if (!previous || !amount || inClause.length !== 1 || amount.role !== 'bare' || !/^\s*(?:[.!;](?:\s|$)|$)/u.test(text.slice(amount.end, clause.end))) continue;
+    const pricedBefore = lines.some((l) => l.unitPrice?.evidence.kind === 'span' && l.unitPrice.evidence.span.start >= previous.start && l.unitPrice.evidence.span.end <= previous.end);
+    const item = ITEM_JOIN.test(text.slice(previous.end, clause.start).replace(/^,/, '')) && pricedBefore ? billableItem(text, { start: clause.start, end: amount.start }) : null;
+    if (!item) continue;
+    used.add(amount);
+    const line = lineOf(text, clause, null, amountAt(text, amount), amount.start, amount.end, null);
+    lines.push({ ...line, quantity: { ...line.quantity, confidence: Math.min(line.quantity.confidence, 0.6) } });
+  }
   // "at 70 €/h:\nMon 3h\nTue 4,5h\nWed 2h": one rate stated once for counts listed on their own, each in its unit, prices them all.
   const [rate, ...otherRates] = [...uncounted];
   // Not when the request speaks of money already paid or billed: those counts may be the paid ones.
-  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === rate.unitPrice!.value.per)) {
+  const ratePer = rate?.unitPrice ? (rate.unitPrice.value.per ?? namedRate(text, rate.unitPrice)) : null;
+  if (rate?.unitPrice && otherRates.length === 0 && !PAID.test(text) && unpriced.size > 0 && lines.length === unpriced.size + 1 && [...unpriced].every((l) => l.unit === ratePer)) {
     // Counts written apart from the rate are paired with it by the reading, not by the text: shown first.
     lines.splice(0, lines.length, ...[...unpriced].map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) }, unitPrice: rate.unitPrice, problem: null })));
   }
@@ -203,6 +219,15 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   // then not sure enough to go out unseen, and the operator confirms them.
   const fromForm = formLine(text, regions, tokens, used);
   if (fromForm) lines.push(fromForm);
+  const fromAmount = lines.length === 0 ? formAmountLine(text, regions, tokens, used) : null;
+  if (fromAmount) lines.push(fromAmount);
+  // "Items: Logo x 4" over "Rate: 275": a form's one rate, on a line of its own, prices its one count that has no price.
+  const formRate = fromForm ? null : tokens.find((t) => !used.has(t) && FORM_PRICE.test(linePrefix(text, t.start)));
+  const [only] = lines;
+  if (formRate && only && lines.length === 1 && only.unitPrice === null) {
+    used.add(formRate);
+    lines[0] = { ...only, unitPrice: amountAt(text, formRate), problem: null };
+  }
   // A percentage that is no tax rate (those are skipped) changes the amount: a discount is asked, any other is confirmed.
   for (const percent of tokens.filter((t) => t.role === 'percent' && DISCOUNT.test(text.slice(Math.max(0, t.start - 16), t.end + 16)))) {
     used.add(percent);
@@ -212,7 +237,52 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : correction ? `the request corrects itself ("${correction[0].trim()}")` : null;
-  return { lines: doubtful ? lines.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : lines, statedTotal, doubtful };
+  const read = correction ? withCorrections(text, regions, lines) : lines;
+  return { lines: doubtful ? read.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : read, statedTotal, doubtful };
+}
+
+const startOf = (field: Field<unknown>) => (field.evidence.kind === 'span' ? field.evidence.span.start : -1);
+
+/**
+ * "3 days at 600 EUR. no wait, it was 4 days", "48 pages at 35 EUR/page — no wait, 32 per page": a count or a price
+ * said right after a correction, with nothing else beside it, replaces the one of the same kind before it: the count
+ * in the same unit, the price of a line. Which number it replaces is still the reading's guess, so the lines stay shown.
+ */
+function withCorrections(text: string, regions: Region[], lines: LineRead[]): LineRead[] {
+  let read = lines;
+  for (const region of regions) {
+    for (const match of text.slice(region.start, region.end).matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))) {
+      const said = region.start + match.index;
+      const end = said + match[0].length;
+      // The correcting number follows in the same sentence, a few words on ("no wait, we agreed 32 per page").
+      const fix = read.find((l) => startOf(l.quantity) >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, startOf(l.quantity))));
+      const before = read.filter((l) => startOf(l.quantity) < said && l.unitPrice !== null);
+      if (!fix) continue;
+      // A count with no price of its own corrects the priced count in its unit.
+      const countOf = fix.unitPrice === null ? before.findLast((l) => l.unit === fix.unit) : undefined;
+      // A price with no count of its own (its count is its own span) corrects the price before it.
+      const priceOf = fix.unitPrice !== null && startOf(fix.quantity) === startOf(fix.unitPrice) ? before.at(-1) : undefined;
+      if (countOf) read = read.filter((l) => l !== fix).map((l) => (l === countOf ? { ...l, quantity: fix.quantity } : l));
+      else if (priceOf?.unitPrice && fix.unitPrice && (fix.unitPrice.value.currency ?? priceOf.unitPrice.value.currency) === priceOf.unitPrice.value.currency) {
+        const price = { ...fix.unitPrice, value: { ...fix.unitPrice.value, currency: priceOf.unitPrice.value.currency, per: priceOf.unitPrice.value.per } };
+        read = read.filter((l) => l !== fix).map((l) => (l === priceOf ? { ...l, unitPrice: price } : l));
+      }
+    }
+  }
+  return read;
+}
+
+/** A rate named before its amount: "day rate €900", "Tagessatz 1.250 €", "hourly rate: $80", "tarif journalier 600 €". */
+const RATE_NAMED_BEFORE: [RegExp, Unit][] = [
+  [/(?:\b(?:day|daily)\s+rate|Tagessatz|tarif\s+journalier|tarifa\s+diaria|tariffa\s+giornaliera|dagtarief|dagpris)\s*(?:of|von|de|di|van)?\s*:?\s*$/iu, 'day'],
+  [/(?:\b(?:hourly|hour)\s+rate|Stundensatz|tarif\s+horaire|tarifa\s+por\s+hora|tariffa\s+oraria|uurtarief|timpris)\s*(?:of|von|de|di|van)?\s*:?\s*$/iu, 'hour'],
+];
+
+/** The unit a price is per when the words before it name the rate ("Tagessatz 1.250 €" is per day), or null. */
+function namedRate(text: string, price: Field<MoneyValue>): Unit | null {
+  if (price.evidence.kind !== 'span') return null;
+  const before = text.slice(Math.max(0, price.evidence.span.start - 30), price.evidence.span.start);
+  return RATE_NAMED_BEFORE.find(([pattern]) => pattern.test(before))?.[1] ?? null;
 }
 
 /** Is the amount at `span`, on the same line of text as `line`, that line's count times its price? */
@@ -271,8 +341,9 @@ function isReference(text: string, token: NumberToken): boolean {
 }
 
 const MEASURE_WORD = /^-(?:minute|min|hour|hr|day|week|month|page|person|seat|year)s?\b/i;
-/** "Due in 14 days", "payable within 30 days", "zahlbar innerhalb 10 Tagen": the payment term counts days to pay, not work to bill. */
-const PAYMENT_TERM_BEFORE = /\b(?:due|payable|payment|pay|zahlbar|zahlung|fällig|à régler|à payer|payable sous|pagadero|pagamento)\s(?:in|within|innerhalb(?: von)?|binnen|sous|dans|en|entro)\s$/iu;
+/** "Due in 14 days", "payable within 30 days", "zahlbar innerhalb 10 Tagen", "Due: 14 days": the payment term counts days to pay, not work to bill. */
+// A form's own label says it too: "Due: 14 days", "Payment terms: 30 days", "Zahlungsziel: 14 Tage".
+const PAYMENT_TERM_BEFORE = /\b(?:(?:due|payable|payment|pay|zahlbar|zahlung|fällig|à régler|à payer|payable sous|pagadero|pagamento)\s(?:in|within|innerhalb(?: von)?|binnen|sous|dans|en|entro)\s|(?:due|terms|payment terms?|zahlungsziel|zahlbar|fällig|échéance|vencimiento|scadenza|betalingstermijn)[ \t]*:[ \t]*)$/iu;
 const PAYMENT_TERM_AFTER = /^\s?(?:days?|weeks?|months?|Tage?n?|Wochen|jours|semaines|días|semanas|giorni|settimane|dagen|weken)\b/iu;
 /** Only a span of time after such words is a term: "pay in 2 instalments" counts something else. */
 const isPaymentTerm = (text: string, token: NumberToken) => PAYMENT_TERM_BEFORE.test(text.slice(Math.max(0, token.start - 24), token.start)) && PAYMENT_TERM_AFTER.test(text.slice(token.end, token.end + 12));
@@ -307,8 +378,11 @@ function roleOf(text: string, token: NumberToken): Token['role'] {
   return 'bare';
 }
 
-/** A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3 (the words "2 people x 3 days" are its evidence). */
-const TIMES_BETWEEN = /^\s?(?:\p{L}[\p{L}.-]*\s?)?[x×*]\s?$/u;
+/**
+ * A count is multiplied by one right before it: "2 people x 3 days" bills 6 days, not 3, and "4 sessions of 1h15"
+ * bills 5 hours: each of the things counted lasts the second count (the words "2 people x 3 days" are its evidence).
+ */
+const TIMES_BETWEEN = /^\s?(?:(?:\p{L}[\p{L}.-]*\s?)?[x×*]|\p{L}[\p{L}.-]*\s(?:of|each of|à|de|von|van|da|di)\s?)\s?$/u;
 function countTimesCount(text: string, tokens: Token[], count: Token, used: Set<Token>): Token {
   const factor = tokens.filter((t) => t.end <= count.start && !used.has(t) && (t.role === 'quantity' || t.role === 'bare')).at(-1);
   if (!factor || !TIMES_BETWEEN.test(text.slice(factor.end, count.start))) return count;
@@ -389,6 +463,35 @@ function numberedFormLines(text: string, regions: Region[], tokens: Token[], use
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 
+/** What a form's line is for: its description field if the form has one, else the label given. */
+function formDescription(text: string, regions: Region[], label: Region): Field<string> {
+  const described = regions.flatMap((r) => {
+    const match = FORM_DESCRIPTION.exec(text.slice(r.start, r.end));
+    return match ? [r.start + match.index + match[0].lastIndexOf(match[1]!)] : [];
+  })[0];
+  const words = described === undefined ? spanAt(text, label.start, label.end) : spanAt(text, described, text.indexOf('\n', described) < 0 ? text.length : text.indexOf('\n', described));
+  return { value: words.text.trim(), evidence: { kind: 'span', span: spanAt(text, words.start, words.start + words.text.trim().length) }, confidence: 0.9, via: 'rules' };
+}
+
+/** A form's "Amount: 950.00" or "Fee: 400": what the whole work costs, in a field of its own. */
+const FORM_AMOUNT = /^[ \t]*(?:amount|fee|betrag|montant|importe|importo|bedrag)(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$/iu;
+
+/** A form with no count at all and one amount field bills one of what it describes at that amount. */
+function formAmountLine(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead | null {
+  const amount = tokens.find((t) => !used.has(t) && FORM_AMOUNT.test(linePrefix(text, t.start)));
+  if (!amount || tokens.some((t) => t !== amount && !used.has(t) && FORM_AMOUNT.test(linePrefix(text, t.start)))) return null;
+  used.add(amount);
+  const prefix = linePrefix(text, amount.start);
+  const labelStart = amount.start - prefix.length + prefix.search(/\S/);
+  return {
+    description: formDescription(text, regions, spanAt(text, labelStart, labelStart + prefix.trim().replace(/:$/, '').length)),
+    quantity: { value: 1, evidence: { kind: 'span', span: spanAt(text, amount.start, amount.end) }, confidence: 0.9, via: 'rules' },
+    unit: 'item',
+    unitPrice: amountAt(text, amount),
+    problem: null,
+  };
+}
+
 /** One line from a labelled form: its count, its rate and what it is for, each in a field of its own. */
 function formLine(text: string, regions: Region[], tokens: Token[], used: Set<Token>): LineRead | null {
   const count = tokens.find((t) => !used.has(t) && FORM_COUNT.test(linePrefix(text, t.start)));
@@ -399,15 +502,8 @@ function formLine(text: string, regions: Region[], tokens: Token[], used: Set<To
   const prefix = linePrefix(text, count.start);
   const label = FORM_COUNT.exec(prefix)![1]!;
   const labelStart = count.start - prefix.length + prefix.indexOf(label);
-  // What the line is for: a description field if the form has one, else the count's own label.
-  const described = regions.flatMap((r) => {
-    const match = FORM_DESCRIPTION.exec(text.slice(r.start, r.end));
-    return match ? [r.start + match.index + match[0].lastIndexOf(match[1]!)] : [];
-  })[0];
-  const words = described === undefined ? spanAt(text, labelStart, labelStart + label.length) : spanAt(text, described, text.indexOf('\n', described) < 0 ? text.length : text.indexOf('\n', described));
-  const description: Field<string> = { value: words.text.trim(), evidence: { kind: 'span', span: spanAt(text, words.start, words.start + words.text.trim().length) }, confidence: 0.9, via: 'rules' };
   return {
-    description,
+    description: formDescription(text, regions, spanAt(text, labelStart, labelStart + label.length)),
     quantity: { value: count.value, evidence: { kind: 'span', span: spanAt(text, count.start, count.end) }, confidence: 0.9, via: 'rules' },
     unit: unitOf(label) ?? 'item',
     unitPrice: amountAt(text, rate),

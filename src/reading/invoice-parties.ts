@@ -17,15 +17,20 @@ const field = (text: string, start: number, end: number, value: string, confiden
 });
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+// "Monthly retainer invoice for X": a few words that say which invoice, none an article, a possessive or a word about one already sent or attached.
+const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of|for|to|in|with|my|your|our|their|his|her|its|last|previous|old|that|this|which|what|paid|unpaid|overdue|received|sent|attached|enclosed|here|find|see)\s)[\p{L}-]+\s+){1,3}invoice\s+(?:for|to)`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
-const VERB = String.raw`(?:in?v[oi]{1,2}[cs]e|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen)\s+(?:une|la|una|la|uma|a|eine|die)\s+(?:facture|factura|fattura|fatura|rechnung)\s+(?:pour|à|au|para|a|al|per|für|an)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan))?|factureer|faktura(?:\s+(?:till|til|för|for|dla))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+// "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
+// Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for".
+const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:une|la|una|uma|a|eine|die|en)\s+(?:facture|factura|fattura|fatura|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
-const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
-/** Where a customer's name ends in a chat request. */
-const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
+// A dash between clauses starts one as a stop does ("All approved - please invoice ...").
+const ASK = new RegExp(String.raw`(?:^|[\n.!?]\s*|\s[-–—]\s+)${POLITE}${VERB}(?!\p{L})(?:\s+(?:to|for|an)\b)?\s*:?\s*`, 'giu');
+/** Where a customer's name ends in a chat request: a stop word, a sign, or a polite word after it ("Rechnung an X bitte:"). */
+const NAME_END = /\s+the\s+(?=\p{Ll})|\s+(?:for|pour|für|para|with|to|about|re|regarding|at|@|send|and send|please|pls|plz|thanks|bitte|danke|graag|svp|merci|por favor|gracias|per favore|grazie|prosím|proszę|tak|tack|takk|tbd|tbc|maybe|perhaps|possibly|roughly|around|approx\.?|approximately)\b|\s*[~≈±]|\s*[:;,(—–]|\s+-\s|\s*\n|\s*[.!?](?:\s|$)|$/iu;
 /** Words that refer to a customer without naming it: asked, never guessed. */
 const NOT_A_NAME = /^(?:(?:the|a|an|our|my|your|this|that|these|those|their|his|her|us|me|them|him|it|everyone|whoever|to|for|of|from)\b|(?:client|customer)\b(?!\s+(?:\d|\p{Lu})))/iu;
 /** "nous facturer", "la mission": pronouns and articles of other languages, lower case only ("La Trattoria" is a name). */
@@ -39,7 +44,7 @@ const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.t
 const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.U?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|v\.o\.f\.|VOF|C\.V\.|e\.V\.)`;
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.[UP]?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|PartG(?:\s?mbB)?|v\.o\.f\.|VOF|C\.V\.|e\.V\.)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
 const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
 
@@ -54,13 +59,18 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
+  let unnamed: CustomerRead | null = null;
   for (const ask of text.matchAll(ASK)) {
     const start = ask.index + ask[0].length;
     if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;
     const end = nameEnd(text, start, style);
     const name = withoutTrailingFiller(text.slice(start, end).trim());
     const nameStart = start + text.slice(start, end).indexOf(name);
-    if (name === '' || notAName(name) || name.includes('@')) return { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+    if (name === '' || notAName(name) || name.includes('@')) {
+      // "pls invoice this one" above a forwarded "please invoice Northgate Ltd ...": a later request may name who "this" is.
+      unnamed ??= { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
+      continue;
+    }
     const alternatives = /^(.+?)\s+(?:or|oder|ou|o)\s+(.+)$/iu.exec(name);
     if (alternatives) {
       // "Globex or Initech": the first is the best reading, and the operator is asked which.
@@ -68,22 +78,24 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     }
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
-  return { customer: null, problem: null, asked: false };
+  return unnamed ?? { customer: null, problem: null, asked: false };
 }
 
 /** Lower-case words a name may hold between capitalised ones ("Bank of Scotland", "Maison de la Tech"). */
-const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|da|di|del|the|&|\+)$/;
+// "and" and "of the" in the languages names arrive in: "Kowalczyk i Syn", "Jensen og Søn", "Quinta do Vale", "Casa della Musica".
+const NAME_PARTICLE = /^(?:and|of|de|la|le|les|du|des|von|van|der|den|y|et|e|i|und|og|och|da|do|dos|das|di|del|della|dei|the|&|\+)$/;
 
 /**
  * How sure a name read after the verb is: a capitalised name is sure, an all-lower-case one
- * ("globex") a little less; a capitalised name with other lower-case words in it, or a long one,
+ * ("globex") a little less; a capitalised name with other lower-case words in it (first or later), or a long one,
  * probably ran into the request's own words, and is asked.
  */
 function nameConfidence(name: string): number {
   // A legal form's own lower-case parts ("Sp. z o.o.") are no stray words.
   const words = name.replace(new RegExp(String.raw`\s${LEGAL_FORM}$`, 'u'), '').split(/\s+/);
   if (name === name.toLowerCase()) return words.length <= 3 ? 0.9 : 0.6;
-  const stray = words.slice(1).filter((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
+  // A lower-case first word before capitalised ones ("naar Van Dijk B.V.") is a word of the request the verb did not know, not the name's ("eBay" is).
+  const stray = words.filter((w, i) => (i > 0 ? /^\p{Ll}/u : /^\p{Ll}+$/u).test(w) && !NAME_PARTICLE.test(w) && !/^(?:[a-z]+\.)+$/.test(w));
   return stray.length > 0 || words.length > 6 ? 0.6 : 0.95;
 }
 
@@ -138,7 +150,7 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 
 /** A form's or a note's customer field: "Client: Greenleaf Architects", "Invoice to: Marlowe & Finch LLP", "Kunde: ...". */
 // A web form's dump may write them as machine names ("client_name=...", "customer_company: ..."): "_" for a space, "=" for the colon.
-const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
+const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company(?:[ \t]*\/[ \t]*organi[sz]ation)?|organi[sz]ation|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
@@ -195,9 +207,9 @@ export function addressAfter(text: string, organisation: Region, regions: Region
   return field(text, start, end, value, 0.9);
 }
 
-/** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin". */
+/** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin", or "address 14 Mill Lane, ..." when its street number follows the word. */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)\s*:\s*([^\n]*\d[^\n]*)/iu.exec(text);
+  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);
@@ -209,6 +221,28 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
     value = value.slice(named[0].length);
   }
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
+}
+
+/** A street with its number, either way round: "8 rue des Tanneurs", "Hafenstraße 22", "14 Ashgrove Road". */
+const STREET_PART = /^(?:\d+[a-z]?\s+\p{L}[\p{L}'’. -]*|\p{L}[\p{L}'’. -]*\s\d+[a-z]?)$/u;
+/** A postcode and town: "69002 Lyon", "28217 Bremen", "Bristol BS6 5LR", "1011 AB Amsterdam". */
+const TOWN_PART = /^(?:\d{4,5}(?:\s?[A-Z]{2})?\s+\p{L}[\p{L} -]*|\p{L}[\p{L} -]*\s[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})$/u;
+
+/**
+ * "Please address it to Châtelain Conseil SAS, 8 rue des Tanneurs, 69002 Lyon.", "Rechnung an Kestrel GmbH, Hafenstraße 22,
+ * 28217 Bremen, USt-IdNr. ...": a street and a postcode with its town right after the customer's name are its address.
+ */
+export function addressAfterName(text: string, name: Field<string>): Field<string> | null {
+  if (name.evidence.kind !== 'span') return null;
+  const from = name.evidence.span.end;
+  const sentence = /^,\s*([^\n]*?)(?=[.;](?:\s|$)|\n|$)/u.exec(text.slice(from));
+  if (!sentence) return null;
+  const parts = sentence[1]!.split(/,\s*/u);
+  const [street, town] = parts;
+  if (!street || !town || !STREET_PART.test(street.trim()) || !TOWN_PART.test(town.trim())) return null;
+  const start = from + sentence[0].length - sentence[1]!.length;
+  const end = start + sentence[1]!.indexOf(town, street.length) + town.trimEnd().length;
+  return field(text, start, end, `${street.trim()}, ${town.trim()}`, 0.9);
 }
 
 const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;

@@ -6,9 +6,10 @@ import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
-import { addressAfter, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, type DecimalMark } from './numbers.ts';
-import { readableLines, readMessage, within, type Region } from './message.ts';
+import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
+import { readParties } from './parties.ts';
 
 export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
 export type InvoiceField = z.infer<typeof InvoiceField>;
@@ -36,6 +37,8 @@ const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnun
 const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
 /** A form's label over its line items. */
 const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
+/** A form's field that only a bill has: its rate, amount, tax, currency or billing address ("Rate: $80/h", "Amount: 950.00", "Billing address: ..."). */
+const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
 /** A form's numbered line field ("item_1_price: 40", "line2_qty=3"): its lines under labels of their own. */
 const NUMBERED_LINE = new RegExp(NUMBERED_FIELD.source, 'imu');
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
@@ -58,16 +61,20 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const labelled = labelledCustomer(text, regions);
   const byVerb = customerFromVerb(text, regions, style);
   const organisation = customerFromOrganisationLines(text, regions);
-  const inline = organisation ? null : labelledAddress(text, regions);
+  const inline = labelledAddress(text, regions);
   const isEmail = message.from !== null;
-  // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:") is a billing form, whether or not it says "invoice".
+  // A form that names the customer and lists the lines under a label of their own ("Lines:", "Items:"), or has a field only a bill has
+  // ("Rate:", "Amount:", "Billing address:"), is a billing form, whether or not it says "invoice".
   const said = (pattern: RegExp) => regions.some((r) => pattern.test(text.slice(r.start, r.end)));
-  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || ((said(LINES_LABEL) || said(NUMBERED_LINE)) && !said(QUOTE_WORD)));
+  const asksByLabel = labelled !== null && (said(INVOICE_WORD) || ((said(LINES_LABEL) || said(NUMBERED_LINE) || said(BILLING_FIELD)) && !said(QUOTE_WORD)));
   const intent = byVerb.asked || asksByLabel || (isEmail && regions.some((r) => EMAIL_ASKS_FOR_INVOICE.test(text.slice(r.start, r.end)))) ? 'invoice' : 'other';
   const fromVerb = byVerb.customer ?? (byVerb.problem && !isEmail ? null : undefined);
   // A field that says who the customer is wins over a name read after the verb ("Invoice request ... Client: X").
-  const customer = labelled ?? (fromVerb === undefined ? (organisation?.customer ?? inline?.organisation ?? null) : fromVerb);
-  if (byVerb.problem && !labelled && customer === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  const named = labelled ?? (fromVerb === undefined ? (organisation?.customer ?? inline?.organisation ?? null) : fromVerb);
+  // "send over the invoice ... Owen / Tidewater Cafe" from tidewater-cafe.example: a client's own e-mail signed with its organisation
+  // and no legal form; the lead reader's company, which weighs the sender's domain, names it.
+  const customer = named ?? (isEmail && intent === 'invoice' ? senderOrganisation(text, message) : null);
+  if (byVerb.problem && !labelled && named === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
   // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
   if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
@@ -76,7 +83,10 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, message);
   const spanOf = (f: Field<unknown> | null) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []);
-  const address = organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : (inline?.address ?? null);
+  // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
+  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
+  // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
+  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? null;
   const tax = taxRateIn(text, regions);
   const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.
@@ -104,6 +114,12 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
+}
+
+/** The organisation a client's e-mail comes from, as the lead reader reads it (signature, domain), or null. */
+function senderOrganisation(text: string, message: Message): Field<string> | null {
+  const { company } = readParties(text, message);
+  return company.value === null ? null : { ...company, value: company.value };
 }
 
 /**
@@ -144,8 +160,10 @@ function currencyOf(text: string, regions: Region[], lines: LineRead[], problems
   if (named) return fieldFrom(named, named.value.currency!);
   for (const match of text.matchAll(/\b[A-Z]{3}\b|\b(?:euros?|dollars?|pounds? sterling)\b/giu)) {
     const word = match[0];
-    // A code in lower case counts where a label names it the currency ("currency gbp", "Währung: chf").
-    const labelled = /\b(?:currency|devise|währung|moneda|valuta)\s*:?\s*$/iu.test(text.slice(Math.max(0, match.index - 12), match.index));
+    // A code in lower case counts where a label names it the currency ("currency gbp", "Währung: chf"), or where it stands alone as its own sentence ("... rush fee 150. usd").
+    const labelled =
+      /\b(?:currency|devise|währung|moneda|valuta)\s*:?\s*$/iu.test(text.slice(Math.max(0, match.index - 12), match.index)) ||
+      (/(?:^|[.;!]\s+|\n\s*)$/u.test(text.slice(0, match.index)) && /^\s*[.!]?\s*$/u.test(text.slice(match.index + word.length)));
     const code = /^euro/i.test(word) ? 'EUR' : /^dollar/i.test(word) ? 'USD' : /^pound/i.test(word) ? 'GBP' : (word === word.toUpperCase() || labelled) && isCurrencyCode(word) ? word.toUpperCase() : null;
     if (code && within(regions, match.index, match.index + word.length)) {
       return { value: code, evidence: { kind: 'span', span: spanAt(text, match.index, match.index + word.length) }, confidence: 0.9, via: 'rules' };

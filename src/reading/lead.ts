@@ -32,9 +32,10 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-const BUDGET_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+// "have" and "set aside" in the languages leads arrive in ("Temos R$ 25.000", "Contamos con", "Vi har satt av", "Nous avons prévu") hint as "have" does.
+const BUDGET_CUE = /\b(?:tenemos|contamos con|disponemos de|temos|dispomos de|avons(?: prévu)?|disposons de|abbiamo|disponiamo di|haben|hebben|har(?: satt av| sat av| afsat)?|put aside|earmarked|allocated|budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|put aside|earmarked|allocated|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
@@ -157,9 +158,14 @@ function plausible(source: string, mention: MoneyMention): number {
 }
 
 /** What joins the ends of a range written without a currency: "8-10k", "5000 - 10000", "8 bis 10k". */
-const BARE_RANGE_JOIN = /^\s?(?:-|–|to|bis|à|a)\s?$/iu;
+// "between 2.000 and 3.000" in the languages leads arrive in: "entre 2.000 y 3.000", "zwischen 5000 und 8000".
+const BARE_RANGE_JOIN = /^\s?(?:-|–|to|bis|à|a|and|und|et|y|e|en|i|och|og)\s?$/iu;
+/** A form's two fields for a budget's ends ("budget_min=5000" then "budget_max=7000"): one range. */
+const MIN_FIELD = /(?:^|\n)[ \t]*[\w -]*(?:min|minimum|from|low)[ \t]*[:=][ \t]*$/iu;
+const MAX_FIELD = /^[ \t]*\n[ \t]*[\w -]*(?:max|maximum|to|high)[ \t]*[:=][ \t]*$/iu;
 /** A form's own currency field ("currency=EUR", "Currency: GBP"), which the budget field beside it is in. */
-const FORM_CURRENCY = /^[ \t]*(?:currency|währung|devise|moneda|valuta)[ \t]*[:=][ \t]*([A-Za-z]{3})[ \t]*$/imu;
+// A machine name may put the field it belongs to first ("budget_currency=CAD").
+const FORM_CURRENCY = /^[ \t]*(?:[a-z]+_)?(?:currency|währung|devise|moneda|valuta)[ \t]*[:=][ \t]*([A-Za-z]{3})[ \t]*$/imu;
 /** A labelled form field right before the number ("budget_range=", "Budget: "). */
 const FORM_BUDGET_FIELD = /(?:^|\n)[ \t]*[\w -]*budget[\w -]*[ \t]*[:=][ \t]*$/iu;
 
@@ -174,7 +180,8 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
-    const high = next && BARE_RANGE_JOIN.test(source.slice(token.end, next.start)) ? next : null;
+    const ends = next && MIN_FIELD.test(source.slice(region.start, token.start)) && MAX_FIELD.test(source.slice(token.end, next.start));
+    const high = next && (BARE_RANGE_JOIN.test(source.slice(token.end, next.start)) || ends) ? next : null;
     // "8-10k": the scale written once applies to both ends when the low end is then below the high one.
     const low = high && token.scale === null && token.value * high.factor < high.value ? token.value * high.factor : token.value;
     const last = high && low < high.value ? high : null;
@@ -189,7 +196,7 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // compromise reads English only: "für", "pour" after the amount are no nouns counted.
     if (counted && nlp(counted).has('#Noun') && !/^(?:budget|max|tops|total|für|pour|para|por|per|voor|bis|jusqu)$/iu.test(counted)) continue;
     // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
-    if (!/(?<!\p{L})(?:budget\w*|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
+    if (!/(?<!\p{L})(?:budget\w*|presupuesto|orçamento|bilancio|budżet|budžet|budsjett\w*|begroting|rozpočet|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
     // "Project budget (USD): 2500": the label names the field's currency, as a currency field would.
     const labelCurrency = /budget[\w -]*\(([A-Z]{3})\)[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));

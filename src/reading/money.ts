@@ -147,12 +147,42 @@ const WORDED_LOW_END = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|
  * read only in part by compromise, so such an amount is kept only as a guess, to be asked.
  */
 export function readWordedMoney(text: string): MoneyMention[] {
-  return readNumberWords(text).flatMap((token) => {
+  const tokens = readNumberWords(text);
+  return tokens.flatMap((token, i) => {
     const mention = amountAt(text, token);
     if (mention.value.currency === null) return [];
+    const range = wordedRange(text, tokens[i - 1], token, mention);
+    if (range) return [range];
     const partial = /\b(?:half|quarter)\b/i.test(token.text) || WORDED_LOW_END.test(text.slice(Math.max(0, token.start - 24), token.start));
     return [partial ? { ...mention, confidence: Math.min(mention.confidence, 0.5) } : mention];
   });
+}
+
+/** The scale word that ends a number in words, and what it multiplies by. */
+const WORDED_SCALE: [RegExp, number][] = [
+  [/\bmillion$/i, 1_000_000],
+  [/\bthousand$/i, 1000],
+  [/\bhundred$/i, 100],
+];
+
+/**
+ * "between ten and twelve thousand pounds", "fifteen to twenty thousand dollars": the low end said without the
+ * scale shares the high end's, so the whole range is read. "ten or twelve thousand" is a choice, not a range.
+ */
+function wordedRange(text: string, low: NumberToken | undefined, high: NumberToken, mention: MoneyMention): MoneyMention | null {
+  if (!low || mention.evidence.kind !== 'span') return null;
+  const join = text.slice(low.end, high.start);
+  const joined = /^\s*(?:to|-|–)\s*$/iu.test(join) || (/^\s*and\s*$/iu.test(join) && /\b(?:between|from)\s+$/iu.test(text.slice(Math.max(0, low.start - 10), low.start)));
+  const scale = WORDED_SCALE.find(([pattern]) => pattern.test(high.text))?.[1];
+  if (!joined || !scale || WORDED_SCALE.some(([pattern]) => pattern.test(low.text))) return null;
+  const min = low.value * scale;
+  if (min >= high.value) return null;
+  return {
+    value: { ...mention.value, min },
+    evidence: { kind: 'span', span: spanAt(text, low.start, mention.evidence.span.end) },
+    confidence: Math.min(mention.confidence, 0.9),
+    via: 'rules',
+  };
 }
 
 const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== null || /kr/i.test(mention.evidence.kind === 'span' ? mention.evidence.span.text : '');
@@ -214,7 +244,8 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
 
 const TAX_WORDS = String.raw`VAT|tax|sales\s+tax|MwSt\.?|USt\.?|Mehrwertsteuer|Umsatzsteuer|TVA|IVA|BTW|GST|HST|moms|mva|alv|DPH|ÁFA|PVM|PDV|DDV|KDV`;
 const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%\s*(?:of\s+)?(?:${TAX_WORDS})\b`, 'iu');
-const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=)?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
+// "Please include GST (10%)": the rate may sit in parentheses after the tax's name.
+const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=|\()?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 // A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.

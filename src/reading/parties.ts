@@ -26,14 +26,17 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
 const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
+/** Letters NFD does not split into a base and a mark, spelled as a domain spells them ("Złoty Kłos" is zlotyklos, "Søndergaard" sondergaard). */
+const UNSPLIT_LETTERS: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const fold = (text: string) =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[łøæœßđðþı]/gu, (letter) => UNSPLIT_LETTERS[letter] ?? letter).replace(/&/g, 'and').replace(/[^a-z0-9]/g, '');
 
 /** How much of the sender's domain name the candidate spells out (0..1), e.g. parcelpine in "Parcel & Pine Ltd". */
 export function domainAgreement(candidate: string, domain: string | null): number {
@@ -68,8 +71,8 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 /** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
-  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd") are one token.
-  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token.
+  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
@@ -137,6 +140,11 @@ const INTRODUCES = [
 ];
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
+/**
+ * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery":
+ * an operator's note naming the lead's organisation, said of them, after their name or first name.
+ */
+const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|who runs|runs|owns|who owns)\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
@@ -169,7 +177,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
     // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
     const after = source.slice(run.end, run.end + 20);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before);
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
@@ -247,7 +255,8 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
   const region = message.signature ?? message.body;
   const people = nlp(source.slice(region.start, region.end)).people().json({ offset: true }) as { text: string; offset: { start: number; length: number } }[];
   for (const person of people) {
-    const text = person.text.replace(/[.,;:!?]+$/, '');
+    // compromise may keep a sign after the name ("Mira @ Fernbrook"): no name ends in one.
+    const text = person.text.replace(/[\s.,;:!?@&|/+-]+$/u, '');
     // "for Valentine's Day", "before Mother's Day": a possessive names whose something is, not who wrote.
     if (/['’]s$/u.test(text)) continue;
     const at = source.indexOf(text, region.start + person.offset.start);
