@@ -564,3 +564,10 @@ test('a thing whose word ends like people ("acquisti", "horarios") is no audienc
   assert.equal((await readBrief('Un articolo sugli sconti, per acquisti aziendali, 500 parole.', written)).audience.value, null);
   assert.equal((await readBrief('Un artículo sobre turnos, para horarios de verano, 500 palabras.', written)).audience.value, null);
 });
+
+describe('round 10: a month is a word of its own', () => {
+  test('"nový", "nová" (new) hold no November: the deadline is the month named later', () => {
+    assert.equal(deadline('Škola by ráda nový rozvrh na webu, nejpozději do konce dubna.', '2026-12-04T10:00:00Z').value?.by, '2027-04-30');
+    assert.equal(deadline('Kavárna by chtěla nová menu.', '2026-12-04T10:00:00Z').value, null);
+  });
+});
