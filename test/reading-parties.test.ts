@@ -551,3 +551,20 @@ test('a sign compromise keeps after a name ("Cleo @ Tidepool") is no part of the
   const parties = await partiesOf('got a DM on insta from Cleo @ Tidepool Ceramics, wants product photos, budget £500, needs them by 20 January. no email yet');
   assert.equal(parties.contactName.value, 'Cleo');
 });
+
+describe('round 10: a signature line names the organisation whole', () => {
+  const signed = (signature: string) =>
+    mail('From: Rui Tanaka <rui@kiso-lacquer.example>\nTo: hello@studio.example\nDate: Tue, 01 Dec 2026 10:00:00 +0900\nSubject: New catalogue site', `Hello,\n\nWe would like a catalogue site for our lacquerware.\n\nKind regards,\n\nRui Tanaka\n${signature}\n`);
+
+  test('a second legal form after a comma ("Co., Ltd.") is part of the name', async () => {
+    assert.equal((await partiesOf(signed('Kiso Lacquer Works Co., Ltd.'))).company.value, 'Kiso Lacquer Works Co., Ltd.');
+  });
+
+  test('the stop closing a name line is its abbreviation\'s ("& Zn.", "Hnos.")', async () => {
+    assert.equal((await partiesOf(signed('Kiso Lacquer & Zn.'))).company.value, 'Kiso Lacquer & Zn.');
+  });
+
+  test('"The" opening a name line belongs to it, also when the town follows after a comma', async () => {
+    assert.equal((await partiesOf(signed('The Kiso Lacquer House, Nagiso'))).company.value, 'The Kiso Lacquer House');
+  });
+});
