@@ -795,3 +795,23 @@ test('"Attached invoice for X" or "Please find attached the invoice for X" is an
   assert.equal((await readInvoiceRequest('Attached invoice for Brookside Dental, October services: 900 EUR')).intent, 'other');
   assert.equal((await readInvoiceRequest('Please find attached the invoice for Brookside Dental: 900 EUR')).intent, 'other');
 });
+
+describe('round 10: an amount the writer has not settled', () => {
+  const text = 'please invoice Larkspur Dental for the October newsletter, €850. the extra banner too, no idea what it should cost, perhaps 150?';
+
+  test('a second piece of work priced only with doubt is asked, not left off the invoice', async () => {
+    const reading = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, reading).includes('lines'));
+  });
+
+  test('a model that bills only the settled line is asked about the lines too', async () => {
+    const rules = await readInvoiceRequest(text);
+    const model = groundModelAnswer(text, { customer: 'Larkspur Dental', lines: [{ description: 'October newsletter', quantity: 1, unit: 'item', unitPrice: 850 }], currency: 'EUR', taxRatePercent: null }, rules);
+    assert.ok(fieldsToAsk(text, model).includes('lines'));
+  });
+
+  test('doubt about something that is no amount ("not sure about the colours") asks nothing', async () => {
+    const settled = 'please invoice Larkspur Dental for the October newsletter, €850. not sure about the 2 colours yet for next time.';
+    assert.deepEqual(fieldsToAsk(settled, await readInvoiceRequest(settled)), []);
+  });
+});
