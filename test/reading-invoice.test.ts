@@ -815,3 +815,15 @@ describe('round 10: an amount the writer has not settled', () => {
     assert.deepEqual(fieldsToAsk(settled, await readInvoiceRequest(settled)), []);
   });
 });
+
+describe('round 10: hours and minutes written short', () => {
+  const text = 'invoice Ashgrove Dental for the booking widget fixes:\nmon 1h 30m\nwed 2h40m\nfri 1h 5min\nall at €90/h';
+
+  test('"1h 30m" and "2h40m" bill their minutes too (no "30m" read as 30 million)', async () => {
+    assert.deepEqual((await priced(text)).map(([quantity]) => Number(quantity).toFixed(4)), ['1.5000', (2 + 40 / 60).toFixed(4), (1 + 5 / 60).toFixed(4)]);
+  });
+
+  test('the minutes are no description: each line is named by its day', async () => {
+    assert.deepEqual((await readInvoiceRequest(text)).lines.map((l) => l.description.value), ['mon', 'wed', 'fri']);
+  });
+});
