@@ -827,3 +827,11 @@ describe('round 10: hours and minutes written short', () => {
     assert.deepEqual((await readInvoiceRequest(text)).lines.map((l) => l.description.value), ['mon', 'wed', 'fri']);
   });
 });
+
+describe('round 10: a count the writer gives two ways', () => {
+  test('"9 or 10 hours" and "something like 12 hours" are asked, not billed', async () => {
+    for (const text of ['bill Fernhill Books for the proofreading, 9 or 10 hours at £40', 'bill Fernhill Books for the proofreading, something like 12 hours at £40']) {
+      assert.ok(fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'), text);
+    }
+  });
+});
