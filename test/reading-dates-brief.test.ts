@@ -571,3 +571,20 @@ describe('round 10: a month is a word of its own', () => {
     assert.equal(deadline('Kavárna by chtěla nová menu.', '2026-12-04T10:00:00Z').value, null);
   });
 });
+
+describe('round 10: briefs that ask their fields as questions, or label them in other languages', () => {
+  test('"Who will read it? Night-shift nurses" names the readers after the question', async () => {
+    const brief = await readBrief('What is the piece about? Sleep after a night shift\nWho will read it? Night-shift nurses at our two hospitals\nWhat type of content? Blog post', new Date('2026-12-04T10:00:00Z'));
+    assert.equal(brief.audience.value, 'Night-shift nurses at our two hospitals');
+  });
+
+  test('"Doelgroep:", "Odbiorcy:", "Målgruppe:" label the readers', async () => {
+    for (const [text, readers] of [
+      ['Onderwerp: bijen houden in de stad\nDoelgroep: beginnende imkers\nFormaat: blog', 'beginnende imkers'],
+      ['Temat: pszczoły w mieście\nOdbiorcy: początkujący pszczelarze\nForma: blog', 'początkujący pszczelarze'],
+      ['Emne: bier i byen\nMålgruppe: nye birøktere\nFormat: blogg', 'nye birøktere'],
+    ] as const) {
+      assert.equal((await readBrief(text, new Date('2026-12-04T10:00:00Z'))).audience.value, readers, text);
+    }
+  });
+});
