@@ -42,7 +42,7 @@ export function doubtAbout(text: string, span: Pick<Span, 'start' | 'end'>): str
   if (word) return `"${word[0].trim()}"`;
   // "Budget: €4,000?" doubts the figure; "could you build it for DKK 45.000?" asks for the work.
   if (clause.text.trimEnd().endsWith('?') && !REQUEST_QUESTION.test(clause.text)) return 'a question mark';
-  // "14 or 15 hours", "3 oder 4 Tage": two numbers offered for one value; the writer has not settled which.
+  // "9 or 10 hours", "3 oder 4 Tage": two numbers offered for one value; the writer has not settled which.
   if (/^\s?(?:or|oder|ou|o|eller|tai|lub|nebo)\s+\d/iu.test(text.slice(span.end, span.end + 10)) || /\d\s+(?:or|oder|ou|o|eller|tai|lub|nebo)\s$/iu.test(text.slice(Math.max(0, span.start - 10), span.start))) return 'two numbers offered';
   // A parenthesis right after the value that doubts it: "USD 10,000 (or maybe 12,000)".
   const aside = /^[^(\n]{0,12}\(([^)\n]{1,80})\)/u.exec(text.slice(span.end));

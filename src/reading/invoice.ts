@@ -140,8 +140,8 @@ function doubtedLine(text: string, line: LineRead): string | null {
 }
 
 /**
- * Why the request is unsure of an amount that no line bills ("the extra page, not sure what to
- * charge, maybe 300?"), or null. A line the writer has not priced yet is still to be billed:
+ * Why the request is unsure of an amount that no line bills ("the banner too, no idea of a
+ * price, perhaps 150?"), or null. A line the writer has not priced yet is still to be billed:
  * leaving it out would bill less than they asked for without anyone saying so, whoever reads the
  * lines (rules or model), so the lines are asked.
  */
