@@ -564,3 +564,27 @@ test('a thing whose word ends like people ("acquisti", "horarios") is no audienc
   assert.equal((await readBrief('Un articolo sugli sconti, per acquisti aziendali, 500 parole.', written)).audience.value, null);
   assert.equal((await readBrief('Un artículo sobre turnos, para horarios de verano, 500 palabras.', written)).audience.value, null);
 });
+
+describe('round 10: a month is a word of its own', () => {
+  test('"nový", "nová" (new) hold no November: the deadline is the month named later', () => {
+    assert.equal(deadline('Škola by ráda nový rozvrh na webu, nejpozději do konce dubna.', '2026-12-04T10:00:00Z').value?.by, '2027-04-30');
+    assert.equal(deadline('Kavárna by chtěla nová menu.', '2026-12-04T10:00:00Z').value, null);
+  });
+});
+
+describe('round 10: briefs that ask their fields as questions, or label them in other languages', () => {
+  test('"Who will read it? Night-shift nurses" names the readers after the question', async () => {
+    const brief = await readBrief('What is the piece about? Sleep after a night shift\nWho will read it? Night-shift nurses at our two hospitals\nWhat type of content? Blog post', new Date('2026-12-04T10:00:00Z'));
+    assert.equal(brief.audience.value, 'Night-shift nurses at our two hospitals');
+  });
+
+  test('"Doelgroep:", "Odbiorcy:", "Målgruppe:" label the readers', async () => {
+    for (const [text, readers] of [
+      ['Onderwerp: bijen houden in de stad\nDoelgroep: beginnende imkers\nFormaat: blog', 'beginnende imkers'],
+      ['Temat: pszczoły w mieście\nOdbiorcy: początkujący pszczelarze\nForma: blog', 'początkujący pszczelarze'],
+      ['Emne: bier i byen\nMålgruppe: nye birøktere\nFormat: blogg', 'nye birøktere'],
+    ] as const) {
+      assert.equal((await readBrief(text, new Date('2026-12-04T10:00:00Z'))).audience.value, readers, text);
+    }
+  });
+});

@@ -795,3 +795,43 @@ test('"Attached invoice for X" or "Please find attached the invoice for X" is an
   assert.equal((await readInvoiceRequest('Attached invoice for Brookside Dental, October services: 900 EUR')).intent, 'other');
   assert.equal((await readInvoiceRequest('Please find attached the invoice for Brookside Dental: 900 EUR')).intent, 'other');
 });
+
+describe('round 10: an amount the writer has not settled', () => {
+  const text = 'please invoice Larkspur Dental for the October newsletter, €850. the extra banner too, no idea what it should cost, perhaps 150?';
+
+  test('a second piece of work priced only with doubt is asked, not left off the invoice', async () => {
+    const reading = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, reading).includes('lines'));
+  });
+
+  test('a model that bills only the settled line is asked about the lines too', async () => {
+    const rules = await readInvoiceRequest(text);
+    const model = groundModelAnswer(text, { customer: 'Larkspur Dental', lines: [{ description: 'October newsletter', quantity: 1, unit: 'item', unitPrice: 850 }], currency: 'EUR', taxRatePercent: null }, rules);
+    assert.ok(fieldsToAsk(text, model).includes('lines'));
+  });
+
+  test('doubt about something that is no amount ("not sure about the colours") asks nothing', async () => {
+    const settled = 'please invoice Larkspur Dental for the October newsletter, €850. not sure about the 2 colours yet for next time.';
+    assert.deepEqual(fieldsToAsk(settled, await readInvoiceRequest(settled)), []);
+  });
+});
+
+describe('round 10: hours and minutes written short', () => {
+  const text = 'invoice Ashgrove Dental for the booking widget fixes:\nmon 1h 30m\nwed 2h40m\nfri 1h 5min\nall at €90/h';
+
+  test('"1h 30m" and "2h40m" bill their minutes too (no "30m" read as 30 million)', async () => {
+    assert.deepEqual((await priced(text)).map(([quantity]) => Number(quantity).toFixed(4)), ['1.5000', (2 + 40 / 60).toFixed(4), (1 + 5 / 60).toFixed(4)]);
+  });
+
+  test('the minutes are no description: each line is named by its day', async () => {
+    assert.deepEqual((await readInvoiceRequest(text)).lines.map((l) => l.description.value), ['mon', 'wed', 'fri']);
+  });
+});
+
+describe('round 10: a count the writer gives two ways', () => {
+  test('"9 or 10 hours" and "something like 12 hours" are asked, not billed', async () => {
+    for (const text of ['bill Fernhill Books for the proofreading, 9 or 10 hours at £40', 'bill Fernhill Books for the proofreading, something like 12 hours at £40']) {
+      assert.ok(fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'), text);
+    }
+  });
+});

@@ -49,7 +49,8 @@ function labelled(source: string, region: Span, labels: string): Span | null {
   // Fields may sit one a line, after a comma or sentence, or between dashes ("... - audience: X - ...").
   // A quoted brief's lines keep their "> "; a field on a line of its own may be set off by a spaced hyphen ("topic - X").
   // A web form's machine names put a prefix before the label and "_" for its spaces ("brief_audience=", "target_group:").
-  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:[a-z]+_)?(?:${labels.replace(/ /g, '[ _]')})[ \\t]*(?:[:=]|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
+  // A form that asks its fields as questions ("Who will read it? Nurses") answers each after its "?".
+  const pattern = new RegExp(`(?:^|\\n|,\\s*|[.?!]\\s+|\\s[-–—]\\s+)[ \\t]*(?:>[ \\t>]*)?(?:[-*•][ \\t]*)?(?:[a-z]+_)?(?:${labels.replace(/ /g, '[ _]')})[ \\t]*(?:[:=]|(?<=\\?)(?=[ \\t])|[—–](?=[ \\t])|(?<=(?:^|\\n|,)[ \\t]*(?:>[ \\t>]*)?\\p{L}[\\p{L} ]*)[ \\t]-(?=[ \\t]))[ \\t]*(\\S[^\\n]*?)[ \\t]*(?=$|\\n|,\\s*\\w+\\s*=|,\\s*\\p{L}[\\p{L} ]{0,20}?(?:\\s*:|\\s[-–—]\\s)|\\s[-–—]\\s|\\.\\s+\\p{Lu}|\\.$)`, 'iu');
   const match = pattern.exec(region.text);
   if (!match) return null;
   let value = match[1]!;
@@ -115,7 +116,7 @@ const FOREIGN_PEOPLE = [
 const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Lectores');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.

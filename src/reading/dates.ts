@@ -250,6 +250,11 @@ function chronoMentions(text: string, referenceDate: Date): Mention[] {
       const result = { text: parsed.text, start: parsed.start, index: parsed.index + at };
       // Casual words ("to", a name, "by the hour") are no dates; a digit, a month, a weekday or a relative word is.
       if (!named(result.text) && (locale !== chrono.en || !EN_RELATIVE.test(result.text))) continue;
+      // "nový", "marchand": chrono bounds its words as ASCII does, so a month's short form may be cut
+      // from a longer word whose next letter is accented or whose first letters it is. A mention
+      // that starts or ends inside a word is no date.
+      const cutFromWord = /\p{L}$/u.test(lines.slice(0, parsed.index)) || /^\p{L}/u.test(lines.slice(parsed.index + parsed.text.length));
+      if (cutFromWord) continue;
       const start = result.start;
       // "01.04.2027" is day first wherever dots are written; only English reads it month first.
       if (locale === chrono.en && /\d{1,2}\.\d{1,2}\.\d{2,4}/.test(result.text)) continue;

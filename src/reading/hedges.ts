@@ -7,7 +7,7 @@ import { type Span } from './field.ts';
 /** The writer doubts the value or has not settled it, in the languages requests arrive in. */
 const DOUBT = new RegExp(
   [
-    String.raw`\b(?:maybe|perhaps|possibly|might be|could be (?:more|less|higher|lower)|or so|i think|i guess|i believe|guess|guesstimate|if i remember|can't remember|cannot remember|don't remember|not (?:yet )?sure|unsure|no idea|open to suggestions|noch offen|not (?:yet )?(?:decided|fixed|settled|confirmed|final)|haven't (?:\w+ )?decided|undecided|tbd|tbc|tba|to be (?:decided|confirmed|agreed|defined)|negotiable|flexible|depends on|depending on|check (?:the|my|last)|i'll (?:check|confirm)|need to check|vielleicht|eventuell|ungefähr|evtl|peut-être|à (?:définir|confirmer)|quizás|quizá|tal vez|por definir|forse|da definire|misschien|kanske|ehkä|może)\b`,
+    String.raw`\b(?:maybe|perhaps|something like|possibly|might be|could be (?:more|less|higher|lower)|or so|i think|i guess|i believe|guess|guesstimate|if i remember|can't remember|cannot remember|don't remember|not (?:yet )?sure|unsure|no idea|open to suggestions|noch offen|not (?:yet )?(?:decided|fixed|settled|confirmed|final)|haven't (?:\w+ )?decided|undecided|tbd|tbc|tba|to be (?:decided|confirmed|agreed|defined)|negotiable|flexible|depends on|depending on|check (?:the|my|last)|i'll (?:check|confirm)|need to check|vielleicht|eventuell|ungefähr|evtl|peut-être|à (?:définir|confirmer)|quizás|quizá|tal vez|por definir|forse|da definire|misschien|kanske|ehkä|może)\b`,
     // "5k-ish", "10ish"
     String.raw`\d\s?[kKmM]?-?ish\b`,
   ].join('|'),
@@ -42,6 +42,8 @@ export function doubtAbout(text: string, span: Pick<Span, 'start' | 'end'>): str
   if (word) return `"${word[0].trim()}"`;
   // "Budget: €4,000?" doubts the figure; "could you build it for DKK 45.000?" asks for the work.
   if (clause.text.trimEnd().endsWith('?') && !REQUEST_QUESTION.test(clause.text)) return 'a question mark';
+  // "9 or 10 hours", "3 oder 4 Tage": two numbers offered for one value; the writer has not settled which.
+  if (/^\s?(?:or|oder|ou|o|eller|tai|lub|nebo)\s+\d/iu.test(text.slice(span.end, span.end + 10)) || /\d\s+(?:or|oder|ou|o|eller|tai|lub|nebo)\s$/iu.test(text.slice(Math.max(0, span.start - 10), span.start))) return 'two numbers offered';
   // A parenthesis right after the value that doubts it: "USD 10,000 (or maybe 12,000)".
   const aside = /^[^(\n]{0,12}\(([^)\n]{1,80})\)/u.exec(text.slice(span.end));
   if (aside && DOUBT.test(aside[1]!)) return `"${aside[1]!.trim()}"`;

@@ -10,7 +10,7 @@ import { fieldOf, spanAt, type Field } from './field.ts';
 import { amountAt, MoneyValue, readMoney } from './money.ts';
 import { readNumbers, readNumberWords, type DecimalMark, type NumberToken } from './numbers.ts';
 import { within, type Region } from './message.ts';
-import { isMinutesOfHours, quantityAt } from './quantity.ts';
+import { isMinutesOfHours, isMinutesWord, quantityAt } from './quantity.ts';
 import { UNITS, unitOf, type Unit } from './units.ts';
 
 export const LineRead = z.object({
@@ -580,7 +580,7 @@ function meaningfulWords(text: string, region: Region): { text: string; start: n
   const words = [...text.slice(region.start, region.end).matchAll(/[\p{L}][\p{L}\p{N}'’&.-]*/gu)]
     .map((w) => ({ text: w[0].replace(/[.]+$/, ''), start: region.start + w.index, end: region.start + w.index + w[0].replace(/[.]+$/, '').length }))
     .filter((w) => w.text.length > 0);
-  const isFiller = (w: { text: string }) => FILLER.has(w.text.toLowerCase()) || unitOf(w.text) !== null || /^[A-Z]{3}$/.test(w.text) || /^(?:eur|usd|gbp|chf|euros?|dollars?|bucks|kr)$/i.test(w.text);
+  const isFiller = (w: { text: string }) => FILLER.has(w.text.toLowerCase()) || unitOf(w.text) !== null || isMinutesWord(w.text) || /^[A-Z]{3}$/.test(w.text) || /^(?:eur|usd|gbp|chf|euros?|dollars?|bucks|kr)$/i.test(w.text);
   let first = 0;
   let last = words.length - 1;
   while (first <= last && isFiller(words[first]!)) first++;

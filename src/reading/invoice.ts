@@ -1,15 +1,17 @@
 // An invoice request read into grounded fields: customer, line items, currency, tax rate and the
 // billing details it states. Every value carries the span it came from; what the request does not
 // say, or says two ways, is null or comes with a problem, so the plan asks instead of guessing.
+import nlp from 'compromise';
 import { z } from 'zod';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
 import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
-import { decimalStyle, type DecimalMark } from './numbers.ts';
+import { decimalStyle, readNumbers, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
 import { readParties } from './parties.ts';
+import { unitOf } from './units.ts';
 
 export const InvoiceField = z.enum(['customer', 'lines', 'currency']);
 export type InvoiceField = z.infer<typeof InvoiceField>;
@@ -96,6 +98,8 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
     const problem = line.problem ?? doubtedLine(text, line);
     if (problem) problems.push({ field: 'lines', why: problem });
   }
+  const unsettled = doubtedAmountLeftOut(text, lineRegions.length > 0 ? lineRegions : regions, lines, skip, style);
+  if (unsettled) problems.push({ field: 'lines', why: unsettled });
 
   // "1.190 € brutto, inkl. 19 % MwSt.": the invoice adds tax to net prices, so a price with the tax in it would be taxed twice.
   const gross = regions.map((r) => GROSS.exec(text.slice(r.start, r.end))).find((m) => m !== null);
@@ -131,6 +135,30 @@ function doubtedLine(text: string, line: LineRead): string | null {
     if (field?.evidence.kind !== 'span') continue;
     const why = doubtAbout(text, field.evidence.span) ?? approximation(text, field.evidence.span);
     if (why) return `"${field.evidence.span.text}" is said with ${why}`;
+  }
+  return null;
+}
+
+/**
+ * Why the request is unsure of an amount that no line bills ("the banner too, no idea of a
+ * price, perhaps 150?"), or null. A line the writer has not priced yet is still to be billed:
+ * leaving it out would bill less than they asked for without anyone saying so, whoever reads the
+ * lines (rules or model), so the lines are asked.
+ */
+function doubtedAmountLeftOut(text: string, regions: Region[], lines: LineRead[], skip: Region[], style: DecimalMark | null): string | null {
+  const read: Region[] = [...lines.flatMap((l) => [l.quantity, l.unitPrice]).flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : [])), ...skip];
+  const money = readMoney(text, style).flatMap((m) => (m.evidence.kind === 'span' ? [m.evidence.span] : []));
+  const overlaps = (number: Region, spans: Region[]) => spans.some((span) => number.start < span.end && span.start < number.end);
+  // "not sure about the 2 colours": a number that counts things other than work (hours, days, items) is no amount.
+  const countsThings = (number: Region) => {
+    const word = /^[ \t]?(\p{L}+)/u.exec(text.slice(number.end))?.[1];
+    // compromise tags a plural ("colours") by the count before it, not alone.
+    return word !== undefined && unitOf(word) === null && nlp(`${text.slice(number.start, number.end)} ${word}`).has('#Value #Noun');
+  };
+  for (const number of readNumbers(text, style)) {
+    if (!within(regions, number.start, number.end) || overlaps(number, read) || (!overlaps(number, money) && countsThings(number))) continue;
+    const why = doubtAbout(text, number);
+    if (why) return `"${number.text}" is said with ${why} and billed on no line`;
   }
   return null;
 }

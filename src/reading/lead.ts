@@ -318,8 +318,13 @@ export function checkModelLead(source: string, model: ModelLead, rules: ReadLead
     const read = rules[name];
     if (said === null) return read;
     const span = spanOf(source, said);
+    if (read.value !== null && folded(read.value) === folded(said)) return { ...read, confidence: Math.max(read.confidence, ACT_WITHOUT_ASKING), via: 'model' };
+    // "Tidal Print" and "The Old Tidal Print Works": one reading holds the other, so they agree on
+    // the name but not on where it starts or ends. The fuller one is offered; which is right is asked.
     if (read.value !== null && (folded(read.value).includes(folded(said)) || folded(said).includes(folded(read.value)))) {
-      return { ...read, confidence: Math.max(read.confidence, ACT_WITHOUT_ASKING), via: 'model' };
+      disagreements.push(`${name}: the model read "${said}", the rules "${read.value}"`);
+      const fuller = span && said.trim().length > read.value.length ? { value: span.text, evidence: { kind: 'span' as const, span }, confidence: read.confidence, via: 'model' as const } : read;
+      return doubted(fuller);
     }
     if (!span) {
       disagreements.push(`the model's ${name} "${said}" is not in the text`);

@@ -95,8 +95,11 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
-    // A legal form ends the organisation's name ("Chaiwala & Co. We sell ..." is "Chaiwala & Co.").
-    if (/[,;:]$/.test(token.text) || /\.$/.test(token.text) || (run.length > 1 && LEGAL_FORM.test(` ${token.text}`))) flush();
+    // A legal form ends the organisation's name ("Chaiwala & Co. We sell ..." is "Chaiwala & Co."),
+    // unless a second one follows it after a comma ("Co., Ltd.", "GmbH, AG"): the name goes on.
+    const next = tokens[i + 1];
+    const legalFormFollows = next !== undefined && source.slice(token.end, next.start) === ', ' && LEGAL_FORM.test(` ${next.text}`);
+    if (!legalFormFollows && (/[,;:]$/.test(token.text) || /\.$/.test(token.text) || (run.length > 1 && LEGAL_FORM.test(` ${token.text}`)))) flush();
   }
   flush();
   return runs;
@@ -202,9 +205,25 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const stem = fold(source.slice(best.start, best.end));
   const fuller = candidates.filter((c) => c.end - c.start > best.end - best.start && fold(source.slice(c.start, c.end)).startsWith(stem));
   const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
-  // A signature line "The Fox & Hound" is the name with its article (a sentence's "The" is not).
-  const article = signature !== null && chosen.start >= signature.start && /(?:^|\n)[ \t]*The $/.test(source.slice(Math.max(0, chosen.start - 6), chosen.start)) && /^[ \t]*(?:\n|$)/.test(source.slice(chosen.end));
-  return grounded(source, article ? chosen.start - 4 : chosen.start, chosen.end, Math.min(0.97, Math.max(best.score, chosen.score)));
+  const { start, end } = signature !== null && chosen.start >= signature.start ? asSignatureLine(source, chosen) : chosen;
+  return grounded(source, start, end, Math.min(0.97, Math.max(best.score, chosen.score)));
+}
+
+/**
+ * A name that is its signature line, or the line up to a comma ("The Shannon Inn, Ennis"), is read
+ * as the line writes it: a line is no sentence, so "The" before it is its article ("The Fox &
+ * Hound") and a stop after it is its abbreviation's ("Jansen & Zn.", "Moreno Hnos."), not a sentence's end.
+ */
+function asSignatureLine(source: string, name: { start: number; end: number }): { start: number; end: number } {
+  const lineStart = source.lastIndexOf('\n', name.start - 1) + 1;
+  const lineEnd = source.indexOf('\n', name.end) < 0 ? source.length : source.indexOf('\n', name.end);
+  const before = source.slice(lineStart, name.start);
+  const after = source.slice(name.end, lineEnd);
+  const endsLineOrClause = /^(?:\.?[ \t]*|,[^\n]*)$/.test(after);
+  if (!endsLineOrClause) return name;
+  const article = /^[ \t]*The $/.test(before);
+  const stop = /^\.[ \t]*$/.test(after) && /^[ \t]*$/.test(before.replace(/The $/, ''));
+  return { start: article ? name.start - 4 : name.start, end: stop ? name.end + 1 : name.end };
 }
 
 /** Senders that are software, not a person: a form plug-in, a notification service. */

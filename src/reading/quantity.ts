@@ -20,12 +20,15 @@ export type Quantity = Field<QuantityValue>;
 const HALF_DAY = /^[^\S\n]?(half[- ]?days?|halbe?\s?tage?n?|demi-journées?)\b/iu;
 // A unit is on the number's own line: "Days: 4\nDay rate: 720" counts no days with the 4.
 const TIME_UNIT = /^[^\S\n]?([\p{L}]+\.?)/u;
-const MINUTE_WORD = String.raw`(?:min|mins|minutes?|minuten|minuti|minutos|minuter|minut)\b\.?`;
+// "1h 30m": after hours, a lone "m" is minutes (the number reader takes "30m" for 30 million).
+const MINUTE_WORD = String.raw`(?:m|min|mins|minutes?|minuten|minuti|minutos|minuter|minut)\b\.?`;
+/** What is left of "2h 45min" or "3h45m" beside the hours: "min", "h45m". No description's word. */
+export const isMinutesWord = (word: string) => new RegExp(String.raw`^(?:h\d{1,2})?${MINUTE_WORD}$`, 'iu').test(word);
 const MINUTES_AFTER = new RegExp(String.raw`^[^\S\n]?(\d{1,2})[^\S\n]?${MINUTE_WORD}`, 'iu');
-/** The "45" of "2h 45min": minutes that belong to the hours before them, no count of their own. */
+/** The "45" of "2h 45min" (or the "30m" of "1h 30m", read with its "m"): minutes that belong to the hours before them, no count of their own. */
 export const isMinutesOfHours = (text: string, token: NumberToken) =>
   /\d[^\S\n]?(?:h|hrs?|hours?|std\.?|stunden?|heures?|uur|ore|godz\.?|horas?|timmar)[^\S\n]?$/iu.test(text.slice(Math.max(0, token.start - 12), token.start)) &&
-  new RegExp(String.raw`^[^\S\n]?${MINUTE_WORD}`, 'iu').test(text.slice(token.end, token.end + 10));
+  (/^\d{1,2}m$/i.test(token.text) || new RegExp(String.raw`^[^\S\n]?${MINUTE_WORD}`, 'iu').test(text.slice(token.end, token.end + 10)));
 const TIMES_AFTER = /^[^\S\n]?[x×*]\s?/u;
 const TIMES_BEFORE = /[x×*]\s?$/u;
 
