@@ -75,8 +75,11 @@ function isoWeekSunday(year: number, week: number): Day {
   return addDays(dayOf(monday), 6);
 }
 
-const MONTHS: Record<string, number> = {};
-for (const [n, names] of [
+/** A table of numbered names ([1, 'january jan ...'], ...) as name → number. */
+const numberedNames = (table: readonly (readonly [number, string])[]): Record<string, number> =>
+  Object.fromEntries(table.flatMap(([n, names]) => names.split(' ').map((name) => [name, n])));
+
+const MONTHS = numberedNames([
   [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna'],
   [2, 'february feb februar février febbraio febrero fevereiro februari lutego února'],
   [3, 'march mar märz mars marts marzo março maart marca března'],
@@ -89,13 +92,12 @@ for (const [n, names] of [
   [10, 'october oct oktober octobre ottobre octubre outubro października října'],
   [11, 'november nov novembre noviembre novembro listopada listopadu'],
   [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince'],
-] as const) for (const name of names.split(' ')) MONTHS[name] = n;
+]);
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
 /** Weekdays (0 Monday) chrono does not read: other languages', in the forms a deadline puts them ("do piątku", "do pátku"), and English short forms ("thurs"). */
-const WEEKDAYS_UNREAD: Record<string, number> = {};
-for (const [n, names] of [
+const WEEKDAYS_UNREAD = numberedNames([
   [0, 'poniedziałek poniedziałku pondělí mandag'],
   [1, 'wtorek wtorku úterý tirsdag tues'],
   [2, 'środa środy środę středa středy onsdag weds'],
@@ -103,7 +105,7 @@ for (const [n, names] of [
   [4, 'piątek piątku pátek pátku fredag'],
   [5, 'sobota soboty sobotę lørdag'],
   [6, 'niedziela niedzieli neděle neděli søndag'],
-] as const) for (const name of names.split(' ')) WEEKDAYS_UNREAD[name] = n;
+]);
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {

@@ -84,7 +84,6 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, message);
-  const spanOf = (f: Field<unknown> | null) => (f?.evidence.kind === 'span' ? [f.evidence.span] : []);
   // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
   const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
   // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
@@ -120,6 +119,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
 }
 
+/** The span a field was read from, if it was read from one. */
+const spanOf = (field: Field<unknown> | null) => (field?.evidence.kind === 'span' ? [field.evidence.span] : []);
+
 /** The organisation a client's e-mail comes from, as the lead reader reads it (signature, domain), or null. */
 function senderOrganisation(text: string, message: Message): Field<string> | null {
   const { company } = readParties(text, message);
@@ -146,8 +148,8 @@ function doubtedLine(text: string, line: LineRead): string | null {
  * lines (rules or model), so the lines are asked.
  */
 function doubtedAmountLeftOut(text: string, regions: Region[], lines: LineRead[], skip: Region[], style: DecimalMark | null): string | null {
-  const read: Region[] = [...lines.flatMap((l) => [l.quantity, l.unitPrice]).flatMap((f) => (f?.evidence.kind === 'span' ? [f.evidence.span] : [])), ...skip];
-  const money = readMoney(text, style).flatMap((m) => (m.evidence.kind === 'span' ? [m.evidence.span] : []));
+  const read: Region[] = [...lines.flatMap((l) => [l.quantity, l.unitPrice]).flatMap(spanOf), ...skip];
+  const money = readMoney(text, style).flatMap(spanOf);
   const overlaps = (number: Region, spans: Region[]) => spans.some((span) => number.start < span.end && span.start < number.end);
   // "not sure about the 2 colours": a number that counts things other than work (hours, days, items) is no amount.
   const countsThings = (number: Region) => {

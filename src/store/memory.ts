@@ -79,9 +79,12 @@ export type LexicalRow = Pick<MemoryRecord, 'id' | 'text' | 'workflow'> & { enti
 
 /** Records whose entities were read after the (time, id) position given (all when null), in reading order; for the lexical index to follow the store. */
 export async function recordsReadAfter(runner: SqlRunner, after: { at: Date; id: string } | null, limit: number): Promise<LexicalRow[]> {
-  const rows = await runner.query(statements.recordsReadAfter(after, limit));
-  return rows.flatMap((row) => (row.entitiesAt ? [{ ...row, entitiesAt: row.entitiesAt }] : []));
+  return readRows(await runner.query(statements.recordsReadAfter(after, limit)));
 }
+
+/** The rows whose entities were read (the statements select only those; this says so to the types). */
+const readRows = (rows: (Omit<LexicalRow, 'entitiesAt'> & { entitiesAt: Date | null })[]): LexicalRow[] =>
+  rows.flatMap((row) => (row.entitiesAt ? [{ ...row, entitiesAt: row.entitiesAt }] : []));
 
 /** The ids of records whose entities were read at or after since. */
 export async function recordIdsReadSince(runner: SqlRunner, since: Date): Promise<string[]> {
@@ -93,7 +96,7 @@ export async function lexicalRowsByIds(runner: SqlRunner, ids: string[]): Promis
   const rows: LexicalRow[] = [];
   // Bounded IN lists, as knownAliases.
   for (let i = 0; i < ids.length; i += 500) {
-    for (const row of await runner.query(statements.lexicalRowsByIds(ids.slice(i, i + 500)))) if (row.entitiesAt) rows.push({ ...row, entitiesAt: row.entitiesAt });
+    rows.push(...readRows(await runner.query(statements.lexicalRowsByIds(ids.slice(i, i + 500)))));
   }
   return rows;
 }
