@@ -2,7 +2,8 @@
 // the next search, and a reading that committed late (older than the newest already seen, as a
 // slower transaction or another process commits) is found within a second, by a look at the ids
 // of the last minute's readings that fetches only the text it lacks. Words no record uses are
-// matched with a typo's distance; words the records use are not.
+// matched with a typo's distance; words the records use are not. A word in very many records is
+// left out of a question that has rarer words, and searched when it has none.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LexicalIndex } from '../src/memory/lexical-index.ts';
@@ -59,6 +60,26 @@ for (const provider of providers()) {
       assert.equal(await found(index, 'palets brackenridge', pallets), true, 'a typo finds the word');
       const hits = (await index.search('pallets', 10)).map((hit) => hit.id);
       assert.ok(hits.includes(pallets) && !hits.includes(wallets), 'the known word "pallets" is not matched as "wallets"');
+    });
+
+    test('a word in over a thousand records is left out of a question with rarer words, and searched when there are none', async () => {
+      const index = new LexicalIndex(store);
+      const readNow = new Date();
+      const common = await store.transaction(async (runner) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 1001; i++) {
+          const { id } = await insertMemory(runner, memoryDraft({ kind: 'customer_note', text: `Timesheet ${i} logged for the retainer.`, source: 'cli', createdBy: 'cli:test' }));
+          ids.push(id);
+        }
+        await runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${readNow} WHERE "entitiesAt" IS NULL`);
+        return ids;
+      });
+      const rare = await readAt('Saltmarsh Kayaks sent the timesheet for the estuary tours.', new Date());
+      const hits = (await index.search('saltmarsh estuary timesheet', 50)).map((hit) => hit.id);
+      assert.deepEqual(hits, [rare], 'only the record with the rare words: the thousand timesheets are not walked');
+      const commonHits = (await index.search('timesheet', 50)).map((hit) => hit.id);
+      assert.equal(commonHits.length, 50, 'a question of only common words still searches them');
+      assert.ok(commonHits.every((id) => common.includes(id) || id === rare));
     });
   });
 }

@@ -5,7 +5,8 @@
 // were read, so a record written elsewhere or with an older createdAt is still found), and at most
 // once a second it looks at the ids read in the minute before that, for readings that committed
 // late, fetching the text of only those it lacks; forgotten ones drop out when recall hydrates its
-// candidates from the records.
+// candidates from the records. A word in very many records is left out of a question that has
+// rarer ones (see COMMON_WORD_RECORDS).
 import MiniSearch from 'minisearch';
 import { lexicalRowsByIds, recordIdsReadSince, recordsReadAfter, type LexicalRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
@@ -17,6 +18,14 @@ const COMMIT_SKEW_MS = 60_000;
 /** How often that window is looked at again; a search between looks reads only what is newer. */
 const LATE_LOOK_MS = 1000;
 const SYNC_PAGE = 5000;
+/**
+ * A question's word found in more records than this is left out when at least MIN_TERMS of its
+ * words are rarer (as Lucene's common-terms cutoff): scoring it walks every record that has it,
+ * which at 100,000 records was most of recall's time, while its weight in BM25 is small beside a
+ * rare word's and nearly the same for every record it is in. Below this many records nothing changes.
+ */
+const COMMON_WORD_RECORDS = 1000;
+const MIN_TERMS = 2;
 
 export interface LexicalHit {
   id: string;
@@ -27,8 +36,9 @@ const termsOf = (text: string) => tokens(text).filter((word) => !isStopWord(word
 
 export class LexicalIndex {
   readonly #store: Store;
-  #vocabulary = new Set<string>();
-  #search = LexicalIndex.#empty(this.#vocabulary);
+  /** How many records hold each term (forgotten ones still count: they are few). */
+  #recordsWith = new Map<string, number>();
+  #search = LexicalIndex.#empty(this.#recordsWith);
   /** The newest reading added, as a position in reading order. */
   #newest: { at: Date; id: string } | null = null;
   #lateLookAt = 0;
@@ -38,27 +48,39 @@ export class LexicalIndex {
     this.#store = store;
   }
 
-  /** The terms of every record added, to tell a word the records use from a typo. */
-  static #empty(vocabulary: Set<string>) {
+  /** Counts the records that hold each term, to tell a word the records use from a typo and a common word from a rare one. */
+  static #empty(recordsWith: Map<string, number>) {
     return new MiniSearch<LexicalRow>({
       fields: ['text'],
       storeFields: ['workflow'],
       tokenize: (text) => {
         const terms = termsOf(text);
-        for (const term of terms) vocabulary.add(term);
+        for (const term of new Set(terms)) recordsWith.set(term, (recordsWith.get(term) ?? 0) + 1);
         return terms;
       },
       processTerm: (term) => term,
-      searchOptions: { tokenize: (text) => termsOf(text), processTerm: (term) => term },
+      // A question arrives as its terms already (#questionTerms), joined by spaces.
+      searchOptions: { tokenize: (terms) => terms.split(' '), processTerm: (term) => term },
     });
+  }
+
+  /** The question's terms, without its common words when enough rarer ones remain. */
+  #questionTerms(query: string): string[] {
+    const terms = termsOf(query);
+    const inRecords = (term: string) => this.#recordsWith.get(term) ?? 0;
+    const rarest = [...new Set(terms)].sort((a, b) => inRecords(a) - inRecords(b));
+    const kept = new Set(rarest.filter((term, i) => i < MIN_TERMS || inRecords(term) <= COMMON_WORD_RECORDS));
+    return terms.filter((term) => kept.has(term));
   }
 
   /** Up to limit records best first; a workflow sees its own records and the general ones. */
   async search(query: string, limit: number, workflow?: string): Promise<LexicalHit[]> {
     await this.sync();
-    const hits = this.#search.search(query, {
+    const terms = this.#questionTerms(query);
+    if (terms.length === 0) return [];
+    const hits = this.#search.search(terms.join(' '), {
       // Only a word no record uses may be a typo of one that does: fuzzy matching a known word costs time and finds other words.
-      fuzzy: (term) => (term.length >= 5 && !this.#vocabulary.has(term) ? 0.2 : 0),
+      fuzzy: (term) => (term.length >= 5 && !this.#recordsWith.has(term) ? 0.2 : 0),
       filter: workflow ? (hit) => hit.workflow === null || hit.workflow === workflow : undefined,
     });
     return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
@@ -98,8 +120,8 @@ export class LexicalIndex {
 
   /** Starts again from the records (after a rebuild). */
   reset(): void {
-    this.#vocabulary = new Set<string>();
-    this.#search = LexicalIndex.#empty(this.#vocabulary);
+    this.#recordsWith = new Map<string, number>();
+    this.#search = LexicalIndex.#empty(this.#recordsWith);
     this.#newest = null;
     this.#lateLookAt = 0;
   }
