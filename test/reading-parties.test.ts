@@ -594,3 +594,12 @@ describe('round 10: a model and the rules that read the same name to different e
     assert.ok(!unsureLeadFields(source, lead).includes('company'));
   });
 });
+
+describe('round 11: names a signature writes whole', () => {
+  const signedBy = (address: string, signature: string) =>
+    mail(`From: Lena Roche <${address}>\nTo: hello@studio.example\nDate: Tue, 01 Dec 2026 10:00:00 +0100\nSubject: Site`, `Hello,\n\nWe need a small site for our farm, budget 5 000 €, live by 31 March.\n\nLena Roche\n${signature}\n`);
+
+  test('a contracted article inside a name ("du", "des", "della") does not cut it: the whole signature line is the company', async () => {
+    assert.equal((await partiesOf(signedBy('lena@vieuxmoulin.example', 'GAEC Ferme du Vieux Moulin'))).company.value, 'GAEC Ferme du Vieux Moulin');
+  });
+});

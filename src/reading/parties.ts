@@ -31,7 +31,10 @@ const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
 const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
-const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
+// Small words inside a name, the contracted articles of French, Italian and Portuguese too ("du", "des", "della", "das"),
+// so that a name is not cut in two at them and its second half taken for the whole. Not a bare
+// Italian "di", which as often ties a town to the name as it belongs to it.
+const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|della|du|des|da|das|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
 /** Letters NFD does not split into a base and a mark, spelled as a domain spells them ("Złoty Kłos" is zlotyklos, "Søndergaard" sondergaard). */
 const UNSPLIT_LETTERS: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
