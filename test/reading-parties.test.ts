@@ -602,4 +602,8 @@ describe('round 11: names a signature writes whole', () => {
   test('a contracted article inside a name ("du", "des", "della") does not cut it: the whole signature line is the company', async () => {
     assert.equal((await partiesOf(signedBy('lena@vieuxmoulin.example', 'GAEC Ferme du Vieux Moulin'))).company.value, 'GAEC Ferme du Vieux Moulin');
   });
+
+  test('Polish writes its legal form in lower case ("sp. z o.o."): it still ends the company and belongs to it', async () => {
+    assert.equal((await partiesOf(signedBy('lena@zlotyrog.example', 'Piekarnia Złoty Róg sp. z o.o.'))).company.value, 'Piekarnia Złoty Róg sp. z o.o.');
+  });
 });
