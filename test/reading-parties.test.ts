@@ -607,3 +607,21 @@ describe('round 11: names a signature writes whole', () => {
     assert.equal((await partiesOf(signedBy('lena@zlotyrog.example', 'Piekarnia Złoty Róg sp. z o.o.'))).company.value, 'Piekarnia Złoty Róg sp. z o.o.');
   });
 });
+
+describe('round 11: an introduction hands the operator a lead copied in', () => {
+  const intro = (body: string) =>
+    mail('From: Tomas Berg <tomas@fjordlight.example>\nTo: Ana Lima <ana@lima-web.example>\nCc: Hedda Vik <hedda@vikbakeri.example>\nDate: Wed, 02 Dec 2026 11:00:00 +0100\nSubject: Intro', body);
+
+  test('the person the sender introduces and copies in is the lead; the sender is the referrer, and their own signature is not the company', async () => {
+    const source = intro("Hi Ana,\n\nI'd like to introduce you to Hedda Vik, who runs Vik Bakeri (copied here). She wants an online order page, budget about 40 000 NOK.\n\nOver to you two!\n\nTomas Berg\nFjordlight AS\n");
+    const parties = await partiesOf(source);
+    assert.deepEqual([parties.email.value, parties.contactName.value, parties.referrer.value], ['hedda@vikbakeri.example', 'Hedda Vik', 'Tomas Berg']);
+    assert.equal(parties.company.value, 'Vik Bakeri');
+  });
+
+  test('a lead who copies in a colleague is still the lead', async () => {
+    const source = intro('Hi Ana,\n\nwe need a new site for our lighting shop, budget 60 000 NOK. My colleague Hedda is copied for the content side.\n\nTomas Berg\nFjordlight AS\n');
+    const parties = await partiesOf(source);
+    assert.deepEqual([parties.email.value, parties.company.value], ['tomas@fjordlight.example', 'Fjordlight AS']);
+  });
+});

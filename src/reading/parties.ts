@@ -123,6 +123,11 @@ function referrerIn(source: string, message: Message): Field<string | null> {
       return grounded(source, start, start + text.length, 0.9);
     }
   }
+  // Whoever introduces the lead referred them: named as they sign, else by their address.
+  if (introducedLead(source, message) && message.from) {
+    const name = message.from.name ? source.lastIndexOf(message.from.name, message.body.end) : -1;
+    return name >= message.body.start ? grounded(source, name, name + message.from.name!.length, 0.9) : grounded(source, message.from.span.start, message.from.span.end, 0.8);
+  }
   // A go-between who forwarded the lead (not the operator, whom the lead wrote to).
   const forwarder = message.forwardedBy;
   if (forwarder && !message.to.includes(forwarder.address)) return grounded(source, forwarder.span.start, forwarder.span.end, 0.8);
@@ -161,12 +166,14 @@ function subjectLines(source: string): Span[] {
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   if (form) return grounded(source, form.start, form.end, 0.95);
-  const sender = leadSender(message);
+  const sender = leadSender(source, message);
   const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
   const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
   const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
   const inPerson = (c: { start: number; end: number }) => person !== null && fold(source.slice(c.start, c.end)) === fold(person.text);
   const signature = message.signature;
+  // An introducer signs with their own organisation, not the lead's.
+  const introducersSignature = signature !== null && introducedLead(source, message) ? signature : null;
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
   // but only the sender's own domain makes a name found there theirs.
@@ -174,7 +181,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
   const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
-    if (overlapsExcluded(run)) continue;
+    if (overlapsExcluded(run) || (introducersSignature && run.start >= introducersSignature.start && run.end <= introducersSignature.end)) continue;
     const text = source.slice(run.start, run.end);
     if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
     const inSignature = signature !== null && run.start >= signature.start;
@@ -232,12 +239,33 @@ function asSignatureLine(source: string, name: { start: number; end: number }): 
 /** Senders that are software, not a person: a form plug-in, a notification service. */
 const MACHINE_SENDER = /^(?:no-?reply|do-?not-?reply|notifications?|notify|wordpress|forms?|formular|mailer|mailer-daemon|webmaster|system|automated|alerts?)$/i;
 
+/** Words that hand the reader over to someone else: "introducing you to", "I'd like you to meet", "putting you in touch with". */
+const HANDS_OVER = /\b(?:introduc(?:e|ing)(?:\s+you(?:\s+(?:both|two))?\s+to|\s+to\s+you)?|(?:you\s+(?:should|to)|please)\s+meet|(?:put(?:ting)?|get(?:ting)?)\s+you\s+in\s+touch\s+with|connect(?:ing)?\s+you\s+with)\s+$/iu;
+
+/**
+ * An introduction: the sender hands the operator over to someone they copied in, named right after
+ * the words that do it. The one copied in is the lead, and the sender is who referred them.
+ */
+function introducedLead(source: string, message: Message): Message['from'] {
+  const body = source.slice(message.body.start, message.body.end);
+  for (const party of message.cc) {
+    const names = party.name ? [party.name, party.name.split(/\s+/)[0]!] : [];
+    for (const name of names) {
+      for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) if (HANDS_OVER.test(body.slice(Math.max(0, at - 60), at))) return party;
+    }
+  }
+  return null;
+}
+
 /**
  * The lead's own address in the From header: not a machine's ("wordpress@", "no-reply@") and not
  * one on the operator's own domain (their site's contact form mails them from it); then the
- * lead's address and organisation are read from the message's own words instead.
+ * lead's address and organisation are read from the message's own words instead. In an
+ * introduction, the lead is the person introduced.
  */
-function leadSender(message: Message): Message['from'] {
+function leadSender(source: string, message: Message): Message['from'] {
+  const introduced = introducedLead(source, message);
+  if (introduced) return introduced;
   const from = message.from;
   if (!from || message.to.includes(from.address)) return null;
   const [local, domain] = from.address.toLowerCase().split('@');
@@ -258,7 +286,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
     return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
   }
   // "Dr. Amelia Strand" in the From header: the title is how to address her, not part of her name.
-  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim().replace(HONORIFIC, '');
+  const headerName = leadSender(source, message)?.name?.replace(/^["']|["']$/g, '').trim().replace(HONORIFIC, '');
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);
     if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);
@@ -290,7 +318,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 function emailIn(source: string, message: Message): Field<string | null> {
-  const sender = leadSender(message);
+  const sender = leadSender(source, message);
   if (sender) return grounded(source, sender.span.start, sender.span.end, 0.95);
   const form = fieldIn(source, 'E-?mail|Email address|Mail|Courriel');
   if (form && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(form.text)) return grounded(source, form.start, form.end, 0.95);
