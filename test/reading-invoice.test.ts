@@ -835,3 +835,12 @@ describe('round 10: a count the writer gives two ways', () => {
     }
   });
 });
+
+describe('round 11: what new requests write', () => {
+  test('a bare count after a correction that names what a priced line counts ("wait no, 15 mugs") is that line\'s count, still shown', async () => {
+    const text = 'invoice Tidewater Ceramics: 12 glazed mugs at 18 GBP each\nno wait, 15 mugs, they found three more';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[15, 18]]);
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+});

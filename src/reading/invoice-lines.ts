@@ -237,7 +237,7 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : correction ? `the request corrects itself ("${correction[0].trim()}")` : null;
-  const read = correction ? withCorrections(text, regions, lines) : lines;
+  const read = correction ? withCorrections(text, regions, lines, tokens) : lines;
   return { lines: doubtful ? read.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : read, statedTotal, doubtful };
 }
 
@@ -248,16 +248,20 @@ const startOf = (field: Field<unknown>) => (field.evidence.kind === 'span' ? fie
  * said right after a correction, with nothing else beside it, replaces the one of the same kind before it: the count
  * in the same unit, the price of a line. Which number it replaces is still the reading's guess, so the lines stay shown.
  */
-function withCorrections(text: string, regions: Region[], lines: LineRead[]): LineRead[] {
+function withCorrections(text: string, regions: Region[], lines: LineRead[], tokens: Token[]): LineRead[] {
   let read = lines;
   for (const region of regions) {
     for (const match of text.slice(region.start, region.end).matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))) {
       const said = region.start + match.index;
       const end = said + match[0].length;
       // The correcting number follows in the same sentence, a few words on ("no wait, we agreed 32 per page").
-      const fix = read.find((l) => startOf(l.quantity) >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, startOf(l.quantity))));
+      const soon = (at: number) => at >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, at));
+      const fix = read.find((l) => soon(startOf(l.quantity)));
       const before = read.filter((l) => startOf(l.quantity) < said && l.unitPrice !== null);
-      if (!fix) continue;
+      if (!fix) {
+        read = recountedByNoun(text, read, before, tokens.find((t) => t.role === 'bare' && soon(t.start)));
+        continue;
+      }
       // A count with no price of its own corrects the priced count in its unit.
       const countOf = fix.unitPrice === null ? before.findLast((l) => l.unit === fix.unit) : undefined;
       // A price with no count of its own (its count is its own span) corrects the price before it.
@@ -270,6 +274,20 @@ function withCorrections(text: string, regions: Region[], lines: LineRead[]): Li
     }
   }
   return read;
+}
+
+/**
+ * "12 prints at 20 EUR, wait no, 15 prints": a bare count after a correction, naming the thing an
+ * earlier priced line counts, is that line's count. The noun is compared without a plural ending.
+ */
+function recountedByNoun(text: string, read: LineRead[], before: LineRead[], count: Token | undefined): LineRead[] {
+  const noun = count ? /^[^\S\n]?(\p{L}{3,})/u.exec(text.slice(count.end))?.[1] : undefined;
+  if (!count || !noun || !Number.isInteger(count.value) || count.value <= 0) return read;
+  const stem = noun.toLowerCase().replace(/(?:es|s)$/u, '');
+  const counted = before.findLast((l) => l.description.value.toLowerCase().split(/[^\p{L}]+/u).some((word) => word.replace(/(?:es|s)$/u, '') === stem));
+  if (!counted) return read;
+  const quantity = { value: count.value, evidence: { kind: 'span' as const, span: spanAt(text, count.start, count.end) }, confidence: 0.6, via: 'rules' as const };
+  return read.map((l) => (l === counted ? { ...l, quantity } : l));
 }
 
 /** A rate named before its amount: "day rate €900", "Tagessatz 1.250 €", "hourly rate: $80", "tarif journalier 600 €". */
