@@ -843,4 +843,16 @@ describe('round 11: what new requests write', () => {
     assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[15, 18]]);
     assert.ok(!linesGroundedSurely(text, read));
   });
+
+  test('Dutch and German ask with the verb last ("kun je X factureren?", "X in Rechnung stellen"): the name before it is the customer', async () => {
+    for (const [text, customer] of [
+      ['kun je Drukkerij De Vos factureren? 3 uur drukwerkadvies à €70', 'Drukkerij De Vos'],
+      ['Kannst du Weber & Sohn GmbH in Rechnung stellen? 2 Tage à 600 €', 'Weber & Sohn GmbH'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.deepEqual(fieldsToAsk(text, read), [], text);
+    }
+  });
+
 });

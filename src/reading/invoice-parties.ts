@@ -25,6 +25,11 @@ const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of
 // "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
 // Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for".
 const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:une|la|una|uma|a|eine|die|en)\s+(?:facture|factura|fattura|fatura|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+/**
+ * "kun je Bakkerij Jansen factureren?", "kannst du Weber & Sohn in Rechnung stellen?": Dutch and German put the verb
+ * last, after the customer it is asked for.
+ */
+const NAME_THEN_VERB = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}(\p{Lu}[^\n.!?:;,]{0,60}?)\s+(?:factureren|fakturieren|in\s+rekening\s+brengen|in\s+Rechnung\s+stellen)(?!\p{L})`, 'giu');
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 // A dash between clauses starts one as a stop does ("All approved - please invoice ...").
@@ -56,6 +61,12 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     const name = send[1]!.trim();
     const nameStart = send.index + send[0].lastIndexOf(send[1]!);
     // The pattern is case-insensitive, so a capital is checked here: "send over the invoice" names no one.
+    if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
+    return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
+  }
+  for (const ask of text.matchAll(NAME_THEN_VERB)) {
+    const name = ask[1]!.trim();
+    const nameStart = ask.index + ask[0].lastIndexOf(ask[1]!);
     if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
