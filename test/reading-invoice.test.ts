@@ -855,4 +855,14 @@ describe('round 11: what new requests write', () => {
     }
   });
 
+  test('Brazilian Portuguese "emitir nota pra X" and an invoice verb without its article name the customer after them', async () => {
+    for (const [text, customer] of [
+      ['emitir nota pra Café Serra Azul Ltda: 2 cardápios a R$ 350,00 cada', 'Café Serra Azul Ltda'],
+      ['emitir fatura para Livraria Ponte Velha: 1 logo R$ 900,00', 'Livraria Ponte Velha'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
 });
