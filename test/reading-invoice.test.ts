@@ -865,4 +865,9 @@ describe('round 11: what new requests write', () => {
       assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
     }
   });
+
+  test('the stop of a unit\'s abbreviation ("Std.", "Min.") ends no clause, even before a capital: the count stays with its price', async () => {
+    assert.deepEqual(await priced('Rechnung an Kanzlei Brandt: 2 Std. 30 Min. Datenschutzberatung à 120 €'), [[2.5, 'hour', 120]]);
+    assert.deepEqual(await priced('faktura för Lindgren AB: 40 Stk. Affischer à 15 SEK'), [[40, 'item', 15]]);
+  });
 });

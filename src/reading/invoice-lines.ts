@@ -55,6 +55,16 @@ const FILLER = new Set(
   'a an the of for at à @ x × per each cada uno une un de la le les des du der die das für zu je in im and plus + to with our us me please pls also extra: - — – = netto net ht pauschal flat fee'.split(' '),
 );
 
+/**
+ * "3 Std. 45 Min. IT-Support", "20 Stk. Poster": the stop after a counted unit's abbreviation is the abbreviation's, even
+ * before a capital; after a unit written out ("3 days. Please ...") it ends the sentence.
+ */
+const UNIT_ABBREVIATION = /\d[^\S\n]?(std|min|mins|stk|hrs?|h|godz|wk|wks|mth|mths|yr|yrs|pcs|ea)$/iu;
+const abbreviatedUnitBefore = (before: string) => {
+  const word = UNIT_ABBREVIATION.exec(before)?.[1];
+  return word !== undefined && (unitOf(word) !== null || isMinutesWord(word));
+};
+
 /** The clauses of the readable regions, as offsets. */
 function clausesOf(text: string, regions: Region[]): Region[] {
   const clauses: Region[] = [];
@@ -62,6 +72,7 @@ function clausesOf(text: string, regions: Region[]): Region[] {
     let start = region.start;
     const part = text.slice(region.start, region.end);
     for (const cut of part.matchAll(CLAUSE_BREAK)) {
+      if (cut[0].startsWith('.') && abbreviatedUnitBefore(part.slice(0, cut.index))) continue;
       clauses.push({ start, end: region.start + cut.index });
       start = region.start + cut.index + cut[0].length;
     }
