@@ -870,4 +870,11 @@ describe('round 11: what new requests write', () => {
     assert.deepEqual(await priced('Rechnung an Kanzlei Brandt: 2 Std. 30 Min. Datenschutzberatung à 120 €'), [[2.5, 'hour', 120]]);
     assert.deepEqual(await priced('faktura för Lindgren AB: 40 Stk. Affischer à 15 SEK'), [[40, 'item', 15]]);
   });
+
+  test('a line of fields set apart by spaced dashes ("Banner — 2 — NZD 180") is a description, a count and a price, not a range', async () => {
+    const text = 'Invoice request\nClient: Kauri Bay Surf Club\nLine 1: Event photography — 3 hours — NZD 150\nLine 2: Printed banner – 2 – NZD 180';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]), [[3, 'hour', 150], [2, 'item', 180]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
 });
