@@ -877,4 +877,15 @@ describe('round 11: what new requests write', () => {
     assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]), [[3, 'hour', 150], [2, 'item', 180]]);
     assert.deepEqual(fieldsToAsk(text, read), []);
   });
+
+  test('doubt that names who it is about ("not sure which company pays", "unsure who to bill") asks the customer, not the amount beside it', async () => {
+    for (const text of [
+      'invoice Kestrel Events or Kestrel Group for 2 days at 700 EUR, not sure which company pays this one',
+      'bill the Harlow job, 900 GBP flat, unsure who to address it to: Harlow Foods or Harlow Retail Ltd',
+    ]) {
+      assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), ['customer'], text);
+    }
+    const doubted = 'invoice Kestrel Events 2 days at 700 EUR, not sure of the day rate';
+    assert.ok(fieldsToAsk(doubted, await readInvoiceRequest(doubted)).includes('lines'));
+  });
 });
