@@ -588,3 +588,16 @@ describe('round 10: briefs that ask their fields as questions, or label them in 
     }
   });
 });
+
+test('weeks and months counted ahead in languages chrono does not count them in ("em 2 meses", "tra 4 settimane", "om 3 månader") are a day, and sure', () => {
+  for (const [text, by] of [
+    ['precisamos do site pronto em 2 meses', '2027-01-30'],
+    ['ci serve tra 4 settimane', '2026-12-28'],
+    ['vi vill ha det klart om 3 månader', '2027-02-28'],
+    ['graag binnen 6 weken live', '2027-01-11'],
+  ] as const) {
+    const read = deadline(text, '2026-11-30T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});

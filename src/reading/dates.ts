@@ -107,6 +107,10 @@ const WEEKDAYS_UNREAD = numberedNames([
   [6, 'niedziela niedzieli neděle neděli søndag'],
 ]);
 
+/** "in N weeks/months" in the languages texts arrive in. */
+const COUNTED_AHEAD = /(?<!\p{L})(em|en|dans|tra|fra|entro|binnen|over|om|innen|inden for|za)\s+(\d{1,2})\s+(meses|mês|mesi|mese|mois|maanden|maand|månader|månad|måneder|måned|miesięcy|miesiące|měsíců|měsíce|semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)(?!\p{L})/iu;
+const WEEK_UNIT = /^(?:semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)$/iu;
+
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
   const found: Mention[] = [];
@@ -196,6 +200,16 @@ function customMentions(text: string, reference: Day): Mention[] {
     const weekday = WEEKDAYS_UNREAD[match[1]!.toLowerCase()]!;
     const today = (utc(reference).getUTCDay() + 6) % 7;
     add(match, addDays(reference, ((weekday - today + 6) % 7) + 1), true);
+  }
+  // "em 3 meses", "tra 6 settimane", "over 2 maanden", "om 3 månader": weeks or months counted from when it was written,
+  // in the languages chrono does not count them in; a month later is the same day of that month (or its last day).
+  for (const match of text.matchAll(new RegExp(COUNTED_AHEAD.source, 'giu'))) {
+    const count = Number(match[2]);
+    const weeks = WEEK_UNIT.test(match[3]!);
+    const month = reference.month - 1 + count;
+    const year = reference.year + Math.floor(month / 12);
+    const day = weeks ? addDays(reference, 7 * count) : { year, month: (month % 12) + 1, day: Math.min(reference.day, lastOfMonth(year, (month % 12) + 1).day) };
+    found.push({ start: match.index, end: match.index + match[0].length, day, exact: true, relative: true });
   }
   // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
   for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
@@ -415,7 +429,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     return {
       mention,
       startCued: !denied && START_CUE.test([...before.matchAll(new RegExp(CUE.source, 'giu'))].at(-1)?.[0] ?? ''),
-      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)) || COUNTED_AHEAD.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
       attributive,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
