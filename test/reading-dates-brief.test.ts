@@ -455,7 +455,7 @@ describe('round 9: deadlines in the forms new senders write them', () => {
     assert.equal(deadline('Potrzebuję tekstu do środy.', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
     assert.equal(deadline('Potrzebuję tekstu do piątku.', '2026-12-04T12:00:00Z').value?.by, '2026-12-11');
     assert.equal(deadline('Text potřebuji do pondělí.', '2026-12-04T12:00:00Z').value?.by, '2026-12-07');
-    assert.equal(deadline('Vi skal have det inden tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
+    assert.equal(deadline('Vi skal have det senest tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
   });
 
   test('Danish and Czech month names, and Czech "do konce" a month, give the day or the month\'s end', () => {
@@ -597,6 +597,18 @@ test('weeks and months counted ahead in languages chrono does not count them in 
     ['graag binnen 6 weken live', '2027-01-11'],
   ] as const) {
     const read = deadline(text, '2026-11-30T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('Danish "inden" is "before" (the day before, but a period\'s last day before its end), and the Scandinavian "ready" ("klar", "klart") cues a deadline', () => {
+  for (const [text, by] of [
+    ['hjemmesiden skal være klar inden 15. februar', '2027-02-14'],
+    ['butikken skal køre inden udgangen af marts', '2027-03-31'],
+    ['allt ska vara klart vecka 6', '2027-02-14'],
+  ] as const) {
+    const read = deadline(text, '2026-12-01T09:00:00Z');
     assert.equal(read.value?.by, by, text);
     assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
   }

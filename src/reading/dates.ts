@@ -150,8 +150,8 @@ function customMentions(text: string, reference: Day): Mention[] {
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
   // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia",
-  // "o fim de janeiro", "o final de março", "utgangen av mars", "do konce března": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "o fim de janeiro", "o final de março", "utgangen av mars", "udgangen af marts", "do konce března": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|udgangen\\s+af|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
@@ -331,8 +331,9 @@ const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis
 /** A cue that dates when something starts or opens, not when the work is due. */
 const START_CUE = /^(?:start\w*|begin\w*|kick off|launch\w*|go-live|open)\b/iu;
 /** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
+// Danish "inden" is "before"; "klar", "klart", "ferdig", "færdig" are the Scandinavian "ready".
 // A form's label ends in ":" or, written as machine names, "=" ("needed_by=2027-01-16", "deadline=...").
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|inden|klart?|ferdig|færdig|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
@@ -340,10 +341,10 @@ const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\
 const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
 /** Words that make the date that follows approximate. */
 const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
-const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan|inden)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
-const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec|konce|konec)\b/iu;
-const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|udgangen|końca|koniec|konce|konec)\b/iu;
+const BEFORE_END = /\b(?:before|avant|vor|vóór|voor|inden)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind|udgangen)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
 const OFFSET_BEFORE = /\b(the|a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(after|before)\s+(?:(?!(?:by|until|before)\s)[\p{L}'’]+\s+){0,4}$/iu;
