@@ -613,3 +613,15 @@ test('Danish "inden" is "before" (the day before, but a period\'s last day befor
     assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
   }
 });
+
+test('a brief\'s topic may be what it explains in another language ("explicando como ...") or a clause of its own that starts with "how"', async () => {
+  for (const [text, topic] of [
+    ['Quero um artigo para o blog explicando como abrir uma conta PJ. Público: freelancers.', 'como abrir uma conta PJ'],
+    ['Could you turn the Millbrook Dairy rollout into a case study? how they halved delivery errors with route planning. For logistics leads.', 'how they halved delivery errors with route planning'],
+    ['Caso de estudio: cómo Talleres Ruiz ahorró energía con sensores. Dirigido a jefes de planta.', 'cómo Talleres Ruiz ahorró energía con sensores'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+    assert.ok(read.topic.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});

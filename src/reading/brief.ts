@@ -199,7 +199,10 @@ function topicIn(source: string, region: Span): Field<string | null> {
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
     /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief| intro| copy| draft)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
-    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // "explaining" in the languages briefs arrive in: "explicando como ...", "expliquant ...", "spiegando ...".
+    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|explicando|expliquant|spiegando|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // "... as a case study? how they cut their costs": a clause of its own that starts with "how" is what the piece tells.
+    /(?:^|[.?!:]\s+)(?=(?:how|cómo|como|comment|wie|come|hoe|hur)\s+\p{L})/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
     // "let's switch the topic to X", "the subject is X".
     /(?<!\p{L})(?:topic|subject|theme)\s+(?:is|to|will be|should be|becomes|would be)\s+/giu,
