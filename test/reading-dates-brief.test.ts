@@ -625,3 +625,14 @@ test('a brief\'s topic may be what it explains in another language ("explicando 
     assert.ok(read.topic.confidence >= ACT_WITHOUT_ASKING, text);
   }
 });
+
+test('a group of people named by a noun that is no plural ("new site staff", "our support team") is an audience', async () => {
+  for (const [text, audience] of [
+    ['safety guide for new site staff on ladder use, 800 words', 'new site staff'],
+    ['a short newsletter for our support team about the new ticket tool', 'our support team'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+    assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});

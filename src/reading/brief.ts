@@ -64,8 +64,10 @@ function labelled(source: string, region: Span, labels: string): Span | null {
   return spanAt(source, start, start + value.length);
 }
 
-/** Is this phrase about people (a plural noun: "founders", "shop owners", "les freelances")? */
-const namesReaders = (phrase: string) => nlp(phrase).match('#Plural').found && !/^(?:the|a|an|this|that|its|their|his|her)\s/i.test(phrase) && !FORMAT_WORDS.some(([pattern]) => pattern.test(phrase));
+/** Nouns for a group of people that are no plural: "new warehouse staff", "the sales team". */
+const GROUP_OF_PEOPLE = /(?<!\p{L})(?:staff|team|crew|personnel|workforce|faculty)$/iu;
+/** Is this phrase about people (a plural noun: "founders", "shop owners", "les freelances", or a group: "staff")? */
+const namesReaders = (phrase: string) => (nlp(phrase).match('#Plural').found || GROUP_OF_PEOPLE.test(phrase)) && !/^(?:the|a|an|this|that|its|their|his|her)\s/i.test(phrase) && !FORMAT_WORDS.some(([pattern]) => pattern.test(phrase));
 
 /** Where a phrase introduced at `from` ends: at the clause's end or where another field starts. */
 function phraseEnd(text: string, from: number, stops: RegExp): number {
