@@ -636,3 +636,12 @@ test('a group of people named by a noun that is no plural ("new site staff", "ou
     assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
   }
 });
+
+test('those a piece thanks ("a thank-you to our volunteers and donors") are its readers', async () => {
+  const text = 'Instagram caption celebrating our fifth birthday, a thank-you to our volunteers and donors, warm tone';
+  const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+  assert.equal(read.audience.value, 'our volunteers and donors');
+  // "thanks to" gives a cause, not readers.
+  const cause = await readBrief('blog post about how we cut delivery times thanks to our new routing tool', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(cause.audience.value, null);
+});

@@ -122,7 +122,8 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to)\s+/giu;
+  // "a thank-you to our customers": those a piece thanks are whom it is written to.
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to|(?:a|an|our|the)\s+thank(?:-|\s)you(?:\s+(?:note|message|post))?\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
   const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
