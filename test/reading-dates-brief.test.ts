@@ -645,3 +645,13 @@ test('those a piece thanks ("a thank-you to our volunteers and donors") are its 
   const cause = await readBrief('blog post about how we cut delivery times thanks to our new routing tool', new Date('2026-12-02T10:00:00Z'));
   assert.equal(cause.audience.value, null);
 });
+
+test('German "geht an" and "richtet sich an" and Polish "skierowany do" name the readers, before a "für" inside the topic', async () => {
+  for (const [text, audience] of [
+    ['Ein Blogartikel über Dachboxen für Kombis. Der Text geht an unsere Neukunden, bitte locker.', 'unsere Neukunden'],
+    ['Newsletter o nowej aplikacji, skierowany do obecnych klientów, ton przyjazny.', 'obecnych klientów'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});

@@ -125,8 +125,9 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   // "a thank-you to our customers": those a piece thanks are whom it is written to.
   const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to|(?:a|an|our|the)\s+thank(?:-|\s)you(?:\s+(?:note|message|post))?\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
-  // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
-  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
+  // needs no plural noun (compromise reads "firms" in "small law firms" as a verb). German "geht an", "richtet sich an" and Polish
+  // "skierowany do" say whom a piece goes to as "goes out to" does, before any "für" of the topic.
+  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to|(?:geht|gehen|richtet sich|richten sich|wendet sich) an|skierowan[yaei] do|przeznaczon[yaei] dla)\s+/giu;
   // "so that small landlords know ...": the people who are to know or understand are the readers.
   const purpose = /(?<!\p{L})so(?: that)?\s+(?=(?:\p{L}+\s+){0,4}?\p{L}+\s+(?:know|understand|learn|can|see|get|feel)\b)/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
