@@ -655,3 +655,13 @@ test('German "geht an" and "richtet sich an" and Polish "skierowany do" name the
     assert.equal(read.audience.value, audience, text);
   }
 });
+
+test('a field the writer has no idea about yet ("topic: no idea yet", "audience - don\'t know") is not read: it is asked', async () => {
+  for (const [text, field] of [
+    ['spring newsletter for our members, friendly, 500 words. topic: no idea yet, open to ideas', 'topic'],
+    ['blog post on heat pumps, 900 words, audience - don\'t know, you tell me', 'audience'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read[field].value, null, text);
+  }
+});

@@ -317,7 +317,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
 /** "Topic TBD", "Audience: not decided yet": the brief says the field is open, so nothing is read for it. */
 function undecided(region: Span, labels: string): boolean {
   // "topic - whatever you think works", "topic: up to you": the writer leaves the field to Operator, which asks.
-  const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
+  const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|no idea|don't know|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
   // "I haven't decided on the topic yet": the same, said before the field's name.
   const notYet = new RegExp(`(?<!\\p{L})(?:haven't|have not|not yet|still haven't|didn't|did not)\\s+(?:decided|chosen|picked|settled)(?:\\s+(?:on|upon))?\\s+(?:the|a|our|any)\\s+(?:${labels})\\b`, 'iu');
   return open.test(region.text) || notYet.test(region.text);
