@@ -665,3 +665,13 @@ test('a field the writer has no idea about yet ("topic: no idea yet", "audience 
     assert.equal(read[field].value, null, text);
   }
 });
+
+test('a form may ask the topic as a question ("What should the post be about?") or label it in Polish ("Temat:")', async () => {
+  for (const [text, topic] of [
+    ['What should the post be about? Our winter opening hours\nWho will read it? Members\nHow long? 300 words', 'Our winter opening hours'],
+    ['Temat: bezpieczeństwo haseł w biurze\nOdbiorcy: pracownicy biurowi\nLiczba słów: 700', 'bezpieczeństwo haseł w biurze'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+  }
+});

@@ -194,7 +194,8 @@ function withoutFormatName(source: string, value: Span): Span {
 const CHANNEL = /^(?:linkedin|instagram|facebook|twitter|substack|medium|youtube|tiktok|mastodon|pinterest|wordpress)$/iu;
 
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??|What do you want written\\??|What should (?:I|we) write(?: about)?\\??') ?? subjectField(source, region);
+  // A form may ask the topic as a question ("What should the piece be about?"); Polish and Czech label it "Temat", "Téma".
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Temat|Téma|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??|What (?:should|will|is) (?:it|this|the (?:piece|post|article|text|newsletter))(?: be)? about\\??|What do you want written\\??|What should (?:I|we) write(?: about)?\\??') ?? subjectField(source, region);
   if (form) return at(source, withoutFormatName(source, form), withoutFormatName(source, form).text, 0.95);
   const text = region.text;
   // A title in single quotes too ("Blog: 'How to ...'"), where the quote opens after a space or colon, not an apostrophe in a word.
