@@ -675,3 +675,14 @@ test('a form may ask the topic as a question ("What should the post be about?") 
     assert.equal(read.topic.value, topic, text);
   }
 });
+
+test('more ways to introduce the readers: "who it\'s for:", Italian "pensato per", Portuguese "para quem"', async () => {
+  for (const [text, audience] of [
+    ['Quick add to the brief: who it\'s for: parents of toddlers starting nursery. Rest as discussed.', 'parents of toddlers starting nursery'],
+    ['Articolo sul compostaggio domestico, pensato per famiglie in appartamento. Tono amichevole.', 'famiglie in appartamento'],
+    ['post sobre como organizar as finanças, para quem acabou de abrir a empresa. 800 palavras', 'quem acabou de abrir a empresa'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});

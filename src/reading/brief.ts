@@ -127,17 +127,17 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
   // needs no plural noun (compromise reads "firms" in "small law firms" as a verb). German "geht an", "richtet sich an" and Polish
   // "skierowany do" say whom a piece goes to as "goes out to" does, before any "für" of the topic.
-  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to|(?:geht|gehen|richtet sich|richten sich|wendet sich) an|skierowan[yaei] do|przeznaczon[yaei] dla)\s+/giu;
+  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to|who (?:it's|it’s|it is|this is) for\s*:|(?:geht|gehen|richtet sich|richten sich|wendet sich) an|skierowan[yaei] do|przeznaczon[yaei] dla)\s+/giu;
   // "so that small landlords know ...": the people who are to know or understand are the readers.
   const purpose = /(?<!\p{L})so(?: that)?\s+(?=(?:\p{L}+\s+){0,4}?\p{L}+\s+(?:know|understand|learn|can|see|get|feel)\b)/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
   // German "für Hausbesitzer": a capitalised noun with no article after "für" is people in the plural ("für den Shop" is not).
-  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
-  // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa":
+  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|pensat[oaie] per|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
+  // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa", "para quem ...":
   // a preposition of other languages, then people and the relative pronoun that says what they do. Not after an article
   // of one thing ("para el blog que ...", "voor de site die ...").
   // Nor after a time ("para mañana que ...", "för nästa vecka som ...", "voor december die ..."): that says when, not who.
-  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
+  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|quem\s|quienes\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
   // "per appassionati di cucina", "para clientes do restaurante", "till våra prenumeranter": a preposition of other
   // languages, then people named by a plural noun of those languages (compromise knows English plurals only).
   const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
