@@ -888,4 +888,13 @@ describe('round 11: what new requests write', () => {
     const doubted = 'invoice Kestrel Events 2 days at 700 EUR, not sure of the day rate';
     assert.ok(fieldsToAsk(doubted, await readInvoiceRequest(doubted)).includes('lines'));
   });
+
+  test('a table\'s row ("Line 2: Voice-over | 2 | 300.00") is a description, a count and a price in the form\'s currency; a row with its price left empty is asked', async () => {
+    const text = 'Invoice request\nBill to: Tallowood Media Pty Ltd\nLine 1: Storyboard | 1 | 650.00\nLine 2: Voice-over | 2 | 300.00\nCurrency: AUD';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[1, 650], [2, 300]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    const empty = 'Invoice request\nBill to: Tallowood Media Pty Ltd\nLine 1: Storyboard | 1 | 650.00\nLine 2: Voice-over | Qty: 2 | Price:\nCurrency: AUD';
+    assert.ok(fieldsToAsk(empty, await readInvoiceRequest(empty)).includes('lines'));
+  });
 });

@@ -107,15 +107,15 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
     return { lines: doubtful ? numbered.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : numbered, statedTotal: null, doubtful };
   }
-  // A line written as dashed fields ("Logo design — 2 — EUR 300") is read field by field; the rest as clauses.
-  const dashed = regions.flatMap((region) => dashedFieldLine(text, region, tokens, used) ?? []);
-  lines.push(...dashed.map((d) => d.line));
-  const clauses = clausesOf(text, regions.filter((r) => !dashed.some((d) => d.region === r)));
+  // A line written as fields ("Logo design — 2 — EUR 300", "Logo | 2 | 300") is read field by field; the rest as clauses.
+  const fielded = regions.flatMap((region) => fieldedLine(text, region, tokens, used) ?? []);
+  lines.push(...fielded.map((f) => f.line));
+  const clauses = clausesOf(text, regions.filter((r) => !fielded.some((f) => f.region === r)));
   // A range may cross a clause break ("between 2k and 3k"): it belongs to the clause it starts in.
   for (const range of readMoney(text, style)) {
     if (range.value.min === range.value.max || range.evidence.kind !== 'span') continue;
     const { span } = range.evidence;
-    if (within(dashed.map((d) => d.region), span.start, span.start)) continue;
+    if (within(fielded.map((f) => f.region), span.start, span.start)) continue;
     const clause = clauses.find((c) => span.start >= c.start && span.start < c.end);
     if (!clause) continue;
     for (const t of tokens) if (t.start >= span.start && t.end <= span.end) used.add(t);
@@ -493,19 +493,28 @@ function numberedFormLines(text: string, regions: Region[], tokens: Token[], use
   }
   return lines;
 }
-/** "Item 2: Drone footage — 1 — AUD 450", "Print run – 500 pcs – 0,40 €": a description, a count and a price, set apart by spaced dashes. */
-const DASHED_FIELDS = /^[ \t]*(?:[\p{L} ]{1,20}\d{0,2}[ \t]*:[ \t]*)?([^\d\n—–]*\p{L}[^\d\n—–]*?)[ \t]+[—–][ \t]+([^\n—–]+?)[ \t]+[—–][ \t]+([^\n—–]+?)[ \t]*$/du;
+/**
+ * "Item 2: Drone footage — 1 — AUD 450", "Print run – 500 pcs – 0,40 €", "Line 1: Scripting | 1 | 950.00": a description, a
+ * count and a price, set apart by spaced dashes or by a table's bars.
+ */
+const FIELDED_LINE = /^[ \t]*(?:[\p{L} ]{1,20}\d{0,2}[ \t]*:[ \t]*)?([^\d\n—–|]*\p{L}[^\d\n—–|]*?)[ \t]+([—–|])[ \t]+([^\n—–|]+?)[ \t]+\2[ \t]+([^\n—–|]+?)[ \t]*$/du;
 
-/** A line of dashed fields: its one count (with its unit, if any) and its one price, or null when it is not that shape. */
-function dashedFieldLine(text: string, region: Region, tokens: Token[], used: Set<Token>): { region: Region; line: LineRead } | null {
-  const match = DASHED_FIELDS.exec(text.slice(region.start, region.end));
+/**
+ * A line of fields: its one count (with its unit, if any) and its one price, or null when it is not that shape. Between
+ * dashes the price must say its currency; a table's last column is its price by its place, in the form's currency.
+ */
+function fieldedLine(text: string, region: Region, tokens: Token[], used: Set<Token>): { region: Region; line: LineRead } | null {
+  const match = FIELDED_LINE.exec(text.slice(region.start, region.end));
   if (!match) return null;
   const field = (group: number) => ({ start: region.start + match.indices![group]![0], end: region.start + match.indices![group]![1] });
   const inField = (group: number) => tokens.filter((t) => within([field(group)], t.start, t.end));
-  const [count, ...otherCounts] = inField(2);
-  const [price, ...otherPrices] = inField(3);
-  if (!count || !price || otherCounts.length > 0 || otherPrices.length > 0 || amountAt(text, price).value.currency === null || amountAt(text, count).value.currency !== null) return null;
+  const [count, ...otherCounts] = inField(3);
+  const [price, ...otherPrices] = inField(4);
+  if (!count || otherCounts.length > 0 || otherPrices.length > 0 || amountAt(text, count).value.currency !== null) return null;
+  if (price && match[2] !== '|' && amountAt(text, price).value.currency === null) return null;
   for (const t of tokens.filter((t) => within([region], t.start, t.end))) used.add(t);
+  // "Competitor report | Qty: 1 | Price:": a price field left empty is a line whose price is asked.
+  if (!price) return { region, line: lineOf(text, field(1), count, null, field(4).start, field(4).end, 'no price') };
   return { region, line: lineOf(text, field(1), count, amountAt(text, price), price.start, price.end, null) };
 }
 
