@@ -897,4 +897,16 @@ describe('round 11: what new requests write', () => {
     const empty = 'Invoice request\nBill to: Tallowood Media Pty Ltd\nLine 1: Storyboard | 1 | 650.00\nLine 2: Voice-over | Qty: 2 | Price:\nCurrency: AUD';
     assert.ok(fieldsToAsk(empty, await readInvoiceRequest(empty)).includes('lines'));
   });
+
+  test('tax IDs under the labels of Switzerland, Czechia and Denmark ("MWST-Nr. CHE-...", "DIČ", "CVR-nr.") are the VAT ID', async () => {
+    for (const [text, vatId] of [
+      ['Rechnung an Bergquell Getränke AG, MWST-Nr. CHE-482.105.933 MWST: 1 Tag Beratung à CHF 1200', 'CHE-482.105.933'],
+      ['Faktura pro Sklárna Lipno s.r.o., DIČ CZ61829304 – 3 hodiny à 900 Kč', 'CZ61829304'],
+      ['faktura til Fjordkaffe ApS (CVR-nr. DK29461835) – 4 timer à 700 DKK', 'DK29461835'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.vatId?.value, vatId, text);
+      assert.ok(holds(text, read.vatId), text);
+    }
+  });
 });

@@ -257,12 +257,13 @@ export function addressAfterName(text: string, name: Field<string>): Field<strin
   return field(text, start, end, `${street.trim()}, ${town.trim()}`, 0.9);
 }
 
-const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
+// Swiss "MWST-Nr. CHE-123.456.789", Czech "DIČ", Slovak "IČ DPH", Danish "CVR-nr." and "SE-nr." label theirs too.
+const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|MWST-?Nr\.?|DIČ|IČ\s?DPH|CVR(?:-?nr\.?)?|SE-nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
 /** Tax ID labels as a form's machine names write them, in lower case: "abn", "vat_id", "org_nr". */
 const MACHINE_VAT_LABEL = String.raw`(?:abn|vat(?:_id|_no|_number)?|tax_id|org_?nr|uid|cif|nif)`;
 // A form's machine name may put the party before the label and "=" after it ("customer_abn=51 824 753 556"); an all-digit ID may be grouped by spaces.
-const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3}|\d{3}-\d{2,3}-\d{2}-\d{2,3})\b`, 'gmu');
+const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?(CHE-?\d{3}\.?\d{3}\.?\d{3}|[A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3}|\d{3}-\d{2,3}-\d{2}-\d{2,3})\b`, 'gmu');
 
 /** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
 export function readVatId(text: string, regions: Region[]): Field<string> | null {
