@@ -909,4 +909,15 @@ describe('round 11: what new requests write', () => {
       assert.ok(holds(text, read.vatId), text);
     }
   });
+
+  test('a German doctor\'s title with its field ("Dr. med.", "Dr. med. dent.") is inside the customer\'s name, stops and all', async () => {
+    for (const [text, customer] of [
+      ['Rechnung an Zahnarztpraxis Dr. med. dent. Jonas Feld: 1 Logo à 450 €', 'Zahnarztpraxis Dr. med. dent. Jonas Feld'],
+      ['Rechnung an Tierarztpraxis Dr. med. vet. Ute Rahn: 2 Std. Fotografie à 90 €', 'Tierarztpraxis Dr. med. vet. Ute Rahn'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
 });

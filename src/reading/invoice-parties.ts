@@ -121,8 +121,8 @@ function withoutTrailingFiller(name: string): string {
 /** The label of a reference number written after a customer's name: "PO 4500123", "ref. 88-12", "order #5521". */
 const REFERENCE_LABEL = /\s+(?:PO|P\.O\.|PO-?(?:Nr\.?|No\.?|number)|ref\.?|reference|order|Bestell(?:ung|nummer)?|n°|no\.?|nr\.?|#)\s?:?\s?#?$/iu;
 
-/** A title abbreviated with a stop, written before a person's name. */
-const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt)$/u;
+/** A title abbreviated with a stop, written before a person's name; German doctors name their field after it ("Dr. med.", "Dr. med. vet."). */
+const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt|Dr\. (?:med|dent|vet|phil|jur|rer)(?:\. (?:dent|vet|nat|pol))?|Dipl\.-Ing|Mag)$/u;
 
 /** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
 function nameEnd(text: string, start: number, style: DecimalMark | null): number {
