@@ -625,3 +625,14 @@ describe('round 11: an introduction hands the operator a lead copied in', () => 
     assert.deepEqual([parties.email.value, parties.company.value], ['tomas@fjordlight.example', 'Fjordlight AS']);
   });
 });
+
+test('an operator\'s note naming the lead\'s organisation after their name ("X Y, Z, wants ...", "a call from X at Z") offers Z as the company, asked', async () => {
+  for (const [note, company] of [
+    ['lead from the trade fair: Owen Pryce, Pryce & Sons Glazing, wants a quote page, budget £2,500, by end of March', 'Pryce & Sons Glazing'],
+    ['had a call from Ilse at Noorderlicht Kookstudio, they want a booking page, about 4k euros, asap', 'Noorderlicht Kookstudio'],
+  ] as const) {
+    const lead = await readLead(note, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(lead.company.value, company, note);
+    assert.ok(unsureLeadFields(note, lead).includes('company'), note);
+  }
+});

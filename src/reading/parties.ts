@@ -152,10 +152,12 @@ const INTRODUCES = [
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
 /**
- * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery":
+ * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery", "a call from Anke at Zeilmakerij Vos":
  * an operator's note naming the lead's organisation, said of them, after their name or first name.
  */
-const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|who runs|runs|owns|who owns)\s*$/u;
+const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|at|who runs|runs|owns|who owns)\s*$/u;
+/** "lead: Gareth Lloyd, Lloyd Roofing, wants a site": a note's full name, then the organisation set off by commas before what they want. */
+const APPOSITIVE_OF_NAME = /(?:^|[:.;—–\n]\s*)\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+,\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
@@ -190,7 +192,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
     // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
     const after = source.slice(run.end, run.end + 20);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before) || (APPOSITIVE_OF_NAME.test(before) && /^,\s*(?:wants?|needs?|is looking|would like)\b/iu.test(after));
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
