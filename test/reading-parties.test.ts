@@ -636,3 +636,12 @@ test('an operator\'s note naming the lead\'s organisation after their name ("X Y
     assert.ok(unsureLeadFields(note, lead).includes('company'), note);
   }
 });
+
+test('a form\'s machine name that ends in a currency code ("budget_gbp=4000") names the budget\'s currency; one that is no code does not', async () => {
+  const form = (budgetLine: string) => `full_name=Tess Ward\ncompany=Ward Ceramics\nemail=tess@wardceramics.example\n${budgetLine}\ntimeline=end of March\n`;
+  const sure = await readLead(form('budget_gbp=4000'), new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual(sure.budget.value, { min: 4000, max: 4000, currency: 'GBP' });
+  assert.ok(!unsureLeadFields(form('budget_gbp=4000'), sure).includes('budget'));
+  // "top" is the Tongan paʻanga's code in capitals; in a lower-case machine name it is a word.
+  for (const line of ['budget_max=4000', 'budget_top=4000']) assert.equal((await readLead(form(line), new Date('2026-12-02T10:00:00Z'))).budget.value?.currency ?? null, null, line);
+});

@@ -9,7 +9,7 @@ import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from '.
 import { readDeadline, type Deadline } from './dates.ts';
 import { doubtAbout } from './hedges.ts';
 import { readMessage } from './message.ts';
-import { amountAt, isCurrencyCode, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
+import { amountAt, isCode, isCurrencyCode, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
 import { nothingRead, readParties } from './parties.ts';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -198,11 +198,12 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
     if (!/(?<!\p{L})(?:budget\w*|presupuesto|orçamento|bilancio|budżet|budžet|budsjett\w*|begroting|rozpočet|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
-    // "Project budget (USD): 2500": the label names the field's currency, as a currency field would.
-    const labelCurrency = /budget[\w -]*\(([A-Z]{3})\)[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));
-    if (labelCurrency && isCurrencyCode(labelCurrency[1]!) && mention.value.currency === null) {
-      const labelStart = token.start - (labelCurrency[0].length - labelCurrency[0].indexOf(labelCurrency[1]!));
-      const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: labelCurrency[1]!.toUpperCase() };
+    // "Project budget (USD): 2500", "budget_eur=6500": the label, or a form's machine name, names the field's currency, as a currency field would.
+    const labelCurrency = /budget(?:[\w -]*\(([A-Z]{3})\)|[\w-]*?[_-]([a-z]{3}))[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));
+    const labelled = labelCurrency ? (labelCurrency[1] ?? labelCurrency[2]!) : null;
+    if (labelCurrency && labelled && isCode(labelled) && mention.value.currency === null) {
+      const labelStart = token.start - (labelCurrency[0].length - labelCurrency[0].indexOf(labelled));
+      const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: labelled.toUpperCase() };
       return { value, evidence: { kind: 'span', span: spanAt(source, labelStart, final.end) }, confidence: Math.min(mention.confidence, 0.9), via: 'rules' };
     }
     const formCurrency = FORM_CURRENCY.exec(region.text);
