@@ -686,3 +686,13 @@ test('more ways to introduce the readers: "who it\'s for:", Italian "pensato per
     assert.equal(read.audience.value, audience, text);
   }
 });
+
+test('Polish and Czech "o" (about) right after the piece names its topic ("wpis na bloga o tym, jak ...", "článek o ...")', async () => {
+  for (const [text, topic] of [
+    ['Potrzebny wpis na bloga o tym, jak wybrać rower miejski, dla studentów. 700 słów.', 'jak wybrać rower miejski'],
+    ['Prosím článek o zateplení starých domů, pro majitele domů, 900 slov.', 'zateplení starých domů'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+  }
+});

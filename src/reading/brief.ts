@@ -206,6 +206,8 @@ function topicIn(source: string, region: Span): Field<string | null> {
     /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief| intro| copy| draft)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
     // "explaining" in the languages briefs arrive in: "explicando como ...", "expliquant ...", "spiegando ...".
     /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|explicando|expliquant|spiegando|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // Polish and Czech "o" (about) right after the piece it is about: "wpis na bloga o tym, jak ...", "článek o ...".
+    /(?<!\p{L})(?:wpis\p{L}*|artykuł\p{L}*|tekst\p{L}*|post\p{L}*|newsletter\p{L}*|článe?k\p{L}*|příspěv\p{L}*)(?:\s+na\s+\p{L}+)?\s+o(?:\s+tom|\s+tym)?,?\s+/giu,
     // "... as a case study? how they cut their costs": a clause of its own that starts with "how" is what the piece tells.
     /(?:^|[.?!:]\s+)(?=(?:how|cómo|como|comment|wie|come|hoe|hur)\s+\p{L})/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
