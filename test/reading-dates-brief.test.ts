@@ -696,3 +696,14 @@ test('Polish and Czech "o" (about) right after the piece names its topic ("wpis 
     assert.equal(read.topic.value, topic, text);
   }
 });
+
+test('Turkish months, and the end and "until" Turkish writes after them ("Haziran sonuna kadar"), give the month\'s last day', () => {
+  for (const [text, by] of [
+    ['Mağazanın Haziran sonuna kadar açılması lazım.', '2027-06-30'],
+    ['Katalog Şubat sonuna dek hazır olmalı.', '2027-02-28'],
+  ] as const) {
+    const read = deadline(text, '2026-12-03T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});

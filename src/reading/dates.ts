@@ -80,18 +80,18 @@ const numberedNames = (table: readonly (readonly [number, string])[]): Record<st
   Object.fromEntries(table.flatMap(([n, names]) => names.split(' ').map((name) => [name, n])));
 
 const MONTHS = numberedNames([
-  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února'],
-  [3, 'march mar märz mars marts marzo março maart marca března'],
-  [4, 'april apr avril aprile abril kwietnia dubna'],
-  [5, 'may mai maggio mayo maio mei maj maja května'],
-  [6, 'june jun juni juin giugno junio junho czerwca června'],
-  [7, 'july jul juli juillet luglio julio julho lipca července'],
-  [8, 'august aug août agosto augusti augustus sierpnia srpna'],
-  [9, 'september sep sept septembre settembre septiembre setembro września září'],
-  [10, 'october oct oktober octobre ottobre octubre outubro października října'],
-  [11, 'november nov novembre noviembre novembro listopada listopadu'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna ocak'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února şubat'],
+  [3, 'march mar märz mars marts marzo março maart marca března mart'],
+  [4, 'april apr avril aprile abril kwietnia dubna nisan'],
+  [5, 'may mai maggio mayo maio mei maj maja května mayıs'],
+  [6, 'june jun juni juin giugno junio junho czerwca června haziran'],
+  [7, 'july jul juli juillet luglio julio julho lipca července temmuz'],
+  [8, 'august aug août agosto augusti augustus sierpnia srpna ağustos'],
+  [9, 'september sep sept septembre settembre septiembre setembro września září eylül'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października října ekim'],
+  [11, 'november nov novembre noviembre novembro listopada listopadu kasım'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince aralık'],
 ]);
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
@@ -110,6 +110,9 @@ const WEEKDAYS_UNREAD = numberedNames([
 /** "in N weeks/months" in the languages texts arrive in. */
 const COUNTED_AHEAD = /(?<!\p{L})(em|en|dans|tra|fra|entro|binnen|over|om|innen|inden for|za)\s+(\d{1,2})\s+(meses|mês|mesi|mese|mois|maanden|maand|månader|månad|måneder|måned|miesięcy|miesiące|měsíců|měsíce|semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)(?!\p{L})/iu;
 const WEEK_UNIT = /^(?:semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)$/iu;
+
+/** A deadline word written after its date, as Turkish writes "until": "Nisan sonuna kadar". */
+const UNTIL_AFTER = /(?<!\p{L})(?:kadar|dek)$/iu;
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
@@ -155,6 +158,12 @@ function customMentions(text: string, reference: Day): Mention[] {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
+  }
+  // Turkish puts the end after the month and the "until" after both: "Nisan sonuna kadar", "Mart sonuna dek".
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(${MONTH_NAME})(?:\\s+(20\\d\\d))?\\s+sonun[ae](?:\\s+(?:kadar|dek))?(?!\\p{L})`, 'giu'))) {
+    const month = MONTHS[match[1]!.toLowerCase()]!;
+    const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
+    found.push({ start: match.index, end: match.index + match[0].length, day: lastOfMonth(next.year, month), exact: false });
   }
   const named: [RegExp, (year: number) => Day][] = [
     [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
@@ -430,7 +439,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     return {
       mention,
       startCued: !denied && START_CUE.test([...before.matchAll(new RegExp(CUE.source, 'giu'))].at(-1)?.[0] ?? ''),
-      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)) || COUNTED_AHEAD.test(text.slice(mention.start, mention.end)),
+      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)) || COUNTED_AHEAD.test(text.slice(mention.start, mention.end)) || UNTIL_AFTER.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
       attributive,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
