@@ -920,4 +920,11 @@ describe('round 11: what new requests write', () => {
       assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
     }
   });
+
+  test('a form\'s machine-named address field ("billing_address: ...") is the billing address', async () => {
+    const text = 'client_name: Larchfield Dental\nitem_1: Brochure design\nitem_1_qty: 1\nitem_1_price: 600.00\ncurrency: CAD\nbilling_address: 27 Birch Lane, Kingston, ON K7L 3N6';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, '27 Birch Lane, Kingston, ON K7L 3N6');
+    assert.ok(holds(text, read.address));
+  });
 });

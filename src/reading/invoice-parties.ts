@@ -221,7 +221,8 @@ export function addressAfter(text: string, organisation: Region, regions: Region
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin", or "address 14 Mill Lane, ..." when its street number follows the word. */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
+  // A web form's machine name writes the label's space as "_" ("billing_address: ...").
+  const match = /\b(?:billing[ _]address|invoice[ _]address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);
