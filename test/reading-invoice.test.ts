@@ -927,4 +927,11 @@ describe('round 11: what new requests write', () => {
     assert.equal(read.address?.value, '27 Birch Lane, Kingston, ON K7L 3N6');
     assert.ok(holds(text, read.address));
   });
+
+  test('the block of lines under an address label alone on its line ("Address is:"), the customer\'s name left out, is the billing address', async () => {
+    const text = 'From: Rhian Hale <rhian@hollinfarm.example>\nTo: Jon <jon@studio.example>\nSubject: invoice\n\nHi Jon,\n\nCould you invoice us for the 2 signs, £120 each?\n\nAddress is:\nHollin Farm Ltd\nMill Lane\nAshby\nLE65 1AB\n\nThanks,\nRhian\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, 'Mill Lane, Ashby, LE65 1AB');
+    assert.ok(holds(text, read.address));
+  });
 });

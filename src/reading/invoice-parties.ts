@@ -236,6 +236,31 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
+/** A label alone on its line over an address block: "Address is:", "Billing address:", "Rechnungsadresse:". */
+const ADDRESS_BLOCK_LABEL = /^[ \t]*(?:(?:our|the)\s+)?(?:billing\s+|invoice\s+|postal\s+)?(?:address|Rechnungsadresse|Adresse|adresse de facturation|dirección|indirizzo|factuuradres|adres)(?:\s+is)?[ \t]*:[ \t]*$/iu;
+
+/**
+ * "Address is:" over "Hollin Farm / Mill Lane / Ashby / LE65 1AB": the block of lines under an address label, the customer's
+ * own name left out, is the billing address when one of its lines holds a number (a street's or a postcode's).
+ */
+export function addressBlockAfterLabel(text: string, regions: Region[], customer: Field<string> | null): Field<string> | null {
+  const label = regions.find((r) => ADDRESS_BLOCK_LABEL.test(text.slice(r.start, r.end)));
+  if (!label) return null;
+  const parts: Region[] = [];
+  let previousEnd = label.end;
+  for (const region of regions.filter((r) => r.start > label.end)) {
+    const line = text.slice(region.start, region.end).trim();
+    if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
+    previousEnd = region.end;
+    if (parts.length === 0 && customer && line.toLowerCase() === customer.value.toLowerCase()) continue;
+    parts.push(region);
+  }
+  if (!parts.some((p) => /\d/.test(text.slice(p.start, p.end)))) return null;
+  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
+  const end = parts.at(-1)!.start + text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length;
+  return field(text, start, end, parts.map((p) => text.slice(p.start, p.end).trim()).join(', '), 0.9);
+}
+
 /** A street with its number, either way round: "8 rue des Tanneurs", "Hafenstraße 22", "14 Ashgrove Road". */
 const STREET_PART = /^(?:\d+[a-z]?\s+\p{L}[\p{L}'’. -]*|\p{L}[\p{L}'’. -]*\s\d+[a-z]?)$/u;
 /** A postcode and town: "69002 Lyon", "28217 Bremen", "Bristol BS6 5LR", "1011 AB Amsterdam". */

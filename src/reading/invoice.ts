@@ -7,7 +7,7 @@ import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
-import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, readNumbers, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
 import { readParties } from './parties.ts';
@@ -87,7 +87,7 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
   const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
   // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
-  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? null;
+  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? addressBlockAfterLabel(text, regions, customer);
   const tax = taxRateIn(text, regions);
   const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.
