@@ -934,4 +934,11 @@ describe('round 11: what new requests write', () => {
     assert.equal(read.address?.value, 'Mill Lane, Ashby, LE65 1AB');
     assert.ok(holds(text, read.address));
   });
+
+  test('a street and town after the customer\'s name anywhere in a client\'s e-mail ("die Rechnung an X GmbH, street, town") are the address', async () => {
+    const text = 'From: Lea Roth <lea@rothbau.example>\nTo: Kai <kai@studio.example>\nSubject: Rechnung\n\nHallo Kai,\n\nbitte stellen Sie die Rechnung an Roth Bau GmbH, Lindenweg 7, 79098 Freiburg. Es sind 3 Tage à 800 €.\n\nGrüße\nLea Roth\nRoth Bau GmbH\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, 'Lindenweg 7, 79098 Freiburg');
+    assert.ok(holds(text, read.address));
+  });
 });

@@ -283,6 +283,16 @@ export function addressAfterName(text: string, name: Field<string>): Field<strin
   return field(text, start, end, `${street.trim()}, ${town.trim()}`, 0.9);
 }
 
+/** The address after any mention of the customer's name in the request's own words. */
+export function addressAfterEveryMention(text: string, regions: Region[], customer: Field<string>): Field<string> | null {
+  for (let at = text.indexOf(customer.value); at >= 0; at = text.indexOf(customer.value, at + 1)) {
+    if (!within(regions, at, at + customer.value.length)) continue;
+    const address = addressAfterName(text, field(text, at, at + customer.value.length, customer.value, customer.confidence));
+    if (address) return address;
+  }
+  return null;
+}
+
 // Swiss "MWST-Nr. CHE-123.456.789", Czech "DIČ", Slovak "IČ DPH", Danish "CVR-nr." and "SE-nr." label theirs too.
 const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|MWST-?Nr\.?|DIČ|IČ\s?DPH|CVR(?:-?nr\.?)?|SE-nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.

@@ -7,7 +7,7 @@ import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
-import { addressAfter, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, addressAfterEveryMention, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, readNumbers, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
 import { readParties } from './parties.ts';
@@ -85,7 +85,8 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, message);
   // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
-  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
+  // Wherever the customer is named with a street and town after it ("die Rechnung an X GmbH, Hafenweg 3, 28195 Bremen"), not only after the verb.
+  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : customer ? addressAfterEveryMention(text, regions, customer) : null;
   // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
   const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? addressBlockAfterLabel(text, regions, customer);
   const tax = taxRateIn(text, regions);
