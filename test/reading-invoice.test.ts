@@ -941,4 +941,16 @@ describe('round 11: what new requests write', () => {
     assert.equal(read.address?.value, 'Lindenweg 7, 79098 Freiburg');
     assert.ok(holds(text, read.address));
   });
+
+  test('a client writing about an invoice they say they have received, with nothing priced to bill, asks for no invoice', async () => {
+    for (const body of [
+      'Hi,\n\nwe received your invoice 2026-031 but the 14 hours look high. Could you send the breakdown?\n\nThanks,\nMara\nBrisk Foods Ltd\n',
+      'Bonjour,\n\nnous avons bien reçu la facture 118, mais il manque notre numéro de commande. Pouvez-vous la corriger ?\n\nCordialement,\nLuc\n',
+    ]) {
+      const text = `From: Client <client@brisk.example>\nTo: me@studio.example\nSubject: invoice question\n\n${body}`;
+      assert.equal((await readInvoiceRequest(text)).intent, 'other', body);
+    }
+    const asks = 'From: Client <client@brisk.example>\nTo: me@studio.example\nSubject: invoice\n\nHi,\n\nwe received the goods, please invoice us for the 2 days at 500 EUR.\n\nMara\nBrisk Foods Ltd\n';
+    assert.equal((await readInvoiceRequest(asks)).intent, 'invoice');
+  });
 });

@@ -35,6 +35,18 @@ export type InvoiceReading = z.infer<typeof InvoiceReading>;
 const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
 /** Words about an invoice already issued and not yet paid: a reminder to send, not an invoice to issue. */
 const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnung|zahlungserinnerung|überfällig|relance|impayée?|sollecito|scaduta|vencida|recordatorio)\b/iu;
+/** A client saying they have received an invoice ("we got your invoice", "nous avons bien reçu la facture"): it is issued already. */
+const RECEIVED_INVOICE = new RegExp(
+  [
+    String.raw`\b(?:we|I)(?:'ve|’ve| have)?\s+(?:just\s+)?(?:received|got)\s+(?:the|your)\s+invoice\b`,
+    String.raw`\b(?:nous avons|j'ai|j’ai)\s+(?:bien\s+)?reçu\s+(?:la|votre)\s+facture\b`,
+    String.raw`\b(?:wir haben|ich habe)\s+(?:Ihre|die|eure|deine)\s+Rechnung(?:\s+\S+)?\s+erhalten\b`,
+    String.raw`\b(?:hemos|he)\s+recibido\s+(?:la|su|vuestra)\s+factura\b`,
+    String.raw`\b(?:abbiamo|ho)\s+ricevuto\s+la\s+(?:vostra\s+|tua\s+)?fattura\b`,
+    String.raw`\b(?:we hebben|ik heb)\s+(?:de|uw|je)\s+factuur(?:\s+\S+)?\s+ontvangen\b`,
+  ].join('|'),
+  'iu',
+);
 /** A quote, estimate or offer: priced lines that are no invoice. */
 const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
 /** A form's label over its line items. */
@@ -113,8 +125,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
       problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
     }
   }
-  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one.
-  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)));
+  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one;
+  // nor is a client's question about an invoice they say they have received.
+  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)) || RECEIVED_INVOICE.test(text.slice(r.start, r.end)));
   if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
