@@ -707,3 +707,9 @@ test('Turkish months, and the end and "until" Turkish writes after them ("Hazira
     assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
   }
 });
+
+test('a brief whose fields are a bulleted list at the end of an e-mail is read whole: its last fields are no signature', async () => {
+  const text = 'From: Ola Berg <ola@fjellpr.example>\nTo: Sam <sam@copy.example>\nSubject: brief\n\nHi Sam,\n\nHere is the next one:\n\n- Topic: how Lysaker Dairy cut its water use with a closed rinse loop at the main plant\n- Audience: plant managers at regional dairies\n- Tone: formal\n- Length: 1,200 words\n- Deadline: 20 January\n\nAsk if unclear.\nOla\n';
+  const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual([read.audience.value, read.tone.value, read.wordCount.value, read.deadline.value?.by], ['plant managers at regional dairies', 'formal', 1200, '2027-01-20']);
+});
