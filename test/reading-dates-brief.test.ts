@@ -713,3 +713,9 @@ test('a brief whose fields are a bulleted list at the end of an e-mail is read w
   const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
   assert.deepEqual([read.audience.value, read.tone.value, read.wordCount.value, read.deadline.value?.by], ['plant managers at regional dairies', 'formal', 1200, '2027-01-20']);
 });
+
+test('chat shorthand and a common misspelling ("abt" for about, "authorative") still name the topic and the tone', async () => {
+  const read = await readBrief('newsletter abt heat pump grants for landlords, authorative tone, 600 words', new Date('2026-12-02T10:00:00Z'));
+  assert.match(read.topic.value ?? '', /^heat pump grants/);
+  assert.equal(read.tone.value, 'authoritative');
+});

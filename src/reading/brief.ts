@@ -28,12 +28,12 @@ export interface ReadBrief {
 const none = <T>(): Field<T | null> => ({ value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' });
 const at = <T>(_source: string, span: Span, value: T, confidence: number): Field<T> => ({ value, evidence: { kind: 'span', span }, confidence, via: 'rules' });
 
-/** Words naming each tone, in the languages briefs arrive in; the first named wins. */
+/** Words naming each tone, in the languages briefs arrive in (and the common misspelling "authorative"); the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
   [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
   [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
-  [/\b(?:authoritative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
+  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
@@ -204,8 +204,8 @@ function topicIn(source: string, region: Span): Field<string | null> {
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
     /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief| intro| copy| draft)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
-    // "explaining" in the languages briefs arrive in: "explicando como ...", "expliquant ...", "spiegando ...".
-    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|explicando|expliquant|spiegando|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // "explaining" in the languages briefs arrive in: "explicando como ...", "expliquant ...", "spiegando ..."; "abt" is chat's "about".
+    /(?<!\p{L})(?:about|abt\.?|on|regarding|covering|explain(?:ing)?|explicando|expliquant|spiegando|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
     // Polish and Czech "o" (about) right after the piece it is about: "wpis na bloga o tym, jak ...", "článek o ...".
     /(?<!\p{L})(?:wpis\p{L}*|artykuł\p{L}*|tekst\p{L}*|post\p{L}*|newsletter\p{L}*|článe?k\p{L}*|příspěv\p{L}*)(?:\s+na\s+\p{L}+)?\s+o(?:\s+tom|\s+tym)?,?\s+/giu,
     // "... as a case study? how they cut their costs": a clause of its own that starts with "how" is what the piece tells.
