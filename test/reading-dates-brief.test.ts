@@ -719,3 +719,13 @@ test('chat shorthand and a common misspelling ("abt" for about, "authorative") s
   assert.match(read.topic.value ?? '', /^heat pump grants/);
   assert.equal(read.tone.value, 'authoritative');
 });
+
+test('readers named in Norwegian or Danish definite plurals ("til medlemmene våre") and Dutch compounds of common groups ("voor nieuwe huurders") are the audience', async () => {
+  for (const [text, audience] of [
+    ['Trenger et innlegg om vinterdekk til medlemmene våre, ca. 500 ord.', 'medlemmene våre'],
+    ['Blog over het nieuwe afvalbeleid, voor nieuwe huurders. 700 woorden.', 'nieuwe huurders'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});

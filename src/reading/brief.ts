@@ -107,7 +107,9 @@ const FOREIGN_PEOPLE = [
   'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
   'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
-  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers',
+  // Norwegian and Danish name a known group in the definite plural ("kundene våre", "medlemmerne").
+  'kundene|kunderne|medlemmene|medlemmerne|leserne|læserne|brukerne|brugerne|eierne|ejerne|foreldrene|forældrene',
+  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners',
   'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
   'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
 ].join('|');
@@ -140,7 +142,7 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|quem\s|quienes\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
   // "per appassionati di cucina", "para clientes do restaurante", "till våra prenumeranter": a preposition of other
   // languages, then people named by a plural noun of those languages (compromise knows English plurals only).
-  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
+  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|til|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
   for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS], [people, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
