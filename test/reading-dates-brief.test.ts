@@ -729,3 +729,11 @@ test('readers named in Norwegian or Danish definite plurals ("til medlemmene vå
     assert.equal(read.audience.value, audience, text);
   }
 });
+
+test('a count of days or weeks said of the date just named ("a week before that", "3 days after it") moves the deadline; "two weeks later" alone is asked', () => {
+  const moved = deadline('Our festival opens on 20 March and we need the programme site live two weeks before that.', '2026-12-02T09:00:00Z');
+  assert.equal(moved.value?.by, '2027-03-06');
+  assert.ok(moved.confidence >= ACT_WITHOUT_ASKING);
+  const loose = deadline('The shop goes live by 1 March and two weeks later the ads start.', '2026-12-02T09:00:00Z');
+  assert.ok(loose.confidence < ACT_WITHOUT_ASKING);
+});

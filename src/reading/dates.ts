@@ -358,6 +358,8 @@ const BEFORE_END = /\b(?:before|avant|vor|vóór|voor|inden)\s+(?:the\s+|la\s+|d
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
 const OFFSET_BEFORE = /\b(the|a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(after|before)\s+(?:(?!(?:by|until|before)\s)[\p{L}'’]+\s+){0,4}$/iu;
 const COUNT_WORDS: Record<string, number> = { the: 1, a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+/** A stated count of days or weeks before or after the date just named, said of it ("a week before that", "3 days after it"); "two weeks later" alone may count from something else. */
+const COUNTED_FROM_IT = /^[^.!?\n]*?\b(a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(before|after|earlier|later|prior|ahead)\s+(?:of\s+|to\s+)?(?:that|then|it|this|that date|the date)\b/i;
 
 /** The day an offset names: "the week after X" ends on the Sunday of the week after X's; days and counted weeks move the day itself. */
 function shiftedBy(offset: RegExpExecArray, day: Day): Day {
@@ -468,13 +470,17 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   // "by Friday week if possible, otherwise by the end of February": two deadlines offered as alternatives are the writer's to choose.
   const earliest = pool.reduce((a, b) => (a.mention.start < b.mention.start ? a : b));
   const alternatives = pool.length > 1 && ALTERNATIVE_DEADLINE.test(text.slice(earliest.mention.end, Math.max(...pool.map((r) => r.mention.start))));
-  const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
+  // "launching on 3/15 and needs a site a week before that": a stated count of days or weeks before or after the date moves it.
+  const moved = COUNTED_FROM_IT.exec(text.slice(latest.mention.end));
+  const day = moved ? addDays(latest.day, (/^(?:before|earlier|prior|ahead)$/i.test(moved[3]!) ? -1 : 1) * (COUNT_WORDS[moved[1]!.toLowerCase()] ?? Number(moved[1])) * (/^week/i.test(moved[2]!) ? 7 : 1)) : latest.day;
+  const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end + (moved ? moved[0].length : 0));
   // "the campaign starts on 1 February, so we need the material by 25 January": the latest date is when
   // something starts, and an earlier one is set by another cue; which the work is due by is the writer's to say.
   const startAfterDeadline = latest.startCued && pool.some((r) => r.cued && !r.startCued && iso(r.day) < iso(latest.day));
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
   const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
   // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
-  const confidence = offset ? 0.5 : latest.vague || alternatives || startAfterDeadline ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
-  return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
+  // A deadline counted from a date ("... two weeks before that") is set by those words, whatever cue the date itself has.
+  const confidence = moved ? (latest.vague || alternatives ? 0.7 : 0.9) : offset ? 0.5 : latest.vague || alternatives || startAfterDeadline ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  return { value: { by: iso(day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }
