@@ -953,4 +953,12 @@ describe('round 11: what new requests write', () => {
     const asks = 'From: Client <client@brisk.example>\nTo: me@studio.example\nSubject: invoice\n\nHi,\n\nwe received the goods, please invoice us for the 2 days at 500 EUR.\n\nMara\nBrisk Foods Ltd\n';
     assert.equal((await readInvoiceRequest(asks)).intent, 'invoice');
   });
+
+  test('a reply that opens with its yes ("Yes please go ahead and invoice ...", "sure, invoice ...") asks for an invoice', async () => {
+    for (const text of ['Yes please go ahead and invoice Fernhill Books for the 3 days at £400 a day.', 'sure, invoice Fernhill Books 3 days at £400']) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.intent, 'invoice', text);
+      assert.equal(read.customer?.value, 'Fernhill Books', text);
+    }
+  });
 });

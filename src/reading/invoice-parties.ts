@@ -17,7 +17,8 @@ const field = (text: string, start: number, end: number, value: string, confiden
 });
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+// A reply may open with its yes ("Yes please go ahead and invoice ...", "sure, invoice ...").
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|okay|yes|yep|yeah|sure|great|perfect|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 // "Monthly retainer invoice for X": a few words that say which invoice, none an article, a possessive or a word about one already sent or attached.
 const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of|for|to|in|with|my|your|our|their|his|her|its|last|previous|old|that|this|which|what|paid|unpaid|overdue|received|sent|attached|enclosed|here|find|see)\s)[\p{L}-]+\s+){1,3}invoice\s+(?:for|to)`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
