@@ -961,4 +961,11 @@ describe('round 11: what new requests write', () => {
       assert.equal(read.customer?.value, 'Fernhill Books', text);
     }
   });
+
+  test('a German client asking to be sent the invoice ("Könnten Sie uns die Rechnung schicken?") asks for one, billed to the organisation it signs with', async () => {
+    const text = 'From: Eva Kohl <eva@kohl-druck.example>\nTo: info@studio.example\nSubject: Workshop\n\nHallo,\n\nkönnten Sie uns bitte die Rechnung schicken? 2 Tage à 900 €.\n\nViele Grüße\nEva Kohl\nKohl Druck GmbH\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Kohl Druck GmbH');
+  });
 });

@@ -31,8 +31,8 @@ export const InvoiceReading = z.object({
 });
 export type InvoiceReading = z.infer<typeof InvoiceReading>;
 
-/** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
-const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+/** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "die Rechnung schicken", "facturarnos". */
+const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|Rechnung\s+(?:zu)?(?:schicken|senden|zusenden|ausstellen)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
 /** Words about an invoice already issued and not yet paid: a reminder to send, not an invoice to issue. */
 const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnung|zahlungserinnerung|überfällig|relance|impayée?|sollecito|scaduta|vencida|recordatorio)\b/iu;
 /** A client saying they have received an invoice ("we got your invoice", "nous avons bien reçu la facture"): it is issued already. */
