@@ -737,3 +737,9 @@ test('a count of days or weeks said of the date just named ("a week before that"
   const loose = deadline('The shop goes live by 1 March and two weeks later the ads start.', '2026-12-02T09:00:00Z');
   assert.ok(loose.confidence < ACT_WITHOUT_ASKING);
 });
+
+test('German "Ende" before a week or month ("bis Ende KW 8") is that period\'s last day, said surely, not a vague date', () => {
+  const read = deadline('Wir brauchen die Seite bis Ende KW 8.', '2026-12-02T09:00:00Z');
+  assert.equal(read.value?.by, '2027-02-28');
+  assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
+});

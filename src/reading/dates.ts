@@ -348,8 +348,8 @@ const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
 // Portuguese "no ar" ("on air": live) is "in the", not "no".
 const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
-/** Words that make the date that follows approximate. */
-const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
+/** Words that make the date that follows approximate. German "Ende" ("bis Ende KW 12") is the period's end, a day, as "end of" is. */
+const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
 const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan|inden)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
 const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|udgangen|końca|koniec|konce|konec)\b/iu;
