@@ -645,3 +645,10 @@ test('a form\'s machine name that ends in a currency code ("budget_gbp=4000") na
   // "top" is the Tongan paʻanga's code in capitals; in a lower-case machine name it is a word.
   for (const line of ['budget_max=4000', 'budget_top=4000']) assert.equal((await readLead(form(line), new Date('2026-12-02T10:00:00Z'))).budget.value?.currency ?? null, null, line);
 });
+
+test('Polish "przeznaczyć" (to set aside) names the budget, as "set aside" does', async () => {
+  const text = 'From: Ewa Nowak <ewa@nowak-meble.example>\nTo: biuro@studio.example\nSubject: strona\n\nDzień dobry,\n\npotrzebujemy nowej strony. Możemy przeznaczyć 9 000 zł. Strona ma działać do 31 marca.\n\nPozdrawiam\nEwa Nowak\nNowak Meble sp. z o.o.\n';
+  const read = await readLead(text, new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual(read.budget.value, { min: 9000, max: 9000, currency: 'PLN' });
+  assert.ok(!unsureLeadFields(text, read).includes('budget'));
+});

@@ -32,10 +32,11 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-// "have" and "set aside" in the languages leads arrive in ("Temos R$ 25.000", "Contamos con", "Vi har satt av", "Nous avons prévu") hint as "have" does.
-const BUDGET_CUE = /\b(?:tenemos|contamos con|disponemos de|temos|dispomos de|avons(?: prévu)?|disposons de|abbiamo|disponiamo di|haben|hebben|har(?: satt av| sat av| afsat)?|put aside|earmarked|allocated|budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+// "have" and "set aside" in the languages leads arrive in ("Temos R$ 25.000", "Contamos con", "Vi har satt av", "Nous avons prévu") hint as "have" does;
+// Polish "przeznaczyć" (to set aside) names the budget as "set aside" does.
+const BUDGET_CUE = /\b(?:tenemos|contamos con|disponemos de|temos|dispomos de|avons(?: prévu)?|disposons de|abbiamo|disponiamo di|haben|hebben|har(?: satt av| sat av| afsat)?|put aside|earmarked|allocated|przeznacz\w*|budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|put aside|earmarked|allocated|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|put aside|earmarked|allocated|przeznacz\w*|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
