@@ -652,3 +652,15 @@ test('Polish "przeznaczyć" (to set aside) names the budget, as "set aside" does
   assert.deepEqual(read.budget.value, { min: 9000, max: 9000, currency: 'PLN' });
   assert.ok(!unsureLeadFields(text, read).includes('budget'));
 });
+
+test('a sender who says they run the organisation in their own language ("prowadzę X w Gdyni", "je dirige X à Nantes") names it, surely where their domain spells part of it', async () => {
+  for (const [from, body, company] of [
+    ['Anna Zięba <anna@zieba-kw.example>', 'Dzień dobry,\n\nprowadzę Kwiaciarnia Zięba w Gdyni. Potrzebuję sklepu online.\n\nAnna', 'Kwiaciarnia Zięba'],
+    ['Marc Roy <marc@roy-ateliers-bzh.example>', 'Bonjour,\n\nje dirige Ateliers Roy à Nantes. Nous voulons un nouveau site.\n\nMarc', 'Ateliers Roy'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company, body);
+    assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING, body);
+  }
+});

@@ -143,10 +143,10 @@ const fieldIn = (source: string, names: string): Span | null => {
   return spanAt(source, start, start + match[1]!.length);
 };
 
-/** How the sender introduces their organisation: "We are X", "I run X", "founder of X", "X is looking". */
+/** How the sender introduces their organisation: "We are X", "I run X" (Polish "prowadzę X", French "je dirige X"), "founder of X", "X is looking". */
 const INTRODUCES = [
   /\b(?:we are|we're|we’re|this is|siamo(?: la| il)?|wir(?:,)? die|nous sommes|somos)\s*$/iu,
-  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
+  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de|prowadzę|prowadzimy|je dirige|dirijo|gestisco|ich leite|ich führe|wir betreiben)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
   /\((?:$)/u,
 ];
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
@@ -159,6 +159,8 @@ const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[
 /** "lead: Gareth Lloyd, Lloyd Roofing, wants a site": a note's full name, then the organisation set off by commas before what they want. */
 const APPOSITIVE_OF_NAME = /(?:^|[:.;—–\n]\s*)\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+,\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
+/** "I run X in Lyon", "prowadzę X w Krakowie": the town it is in may follow the name too (case-sensitive: a town has its capital). */
+const TOWN_FOLLOWS = /^\s+(?:in|w|en|à|a|im|em|i)\s+\p{Lu}\p{Ll}+/u;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
 function subjectLines(source: string): Span[] {
@@ -192,7 +194,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
     // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
     const after = source.slice(run.end, run.end + 20);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before) || (APPOSITIVE_OF_NAME.test(before) && /^,\s*(?:wants?|needs?|is looking|would like)\b/iu.test(after));
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || TOWN_FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before) || (APPOSITIVE_OF_NAME.test(before) && /^,\s*(?:wants?|needs?|is looking|would like)\b/iu.test(after));
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
