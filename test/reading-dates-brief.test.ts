@@ -455,7 +455,7 @@ describe('round 9: deadlines in the forms new senders write them', () => {
     assert.equal(deadline('Potrzebuję tekstu do środy.', '2026-12-04T12:00:00Z').value?.by, '2026-12-09');
     assert.equal(deadline('Potrzebuję tekstu do piątku.', '2026-12-04T12:00:00Z').value?.by, '2026-12-11');
     assert.equal(deadline('Text potřebuji do pondělí.', '2026-12-04T12:00:00Z').value?.by, '2026-12-07');
-    assert.equal(deadline('Vi skal have det inden tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
+    assert.equal(deadline('Vi skal have det senest tirsdag.', '2026-12-04T12:00:00Z').value?.by, '2026-12-08');
   });
 
   test('Danish and Czech month names, and Czech "do konce" a month, give the day or the month\'s end', () => {
@@ -587,4 +587,159 @@ describe('round 10: briefs that ask their fields as questions, or label them in 
       assert.equal((await readBrief(text, new Date('2026-12-04T10:00:00Z'))).audience.value, readers, text);
     }
   });
+});
+
+test('weeks and months counted ahead in languages chrono does not count them in ("em 2 meses", "tra 4 settimane", "om 3 månader") are a day, and sure', () => {
+  for (const [text, by] of [
+    ['precisamos do site pronto em 2 meses', '2027-01-30'],
+    ['ci serve tra 4 settimane', '2026-12-28'],
+    ['vi vill ha det klart om 3 månader', '2027-02-28'],
+    ['graag binnen 6 weken live', '2027-01-11'],
+  ] as const) {
+    const read = deadline(text, '2026-11-30T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('Danish "inden" is "before" (the day before, but a period\'s last day before its end), and the Scandinavian "ready" ("klar", "klart") cues a deadline', () => {
+  for (const [text, by] of [
+    ['hjemmesiden skal være klar inden 15. februar', '2027-02-14'],
+    ['butikken skal køre inden udgangen af marts', '2027-03-31'],
+    ['allt ska vara klart vecka 6', '2027-02-14'],
+  ] as const) {
+    const read = deadline(text, '2026-12-01T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('a brief\'s topic may be what it explains in another language ("explicando como ...") or a clause of its own that starts with "how"', async () => {
+  for (const [text, topic] of [
+    ['Quero um artigo para o blog explicando como abrir uma conta PJ. Público: freelancers.', 'como abrir uma conta PJ'],
+    ['Could you turn the Millbrook Dairy rollout into a case study? how they halved delivery errors with route planning. For logistics leads.', 'how they halved delivery errors with route planning'],
+    ['Caso de estudio: cómo Talleres Ruiz ahorró energía con sensores. Dirigido a jefes de planta.', 'cómo Talleres Ruiz ahorró energía con sensores'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+    assert.ok(read.topic.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('a group of people named by a noun that is no plural ("new site staff", "our support team") is an audience', async () => {
+  for (const [text, audience] of [
+    ['safety guide for new site staff on ladder use, 800 words', 'new site staff'],
+    ['a short newsletter for our support team about the new ticket tool', 'our support team'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+    assert.ok(read.audience.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('those a piece thanks ("a thank-you to our volunteers and donors") are its readers', async () => {
+  const text = 'Instagram caption celebrating our fifth birthday, a thank-you to our volunteers and donors, warm tone';
+  const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+  assert.equal(read.audience.value, 'our volunteers and donors');
+  // "thanks to" gives a cause, not readers.
+  const cause = await readBrief('blog post about how we cut delivery times thanks to our new routing tool', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(cause.audience.value, null);
+});
+
+test('German "geht an" and "richtet sich an" and Polish "skierowany do" name the readers, before a "für" inside the topic', async () => {
+  for (const [text, audience] of [
+    ['Ein Blogartikel über Dachboxen für Kombis. Der Text geht an unsere Neukunden, bitte locker.', 'unsere Neukunden'],
+    ['Newsletter o nowej aplikacji, skierowany do obecnych klientów, ton przyjazny.', 'obecnych klientów'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});
+
+test('a field the writer has no idea about yet ("topic: no idea yet", "audience - don\'t know") is not read: it is asked', async () => {
+  for (const [text, field] of [
+    ['spring newsletter for our members, friendly, 500 words. topic: no idea yet, open to ideas', 'topic'],
+    ['blog post on heat pumps, 900 words, audience - don\'t know, you tell me', 'audience'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read[field].value, null, text);
+  }
+});
+
+test('a form may ask the topic as a question ("What should the post be about?") or label it in Polish ("Temat:")', async () => {
+  for (const [text, topic] of [
+    ['What should the post be about? Our winter opening hours\nWho will read it? Members\nHow long? 300 words', 'Our winter opening hours'],
+    ['Temat: bezpieczeństwo haseł w biurze\nOdbiorcy: pracownicy biurowi\nLiczba słów: 700', 'bezpieczeństwo haseł w biurze'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+  }
+});
+
+test('more ways to introduce the readers: "who it\'s for:", Italian "pensato per", Portuguese "para quem"', async () => {
+  for (const [text, audience] of [
+    ['Quick add to the brief: who it\'s for: parents of toddlers starting nursery. Rest as discussed.', 'parents of toddlers starting nursery'],
+    ['Articolo sul compostaggio domestico, pensato per famiglie in appartamento. Tono amichevole.', 'famiglie in appartamento'],
+    ['post sobre como organizar as finanças, para quem acabou de abrir a empresa. 800 palavras', 'quem acabou de abrir a empresa'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});
+
+test('Polish and Czech "o" (about) right after the piece names its topic ("wpis na bloga o tym, jak ...", "článek o ...")', async () => {
+  for (const [text, topic] of [
+    ['Potrzebny wpis na bloga o tym, jak wybrać rower miejski, dla studentów. 700 słów.', 'jak wybrać rower miejski'],
+    ['Prosím článek o zateplení starých domů, pro majitele domů, 900 slov.', 'zateplení starých domů'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.topic.value, topic, text);
+  }
+});
+
+test('Turkish months, and the end and "until" Turkish writes after them ("Haziran sonuna kadar"), give the month\'s last day', () => {
+  for (const [text, by] of [
+    ['Mağazanın Haziran sonuna kadar açılması lazım.', '2027-06-30'],
+    ['Katalog Şubat sonuna dek hazır olmalı.', '2027-02-28'],
+  ] as const) {
+    const read = deadline(text, '2026-12-03T09:00:00Z');
+    assert.equal(read.value?.by, by, text);
+    assert.ok(read.confidence >= ACT_WITHOUT_ASKING, text);
+  }
+});
+
+test('a brief whose fields are a bulleted list at the end of an e-mail is read whole: its last fields are no signature', async () => {
+  const text = 'From: Ola Berg <ola@fjellpr.example>\nTo: Sam <sam@copy.example>\nSubject: brief\n\nHi Sam,\n\nHere is the next one:\n\n- Topic: how Lysaker Dairy cut its water use with a closed rinse loop at the main plant\n- Audience: plant managers at regional dairies\n- Tone: formal\n- Length: 1,200 words\n- Deadline: 20 January\n\nAsk if unclear.\nOla\n';
+  const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual([read.audience.value, read.tone.value, read.wordCount.value, read.deadline.value?.by], ['plant managers at regional dairies', 'formal', 1200, '2027-01-20']);
+});
+
+test('chat shorthand and a common misspelling ("abt" for about, "authorative") still name the topic and the tone', async () => {
+  const read = await readBrief('newsletter abt heat pump grants for landlords, authorative tone, 600 words', new Date('2026-12-02T10:00:00Z'));
+  assert.match(read.topic.value ?? '', /^heat pump grants/);
+  assert.equal(read.tone.value, 'authoritative');
+});
+
+test('readers named in Norwegian or Danish definite plurals ("til medlemmene våre") and Dutch compounds of common groups ("voor nieuwe huurders") are the audience', async () => {
+  for (const [text, audience] of [
+    ['Trenger et innlegg om vinterdekk til medlemmene våre, ca. 500 ord.', 'medlemmene våre'],
+    ['Blog over het nieuwe afvalbeleid, voor nieuwe huurders. 700 woorden.', 'nieuwe huurders'],
+  ] as const) {
+    const read = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(read.audience.value, audience, text);
+  }
+});
+
+test('a count of days or weeks said of the date just named ("a week before that", "3 days after it") moves the deadline; "two weeks later" alone is asked', () => {
+  const moved = deadline('Our festival opens on 20 March and we need the programme site live two weeks before that.', '2026-12-02T09:00:00Z');
+  assert.equal(moved.value?.by, '2027-03-06');
+  assert.ok(moved.confidence >= ACT_WITHOUT_ASKING);
+  const loose = deadline('The shop goes live by 1 March and two weeks later the ads start.', '2026-12-02T09:00:00Z');
+  assert.ok(loose.confidence < ACT_WITHOUT_ASKING);
+});
+
+test('German "Ende" before a week or month ("bis Ende KW 8") is that period\'s last day, said surely, not a vague date', () => {
+  const read = deadline('Wir brauchen die Seite bis Ende KW 8.', '2026-12-02T09:00:00Z');
+  assert.equal(read.value?.by, '2027-02-28');
+  assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
 });

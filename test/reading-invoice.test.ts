@@ -835,3 +835,137 @@ describe('round 10: a count the writer gives two ways', () => {
     }
   });
 });
+
+describe('round 11: what new requests write', () => {
+  test('a bare count after a correction that names what a priced line counts ("wait no, 15 mugs") is that line\'s count, still shown', async () => {
+    const text = 'invoice Tidewater Ceramics: 12 glazed mugs at 18 GBP each\nno wait, 15 mugs, they found three more';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[15, 18]]);
+    assert.ok(!linesGroundedSurely(text, read));
+  });
+
+  test('Dutch and German ask with the verb last ("kun je X factureren?", "X in Rechnung stellen"): the name before it is the customer', async () => {
+    for (const [text, customer] of [
+      ['kun je Drukkerij De Vos factureren? 3 uur drukwerkadvies à €70', 'Drukkerij De Vos'],
+      ['Kannst du Weber & Sohn GmbH in Rechnung stellen? 2 Tage à 600 €', 'Weber & Sohn GmbH'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.deepEqual(fieldsToAsk(text, read), [], text);
+    }
+  });
+
+  test('Brazilian Portuguese "emitir nota pra X" and an invoice verb without its article name the customer after them', async () => {
+    for (const [text, customer] of [
+      ['emitir nota pra Café Serra Azul Ltda: 2 cardápios a R$ 350,00 cada', 'Café Serra Azul Ltda'],
+      ['emitir fatura para Livraria Ponte Velha: 1 logo R$ 900,00', 'Livraria Ponte Velha'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
+
+  test('the stop of a unit\'s abbreviation ("Std.", "Min.") ends no clause, even before a capital: the count stays with its price', async () => {
+    assert.deepEqual(await priced('Rechnung an Kanzlei Brandt: 2 Std. 30 Min. Datenschutzberatung à 120 €'), [[2.5, 'hour', 120]]);
+    assert.deepEqual(await priced('faktura för Lindgren AB: 40 Stk. Affischer à 15 SEK'), [[40, 'item', 15]]);
+  });
+
+  test('a line of fields set apart by spaced dashes ("Banner — 2 — NZD 180") is a description, a count and a price, not a range', async () => {
+    const text = 'Invoice request\nClient: Kauri Bay Surf Club\nLine 1: Event photography — 3 hours — NZD 150\nLine 2: Printed banner – 2 – NZD 180';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unit, l.unitPrice?.value.min ?? null]), [[3, 'hour', 150], [2, 'item', 180]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+  });
+
+  test('doubt that names who it is about ("not sure which company pays", "unsure who to bill") asks the customer, not the amount beside it', async () => {
+    for (const text of [
+      'invoice Kestrel Events or Kestrel Group for 2 days at 700 EUR, not sure which company pays this one',
+      'bill the Harlow job, 900 GBP flat, unsure who to address it to: Harlow Foods or Harlow Retail Ltd',
+    ]) {
+      assert.deepEqual(fieldsToAsk(text, await readInvoiceRequest(text)), ['customer'], text);
+    }
+    const doubted = 'invoice Kestrel Events 2 days at 700 EUR, not sure of the day rate';
+    assert.ok(fieldsToAsk(doubted, await readInvoiceRequest(doubted)).includes('lines'));
+  });
+
+  test('a table\'s row ("Line 2: Voice-over | 2 | 300.00") is a description, a count and a price in the form\'s currency; a row with its price left empty is asked', async () => {
+    const text = 'Invoice request\nBill to: Tallowood Media Pty Ltd\nLine 1: Storyboard | 1 | 650.00\nLine 2: Voice-over | 2 | 300.00\nCurrency: AUD';
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min ?? null]), [[1, 650], [2, 300]]);
+    assert.deepEqual(fieldsToAsk(text, read), []);
+    const empty = 'Invoice request\nBill to: Tallowood Media Pty Ltd\nLine 1: Storyboard | 1 | 650.00\nLine 2: Voice-over | Qty: 2 | Price:\nCurrency: AUD';
+    assert.ok(fieldsToAsk(empty, await readInvoiceRequest(empty)).includes('lines'));
+  });
+
+  test('tax IDs under the labels of Switzerland, Czechia and Denmark ("MWST-Nr. CHE-...", "DIČ", "CVR-nr.") are the VAT ID', async () => {
+    for (const [text, vatId] of [
+      ['Rechnung an Bergquell Getränke AG, MWST-Nr. CHE-482.105.933 MWST: 1 Tag Beratung à CHF 1200', 'CHE-482.105.933'],
+      ['Faktura pro Sklárna Lipno s.r.o., DIČ CZ61829304 – 3 hodiny à 900 Kč', 'CZ61829304'],
+      ['faktura til Fjordkaffe ApS (CVR-nr. DK29461835) – 4 timer à 700 DKK', 'DK29461835'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.vatId?.value, vatId, text);
+      assert.ok(holds(text, read.vatId), text);
+    }
+  });
+
+  test('a German doctor\'s title with its field ("Dr. med.", "Dr. med. dent.") is inside the customer\'s name, stops and all', async () => {
+    for (const [text, customer] of [
+      ['Rechnung an Zahnarztpraxis Dr. med. dent. Jonas Feld: 1 Logo à 450 €', 'Zahnarztpraxis Dr. med. dent. Jonas Feld'],
+      ['Rechnung an Tierarztpraxis Dr. med. vet. Ute Rahn: 2 Std. Fotografie à 90 €', 'Tierarztpraxis Dr. med. vet. Ute Rahn'],
+    ] as const) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.customer?.value, customer, text);
+      assert.ok(!fieldsToAsk(text, read).includes('customer'), text);
+    }
+  });
+
+  test('a form\'s machine-named address field ("billing_address: ...") is the billing address', async () => {
+    const text = 'client_name: Larchfield Dental\nitem_1: Brochure design\nitem_1_qty: 1\nitem_1_price: 600.00\ncurrency: CAD\nbilling_address: 27 Birch Lane, Kingston, ON K7L 3N6';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, '27 Birch Lane, Kingston, ON K7L 3N6');
+    assert.ok(holds(text, read.address));
+  });
+
+  test('the block of lines under an address label alone on its line ("Address is:"), the customer\'s name left out, is the billing address', async () => {
+    const text = 'From: Rhian Hale <rhian@hollinfarm.example>\nTo: Jon <jon@studio.example>\nSubject: invoice\n\nHi Jon,\n\nCould you invoice us for the 2 signs, £120 each?\n\nAddress is:\nHollin Farm Ltd\nMill Lane\nAshby\nLE65 1AB\n\nThanks,\nRhian\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, 'Mill Lane, Ashby, LE65 1AB');
+    assert.ok(holds(text, read.address));
+  });
+
+  test('a street and town after the customer\'s name anywhere in a client\'s e-mail ("die Rechnung an X GmbH, street, town") are the address', async () => {
+    const text = 'From: Lea Roth <lea@rothbau.example>\nTo: Kai <kai@studio.example>\nSubject: Rechnung\n\nHallo Kai,\n\nbitte stellen Sie die Rechnung an Roth Bau GmbH, Lindenweg 7, 79098 Freiburg. Es sind 3 Tage à 800 €.\n\nGrüße\nLea Roth\nRoth Bau GmbH\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, 'Lindenweg 7, 79098 Freiburg');
+    assert.ok(holds(text, read.address));
+  });
+
+  test('a client writing about an invoice they say they have received, with nothing priced to bill, asks for no invoice', async () => {
+    for (const body of [
+      'Hi,\n\nwe received your invoice 2026-031 but the 14 hours look high. Could you send the breakdown?\n\nThanks,\nMara\nBrisk Foods Ltd\n',
+      'Bonjour,\n\nnous avons bien reçu la facture 118, mais il manque notre numéro de commande. Pouvez-vous la corriger ?\n\nCordialement,\nLuc\n',
+    ]) {
+      const text = `From: Client <client@brisk.example>\nTo: me@studio.example\nSubject: invoice question\n\n${body}`;
+      assert.equal((await readInvoiceRequest(text)).intent, 'other', body);
+    }
+    const asks = 'From: Client <client@brisk.example>\nTo: me@studio.example\nSubject: invoice\n\nHi,\n\nwe received the goods, please invoice us for the 2 days at 500 EUR.\n\nMara\nBrisk Foods Ltd\n';
+    assert.equal((await readInvoiceRequest(asks)).intent, 'invoice');
+  });
+
+  test('a reply that opens with its yes ("Yes please go ahead and invoice ...", "sure, invoice ...") asks for an invoice', async () => {
+    for (const text of ['Yes please go ahead and invoice Fernhill Books for the 3 days at £400 a day.', 'sure, invoice Fernhill Books 3 days at £400']) {
+      const read = await readInvoiceRequest(text);
+      assert.equal(read.intent, 'invoice', text);
+      assert.equal(read.customer?.value, 'Fernhill Books', text);
+    }
+  });
+
+  test('a German client asking to be sent the invoice ("Könnten Sie uns die Rechnung schicken?") asks for one, billed to the organisation it signs with', async () => {
+    const text = 'From: Eva Kohl <eva@kohl-druck.example>\nTo: info@studio.example\nSubject: Workshop\n\nHallo,\n\nkönnten Sie uns bitte die Rechnung schicken? 2 Tage à 900 €.\n\nViele Grüße\nEva Kohl\nKohl Druck GmbH\n';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice');
+    assert.equal(read.customer?.value, 'Kohl Druck GmbH');
+  });
+});

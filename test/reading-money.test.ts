@@ -207,3 +207,16 @@ test('a range said with "between" in Italian, Dutch, Swedish or Polish ("tra 7.0
   assert.deepEqual(readMoney('logo 500 € e sito 3.000 €').map((m) => m.value.max), [500, 3000]);
   assert.deepEqual(readMoney('extra 500 € e 300 € di spese').map((m) => m.value.max), [500, 300]);
 });
+
+test('thousands said in words of other languages: Polish "tys.", Czech "tis." and "mil" right after a currency sign ("R$ 25 mil")', () => {
+  for (const [text, min, max] of [
+    ['budżet ok. 25 tys. zł', 25_000, 25_000],
+    ['rozpočet 80 tis. Kč', 80_000, 80_000],
+    ['entre R$ 25 mil e R$ 30 mil', 25_000, 30_000],
+  ] as const) {
+    const mention = readOne(text);
+    assert.deepEqual([mention.value.min, mention.value.max], [min, max], text);
+  }
+  // With no currency beside it "mil" stays unread: a million in American slang, a thousand in Spanish.
+  assert.deepEqual(readMoney('we have 5 mil for this'), []);
+});

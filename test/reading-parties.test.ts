@@ -594,3 +594,73 @@ describe('round 10: a model and the rules that read the same name to different e
     assert.ok(!unsureLeadFields(source, lead).includes('company'));
   });
 });
+
+describe('round 11: names a signature writes whole', () => {
+  const signedBy = (address: string, signature: string) =>
+    mail(`From: Lena Roche <${address}>\nTo: hello@studio.example\nDate: Tue, 01 Dec 2026 10:00:00 +0100\nSubject: Site`, `Hello,\n\nWe need a small site for our farm, budget 5 000 €, live by 31 March.\n\nLena Roche\n${signature}\n`);
+
+  test('a contracted article inside a name ("du", "des", "della") does not cut it: the whole signature line is the company', async () => {
+    assert.equal((await partiesOf(signedBy('lena@vieuxmoulin.example', 'GAEC Ferme du Vieux Moulin'))).company.value, 'GAEC Ferme du Vieux Moulin');
+  });
+
+  test('Polish writes its legal form in lower case ("sp. z o.o."): it still ends the company and belongs to it', async () => {
+    assert.equal((await partiesOf(signedBy('lena@zlotyrog.example', 'Piekarnia Złoty Róg sp. z o.o.'))).company.value, 'Piekarnia Złoty Róg sp. z o.o.');
+  });
+});
+
+describe('round 11: an introduction hands the operator a lead copied in', () => {
+  const intro = (body: string) =>
+    mail('From: Tomas Berg <tomas@fjordlight.example>\nTo: Ana Lima <ana@lima-web.example>\nCc: Hedda Vik <hedda@vikbakeri.example>\nDate: Wed, 02 Dec 2026 11:00:00 +0100\nSubject: Intro', body);
+
+  test('the person the sender introduces and copies in is the lead; the sender is the referrer, and their own signature is not the company', async () => {
+    const source = intro("Hi Ana,\n\nI'd like to introduce you to Hedda Vik, who runs Vik Bakeri (copied here). She wants an online order page, budget about 40 000 NOK.\n\nOver to you two!\n\nTomas Berg\nFjordlight AS\n");
+    const parties = await partiesOf(source);
+    assert.deepEqual([parties.email.value, parties.contactName.value, parties.referrer.value], ['hedda@vikbakeri.example', 'Hedda Vik', 'Tomas Berg']);
+    assert.equal(parties.company.value, 'Vik Bakeri');
+  });
+
+  test('a lead who copies in a colleague is still the lead', async () => {
+    const source = intro('Hi Ana,\n\nwe need a new site for our lighting shop, budget 60 000 NOK. My colleague Hedda is copied for the content side.\n\nTomas Berg\nFjordlight AS\n');
+    const parties = await partiesOf(source);
+    assert.deepEqual([parties.email.value, parties.company.value], ['tomas@fjordlight.example', 'Fjordlight AS']);
+  });
+});
+
+test('an operator\'s note naming the lead\'s organisation after their name ("X Y, Z, wants ...", "a call from X at Z") offers Z as the company, asked', async () => {
+  for (const [note, company] of [
+    ['lead from the trade fair: Owen Pryce, Pryce & Sons Glazing, wants a quote page, budget £2,500, by end of March', 'Pryce & Sons Glazing'],
+    ['had a call from Ilse at Noorderlicht Kookstudio, they want a booking page, about 4k euros, asap', 'Noorderlicht Kookstudio'],
+  ] as const) {
+    const lead = await readLead(note, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(lead.company.value, company, note);
+    assert.ok(unsureLeadFields(note, lead).includes('company'), note);
+  }
+});
+
+test('a form\'s machine name that ends in a currency code ("budget_gbp=4000") names the budget\'s currency; one that is no code does not', async () => {
+  const form = (budgetLine: string) => `full_name=Tess Ward\ncompany=Ward Ceramics\nemail=tess@wardceramics.example\n${budgetLine}\ntimeline=end of March\n`;
+  const sure = await readLead(form('budget_gbp=4000'), new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual(sure.budget.value, { min: 4000, max: 4000, currency: 'GBP' });
+  assert.ok(!unsureLeadFields(form('budget_gbp=4000'), sure).includes('budget'));
+  // "top" is the Tongan paʻanga's code in capitals; in a lower-case machine name it is a word.
+  for (const line of ['budget_max=4000', 'budget_top=4000']) assert.equal((await readLead(form(line), new Date('2026-12-02T10:00:00Z'))).budget.value?.currency ?? null, null, line);
+});
+
+test('Polish "przeznaczyć" (to set aside) names the budget, as "set aside" does', async () => {
+  const text = 'From: Ewa Nowak <ewa@nowak-meble.example>\nTo: biuro@studio.example\nSubject: strona\n\nDzień dobry,\n\npotrzebujemy nowej strony. Możemy przeznaczyć 9 000 zł. Strona ma działać do 31 marca.\n\nPozdrawiam\nEwa Nowak\nNowak Meble sp. z o.o.\n';
+  const read = await readLead(text, new Date('2026-12-02T10:00:00Z'));
+  assert.deepEqual(read.budget.value, { min: 9000, max: 9000, currency: 'PLN' });
+  assert.ok(!unsureLeadFields(text, read).includes('budget'));
+});
+
+test('a sender who says they run the organisation in their own language ("prowadzę X w Gdyni", "je dirige X à Nantes") names it, surely where their domain spells part of it', async () => {
+  for (const [from, body, company] of [
+    ['Anna Zięba <anna@zieba-kw.example>', 'Dzień dobry,\n\nprowadzę Kwiaciarnia Zięba w Gdyni. Potrzebuję sklepu online.\n\nAnna', 'Kwiaciarnia Zięba'],
+    ['Marc Roy <marc@roy-ateliers-bzh.example>', 'Bonjour,\n\nje dirige Ateliers Roy à Nantes. Nous voulons un nouveau site.\n\nMarc', 'Ateliers Roy'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company, body);
+    assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING, body);
+  }
+});

@@ -28,12 +28,12 @@ export interface ReadBrief {
 const none = <T>(): Field<T | null> => ({ value: null, evidence: { kind: 'none' }, confidence: 0, via: 'rules' });
 const at = <T>(_source: string, span: Span, value: T, confidence: number): Field<T> => ({ value, evidence: { kind: 'span', span }, confidence, via: 'rules' });
 
-/** Words naming each tone, in the languages briefs arrive in; the first named wins. */
+/** Words naming each tone, in the languages briefs arrive in (and the common misspelling "authorative"); the first named wins. */
 const TONE_WORDS: [RegExp, Tone][] = [
   [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
   [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
-  [/\b(?:authoritative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
+  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
@@ -64,8 +64,10 @@ function labelled(source: string, region: Span, labels: string): Span | null {
   return spanAt(source, start, start + value.length);
 }
 
-/** Is this phrase about people (a plural noun: "founders", "shop owners", "les freelances")? */
-const namesReaders = (phrase: string) => nlp(phrase).match('#Plural').found && !/^(?:the|a|an|this|that|its|their|his|her)\s/i.test(phrase) && !FORMAT_WORDS.some(([pattern]) => pattern.test(phrase));
+/** Nouns for a group of people that are no plural: "new warehouse staff", "the sales team". */
+const GROUP_OF_PEOPLE = /(?<!\p{L})(?:staff|team|crew|personnel|workforce|faculty)$/iu;
+/** Is this phrase about people (a plural noun: "founders", "shop owners", "les freelances", or a group: "staff")? */
+const namesReaders = (phrase: string) => (nlp(phrase).match('#Plural').found || GROUP_OF_PEOPLE.test(phrase)) && !/^(?:the|a|an|this|that|its|their|his|her)\s/i.test(phrase) && !FORMAT_WORDS.some(([pattern]) => pattern.test(phrase));
 
 /** Where a phrase introduced at `from` ends: at the clause's end or where another field starts. */
 function phraseEnd(text: string, from: number, stops: RegExp): number {
@@ -105,7 +107,9 @@ const FOREIGN_PEOPLE = [
   'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
   'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
-  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers',
+  // Norwegian and Danish name a known group in the definite plural ("kundene våre", "medlemmerne").
+  'kundene|kunderne|medlemmene|medlemmerne|leserne|læserne|brukerne|brugerne|eierne|ejerne|foreldrene|forældrene',
+  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners',
   'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
   'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
 ].join('|');
@@ -120,23 +124,25 @@ function audienceIn(source: string, region: Span): Field<string | null> {
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.
-  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to)\s+/giu;
+  // "a thank-you to our customers": those a piece thanks are whom it is written to.
+  const explicit = /(?<!\p{L})(?:aimed at|written for|targeted at|targeting|intended for|it's for|it’s for|its for|it is for|für|pour (?:les|des)|para (?:los|las)|(?:explain(?:s|ing)?|introduc(?:e|es|ing))\s+[^.;:!?\n]{2,60}?\s+to|(?:newsletter|mailing|e-?mail|letter)\s+to|(?:goes|will go|is going)\s+to|(?:a|an|our|the)\s+thank(?:-|\s)you(?:\s+(?:note|message|post))?\s+to)\s+/giu;
   // "Target audience is small law firms": these name the readers whatever follows, so the phrase
-  // needs no plural noun (compromise reads "firms" in "small law firms" as a verb).
-  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to)\s+/giu;
+  // needs no plural noun (compromise reads "firms" in "small law firms" as a verb). German "geht an", "richtet sich an" and Polish
+  // "skierowany do" say whom a piece goes to as "goes out to" does, before any "für" of the topic.
+  const naming = /(?<!\p{L})(?:our readers are|readers are|people reading(?: it)? are|people who(?:'ll| will)? read (?:it|this) (?:are|will be)|(?:target )?audience is|target group is|(?:it )?goes out to|is sent to|who (?:it's|it’s|it is|this is) for\s*:|(?:geht|gehen|richtet sich|richten sich|wendet sich) an|skierowan[yaei] do|przeznaczon[yaei] dla)\s+/giu;
   // "so that small landlords know ...": the people who are to know or understand are the readers.
   const purpose = /(?<!\p{L})so(?: that)?\s+(?=(?:\p{L}+\s+){0,4}?\p{L}+\s+(?:know|understand|learn|can|see|get|feel)\b)/giu;
   // Introducers in other languages: compromise reads English only, so what follows them is taken as they say.
   // German "für Hausbesitzer": a capitalised noun with no article after "für" is people in the plural ("für den Shop" is not).
-  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
-  // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa":
+  const foreign = /(?<!\p{L})(?:destiné(?:e|s|es)? (?:aux|à)|rivolt[oa] a(?:i|gli|lle)?|pensad[oa]s? para|pensat[oaie] per|dirigid[oa]s? a|destinad[oa]s? a|gericht(?:et)? an|für(?=\s+(?!(?:Den|Die|Das|Dem|Der|Unser\p{L}*|Ein\p{L}*|Mein\p{L}*|Sie)\s)\p{Lu}\p{Ll}+(?:er|en|e|s|innen)(?=[\s,.;]|$)))\s+/gu;
+  // "para noivos que vão casar", "för privatpersoner som hyr ut", "voor onze klanten die ...", "per chi ha appena comprato casa", "para quem ...":
   // a preposition of other languages, then people and the relative pronoun that says what they do. Not after an article
   // of one thing ("para el blog que ...", "voor de site die ...").
   // Nor after a time ("para mañana que ...", "för nästa vecka som ...", "voor december die ..."): that says when, not who.
-  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
+  const relative = new RegExp(String.raw`(?<!\p{L})(?:para|för|voor|per|pour|für)\s+(?=chi\s|quem\s|quienes\s|(?!(?:el|la|lo|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|il|der|die|das|dem|ein|eine)\s)(?!(?:\p{L}+\s+){0,2}?(?:${TIME_WORDS})(?!\p{L}))(?:\p{L}[\p{L}'’-]*\s+){1,3}?(?:que|som|die|chi|qui|welche|quienes|quem)\s)`, 'giu');
   // "per appassionati di cucina", "para clientes do restaurante", "till våra prenumeranter": a preposition of other
   // languages, then people named by a plural noun of those languages (compromise knows English plurals only).
-  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
+  const people = new RegExp(String.raw`(?<!\p{L})(?:per|para|pour|för|till|til|voor|für|an|dla|pro)\s+(?=(?:(?!(?:${SINGULAR_ARTICLES}|${TIME_WORDS}|sobre|su|sul\p{L}*|sui|om|über|di|do|da)\s)\p{L}+\s+){0,2}?(?:${PEOPLE_WORD})(?!\p{L}))`, 'giu');
   for (const [pattern, mustNameReaders, stops] of [[naming, false, AUDIENCE_STOPS], [purpose, true, PURPOSE_STOPS], [explicit, true, AUDIENCE_STOPS], [foreign, false, AUDIENCE_STOPS], [relative, false, AUDIENCE_STOPS], [people, false, AUDIENCE_STOPS]] as const) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index + match[0].length;
@@ -190,7 +196,8 @@ function withoutFormatName(source: string, value: Span): Span {
 const CHANNEL = /^(?:linkedin|instagram|facebook|twitter|substack|medium|youtube|tiktok|mastodon|pinterest|wordpress)$/iu;
 
 function topicIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??|What do you want written\\??|What should (?:I|we) write(?: about)?\\??') ?? subjectField(source, region);
+  // A form may ask the topic as a question ("What should the piece be about?"); Polish and Czech label it "Temat", "Téma".
+  const form = labelled(source, region, 'Topic|Title|Subject line|Theme|Thema|Sujet|Tema|Temat|Téma|Headline|Working title|What(?:\'s| is) it (?:about|on)\\??|What (?:should|will|is) (?:it|this|the (?:piece|post|article|text|newsletter))(?: be)? about\\??|What do you want written\\??|What should (?:I|we) write(?: about)?\\??') ?? subjectField(source, region);
   if (form) return at(source, withoutFormatName(source, form), withoutFormatName(source, form).text, 0.95);
   const text = region.text;
   // A title in single quotes too ("Blog: 'How to ...'"), where the quote opens after a space or colon, not an apostrophe in a word.
@@ -199,7 +206,12 @@ function topicIn(source: string, region: Span): Field<string | null> {
   const introductions = [
     // "Blog post idea: X", "Newsletter for our volunteers: X": what follows a format's own colon.
     /(?<!\p{L})(?:newsletter|blog post|blog|post|article|guide|case study)(?: idea| topic| brief| intro| copy| draft)?(?:\s+for\s[^:.\n]{1,40})?\s*:\s*/giu,
-    /(?<!\p{L})(?:about|on|regarding|covering|explain(?:ing)?|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // "explaining" in the languages briefs arrive in: "explicando como ...", "expliquant ...", "spiegando ..."; "abt" is chat's "about".
+    /(?<!\p{L})(?:about|abt\.?|on|regarding|covering|explain(?:ing)?|explicando|expliquant|spiegando|announcing|celebrating|sur|über|zum Thema|sobre|su|sulla|sul|sullo|sui|sugli|sulle|over|om(?!\s+te\b))\s+/giu,
+    // Polish and Czech "o" (about) right after the piece it is about: "wpis na bloga o tym, jak ...", "článek o ...".
+    /(?<!\p{L})(?:wpis\p{L}*|artykuł\p{L}*|tekst\p{L}*|post\p{L}*|newsletter\p{L}*|článe?k\p{L}*|příspěv\p{L}*)(?:\s+na\s+\p{L}+)?\s+o(?:\s+tom|\s+tym)?,?\s+/giu,
+    // "... as a case study? how they cut their costs": a clause of its own that starts with "how" is what the piece tells.
+    /(?:^|[.?!:]\s+)(?=(?:how|cómo|como|comment|wie|come|hoe|hur)\s+\p{L})/giu,
     /(?<!\p{L})(?:guide|introduction|intro) to\s+/giu,
     // "let's switch the topic to X", "the subject is X".
     /(?<!\p{L})(?:topic|subject|theme)\s+(?:is|to|will be|should be|becomes|would be)\s+/giu,
@@ -310,7 +322,7 @@ function wordCountIn(source: string, region: Span): Field<number | null> {
 /** "Topic TBD", "Audience: not decided yet": the brief says the field is open, so nothing is read for it. */
 function undecided(region: Span, labels: string): boolean {
   // "topic - whatever you think works", "topic: up to you": the writer leaves the field to Operator, which asks.
-  const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
+  const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|no idea|don't know|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
   // "I haven't decided on the topic yet": the same, said before the field's name.
   const notYet = new RegExp(`(?<!\\p{L})(?:haven't|have not|not yet|still haven't|didn't|did not)\\s+(?:decided|chosen|picked|settled)(?:\\s+(?:on|upon))?\\s+(?:the|a|our|any)\\s+(?:${labels})\\b`, 'iu');
   return open.test(region.text) || notYet.test(region.text);

@@ -80,18 +80,18 @@ const numberedNames = (table: readonly (readonly [number, string])[]): Record<st
   Object.fromEntries(table.flatMap(([n, names]) => names.split(' ').map((name) => [name, n])));
 
 const MONTHS = numberedNames([
-  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna'],
-  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února'],
-  [3, 'march mar märz mars marts marzo março maart marca března'],
-  [4, 'april apr avril aprile abril kwietnia dubna'],
-  [5, 'may mai maggio mayo maio mei maj maja května'],
-  [6, 'june jun juni juin giugno junio junho czerwca června'],
-  [7, 'july jul juli juillet luglio julio julho lipca července'],
-  [8, 'august aug août agosto augusti augustus sierpnia srpna'],
-  [9, 'september sep sept septembre settembre septiembre setembro września září'],
-  [10, 'october oct oktober octobre ottobre octubre outubro października října'],
-  [11, 'november nov novembre noviembre novembro listopada listopadu'],
-  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince'],
+  [1, 'january jan januar janvier gennaio enero janeiro januari stycznia ledna ocak'],
+  [2, 'february feb februar février febbraio febrero fevereiro februari lutego února şubat'],
+  [3, 'march mar märz mars marts marzo março maart marca března mart'],
+  [4, 'april apr avril aprile abril kwietnia dubna nisan'],
+  [5, 'may mai maggio mayo maio mei maj maja května mayıs'],
+  [6, 'june jun juni juin giugno junio junho czerwca června haziran'],
+  [7, 'july jul juli juillet luglio julio julho lipca července temmuz'],
+  [8, 'august aug août agosto augusti augustus sierpnia srpna ağustos'],
+  [9, 'september sep sept septembre settembre septiembre setembro września září eylül'],
+  [10, 'october oct oktober octobre ottobre octubre outubro października října ekim'],
+  [11, 'november nov novembre noviembre novembro listopada listopadu kasım'],
+  [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince aralık'],
 ]);
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
@@ -106,6 +106,13 @@ const WEEKDAYS_UNREAD = numberedNames([
   [5, 'sobota soboty sobotę lørdag'],
   [6, 'niedziela niedzieli neděle neděli søndag'],
 ]);
+
+/** "in N weeks/months" in the languages texts arrive in. */
+const COUNTED_AHEAD = /(?<!\p{L})(em|en|dans|tra|fra|entro|binnen|over|om|innen|inden for|za)\s+(\d{1,2})\s+(meses|mês|mesi|mese|mois|maanden|maand|månader|månad|måneder|måned|miesięcy|miesiące|měsíců|měsíce|semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)(?!\p{L})/iu;
+const WEEK_UNIT = /^(?:semanas|semana|settimane|settimana|semaines|weken|veckor|uker|uger|tygodni|tygodnie|týdnů|týdny)$/iu;
+
+/** A deadline word written after its date, as Turkish writes "until": "Nisan sonuna kadar". */
+const UNTIL_AFTER = /(?<!\p{L})(?:kadar|dek)$/iu;
 
 /** What chrono does not read: quarters, ISO weeks, mid-month, named days, "the 8th". */
 function customMentions(text: string, reference: Day): Mention[] {
@@ -146,11 +153,17 @@ function customMentions(text: string, reference: Day): Mention[] {
     add(match, nextOccurrence(reference, month, 15, match[2] ? Number(match[2]) : undefined), false);
   }
   // "fin mars", "Ende Februar", "fine febbraio", "finales de marzo", "eind maart", "slutet av mars", "do końca kwietnia",
-  // "o fim de janeiro", "o final de março", "utgangen av mars", "do konce března": the month's last day.
-  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
+  // "o fim de janeiro", "o final de março", "utgangen av mars", "udgangen af marts", "do konce března": the month's last day.
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(?:fin(?:\\s+de)?|ende|fine|finales?\\s+de|fim\\s+de|final\\s+de|eind|slutet\\s+av|utgangen\\s+av|udgangen\\s+af|end\\s+of|końca|koniec|konce|konec)\\s+(${MONTH_NAME})(?!\\p{L})(?:\\s+(20\\d\\d))?`, 'giu'))) {
     const month = MONTHS[match[1]!.toLowerCase()]!;
     const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
     add(match, lastOfMonth(next.year, month), false);
+  }
+  // Turkish puts the end after the month and the "until" after both: "Nisan sonuna kadar", "Mart sonuna dek".
+  for (const match of text.matchAll(new RegExp(`(?<!\\p{L})(${MONTH_NAME})(?:\\s+(20\\d\\d))?\\s+sonun[ae](?:\\s+(?:kadar|dek))?(?!\\p{L})`, 'giu'))) {
+    const month = MONTHS[match[1]!.toLowerCase()]!;
+    const next = nextOccurrence(reference, month, 1, match[2] ? Number(match[2]) : undefined);
+    found.push({ start: match.index, end: match.index + match[0].length, day: lastOfMonth(next.year, month), exact: false });
   }
   const named: [RegExp, (year: number) => Day][] = [
     [/\bChristmas Eve\b/gi, (year) => ({ year, month: 12, day: 24 })],
@@ -196,6 +209,16 @@ function customMentions(text: string, reference: Day): Mention[] {
     const weekday = WEEKDAYS_UNREAD[match[1]!.toLowerCase()]!;
     const today = (utc(reference).getUTCDay() + 6) % 7;
     add(match, addDays(reference, ((weekday - today + 6) % 7) + 1), true);
+  }
+  // "em 3 meses", "tra 6 settimane", "over 2 maanden", "om 3 månader": weeks or months counted from when it was written,
+  // in the languages chrono does not count them in; a month later is the same day of that month (or its last day).
+  for (const match of text.matchAll(new RegExp(COUNTED_AHEAD.source, 'giu'))) {
+    const count = Number(match[2]);
+    const weeks = WEEK_UNIT.test(match[3]!);
+    const month = reference.month - 1 + count;
+    const year = reference.year + Math.floor(month / 12);
+    const day = weeks ? addDays(reference, 7 * count) : { year, month: (month % 12) + 1, day: Math.min(reference.day, lastOfMonth(year, (month % 12) + 1).day) };
+    found.push({ start: match.index, end: match.index + match[0].length, day, exact: true, relative: true });
   }
   // "in a fortnight", "within two fortnights": fourteen days each, counted from when it was written.
   for (const match of text.matchAll(/\b(?:in|within)\s+(a|one|two|three|\d)\s+fortnights?\b/gi)) {
@@ -317,23 +340,26 @@ const BARE_DURATION = new RegExp(String.raw`^\s*${DURATION}(?:\s*(?:to|-|–|bis
 /** A cue that dates when something starts or opens, not when the work is due. */
 const START_CUE = /^(?:start\w*|begin\w*|kick off|launch\w*|go-live|open)\b/iu;
 /** Words before a date that make it a deadline, in the languages leads arrive in ("até" ends in a letter \b does not know, so it has its own bounds). */
+// Danish "inden" is "before"; "klar", "klart", "ferdig", "færdig" are the Scandinavian "ready".
 // A form's label ends in ":" or, written as machine names, "=" ("needed_by=2027-01-16", "deadline=...").
-const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
+const CUE = /\b(?:by|before|until|start\w*|begin\w*|kick off|till|due|deadline|ready|live|launch\w*|finished|delivered|deliver|in time for|needed|need it|go-live|open|publish\w*|for|within|avant|pour|d'ici|bis|vor|spätestens|vóór|voor|uiterlijk|entro|prima d(?:[ie]|el(?:la|lo)?)|para|antes d(?:el?|o)|hasta|före|senast|leverans|innan|innen|inden|klart?|ferdig|færdig|senest|najpóźniej)\b|(?<!\p{L})do\s$|(?<!\p{L})até(?!\p{L})|(?:\b|(?<=_))(?:timeline|timing|deadline|due|when|date|termin|délai|fecha|plazo|prazo|scadenza|consegna|frist|échéance|zeitrahmen|start|launch|go-live)\b[^:\n]{0,30}:|(?:\b|(?<=_))(?:timeline|deadline|due|date|by|until)\b[^=\n]{0,30}=/iu;
 /** A noun phrase and "in"/"during" between a cue and a month: "before [our anniversary in] February". */
 const EVENT_IN = /^\s+(?:\p{L}+\s+){0,3}?(?!(?:in|the|end|of|by|on)\s)\p{L}{3,}\s+(?:in|during|im|en|au|a|nel)\s+(?:the\s+)?$/iu;
 /** A deadline word denied right before it ("no deadline", "no rush", "not before"). */
 // Portuguese "no ar" ("on air": live) is "in the", not "no".
 const NEGATION = /\b(?:no(?!\s+ar\b)|not|without|kein\w*|pas de|sin|senza|geen|ingen)\s+(?:\w+\s+)?$/iu;
-/** Words that make the date that follows approximate. */
-const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|ende|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
-const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
+/** Words that make the date that follows approximate. German "Ende" ("bis Ende KW 12") is the period's end, a day, as "end of" is. */
+const VAGUE = /\b(?:early|late|around|approximately|roughly|sometime|some time|towards|probably|maybe|perhaps|ideally around|anfang|début|principios|inizio)\s*(?:of\s+|in\s+|de\s+)?(?:the\s+)?$/iu;
+const BEFORE = /\b(?:before|avant|vor|vóór|voor|prima d(?:[ie]|el(?:la|lo)?)|antes d(?:el?|o)|före|innan|inden)\b(?!.*\b(?:by|bis|pour|entro)\b)/iu;
 /** A date written as a period's end: "end of March", "Ende Juni", "fin mars", "the end of Q2". */
-const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|końca|koniec|konce|konec)\b/iu;
-const BEFORE_END = /\b(?:before|avant|vor|vóór|voor)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind)\b/iu;
+const PERIOD_END = /^(?:the\s+)?(?:end|ende|fin|fim|final|fine|finales?|eind|slutet|utgangen|udgangen|końca|koniec|konce|konec)\b/iu;
+const BEFORE_END = /\b(?:before|avant|vor|vóór|voor|inden)\s+(?:the\s+|la\s+|de\s+|het\s+|dem\s+)?(?:end|fin|ende|eind|udgangen)\b/iu;
 
 /** A count of days or weeks before or after the date that follows: "the week after", "2 days before", "three weeks after". */
 const OFFSET_BEFORE = /\b(the|a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(after|before)\s+(?:(?!(?:by|until|before)\s)[\p{L}'’]+\s+){0,4}$/iu;
 const COUNT_WORDS: Record<string, number> = { the: 1, a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+/** A stated count of days or weeks before or after the date just named, said of it ("a week before that", "3 days after it"); "two weeks later" alone may count from something else. */
+const COUNTED_FROM_IT = /^[^.!?\n]*?\b(a|one|two|three|four|five|six|\d{1,2})\s+(days?|weeks?)\s+(before|after|earlier|later|prior|ahead)\s+(?:of\s+|to\s+)?(?:that|then|it|this|that date|the date)\b/i;
 
 /** The day an offset names: "the week after X" ends on the Sunday of the week after X's; days and counted weeks move the day itself. */
 function shiftedBy(offset: RegExpExecArray, day: Day): Day {
@@ -415,7 +441,7 @@ export function readDeadline(source: string, region: Span, written: Date): Field
     return {
       mention,
       startCued: !denied && START_CUE.test([...before.matchAll(new RegExp(CUE.source, 'giu'))].at(-1)?.[0] ?? ''),
-      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)),
+      cued: (cue !== null && !denied) || offset !== null || /^(?:in|within)\b/i.test(text.slice(mention.start, mention.end)) || COUNTED_AHEAD.test(text.slice(mention.start, mention.end)) || UNTIL_AFTER.test(text.slice(mention.start, mention.end)),
       vague: VAGUE.test(before) || disputed(mention) || event || counted,
       attributive,
       day: offset ? shiftedBy(offset, mention.day) : strictlyBefore ? addDays(mention.first ?? mention.day, -1) : mention.day,
@@ -444,13 +470,17 @@ export function readDeadline(source: string, region: Span, written: Date): Field
   // "by Friday week if possible, otherwise by the end of February": two deadlines offered as alternatives are the writer's to choose.
   const earliest = pool.reduce((a, b) => (a.mention.start < b.mention.start ? a : b));
   const alternatives = pool.length > 1 && ALTERNATIVE_DEADLINE.test(text.slice(earliest.mention.end, Math.max(...pool.map((r) => r.mention.start))));
-  const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end);
+  // "launching on 3/15 and needs a site a week before that": a stated count of days or weeks before or after the date moves it.
+  const moved = COUNTED_FROM_IT.exec(text.slice(latest.mention.end));
+  const day = moved ? addDays(latest.day, (/^(?:before|earlier|prior|ahead)$/i.test(moved[3]!) ? -1 : 1) * (COUNT_WORDS[moved[1]!.toLowerCase()] ?? Number(moved[1])) * (/^week/i.test(moved[2]!) ? 7 : 1)) : latest.day;
+  const span = spanAt(source, region.start + latest.phraseStart, region.start + latest.mention.end + (moved ? moved[0].length : 0));
   // "the campaign starts on 1 February, so we need the material by 25 January": the latest date is when
   // something starts, and an earlier one is set by another cue; which the work is due by is the writer's to say.
   const startAfterDeadline = latest.startCued && pool.some((r) => r.cued && !r.startCued && iso(r.day) < iso(latest.day));
   // "launching on 3/15 and needs a site a week before that": the deadline is counted from this date, not on it.
   const offset = /^[^.!?\n]*?\b(?:a|one|two|three|four|five|six|a few|a couple of|few|several|\d+)\s+(?:days?|weeks?|months?)\s+(?:before|after|earlier|later|prior|ahead)\b/i.test(text.slice(latest.mention.end));
   // "late April", "sometime in spring", "around March": the text itself says the day is not settled.
-  const confidence = offset ? 0.5 : latest.vague || alternatives || startAfterDeadline ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
-  return { value: { by: iso(latest.day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
+  // A deadline counted from a date ("... two weeks before that") is set by those words, whatever cue the date itself has.
+  const confidence = moved ? (latest.vague || alternatives ? 0.7 : 0.9) : offset ? 0.5 : latest.vague || alternatives || startAfterDeadline ? 0.7 : latest.cued ? (latest.mention.exact ? 0.95 : 0.9) : 0.7;
+  return { value: { by: iso(day), phrase: span.text }, evidence: { kind: 'span', span }, confidence, via: 'rules' };
 }

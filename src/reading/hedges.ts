@@ -13,6 +13,8 @@ const DOUBT = new RegExp(
   ].join('|'),
   'iu',
 );
+/** What a doubt is about when it names who, not how much: "not sure who pays", "unsure which entity". */
+const ABOUT_WHO = /^[\s,]*(?:who|whom|to whom|which\s+(?:legal\s+)?(?:entity|entities|company|companies|client|customer|business|firm|name))\b/iu;
 /** The value is an approximation: fine for a budget, which is an estimate by nature, but no amount to bill. */
 const APPROXIMATE = /(?:\b(?:about|around|roughly|approx(?:imately|\.)?|ca\.|circa|give or take|more or less|ungefähr|etwa|environ|aproximadamente|aprox\.|zirka|około|cerca de)|~|±|≈)\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
 /** A question that asks for something ("could you do it for €12,000?", "schrijf je een blog over ...?"), not doubt about a statement. */
@@ -38,7 +40,8 @@ export function clauseAround(text: string, start: number, end: number): Span {
 /** Why the value at this span is said with doubt ("maybe", "TBD", a "?" on a statement), or null. */
 export function doubtAbout(text: string, span: Pick<Span, 'start' | 'end'>): string | null {
   const clause = clauseAround(text, span.start, span.end);
-  const word = DOUBT.exec(clause.text);
+  // "€900, not sure which entity pays": a doubt that names who it is about leaves the amount beside it as stated.
+  const word = [...clause.text.matchAll(new RegExp(DOUBT.source, 'giu'))].find((m) => !ABOUT_WHO.test(clause.text.slice(m.index + m[0].length)));
   if (word) return `"${word[0].trim()}"`;
   // "Budget: €4,000?" doubts the figure; "could you build it for DKK 45.000?" asks for the work.
   if (clause.text.trimEnd().endsWith('?') && !REQUEST_QUESTION.test(clause.text)) return 'a question mark';

@@ -55,6 +55,16 @@ const FILLER = new Set(
   'a an the of for at à @ x × per each cada uno une un de la le les des du der die das für zu je in im and plus + to with our us me please pls also extra: - — – = netto net ht pauschal flat fee'.split(' '),
 );
 
+/**
+ * "3 Std. 45 Min. IT-Support", "20 Stk. Poster": the stop after a counted unit's abbreviation is the abbreviation's, even
+ * before a capital; after a unit written out ("3 days. Please ...") it ends the sentence.
+ */
+const UNIT_ABBREVIATION = /\d[^\S\n]?(std|min|mins|stk|hrs?|h|godz|wk|wks|mth|mths|yr|yrs|pcs|ea)$/iu;
+const abbreviatedUnitBefore = (before: string) => {
+  const word = UNIT_ABBREVIATION.exec(before)?.[1];
+  return word !== undefined && (unitOf(word) !== null || isMinutesWord(word));
+};
+
 /** The clauses of the readable regions, as offsets. */
 function clausesOf(text: string, regions: Region[]): Region[] {
   const clauses: Region[] = [];
@@ -62,6 +72,7 @@ function clausesOf(text: string, regions: Region[]): Region[] {
     let start = region.start;
     const part = text.slice(region.start, region.end);
     for (const cut of part.matchAll(CLAUSE_BREAK)) {
+      if (cut[0].startsWith('.') && abbreviatedUnitBefore(part.slice(0, cut.index))) continue;
       clauses.push({ start, end: region.start + cut.index });
       start = region.start + cut.index + cut[0].length;
     }
@@ -96,11 +107,15 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : null;
     return { lines: doubtful ? numbered.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : numbered, statedTotal: null, doubtful };
   }
-  const clauses = clausesOf(text, regions);
+  // A line written as fields ("Logo design — 2 — EUR 300", "Logo | 2 | 300") is read field by field; the rest as clauses.
+  const fielded = regions.flatMap((region) => fieldedLine(text, region, tokens, used) ?? []);
+  lines.push(...fielded.map((f) => f.line));
+  const clauses = clausesOf(text, regions.filter((r) => !fielded.some((f) => f.region === r)));
   // A range may cross a clause break ("between 2k and 3k"): it belongs to the clause it starts in.
   for (const range of readMoney(text, style)) {
     if (range.value.min === range.value.max || range.evidence.kind !== 'span') continue;
     const { span } = range.evidence;
+    if (within(fielded.map((f) => f.region), span.start, span.start)) continue;
     const clause = clauses.find((c) => span.start >= c.start && span.start < c.end);
     if (!clause) continue;
     for (const t of tokens) if (t.start >= span.start && t.end <= span.end) used.add(t);
@@ -237,7 +252,7 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
   const unexplained = tokens.filter((t) => !used.has(t) && !isReference(text, t));
   const correction = regions.map((r) => SELF_CORRECTION.exec(text.slice(r.start, r.end))).find((m) => m !== null);
   const doubtful = unexplained.length > 0 ? `"${unexplained.map((t) => t.text).join('", "')}" not accounted for` : correction ? `the request corrects itself ("${correction[0].trim()}")` : null;
-  const read = correction ? withCorrections(text, regions, lines) : lines;
+  const read = correction ? withCorrections(text, regions, lines, tokens) : lines;
   return { lines: doubtful ? read.map((l) => ({ ...l, quantity: { ...l.quantity, confidence: Math.min(l.quantity.confidence, 0.6) } })) : read, statedTotal, doubtful };
 }
 
@@ -248,16 +263,20 @@ const startOf = (field: Field<unknown>) => (field.evidence.kind === 'span' ? fie
  * said right after a correction, with nothing else beside it, replaces the one of the same kind before it: the count
  * in the same unit, the price of a line. Which number it replaces is still the reading's guess, so the lines stay shown.
  */
-function withCorrections(text: string, regions: Region[], lines: LineRead[]): LineRead[] {
+function withCorrections(text: string, regions: Region[], lines: LineRead[], tokens: Token[]): LineRead[] {
   let read = lines;
   for (const region of regions) {
     for (const match of text.slice(region.start, region.end).matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))) {
       const said = region.start + match.index;
       const end = said + match[0].length;
       // The correcting number follows in the same sentence, a few words on ("no wait, we agreed 32 per page").
-      const fix = read.find((l) => startOf(l.quantity) >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, startOf(l.quantity))));
+      const soon = (at: number) => at >= end && /^[^.!?\n]{0,30}$/u.test(text.slice(end, at));
+      const fix = read.find((l) => soon(startOf(l.quantity)));
       const before = read.filter((l) => startOf(l.quantity) < said && l.unitPrice !== null);
-      if (!fix) continue;
+      if (!fix) {
+        read = recountedByNoun(text, read, before, tokens.find((t) => t.role === 'bare' && soon(t.start)));
+        continue;
+      }
       // A count with no price of its own corrects the priced count in its unit.
       const countOf = fix.unitPrice === null ? before.findLast((l) => l.unit === fix.unit) : undefined;
       // A price with no count of its own (its count is its own span) corrects the price before it.
@@ -270,6 +289,20 @@ function withCorrections(text: string, regions: Region[], lines: LineRead[]): Li
     }
   }
   return read;
+}
+
+/**
+ * "12 prints at 20 EUR, wait no, 15 prints": a bare count after a correction, naming the thing an
+ * earlier priced line counts, is that line's count. The noun is compared without a plural ending.
+ */
+function recountedByNoun(text: string, read: LineRead[], before: LineRead[], count: Token | undefined): LineRead[] {
+  const noun = count ? /^[^\S\n]?(\p{L}{3,})/u.exec(text.slice(count.end))?.[1] : undefined;
+  if (!count || !noun || !Number.isInteger(count.value) || count.value <= 0) return read;
+  const stem = noun.toLowerCase().replace(/(?:es|s)$/u, '');
+  const counted = before.findLast((l) => l.description.value.toLowerCase().split(/[^\p{L}]+/u).some((word) => word.replace(/(?:es|s)$/u, '') === stem));
+  if (!counted) return read;
+  const quantity = { value: count.value, evidence: { kind: 'span' as const, span: spanAt(text, count.start, count.end) }, confidence: 0.6, via: 'rules' as const };
+  return read.map((l) => (l === counted ? { ...l, quantity } : l));
 }
 
 /** A rate named before its amount: "day rate €900", "Tagessatz 1.250 €", "hourly rate: $80", "tarif journalier 600 €". */
@@ -460,6 +493,31 @@ function numberedFormLines(text: string, regions: Region[], tokens: Token[], use
   }
   return lines;
 }
+/**
+ * "Item 2: Drone footage — 1 — AUD 450", "Print run – 500 pcs – 0,40 €", "Line 1: Scripting | 1 | 950.00": a description, a
+ * count and a price, set apart by spaced dashes or by a table's bars.
+ */
+const FIELDED_LINE = /^[ \t]*(?:[\p{L} ]{1,20}\d{0,2}[ \t]*:[ \t]*)?([^\d\n—–|]*\p{L}[^\d\n—–|]*?)[ \t]+([—–|])[ \t]+([^\n—–|]+?)[ \t]+\2[ \t]+([^\n—–|]+?)[ \t]*$/du;
+
+/**
+ * A line of fields: its one count (with its unit, if any) and its one price, or null when it is not that shape. Between
+ * dashes the price must say its currency; a table's last column is its price by its place, in the form's currency.
+ */
+function fieldedLine(text: string, region: Region, tokens: Token[], used: Set<Token>): { region: Region; line: LineRead } | null {
+  const match = FIELDED_LINE.exec(text.slice(region.start, region.end));
+  if (!match) return null;
+  const field = (group: number) => ({ start: region.start + match.indices![group]![0], end: region.start + match.indices![group]![1] });
+  const inField = (group: number) => tokens.filter((t) => within([field(group)], t.start, t.end));
+  const [count, ...otherCounts] = inField(3);
+  const [price, ...otherPrices] = inField(4);
+  if (!count || otherCounts.length > 0 || otherPrices.length > 0 || amountAt(text, count).value.currency !== null) return null;
+  if (price && match[2] !== '|' && amountAt(text, price).value.currency === null) return null;
+  for (const t of tokens.filter((t) => within([region], t.start, t.end))) used.add(t);
+  // "Competitor report | Qty: 1 | Price:": a price field left empty is a line whose price is asked.
+  if (!price) return { region, line: lineOf(text, field(1), count, null, field(4).start, field(4).end, 'no price') };
+  return { region, line: lineOf(text, field(1), count, amountAt(text, price), price.start, price.end, null) };
+}
+
 const FORM_DESCRIPTION = /^[ \t]*(?:description|notes?|item|service|project|leistung|beschreibung)[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$/imu;
 const linePrefix = (text: string, at: number) => text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
 

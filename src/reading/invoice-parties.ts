@@ -17,14 +17,21 @@ const field = (text: string, start: number, end: number, value: string, confiden
 });
 
 // "bitte Rechnung an ...", "svp facture ...", "por favor factura a ...": the same words in the languages requests arrive in.
-const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
+// A reply may open with its yes ("Yes please go ahead and invoice ...", "sure, invoice ...").
+const POLITE = String.raw`(?:(?:please|pls|plz|kindly|hey|hi|hiya|hello|yo|ok|okay|yes|yep|yeah|sure|great|perfect|so|now|also|then|and|can you|could you|would you|will you|can u|kun je|kunt u|kannst du|können sie|peux-tu|pouvez-vous|puedes|podrías|puede|potresti|puoi|podes|pode|pls can you|go ahead and|time to|bitte|svp|s'il te plaît|s'il vous plaît|merci de|por favor|per favore|graag|gerne|vänligen)[,!]?\s+)*`;
 // "Monthly retainer invoice for X": a few words that say which invoice, none an article, a possessive or a word about one already sent or attached.
 const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of|for|to|in|with|my|your|our|their|his|her|its|last|previous|old|that|this|which|what|paid|unpaid|overdue|received|sent|attached|enclosed|here|find|see)\s)[\p{L}-]+\s+){1,3}invoice\s+(?:for|to)`;
 /** The verb that asks for an invoice, typos included ("invoce", "invoise", "invocie"). */
 // Each language's word keeps the prepositions it takes ("factura para", "factuur voor", "faktura till"), so the name starts after them.
 // "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
-// Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for".
-const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:une|la|una|uma|a|eine|die|en)\s+(?:facture|factura|fattura|fatura|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+// Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for",
+// with or without the article; Brazilian Portuguese says "nota (fiscal)" for the invoice and "pra" for "para".
+const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|emita|emite|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:(?:une|la|una|uma|a|eine|die|en)\s+)?(?:facture|factura|fattura|fatura|nota(?:\s+fiscal)?|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|pra|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|pra|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+/**
+ * "kun je Bakkerij Jansen factureren?", "kannst du Weber & Sohn in Rechnung stellen?": Dutch and German put the verb
+ * last, after the customer it is asked for.
+ */
+const NAME_THEN_VERB = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}(\p{Lu}[^\n.!?:;,]{0,60}?)\s+(?:factureren|fakturieren|in\s+rekening\s+brengen|in\s+Rechnung\s+stellen)(?!\p{L})`, 'giu');
 /** "send Pinewood Cafe an invoice for ...": the customer between "send" and the invoice. */
 const SEND_NAME_AN_INVOICE = new RegExp(String.raw`(?:^|[\n.!?]\s*)${POLITE}send\s+(\p{Lu}[^\n.!?]{0,60}?)\s+(?:an|the|their|its|a)\s+invoice\b`, 'giu');
 // A dash between clauses starts one as a stop does ("All approved - please invoice ...").
@@ -56,6 +63,12 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     const name = send[1]!.trim();
     const nameStart = send.index + send[0].lastIndexOf(send[1]!);
     // The pattern is case-insensitive, so a capital is checked here: "send over the invoice" names no one.
+    if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
+    return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
+  }
+  for (const ask of text.matchAll(NAME_THEN_VERB)) {
+    const name = ask[1]!.trim();
+    const nameStart = ask.index + ask[0].lastIndexOf(ask[1]!);
     if (!within(regions, nameStart, nameStart + name.length) || !/^[\p{Lu}\d]/u.test(name) || notAName(name) || name.includes('@')) continue;
     return { customer: field(text, nameStart, nameStart + name.length, name, nameConfidence(name)), problem: null, asked: true };
   }
@@ -109,8 +122,8 @@ function withoutTrailingFiller(name: string): string {
 /** The label of a reference number written after a customer's name: "PO 4500123", "ref. 88-12", "order #5521". */
 const REFERENCE_LABEL = /\s+(?:PO|P\.O\.|PO-?(?:Nr\.?|No\.?|number)|ref\.?|reference|order|Bestell(?:ung|nummer)?|n°|no\.?|nr\.?|#)\s?:?\s?#?$/iu;
 
-/** A title abbreviated with a stop, written before a person's name. */
-const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt)$/u;
+/** A title abbreviated with a stop, written before a person's name; German doctors name their field after it ("Dr. med.", "Dr. med. vet."). */
+const TITLE_BEFORE = /(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Sra|Mme|St|Ste|Mt|Dr\. (?:med|dent|vet|phil|jur|rer)(?:\. (?:dent|vet|nat|pol))?|Dipl\.-Ing|Mag)$/u;
 
 /** The end of a name that starts at `start`: a stop word or sign, or the first count or amount. */
 function nameEnd(text: string, start: number, style: DecimalMark | null): number {
@@ -209,7 +222,8 @@ export function addressAfter(text: string, organisation: Region, regions: Region
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin", or "address 14 Mill Lane, ..." when its street number follows the word. */
 export function labelledAddress(text: string, regions: Region[]): { address: Field<string>; organisation: Field<string> | null } | null {
-  const match = /\b(?:billing address|invoice address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
+  // A web form's machine name writes the label's space as "_" ("billing_address: ...").
+  const match = /\b(?:billing[ _]address|invoice[ _]address|address|Rechnungsadresse|adresse de facturation|Adresse|dirección de facturación|dirección|indirizzo di fatturazione|indirizzo|factuuradres|adres)(?:\s*:\s*|\s+(?=\d))([^\n]*\d[^\n]*)/iu.exec(text);
   if (!match || !within(regions, match.index, match.index + match[0].length)) return null;
   let value = match[1]!.trim().replace(/[.;]$/, '');
   let start = match.index + match[0].indexOf(value);
@@ -221,6 +235,31 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
     value = value.slice(named[0].length);
   }
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
+}
+
+/** A label alone on its line over an address block: "Address is:", "Billing address:", "Rechnungsadresse:". */
+const ADDRESS_BLOCK_LABEL = /^[ \t]*(?:(?:our|the)\s+)?(?:billing\s+|invoice\s+|postal\s+)?(?:address|Rechnungsadresse|Adresse|adresse de facturation|dirección|indirizzo|factuuradres|adres)(?:\s+is)?[ \t]*:[ \t]*$/iu;
+
+/**
+ * "Address is:" over "Hollin Farm / Mill Lane / Ashby / LE65 1AB": the block of lines under an address label, the customer's
+ * own name left out, is the billing address when one of its lines holds a number (a street's or a postcode's).
+ */
+export function addressBlockAfterLabel(text: string, regions: Region[], customer: Field<string> | null): Field<string> | null {
+  const label = regions.find((r) => ADDRESS_BLOCK_LABEL.test(text.slice(r.start, r.end)));
+  if (!label) return null;
+  const parts: Region[] = [];
+  let previousEnd = label.end;
+  for (const region of regions.filter((r) => r.start > label.end)) {
+    const line = text.slice(region.start, region.end).trim();
+    if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
+    previousEnd = region.end;
+    if (parts.length === 0 && customer && line.toLowerCase() === customer.value.toLowerCase()) continue;
+    parts.push(region);
+  }
+  if (!parts.some((p) => /\d/.test(text.slice(p.start, p.end)))) return null;
+  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
+  const end = parts.at(-1)!.start + text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length;
+  return field(text, start, end, parts.map((p) => text.slice(p.start, p.end).trim()).join(', '), 0.9);
 }
 
 /** A street with its number, either way round: "8 rue des Tanneurs", "Hafenstraße 22", "14 Ashgrove Road". */
@@ -245,12 +284,23 @@ export function addressAfterName(text: string, name: Field<string>): Field<strin
   return field(text, start, end, `${street.trim()}, ${town.trim()}`, 0.9);
 }
 
-const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
+/** The address after any mention of the customer's name in the request's own words. */
+export function addressAfterEveryMention(text: string, regions: Region[], customer: Field<string>): Field<string> | null {
+  for (let at = text.indexOf(customer.value); at >= 0; at = text.indexOf(customer.value, at + 1)) {
+    if (!within(regions, at, at + customer.value.length)) continue;
+    const address = addressAfterName(text, field(text, at, at + customer.value.length, customer.value, customer.confidence));
+    if (address) return address;
+  }
+  return null;
+}
+
+// Swiss "MWST-Nr. CHE-123.456.789", Czech "DIČ", Slovak "IČ DPH", Danish "CVR-nr." and "SE-nr." label theirs too.
+const VAT_LABEL = String.raw`(?:VAT(?:\s?(?:ID|No\.?|number|reg(?:istration)?(?:\.|\s?no\.?)?))?|USt-?Id(?:Nr)?\.?|USt-IdNr\.?|UID(?:-Nr\.?)?|TVA(?:\s+intracom\w*)?|N°\s?TVA|CIF|NIF|BTW(?:-nummer)?|P\.?\s?IVA|Partita IVA|MwSt-?Nr\.?|MWST-?Nr\.?|DIČ|IČ\s?DPH|CVR(?:-?nr\.?)?|SE-nr\.?|Tax[ _]ID|ABN|Org\.?[\s_]?nr\.?|NIP|[Mm]oms(?:reg(?:istrerings)?)?\.?[\s-]?(?:nr|nummer)\.?)`;
 // "VAT no.: FR...", "Our VAT number is GB...": the label's own words, a colon and "is" may come before the ID.
 /** Tax ID labels as a form's machine names write them, in lower case: "abn", "vat_id", "org_nr". */
 const MACHINE_VAT_LABEL = String.raw`(?:abn|vat(?:_id|_no|_number)?|tax_id|org_?nr|uid|cif|nif)`;
 // A form's machine name may put the party before the label and "=" after it ("customer_abn=51 824 753 556"); an all-digit ID may be grouped by spaces.
-const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?([A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3}|\d{3}-\d{2,3}-\d{2}-\d{2,3})\b`, 'gmu');
+const VAT_ID = new RegExp(String.raw`(?:\b|(?<=^[ \t]*[a-z]+_))(?:${VAT_LABEL}|${MACHINE_VAT_LABEL})\s*(?:(?:[Nn]o\.?|number|is)\s*)*(?:[:#=]\s*)?(?:is\s+)?(CHE-?\d{3}\.?\d{3}\.?\d{3}|[A-Z]{2}[\s]?[A-Z0-9](?:[A-Z0-9 ]{0,13}[A-Z0-9])|[A-Z]-?\d{7}[A-Z0-9]|\d{8}[A-Z]|\d{9,11}|\d{2,3}(?: \d{3}){2,3}|\d{3}-\d{2,3}-\d{2}-\d{2,3})\b`, 'gmu');
 
 /** The VAT or tax ID the request states after its label ("VAT ID: DE298765431", "TVA : FR43...", "CIF: B12345678"). */
 export function readVatId(text: string, regions: Region[]): Field<string> | null {

@@ -7,7 +7,7 @@ import { actionable, fieldOf, spanAt, type Field } from './field.ts';
 import { approximation, doubtAbout } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
-import { addressAfter, addressAfterName, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
+import { addressAfter, addressAfterEveryMention, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
 import { decimalStyle, readNumbers, type DecimalMark } from './numbers.ts';
 import { readableLines, readMessage, within, type Message, type Region } from './message.ts';
 import { readParties } from './parties.ts';
@@ -31,10 +31,22 @@ export const InvoiceReading = z.object({
 });
 export type InvoiceReading = z.infer<typeof InvoiceReading>;
 
-/** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "facturarnos". */
-const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
+/** A client's e-mail asking to be invoiced: "please invoice us", "send us the invoice", "in Rechnung", "die Rechnung schicken", "facturarnos". */
+const EMAIL_ASKS_FOR_INVOICE = /\b(?:invoice (?:us|me|them)|send (?:us |me )?(?:the|an|your|a) invoice|bill us|in Rechnung|Rechnung (?:bitte|an|für)|Rechnung\s+(?:zu)?(?:schicken|senden|zusenden|ausstellen)|factur\w*|fattur\w*|fatur\w*|faktur\w*|please invoice|can you invoice|could you invoice|invoice for)\b/iu;
 /** Words about an invoice already issued and not yet paid: a reminder to send, not an invoice to issue. */
 const DUNNING = /\b(?:overdue|unpaid|past due|reminder|nudge|chase|remind|mahnung|zahlungserinnerung|überfällig|relance|impayée?|sollecito|scaduta|vencida|recordatorio)\b/iu;
+/** A client saying they have received an invoice ("we got your invoice", "nous avons bien reçu la facture"): it is issued already. */
+const RECEIVED_INVOICE = new RegExp(
+  [
+    String.raw`\b(?:we|I)(?:'ve|’ve| have)?\s+(?:just\s+)?(?:received|got)\s+(?:the|your)\s+invoice\b`,
+    String.raw`\b(?:nous avons|j'ai|j’ai)\s+(?:bien\s+)?reçu\s+(?:la|votre)\s+facture\b`,
+    String.raw`\b(?:wir haben|ich habe)\s+(?:Ihre|die|eure|deine)\s+Rechnung(?:\s+\S+)?\s+erhalten\b`,
+    String.raw`\b(?:hemos|he)\s+recibido\s+(?:la|su|vuestra)\s+factura\b`,
+    String.raw`\b(?:abbiamo|ho)\s+ricevuto\s+la\s+(?:vostra\s+|tua\s+)?fattura\b`,
+    String.raw`\b(?:we hebben|ik heb)\s+(?:de|uw|je)\s+factuur(?:\s+\S+)?\s+ontvangen\b`,
+  ].join('|'),
+  'iu',
+);
 /** A quote, estimate or offer: priced lines that are no invoice. */
 const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenvoranschlag|devis|presupuesto|preventivo|offerte|orçamento)\b/iu;
 /** A form's label over its line items. */
@@ -85,9 +97,10 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   const vatId = readVatId(text, regions);
   const email = readRecipient(text, regions, message);
   // The request's own words may give the address right after the customer's name; a signature's organisation line may give it below.
-  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : null;
+  // Wherever the customer is named with a street and town after it ("die Rechnung an X GmbH, Hafenweg 3, 28195 Bremen"), not only after the verb.
+  const afterName = byVerb.customer && customer === byVerb.customer ? addressAfterName(text, byVerb.customer) : customer ? addressAfterEveryMention(text, regions, customer) : null;
   // A signature's organisation line with no address below it leaves a labelled one ("Billing address: ...") to say it.
-  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? null;
+  const address = afterName ?? (organisation ? addressAfter(text, organisation.line, regions, [...spanOf(vatId), ...spanOf(email)]) : null) ?? inline?.address ?? addressBlockAfterLabel(text, regions, customer);
   const tax = taxRateIn(text, regions);
   const skip: Region[] = [customer, vatId, email, address, tax].flatMap(spanOf);
   // Lines before the billing block only: a signature's phone number or postcode is no count.
@@ -112,8 +125,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
       problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
     }
   }
-  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one.
-  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)));
+  // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one;
+  // nor is a client's question about an invoice they say they have received.
+  const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)) || RECEIVED_INVOICE.test(text.slice(r.start, r.end)));
   if (dunning) return { intent: 'other', customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };
   if (intent === 'invoice' && lines.length === 0) problems.push({ field: 'lines', why: 'no line with a quantity or a price' });
   return { intent, customer, lines, currency, taxRatePercent: tax, email, vatId, address, problems };

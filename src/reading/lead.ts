@@ -9,7 +9,7 @@ import { ACT_WITHOUT_ASKING, actionable, spanAt, type Field, type Span } from '.
 import { readDeadline, type Deadline } from './dates.ts';
 import { doubtAbout } from './hedges.ts';
 import { readMessage } from './message.ts';
-import { amountAt, isCurrencyCode, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
+import { amountAt, isCode, isCurrencyCode, minorDigits, readMoney, readWordedMoney, type MoneyMention } from './money.ts';
 import { readNumbers } from './numbers.ts';
 import { nothingRead, readParties } from './parties.ts';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
@@ -32,10 +32,11 @@ export interface ReadLead {
 }
 
 /** Words that say an amount is what the lead means to spend. */
-// "have" and "set aside" in the languages leads arrive in ("Temos R$ 25.000", "Contamos con", "Vi har satt av", "Nous avons prévu") hint as "have" does.
-const BUDGET_CUE = /\b(?:tenemos|contamos con|disponemos de|temos|dispomos de|avons(?: prévu)?|disposons de|abbiamo|disponiamo di|haben|hebben|har(?: satt av| sat av| afsat)?|put aside|earmarked|allocated|budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
+// "have" and "set aside" in the languages leads arrive in ("Temos R$ 25.000", "Contamos con", "Vi har satt av", "Nous avons prévu") hint as "have" does;
+// Polish "przeznaczyć" (to set aside) names the budget as "set aside" does.
+const BUDGET_CUE = /\b(?:tenemos|contamos con|disponemos de|temos|dispomos de|avons(?: prévu)?|disposons de|abbiamo|disponiamo di|haben|hebben|har(?: satt av| sat av| afsat)?|put aside|earmarked|allocated|przeznacz\w*|budget\w*|spend|set aside|ceiling|cap|plafond|Obergrenze|tope|tetto|have|got|afford|invest|up to|under|below|less than|no more than|around|about|roughly|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|price|cost|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio|optie|option|go (?:with|for))\b|[:=]\s*$/iu;
 /** The cues that name the budget itself ("budget", "spend", "up to"); "have", "about" or "for" only hint at it. */
-const STRONG_CUE = /\b(?:budget\w*|spend|set aside|put aside|earmarked|allocated|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
+const STRONG_CUE = /\b(?:budget\w*|spend|set aside|put aside|earmarked|allocated|przeznacz\w*|ceiling|cap|plafond|Obergrenze|tope|tetto|afford|invest|up to|under|below|less than|no more than|max(?:imum|imal)?|höchstens|bis zu|massimo|máximo|au plus|stretch|Rahmen|presupuesto|orçamento|bilancio|budžet|budżet|budsjett\w*|begroting|rozpočet|talousarvio)\b|[:=]\s*$/iu;
 /** An amount that is money already raised, earned, paid or quoted ("raised €2M", "the old site cost us £20,000"): never the budget. */
 const NOT_THE_BUDGET = /\b(?:raised|revenue|turnover|sales|paid|charged|spent|cost us|costs? them|quoted?|quotation|invoiced?|worth|valued?|funding|grant|subsidy|Förderung|round)\b[^.!?\n\d]{0,25}$/iu;
 /** Earlier work named: the last, old or current site, shop or agency, in the languages leads arrive in. */
@@ -198,11 +199,12 @@ function budgetWithoutCurrency(source: string, region: Span, rates: Span[]): Fie
     // "about", "around" in the languages leads arrive in: "etwa 4-6k", "environ 5k", "unos 3k".
     if (!/(?<!\p{L})(?:budget\w*|presupuesto|orçamento|bilancio|budżet|budžet|budsjett\w*|begroting|rozpočet|have|'ve|’ve|got|spend|about|around|roughly|up to|maybe|thinking of|etwa|ungefähr|rund|circa|ca\.|environ|autour de|alrededor de|unos|cerca de|intorno a|około|ongeveer)(?!\p{L})[^.\n\d]*$/iu.test(before) && !/^\s?(?:to spend|budget|for (?:it|this|the (?:site|project|work)))\b/i.test(after)) continue;
     const mention = amountAt(source, token);
-    // "Project budget (USD): 2500": the label names the field's currency, as a currency field would.
-    const labelCurrency = /budget[\w -]*\(([A-Z]{3})\)[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));
-    if (labelCurrency && isCurrencyCode(labelCurrency[1]!) && mention.value.currency === null) {
-      const labelStart = token.start - (labelCurrency[0].length - labelCurrency[0].indexOf(labelCurrency[1]!));
-      const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: labelCurrency[1]!.toUpperCase() };
+    // "Project budget (USD): 2500", "budget_eur=6500": the label, or a form's machine name, names the field's currency, as a currency field would.
+    const labelCurrency = /budget(?:[\w -]*\(([A-Z]{3})\)|[\w-]*?[_-]([a-z]{3}))[ \t]*[:=][ \t]*$/iu.exec(source.slice(source.lastIndexOf('\n', token.start - 1) + 1, token.start));
+    const labelled = labelCurrency ? (labelCurrency[1] ?? labelCurrency[2]!) : null;
+    if (labelCurrency && labelled && isCode(labelled) && mention.value.currency === null) {
+      const labelStart = token.start - (labelCurrency[0].length - labelCurrency[0].indexOf(labelled));
+      const value = { min: last ? low : mention.value.min, max: last ? last.value : mention.value.max, currency: labelled.toUpperCase() };
       return { value, evidence: { kind: 'span', span: spanAt(source, labelStart, final.end) }, confidence: Math.min(mention.confidence, 0.9), via: 'rules' };
     }
     const formCurrency = FORM_CURRENCY.exec(region.text);

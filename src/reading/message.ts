@@ -24,6 +24,8 @@ export interface Message {
   forwardedBy: Party | null;
   /** The addresses the message was sent to: the operator's own, never the lead's. */
   to: string[];
+  /** Who was copied in: in an introduction, the person introduced. */
+  cc: Party[];
   /** When the message was sent, if its headers say. */
   date: Date | null;
   subject: string | null;
@@ -76,7 +78,14 @@ function findHeaders(text: string, from = 0, quoted = false): { start: number; e
 
 const firstAddress = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value[0] : value)?.value[0];
 
-async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; date: Date | null; subject: string | null }> {
+/** A parsed address as a Party, when the address is written in the header block. */
+function partyAt(source: string, block: { start: number; end: number }, entry: { name?: string; address?: string } | undefined): Party | null {
+  if (!entry?.address) return null;
+  const at = source.toLowerCase().indexOf(entry.address.toLowerCase(), block.start);
+  return at >= 0 && at < block.end ? { name: entry.name || null, address: source.slice(at, at + entry.address.length), span: spanAt(source, at, at + entry.address.length) } : null;
+}
+
+async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; cc: Party[]; date: Date | null; subject: string | null }> {
   const headers = source.slice(block.start, block.end).replace(/^>[ \t]?/gm, '');
   // Localised header names ("Från:", "Von:") are read as their English ones.
   const normalised = headers
@@ -84,14 +93,11 @@ async function partyIn(source: string, block: { start: number; end: number }): P
     .replace(/^([\p{L}-]+)[ \t\u00a0\u202f]:/gimu, '$1:')
     .replace(/^(Von|Från|De|Van):/gim, 'From:').replace(/^(An|Till|À|Aan):/gim, 'To:').replace(/^(Betreff|Ämne|Objet|Onderwerp):/gim, 'Subject:');
   const parsed = await simpleParser(`${normalised.trimEnd()}\n\n`, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
-  const sender = firstAddress(parsed.from);
-  let from: Party | null = null;
-  if (sender?.address) {
-    const at = source.toLowerCase().indexOf(sender.address.toLowerCase(), block.start);
-    if (at >= 0 && at < block.end) from = { name: sender.name || null, address: source.slice(at, at + sender.address.length), span: spanAt(source, at, at + sender.address.length) };
-  }
-  const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((group) => group.value.map((entry) => entry.address ?? '')).filter(Boolean);
-  return { from, to, date: dateHeader(headers), subject: parsed.subject ?? null };
+  const from = partyAt(source, block, firstAddress(parsed.from));
+  const entries = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((group) => group.value);
+  const to = entries(parsed.to).map((entry) => entry.address ?? '').filter(Boolean);
+  const cc = entries(parsed.cc).flatMap((entry) => partyAt(source, block, entry) ?? []);
+  return { from, to, cc, date: dateHeader(headers), subject: parsed.subject ?? null };
 }
 
 /** The Date header, RFC 5322 or as mail clients write it in a forwarded block ("Mon, Nov 30, 2026 at 11:04 PM"). */
@@ -138,7 +144,8 @@ function signatureOf(source: string, body: Span): Span | null {
   // A signature starts with a closing, a name or "--", not with a form's "Label: value", "field_name=value"
   // or question label ("What's your budget?: $8,000") line.
   // A field left empty ("Email:") is a form's line too, and so is one whose label names its unit ("Budget (EUR): 4000").
-  while (first < lines.length && (lines[first]!.trim() === '' || /^[\p{L}_ '’]{2,40}(?:\s?\([\p{L} ]{1,12}\))?\??(?::|\s*=)(?:\s*\S|$)/u.test(lines[first]!.trim()))) first += 1;
+  // A form's fields may be a bulleted list ("- Audience: ...").
+  while (first < lines.length && (lines[first]!.trim() === '' || /^(?:[-*•][ \t]*)?[\p{L}_ '’]{2,40}(?:\s?\([\p{L} ]{1,12}\))?\??(?::|\s*=)(?:\s*\S|$)/u.test(lines[first]!.trim()))) first += 1;
   if (first >= lines.length) return null;
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;
@@ -183,7 +190,7 @@ export async function readMessage(source: string): Promise<Message> {
   const outer = findHeaders(source);
   if (!outer) {
     const body = spanAt(source, 0, quoteStart(source, 0, source.length));
-    return { from: null, forwardedBy: null, to: [], date: null, subject: null, body, signature: signatureOf(source, body), notes: [] };
+    return { from: null, forwardedBy: null, to: [], cc: [], date: null, subject: null, body, signature: signatureOf(source, body), notes: [] };
   }
   const notes: Span[] = [];
   if (source.slice(0, outer.start).trim()) notes.push(spanAt(source, 0, outer.start));
@@ -205,6 +212,7 @@ export async function readMessage(source: string): Promise<Message> {
       from: innerHeaders.from ?? outerHeaders.from,
       forwardedBy: outerHeaders.from,
       to: innerHeaders.to,
+      cc: innerHeaders.cc,
       date: innerHeaders.date ?? outerHeaders.date,
       subject: innerHeaders.subject ?? outerHeaders.subject,
       body,

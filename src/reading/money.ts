@@ -107,7 +107,8 @@ function currencyAfter(text: string, at: number): Marker | null {
   return null;
 }
 
-const isCode = (word: string) => (word === word.toUpperCase() ? isCurrencyCode(word) : LOWER_CASE_CODES.has(word.toLowerCase()));
+/** A currency code as written: any ISO code in capitals, only a common one in lower case ('usd', not 'all' or 'top'). */
+export const isCode = (word: string) => (word === word.toUpperCase() ? isCurrencyCode(word) : LOWER_CASE_CODES.has(word.toLowerCase()));
 
 /** Range words between two amounts: "40-50", "2k to 3k", "1.000 – 1.500", "zwischen 2 und 3k", "tra 7.000 e 9.000", "mellan 40 och 50 000". */
 const RANGE_JOIN = /^\s?(?:-|–|—|to|bis|à)\s?$/iu;

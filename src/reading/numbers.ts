@@ -11,8 +11,8 @@ const SEPARATOR = `[.,${GROUP_ONLY}]`;
 
 /** Words and letters that scale the number before them: "2,5k", "1.2M", "3 Mio", "40 thousand". */
 const SCALES: [RegExp, number][] = [
-  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word).
-  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
+  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word); Polish "tys.", Czech "tis.".
+  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|tys\.?|tis\.?|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
   [/^(?:m|M|mn|MM|million|millions|Mio\.?)/, 1_000_000],
   [/^(?:lakh|lakhs|lac)/, 100_000],
   [/^(?:crore|crores|cr)/, 10_000_000],
@@ -170,6 +170,15 @@ function tokenAt(text: string, start: number, raw: string, style: DecimalMark | 
         break;
       }
     }
+  }
+  // "R$ 40 mil", "€ 3 mil": after the sign or code of a currency Spanish or Portuguese is spoken in, "mil" is their thousand,
+  // as before a currency word; after "$" it may be American slang for a million, so it stays unread.
+  const mil = !scale ? /^\s?mil\b/iu.exec(after) : null;
+  if (mil && /(?:R\$|€|\b(?:BRL|EUR|MXN|ARS|CLP|COP|PEN|UYU))\s?$/u.test(text.slice(Math.max(0, start - 5), start))) {
+    value = Math.round(value * 1_000 * 1e6) / 1e6;
+    end = start + raw.length + mil[0].length;
+    scale = mil[0].trim();
+    factor = 1_000;
   }
   if (!scale && /^\p{L}/u.test(after) && !GLUED.test(after)) return null;
   // "5 mil" is a million in American slang and a thousand in Spanish: with no currency word to say which, no amount.

@@ -26,12 +26,15 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|Sp\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
 const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
-const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|da|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
+// Small words inside a name, the contracted articles of French, Italian and Portuguese too ("du", "des", "della", "das"),
+// so that a name is not cut in two at them and its second half taken for the whole. Not a bare
+// Italian "di", which as often ties a town to the name as it belongs to it.
+const CONNECTOR = /^(?:&|and|und|et|e|y|de|del|della|du|des|da|das|do|dos|la|le|les|van|von|der|den|of|the|för|og)$/;
 
 /** Letters NFD does not split into a base and a mark, spelled as a domain spells them ("Złoty Kłos" is zlotyklos, "Søndergaard" sondergaard). */
 const UNSPLIT_LETTERS: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
@@ -71,8 +74,8 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 /** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
-  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token.
-  const tokens = [...source.slice(from, to).matchAll(/Sp\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token; Polish writes its own in lower case as often.
+  const tokens = [...source.slice(from, to).matchAll(/[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
@@ -120,6 +123,11 @@ function referrerIn(source: string, message: Message): Field<string | null> {
       return grounded(source, start, start + text.length, 0.9);
     }
   }
+  // Whoever introduces the lead referred them: named as they sign, else by their address.
+  if (introducedLead(source, message) && message.from) {
+    const name = message.from.name ? source.lastIndexOf(message.from.name, message.body.end) : -1;
+    return name >= message.body.start ? grounded(source, name, name + message.from.name!.length, 0.9) : grounded(source, message.from.span.start, message.from.span.end, 0.8);
+  }
   // A go-between who forwarded the lead (not the operator, whom the lead wrote to).
   const forwarder = message.forwardedBy;
   if (forwarder && !message.to.includes(forwarder.address)) return grounded(source, forwarder.span.start, forwarder.span.end, 0.8);
@@ -135,20 +143,24 @@ const fieldIn = (source: string, names: string): Span | null => {
   return spanAt(source, start, start + match[1]!.length);
 };
 
-/** How the sender introduces their organisation: "We are X", "I run X", "founder of X", "X is looking". */
+/** How the sender introduces their organisation: "We are X", "I run X" (Polish "prowadzę X", French "je dirige X"), "founder of X", "X is looking". */
 const INTRODUCES = [
   /\b(?:we are|we're|we’re|this is|siamo(?: la| il)?|wir(?:,)? die|nous sommes|somos)\s*$/iu,
-  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
+  /\b(?:I run|I own|I manage|founder of|co-founder of|owner of|partner at|director at|CEO (?:at|of)|COO (?:at|of)|CTO (?:at|of)|head of [\p{L} ]+ at|(?:work|working) (?:at|for)|gérant de|prowadzę|prowadzimy|je dirige|dirijo|gestisco|ich leite|ich führe|wir betreiben)\s*(?:a small [\p{L} ]+,\s*)?$/iu,
   /\((?:$)/u,
 ];
 /** "I'm Jane Doe from Globex", "this is Bob from Initech": a person introducing themselves with their organisation. */
 const SELF_INTRODUCTION = /\b(?:I'm|I’m|I am|this is|my name is|it's|c'est|ich bin|soy|sono)\s+\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|at|with|of|de|von|di)\s*$/u;
 /**
- * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery":
+ * "lead: Rafael Duarte, runs Duarte Surf School", "Nadia Farouk from Juniper Lane called", "a DM from Mira @ Fernbrook Pottery", "a call from Anke at Zeilmakerij Vos":
  * an operator's note naming the lead's organisation, said of them, after their name or first name.
  */
-const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|who runs|runs|owns|who owns)\s*$/u;
+const INTRODUCED_BY_NOTE = /(?:^|[:.,;—–\n]\s*|\s(?:from|with|by)\s+)\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)?,?\s+(?:from|@|at|who runs|runs|owns|who owns)\s*$/u;
+/** "lead: Gareth Lloyd, Lloyd Roofing, wants a site": a note's full name, then the organisation set off by commas before what they want. */
+const APPOSITIVE_OF_NAME = /(?:^|[:.;—–\n]\s*)\p{Lu}[\p{L}'’-]+\s\p{Lu}[\p{L}'’-]+,\s*$/u;
 const FOLLOWS = /^\s*(?:,?\s*(?:is|are|and|needs?|wants?|invites?|would|would like|has|have|team|here)\b|\)|,\s*(?:a|an|the)\b)/iu;
+/** "I run X in Lyon", "prowadzę X w Krakowie": the town it is in may follow the name too (case-sensitive: a town has its capital). */
+const TOWN_FOLLOWS = /^\s+(?:in|w|en|à|a|im|em|i)\s+\p{Lu}\p{Ll}+/u;
 
 /** The values of the Subject headers: a name there is the sender's only where their own domain spells it. */
 function subjectLines(source: string): Span[] {
@@ -158,12 +170,14 @@ function subjectLines(source: string): Span[] {
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   if (form) return grounded(source, form.start, form.end, 0.95);
-  const sender = leadSender(message);
+  const sender = leadSender(source, message);
   const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
   const excluded = [...(referrer.evidence.kind === 'span' ? [referrer.evidence.span] : []), ...(person ? [person] : [])];
   const overlapsExcluded = (c: { start: number; end: number }) => excluded.some((span) => c.start < span.end && span.start < c.end);
   const inPerson = (c: { start: number; end: number }) => person !== null && fold(source.slice(c.start, c.end)) === fold(person.text);
   const signature = message.signature;
+  // An introducer signs with their own organisation, not the lead's.
+  const introducersSignature = signature !== null && introducedLead(source, message) ? signature : null;
   const candidates: Candidate[] = [];
   // A note above or below (the operator's, a go-between's) may name the sender's organisation,
   // but only the sender's own domain makes a name found there theirs.
@@ -171,7 +185,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
   const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
   for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
-    if (overlapsExcluded(run)) continue;
+    if (overlapsExcluded(run) || (introducersSignature && run.start >= introducersSignature.start && run.end <= introducersSignature.end)) continue;
     const text = source.slice(run.start, run.end);
     if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
     const inSignature = signature !== null && run.start >= signature.start;
@@ -180,7 +194,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
     const before = source.slice(Math.max(message.body.start, run.start - 40), run.start);
     // "We're Holm Heating & Cooling." introduces it as a sentence of its own, too.
     const after = source.slice(run.end, run.end + 20);
-    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before);
+    const introduced = (INTRODUCES.some((pattern) => pattern.test(before)) && (FOLLOWS.test(after) || TOWN_FOLLOWS.test(after) || /^[.!](?:\s|$)/.test(after))) || SELF_INTRODUCTION.test(before) || INTRODUCED_BY_NOTE.test(before) || (APPOSITIVE_OF_NAME.test(before) && /^,\s*(?:wants?|needs?|is looking|would like)\b/iu.test(after));
     const startsSentence = /(?:^|[.!?]\s+|\n)\s*$/.test(before) && FOLLOWS.test(after);
     let score = 0;
     if (agreement >= 0.8) score = inSignature || legal ? 0.97 : 0.93;
@@ -229,12 +243,33 @@ function asSignatureLine(source: string, name: { start: number; end: number }): 
 /** Senders that are software, not a person: a form plug-in, a notification service. */
 const MACHINE_SENDER = /^(?:no-?reply|do-?not-?reply|notifications?|notify|wordpress|forms?|formular|mailer|mailer-daemon|webmaster|system|automated|alerts?)$/i;
 
+/** Words that hand the reader over to someone else: "introducing you to", "I'd like you to meet", "putting you in touch with". */
+const HANDS_OVER = /\b(?:introduc(?:e|ing)(?:\s+you(?:\s+(?:both|two))?\s+to|\s+to\s+you)?|(?:you\s+(?:should|to)|please)\s+meet|(?:put(?:ting)?|get(?:ting)?)\s+you\s+in\s+touch\s+with|connect(?:ing)?\s+you\s+with)\s+$/iu;
+
+/**
+ * An introduction: the sender hands the operator over to someone they copied in, named right after
+ * the words that do it. The one copied in is the lead, and the sender is who referred them.
+ */
+function introducedLead(source: string, message: Message): Message['from'] {
+  const body = source.slice(message.body.start, message.body.end);
+  for (const party of message.cc) {
+    const names = party.name ? [party.name, party.name.split(/\s+/)[0]!] : [];
+    for (const name of names) {
+      for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) if (HANDS_OVER.test(body.slice(Math.max(0, at - 60), at))) return party;
+    }
+  }
+  return null;
+}
+
 /**
  * The lead's own address in the From header: not a machine's ("wordpress@", "no-reply@") and not
  * one on the operator's own domain (their site's contact form mails them from it); then the
- * lead's address and organisation are read from the message's own words instead.
+ * lead's address and organisation are read from the message's own words instead. In an
+ * introduction, the lead is the person introduced.
  */
-function leadSender(message: Message): Message['from'] {
+function leadSender(source: string, message: Message): Message['from'] {
+  const introduced = introducedLead(source, message);
+  if (introduced) return introduced;
   const from = message.from;
   if (!from || message.to.includes(from.address)) return null;
   const [local, domain] = from.address.toLowerCase().split('@');
@@ -255,7 +290,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
     return { value: `${first.text} ${last.text}`, evidence: { kind: 'span', span: spanAt(source, first.start, last.end) }, confidence: 0.95, via: 'rules' };
   }
   // "Dr. Amelia Strand" in the From header: the title is how to address her, not part of her name.
-  const headerName = leadSender(message)?.name?.replace(/^["']|["']$/g, '').trim().replace(HONORIFIC, '');
+  const headerName = leadSender(source, message)?.name?.replace(/^["']|["']$/g, '').trim().replace(HONORIFIC, '');
   if (headerName && !GENERIC_SENDER.test(headerName)) {
     const at = source.indexOf(headerName, message.body.start);
     if (at >= 0) return grounded(source, at, at + headerName.length, 0.95);
@@ -287,7 +322,7 @@ function contactNameIn(source: string, message: Message): Field<string | null> {
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 function emailIn(source: string, message: Message): Field<string | null> {
-  const sender = leadSender(message);
+  const sender = leadSender(source, message);
   if (sender) return grounded(source, sender.span.start, sender.span.end, 0.95);
   const form = fieldIn(source, 'E-?mail|Email address|Mail|Courriel');
   if (form && /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(form.text)) return grounded(source, form.start, form.end, 0.95);
