@@ -307,6 +307,20 @@ for (const provider of providers()) {
       assert.ok(cited.indexOf(theirs.id) !== -1 && cited.indexOf(theirs.id) < cited.indexOf(others.id), 'their request before the same request of another company');
     });
 
+    test("what someone has, or a company's attribute asked through them, is their company's", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): kickoff for the costing tool.");
+      const theirRate = await rememberedAt('2026-02-01T09:00:00Z', 'Halcón Estudio: day rate 700 EUR from March.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Brenner Tools GmbH: day rate 900 EUR from March.');
+      const theirStory = await rememberedAt('2026-03-01T09:00:00Z', 'Case study on the costing tool of Halcón Estudio is out.');
+      const otherStory = await rememberedAt('2026-03-02T09:00:00Z', 'Case study on the costing tool of Brenner Tools GmbH is out.');
+      await drainIndex(operator.memory);
+
+      const rate = await operator.memory.recall('what do we charge marisol per day', { k: 3 });
+      assert.equal(rate.citations[0]?.recordId, theirRate.id, 'the rate of the company she works at');
+      const cited = (await operator.memory.recall("is the case study on marisol's costing tool out?", { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.ok(cited.indexOf(theirStory.id) !== -1 && cited.indexOf(theirStory.id) < cited.indexOf(otherStory.id), "her company's story before the other one");
+    });
+
     test('a company name typed with two letters swapped still names it', async () => {
       await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000060 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
       const moved = await rememberedAt('2026-06-01T09:00:00Z', 'Brandtwerk moved to Ballindamm 3, 20095 Hamburg; bill them there from June.');
