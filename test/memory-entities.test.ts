@@ -321,6 +321,16 @@ for (const provider of providers()) {
       assert.ok(cited.indexOf(theirStory.id) !== -1 && cited.indexOf(theirStory.id) < cited.indexOf(otherStory.id), "her company's story before the other one");
     });
 
+    test("a question that describes a company as a note heading it does recalls that company's notes", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Saltmarsh Ciders (orchard cidery near Brindleford) signed for the web shop.');
+      const theirs = await rememberedAt('2026-02-01T09:00:00Z', 'Saltmarsh: Nell Carver is our contact for the shop.');
+      const others = await rememberedAt('2026-02-02T09:00:00Z', 'Copperkettle Ales Ltd: Jo Pike is our contact for the shop.');
+      await drainIndex(operator.memory);
+
+      const cited = (await operator.memory.recall('the brindleford cidery, who is our contact there?', { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.equal(cited[0], theirs.id, `their contact first (${cited.indexOf(others.id) + 1} for the other company's)`);
+    });
+
     test('a company name typed with two letters swapped still names it', async () => {
       await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000060 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
       const moved = await rememberedAt('2026-06-01T09:00:00Z', 'Brandtwerk moved to Ballindamm 3, 20095 Hamburg; bill them there from June.');

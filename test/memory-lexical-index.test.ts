@@ -60,5 +60,18 @@ for (const provider of providers()) {
       const hits = (await index.search('pallets', 10)).map((hit) => hit.id);
       assert.ok(hits.includes(pallets) && !hits.includes(wallets), 'the known word "pallets" is not matched as "wallets"');
     });
+
+    test('a company is described by two words of what its heading says it is, or by one word only its description has and the language does not', async () => {
+      const index = new LexicalIndex(store);
+      const cidery = await readAt('Saltmarsh Ciders (orchard cidery near Brindleford) signed for the shop.', new Date());
+      await readAt('Copperkettle Ales (brewery in Harrowgate) wants a keg tracker.', new Date());
+      await readAt('Pennyworth Bakes (bakery in Harrowgate; Owen Price runs it) asked for a quote.', new Date());
+      assert.deepEqual(await index.describedNames('the orchard cidery, who is our contact?'), ['Saltmarsh Ciders']);
+      assert.deepEqual(await index.describedNames('anything new from the brindleford lot?'), ['Saltmarsh Ciders'], 'a place only one description has');
+      assert.deepEqual(await index.describedNames('which invoices are due in harrowgate'), [], 'a place two descriptions have names neither');
+      assert.deepEqual(await index.describedNames('what is our hourly price?'), [], 'a word of the language is no description alone, however it is stemmed');
+      index.remove(cidery);
+      assert.deepEqual(await index.describedNames('the orchard cidery'), [], 'a forgotten record describes nothing');
+    });
   });
 }

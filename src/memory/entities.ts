@@ -190,6 +190,22 @@ export function namedEntities(text: string): NamedEntity[] {
   return entities.filter((entity) => !entities.some((other) => other !== entity && within(entity, other)));
 }
 
+/** A heading's name and what its brackets say about it ("Saltmarsh Ciders (orchard cidery near Hereford): ..."). */
+const HEADING_DESCRIBED = new RegExp(`${HEADING_NAME.source}([^()]+)\\)`, 'gu');
+
+/**
+ * What a text's headings say their company is or where it is, by name: how a question that never
+ * names it describes it ("the hereford cider people" for "Saltmarsh Ciders (orchard cidery near Hereford)").
+ */
+export function headingDescriptions(text: string): { name: string; description: string }[] {
+  const described: { name: string; description: string }[] = [];
+  for (const match of text.matchAll(HEADING_DESCRIBED)) {
+    const name = withoutHeadingLabel(match[1]!);
+    if (name && isCompanyHeading(name)) described.push({ name, description: match[2]!.trim() });
+  }
+  return described;
+}
+
 /**
  * The known aliases a text contains, longest first and not overlapping ("acme tooling" rather than
  * "acme" in "Acme Tooling's order"). isAlias tells whether a phrase of normalised words is one.

@@ -84,6 +84,16 @@ export class MemoryFacts {
     });
   }
 
+  /** The organisations by these names (as described by the records, see LexicalIndex.describedNames), unless the question named one already. */
+  async organisationsDescribed(names: string[], named: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    return this.#store.transaction(async (runner) => {
+      if (named.length > 0 && (await entitiesByIds(runner, named)).some((entity) => entity.kind === 'organisation')) return [];
+      const aliases = await knownAliases(runner, names.map(aliasOf));
+      return [...new Set(aliases.filter((row) => row.entityKind === 'organisation').map((row) => row.entityId))];
+    });
+  }
+
   /** The names of the organisations the domains stand for (see domainOwners). */
   async namesOfDomainOwners(domains: string[]): Promise<string[]> {
     if (domains.length === 0) return [];

@@ -137,6 +137,8 @@ export class MemoryRecall {
       this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
     }
     const entityIds = await this.#facts.entitiesIn(asked, domains);
+    // "the hereford cider people": a company the question describes instead of naming.
+    entityIds.push(...(await this.#facts.organisationsDescribed(await this.#lexical.describedNames(asked), entityIds)));
     const entityRecords = await this.#store.transaction((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
     const scores = new Map<string, number>();
     const fuse = (ids: string[]) => ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
