@@ -147,6 +147,13 @@ describe('people named in full', () => {
     assert.deepEqual(people('Met June Halvorsen at the fair.'), ['June Halvorsen']);
   });
 
+  test("a full name alone in a company heading's brackets is a person, however foreign to the lexicon; a place of two words is not", () => {
+    assert.deepEqual(people('Saltmarsh Ciders (Oisín Ní Bhraonáin): orchard planner, 600 EUR per day.'), ['Oisín Ní Bhraonáin']);
+    assert.deepEqual(people('Lead Brackwater Tiles Ltd (Tjark Oltmanns): needs a quoting tool; budget 9000 EUR.'), ['Tjark Oltmanns']);
+    assert.deepEqual(people('Fjordlys Ferger (Bergen, Sindre Vatnøy): timetable app.'), ['Sindre Vatnøy']);
+    assert.deepEqual(people('Pemberton Deli (New York) wants an order form.'), []);
+  });
+
   test('a nickname in quotes between first name and surname is one more name of the person', () => {
     const [person] = namedEntities("Met Katarzyna 'Kasia' Nowicka, the CEO.").filter((entity) => entity.kind === 'person');
     assert.deepEqual([person?.name, person?.aliases.map((alias) => alias.alias)], ['Katarzyna Nowicka', ['katarzyna nowicka', 'kasia']]);

@@ -109,6 +109,9 @@ const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\
  * (Bergen) asked ..."), often before any invoice gives the legal name.
  */
 const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|${JOINING_WORDS}))*)\\s+\\(`, 'gu');
+/** A heading's name and what its brackets say about it ("Saltmarsh Ciders (orchard cidery near Hereford): ..."). */
+const HEADING_DESCRIBED = new RegExp(`${HEADING_NAME.source}([^()]+)\\)`, 'gu');
+
 /** Words that label a line rather than start a name ("Lead Hooli Labs (Jane Doe): ..." is how lead-qualification writes one). */
 const HEADING_LABELS = new Set(['lead', 'call', 'meeting', 'update', 'note', 'notes', 'project', 'reminder', 'summary', 'client', 'customer', 'prospect', 'supplier', 'vendor', 're', 'fwd']);
 const withoutHeadingLabel = (name: string) => {
@@ -172,6 +175,13 @@ export function namedEntities(text: string): NamedEntity[] {
     const name = withoutHeadingLabel(match[1]!);
     if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
   }
+  // "Saltmarsh Ciders (Nell Carver): ...": a full name alone in a company heading's brackets, or
+  // between its commas, is whom the story is with, however foreign to compromise's lexicon the
+  // name is; a place of two words is not ("(New York)").
+  for (const match of text.matchAll(HEADING_DESCRIBED)) {
+    if (!isCompanyHeading(withoutHeadingLabel(match[1]!) || match[1]!)) continue;
+    for (const part of match[2]!.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
+  }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
   for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name)) && !isTown(clean(name), text)) add('organisation', name);
@@ -189,9 +199,6 @@ export function namedEntities(text: string): NamedEntity[] {
   const within = (entity: NamedEntity, other: NamedEntity) => (other.kind === entity.kind || other.kind === 'organisation') && primary(other).includes(primary(entity));
   return entities.filter((entity) => !entities.some((other) => other !== entity && within(entity, other)));
 }
-
-/** A heading's name and what its brackets say about it ("Saltmarsh Ciders (orchard cidery near Hereford): ..."). */
-const HEADING_DESCRIBED = new RegExp(`${HEADING_NAME.source}([^()]+)\\)`, 'gu');
 
 /**
  * What a text's headings say their company is or where it is, by name: how a question that never
