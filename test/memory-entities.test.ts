@@ -400,6 +400,12 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
   });
 
+  test('"contact = Name", "contact: Name" and "the person we deal with" state the contact', () => {
+    assert.deepEqual(readFacts('Saltmarsh contact = Nell Carver (orchard office).'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+    assert.deepEqual(readFacts('Contact: Nell Carver, from March.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+    assert.deepEqual(readFacts('Nell Carver took on the orchard office and is the person we deal with from now on.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+  });
+
   test("a lead's recorded outcome states who wrote in as the contact, unless it is unknown", () => {
     assert.deepEqual(leadContactFact('Lead Hooli Labs Inc (Jane Doe): needs a dashboard; budget 5000 EUR; timeline Q1. Scored 60/100 (warm); replied "Hi".'), { attribute: 'contact', value: 'Jane Doe' });
     assert.equal(leadContactFact('Lead Hooli Labs Inc (unknown contact): needs unclear; budget unknown; timeline unknown. Scored 10/100 (cold); replied "Hi".'), null);

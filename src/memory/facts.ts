@@ -43,7 +43,8 @@ const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
-const CONTACT_CUE = /\b(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|took over|replaces (?:him|her)|handed .* to)\b/i;
+/** "Contact = Jo Pike" and "Contact: Jo Pike" are how a short note writes it; "the person we deal with" is how a longer one does. */
+const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
 const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
 
 /** "Renegotiated with Kessler: 920 EUR per day from January; travel billed separately." → sentences. */
