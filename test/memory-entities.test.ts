@@ -489,6 +489,31 @@ describe('the attribute a question asks for', () => {
     assert.equal(attributeAsked('fjord freight invoices by post - postal?'), 'billing_address');
   });
 
+  test('who we deal with, who handles or who replaced someone asks for the contact', () => {
+    assert.deepEqual(['who do we deal with at fjord freight these days', 'who handles the account at falkner now', 'who replaced Nell at falkner?'].map(attributeAsked), ['contact', 'contact', 'contact']);
+  });
+
+  test("a street, a typo's 'addres' and where to post the invoices ask for the address", () => {
+    assert.deepEqual(['which street do falkner invoices go to', 'falkner addres pls', 'where do we post the fjord freight invoices'].map(attributeAsked), ['billing_address', 'billing_address', 'billing_address']);
+  });
+
+  test('a UID number (Austria, Switzerland) and a RUT (Chile) ask for the VAT ID', () => {
+    assert.deepEqual(['falkner UID-Nummer?', 'uid nr of fjord freight', 'el RUT de falkner'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id']);
+  });
+
+  test('the days a customer gets to pay are asked in Italian, Spanish and German too', () => {
+    assert.deepEqual(['quanti giorni per pagare ha falkner?', '¿cuántos días para pagar tiene falkner?', 'wie viele Tage zum Zahlen hat falkner'].map(attributeAsked), ['payment_terms', 'payment_terms', 'payment_terms']);
+  });
+
+  test('paying in a currency asks for the currency; paying in a number of days for the terms', () => {
+    assert.equal(attributeAsked('which currency does falkner pay in'), 'currency');
+    assert.equal(attributeAsked('does falkner pay in 30 days?'), 'payment_terms');
+  });
+
+  test('where invoices are to be e-mailed asks for the mailbox', () => {
+    assert.equal(attributeAsked('where should falkner invoices be emailed'), 'billing_email');
+  });
+
   test('an organisation number is asked as the VAT ID it stands for', () => {
     assert.equal(attributeAsked("Fjord Freight's org number for the invoice"), 'vat_id');
     assert.equal(attributeAsked('organisation no. of fjord freight?'), 'vat_id');
