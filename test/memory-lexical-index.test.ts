@@ -61,7 +61,7 @@ for (const provider of providers()) {
       assert.ok(hits.includes(pallets) && !hits.includes(wallets), 'the known word "pallets" is not matched as "wallets"');
     });
 
-    test('a company is described by two words of what its heading says it is, or by one word only its description has and the language does not', async () => {
+    test('a company is described by two words of what its heading says it is, or by one word only its description has that is a place or no word of the language', async () => {
       const index = new LexicalIndex(store);
       const cidery = await readAt('Saltmarsh Ciders (orchard cidery near Brindleford) signed for the shop.', new Date());
       await readAt('Copperkettle Ales (brewery in Harrowgate) wants a keg tracker.', new Date());
@@ -70,6 +70,8 @@ for (const provider of providers()) {
       assert.deepEqual(await index.describedNames('anything new from the brindleford lot?'), ['Saltmarsh Ciders'], 'a place only one description has');
       assert.deepEqual(await index.describedNames('which invoices are due in harrowgate'), [], 'a place two descriptions have names neither');
       assert.deepEqual(await index.describedNames('what is our hourly price?'), [], 'a word of the language is no description alone, however it is stemmed');
+      await readAt('Pemberton Deli (sandwich bar in Leeds) wants an order form.', new Date());
+      assert.deepEqual(await index.describedNames('the leeds client, any news?'), ['Pemberton Deli'], 'a place of the language only one description has');
       index.remove(cidery);
       assert.deepEqual(await index.describedNames('the orchard cidery'), [], 'a forgotten record describes nothing');
     });

@@ -8,6 +8,7 @@
 // candidates from the records. Beside the records it holds what their headings say each company is
 // ("Saltmarsh Ciders (orchard cidery near Hereford)"), for questions that describe a company instead of naming it.
 import MiniSearch from 'minisearch';
+import nlp from 'compromise';
 import { lexicalRowsByIds, recordIdsReadSince, recordsReadAfter, type LexicalRow } from '../store/memory.ts';
 import type { Store } from '../store/store.ts';
 import { isStopWord, stem } from './local-embedder.ts';
@@ -82,9 +83,9 @@ export class LexicalIndex {
 
   /**
    * The names of the companies a question describes as the records' headings do: two of the
-   * words of one company's description ("the orchard cidery"), or one word no other
-   * description has and the language does not ("the brindleford lot"): a place or a kind of business
-   * alone is rarely one company's.
+   * words of one company's description ("the orchard cidery"), or one word no other description
+   * has that is a place or no word of the language ("the brindleford lot", "the munich client"):
+   * a kind of business alone ("the brewery") is as likely a company memory has no heading for.
    */
   async describedNames(query: string): Promise<string[]> {
     await this.sync();
@@ -98,7 +99,7 @@ export class LexicalIndex {
       }
     }
     // Whether the language has the word is asked of the word as written: "price" is a word, its stem "pric" is none.
-    const known = new Set(tokens(query).filter(isKnownWord).map(stem));
+    const known = new Set(tokens(query).filter((word) => isKnownWord(word) && !nlp(word).has('#Place')).map(stem));
     const distinctive = (term: string) => namesOfTerm.get(term)!.size === 1 && !known.has(term);
     return [...termsOfName].filter(([, terms]) => terms.size >= 2 || [...terms].some(distinctive)).map(([name]) => name);
   }
