@@ -147,6 +147,20 @@ for (const provider of providers()) {
       assert.equal(past[0], old.id, 'a question about the past finds the replaced terms first');
     });
 
+    test('asked what was before a move, the replaced value comes first, and before a named value, the one it replaced', async () => {
+      const first = await rememberedAt('2025-10-01T09:00:00Z', 'Saltmarsh Ciders signed the orchard planner. Billing address: 4 Mill Lane, Ledbury HR8 1AA.');
+      const second = await rememberedAt('2026-02-01T09:00:00Z', 'Saltmarsh Ciders moved their office to 9 Bye Street, Ledbury HR8 2AA; bill them there.');
+      const third = await rememberedAt('2026-07-01T09:00:00Z', 'Saltmarsh Ciders moved again: 31 Orchard Row, Ledbury HR8 3AA is the billing address from July.');
+      await rememberedAt('2026-08-01T09:00:00Z', 'Invoiced Saltmarsh Ciders Ltd INV-000070 for 900.00 GBP on 2026-08-01. Billing address: 31 Orchard Row, Ledbury HR8 3AA. Currency: GBP.');
+      await drainIndex(operator.memory);
+
+      const moved = (await operator.memory.recall('saltmarsh address before they moved?', { k: 5 })).citations.map((citation) => citation.recordId);
+      assert.ok([first.id, second.id].includes(moved[0]!), 'a replaced address first');
+      const beforeBye = (await operator.memory.recall('saltmarsh address before bye street?', { k: 5 })).citations.map((citation) => citation.recordId);
+      assert.equal(beforeBye[0], first.id, 'the address Bye Street replaced');
+      assert.ok(beforeBye.indexOf(third.id) > 0);
+    });
+
     test("a lead's recorded outcome names its contact, and a later hand-over replaces it", async () => {
       await rememberedAt('2026-01-26T09:00:00Z', 'Lead Aurelia Dental AB (Erik Sjöberg): needs booking analysis; budget 25000 EUR; timeline Q2. Scored 74/100 (warm); replied "Booking analysis".');
       const handOver = await rememberedAt('2026-08-18T09:00:00Z', 'Aurelia Dental AB: Erik handed the project to Anna Lindqvist; she is our contact from now on.');

@@ -3,7 +3,9 @@
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
+import type { CitedFact } from '../core/services.ts';
 import { attributeAsked } from './attribute-words.ts';
+import { tokens } from './words.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -158,4 +160,16 @@ export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|
 export function yearAsked(question: string): number | null {
   const years = new Set([...question.matchAll(/(?<![\d-])(?:19|20)\d{2}(?![\d-])/g)].map((match) => Number(match[0])));
   return years.size === 1 ? [...years][0]! : null;
+}
+
+/**
+ * "the address before Harbour Road": of the values stated, the one the value the question names
+ * replaced. A value is named by a word of it no other value has ("harbour", not the town they share).
+ */
+export function valueBeforeNamed(question: string, stated: CitedFact[]): CitedFact | undefined {
+  const asked = new Set(tokens(question).filter((word) => word.length >= 4 && !/^\d+$/.test(word)));
+  const valuesWith = new Map<string, Set<string>>();
+  for (const fact of stated) for (const word of tokens(fact.value)) valuesWith.set(word, (valuesWith.get(word) ?? new Set()).add(fact.value));
+  const named = stated.find((fact) => tokens(fact.value).some((word) => asked.has(word) && valuesWith.get(word)!.size === 1));
+  return named && stated.find((fact) => fact.entity === named.entity && fact.supersededAt === named.since);
 }
