@@ -445,6 +445,12 @@ describe('the same value', () => {
     assert.equal(sameValue('720 CHF per hour', '720 CHF'), false);
     assert.equal(sameValue('30 days end of month', '30 days'), false);
   });
+
+  test('"net" before or after the days is the same payment term', () => {
+    assert.equal(sameValue('45 days net', '45 days'), true);
+    assert.equal(sameValue('net 45', '45 days net'), true);
+    assert.equal(sameValue('45 days net', '60 days'), false);
+  });
 });
 
 describe('misspelt names', () => {

@@ -146,10 +146,10 @@ function normaliseRate(money: string, period: string | undefined): string {
 /**
  * The same value however it was written ("Löffelstraße 22" and "Loffelstrasse 22"), for telling a
  * change from a repetition. A rate's "per day" is what a rate without a period means (see
- * normaliseRate), so "650 EUR per day" and "650 EUR" are one value.
+ * normaliseRate), so "650 EUR per day" and "650 EUR" are one value; "net 30" and "30 days net" are "30 days".
  */
 export function sameValue(a: string, b: string): boolean {
-  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
+  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
 
