@@ -154,6 +154,13 @@ describe('people named in full', () => {
     assert.deepEqual(people('Pemberton Deli (New York) wants an order form.'), []);
   });
 
+  test('an instruction opening a sentence is no part of the company it names; a first name that is also a verb is', () => {
+    const organisations = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'organisation').map((entity) => entity.name);
+    assert.deepEqual(organisations('Good news. Bill Quarnby Tiles Ltd at 3 Mill Lane, Ledbury from now on.'), ['Quarnby Tiles Ltd']);
+    assert.deepEqual(organisations('Email Quarnby Tiles Ltd the signed quote.'), ['Quarnby Tiles Ltd']);
+    assert.deepEqual(organisations('Grant Thornby LLP signed the audit tool.'), ['Grant Thornby LLP']);
+  });
+
   test('a nickname in quotes between first name and surname is one more name of the person', () => {
     const [person] = namedEntities("Met Katarzyna 'Kasia' Nowicka, the CEO.").filter((entity) => entity.kind === 'person');
     assert.deepEqual([person?.name, person?.aliases.map((alias) => alias.alias)], ['Katarzyna Nowicka', ['katarzyna nowicka', 'kasia']]);

@@ -56,9 +56,20 @@ const LEGAL_FORM_SPELLINGS = [
  */
 function withoutLeadingNonNames(words: string): string {
   const parts = words.split(/\s+/);
-  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
+  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && (nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)') || isImperative(parts[0]!))) parts.shift();
   return parts.join(' ');
 }
+
+/**
+ * "Bill Quarnby Tiles Ltd at ...", "Email Quarnby Tiles Ltd ...": the verbs an operator's note
+ * opens an instruction with, which compromise takes for a first name ("Bill") or a name's first word.
+ */
+const INSTRUCTIONS = new Set(['bill', 'invoice', 'email', 'call', 'phone', 'ping', 'ask', 'remind', 'send', 'charge', 'chase', 'tell', 'thank', 'cc', 'pay']);
+const isImperative = (word: string) => INSTRUCTIONS.has(word.toLowerCase());
+const withoutLeadingImperative = (name: string) => {
+  const [first, ...rest] = name.split(/\s+/);
+  return rest.length > 1 && /^[A-Za-z]+$/.test(first!) && isImperative(first!) ? rest.join(' ') : name;
+};
 
 export const aliasOf = (text: string) => tokens(text).join(' ');
 
@@ -184,7 +195,11 @@ export function namedEntities(text: string): NamedEntity[] {
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
-  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name)) && !isTown(clean(name), text)) add('organisation', name);
+  // Its spans take an instruction opening the sentence in too ("Bill Quarnby Tiles Ltd at ...").
+  for (const span of doc.organizations().out('array') as string[]) {
+    const name = withoutLeadingImperative(clean(span));
+    if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(name) && !isTown(name, text)) add('organisation', name === clean(span) ? span : name);
+  }
   // One word is too often a first name shared by several people, or not a name at all; and every
   // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
   // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
