@@ -69,6 +69,11 @@ describe('aliases', () => {
     assert.ok(!aliasesFor('organisation', 'Lumen Analytics Ltd').some((alias) => alias.alias.length < 4));
   });
 
+  test('two names joined, then what the company does, also go by the joined names', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Casa y Campo Hoteles S.L.').map((alias) => alias.alias), ['casa y campo hoteles s l', 'casa y campo hoteles', 'casa', 'casa y campo']);
+    assert.deepEqual(aliasesFor('organisation', 'Brandt & Vogel Haustechnik GmbH').map((alias) => alias.alias), ['brandt vogel haustechnik gmbh', 'brandt vogel haustechnik', 'brandt', 'brandt vogel', 'b v']);
+  });
+
   test('a partner name with a particle gives its initials run together ("VvdB" for "Visser & van den Berg")', () => {
     const aliases = aliasesFor('organisation', 'Visser & van den Berg').map((alias) => alias.alias);
     assert.ok(aliases.includes('vvdb'), aliases.join(', '));

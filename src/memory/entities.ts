@@ -97,6 +97,10 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     if (BUSINESS_KINDS.has(first!) && rest.length > 0 && rest.length <= 2) aliases.push({ alias: rest.join(' '), kind: 'short' });
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
+    // "Casa y Campo" for "Casa y Campo Hoteles S.L.": two names joined, then what the company does, go by the joined names.
+    const joined = new RegExp(`^(\\S+\\s+(?:&|${JOINING_WORDS})\\s+(?:(?:de|du|van|von|der|den|da|do|di|le|la)\\s+)*\\S+)\\s+\\S`, 'u').exec(name);
+    const pair = joined && aliasOf(joined[1]!);
+    if (pair && !aliases.some((known) => known.alias === pair)) aliases.push({ alias: pair, kind: 'name' });
     // "M&F" for "Marlowe & Finch LLP", "PdV" for "Pieterse & de Vries": two names joined by "&" go by their initials.
     const partners = /^(\p{Lu}[\p{L}\p{M}'’-]*)\s*&\s*((?:(?:de|du|van|von|der|den|da|do|di|le|la)\s+)*\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
     if (partners) {
