@@ -74,7 +74,7 @@ export class MemoryFacts {
       // "Rosa's shop in Lisbon", "what do we charge Rosa per day": what someone has, or a company's
       // attribute asked through them, is their company's; they stay named, as notes often name both.
       const owners = (await Promise.all(possessors(text).map(personNamed))).filter((person) => person !== undefined);
-      const onlyPeople = named.length > 0 && (await entitiesByIds(runner, named)).every((entity) => entity.kind === 'person');
+      const onlyPeople = named.length > 0 && named.every((id) => people.has(id));
       const through = attributeAsked(text) && onlyPeople ? named.filter((id) => people.has(id)) : [];
       for (const person of new Set([...owners, ...through])) {
         const employer = await employerOf(runner, person, new Date());
