@@ -128,6 +128,12 @@ describe('a note headed by a company', () => {
     assert.deepEqual(named('Lead Hooli Labs (Jane Doe): needs a dashboard.'), [['organisation', 'Hooli Labs'], ['person', 'Jane Doe']]);
     assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.'), [['organisation', 'Halberd Media B.V.'], ['person', 'Jane Doe']]);
   });
+
+  test('a full name whose brackets give a role at a company heads a note with a person, however foreign the name', () => {
+    assert.deepEqual(named('Tjark Oltmanns (accounts payable at Brackwater): the office moved.'), [['organisation', 'Brackwater'], ['person', 'Tjark Oltmanns']]);
+    assert.deepEqual(named("Tjark Oltmanns (Brackwater's head of finance): invoices by post."), [['person', 'Tjark Oltmanns']]);
+    assert.deepEqual(named('Saltmarsh Ciders (cidery at Ledbury): a new orchard.'), [['organisation', 'Saltmarsh Ciders']], 'a company where it is, not a role');
+  });
 });
 
 describe('people named in full', () => {

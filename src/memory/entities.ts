@@ -136,11 +136,22 @@ const withoutHeadingLabel = (name: string) => {
 };
 
 /** A heading names a company unless it names a person ("Rosa Vasquez (Vásquez Café): ...") or is one ordinary word. */
-function isCompanyHeading(name: string): boolean {
+function isCompanyHeading(name: string, bracket = ''): boolean {
   const words = name.split(/\s+/);
-  if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)')) return false;
+  if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)') || isRoleAt(name, bracket)) return false;
   return words.length > 1 || !isOrdinaryWord(words[0]!);
 }
+
+/**
+ * "Nell Carver (accounts at Saltmarsh): ...", "Nell Carver (Saltmarsh's head of finance)": brackets
+ * that give a full name a role at a company head a note with a person, however foreign the name.
+ */
+const isRoleAt = (name: string, bracket: string) => isFullName(name) && (ROLE_AT.test(bracket) || ROLE_OF.test(bracket));
+const ROLES = 'accounts?|accounting|payable|receivable|finance|billing|bookkeeping|purchasing|procurement|sales|marketing|IT|ops|operations|HR|legal|dispatch|logistics|lead|head|manager|director|CEO|CFO|CTO|COO|owner|founder|partner|controller|engineer|developer|assistant|designer';
+const ROLE_AT = new RegExp(`^(?:[\\p{L}'’&-]+\\s+)*?(?:${ROLES})\\s+(?:[\\p{Ll}]+\\s+)*?at\\s+\\p{Lu}`, 'u');
+const ROLE_OF = new RegExp(`^\\p{Lu}[\\p{L}\\p{M}-]*['’]s\\s+(?:[\\p{Ll}]+\\s+)*?(?:${ROLES})\\b`, 'u');
+/** What the brackets after a heading's name say, up to the closing one. */
+const bracketAfter = (text: string, match: RegExpMatchArray) => /^[^()]*/.exec(text.slice(match.index! + match[0].length))![0];
 
 const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
 /** A name after a postcode is the town ("2200 København N. VAT ID: ..."), not an organisation. */
@@ -188,7 +199,8 @@ export function namedEntities(text: string): NamedEntity[] {
   const overlapsFound = (name: string) => [...found.keys()].some((alias) => ` ${aliasOf(name)} `.includes(` ${alias} `) || ` ${alias} `.includes(` ${aliasOf(name)} `));
   for (const match of text.matchAll(HEADING_NAME)) {
     const name = withoutHeadingLabel(match[1]!);
-    if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
+    if (name && isRoleAt(name, bracketAfter(text, match))) add('person', name);
+    else if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
   }
   // "Saltmarsh Ciders (Nell Carver): ...": a full name alone in a company heading's brackets, or
   // between its commas, is whom the story is with, however foreign to compromise's lexicon the
@@ -227,7 +239,7 @@ export function headingDescriptions(text: string): { name: string; description: 
   const described: { name: string; description: string }[] = [];
   for (const match of text.matchAll(HEADING_DESCRIBED)) {
     const name = withoutHeadingLabel(match[1]!);
-    if (name && isCompanyHeading(name)) described.push({ name, description: match[2]!.trim() });
+    if (name && isCompanyHeading(name, match[2]!)) described.push({ name, description: match[2]!.trim() });
   }
   return described;
 }
