@@ -86,9 +86,10 @@ export class LexicalIndex {
    * words of one company's description ("the orchard cidery"), or one word no other description
    * has that is a place or no word of the language ("the brindleford lot", "the munich client"):
    * a kind of business alone ("the brewery") is as likely a company memory has no heading for.
+   * Of the records held now: recall asks right after its search, which has caught up (a second
+   * look at the store would cost every question one more query).
    */
-  async describedNames(query: string): Promise<string[]> {
-    await this.sync();
+  describedNames(query: string): string[] {
     const termsOfName = new Map<string, Set<string>>();
     const namesOfTerm = new Map<string, Set<string>>();
     for (const hit of this.#descriptions.search(query)) {

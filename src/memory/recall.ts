@@ -138,7 +138,7 @@ export class MemoryRecall {
     }
     const entityIds = await this.#facts.entitiesIn(asked, domains);
     // "the hereford cider people": a company the question describes instead of naming.
-    entityIds.push(...(await this.#facts.organisationsDescribed(await this.#lexical.describedNames(asked), entityIds)));
+    entityIds.push(...(await this.#facts.organisationsDescribed(this.#lexical.describedNames(asked), entityIds)));
     const entityRecords = await this.#store.transaction((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
     const scores = new Map<string, number>();
     const fuse = (ids: string[]) => ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
