@@ -147,6 +147,20 @@ for (const provider of providers()) {
       assert.equal(past[0], old.id, 'a question about the past finds the replaced terms first');
     });
 
+    test('asked what was before a move, the replaced value comes first, and before a named value, the one it replaced', async () => {
+      const first = await rememberedAt('2025-10-01T09:00:00Z', 'Saltmarsh Ciders signed the orchard planner. Billing address: 4 Mill Lane, Ledbury HR8 1AA.');
+      const second = await rememberedAt('2026-02-01T09:00:00Z', 'Saltmarsh Ciders moved their office to 9 Bye Street, Ledbury HR8 2AA; bill them there.');
+      const third = await rememberedAt('2026-07-01T09:00:00Z', 'Saltmarsh Ciders moved again: 31 Orchard Row, Ledbury HR8 3AA is the billing address from July.');
+      await rememberedAt('2026-08-01T09:00:00Z', 'Invoiced Saltmarsh Ciders Ltd INV-000070 for 900.00 GBP on 2026-08-01. Billing address: 31 Orchard Row, Ledbury HR8 3AA. Currency: GBP.');
+      await drainIndex(operator.memory);
+
+      const moved = (await operator.memory.recall('saltmarsh address before they moved?', { k: 5 })).citations.map((citation) => citation.recordId);
+      assert.ok([first.id, second.id].includes(moved[0]!), 'a replaced address first');
+      const beforeBye = (await operator.memory.recall('saltmarsh address before bye street?', { k: 5 })).citations.map((citation) => citation.recordId);
+      assert.equal(beforeBye[0], first.id, 'the address Bye Street replaced');
+      assert.ok(beforeBye.indexOf(third.id) > 0);
+    });
+
     test("a lead's recorded outcome names its contact, and a later hand-over replaces it", async () => {
       await rememberedAt('2026-01-26T09:00:00Z', 'Lead Aurelia Dental AB (Erik Sjöberg): needs booking analysis; budget 25000 EUR; timeline Q2. Scored 74/100 (warm); replied "Booking analysis".');
       const handOver = await rememberedAt('2026-08-18T09:00:00Z', 'Aurelia Dental AB: Erik handed the project to Anna Lindqvist; she is our contact from now on.');
@@ -307,6 +321,30 @@ for (const provider of providers()) {
       assert.ok(cited.indexOf(theirs.id) !== -1 && cited.indexOf(theirs.id) < cited.indexOf(others.id), 'their request before the same request of another company');
     });
 
+    test("what someone has, or a company's attribute asked through them, is their company's", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', "Halcón Estudio SL (Marisol 'Sol' Ortega, partner): kickoff for the costing tool.");
+      const theirRate = await rememberedAt('2026-02-01T09:00:00Z', 'Halcón Estudio: day rate 700 EUR from March.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Brenner Tools GmbH: day rate 900 EUR from March.');
+      const theirStory = await rememberedAt('2026-03-01T09:00:00Z', 'Case study on the costing tool of Halcón Estudio is out.');
+      const otherStory = await rememberedAt('2026-03-02T09:00:00Z', 'Case study on the costing tool of Brenner Tools GmbH is out.');
+      await drainIndex(operator.memory);
+
+      const rate = await operator.memory.recall('what do we charge marisol per day', { k: 3 });
+      assert.equal(rate.citations[0]?.recordId, theirRate.id, 'the rate of the company she works at');
+      const cited = (await operator.memory.recall("is the case study on marisol's costing tool out?", { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.ok(cited.indexOf(theirStory.id) !== -1 && cited.indexOf(theirStory.id) < cited.indexOf(otherStory.id), "her company's story before the other one");
+    });
+
+    test("a question that describes a company as a note heading it does recalls that company's notes", async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Saltmarsh Ciders (orchard cidery near Brindleford) signed for the web shop.');
+      const theirs = await rememberedAt('2026-02-01T09:00:00Z', 'Saltmarsh: Nell Carver is our contact for the shop.');
+      const others = await rememberedAt('2026-02-02T09:00:00Z', 'Copperkettle Ales Ltd: Jo Pike is our contact for the shop.');
+      await drainIndex(operator.memory);
+
+      const cited = (await operator.memory.recall('the brindleford cidery, who is our contact there?', { k: 3 })).citations.map((citation) => citation.recordId);
+      assert.equal(cited[0], theirs.id, `their contact first (${cited.indexOf(others.id) + 1} for the other company's)`);
+    });
+
     test('a company name typed with two letters swapped still names it', async () => {
       await rememberedAt('2026-01-05T09:00:00Z', 'Invoiced Brandtwerk Logistik GmbH INV-000060 for 900.00 EUR on 2026-01-05. Billing address: Dammtorwall 15, 20354 Hamburg.');
       const moved = await rememberedAt('2026-06-01T09:00:00Z', 'Brandtwerk moved to Ballindamm 3, 20095 Hamburg; bill them there from June.');
@@ -376,6 +414,12 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
   });
 
+  test('"contact = Name", "contact: Name" and "the person we deal with" state the contact', () => {
+    assert.deepEqual(readFacts('Saltmarsh contact = Nell Carver (orchard office).'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+    assert.deepEqual(readFacts('Contact: Nell Carver, from March.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+    assert.deepEqual(readFacts('Nell Carver took on the orchard office and is the person we deal with from now on.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+  });
+
   test("a lead's recorded outcome states who wrote in as the contact, unless it is unknown", () => {
     assert.deepEqual(leadContactFact('Lead Hooli Labs Inc (Jane Doe): needs a dashboard; budget 5000 EUR; timeline Q1. Scored 60/100 (warm); replied "Hi".'), { attribute: 'contact', value: 'Jane Doe' });
     assert.equal(leadContactFact('Lead Hooli Labs Inc (unknown contact): needs unclear; budget unknown; timeline unknown. Scored 10/100 (cold); replied "Hi".'), null);
@@ -400,6 +444,12 @@ describe('the same value', () => {
     assert.equal(sameValue('720 CHF a day', '720 chf'), true);
     assert.equal(sameValue('720 CHF per hour', '720 CHF'), false);
     assert.equal(sameValue('30 days end of month', '30 days'), false);
+  });
+
+  test('"net" before or after the days is the same payment term', () => {
+    assert.equal(sameValue('45 days net', '45 days'), true);
+    assert.equal(sameValue('net 45', '45 days net'), true);
+    assert.equal(sameValue('45 days net', '60 days'), false);
   });
 });
 
@@ -457,6 +507,31 @@ describe('the attribute a question asks for', () => {
   test('whether a company moved asks for its address', () => {
     assert.equal(attributeAsked('is falkner still in zug or did they move?'), 'billing_address');
     assert.equal(attributeAsked('fjord freight invoices by post - postal?'), 'billing_address');
+  });
+
+  test('who we deal with, who handles or who replaced someone asks for the contact', () => {
+    assert.deepEqual(['who do we deal with at fjord freight these days', 'who handles the account at falkner now', 'who replaced Nell at falkner?'].map(attributeAsked), ['contact', 'contact', 'contact']);
+  });
+
+  test("a street, a typo's 'addres' and where to post the invoices ask for the address", () => {
+    assert.deepEqual(['which street do falkner invoices go to', 'falkner addres pls', 'where do we post the fjord freight invoices'].map(attributeAsked), ['billing_address', 'billing_address', 'billing_address']);
+  });
+
+  test('a UID number (Austria, Switzerland) and a RUT (Chile) ask for the VAT ID', () => {
+    assert.deepEqual(['falkner UID-Nummer?', 'uid nr of fjord freight', 'el RUT de falkner'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id']);
+  });
+
+  test('the days a customer gets to pay are asked in Italian, Spanish and German too', () => {
+    assert.deepEqual(['quanti giorni per pagare ha falkner?', '¿cuántos días para pagar tiene falkner?', 'wie viele Tage zum Zahlen hat falkner'].map(attributeAsked), ['payment_terms', 'payment_terms', 'payment_terms']);
+  });
+
+  test('paying in a currency asks for the currency; paying in a number of days for the terms', () => {
+    assert.equal(attributeAsked('which currency does falkner pay in'), 'currency');
+    assert.equal(attributeAsked('does falkner pay in 30 days?'), 'payment_terms');
+  });
+
+  test('where invoices are to be e-mailed asks for the mailbox', () => {
+    assert.equal(attributeAsked('where should falkner invoices be emailed'), 'billing_email');
   });
 
   test('an organisation number is asked as the VAT ID it stands for', () => {

@@ -69,6 +69,11 @@ describe('aliases', () => {
     assert.ok(!aliasesFor('organisation', 'Lumen Analytics Ltd').some((alias) => alias.alias.length < 4));
   });
 
+  test('two names joined, then what the company does, also go by the joined names', () => {
+    assert.deepEqual(aliasesFor('organisation', 'Casa y Campo Hoteles S.L.').map((alias) => alias.alias), ['casa y campo hoteles s l', 'casa y campo hoteles', 'casa', 'casa y campo']);
+    assert.deepEqual(aliasesFor('organisation', 'Brandt & Vogel Haustechnik GmbH').map((alias) => alias.alias), ['brandt vogel haustechnik gmbh', 'brandt vogel haustechnik', 'brandt', 'brandt vogel', 'b v']);
+  });
+
   test('a partner name with a particle gives its initials run together ("VvdB" for "Visser & van den Berg")', () => {
     const aliases = aliasesFor('organisation', 'Visser & van den Berg').map((alias) => alias.alias);
     assert.ok(aliases.includes('vvdb'), aliases.join(', '));
@@ -123,6 +128,12 @@ describe('a note headed by a company', () => {
     assert.deepEqual(named('Lead Hooli Labs (Jane Doe): needs a dashboard.'), [['organisation', 'Hooli Labs'], ['person', 'Jane Doe']]);
     assert.deepEqual(named('Lead Halberd Media B.V. (Jane Doe): needs a dashboard.'), [['organisation', 'Halberd Media B.V.'], ['person', 'Jane Doe']]);
   });
+
+  test('a full name whose brackets give a role at a company heads a note with a person, however foreign the name', () => {
+    assert.deepEqual(named('Tjark Oltmanns (accounts payable at Brackwater): the office moved.'), [['organisation', 'Brackwater'], ['person', 'Tjark Oltmanns']]);
+    assert.deepEqual(named("Tjark Oltmanns (Brackwater's head of finance): invoices by post."), [['person', 'Tjark Oltmanns']]);
+    assert.deepEqual(named('Saltmarsh Ciders (cidery at Ledbury): a new orchard.'), [['organisation', 'Saltmarsh Ciders']], 'a company where it is, not a role');
+  });
 });
 
 describe('people named in full', () => {
@@ -145,6 +156,20 @@ describe('people named in full', () => {
     assert.deepEqual(people('From June Halvorsen pays 90 EUR per hour.'), []);
     assert.deepEqual(people('Since May Tobias Lindqvist is our contact.'), ['Tobias Lindqvist']);
     assert.deepEqual(people('Met June Halvorsen at the fair.'), ['June Halvorsen']);
+  });
+
+  test("a full name alone in a company heading's brackets is a person, however foreign to the lexicon; a place of two words is not", () => {
+    assert.deepEqual(people('Saltmarsh Ciders (Oisín Ní Bhraonáin): orchard planner, 600 EUR per day.'), ['Oisín Ní Bhraonáin']);
+    assert.deepEqual(people('Lead Brackwater Tiles Ltd (Tjark Oltmanns): needs a quoting tool; budget 9000 EUR.'), ['Tjark Oltmanns']);
+    assert.deepEqual(people('Fjordlys Ferger (Bergen, Sindre Vatnøy): timetable app.'), ['Sindre Vatnøy']);
+    assert.deepEqual(people('Pemberton Deli (New York) wants an order form.'), []);
+  });
+
+  test('an instruction opening a sentence is no part of the company it names; a first name that is also a verb is', () => {
+    const organisations = (text: string) => namedEntities(text).filter((entity) => entity.kind === 'organisation').map((entity) => entity.name);
+    assert.deepEqual(organisations('Good news. Bill Quarnby Tiles Ltd at 3 Mill Lane, Ledbury from now on.'), ['Quarnby Tiles Ltd']);
+    assert.deepEqual(organisations('Email Quarnby Tiles Ltd the signed quote.'), ['Quarnby Tiles Ltd']);
+    assert.deepEqual(organisations('Grant Thornby LLP signed the audit tool.'), ['Grant Thornby LLP']);
   });
 
   test('a nickname in quotes between first name and surname is one more name of the person', () => {

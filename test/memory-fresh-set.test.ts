@@ -151,12 +151,13 @@ describe('fresh memory recall set', () => {
   // The README's "A fourth blind test split": q001 to q284 are dev (the first four test splits were
   // measured and then opened for tuning), and every question from q285 on was written without
   // opening the ranker and is test.
-  test('the split: q001 to q284 are dev, every later question is test, and each split asks about changed facts', () => {
+  test('the split: q001 to q284 are dev, every later question is test, and each split that has questions asks about changed facts', () => {
     const firstBlind = 285;
     for (const question of questions) {
       assert.equal(question.split, Number(question.id.slice(1)) >= firstBlind ? 'test' : 'dev', `${question.id} is in the split its number gives`);
     }
-    for (const split of ['dev', 'test']) {
+    // Between a blind split's measurement and the next one's writing, test is empty.
+    for (const split of ['dev', 'test'].filter((split) => questions.some((q) => q.split === split))) {
       assert.ok(questions.some((q) => q.split === split && q.type === 'fact' && q.superseded.length > 0), `${split} has changed-fact questions`);
     }
   });

@@ -62,6 +62,23 @@ for (const provider of providers()) {
       assert.ok(hits.includes(pallets) && !hits.includes(wallets), 'the known word "pallets" is not matched as "wallets"');
     });
 
+    test('a company is described by two words of what its heading says it is, or by one word only its description has that is a place or no word of the language', async () => {
+      const index = new LexicalIndex(store);
+      const cidery = await readAt('Saltmarsh Ciders (orchard cidery near Brindleford) signed for the shop.', new Date());
+      await readAt('Copperkettle Ales (brewery in Harrowgate) wants a keg tracker.', new Date());
+      await readAt('Pennyworth Bakes (bakery in Harrowgate; Owen Price runs it) asked for a quote.', new Date());
+      await index.sync();
+      assert.deepEqual(index.describedNames('the orchard cidery, who is our contact?'), ['Saltmarsh Ciders']);
+      assert.deepEqual(index.describedNames('anything new from the brindleford lot?'), ['Saltmarsh Ciders'], 'a place only one description has');
+      assert.deepEqual(index.describedNames('which invoices are due in harrowgate'), [], 'a place two descriptions have names neither');
+      assert.deepEqual(index.describedNames('what is our hourly price?'), [], 'a word of the language is no description alone, however it is stemmed');
+      await readAt('Pemberton Deli (sandwich bar in Leeds) wants an order form.', new Date());
+      await index.sync();
+      assert.deepEqual(index.describedNames('the leeds client, any news?'), ['Pemberton Deli'], 'a place of the language only one description has');
+      index.remove(cidery);
+      assert.deepEqual(index.describedNames('the orchard cidery'), [], 'a forgotten record describes nothing');
+    });
+
     test('a word in over a thousand records is left out of a question with rarer words, and searched when there are none', async () => {
       const index = new LexicalIndex(store);
       const readNow = new Date();
@@ -74,8 +91,8 @@ for (const provider of providers()) {
         await runner.execute(sql`UPDATE "MemoryRecord" SET "entitiesAt" = ${readNow} WHERE "entitiesAt" IS NULL`);
         return ids;
       });
-      const rare = await readAt('Saltmarsh Kayaks sent the timesheet for the estuary tours.', new Date());
-      const hits = (await index.search('saltmarsh estuary timesheet', 50)).map((hit) => hit.id);
+      const rare = await readAt('Quayside Kayaks sent the timesheet for the estuary tours.', new Date());
+      const hits = (await index.search('quayside estuary timesheet', 50)).map((hit) => hit.id);
       assert.deepEqual(hits, [rare], 'only the record with the rare words: the thousand timesheets are not walked');
       const commonHits = (await index.search('timesheet', 50)).map((hit) => hit.id);
       assert.equal(commonHits.length, 50, 'a question of only common words still searches them');

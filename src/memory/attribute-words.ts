@@ -12,15 +12,15 @@ const words = (...sources: string[]) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${sour
 const ASKED: [Attribute, RegExp][] = [
   // The US employer number in capitals: German "ein" is "a".
   ['vat_id', /\bEIN\b/],
-  ['vat_id', words('vat', 'ust(?:-?id(?:nr)?)?', 'umsatzsteuer(?:-?id)?', 'steuer(?:nummer|-?id)', 'tva', 'iva', 'p\\.? ?iva', 'nif', 'cif', 'btw(?:-?nummer)?', 'kvk', 'mva', 'moms(?:nummer|nr)?', 'cvr', 'tin', 'tax (?:id|number|no)', 'vergi(?: no| numarasi)?', 'vkn', 'nip', 'dic', 'siren', 'siret', 'org(?:ani[sz]ation)?\\.? ?(?:number|no|nr)\\.?', 'organisasjonsnummer', 'y-tunnus')],
+  ['vat_id', words('vat', 'ust(?:-?id(?:nr)?)?', 'umsatzsteuer(?:-?id)?', 'steuer(?:nummer|-?id)', 'tva', 'iva', 'p\\.? ?iva', 'nif', 'cif', 'btw(?:-?nummer)?', 'kvk', 'mva', 'moms(?:nummer|nr)?', 'cvr', 'tin', 'uid(?:-?(?:nummer|nr))?', 'rut', 'tax (?:id|number|no)', 'vergi(?: no| numarasi)?', 'vkn', 'nip', 'dic', 'siren', 'siret', 'org(?:ani[sz]ation)?\\.? ?(?:number|no|nr)\\.?', 'organisasjonsnummer', 'y-tunnus')],
   // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
-  ['billing_email', words('e-?mail(?:-?ad(?:dress|resse?|res))?', 'mail', 'mailbox', 'inbox', 'mailadres', 'accounts payable', 'AP', 'courriel', 'correo', 'posta elettronica', 'pec', 'e-?post(?:adress?e?)?', 'correio eletronico')],
+  ['billing_email', words('e-?mail(?:-?ad(?:dress|resse?|res)|ed)?', 'mail', 'mailbox', 'inbox', 'mailadres', 'accounts payable', 'AP', 'courriel', 'correo', 'posta elettronica', 'pec', 'e-?post(?:adress?e?)?', 'correio eletronico')],
   [
     'payment_terms',
     words(
-      'payment terms', 'terms', 'payment days?', 'pay(?:s)? (?:in|within)', 'how (?:fast|quickly|long|soon|many days)\\b.*\\bpay', 'net \\d+', 'due',
+      'payment terms', 'terms', 'payment days?', 'pay(?:s)? within', 'pay(?:s)? in \\d+', 'how (?:fast|quickly|long|soon|many days)\\b.*\\bpay', 'net \\d+', 'due',
       'zahlungs(?:ziel|bedingungen|frist)', 'delai de paiement', 'conditions de paiement', 'echeance', 'plazo de pago', 'condiciones de pago', 'dias de pago',
-      'termini di pagamento', 'scadenza', 'betalings?termijn', 'betaaltermijn', 'betalingsvoorwaarden', 'prazo de pagamento', 'condicoes de pagamento',
+      'termini di pagamento', 'scadenza', 'giorni (?:per pagar\\w*|di pagamento)', 'dias para pagar\\w*', 'tage (?:zum|bis zur?) zahl\\w*', 'betalings?termijn', 'betaaltermijn', 'betalingsvoorwaarden', 'prazo de pagamento', 'condicoes de pagamento',
       'betalingsbetingelser', 'betalningsvillkor', 'betalingsfrist', 'maksuaika', 'maksuehdot', 'termin platnosci', 'odeme vadesi',
     ),
   ],
@@ -36,7 +36,7 @@ const ASKED: [Attribute, RegExp][] = [
   [
     'contact',
     words(
-      'contact', 'point of contact', 'point person', 'who (?:do|should) (?:we|i) (?:talk|speak|write)', 'who(?: is|[\'’]s) our', 'contacto', 'interlocut(?:eur|rice|or)',
+      'contact', 'point of contact', 'point person', 'who (?:do|should) (?:we|i) (?:talk|speak|write|deal|work)', 'who (?:now )?(?:handles|runs|replaced|took over)', 'who(?: is|[\'’]s) our', 'contacto', 'interlocut(?:eur|rice|or)',
       'referente', 'contatto', 'ansprechpartner(?:in)?', 'kontakt(?:person|osoba)?', 'contactpersoon', 'aanspreekpunt', 'contato', 'yhteyshenkilo', 'ilgili kisi',
     ),
   ],
@@ -44,8 +44,8 @@ const ASKED: [Attribute, RegExp][] = [
   [
     'billing_address',
     words(
-      'address', 'adress', 'adres', 'adresse', 'anschrift', 'rechnungsadresse', 'direccion', 'domicilio', 'indirizzo', 'endereco', 'morada', 'postal', 'moved?',
-      'relocated?', 'where (?:do|should) (?:we|i) (?:send|bill)', 'located', 'office', 'bill(?:ing)? to', 'umgezogen', 'demenage', 'mudad[oa]s?', 'mudaron',
+      'address', 'addres', 'adress', 'adres', 'street(?: address)?', 'strasse', 'adresse', 'anschrift', 'rechnungsadresse', 'direccion', 'domicilio', 'indirizzo', 'endereco', 'morada', 'postal', 'moved?',
+      'relocated?', 'where (?:do|should) (?:we|i) (?:send|bill|post)', 'located', 'office', 'bill(?:ing)? to', 'umgezogen', 'demenage', 'mudad[oa]s?', 'mudaron',
       'trasferit[oi]', 'verhuisd', 'flyttet', 'flyttat', 'factuuradres', 'fakturaadress?e?', 'sitz', 'siege', 'adresa',
     ),
   ],

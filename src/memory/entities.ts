@@ -56,9 +56,20 @@ const LEGAL_FORM_SPELLINGS = [
  */
 function withoutLeadingNonNames(words: string): string {
   const parts = words.split(/\s+/);
-  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)')) parts.shift();
+  while (parts.length > 1 && /^[A-Za-z'’.-]+$/.test(parts[0]!) && (nlp(parts[0]!).has('(#Verb|#Adjective|#Adverb|#Determiner|#Preposition|#Pronoun|#Conjunction)') || isImperative(parts[0]!))) parts.shift();
   return parts.join(' ');
 }
+
+/**
+ * "Bill Quarnby Tiles Ltd at ...", "Email Quarnby Tiles Ltd ...": the verbs an operator's note
+ * opens an instruction with, which compromise takes for a first name ("Bill") or a name's first word.
+ */
+const INSTRUCTIONS = new Set(['bill', 'invoice', 'email', 'call', 'phone', 'ping', 'ask', 'remind', 'send', 'charge', 'chase', 'tell', 'thank', 'cc', 'pay']);
+const isImperative = (word: string) => INSTRUCTIONS.has(word.toLowerCase());
+const withoutLeadingImperative = (name: string) => {
+  const [first, ...rest] = name.split(/\s+/);
+  return rest.length > 1 && /^[A-Za-z]+$/.test(first!) && isImperative(first!) ? rest.join(' ') : name;
+};
 
 export const aliasOf = (text: string) => tokens(text).join(' ');
 
@@ -86,6 +97,10 @@ export function aliasesFor(kind: EntityKind, name: string): Alias[] {
     if (BUSINESS_KINDS.has(first!) && rest.length > 0 && rest.length <= 2) aliases.push({ alias: rest.join(' '), kind: 'short' });
     // "Lumen" for "Lumen Analytics": a short name people use, unless it is an ordinary word.
     if (rest.length > 0 && first!.length >= 4 && !isStopWord(first!) && !/^\d+$/.test(first!)) aliases.push({ alias: first!, kind: 'short' });
+    // "Casa y Campo" for "Casa y Campo Hoteles S.L.": two names joined, then what the company does, go by the joined names.
+    const joined = new RegExp(`^(\\S+\\s+(?:&|${JOINING_WORDS})\\s+(?:(?:de|du|van|von|der|den|da|do|di|le|la)\\s+)*\\S+)\\s+\\S`, 'u').exec(name);
+    const pair = joined && aliasOf(joined[1]!);
+    if (pair && !aliases.some((known) => known.alias === pair)) aliases.push({ alias: pair, kind: 'name' });
     // "M&F" for "Marlowe & Finch LLP", "PdV" for "Pieterse & de Vries": two names joined by "&" go by their initials.
     const partners = /^(\p{Lu}[\p{L}\p{M}'’-]*)\s*&\s*((?:(?:de|du|van|von|der|den|da|do|di|le|la)\s+)*\p{Lu})[\p{L}\p{M}'’-]*(?:\s|$)/u.exec(name);
     if (partners) {
@@ -109,6 +124,9 @@ const NICKNAMED = /(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]+)\s+['‘"“](\p{Lu}[\
  * (Bergen) asked ..."), often before any invoice gives the legal name.
  */
 const HEADING_NAME = new RegExp(`(?:^|\\n)\\s*(${WORD}(?:\\s+(?:${WORD}|&|${JOINING_WORDS}))*)\\s+\\(`, 'gu');
+/** A heading's name and what its brackets say about it ("Saltmarsh Ciders (orchard cidery near Hereford): ..."). */
+const HEADING_DESCRIBED = new RegExp(`${HEADING_NAME.source}([^()]+)\\)`, 'gu');
+
 /** Words that label a line rather than start a name ("Lead Hooli Labs (Jane Doe): ..." is how lead-qualification writes one). */
 const HEADING_LABELS = new Set(['lead', 'call', 'meeting', 'update', 'note', 'notes', 'project', 'reminder', 'summary', 'client', 'customer', 'prospect', 'supplier', 'vendor', 're', 'fwd']);
 const withoutHeadingLabel = (name: string) => {
@@ -118,11 +136,22 @@ const withoutHeadingLabel = (name: string) => {
 };
 
 /** A heading names a company unless it names a person ("Rosa Vasquez (Vásquez Café): ...") or is one ordinary word. */
-function isCompanyHeading(name: string): boolean {
+function isCompanyHeading(name: string, bracket = ''): boolean {
   const words = name.split(/\s+/);
-  if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)')) return false;
+  if (nlp(words[0]!).has('(#FirstName|#Honorific|#Pronoun|#Determiner)') || isRoleAt(name, bracket)) return false;
   return words.length > 1 || !isOrdinaryWord(words[0]!);
 }
+
+/**
+ * "Nell Carver (accounts at Saltmarsh): ...", "Nell Carver (Saltmarsh's head of finance)": brackets
+ * that give a full name a role at a company head a note with a person, however foreign the name.
+ */
+const isRoleAt = (name: string, bracket: string) => isFullName(name) && (ROLE_AT.test(bracket) || ROLE_OF.test(bracket));
+const ROLES = 'accounts?|accounting|payable|receivable|finance|billing|bookkeeping|purchasing|procurement|sales|marketing|IT|ops|operations|HR|legal|dispatch|logistics|lead|head|manager|director|CEO|CFO|CTO|COO|owner|founder|partner|controller|engineer|developer|assistant|designer';
+const ROLE_AT = new RegExp(`^(?:[\\p{L}'’&-]+\\s+)*?(?:${ROLES})\\s+(?:[\\p{Ll}]+\\s+)*?at\\s+\\p{Lu}`, 'u');
+const ROLE_OF = new RegExp(`^\\p{Lu}[\\p{L}\\p{M}-]*['’]s\\s+(?:[\\p{Ll}]+\\s+)*?(?:${ROLES})\\b`, 'u');
+/** What the brackets after a heading's name say, up to the closing one. */
+const bracketAfter = (text: string, match: RegExpMatchArray) => /^[^()]*/.exec(text.slice(match.index! + match[0].length))![0];
 
 const isStreet = (name: string, text: string) => new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?\\s+\\d`, 'u').test(text);
 /** A name after a postcode is the town ("2200 København N. VAT ID: ..."), not an organisation. */
@@ -170,11 +199,23 @@ export function namedEntities(text: string): NamedEntity[] {
   const overlapsFound = (name: string) => [...found.keys()].some((alias) => ` ${aliasOf(name)} `.includes(` ${alias} `) || ` ${alias} `.includes(` ${aliasOf(name)} `));
   for (const match of text.matchAll(HEADING_NAME)) {
     const name = withoutHeadingLabel(match[1]!);
-    if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
+    if (name && isRoleAt(name, bracketAfter(text, match))) add('person', name);
+    else if (name && isCompanyHeading(name) && !overlapsFound(name)) add('organisation', name);
+  }
+  // "Saltmarsh Ciders (Nell Carver): ...": a full name alone in a company heading's brackets, or
+  // between its commas, is whom the story is with, however foreign to compromise's lexicon the
+  // name is; a place of two words is not ("(New York)").
+  for (const match of text.matchAll(HEADING_DESCRIBED)) {
+    if (!isCompanyHeading(withoutHeadingLabel(match[1]!) || match[1]!)) continue;
+    for (const part of match[2]!.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
-  for (const name of doc.organizations().out('array') as string[]) if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(clean(name)) && !isTown(clean(name), text)) add('organisation', name);
+  // Its spans take an instruction opening the sentence in too ("Bill Quarnby Tiles Ltd at ...").
+  for (const span of doc.organizations().out('array') as string[]) {
+    const name = withoutLeadingImperative(clean(span));
+    if (/^\p{Lu}\S*(?:\s+(?:\p{Lu}\S*|&))+$/u.test(name) && !isTown(name, text)) add('organisation', name === clean(span) ? span : name);
+  }
   // One word is too often a first name shared by several people, or not a name at all; and every
   // word of a name is capitalised but its particles ("Emma de Vries", not "Jonas here"). compromise's
   // spans run over brackets ("Arquitectos (Lucía Fernández)"): each part is read on its own. A name
@@ -188,6 +229,19 @@ export function namedEntities(text: string): NamedEntity[] {
   const primary = (entity: NamedEntity) => ` ${entity.aliases[0]!.alias} `;
   const within = (entity: NamedEntity, other: NamedEntity) => (other.kind === entity.kind || other.kind === 'organisation') && primary(other).includes(primary(entity));
   return entities.filter((entity) => !entities.some((other) => other !== entity && within(entity, other)));
+}
+
+/**
+ * What a text's headings say their company is or where it is, by name: how a question that never
+ * names it describes it ("the hereford cider people" for "Saltmarsh Ciders (orchard cidery near Hereford)").
+ */
+export function headingDescriptions(text: string): { name: string; description: string }[] {
+  const described: { name: string; description: string }[] = [];
+  for (const match of text.matchAll(HEADING_DESCRIBED)) {
+    const name = withoutHeadingLabel(match[1]!);
+    if (name && isCompanyHeading(name, match[2]!)) described.push({ name, description: match[2]!.trim() });
+  }
+  return described;
 }
 
 /**

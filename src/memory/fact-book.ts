@@ -14,6 +14,7 @@ import { misspelledNames } from './misspellings.ts';
 import { tokens } from './words.ts';
 import { periodsOf, standingOf, type FactPeriod } from './fact-timeline.ts';
 import { ATTRIBUTES, type Attribute } from './facts.ts';
+import { attributeAsked } from './attribute-words.ts';
 import { citationOf } from './citations.ts';
 
 export interface EntityHistory {
@@ -57,16 +58,39 @@ export class MemoryFacts {
       const matchedWords = new Set(matched.flatMap((alias) => alias.split(' ')));
       named.push(...(await misspelledNames(runner, tokens(text).filter((word) => !matchedWords.has(word)))));
       const people = new Set([...aliases.filter((row) => row.entityKind === 'person').map((row) => row.entityId), ...firstNamed]);
+      const personNamed = async (phrase: string) => {
+        const person = byAlias.get(phrase) ?? (await peopleByFirstName(runner, [phrase]))[0];
+        return person && people.has(person) ? person : undefined;
+      };
       // "Kasia's company", "Lucia's firm": the organisation the person works at now, which the words name instead of them.
       const instead = new Set<string>();
       for (const phrase of employerPhrases(text)) {
-        const person = byAlias.get(phrase) ?? (await peopleByFirstName(runner, [phrase]))[0];
-        const employer = person && people.has(person) ? await employerOf(runner, person, new Date()) : undefined;
+        const person = await personNamed(phrase);
+        const employer = person && (await employerOf(runner, person, new Date()));
         if (!employer) continue;
         named.push(employer);
         instead.add(person!);
       }
+      // "Rosa's shop in Lisbon", "what do we charge Rosa per day": what someone has, or a company's
+      // attribute asked through them, is their company's; they stay named, as notes often name both.
+      const owners = (await Promise.all(possessors(text).map(personNamed))).filter((person) => person !== undefined);
+      const onlyPeople = named.length > 0 && named.every((id) => people.has(id));
+      const through = attributeAsked(text) && onlyPeople ? named.filter((id) => people.has(id)) : [];
+      for (const person of new Set([...owners, ...through])) {
+        const employer = await employerOf(runner, person, new Date());
+        if (employer) named.push(employer);
+      }
       return [...new Set(named)].filter((id) => !instead.has(id));
+    });
+  }
+
+  /** The organisations by these names (as described by the records, see LexicalIndex.describedNames), unless the question named one already. */
+  async organisationsDescribed(names: string[], named: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    return this.#store.transaction(async (runner) => {
+      if (named.length > 0 && (await entitiesByIds(runner, named)).some((entity) => entity.kind === 'organisation')) return [];
+      const aliases = await knownAliases(runner, names.map(aliasOf));
+      return [...new Set(aliases.filter((row) => row.entityKind === 'organisation').map((row) => row.entityId))];
     });
   }
 
@@ -159,6 +183,19 @@ function employerPhrases(text: string): string[] {
     for (let n = 1; n <= 3 && i - n >= 0; n++) phrases.push(words.slice(i - n, i).join(' '));
   });
   return phrases;
+}
+
+/**
+ * The names a question writes as owners, normalised: the one or two words before "'s" or a
+ * plural's "s'" ("Rosa's", "Rosa Lima's", "the Limas'").
+ */
+function possessors(text: string): string[] {
+  const owners: string[] = [];
+  for (const match of text.matchAll(/((?:[\p{L}\p{M}-]+\s+)?[\p{L}\p{M}-]+)['’](?:s(?![\p{L}])|(?<=s['’]))/gu)) {
+    const words = tokens(match[1]!);
+    owners.push(words.join(' '), words.at(-1)!);
+  }
+  return [...new Set(owners)];
 }
 
 async function entityNamed(runner: SqlRunner, name: string): Promise<EntityRow | null> {

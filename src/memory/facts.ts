@@ -3,7 +3,9 @@
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
+import type { CitedFact } from '../core/services.ts';
 import { attributeAsked } from './attribute-words.ts';
+import { tokens } from './words.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -43,7 +45,8 @@ const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
 const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
 const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
-const CONTACT_CUE = /\b(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|took over|replaces (?:him|her)|handed .* to)\b/i;
+/** "Contact = Jo Pike" and "Contact: Jo Pike" are how a short note writes it; "the person we deal with" is how a longer one does. */
+const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
 const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
 
 /** "Renegotiated with Kessler: 920 EUR per day from January; travel billed separately." → sentences. */
@@ -143,10 +146,10 @@ function normaliseRate(money: string, period: string | undefined): string {
 /**
  * The same value however it was written ("Löffelstraße 22" and "Loffelstrasse 22"), for telling a
  * change from a repetition. A rate's "per day" is what a rate without a period means (see
- * normaliseRate), so "650 EUR per day" and "650 EUR" are one value.
+ * normaliseRate), so "650 EUR per day" and "650 EUR" are one value; "net 30" and "30 days net" are "30 days".
  */
 export function sameValue(a: string, b: string): boolean {
-  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$/, '$1 days').replace(/[^a-z0-9@]+/g, '');
+  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
 
@@ -157,4 +160,16 @@ export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|
 export function yearAsked(question: string): number | null {
   const years = new Set([...question.matchAll(/(?<![\d-])(?:19|20)\d{2}(?![\d-])/g)].map((match) => Number(match[0])));
   return years.size === 1 ? [...years][0]! : null;
+}
+
+/**
+ * "the address before Harbour Road": of the values stated, the one the value the question names
+ * replaced. A value is named by a word of it no other value has ("harbour", not the town they share).
+ */
+export function valueBeforeNamed(question: string, stated: CitedFact[]): CitedFact | undefined {
+  const asked = new Set(tokens(question).filter((word) => word.length >= 4 && !/^\d+$/.test(word)));
+  const valuesWith = new Map<string, Set<string>>();
+  for (const fact of stated) for (const word of tokens(fact.value)) valuesWith.set(word, (valuesWith.get(word) ?? new Set()).add(fact.value));
+  const named = stated.find((fact) => tokens(fact.value).some((word) => asked.has(word) && valuesWith.get(word)!.size === 1));
+  return named && stated.find((fact) => fact.entity === named.entity && fact.supersededAt === named.since);
 }

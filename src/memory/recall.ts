@@ -20,7 +20,7 @@ import { domainsIn } from './domains.ts';
 import type { Embedder } from './embedder.ts';
 import type { MemoryFacts } from './fact-book.ts';
 import { attributeAsked } from './attribute-words.ts';
-import { ATTRIBUTE_LABELS, asksAboutThePast, yearAsked } from './facts.ts';
+import { ATTRIBUTE_LABELS, asksAboutThePast, sameValue, valueBeforeNamed, yearAsked } from './facts.ts';
 import type { Answerer } from './grounded-answer.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { CANDIDATES, type Candidate } from './rerank.ts';
@@ -137,6 +137,8 @@ export class MemoryRecall {
       this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
     }
     const entityIds = await this.#facts.entitiesIn(asked, domains);
+    // "the hereford cider people": a company the question describes instead of naming.
+    entityIds.push(...(await this.#facts.organisationsDescribed(this.#lexical.describedNames(asked), entityIds)));
     const entityRecords = await this.#store.transaction((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
     const scores = new Map<string, number>();
     const fuse = (ids: string[]) => ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
@@ -157,10 +159,16 @@ export class MemoryRecall {
     const year = yearAsked(asked);
     // "the day rate in 2025", asked in 2026, is about the past too.
     const aboutThePast = asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear());
+    const namedNames = new Set(await this.#facts.namesOf(entityIds));
+    // "their address before they moved": a value replaced since is the answer; "before Harbour Road", the one that value replaced.
+    const pastAsked = aboutThePast && attribute ? [...facts.values()].flat().filter((fact) => fact.attribute === attribute && namedNames.has(fact.entity)) : [];
+    const before = valueBeforeNamed(asked, pastAsked);
+    const answersThePast = (fact: CitedFact) => !fact.current && pastAsked.includes(fact) && (!before || sameValue(fact.value, before.value));
     for (const id of ids) {
       const stated = (facts.get(id) ?? []).filter((fact) => !attribute || fact.attribute === attribute);
       if (stated.length === 0) continue;
       if (attribute && mentionsNamed(id) && stated.some((fact) => fact.current) && !aboutThePast) scores.set(id, scores.get(id)! + CURRENT_FACT_TIER);
+      if (attribute && mentionsNamed(id) && stated.some(answersThePast)) scores.set(id, scores.get(id)! + CURRENT_FACT_TIER);
       if (stated.every((fact) => !fact.current) && !aboutThePast) scores.set(id, scores.get(id)! * SUPERSEDED_SHARE);
     }
     // After the supersession share: a replaced value of the entity asked about still comes before other entities' notes.
@@ -172,7 +180,6 @@ export class MemoryRecall {
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
       .sort((a, b) => b.score - a.score || b.row.createdAt.getTime() - a.row.createdAt.getTime());
     if (aboutThePast) return { ranked, degraded, entityIds };
-    const namedNames = new Set(await this.#facts.namesOf(entityIds));
     return { ranked: await this.#replacementsFirst(ranked, k, facts, (fact) => namedNames.has(fact.entity) && (!attribute || fact.attribute === attribute), workflow), degraded, entityIds };
   }
 
