@@ -220,3 +220,24 @@ test('thousands said in words of other languages: Polish "tys.", Czech "tis." an
   // With no currency beside it "mil" stays unread: a million in American slang, a thousand in Spanish.
   assert.deepEqual(readMoney('we have 5 mil for this'), []);
 });
+
+test('a bare dollar sign with a currency code after the amount ("$1,500 NZD", "$40 000 MXN") is that code\'s currency', () => {
+  for (const [text, currency] of [
+    ['we can spend $1,500 NZD on it', 'NZD'],
+    ['hasta $40 000 MXN en total', 'MXN'],
+    ['about $700 USD', 'USD'],
+  ] as const) {
+    const mention = readOne(text);
+    assert.equal(mention.value.currency, currency, text);
+    assert.equal(mention.confidence, 0.95, text);
+  }
+  // Without a code the sign alone still reads as US dollars, less surely.
+  assert.equal(readOne('roughly $300 for the logo').value.currency, 'USD');
+});
+
+test('a Swiss or German range whose ends each close with a dash ("Fr. 8\'000.– bis 9\'500.–") is the whole range', () => {
+  for (const text of ["CHF 8'000.– bis 9'500.–", 'EUR 8.000,- bis 9.500,-', "Fr. 8'000.- to 9'500.-"]) {
+    const mention = readOne(text);
+    assert.deepEqual([mention.value.min, mention.value.max], [8000, 9500], text);
+  }
+});

@@ -188,14 +188,20 @@ function wordedRange(text: string, low: NumberToken | undefined, high: NumberTok
 
 const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== null || /kr/i.test(mention.evidence.kind === 'span' ? mention.evidence.span.text : '');
 
+/** The mark after a German or Swiss whole amount: ",-" or ".–". */
+const WHOLE_AMOUNT = /^[.,][-–](?!\d)/;
+
 /** One number read as an amount: with the currency and "per unit" written next to it, if any. */
 export function amountAt(text: string, token: NumberToken): MoneyMention {
   const before = currencyBefore(text, token.start);
   let end = token.end;
   // "15.000,-" and "CHF 140.–" are whole amounts in German and Swiss notation.
-  if (/^[.,][-–](?!\d)/.test(text.slice(end))) end += 2;
-  const after = before ? null : currencyAfter(text, end);
-  const marker = before ?? after;
+  if (WHOLE_AMOUNT.test(text.slice(end))) end += 2;
+  // A bare "$" is shared by many dollars and pesos: a currency code written after the amount ("$900 AUD") says which.
+  const code = before && !before.sure && before.currency === 'USD' ? currencyAfter(text, end) : null;
+  const named = code && code.sure && /^[A-Za-z]{3}$/.test(text.slice(code.start, code.end)) ? code : null;
+  const after = before && !named ? null : currencyAfter(text, end);
+  const marker = named ?? before ?? after;
   if (after) end = after.end;
   const per = perUnitAt(text.slice(end));
   if (per) end += per.length;
@@ -218,7 +224,8 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
   const lowSpan = lowMention.evidence.kind === 'span' ? lowMention.evidence.span : null;
   const highBefore = currencyBefore(text, high.start);
   const joinEnd = highBefore ? highBefore.start : high.start;
-  const join = text.slice(low.end, joinEnd);
+  // "20'000.– bis 25'000.–": the mark that closes a whole amount belongs to the low end, not to the join.
+  const join = text.slice(low.end + (WHOLE_AMOUNT.test(text.slice(low.end)) ? 2 : 0), joinEnd);
   const lowStart = lowSpan?.start ?? low.start;
   const between = BETWEEN.exec(text.slice(Math.max(0, lowStart - 10), lowStart));
   const lowCurrencyEnd = lowSpan && lowMention.value.currency && lowSpan.end > low.end ? lowSpan.end : low.end;
