@@ -664,3 +664,11 @@ test('a sender who says they run the organisation in their own language ("prowad
     assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING, body);
   }
 });
+
+test('a Mexican legal form that names its variable capital ("S.A. de C.V.", "S. de R.L. de C.V.") is whole inside the company name', async () => {
+  for (const company of ['Tortillería El Sol S.A. de C.V.', 'Grupo Mar Azul S. de R.L. de C.V.']) {
+    const source = mail('From: Luis Mora <luis@ventas-mx.example>\nTo: hola@studio.example\nSubject: tienda', `Hola,\n\nsomos ${company} en Monterrey y queremos una tienda en línea.\n\nLuis`);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company);
+  }
+});

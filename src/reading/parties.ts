@@ -26,7 +26,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
@@ -75,7 +75,8 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token; Polish writes its own in lower case as often.
-  const tokens = [...source.slice(from, to).matchAll(/[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  // Mexico's forms add the variable capital with a lower-case "de" ("S.A. de C.V.", "S. de R.L. de C.V."), which would otherwise end the name early.
+  const tokens = [...source.slice(from, to).matchAll(/S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.|[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
