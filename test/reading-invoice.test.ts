@@ -969,3 +969,17 @@ describe('round 11: what new requests write', () => {
     assert.equal(read.customer?.value, 'Kohl Druck GmbH');
   });
 });
+
+test('a request that wonders whether someone else should be billed instead ("or should it go to their holding?") asks who the customer is', async () => {
+  for (const text of [
+    'invoice Marlow Bakery for 3 hours of menu design at 60 GBP/h, or should it go to their owners, Fenwick Foods? not sure',
+    'Please invoice Quarry Lane Studio 2 days at €500/day. Or do we bill the agency that hired us?',
+    'Rechnung an Holm Bau GmbH: 2 Tage à 700 €, oder lieber an Holm Holding AG?',
+  ]) {
+    const read = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+  }
+  // An "or" between two prices or items leaves the customer settled.
+  const settled = 'invoice Marlow Bakery for 3 hours of menu design at 60 GBP/h or a flat 150 GBP if simpler';
+  assert.ok(!(await readInvoiceRequest(settled)).problems.some((p) => p.field === 'customer'));
+});

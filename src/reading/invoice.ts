@@ -65,6 +65,15 @@ const GROSS = new RegExp(
   'iu',
 );
 
+/**
+ * "or should it go to X", "or do we bill X instead", "oder lieber an X", "ou plutôt à X": the
+ * request itself offers another party to send the bill to, so the customer is not settled.
+ */
+const OTHER_PAYER = new RegExp(
+  String.raw`(?<!\p{L})(?:[Oo]r\s+(?:should|shall|do|would|must)\s+(?:it|this|that|the\s+(?:invoice|bill)|I|we)\s+(?:go|be\s+(?:sent|addressed|made\s+out|billed|issued)|bill|invoice|charge|send\s+it|address\s+it)\s+(?:to\s+)?|[Oo]r\s+(?:rather\s+|maybe\s+|perhaps\s+)?(?:bill|invoice|charge)\s+)(?=[\p{Lu}\d]|their\s|the\s|his\s|her\s)|(?:[Oo]der|[Oo]u|[Oo])\s+(?:lieber|doch|eher|plutôt|bien|mejor|meglio)\s+(?:an|à|a)\s+(?=\p{Lu})`,
+  'u',
+);
+
 export async function readInvoiceRequest(text: string): Promise<InvoiceReading> {
   const message = await readMessage(text);
   const regions = readableLines(text, message);
@@ -89,6 +98,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   // and no legal form; the lead reader's company, which weighs the sender's domain, names it.
   const customer = named ?? (isEmail && intent === 'invoice' ? senderOrganisation(text, message) : null);
   if (byVerb.problem && !labelled && named === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  // The writer wonders whether someone else should be billed instead ("... or should it go to their parent company?"): ask which.
+  const otherPayer = regions.map((r) => OTHER_PAYER.exec(text.slice(r.start, r.end))).find(Boolean);
+  if (customer && otherPayer) problems.push({ field: 'customer', why: `the request asks whether to bill someone else ("${otherPayer[0].trim()}")` });
   // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
   if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });
