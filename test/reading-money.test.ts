@@ -241,3 +241,15 @@ test('a Swiss or German range whose ends each close with a dash ("Fr. 8\'000.–
     assert.deepEqual([mention.value.min, mention.value.max], [8000, 9500], text);
   }
 });
+
+test('a tax rate written with its percent sign first ("KDV %18", "%8 KDV dahil") is read as the rate', () => {
+  for (const [text, rate] of [
+    ['Toplam 4 gün, KDV %18 eklenecek', 18],
+    ['fiyatlar %8 KDV hariç', 8],
+    ['KDV: %10', 10],
+  ] as const) {
+    assert.equal(readTaxRate(text)?.value, rate, text);
+  }
+  // A percent sign first with no tax word near it is no tax rate.
+  assert.equal(readTaxRate('bu ay %15 indirim var'), null);
+});

@@ -255,16 +255,19 @@ const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%
 // "Please include GST (10%)": the rate may sit in parentheses after the tax's name.
 const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=|\()?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
+// Turkish (and some other writers) put the percent sign before the rate: "KDV %20", "%18 KDV".
+const TAX_SIGN_FIRST = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?::|=|\()?\s*%\s?(\d{1,2}(?:[.,]\d{1,3})?)(?![\d%])|(?<![\p{L}\d])%\s?(\d{1,2}(?:[.,]\d{1,3})?)(?![\d.,]*\d)\s*(?:${TAX_WORDS})\b`, 'iu');
+
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 // A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.
 // Without "rate" ("VAT: 20") the number may be the tax's amount, so it is not read.
 const TAX_RATE_FIELD = new RegExp(String.raw`^[ \t]*(?:(?:${TAX_WORDS})[ _]?(?:rate|percent|pct)|(?:rate|percent)[ _]of[ _](?:${TAX_WORDS}))[ \t]*[:=][ \t]*(\d{1,2}(?:[.,]\d{1,3})?)[ \t]*%?[ \t]*$`, 'imu');
 
 export function readTaxRate(text: string): Field<number> | null {
-  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_RATE_FIELD.exec(text);
+  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_SIGN_FIRST.exec(text) ?? TAX_RATE_FIELD.exec(text);
   if (!match) return null;
   return {
-    value: Number(match[1]!.replace(',', '.')),
+    value: Number((match[1] ?? match[2])!.replace(',', '.')),
     evidence: { kind: 'span', span: spanAt(text, match.index, match.index + match[0].length) },
     confidence: 0.95,
     via: 'rules',
