@@ -253,3 +253,9 @@ test('a tax rate written with its percent sign first ("KDV %18", "%8 KDV dahil")
   // A percent sign first with no tax word near it is no tax rate.
   assert.equal(readTaxRate('bu ay %15 indirim var'), null);
 });
+
+test('"TL" right after or before an amount ("2.400 TL", "TL 900") is Turkish lira, and not read inside a word', () => {
+  assert.equal(readOne('saat ücreti 2.400 TL').value.currency, 'TRY');
+  assert.equal(readOne('toplam TL 900').value.currency, 'TRY');
+  assert.deepEqual(readMoney('we need 3 TLDs registered'), []);
+});

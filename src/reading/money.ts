@@ -21,7 +21,7 @@ const SIGNS: [string, string | null][] = (
     ['US$', 'USD'], ['$US', 'USD'], ['$ US', 'USD'], ['$ CA', 'CAD'], ['$CAN', 'CAD'], ['$ CAN', 'CAD'], ['CAN$', 'CAD'], ['$ AU', 'AUD'], ['$ NZ', 'NZD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
     ['NZ$', 'NZD'], ['$NZ', 'NZD'], ['HK$', 'HKD'], ['S$', 'SGD'], ['SG$', 'SGD'], ['R$', 'BRL'], ['MX$', 'MXN'], ['$', 'USD'],
     ['€', 'EUR'], ['£', 'GBP'], ['£GB', 'GBP'], ['¥', 'JPY'], ['￥', 'JPY'], ['₹', 'INR'], ['₩', 'KRW'], ['₪', 'ILS'], ['₺', 'TRY'],
-    ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'],
+    ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'], ['TL', 'TRY'],
     ['SFr.', 'CHF'], ['Fr.', 'CHF'], ['kr.', null], ['kr', null],
   ] as [string, string | null][]
 ).sort((a, b) => b[0].length - a[0].length);
