@@ -983,3 +983,13 @@ test('a request that wonders whether someone else should be billed instead ("or 
   const settled = 'invoice Marlow Bakery for 3 hours of menu design at 60 GBP/h or a flat 150 GBP if simpler';
   assert.ok(!(await readInvoiceRequest(settled)).problems.some((p) => p.field === 'customer'));
 });
+
+test('a customer field that goes on with the address on its own line ("Bill to: X Ltd, 4 Mill Lane, Leeds") names the organisation up to its legal form, the rest is the address', async () => {
+  const text = 'Please invoice them for 2 days at 300 GBP/day.\n\nBill to: Quayside Prints Ltd, 4 Mill Lane, Leeds LS1 4AB\n\nThanks';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.customer?.value, 'Quayside Prints Ltd');
+  assert.equal(read.address?.value, '4 Mill Lane, Leeds LS1 4AB');
+  // "Globex, Inc." style names keep what follows their comma when no number does.
+  const named = await readInvoiceRequest('Please invoice 2 days at 300 GBP/day.\n\nBill to: Harbour Tools Ltd, Marine Division\n');
+  assert.equal(named.customer?.value, 'Harbour Tools Ltd, Marine Division');
+});

@@ -165,13 +165,17 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 // A web form's dump may write them as machine names ("client_name=...", "customer_company: ..."): "_" for a space, "=" for the colon.
 const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company(?:[ \t]*\/[ \t]*organi[sz]ation)?|organi[sz]ation|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
+const NAME_THEN_ADDRESS = new RegExp(String.raw`^(.+?\s${LEGAL_FORM}),\s+(?=[^,\n]*\d)`, 'u');
+
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
   for (const region of regions) {
     const match = CUSTOMER_LABEL.exec(text.slice(region.start, region.end));
     if (!match || notAName(match[1]!) || match[1]!.includes('@')) continue;
+    // A field may give the address on the same line after the name ("Bill to: X Ltd, 4 Mill Lane, Leeds"): the name ends with its legal form.
+    const name = NAME_THEN_ADDRESS.exec(match[1]!)?.[1] ?? match[1]!;
     const start = region.start + match.index + match[0].lastIndexOf(match[1]!);
-    return field(text, start, start + match[1]!.length, match[1]!, 0.95);
+    return field(text, start, start + name.length, name, 0.95);
   }
   return null;
 }
