@@ -993,3 +993,16 @@ test('a customer field that goes on with the address on its own line ("Bill to: 
   const named = await readInvoiceRequest('Please invoice 2 days at 300 GBP/day.\n\nBill to: Harbour Tools Ltd, Marine Division\n');
   assert.equal(named.customer?.value, 'Harbour Tools Ltd, Marine Division');
 });
+
+test('loose ways to ask for an invoice name the customer after them: "do an invoce for", "Rechnung bitte an", Danish "lav en faktura til", Norwegian "lag en faktura til"', async () => {
+  for (const [text, customer] of [
+    ['could you do an invoce for Harbour Kites - 4 lessons at $40 each', 'Harbour Kites'],
+    ['Rechnung bitte an Malerei Roth GmbH: 6 Std. à 70 €', 'Malerei Roth GmbH'],
+    ['Lav en faktura til Bryggens Bageri ApS: 5 timer à 600 DKK', 'Bryggens Bageri ApS'],
+    ['Lag en faktura til Fjord Sykkel AS: 3 timer à 700 NOK', 'Fjord Sykkel AS'],
+  ] as const) {
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice', text);
+    assert.equal(read.customer?.value, customer, text);
+  }
+});
