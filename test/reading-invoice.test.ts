@@ -1006,3 +1006,8 @@ test('loose ways to ask for an invoice name the customer after them: "do an invo
     assert.equal(read.customer?.value, customer, text);
   }
 });
+
+test('a Turkish joint-stock company\'s form ("A.Ş.") ends the customer\'s name with its own stop', async () => {
+  const read = await readInvoiceRequest('Fatura: Boğaziçi Lojistik A.Ş. için 4 saat eğitim, saat ücreti 900 TRY');
+  assert.equal(read.customer?.value, 'Boğaziçi Lojistik A.Ş.');
+});
