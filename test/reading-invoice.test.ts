@@ -1011,3 +1011,14 @@ test('a Turkish joint-stock company\'s form ("A.Ş.") ends the customer\'s name 
   const read = await readInvoiceRequest('Fatura: Boğaziçi Lojistik A.Ş. için 4 saat eğitim, saat ücreti 900 TRY');
   assert.equal(read.customer?.value, 'Boğaziçi Lojistik A.Ş.');
 });
+
+test('a billing line that opens with "in the name of" ("A nombre de X S.L.", "Au nom de X SAS") names the customer without those words', async () => {
+  for (const [opening, customer] of [
+    ['A nombre de Talleres Ortiz S.L.', 'Talleres Ortiz S.L.'],
+    ['Au nom de Menuiserie Blanc SAS', 'Menuiserie Blanc SAS'],
+  ] as const) {
+    const text = `From: Ana Ortiz <ana@cliente.example>\nTo: info@studio.example\nSubject: factura\n\nHola,\n\n¿nos puedes mandar la factura de las 2 visitas? Eran 80 € cada una.\n\n${opening}\nCalle Real 3, 28001 Madrid\n\nSaludos,\nAna\n`;
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, customer, opening);
+  }
+});
