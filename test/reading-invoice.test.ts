@@ -1022,3 +1022,10 @@ test('a billing line that opens with "in the name of" ("A nombre de X S.L.", "Au
     assert.equal(read.customer?.value, customer, opening);
   }
 });
+
+test('a word for the party followed by its name after a comma ("invoice the agency, Kestrel Studio Ltd") bills that name; the word alone is still asked', async () => {
+  const read = await readInvoiceRequest('invoice the agency, Kestrel Studio Ltd (not the end client) - 3 days at £300/day');
+  assert.equal(read.customer?.value, 'Kestrel Studio Ltd');
+  const unnamed = 'invoice the client, 3 days at £300/day';
+  assert.ok(fieldsToAsk(unnamed, await readInvoiceRequest(unnamed)).includes('customer'));
+});
