@@ -672,3 +672,10 @@ test('a Mexican legal form that names its variable capital ("S.A. de C.V.", "S. 
     assert.equal(parties.company.value, company);
   }
 });
+
+test('a form squeezed onto one line with bars between its fields ("Name: X | Business: Y | Email: ...") reads each field up to the next bar', async () => {
+  const source = mail('From: Website <forms@studio.example>\nTo: hello@studio.example\nSubject: New enquiry', 'Your name: Marta Nowak | Business: Nowak Ceramika | Email: marta@nowakceramika.example | Budget: 5000 PLN | Deadline: March 2027\n');
+  const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+  assert.equal(read.company.value, 'Nowak Ceramika');
+  assert.equal(read.contactName.value, 'Marta Nowak');
+});

@@ -136,7 +136,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
 }
 
 // A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A form squeezed onto one line separates its fields with bars ("Name: X | Business: Y | Email: ..."): a bar ends one field and starts the next.
+const FORM_FIELD = (names: string) => new RegExp(`(?:^|[ \\t]\\|)[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?:$|(?=[ \\t]\\|[ \\t]))`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
