@@ -679,3 +679,14 @@ test('a form squeezed onto one line with bars between its fields ("Name: X | Bus
   assert.equal(read.company.value, 'Nowak Ceramika');
   assert.equal(read.contactName.value, 'Marta Nowak');
 });
+
+test('a sender who introduces themselves with their organisation after a tying word ("I am X of Y Ltd", "sono X della Y S.r.l.") names Y, not the whole run', async () => {
+  for (const [from, body, company] of [
+    ['Jo Baker <jo@post.example>', 'Hello,\n\nI am Jo Baker of Baker Springs Ltd, a maker of springs. We need a new site.\n\nJo', 'Baker Springs Ltd'],
+    ['Anna Ricci <anna@post.example>', 'Buongiorno,\n\nsono Anna Ricci della Ricci Arredamenti S.r.l. e vorremmo un sito nuovo.\n\nAnna', 'Ricci Arredamenti S.r.l.'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company, body);
+  }
+});

@@ -186,7 +186,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   // The sender's own earlier message quoted below the reply (their address in the quote's attribution) may sign with the organisation the reply leaves out.
   const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
   const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
-  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
+  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end).map((r) => withoutLeadingPerson(source, r, message))) {
     if (overlapsExcluded(run) || (introducersSignature && run.start >= introducersSignature.start && run.end <= introducersSignature.end)) continue;
     const text = source.slice(run.start, run.end);
     if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
@@ -223,6 +223,29 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
   const { start, end } = signature !== null && chosen.start >= signature.start ? asSignatureLine(source, chosen) : chosen;
   return grounded(source, start, end, Math.min(0.97, Math.max(best.score, chosen.score)));
+}
+
+/** The small words that tie a person to their organisation: "X of Y", "X della Y", "X von Y", "X de Y". */
+const PERSON_OF = /\s(?:of|from|at|della|dello|dell['’]|del|de|du|von|vom)\s?/gu;
+
+/**
+ * "Jo Baker of Baker Springs Ltd", "Anna Ricci della Ricci Arredamenti": a self-introduction
+ * reads as one capitalised run, the person first. Where what comes before the tying word is a
+ * person (the sender's name, or one compromise knows), the organisation is what follows it.
+ */
+function withoutLeadingPerson(source: string, run: { start: number; end: number }, message: Message): { start: number; end: number } {
+  const text = source.slice(run.start, run.end);
+  const sender = message.from?.name ? fold(message.from.name) : null;
+  for (const tie of text.matchAll(PERSON_OF)) {
+    const head = text.slice(0, tie.index);
+    const rest = text.slice(tie.index + tie[0].length);
+    if (!/^\p{Lu}/u.test(rest)) continue;
+    const people = nlp(head).people();
+    const isPerson = (sender !== null && fold(head) === sender) || (people.found && people.text() === head && head.includes(' '));
+    if (isPerson) return { start: run.start + tie.index + tie[0].length, end: run.end };
+    break;
+  }
+  return run;
 }
 
 /**
