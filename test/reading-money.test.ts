@@ -259,3 +259,8 @@ test('"TL" right after or before an amount ("2.400 TL", "TL 900") is Turkish lir
   assert.equal(readOne('toplam TL 900').value.currency, 'TRY');
   assert.deepEqual(readMoney('we need 3 TLDs registered'), []);
 });
+
+test('Italian "mila" after a number is thousands ("15 mila euro", "2,5 mila €")', () => {
+  assert.deepEqual([readOne('un budget di 15 mila euro').value.min, readOne('un budget di 15 mila euro').value.currency], [15_000, 'EUR']);
+  assert.equal(readOne('circa 2,5 mila €').value.min, 2500);
+});
