@@ -743,3 +743,25 @@ test('German "Ende" before a week or month ("bis Ende KW 8") is that period\'s l
   assert.equal(read.value?.by, '2027-02-28');
   assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
 });
+
+test('common nouns for people in Spanish, Portuguese, Italian, French, Dutch and Polish after "para", "per", "pour", "voor", "dla" name the readers', async () => {
+  for (const [text, audience] of [
+    ['Quiero un artículo sobre cómo ahorrar agua, para dueños de restaurantes, unas 800 palabras', 'dueños de restaurantes'],
+    ['Um artigo sobre jardinagem em varandas, para inquilinos no Porto', 'inquilinos no porto'],
+    ['Un articolo sulla nuova sede, per i nostri dipendenti, tono leggero', 'dipendenti'],
+    ['Un article sur la facturation électronique, pour commerçants de quartier', 'commerçants'],
+    ['Blogartikel over btw-aangifte, voor praktijkmanagers in de zorg', 'praktijkmanagers'],
+    ['Artykuł o ulgach, dla programistów na B2B, 800 słów', 'programistów'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.ok(brief.audience.value?.toLowerCase().includes(audience), `${text}: ${brief.audience.value}`);
+  }
+});
+
+test('Italian English loanwords for people ("follower", "partner") name readers after a plural article or possessive, not alone', async () => {
+  const brief = await readBrief('post sulla nuova sede, per i nostri follower, tono leggero', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(brief.audience.value, 'i nostri follower');
+  // The same words as English singulars after "an" are no readers.
+  const english = await readBrief('a blog post on hiring an account manager', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(english.audience.value, null);
+});

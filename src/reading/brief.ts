@@ -103,21 +103,22 @@ const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|toda
 const SINGULAR_ARTICLES = String.raw`el|la|lo|il|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|der|das|dem|ein|eine`;
 /** Plural nouns for people who read briefs' content, in the languages briefs arrive in besides English. */
 const FOREIGN_PEOPLE = [
-  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas',
-  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
-  'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
+  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas|dueños|donos|inquilinos|compradores|vendedores|agricultores|docentes|profesores|professores|médicos|enfermeros|enfermeiros|gerentes|empleados|trabajadores|trabalhadores|viajeros|viajantes|familias|famílias|vecinos|vizinhos',
+  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti|inquilini|acquirenti|venditori|insegnanti|docenti|medici|infermieri|dipendenti|lavoratori|viaggiatori|famiglie|agricoltori|ristoratori',
+  'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs|commerçants|locataires|enseignants|salariés|dirigeants|artisans|restaurateurs|acheteurs|vendeurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
   // Norwegian and Danish name a known group in the definite plural ("kundene våre", "medlemmerne").
   'kundene|kunderne|medlemmene|medlemmerne|leserne|læserne|brukerne|brugerne|eierne|ejerne|foreldrene|forældrene',
-  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners',
+  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners|managers|eigenaars|docenten|leraren|werkgevers',
   'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
-  'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
+  'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców|programistów|freelancerów|pracowników|nauczycieli|lekarzy|menedżerów|kierowców|najemców|sprzedawców',
 ].join('|');
 /**
  * Dutch and German compounds ending in a listed noun ("huiseigenaren", "Hausbesitzer") name people as the noun does, and so
  * does a German noun in "-innen" ("Gründerinnen"). Endings alone say no more: "acquisti", "revistas" and "horarios" are things.
  */
-const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen`;
+// Italian keeps English loanwords for people unchanged in the plural: "i nostri follower", "gli manager" are people once a plural article or possessive says so.
+const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen|(?<=(?<!\p{L})(?:i|gli|nostri|vostri|loro|tanti|molti)\s)(?:follower|partner|manager)`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
   const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
