@@ -765,3 +765,13 @@ test('Italian English loanwords for people ("follower", "partner") name readers 
   const english = await readBrief('a blog post on hiring an account manager', new Date('2026-12-02T10:00:00Z'));
   assert.equal(english.audience.value, null);
 });
+
+test('a form that labels the readers "Who\'s it for?" or, in French, "Public cible :" names them after the label', async () => {
+  for (const [text, audience] of [
+    ['Title: Spring update\nWho\'s it for?: our members and partners\nStyle: friendly', 'our members and partners'],
+    ['Sujet : La compta des artisans\nPublic cible : boulangers du quartier\nFormat : article de blog', 'boulangers du quartier'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, audience, text);
+  }
+});

@@ -121,7 +121,7 @@ const FOREIGN_PEOPLE = [
 const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen|(?<=(?<!\p{L})(?:i|gli|nostri|vostri|loro|tanti|molti)\s)(?:follower|partner|manager)`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|Who(?:\'|’)s (?:it|this) for\\??|For|Zielgruppe|Public cible|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.
