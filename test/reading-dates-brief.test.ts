@@ -775,3 +775,13 @@ test('a form that labels the readers "Who\'s it for?" or, in French, "Public cib
     assert.equal(brief.audience.value, audience, text);
   }
 });
+
+test('a readers field whose value says someone has yet to choose them ("Audience: we haven\'t decided yet, maybe ...") is left unread and asked', async () => {
+  for (const text of [
+    'A short post about our new café menu, friendly. Audience: we haven\'t decided yet, maybe locals or tourists.',
+    'A short post about our new café menu, friendly. Audience: the client still has to confirm.',
+  ]) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, null, text);
+  }
+});

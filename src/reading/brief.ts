@@ -326,7 +326,9 @@ function undecided(region: Span, labels: string): boolean {
   const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|no idea|don't know|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
   // "I haven't decided on the topic yet": the same, said before the field's name.
   const notYet = new RegExp(`(?<!\\p{L})(?:haven't|have not|not yet|still haven't|didn't|did not)\\s+(?:decided|chosen|picked|settled)(?:\\s+(?:on|upon))?\\s+(?:the|a|our|any)\\s+(?:${labels})\\b`, 'iu');
-  return open.test(region.text) || notYet.test(region.text);
+  // "Audience: they haven't decided yet, might be ...": the field's own value says someone has yet to choose it.
+  const pending = new RegExp(`(?<!\\p{L})(?:${labels})\\s*[:=—–-]\\s*(?:(?:they|we|I|the client|our client|he|she)\\s+)?(?:haven't|have not|hasn't|has not|havent|hasnt|still (?:needs?|has|have) to|needs? to|are still|is still)\\s+(?:yet\\s+)?(?:decided|decide|deciding|chosen|choose|settled|confirmed|confirm)\\b`, 'iu');
+  return open.test(region.text) || notYet.test(region.text) || pending.test(region.text);
 }
 
 /** "not sure who it's for yet": the writer has not settled the readers, whatever a "for" elsewhere names. */
