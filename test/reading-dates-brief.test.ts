@@ -785,3 +785,15 @@ test('a readers field whose value says someone has yet to choose them ("Audience
     assert.equal(brief.audience.value, null, text);
   }
 });
+
+test('tones named in Dutch and Polish ("formeel", "ton ekspercki", "przyjazny") and French "convivial" are the listed tones', async () => {
+  for (const [text, tone] of [
+    ['Blogbericht over btw voor zzp\'ers. Toon: formeel. 800 woorden', 'formal'],
+    ['Artykuł o podatkach dla księgowych, ton ekspercki, 900 słów', 'authoritative'],
+    ['Wpis o nowym menu dla gości, ton przyjazny', 'friendly'],
+    ['Article sur le marché de Noël pour les habitants, ton convivial', 'friendly'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.tone.value, tone, text);
+  }
+});

@@ -29,11 +29,12 @@ const none = <T>(): Field<T | null> => ({ value: null, evidence: { kind: 'none' 
 const at = <T>(_source: string, span: Span, value: T, confidence: number): Field<T> => ({ value, evidence: { kind: 'span', span }, confidence, via: 'rules' });
 
 /** Words naming each tone, in the languages briefs arrive in (and the common misspelling "authorative"); the first named wins. */
+// Dutch and Polish name their tones too ("formeel", "ton ekspercki"), and French says friendly as "convivial".
 const TONE_WORDS: [RegExp, Tone][] = [
-  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
-  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável|convivial|przyjazny|przyjazn\w+|vriendelijk)\b/i, 'friendly'],
+  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös|formeel|formele|formalny|formaln\w+)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
-  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
+  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led|ekspercki|eksperck\w+|deskundig)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
