@@ -1029,3 +1029,14 @@ test('a word for the party followed by its name after a comma ("invoice the agen
   const unnamed = 'invoice the client, 3 days at £300/day';
   assert.ok(fieldsToAsk(unnamed, await readInvoiceRequest(unnamed)).includes('customer'));
 });
+
+test('a form\'s count and unit-price fields bill count x price, with the price\'s currency beside it and the labels in other languages ("Menge:", "Einzelpreis:", "Quantité :")', async () => {
+  for (const [text, quantity, price] of [
+    ['Customer: Hale Design Ltd\nHours: 25\nRate: 18.00 EUR', 25, 18],
+    ['Kunde: Hale Design GmbH\nMenge: 25\nEinzelpreis: 18,00 €', 25, 18],
+    ['Client : Atelier Roux SAS\nQuantité : 12\nPrix unitaire : 40 €', 12, 40],
+  ] as const) {
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[quantity, price]], text);
+  }
+});
