@@ -1040,3 +1040,10 @@ test('a form\'s count and unit-price fields bill count x price, with the price\'
     assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[quantity, price]], text);
   }
 });
+
+test('a customer form with a unit-price field ("Einzelpreis:", "Unit price:") is a billing form, even without the word "invoice"', async () => {
+  for (const text of ['Kunde: Hale Design GmbH\nLeistung: Produktfotos\nMenge: 25\nEinzelpreis: 18,00 €', 'Customer: Hale Design Ltd\nWork: product photos\nQuantity: 25\nUnit price: 18.00 EUR']) {
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice', text);
+  }
+});

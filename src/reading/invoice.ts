@@ -52,7 +52,7 @@ const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenv
 /** A form's label over its line items. */
 const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
 /** A form's field that only a bill has: its rate, amount, tax, currency or billing address ("Rate: $80/h", "Amount: 950.00", "Billing address: ..."). */
-const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
+const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|einzelpreis|unit price|prix unitaire|precio unitario|prezzo unitario|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
 /** A form's numbered line field ("item_1_price: 40", "line2_qty=3"): its lines under labels of their own. */
 const NUMBERED_LINE = new RegExp(NUMBERED_FIELD.source, 'imu');
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
