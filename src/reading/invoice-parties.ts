@@ -78,7 +78,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
   for (const ask of text.matchAll(ASK)) {
     const start = ask.index + ask[0].length;
     if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;
-    let end = nameEnd(text, start, style);
+    const end = nameEnd(text, start, style);
     let name = withoutTrailingFiller(text.slice(start, end).trim());
     let nameStart = start + text.slice(start, end).indexOf(name);
     // "invoice the agency, Harbour Media Ltd": a word for the party, then its name after a comma, is that name.
@@ -87,7 +87,7 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
       const from = end + apposed[0].length;
       const to = nameEnd(text, from, style);
       const named = withoutTrailingFiller(text.slice(from, to).trim());
-      if (named !== '' && !notAName(named) && !named.includes('@')) [name, nameStart, end] = [named, from + text.slice(from, to).indexOf(named), to];
+      if (named !== '' && !notAName(named) && !named.includes('@')) [name, nameStart] = [named, from + text.slice(from, to).indexOf(named)];
     }
     if (name === '' || notAName(name) || name.includes('@')) {
       // "pls invoice this one" above a forwarded "please invoice Northgate Ltd ...": a later request may name who "this" is.
