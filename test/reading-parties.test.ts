@@ -690,3 +690,13 @@ test('a sender who introduces themselves with their organisation after a tying w
     assert.equal(parties.company.value, company, body);
   }
 });
+
+test('an elided article inside an organisation\'s name ("Les Vergers d\'Olmet", "Bottega dell\'Arte") keeps the name whole; one before it is still left out', async () => {
+  for (const [from, body, company] of [
+    ['Paul Olmet <paul@vergersolmet.example>', 'Bonjour,\n\nNous sommes Les Vergers d\'Olmet, producteurs de cidre. Nous voulons un site.\n\nPaul', "Les Vergers d'Olmet"],
+    ['Marc Vidal <marc@post.example>', 'Bonjour,\n\nje travaille pour l\'Atelier Roux SARL et nous voulons un site.\n\nMarc', 'Atelier Roux SARL'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    assert.equal((await partiesOf(source)).company.value, company, body);
+  }
+});

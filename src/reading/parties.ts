@@ -95,7 +95,9 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
     const gap = i > 0 ? source.slice(tokens[i - 1]!.end, token.start) : ' ';
     // "Meridian Clinics Group, LLC": a comma before a legal form is inside the name.
     const commaBeforeLegalForm = gap === ', ' && LEGAL_FORM.test(` ${token.text}`);
-    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm) flush();
+    // "Les Jardins d'Aubert", "Bottega dell'Arte": an elided article inside a run ties its two halves as "de" does.
+    const elidedInside = run.length > 0 && /^[ \t]+(?:[ldn]|dell|dall|nell|sull)['’]$/u.test(gap);
+    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm && !elidedInside) flush();
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
