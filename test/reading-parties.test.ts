@@ -700,3 +700,9 @@ test('an elided article inside an organisation\'s name ("Les Vergers d\'Olmet", 
     assert.equal((await partiesOf(source)).company.value, company, body);
   }
 });
+
+test('a form\'s field whose label holds a hyphen ("E-Mail:") is a field, not the start of a signature, so the fields below it are read', async () => {
+  const source = mail('From: Website <forms@studio.example>\nTo: hello@studio.example\nSubject: Anfrage', 'Firma: Zahnarztpraxis Lenz\nE-Mail: praxis@zahnarzt-lenz.example\nBudget: 6.500 €\nNachricht: Neue Website\n');
+  const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+  assert.deepEqual(read.budget.value, { min: 6500, max: 6500, currency: 'EUR' });
+});
