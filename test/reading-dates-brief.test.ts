@@ -743,3 +743,57 @@ test('German "Ende" before a week or month ("bis Ende KW 8") is that period\'s l
   assert.equal(read.value?.by, '2027-02-28');
   assert.ok(read.confidence >= ACT_WITHOUT_ASKING);
 });
+
+test('common nouns for people in Spanish, Portuguese, Italian, French, Dutch and Polish after "para", "per", "pour", "voor", "dla" name the readers', async () => {
+  for (const [text, audience] of [
+    ['Quiero un artículo sobre cómo ahorrar agua, para dueños de restaurantes, unas 800 palabras', 'dueños de restaurantes'],
+    ['Um artigo sobre jardinagem em varandas, para inquilinos no Porto', 'inquilinos no porto'],
+    ['Un articolo sulla nuova sede, per i nostri dipendenti, tono leggero', 'dipendenti'],
+    ['Un article sur la facturation électronique, pour commerçants de quartier', 'commerçants'],
+    ['Blogartikel over btw-aangifte, voor praktijkmanagers in de zorg', 'praktijkmanagers'],
+    ['Artykuł o ulgach, dla programistów na B2B, 800 słów', 'programistów'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.ok(brief.audience.value?.toLowerCase().includes(audience), `${text}: ${brief.audience.value}`);
+  }
+});
+
+test('Italian English loanwords for people ("follower", "partner") name readers after a plural article or possessive, not alone', async () => {
+  const brief = await readBrief('post sulla nuova sede, per i nostri follower, tono leggero', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(brief.audience.value, 'i nostri follower');
+  // The same words as English singulars after "an" are no readers.
+  const english = await readBrief('a blog post on hiring an account manager', new Date('2026-12-02T10:00:00Z'));
+  assert.equal(english.audience.value, null);
+});
+
+test('a form that labels the readers "Who\'s it for?" or, in French, "Public cible :" names them after the label', async () => {
+  for (const [text, audience] of [
+    ['Title: Spring update\nWho\'s it for?: our members and partners\nStyle: friendly', 'our members and partners'],
+    ['Sujet : La compta des artisans\nPublic cible : boulangers du quartier\nFormat : article de blog', 'boulangers du quartier'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, audience, text);
+  }
+});
+
+test('a readers field whose value says someone has yet to choose them ("Audience: we haven\'t decided yet, maybe ...") is left unread and asked', async () => {
+  for (const text of [
+    'A short post about our new café menu, friendly. Audience: we haven\'t decided yet, maybe locals or tourists.',
+    'A short post about our new café menu, friendly. Audience: the client still has to confirm.',
+  ]) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.audience.value, null, text);
+  }
+});
+
+test('tones named in Dutch and Polish ("formeel", "ton ekspercki", "przyjazny") and French "convivial" are the listed tones', async () => {
+  for (const [text, tone] of [
+    ['Blogbericht over btw voor zzp\'ers. Toon: formeel. 800 woorden', 'formal'],
+    ['Artykuł o podatkach dla księgowych, ton ekspercki, 900 słów', 'authoritative'],
+    ['Wpis o nowym menu dla gości, ton przyjazny', 'friendly'],
+    ['Article sur le marché de Noël pour les habitants, ton convivial', 'friendly'],
+  ] as const) {
+    const brief = await readBrief(text, new Date('2026-12-02T10:00:00Z'));
+    assert.equal(brief.tone.value, tone, text);
+  }
+});

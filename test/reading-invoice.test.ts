@@ -969,3 +969,81 @@ describe('round 11: what new requests write', () => {
     assert.equal(read.customer?.value, 'Kohl Druck GmbH');
   });
 });
+
+test('a request that wonders whether someone else should be billed instead ("or should it go to their holding?") asks who the customer is', async () => {
+  for (const text of [
+    'invoice Marlow Bakery for 3 hours of menu design at 60 GBP/h, or should it go to their owners, Fenwick Foods? not sure',
+    'Please invoice Quarry Lane Studio 2 days at €500/day. Or do we bill the agency that hired us?',
+    'Rechnung an Holm Bau GmbH: 2 Tage à 700 €, oder lieber an Holm Holding AG?',
+  ]) {
+    const read = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+  }
+  // An "or" between two prices or items leaves the customer settled.
+  const settled = 'invoice Marlow Bakery for 3 hours of menu design at 60 GBP/h or a flat 150 GBP if simpler';
+  assert.ok(!(await readInvoiceRequest(settled)).problems.some((p) => p.field === 'customer'));
+});
+
+test('a customer field that goes on with the address on its own line ("Bill to: X Ltd, 4 Mill Lane, Leeds") names the organisation up to its legal form, the rest is the address', async () => {
+  const text = 'Please invoice them for 2 days at 300 GBP/day.\n\nBill to: Quayside Prints Ltd, 4 Mill Lane, Leeds LS1 4AB\n\nThanks';
+  const read = await readInvoiceRequest(text);
+  assert.equal(read.customer?.value, 'Quayside Prints Ltd');
+  assert.equal(read.address?.value, '4 Mill Lane, Leeds LS1 4AB');
+  // "Globex, Inc." style names keep what follows their comma when no number does.
+  const named = await readInvoiceRequest('Please invoice 2 days at 300 GBP/day.\n\nBill to: Harbour Tools Ltd, Marine Division\n');
+  assert.equal(named.customer?.value, 'Harbour Tools Ltd, Marine Division');
+});
+
+test('loose ways to ask for an invoice name the customer after them: "do an invoce for", "Rechnung bitte an", Danish "lav en faktura til", Norwegian "lag en faktura til"', async () => {
+  for (const [text, customer] of [
+    ['could you do an invoce for Harbour Kites - 4 lessons at $40 each', 'Harbour Kites'],
+    ['Rechnung bitte an Malerei Roth GmbH: 6 Std. à 70 €', 'Malerei Roth GmbH'],
+    ['Lav en faktura til Bryggens Bageri ApS: 5 timer à 600 DKK', 'Bryggens Bageri ApS'],
+    ['Lag en faktura til Fjord Sykkel AS: 3 timer à 700 NOK', 'Fjord Sykkel AS'],
+  ] as const) {
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice', text);
+    assert.equal(read.customer?.value, customer, text);
+  }
+});
+
+test('a Turkish joint-stock company\'s form ("A.Ş.") ends the customer\'s name with its own stop', async () => {
+  const read = await readInvoiceRequest('Fatura: Boğaziçi Lojistik A.Ş. için 4 saat eğitim, saat ücreti 900 TRY');
+  assert.equal(read.customer?.value, 'Boğaziçi Lojistik A.Ş.');
+});
+
+test('a billing line that opens with "in the name of" ("A nombre de X S.L.", "Au nom de X SAS") names the customer without those words', async () => {
+  for (const [opening, customer] of [
+    ['A nombre de Talleres Ortiz S.L.', 'Talleres Ortiz S.L.'],
+    ['Au nom de Menuiserie Blanc SAS', 'Menuiserie Blanc SAS'],
+  ] as const) {
+    const text = `From: Ana Ortiz <ana@cliente.example>\nTo: info@studio.example\nSubject: factura\n\nHola,\n\n¿nos puedes mandar la factura de las 2 visitas? Eran 80 € cada una.\n\n${opening}\nCalle Real 3, 28001 Madrid\n\nSaludos,\nAna\n`;
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.customer?.value, customer, opening);
+  }
+});
+
+test('a word for the party followed by its name after a comma ("invoice the agency, Kestrel Studio Ltd") bills that name; the word alone is still asked', async () => {
+  const read = await readInvoiceRequest('invoice the agency, Kestrel Studio Ltd (not the end client) - 3 days at £300/day');
+  assert.equal(read.customer?.value, 'Kestrel Studio Ltd');
+  const unnamed = 'invoice the client, 3 days at £300/day';
+  assert.ok(fieldsToAsk(unnamed, await readInvoiceRequest(unnamed)).includes('customer'));
+});
+
+test('a form\'s count and unit-price fields bill count x price, with the price\'s currency beside it and the labels in other languages ("Menge:", "Einzelpreis:", "Quantité :")', async () => {
+  for (const [text, quantity, price] of [
+    ['Customer: Hale Design Ltd\nHours: 25\nRate: 18.00 EUR', 25, 18],
+    ['Kunde: Hale Design GmbH\nMenge: 25\nEinzelpreis: 18,00 €', 25, 18],
+    ['Client : Atelier Roux SAS\nQuantité : 12\nPrix unitaire : 40 €', 12, 40],
+  ] as const) {
+    const read = await readInvoiceRequest(text);
+    assert.deepEqual(read.lines.map((l) => [l.quantity.value, l.unitPrice?.value.min]), [[quantity, price]], text);
+  }
+});
+
+test('a customer form with a unit-price field ("Einzelpreis:", "Unit price:") is a billing form, even without the word "invoice"', async () => {
+  for (const text of ['Kunde: Hale Design GmbH\nLeistung: Produktfotos\nMenge: 25\nEinzelpreis: 18,00 €', 'Customer: Hale Design Ltd\nWork: product photos\nQuantity: 25\nUnit price: 18.00 EUR']) {
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.intent, 'invoice', text);
+  }
+});

@@ -220,3 +220,47 @@ test('thousands said in words of other languages: Polish "tys.", Czech "tis." an
   // With no currency beside it "mil" stays unread: a million in American slang, a thousand in Spanish.
   assert.deepEqual(readMoney('we have 5 mil for this'), []);
 });
+
+test('a bare dollar sign with a currency code after the amount ("$1,500 NZD", "$40 000 MXN") is that code\'s currency', () => {
+  for (const [text, currency] of [
+    ['we can spend $1,500 NZD on it', 'NZD'],
+    ['hasta $40 000 MXN en total', 'MXN'],
+    ['about $700 USD', 'USD'],
+  ] as const) {
+    const mention = readOne(text);
+    assert.equal(mention.value.currency, currency, text);
+    assert.equal(mention.confidence, 0.95, text);
+  }
+  // Without a code the sign alone still reads as US dollars, less surely.
+  assert.equal(readOne('roughly $300 for the logo').value.currency, 'USD');
+});
+
+test('a Swiss or German range whose ends each close with a dash ("Fr. 8\'000.– bis 9\'500.–") is the whole range', () => {
+  for (const text of ["CHF 8'000.– bis 9'500.–", 'EUR 8.000,- bis 9.500,-', "Fr. 8'000.- to 9'500.-"]) {
+    const mention = readOne(text);
+    assert.deepEqual([mention.value.min, mention.value.max], [8000, 9500], text);
+  }
+});
+
+test('a tax rate written with its percent sign first ("KDV %18", "%8 KDV dahil") is read as the rate', () => {
+  for (const [text, rate] of [
+    ['Toplam 4 gün, KDV %18 eklenecek', 18],
+    ['fiyatlar %8 KDV hariç', 8],
+    ['KDV: %10', 10],
+  ] as const) {
+    assert.equal(readTaxRate(text)?.value, rate, text);
+  }
+  // A percent sign first with no tax word near it is no tax rate.
+  assert.equal(readTaxRate('bu ay %15 indirim var'), null);
+});
+
+test('"TL" right after or before an amount ("2.400 TL", "TL 900") is Turkish lira, and not read inside a word', () => {
+  assert.equal(readOne('saat ücreti 2.400 TL').value.currency, 'TRY');
+  assert.equal(readOne('toplam TL 900').value.currency, 'TRY');
+  assert.deepEqual(readMoney('we need 3 TLDs registered'), []);
+});
+
+test('Italian "mila" after a number is thousands ("15 mila euro", "2,5 mila €")', () => {
+  assert.deepEqual([readOne('un budget di 15 mila euro').value.min, readOne('un budget di 15 mila euro').value.currency], [15_000, 'EUR']);
+  assert.equal(readOne('circa 2,5 mila €').value.min, 2500);
+});

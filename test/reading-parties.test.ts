@@ -664,3 +664,45 @@ test('a sender who says they run the organisation in their own language ("prowad
     assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING, body);
   }
 });
+
+test('a Mexican legal form that names its variable capital ("S.A. de C.V.", "S. de R.L. de C.V.") is whole inside the company name', async () => {
+  for (const company of ['Tortillería El Sol S.A. de C.V.', 'Grupo Mar Azul S. de R.L. de C.V.']) {
+    const source = mail('From: Luis Mora <luis@ventas-mx.example>\nTo: hola@studio.example\nSubject: tienda', `Hola,\n\nsomos ${company} en Monterrey y queremos una tienda en línea.\n\nLuis`);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company);
+  }
+});
+
+test('a form squeezed onto one line with bars between its fields ("Name: X | Business: Y | Email: ...") reads each field up to the next bar', async () => {
+  const source = mail('From: Website <forms@studio.example>\nTo: hello@studio.example\nSubject: New enquiry', 'Your name: Marta Nowak | Business: Nowak Ceramika | Email: marta@nowakceramika.example | Budget: 5000 PLN | Deadline: March 2027\n');
+  const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+  assert.equal(read.company.value, 'Nowak Ceramika');
+  assert.equal(read.contactName.value, 'Marta Nowak');
+});
+
+test('a sender who introduces themselves with their organisation after a tying word ("I am X of Y Ltd", "sono X della Y S.r.l.") names Y, not the whole run', async () => {
+  for (const [from, body, company] of [
+    ['Jo Baker <jo@post.example>', 'Hello,\n\nI am Jo Baker of Baker Springs Ltd, a maker of springs. We need a new site.\n\nJo', 'Baker Springs Ltd'],
+    ['Anna Ricci <anna@post.example>', 'Buongiorno,\n\nsono Anna Ricci della Ricci Arredamenti S.r.l. e vorremmo un sito nuovo.\n\nAnna', 'Ricci Arredamenti S.r.l.'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, company, body);
+  }
+});
+
+test('an elided article inside an organisation\'s name ("Les Vergers d\'Olmet", "Bottega dell\'Arte") keeps the name whole; one before it is still left out', async () => {
+  for (const [from, body, company] of [
+    ['Paul Olmet <paul@vergersolmet.example>', 'Bonjour,\n\nNous sommes Les Vergers d\'Olmet, producteurs de cidre. Nous voulons un site.\n\nPaul', "Les Vergers d'Olmet"],
+    ['Marc Vidal <marc@post.example>', 'Bonjour,\n\nje travaille pour l\'Atelier Roux SARL et nous voulons un site.\n\nMarc', 'Atelier Roux SARL'],
+  ] as const) {
+    const source = mail(`From: ${from}\nTo: hello@studio.example\nSubject: site`, body);
+    assert.equal((await partiesOf(source)).company.value, company, body);
+  }
+});
+
+test('a form\'s field whose label holds a hyphen ("E-Mail:") is a field, not the start of a signature, so the fields below it are read', async () => {
+  const source = mail('From: Website <forms@studio.example>\nTo: hello@studio.example\nSubject: Anfrage', 'Firma: Zahnarztpraxis Lenz\nE-Mail: praxis@zahnarzt-lenz.example\nBudget: 6.500 €\nNachricht: Neue Website\n');
+  const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
+  assert.deepEqual(read.budget.value, { min: 6500, max: 6500, currency: 'EUR' });
+});

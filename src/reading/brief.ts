@@ -29,11 +29,12 @@ const none = <T>(): Field<T | null> => ({ value: null, evidence: { kind: 'none' 
 const at = <T>(_source: string, span: Span, value: T, confidence: number): Field<T> => ({ value, evidence: { kind: 'span', span }, confidence, via: 'rules' });
 
 /** Words naming each tone, in the languages briefs arrive in (and the common misspelling "authorative"); the first named wins. */
+// Dutch and Polish name their tones too ("formeel", "ton ekspercki"), and French says friendly as "convivial".
 const TONE_WORDS: [RegExp, Tone][] = [
-  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável)\b/i, 'friendly'],
-  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös)\b/i, 'formal'],
+  [/\b(?:friendly|warm|approachable|freundlich|amical|cordial|amichevole|cordiale|amigable|cercano|vriendelijke?|vänlig|vennlig|venlig|amigável|convivial|przyjazny|przyjazn\w+|vriendelijk)\b/i, 'friendly'],
+  [/\b(?:formal|formale|formel(?:le)?|förmlich|professional|profesional|profissional|professioneel|professionell|professionnel(?:le)?|professionale|seriös|formeel|formele|formalny|formaln\w+)\b/i, 'formal'],
   [/\b(?:conversational|casual|chatty|informal|relaxed|locker|décontracté|colloquial|colloquiale|informale|coloquial|desenfadado|descontraíd[oa]|informeel|luchtig|avslappnad|ledig)\b/i, 'conversational'],
-  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led)\b/i, 'authoritative'],
+  [/\b(?:authoritative|authorative|expert|fachkundig|autoritaire|autorevole|autoritativo|autoritário|data-led|ekspercki|eksperck\w+|deskundig)\b/i, 'authoritative'],
   [/\b(?:playful|light and fun|fun|humorous|witty|verspielt|ludique)\b/i, 'playful'],
 ];
 const FORMAT_WORDS: [RegExp, Format][] = [
@@ -103,24 +104,25 @@ const TIME_WORDS = String.raw`mañana|hoy|amanhã|hoje|demain|domani|morgen|toda
 const SINGULAR_ARTICLES = String.raw`el|la|lo|il|o|a|um|uma|un|una|le|l['’]|het|de|den|det|een|en|ett|der|das|dem|ein|eine`;
 /** Plural nouns for people who read briefs' content, in the languages briefs arrive in besides English. */
 const FOREIGN_PEOPLE = [
-  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas',
-  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti',
-  'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs',
+  'clientes|miembros|membros|socios|sócios|suscriptores|assinantes|lectores|leitores|usuarios|usuários|propietarios|proprietários|padres|pais|pacientes|estudiantes|estudantes|profesionales|profissionais|autónomos|emprendedores|empreendedores|empresarios|empresários|funcionarios|funcionários|voluntarios|voluntários|aficionados|entusiastas|seguidores|dentistas|periodistas|jornalistas|artistas|turistas|especialistas|dueños|donos|inquilinos|compradores|vendedores|agricultores|docentes|profesores|professores|médicos|enfermeros|enfermeiros|gerentes|empleados|trabajadores|trabalhadores|viajeros|viajantes|familias|famílias|vecinos|vizinhos',
+  'clienti|soci|membri|iscritti|abbonati|lettori|utenti|proprietari|genitori|pazienti|studenti|professionisti|appassionati|imprenditori|collezionisti|giornalisti|artisti|turisti|dentisti|specialisti|inquilini|acquirenti|venditori|insegnanti|docenti|medici|infermieri|dipendenti|lavoratori|viaggiatori|famiglie|agricoltori|ristoratori',
+  'clients|membres|abonnés|lecteurs|lectrices|utilisateurs|propriétaires|patients|étudiants|indépendants|passionnés|entrepreneurs|commerçants|locataires|enseignants|salariés|dirigeants|artisans|restaurateurs|acheteurs|vendeurs',
   'kunder|medlemmar|prenumeranter|läsare|användare|ägare|föräldrar|patienter|studenter|företagare',
   // Norwegian and Danish name a known group in the definite plural ("kundene våre", "medlemmerne").
   'kundene|kunderne|medlemmene|medlemmerne|leserne|læserne|brukerne|brugerne|eierne|ejerne|foreldrene|forældrene',
-  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners',
+  'klanten|leden|abonnees|lezers|gebruikers|eigenaren|ouders|patiënten|studenten|ondernemers|liefhebbers|huurders|bezoekers|kopers|werknemers|medewerkers|bewoners|managers|eigenaars|docenten|leraren|werkgevers',
   'Kunden|Mitglieder|Abonnenten|Leser|Leserinnen|Nutzer|Eigentümer|Eltern|Patienten|Studierende|Gründer',
-  'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców',
+  'osób|ludzi|klientów|członków|czytelników|właścicieli|rodziców|pacjentów|studentów|przedsiębiorców|programistów|freelancerów|pracowników|nauczycieli|lekarzy|menedżerów|kierowców|najemców|sprzedawców',
 ].join('|');
 /**
  * Dutch and German compounds ending in a listed noun ("huiseigenaren", "Hausbesitzer") name people as the noun does, and so
  * does a German noun in "-innen" ("Gründerinnen"). Endings alone say no more: "acquisti", "revistas" and "horarios" are things.
  */
-const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen`;
+// Italian keeps English loanwords for people unchanged in the plural: "i nostri follower", "gli manager" are people once a plural article or possessive says so.
+const PEOPLE_WORD = String.raw`\p{L}*(?:${FOREIGN_PEOPLE})|\p{Lu}\p{L}{2,}innen|(?<=(?<!\p{L})(?:i|gli|nostri|vostri|loro|tanti|molti)\s)(?:follower|partner|manager)`;
 
 function audienceIn(source: string, region: Span): Field<string | null> {
-  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|For|Zielgruppe|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
+  const form = labelled(source, region, 'Audience|Who|Target audience|Target group|Target readers|Intended readers|Intended audience|Readers|Readership|Who reads it\\??|Who will read (?:it|this)\\??|Who is (?:it|this) for\\??|Who(?:\'|’)s (?:it|this) for\\??|For|Zielgruppe|Public cible|Public|Publico|Público|Público-alvo|Lectores|Odbiorcy|Grupa docelowa|Doelgroep|Målgrupp|Målgruppe|Destinatari|Destinataires|Cible');
   if (form) return at(source, form, form.text, 0.95);
   const text = region.text;
   // "explaining SOC 2 to startup founders": the people something is explained or introduced to are its readers; so are those it "goes to", when they are people.
@@ -325,7 +327,9 @@ function undecided(region: Span, labels: string): boolean {
   const open = new RegExp(`(?<!\\p{L})(?:${labels})\\s*(?:[:=—–-]\\s*)?(?:tbd|tbc|tba|to be (?:decided|confirmed|defined)|not (?:yet )?(?:decided|sure)|undecided|no idea|don't know|open|offen|whatever you|up to you|your call|your choice|you (?:choose|decide|pick))\\b`, 'iu');
   // "I haven't decided on the topic yet": the same, said before the field's name.
   const notYet = new RegExp(`(?<!\\p{L})(?:haven't|have not|not yet|still haven't|didn't|did not)\\s+(?:decided|chosen|picked|settled)(?:\\s+(?:on|upon))?\\s+(?:the|a|our|any)\\s+(?:${labels})\\b`, 'iu');
-  return open.test(region.text) || notYet.test(region.text);
+  // "Audience: they haven't decided yet, might be ...": the field's own value says someone has yet to choose it.
+  const pending = new RegExp(`(?<!\\p{L})(?:${labels})\\s*[:=—–-]\\s*(?:(?:they|we|I|the client|our client|he|she)\\s+)?(?:haven't|have not|hasn't|has not|havent|hasnt|still (?:needs?|has|have) to|needs? to|are still|is still)\\s+(?:yet\\s+)?(?:decided|decide|deciding|chosen|choose|settled|confirmed|confirm)\\b`, 'iu');
+  return open.test(region.text) || notYet.test(region.text) || pending.test(region.text);
 }
 
 /** "not sure who it's for yet": the writer has not settled the readers, whatever a "for" elsewhere names. */

@@ -127,6 +127,8 @@ export function readLines(text: string, regions: Region[], skip: Region[], style
     const inClause = tokens.filter((t) => t.start >= clause.start && t.end <= clause.end);
     for (const price of inClause.filter((t) => t.role === 'price' || t.role === 'total')) {
       if (used.has(price)) continue;
+      // A form's rate field with its currency ("Rate: 18.00 EUR") beside a count field ("Quantity: 25") is the form's one line, read below.
+      if (FORM_PRICE.test(linePrefix(text, price.start)) && tokens.some((t) => !used.has(t) && FORM_COUNT.test(linePrefix(text, t.start)))) continue;
       used.add(price);
       const mention = amountAt(text, price);
       const span = mention.evidence.kind === 'span' ? mention.evidence.span : spanAt(text, price.start, price.end);
@@ -441,10 +443,10 @@ function countEarlierInSentence(text: string, tokens: Token[], clauseStart: numb
   return (named.length > 0 ? named : counts).at(-1) ?? null;
 }
 
-/** A form's "Hours: 22" and "Rate: 130": the text before the number on its line is the label. */
-const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen)(?:[ \t]+(?:worked|spent|billed))?[ \t]*:[ \t]*$/iu;
+/** A form's "Hours: 22" and "Rate: 130" ("Menge: 25", "Einzelpreis: 18,00 €" in other languages): the text before the number on its line is the label. */
+const FORM_COUNT = /^[ \t]*(hours|hrs|days|quantity|qty|stunden|tage|heures|jours|horas|días|ore|giorni|uren|dagen|menge|anzahl|quantité|cantidad|quantità|quantidade|aantal|antal|ilość)(?:[ \t]+(?:worked|spent|billed))?[ \t]*:[ \t]*$/iu;
 // "Hourly rate (EUR):": a currency in parentheses in the label is the rate's own; "Price per unit:" and "Price each:" are a unit price.
-const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]+(?:per[ \t]+(?:unit|item|hour|day)|each))?(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo)[ \t]*:[ \t]*$/iu;
+const FORM_PRICE = /^[ \t]*(?:(?:unit|hourly|daily|day)[ \t]+)?(?:rate|price)(?:[ \t]+(?:per[ \t]+(?:unit|item|hour|day)|each))?(?:[ \t]*\([A-Z]{3}\))?[ \t]*:[ \t]*$|^[ \t]*(?:stundensatz|tagessatz|tarif|precio|prezzo|einzelpreis|stückpreis|prix unitaire|precio unitario|prezzo unitario|preço unitário|stukprijs|prijs per stuk|styckpris|enhedspris|cena jednostkowa)[ \t]*:[ \t]*$/iu;
 
 /** A numbered line field of a form: "item_1_qty: 3200", "line2_price=350.00", "item_1: Logo" (its description). */
 export const NUMBERED_FIELD = /^[ \t]*(?:item|line|position|pos|row)[ _]?(\d{1,2})(?:[ _](desc(?:ription)?|qty|quantity|price|unit[ _]price|rate|unit))?[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/gimu;

@@ -26,7 +26,8 @@ const WHICH_INVOICE = String.raw`(?:(?!(?:the|a|an|about|re|regarding|on|from|of
 // "bill it to X" and "make it out to X" name the customer after a pronoun for the invoice; "need an invoice for" asks for one as surely as "make".
 // Imperatives of other languages ("hazme una factura para", "send en faktura til", "vystav prosím fakturu pro") take the same place as "make an invoice for",
 // with or without the article; Brazilian Portuguese says "nota (fiscal)" for the invoice and "pra" for "para".
-const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+invoice\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|emita|emite|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:(?:une|la|una|uma|a|eine|die|en)\s+)?(?:facture|factura|fattura|fatura|nota(?:\s+fiscal)?|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|pra|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|pra|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:an|für)|fakturiere)`;
+// Chat writes the verb loosely: "do an invoce for", a polite word inside "Rechnung bitte an", Danish and Norwegian "lav/lag en faktura til".
+const VERB = String.raw`(?:${WHICH_INVOICE}|(?:bill|invoice|address|send)\s+(?:it|this|them)\s+to|make\s+(?:it|this|the\s+invoice)\s+out\s+to|in?v[oi]{1,2}[cs]e?|invocie|invioce|bill|send\s+(?:an?|the)\s+invoice\s+to|(?:make|do|create|draft|prepare|raise|generate|issue|write|need|want)\s+(?:an?|the)\s+in?v[oi]{1,2}[cs]e\s+(?:for|to)|(?:een|de)\s+factuur\s+(?:maken|opmaken|sturen|versturen)\s+(?:voor|aan|naar)|(?:faire|établir|hacer|emitir|emita|emite|fare|emettere|fazer|erstellen|haz(?:me|le)?|hágame|hágale|fais|faites|fai|fammi|faça|faz|send|skicka|lav|lag|gör|vystav(?:te)?(?:\s+prosím)?|wystaw(?:cie)?(?:\s+proszę)?)\s+(?:(?:(?:une|la|una|uma|a|eine|die|en)\s+)?(?:facture|factura|fattura|fatura|nota(?:\s+fiscal)?|rechnung|faktura)|fakturu|fakturę)\s+(?:pour|à|au|para|pra|a|al|per|für|an|til|till|pro|dla)|facture[rz]?(?:\s+(?:pour|à))?|factura(?:r)?(?:\s+(?:para|a))?|fatura(?:r)?(?:\s+(?:para|pra|a|ao|à))?|fattura(?:re)?(?:\s+(?:a|per))?|factuur(?:\s+(?:voor|aan|naar))?|factureer|faktur[au](?:\s+(?:till|til|för|for|dla|pro))?|fakturera|fakturer|rechnung\s+(?:bitte\s+)?(?:an|für)|fakturiere)`;
 /**
  * "kun je Bakkerij Jansen factureren?", "kannst du Weber & Sohn in Rechnung stellen?": Dutch and German put the verb
  * last, after the customer it is asked for.
@@ -51,9 +52,10 @@ const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.t
 const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.[UP]?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|PartG(?:\s?mbB)?|v\.o\.f\.|VOF|C\.V\.|e\.V\.)`;
-const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V)`;
-const ORGANISATION_LINE = new RegExp(String.raw`^\s*([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
+const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.[UP]?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|PartG(?:\s?mbB)?|v\.o\.f\.|VOF|C\.V\.|e\.V\.|A\.Ş\.)`;
+const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V|A\.Ş)`;
+// A billing block may open with the words for "in the name of" ("A nombre de X S.L.", "Au nom de X SAS"): the name follows them.
+const ORGANISATION_LINE = new RegExp(String.raw`^\s*(?:(?:[Aa]\s+nombre\s+de|[Aa]u\s+nom\s+de|[Ee]m\s+nome\s+de|[Ii]ntestat[ao]\s+a|[Mm]ade\s+out\s+to|[Ii]n\s+the\s+name\s+of)\s+)?([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
 
 export type CustomerRead = { customer: Field<string> | null; problem: string | null; asked: boolean };
 
@@ -77,8 +79,16 @@ export function customerFromVerb(text: string, regions: Region[], style: Decimal
     const start = ask.index + ask[0].length;
     if (!within(regions, ask.index + ask[0].trimStart().length - 1, start)) continue;
     const end = nameEnd(text, start, style);
-    const name = withoutTrailingFiller(text.slice(start, end).trim());
-    const nameStart = start + text.slice(start, end).indexOf(name);
+    let name = withoutTrailingFiller(text.slice(start, end).trim());
+    let nameStart = start + text.slice(start, end).indexOf(name);
+    // "invoice the agency, Harbour Media Ltd": a word for the party, then its name after a comma, is that name.
+    const apposed = /^(?:the|our|their)\s+\p{Ll}+$/u.test(name) ? /^,\s+(?=\p{Lu})/u.exec(text.slice(end)) : null;
+    if (apposed) {
+      const from = end + apposed[0].length;
+      const to = nameEnd(text, from, style);
+      const named = withoutTrailingFiller(text.slice(from, to).trim());
+      if (named !== '' && !notAName(named) && !named.includes('@')) [name, nameStart] = [named, from + text.slice(from, to).indexOf(named)];
+    }
     if (name === '' || notAName(name) || name.includes('@')) {
       // "pls invoice this one" above a forwarded "please invoice Northgate Ltd ...": a later request may name who "this" is.
       unnamed ??= { customer: null, problem: name ? `"${name}" is not a customer's name` : null, asked: true };
@@ -165,13 +175,17 @@ function nameEnd(text: string, start: number, style: DecimalMark | null): number
 // A web form's dump may write them as machine names ("client_name=...", "customer_company: ..."): "_" for a space, "=" for the colon.
 const CUSTOMER_LABEL = /^[ \t]*(?:client|customer|client[ _]name|customer[ _]name|client[ _]company|customer[ _]company|company(?:[ \t]*\/[ \t]*organi[sz]ation)?|organi[sz]ation|company[ _]name|bill[ _]to|invoice[ _]to|billed[ _]to|kunde|rechnungsempfänger|cliente|client·e)[ \t]*[:=][ \t]*(\S[^\n]*?)[ \t]*$/imu;
 
+const NAME_THEN_ADDRESS = new RegExp(String.raw`^(.+?\s${LEGAL_FORM}),\s+(?=[^,\n]*\d)`, 'u');
+
 /** The customer a labelled field names, read as written. */
 export function labelledCustomer(text: string, regions: Region[]): Field<string> | null {
   for (const region of regions) {
     const match = CUSTOMER_LABEL.exec(text.slice(region.start, region.end));
     if (!match || notAName(match[1]!) || match[1]!.includes('@')) continue;
+    // A field may give the address on the same line after the name ("Bill to: X Ltd, 4 Mill Lane, Leeds"): the name ends with its legal form.
+    const name = NAME_THEN_ADDRESS.exec(match[1]!)?.[1] ?? match[1]!;
     const start = region.start + match.index + match[0].lastIndexOf(match[1]!);
-    return field(text, start, start + match[1]!.length, match[1]!, 0.95);
+    return field(text, start, start + name.length, name, 0.95);
   }
   return null;
 }

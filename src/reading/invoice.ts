@@ -52,7 +52,7 @@ const QUOTE_WORD = /\b(?:quote|quotation|estimate|offer|proposal|angebot|kostenv
 /** A form's label over its line items. */
 const LINES_LABEL = /^[ \t]*(?:lines|line items|items|positions|positionen|leistungen|lignes|prestations|partidas|conceptos|voci)[ \t]*:/iu;
 /** A form's field that only a bill has: its rate, amount, tax, currency or billing address ("Rate: $80/h", "Amount: 950.00", "Billing address: ..."). */
-const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
+const BILLING_FIELD = /^[ \t]*(?:(?:hourly |day |daily )?rate|amount|fee|currency|tax|vat|billing address|invoice address|po number|betrag|stundensatz|einzelpreis|unit price|prix unitaire|precio unitario|prezzo unitario|rechnungsadresse|montant|importe|importo|bedrag)\b[^:\n]{0,20}:/imu;
 /** A form's numbered line field ("item_1_price: 40", "line2_qty=3"): its lines under labels of their own. */
 const NUMBERED_LINE = new RegExp(NUMBERED_FIELD.source, 'imu');
 /** The word "invoice" in the languages requests arrive in: a labelled form that names a customer and says it is an invoice asks for one. */
@@ -63,6 +63,15 @@ const TAX = String.raw`(?:VAT|tax|GST|MwSt\.?|USt\.?|Mehrwertsteuer|TVA|IVA|BTW|
 const GROSS = new RegExp(
   String.raw`(?<!\p{L})(?:brutto|gross|TTC|(?:incl(?:\.|uding|usive(?: of)?)?|inkl(?:\.|usive)?|inkluderet|inclusief|incluido|incluida|inclus[ae]?|compris)\s+(?:(?:de\s+)?(?:la\s+)?\d+(?:[.,]\d+)?\s?%\s+)?${TAX}|${TAX}\s+(?:incl(?:\.|uded)?|incluid[oa]|inclus[ae]?|inbegrepen|compris[ea]?))(?!\p{L})`,
   'iu',
+);
+
+/**
+ * "or should it go to X", "or do we bill X instead", "oder lieber an X", "ou plutôt à X": the
+ * request itself offers another party to send the bill to, so the customer is not settled.
+ */
+const OTHER_PAYER = new RegExp(
+  String.raw`(?<!\p{L})(?:[Oo]r\s+(?:should|shall|do|would|must)\s+(?:it|this|that|the\s+(?:invoice|bill)|I|we)\s+(?:go|be\s+(?:sent|addressed|made\s+out|billed|issued)|bill|invoice|charge|send\s+it|address\s+it)\s+(?:to\s+)?|[Oo]r\s+(?:rather\s+|maybe\s+|perhaps\s+)?(?:bill|invoice|charge)\s+)(?=[\p{Lu}\d]|their\s|the\s|his\s|her\s)|(?:[Oo]der|[Oo]u|[Oo])\s+(?:lieber|doch|eher|plutôt|bien|mejor|meglio)\s+(?:an|à|a)\s+(?=\p{Lu})`,
+  'u',
 );
 
 export async function readInvoiceRequest(text: string): Promise<InvoiceReading> {
@@ -89,6 +98,9 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   // and no legal form; the lead reader's company, which weighs the sender's domain, names it.
   const customer = named ?? (isEmail && intent === 'invoice' ? senderOrganisation(text, message) : null);
   if (byVerb.problem && !labelled && named === byVerb.customer) problems.push({ field: 'customer', why: byVerb.problem });
+  // The writer wonders whether someone else should be billed instead ("... or should it go to their parent company?"): ask which.
+  const otherPayer = regions.map((r) => OTHER_PAYER.exec(text.slice(r.start, r.end))).find(Boolean);
+  if (customer && otherPayer) problems.push({ field: 'customer', why: `the request asks whether to bill someone else ("${otherPayer[0].trim()}")` });
   // The operator's note names one customer, the pasted e-mail's billing block another: ask which.
   if (byVerb.customer && organisation && !organisation.customer.value.toLowerCase().includes(byVerb.customer.value.toLowerCase())) {
     problems.push({ field: 'customer', why: `"${byVerb.customer.value}" or "${organisation.customer.value}"` });

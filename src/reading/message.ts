@@ -144,8 +144,8 @@ function signatureOf(source: string, body: Span): Span | null {
   // A signature starts with a closing, a name or "--", not with a form's "Label: value", "field_name=value"
   // or question label ("What's your budget?: $8,000") line.
   // A field left empty ("Email:") is a form's line too, and so is one whose label names its unit ("Budget (EUR): 4000").
-  // A form's fields may be a bulleted list ("- Audience: ...").
-  while (first < lines.length && (lines[first]!.trim() === '' || /^(?:[-*•][ \t]*)?[\p{L}_ '’]{2,40}(?:\s?\([\p{L} ]{1,12}\))?\??(?::|\s*=)(?:\s*\S|$)/u.test(lines[first]!.trim()))) first += 1;
+  // A form's fields may be a bulleted list ("- Audience: ..."), and a label may hold a hyphen ("E-Mail:", "Code-Postal:").
+  while (first < lines.length && (lines[first]!.trim() === '' || /^(?:[-*•][ \t]*)?[\p{L}_ '’-]{2,40}(?:\s?\([\p{L} ]{1,12}\))?\??(?::|\s*=)(?:\s*\S|$)/u.test(lines[first]!.trim()))) first += 1;
   if (first >= lines.length) return null;
   const start = body.start + starts[first]!;
   const end = body.start + body.text.replace(/\s+$/, '').length;

@@ -21,7 +21,7 @@ const SIGNS: [string, string | null][] = (
     ['US$', 'USD'], ['$US', 'USD'], ['$ US', 'USD'], ['$ CA', 'CAD'], ['$CAN', 'CAD'], ['$ CAN', 'CAD'], ['CAN$', 'CAD'], ['$ AU', 'AUD'], ['$ NZ', 'NZD'], ['USD$', 'USD'], ['CA$', 'CAD'], ['C$', 'CAD'], ['$CA', 'CAD'], ['A$', 'AUD'], ['AU$', 'AUD'], ['$AU', 'AUD'],
     ['NZ$', 'NZD'], ['$NZ', 'NZD'], ['HK$', 'HKD'], ['S$', 'SGD'], ['SG$', 'SGD'], ['R$', 'BRL'], ['MX$', 'MXN'], ['$', 'USD'],
     ['€', 'EUR'], ['£', 'GBP'], ['£GB', 'GBP'], ['¥', 'JPY'], ['￥', 'JPY'], ['₹', 'INR'], ['₩', 'KRW'], ['₪', 'ILS'], ['₺', 'TRY'],
-    ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'],
+    ['₽', 'RUB'], ['₱', 'PHP'], ['₫', 'VND'], ['฿', 'THB'], ['zł', 'PLN'], ['Kč', 'CZK'], ['Ft', 'HUF'], ['lei', 'RON'], ['TL', 'TRY'],
     ['SFr.', 'CHF'], ['Fr.', 'CHF'], ['kr.', null], ['kr', null],
   ] as [string, string | null][]
 ).sort((a, b) => b[0].length - a[0].length);
@@ -188,14 +188,20 @@ function wordedRange(text: string, low: NumberToken | undefined, high: NumberTok
 
 const hasCurrencySign = (mention: MoneyMention) => mention.value.currency !== null || /kr/i.test(mention.evidence.kind === 'span' ? mention.evidence.span.text : '');
 
+/** The mark after a German or Swiss whole amount: ",-" or ".–". */
+const WHOLE_AMOUNT = /^[.,][-–](?!\d)/;
+
 /** One number read as an amount: with the currency and "per unit" written next to it, if any. */
 export function amountAt(text: string, token: NumberToken): MoneyMention {
   const before = currencyBefore(text, token.start);
   let end = token.end;
   // "15.000,-" and "CHF 140.–" are whole amounts in German and Swiss notation.
-  if (/^[.,][-–](?!\d)/.test(text.slice(end))) end += 2;
-  const after = before ? null : currencyAfter(text, end);
-  const marker = before ?? after;
+  if (WHOLE_AMOUNT.test(text.slice(end))) end += 2;
+  // A bare "$" is shared by many dollars and pesos: a currency code written after the amount ("$900 AUD") says which.
+  const code = before && !before.sure && before.currency === 'USD' ? currencyAfter(text, end) : null;
+  const named = code && code.sure && /^[A-Za-z]{3}$/.test(text.slice(code.start, code.end)) ? code : null;
+  const after = before && !named ? null : currencyAfter(text, end);
+  const marker = named ?? before ?? after;
   if (after) end = after.end;
   const per = perUnitAt(text.slice(end));
   if (per) end += per.length;
@@ -218,7 +224,8 @@ function rangeAt(text: string, tokens: NumberToken[], i: number): { mention: Mon
   const lowSpan = lowMention.evidence.kind === 'span' ? lowMention.evidence.span : null;
   const highBefore = currencyBefore(text, high.start);
   const joinEnd = highBefore ? highBefore.start : high.start;
-  const join = text.slice(low.end, joinEnd);
+  // "20'000.– bis 25'000.–": the mark that closes a whole amount belongs to the low end, not to the join.
+  const join = text.slice(low.end + (WHOLE_AMOUNT.test(text.slice(low.end)) ? 2 : 0), joinEnd);
   const lowStart = lowSpan?.start ?? low.start;
   const between = BETWEEN.exec(text.slice(Math.max(0, lowStart - 10), lowStart));
   const lowCurrencyEnd = lowSpan && lowMention.value.currency && lowSpan.end > low.end ? lowSpan.end : low.end;
@@ -248,16 +255,19 @@ const TAX_AFTER = new RegExp(String.raw`(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%
 // "Please include GST (10%)": the rate may sit in parentheses after the tax's name.
 const TAX_BEFORE = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?:of|at|@|:|=|\()?\s*(\d{1,2}(?:[.,]\d{1,3})?)\s?%`, 'iu');
 
+// Turkish (and some other writers) put the percent sign before the rate: "KDV %20", "%18 KDV".
+const TAX_SIGN_FIRST = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?::|=|\()?\s*%\s?(\d{1,2}(?:[.,]\d{1,3})?)(?![\d%])|(?<![\p{L}\d])%\s?(\d{1,2}(?:[.,]\d{1,3})?)(?![\d.,]*\d)\s*(?:${TAX_WORDS})\b`, 'iu');
+
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 // A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.
 // Without "rate" ("VAT: 20") the number may be the tax's amount, so it is not read.
 const TAX_RATE_FIELD = new RegExp(String.raw`^[ \t]*(?:(?:${TAX_WORDS})[ _]?(?:rate|percent|pct)|(?:rate|percent)[ _]of[ _](?:${TAX_WORDS}))[ \t]*[:=][ \t]*(\d{1,2}(?:[.,]\d{1,3})?)[ \t]*%?[ \t]*$`, 'imu');
 
 export function readTaxRate(text: string): Field<number> | null {
-  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_RATE_FIELD.exec(text);
+  const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_SIGN_FIRST.exec(text) ?? TAX_RATE_FIELD.exec(text);
   if (!match) return null;
   return {
-    value: Number(match[1]!.replace(',', '.')),
+    value: Number((match[1] ?? match[2])!.replace(',', '.')),
     evidence: { kind: 'span', span: spanAt(text, match.index, match.index + match[0].length) },
     confidence: 0.95,
     via: 'rules',

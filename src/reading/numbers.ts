@@ -11,8 +11,8 @@ const SEPARATOR = `[.,${GROUP_ONLY}]`;
 
 /** Words and letters that scale the number before them: "2,5k", "1.2M", "3 Mio", "40 thousand". */
 const SCALES: [RegExp, number][] = [
-  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word); Polish "tys.", Czech "tis.".
-  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|tys\.?|tis\.?|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
+  // "15 T€" (Tausend Euro); "3 mil euros" (Spanish and Portuguese thousand, said before a currency word); Polish "tys.", Czech "tis.", Italian "mila" (thousands, as in "20 mila euro").
+  [/^(?:k|K|thousand|grand|tsd\.?|Tsd\.?|tys\.?|tis\.?|mila|T(?=€)|mil(?=\s+(?:euros?|d[oó]lares|pesos|reais|libras)\b))/, 1_000],
   [/^(?:m|M|mn|MM|million|millions|Mio\.?)/, 1_000_000],
   [/^(?:lakh|lakhs|lac)/, 100_000],
   [/^(?:crore|crores|cr)/, 10_000_000],

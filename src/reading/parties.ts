@@ -26,7 +26,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /** Words that start a capitalised run but are no name. */
@@ -75,7 +75,8 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
   // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token; Polish writes its own in lower case as often.
-  const tokens = [...source.slice(from, to).matchAll(/[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  // Mexico's forms add the variable capital with a lower-case "de" ("S.A. de C.V.", "S. de R.L. de C.V."), which would otherwise end the name early.
+  const tokens = [...source.slice(from, to).matchAll(/S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.|[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
@@ -94,7 +95,9 @@ function capitalisedRuns(source: string, from: number, to: number): { start: num
     const gap = i > 0 ? source.slice(tokens[i - 1]!.end, token.start) : ' ';
     // "Meridian Clinics Group, LLC": a comma before a legal form is inside the name.
     const commaBeforeLegalForm = gap === ', ' && LEGAL_FORM.test(` ${token.text}`);
-    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm) flush();
+    // "Les Jardins d'Aubert", "Bottega dell'Arte": an elided article inside a run ties its two halves as "de" does.
+    const elidedInside = run.length > 0 && /^[ \t]+(?:[ldn]|dell|dall|nell|sull)['’]$/u.test(gap);
+    if (run.length > 0 && !/^[ \t]+$/.test(gap) && !commaBeforeLegalForm && !elidedInside) flush();
     const capital = /^[\p{Lu}\d]/u.test(token.text) || LEGAL_FORM.test(` ${token.text}`);
     if (capital || (run.length > 0 && CONNECTOR.test(token.text))) run.push(token);
     else flush();
@@ -135,7 +138,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
 }
 
 // A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
-const FORM_FIELD = (names: string) => new RegExp(`^[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*$`, 'imu');
+// A form squeezed onto one line separates its fields with bars ("Name: X | Business: Y | Email: ..."): a bar ends one field and starts the next.
+const FORM_FIELD = (names: string) => new RegExp(`(?:^|[ \\t]\\|)[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?:$|(?=[ \\t]\\|[ \\t]))`, 'imu');
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -184,7 +188,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   // The sender's own earlier message quoted below the reply (their address in the quote's attribution) may sign with the organisation the reply leaves out.
   const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
   const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
-  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end)) {
+  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end).map((r) => withoutLeadingPerson(source, r, message))) {
     if (overlapsExcluded(run) || (introducersSignature && run.start >= introducersSignature.start && run.end <= introducersSignature.end)) continue;
     const text = source.slice(run.start, run.end);
     if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
@@ -221,6 +225,29 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   const chosen = fuller.length > 0 ? fuller.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)) : best;
   const { start, end } = signature !== null && chosen.start >= signature.start ? asSignatureLine(source, chosen) : chosen;
   return grounded(source, start, end, Math.min(0.97, Math.max(best.score, chosen.score)));
+}
+
+/** The small words that tie a person to their organisation: "X of Y", "X della Y", "X von Y", "X de Y". */
+const PERSON_OF = /\s(?:of|from|at|della|dello|dell['’]|del|de|du|von|vom)\s?/gu;
+
+/**
+ * "Jo Baker of Baker Springs Ltd", "Anna Ricci della Ricci Arredamenti": a self-introduction
+ * reads as one capitalised run, the person first. Where what comes before the tying word is a
+ * person (the sender's name, or one compromise knows), the organisation is what follows it.
+ */
+function withoutLeadingPerson(source: string, run: { start: number; end: number }, message: Message): { start: number; end: number } {
+  const text = source.slice(run.start, run.end);
+  const sender = message.from?.name ? fold(message.from.name) : null;
+  for (const tie of text.matchAll(PERSON_OF)) {
+    const head = text.slice(0, tie.index);
+    const rest = text.slice(tie.index + tie[0].length);
+    if (!/^\p{Lu}/u.test(rest)) continue;
+    const people = nlp(head).people();
+    const isPerson = (sender !== null && fold(head) === sender) || (people.found && people.text() === head && head.includes(' '));
+    if (isPerson) return { start: run.start + tie.index + tie[0].length, end: run.end };
+    break;
+  }
+  return run;
 }
 
 /**
