@@ -348,6 +348,13 @@ describe('round 6: parties, labels and requests that are no request', () => {
     assert.equal((await readInvoiceRequest('invoice Harbour Kilns Ltd 2 days at £450. Our VAT number is GB987654321.')).vatId?.value, 'GB987654321');
   });
 
+  test('an address label whose street is on its line and whose postcode and town are on the next reads both lines', async () => {
+    const text = 'Invoice Moulin Vert SAS: 3 days of audit at 700 EUR. Address: 8 avenue Jean Jaurès\n38000 Grenoble';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, '8 avenue Jean Jaurès, 38000 Grenoble');
+    assert.ok(holds(text, read.address));
+  });
+
   test('a phone number on the line under the organisation is no part of its address', async () => {
     const text = 'From: Ana Ruiz <ana@tallow-goods.example>\nTo: sam@ortega-studio.example\nSubject: invoice\n\nHi Sam, please invoice us for 2 days at $800/day.\n\nThanks,\nAna\n\nAna Ruiz | Finance\nTallow Goods LLC\n+1 415 555 0178\n';
     assert.equal((await readInvoiceRequest(text)).address, null);

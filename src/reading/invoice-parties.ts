@@ -248,6 +248,16 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
     start += named[0].length;
     value = value.slice(named[0].length);
   }
+  // The street on the label's line and the postcode with its town on the next: both lines are the address, not the first alone.
+  const lineEnd = match.index + match[0].length;
+  const town = /^[ \t]*\r?\n[ \t]*((?:[A-Z]{1,2}-)?\d{4,5}[ \t]+\p{Lu}[\p{L}' .-]{1,40}?)[ \t]*(?=\r?\n|$)/u.exec(text.slice(lineEnd));
+  if (town && !/\d[^\n]*\d{4,5}\s+\p{Lu}/u.test(value)) {
+    const townStart = lineEnd + town[0].indexOf(town[1]!);
+    if (within(regions, townStart, townStart + town[1]!.length)) {
+      const joined = `${value}, ${town[1]!}`;
+      return { address: field(text, start, townStart + town[1]!.length, joined, 0.9), organisation };
+    }
+  }
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }
 
