@@ -991,6 +991,17 @@ test('a request that wonders whether someone else should be billed instead ("or 
   assert.ok(!(await readInvoiceRequest(settled)).problems.some((p) => p.field === 'customer'));
 });
 
+test('a request that wonders whether the bill is for another party ("or is it for X?") asks who the customer is', async () => {
+  for (const text of [
+    'fatura para Loja Azul, 4 horas de design a R$ 120,00, ou é pra Azul Comércio Ltda? não lembro',
+    'factura a Taller Norte, 3 días a 400 €... ¿o es para Grupo Norte S.A.? confírmame',
+    'invoice Pine Hollow Cafe 5 hours at $50, or is it for Pine Hollow Holdings? check',
+  ]) {
+    const read = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+  }
+});
+
 test('a customer field that goes on with the address on its own line ("Bill to: X Ltd, 4 Mill Lane, Leeds") names the organisation up to its legal form, the rest is the address', async () => {
   const text = 'Please invoice them for 2 days at 300 GBP/day.\n\nBill to: Quayside Prints Ltd, 4 Mill Lane, Leeds LS1 4AB\n\nThanks';
   const read = await readInvoiceRequest(text);
