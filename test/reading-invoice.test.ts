@@ -205,6 +205,13 @@ describe('a count or price said with doubt or only roughly is asked (round 3)', 
     }
   });
 
+  test('a count said only roughly in Czech, Slovak, Dutch or Swedish ("cca", "zhruba", "ongeveer", "ungefär") asks the lines', async () => {
+    for (const text of ['Faktura pro Tiskárna Novák s.r.o., grafika, cca 12 hodin à 800 Kč', 'Faktura pro Mlýn Horák s.r.o.: zhruba 6 hodin po 700 Kč', 'factuur voor Bakkerij Smit B.V., ongeveer 8 uur à 65 EUR', 'faktura till Fiskhamnen AB, ungefär 10 timmar à 900 SEK']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+    }
+  });
+
   test('a client asking in a question ("podrías facturarnos ... ?") is a request, not doubt', async () => {
     const text = 'From: Lucía <lucia@olivar.example>\nTo: sam@ortega-studio.example\nSubject: Factura\n\nHola Sam,\n\n¿podrías facturarnos los 5 días de formación a 480 € cada uno?\n\nOlivar Digital S.L.\n';
     assert.ok(!fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'));
