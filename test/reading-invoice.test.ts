@@ -738,6 +738,11 @@ describe('round 9: billing forms and small words', () => {
 });
 
 describe('round 9: a request that corrects itself', () => {
+  test('a correction opened with "no sorry" or "sorry, no" is shown for approval', async () => {
+    for (const text of ['invoice Tidewater Kayaks 6 hours at $55 — no sorry, $60, they got the new rate', 'bill Alder Court Ltd 4 days, sorry no, 5 days at 300 GBP']) {
+      assert.equal(linesGroundedSurely(text, await readInvoiceRequest(text)), false, text);
+    }
+  });
   test('a count said right after a correction replaces the count in its unit; the lines are still shown before they go out', async () => {
     for (const [text, expected] of [
       ['invoice Saltbox Studio 4 days at 550 EUR. no wait, it was 5 days', [[5, 'day', 550]]],
