@@ -1077,3 +1077,12 @@ test('a customer form with a unit-price field ("Einzelpreis:", "Unit price:") is
     assert.equal(read.intent, 'invoice', text);
   }
 });
+
+test('a Mexican legal form that runs past its first stop ("S.A. de C.V.", "S. de R.L. de C.V.") stays whole in the customer', async () => {
+  for (const [text, name] of [
+    ['factura para Ferretería Roble S.A. de C.V., 4 horas a 500 MXN', 'Ferretería Roble S.A. de C.V.'],
+    ['factura para Tortillería El Sol S. de R.L. de C.V., 3 cajas a 200 MXN', 'Tortillería El Sol S. de R.L. de C.V.'],
+  ]) {
+    assert.equal((await readInvoiceRequest(text)).customer?.value, name, text);
+  }
+});
