@@ -706,3 +706,11 @@ test('a form\'s field whose label holds a hyphen ("E-Mail:") is a field, not the
   const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
   assert.deepEqual(read.budget.value, { min: 6500, max: 6500, currency: 'EUR' });
 });
+
+test('a form whose organisation field says there is none ("(not yet)", "n/a", "-") names no company', async () => {
+  for (const none of ['(not yet)', 'n/a', '-', 'none']) {
+    const text = `Name: Ilse Brandt\nCompany: ${none}\nEmail: ilse.brandt@mailbox.example\nProject: a site for my new bike repair shop\nBudget: €2,000`;
+    const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+    assert.equal(lead.company.value, null, none);
+  }
+});

@@ -140,6 +140,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
 // A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
 // A form squeezed onto one line separates its fields with bars ("Name: X | Business: Y | Email: ..."): a bar ends one field and starts the next.
 const FORM_FIELD = (names: string) => new RegExp(`(?:^|[ \\t]\\|)[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?:$|(?=[ \\t]\\|[ \\t]))`, 'imu');
+/** A form's answer that there is nothing to give, bracketed or not: "none", "n/a", "not yet", "-", "keine", "aucune", "ninguna", "nessuna". */
+const NO_VALUE = /^[([\s]*(?:none|none yet|not yet|nothing|no company|no organi[sz]ation|n\/?a|-+|—|–|keine|noch keine|aucune|pas encore|ninguna|ninguno|todavía no|nessuna|nenhuma|geen|brak)[\s.)\]]*$/iu;
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -173,6 +175,8 @@ function subjectLines(source: string): Span[] {
 
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
+  // A form's field that says there is none ("n/a", "(not yet)", "-", "keine") names no organisation: the sender writes for themselves.
+  if (form && NO_VALUE.test(form.text)) return nothingRead();
   if (form) return grounded(source, form.start, form.end, 0.95);
   const sender = leadSender(source, message);
   const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
