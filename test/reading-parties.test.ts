@@ -714,3 +714,9 @@ test('a form whose organisation field says there is none ("(not yet)", "n/a", "-
     assert.equal(lead.company.value, null, none);
   }
 });
+
+test('a German article opening the sentence before a company ("Die ... GmbH plant") is no part of its name', async () => {
+  const text = 'From: Jana Kurz <jana@seeblick-praxis.example>\nTo: hallo@studio.example\nSubject: Neue Website\n\nGuten Tag,\n\nDie Seeblick Praxis GmbH in Konstanz braucht eine neue Website. Budget etwa 8.000 EUR, fertig bis Ende Mai.\n\nViele Grüße\nJana Kurz';
+  const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+  assert.equal(lead.company.value, 'Seeblick Praxis GmbH');
+});

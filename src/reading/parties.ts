@@ -29,8 +29,11 @@ const grounded = (source: string, start: number, end: number, confidence: number
 const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
-/** Words that start a capitalised run but are no name. */
-const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+/**
+ * Words that start a capitalised run but are no name. German's definite articles ("Die", "Der", "Das") open a sentence before a
+ * company as English "The" does; they change with the sentence's grammar ("der ... AG" after a preposition), so they are no part of the name.
+ */
+const NOT_A_NAME = /^(?:Die|Der|Das|Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 // Small words inside a name, the contracted articles of French, Italian and Portuguese too ("du", "des", "della", "das"),
 // so that a name is not cut in two at them and its second half taken for the whole. Not a bare
 // Italian "di", which as often ties a town to the name as it belongs to it.
