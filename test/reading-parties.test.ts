@@ -720,3 +720,14 @@ test('a German article opening the sentence before a company ("Die ... GmbH plan
   const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
   assert.equal(lead.company.value, 'Seeblick Praxis GmbH');
 });
+
+test('a company read up to a spaced dash that the registered name goes on past, to its legal form, is asked', async () => {
+  const text = 'From: Ana Lopes <ana@herdadesol.example>\nTo: ola@studio.example\nSubject: Novo site\n\nOlá,\n\nSou a Ana Lopes, da Herdade do Sol - Vinhos e Azeites, Lda. Precisamos de uma loja online. Orçamento de 6 mil euros, para março.\n\nObrigada,\nAna Lopes';
+  const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+  if (lead.company.value !== 'Herdade do Sol - Vinhos e Azeites, Lda.') assert.ok(unsureLeadFields(text, lead).includes('company'), String(lead.company.value));
+  // A dash before words that end in no legal form leaves the name as read.
+  const plain = text.replace('Vinhos e Azeites, Lda.', 'desde 1998.');
+  const read = await readLead(plain, new Date('2026-12-01T09:00:00Z'));
+  assert.equal(read.company.value, 'Herdade do Sol');
+  assert.ok(!unsureLeadFields(plain, read).includes('company'));
+});

@@ -176,6 +176,18 @@ function subjectLines(source: string): Span[] {
   return [...source.matchAll(/^Subject:[ \t]*([^\n]*)$/gim)].map((match) => spanAt(source, match.index + match[0].length - match[1]!.length, match.index + match[0].length));
 }
 
+/** After a name, a spaced dash and more capitalised words up to a legal form, in the same sentence: " - Turismo Rural, Lda.". */
+const NAME_GOES_ON = new RegExp(String.raw`^[ \t]+[-–][ \t]+(?:[\p{Lu}\d][\p{L}\p{M}\d'’&.-]*,?[ \t]+(?:(?:de|do|da|du|des|del|della|di|van|von|of|and|und|et|e|y|&)[ \t]+)?){1,5}?${LEGAL_FORM.source.replace(/^\(\?:\^\|\\s\)/, '').replace(/\$$/, '')}(?![\p{L}\d])`, 'u');
+
+/**
+ * A name read from a run of capitals may stop at a spaced dash the organisation's registered name goes on past, up to its legal
+ * form: where it reads only the first half, or the second half holds a role, which is the name is unsure, so it is asked, the read one offered.
+ */
+function doubtedIfItGoesOn(source: string, company: Field<string | null>): Field<string | null> {
+  if (company.value === null || company.evidence.kind !== 'span' || LEGAL_FORM.test(company.value)) return company;
+  return NAME_GOES_ON.test(source.slice(company.evidence.span.end)) ? { ...company, confidence: Math.min(company.confidence, 0.5) } : company;
+}
+
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
   // A form's field that says there is none ("n/a", "(not yet)", "-", "keine") names no organisation: the sender writes for themselves.
@@ -372,5 +384,5 @@ export function readParties(source: string, message: Message): Parties {
   const referrer = referrerIn(source, message);
   const contactName = contactNameIn(source, message);
   const person = contactName.evidence.kind === 'span' ? contactName.evidence.span : null;
-  return { company: companyIn(source, message, referrer, person), contactName, email: emailIn(source, message), referrer };
+  return { company: doubtedIfItGoesOn(source, companyIn(source, message, referrer, person)), contactName, email: emailIn(source, message), referrer };
 }
