@@ -1082,7 +1082,7 @@ test('a Mexican legal form that runs past its first stop ("S.A. de C.V.", "S. de
   for (const [text, name] of [
     ['factura para Ferretería Roble S.A. de C.V., 4 horas a 500 MXN', 'Ferretería Roble S.A. de C.V.'],
     ['factura para Tortillería El Sol S. de R.L. de C.V., 3 cajas a 200 MXN', 'Tortillería El Sol S. de R.L. de C.V.'],
-  ]) {
+  ] as const) {
     assert.equal((await readInvoiceRequest(text)).customer?.value, name, text);
   }
 });
