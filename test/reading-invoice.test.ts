@@ -205,6 +205,13 @@ describe('a count or price said with doubt or only roughly is asked (round 3)', 
     }
   });
 
+  test('a count said only roughly in Czech, Slovak, Dutch or Swedish ("cca", "zhruba", "ongeveer", "ungefär") asks the lines', async () => {
+    for (const text of ['Faktura pro Tiskárna Novák s.r.o., grafika, cca 12 hodin à 800 Kč', 'Faktura pro Mlýn Horák s.r.o.: zhruba 6 hodin po 700 Kč', 'factuur voor Bakkerij Smit B.V., ongeveer 8 uur à 65 EUR', 'faktura till Fiskhamnen AB, ungefär 10 timmar à 900 SEK']) {
+      const read = await readInvoiceRequest(text);
+      assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+    }
+  });
+
   test('a client asking in a question ("podrías facturarnos ... ?") is a request, not doubt', async () => {
     const text = 'From: Lucía <lucia@olivar.example>\nTo: sam@ortega-studio.example\nSubject: Factura\n\nHola Sam,\n\n¿podrías facturarnos los 5 días de formación a 480 € cada uno?\n\nOlivar Digital S.L.\n';
     assert.ok(!fieldsToAsk(text, await readInvoiceRequest(text)).includes('lines'));
@@ -346,6 +353,13 @@ describe('round 6: parties, labels and requests that are no request', () => {
   test('"VAT no.: X" and "our VAT number is X" give the VAT ID', async () => {
     assert.equal((await readInvoiceRequest('Invoice request\nClient: Brisa Marina S.L.\nVAT no.: ESB12345678\nItem: 2 days | 400,00 EUR')).vatId?.value, 'ESB12345678');
     assert.equal((await readInvoiceRequest('invoice Harbour Kilns Ltd 2 days at £450. Our VAT number is GB987654321.')).vatId?.value, 'GB987654321');
+  });
+
+  test('an address label whose street is on its line and whose postcode and town are on the next reads both lines', async () => {
+    const text = 'Invoice Moulin Vert SAS: 3 days of audit at 700 EUR. Address: 8 avenue Jean Jaurès\n38000 Grenoble';
+    const read = await readInvoiceRequest(text);
+    assert.equal(read.address?.value, '8 avenue Jean Jaurès, 38000 Grenoble');
+    assert.ok(holds(text, read.address));
   });
 
   test('a phone number on the line under the organisation is no part of its address', async () => {
@@ -724,6 +738,11 @@ describe('round 9: billing forms and small words', () => {
 });
 
 describe('round 9: a request that corrects itself', () => {
+  test('a correction opened with "no sorry" or "sorry, no" is shown for approval', async () => {
+    for (const text of ['invoice Tidewater Kayaks 6 hours at $55 — no sorry, $60, they got the new rate', 'bill Alder Court Ltd 4 days, sorry no, 5 days at 300 GBP']) {
+      assert.equal(linesGroundedSurely(text, await readInvoiceRequest(text)), false, text);
+    }
+  });
   test('a count said right after a correction replaces the count in its unit; the lines are still shown before they go out', async () => {
     for (const [text, expected] of [
       ['invoice Saltbox Studio 4 days at 550 EUR. no wait, it was 5 days', [[5, 'day', 550]]],
@@ -984,6 +1003,17 @@ test('a request that wonders whether someone else should be billed instead ("or 
   assert.ok(!(await readInvoiceRequest(settled)).problems.some((p) => p.field === 'customer'));
 });
 
+test('a request that wonders whether the bill is for another party ("or is it for X?") asks who the customer is', async () => {
+  for (const text of [
+    'fatura para Loja Azul, 4 horas de design a R$ 120,00, ou é pra Azul Comércio Ltda? não lembro',
+    'factura a Taller Norte, 3 días a 400 €... ¿o es para Grupo Norte S.A.? confírmame',
+    'invoice Pine Hollow Cafe 5 hours at $50, or is it for Pine Hollow Holdings? check',
+  ]) {
+    const read = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, read).includes('customer'), text);
+  }
+});
+
 test('a customer field that goes on with the address on its own line ("Bill to: X Ltd, 4 Mill Lane, Leeds") names the organisation up to its legal form, the rest is the address', async () => {
   const text = 'Please invoice them for 2 days at 300 GBP/day.\n\nBill to: Quayside Prints Ltd, 4 Mill Lane, Leeds LS1 4AB\n\nThanks';
   const read = await readInvoiceRequest(text);
@@ -1045,5 +1075,14 @@ test('a customer form with a unit-price field ("Einzelpreis:", "Unit price:") is
   for (const text of ['Kunde: Hale Design GmbH\nLeistung: Produktfotos\nMenge: 25\nEinzelpreis: 18,00 €', 'Customer: Hale Design Ltd\nWork: product photos\nQuantity: 25\nUnit price: 18.00 EUR']) {
     const read = await readInvoiceRequest(text);
     assert.equal(read.intent, 'invoice', text);
+  }
+});
+
+test('a Mexican legal form that runs past its first stop ("S.A. de C.V.", "S. de R.L. de C.V.") stays whole in the customer', async () => {
+  for (const [text, name] of [
+    ['factura para Ferretería Roble S.A. de C.V., 4 horas a 500 MXN', 'Ferretería Roble S.A. de C.V.'],
+    ['factura para Tortillería El Sol S. de R.L. de C.V., 3 cajas a 200 MXN', 'Tortillería El Sol S. de R.L. de C.V.'],
+  ] as const) {
+    assert.equal((await readInvoiceRequest(text)).customer?.value, name, text);
   }
 });

@@ -706,3 +706,28 @@ test('a form\'s field whose label holds a hyphen ("E-Mail:") is a field, not the
   const read = await readLead(source, new Date('2026-12-10T12:00:00Z'));
   assert.deepEqual(read.budget.value, { min: 6500, max: 6500, currency: 'EUR' });
 });
+
+test('a form whose organisation field says there is none ("(not yet)", "n/a", "-") names no company', async () => {
+  for (const none of ['(not yet)', 'n/a', '-', 'none']) {
+    const text = `Name: Ilse Brandt\nCompany: ${none}\nEmail: ilse.brandt@mailbox.example\nProject: a site for my new bike repair shop\nBudget: €2,000`;
+    const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+    assert.equal(lead.company.value, null, none);
+  }
+});
+
+test('a German article opening the sentence before a company ("Die ... GmbH plant") is no part of its name', async () => {
+  const text = 'From: Jana Kurz <jana@seeblick-praxis.example>\nTo: hallo@studio.example\nSubject: Neue Website\n\nGuten Tag,\n\nDie Seeblick Praxis GmbH in Konstanz braucht eine neue Website. Budget etwa 8.000 EUR, fertig bis Ende Mai.\n\nViele Grüße\nJana Kurz';
+  const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+  assert.equal(lead.company.value, 'Seeblick Praxis GmbH');
+});
+
+test('a company read up to a spaced dash that the registered name goes on past, to its legal form, is asked', async () => {
+  const text = 'From: Ana Lopes <ana@herdadesol.example>\nTo: ola@studio.example\nSubject: Novo site\n\nOlá,\n\nSou a Ana Lopes, da Herdade do Sol - Vinhos e Azeites, Lda. Precisamos de uma loja online. Orçamento de 6 mil euros, para março.\n\nObrigada,\nAna Lopes';
+  const lead = await readLead(text, new Date('2026-12-01T09:00:00Z'));
+  if (lead.company.value !== 'Herdade do Sol - Vinhos e Azeites, Lda.') assert.ok(unsureLeadFields(text, lead).includes('company'), String(lead.company.value));
+  // A dash before words that end in no legal form leaves the name as read.
+  const plain = text.replace('Vinhos e Azeites, Lda.', 'desde 1998.');
+  const read = await readLead(plain, new Date('2026-12-01T09:00:00Z'));
+  assert.equal(read.company.value, 'Herdade do Sol');
+  assert.ok(!unsureLeadFields(plain, read).includes('company'));
+});

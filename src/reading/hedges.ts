@@ -16,7 +16,7 @@ const DOUBT = new RegExp(
 /** What a doubt is about when it names who, not how much: "not sure who pays", "unsure which entity". */
 const ABOUT_WHO = /^[\s,]*(?:who|whom|to whom|which\s+(?:legal\s+)?(?:entity|entities|company|companies|client|customer|business|firm|name))\b/iu;
 /** The value is an approximation: fine for a budget, which is an estimate by nature, but no amount to bill. */
-const APPROXIMATE = /(?:\b(?:about|around|roughly|approx(?:imately|\.)?|ca\.|circa|give or take|more or less|ungefähr|etwa|environ|aproximadamente|aprox\.|zirka|około|cerca de)|~|±|≈)\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
+const APPROXIMATE = /(?:\b(?:about|around|roughly|approx(?:imately|\.)?|ca\.|circa|give or take|more or less|ungefähr|ungefär|omkring|cirka|etwa|environ|aproximadamente|aprox\.|zirka|około|cerca de|cca\.?|přibližně|zhruba|približne|približno|ongeveer)|~|±|≈)\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
 /** A question that asks for something ("could you do it for €12,000?", "schrijf je een blog over ...?"), not doubt about a statement. */
 const REQUEST_QUESTION = /\b(?:(?:can|could|would|will|shall)\s+(?:you|we|u)|is it|are you|do you|does it|what|how|when|which|who|kannst|können|könnten|könntest|würdest|schreibst du|kun je|kunt u|kan je|wil je|wilt u|zou je|zou u|schrijf je|schrijft u|kan du|kan ni|puoi|potresti|potete|podrías|puedes|podéis|puede|pourriez|pouvez|peux|podes|pode|voisitko)\b|¿/iu;
 /** Abbreviations whose stop does not end a clause ("ca. 1.200 €", "max. 25.000 EUR", "Std."). */

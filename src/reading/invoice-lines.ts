@@ -45,10 +45,10 @@ const PAID = /\b(?:paid|(?:already|last (?:time|month|year|week)|previously|we)\
 /** Words that tie a count to its price: "5 days @ $1,100", "2 workshops x 1.200 €", "6h support à 90 €". */
 const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)|@|[x×*=:])\s?(?:\p{Sc}|[A-Z]{3})?\s?$/iu;
 /**
- * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5"): which
+ * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5", "4 days — no sorry, 3"): which
  * number the correction replaces is a guess, so the lines go to the operator for approval.
  */
-const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
+const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|\bno,?\s+sorry\b|\bsorry,?\s+no\b|\bnein,?\s+sorry\b|\bnon,?\s+pardon\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(

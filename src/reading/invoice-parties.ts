@@ -52,7 +52,8 @@ const notAName = (name: string) => NOT_A_NAME.test(name) || FOREIGN_NOT_A_NAME.t
 const ROLE = String.raw`(?:head|manager|director|lead|founder|owner|partner|officer|ceo|cfo|coo|cto|president|chair|assistant|coordinator|accountant|controller|administrator|geschäftsführer\p{L}*|leiter\p{L}*|directeur|directrice|gérant\p{L}*|responsable|hoofd)`;
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = String.raw`(?:GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.[UP]?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|PartG(?:\s?mbB)?|v\.o\.f\.|VOF|C\.V\.|e\.V\.|A\.Ş\.)`;
+// Mexico's forms run on past their first stop ("S.A. de C.V.", "S. de R.L. de C.V."): cut at "S.A." they would name another company.
+const LEGAL_FORM = String.raw`(?:S\.\s?A\.\s?(?:P\.\s?I\.\s?)?de\s?C\.\s?V\.|S\.\s?de\s?R\.\s?L\.\s?de\s?C\.\s?V\.|GmbH\s?&\s?Co\.?\s?KG|GmbH|gGmbH|AG|KG|OHG|UG|e\.K\.|SAS|SARL|SA|S\.A\.|S\.L\.[UP]?\.?|SL|Ltd\.?|Limited|LLC|LLP|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|BV|B\.V\.|NV|N\.V\.|Oyj?|AB|AS|A\/S|ApS|ehf\.?|hf\.?|Srl|S\.r\.l\.|SpA|S\.p\.A\.|Pty\.? Ltd\.?|PLC|plc|FZ-LLC|FZE|Kft\.?|s\.r\.o\.|[Ss]p\. z o\.o\.|Lda\.?|Ltda\.?|GbR|PartG(?:\s?mbB)?|v\.o\.f\.|VOF|C\.V\.|e\.V\.|A\.Ş\.)`;
 const LEGAL_FORM_ABBREVIATION = String.raw`(?:Ltd|Inc|Corp|Co|ehf|hf|Kft|Lda|S\.L|S\.A|B\.V|N\.V|A\.Ş)`;
 // A billing block may open with the words for "in the name of" ("A nombre de X S.L.", "Au nom de X SAS"): the name follows them.
 const ORGANISATION_LINE = new RegExp(String.raw`^\s*(?:(?:[Aa]\s+nombre\s+de|[Aa]u\s+nom\s+de|[Ee]m\s+nome\s+de|[Ii]ntestat[ao]\s+a|[Mm]ade\s+out\s+to|[Ii]n\s+the\s+name\s+of)\s+)?([\p{Lu}\d][^\n@:]{0,60}?\s${LEGAL_FORM})\s*$`, 'u');
@@ -247,6 +248,16 @@ export function labelledAddress(text: string, regions: Region[]): { address: Fie
   if (named) {
     start += named[0].length;
     value = value.slice(named[0].length);
+  }
+  // The street on the label's line and the postcode with its town on the next: both lines are the address, not the first alone.
+  const lineEnd = match.index + match[0].length;
+  const town = /^[ \t]*\r?\n[ \t]*((?:[A-Z]{1,2}-)?\d{4,5}[ \t]+\p{Lu}[\p{L}' .-]{1,40}?)[ \t]*(?=\r?\n|$)/u.exec(text.slice(lineEnd));
+  if (town && !/\d[^\n]*\d{4,5}\s+\p{Lu}/u.test(value)) {
+    const townStart = lineEnd + town[0].indexOf(town[1]!);
+    if (within(regions, townStart, townStart + town[1]!.length)) {
+      const joined = `${value}, ${town[1]!}`;
+      return { address: field(text, start, townStart + town[1]!.length, joined, 0.9), organisation };
+    }
   }
   return { address: field(text, start, start + value.length, value, 0.9), organisation };
 }

@@ -66,11 +66,11 @@ const GROSS = new RegExp(
 );
 
 /**
- * "or should it go to X", "or do we bill X instead", "oder lieber an X", "ou plutôt à X": the
+ * "or should it go to X", "or do we bill X instead", "oder lieber an X", "ou plutôt à X", "or is it for X?", "o es para X?": the
  * request itself offers another party to send the bill to, so the customer is not settled.
  */
 const OTHER_PAYER = new RegExp(
-  String.raw`(?<!\p{L})(?:[Oo]r\s+(?:should|shall|do|would|must)\s+(?:it|this|that|the\s+(?:invoice|bill)|I|we)\s+(?:go|be\s+(?:sent|addressed|made\s+out|billed|issued)|bill|invoice|charge|send\s+it|address\s+it)\s+(?:to\s+)?|[Oo]r\s+(?:rather\s+|maybe\s+|perhaps\s+)?(?:bill|invoice|charge)\s+)(?=[\p{Lu}\d]|their\s|the\s|his\s|her\s)|(?:[Oo]der|[Oo]u|[Oo])\s+(?:lieber|doch|eher|plutôt|bien|mejor|meglio)\s+(?:an|à|a)\s+(?=\p{Lu})`,
+  String.raw`(?<!\p{L})(?:[Oo]r\s+(?:should|shall|do|would|must)\s+(?:it|this|that|the\s+(?:invoice|bill)|I|we)\s+(?:go|be\s+(?:sent|addressed|made\s+out|billed|issued)|bill|invoice|charge|send\s+it|address\s+it)\s+(?:to\s+)?|[Oo]r\s+(?:rather\s+|maybe\s+|perhaps\s+)?(?:bill|invoice|charge)\s+)(?=[\p{Lu}\d]|their\s|the\s|his\s|her\s)|(?:[Oo]der|[Oo]u|[Oo])\s+(?:lieber|doch|eher|plutôt|bien|mejor|meglio)\s+(?:an|à|a)\s+(?=\p{Lu})|(?<!\p{L})(?:[Oo]r|[Oo]der|[Oo]u|[Oo]|[Oo]f)\s+(?:is\s+it|is\s+that|ist\s+(?:es|sie)|c'est|é|es|è|is\s+het)\s+(?:for|für|pour|pra|para|per|voor)\s+(?=\p{Lu})`,
   'u',
 );
 

@@ -29,8 +29,11 @@ const grounded = (source: string, start: number, end: number, confidence: number
 const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
-/** Words that start a capitalised run but are no name. */
-const NOT_A_NAME = /^(?:Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
+/**
+ * Words that start a capitalised run but are no name. German's definite articles ("Die", "Der", "Das") open a sentence before a
+ * company as English "The" does; they change with the sentence's grammar ("der ... AG" after a preposition), so they are no part of the name.
+ */
+const NOT_A_NAME = /^(?:Die|Der|Das|Hi|Hello|Hey|Dear|Thanks|Thank|Best|Kind|Regards|Cheers|We|We're|We’re|We'd|We’d|We'll|We’ll|We've|We’ve|Our|My|You|Your|Please|I|I'm|I’m|I'd|I’d|I'll|I’ll|I've|I’ve|The|A|An|This|It|Budget|Timeline|Message|Phone|Email|E-mail|Name|Company|Subject|From|To|Date|Re|Fwd|Sent|Mobil|Tel|Tél|Q[1-4]|Somos|Siamo|Sou|Soy|Wir|Nous|Ich|Je|Hier|Hola|Hallo|Bonjour|Ciao|Oi|Olá|Hoi|Hej|MD|CEO|CTO|COO|CFO|Founder|Co-founder|Owner|Director|Manager|Partner|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$/;
 // Small words inside a name, the contracted articles of French, Italian and Portuguese too ("du", "des", "della", "das"),
 // so that a name is not cut in two at them and its second half taken for the whole. Not a bare
 // Italian "di", which as often ties a town to the name as it belongs to it.
@@ -140,6 +143,8 @@ function referrerIn(source: string, message: Message): Field<string | null> {
 // A web form's dump may write its fields as machine names ("company_name=Acme", "your-name=..."): "_" or "-" for a space, "=" for the colon.
 // A form squeezed onto one line separates its fields with bars ("Name: X | Business: Y | Email: ..."): a bar ends one field and starts the next.
 const FORM_FIELD = (names: string) => new RegExp(`(?:^|[ \\t]\\|)[ \\t]*(?:${names.replace(/ /g, '[ _-]')})[ \\t]*[:=][ \\t]*(\\S[^\\n]*?)[ \\t]*(?:$|(?=[ \\t]\\|[ \\t]))`, 'imu');
+/** A form's answer that there is nothing to give, bracketed or not: "none", "n/a", "not yet", "-", "keine", "aucune", "ninguna", "nessuna". */
+const NO_VALUE = /^[([\s]*(?:none|none yet|not yet|nothing|no company|no organi[sz]ation|n\/?a|-+|—|–|keine|noch keine|aucune|pas encore|ninguna|ninguno|todavía no|nessuna|nenhuma|geen|brak)[\s.)\]]*$/iu;
 const fieldIn = (source: string, names: string): Span | null => {
   const match = FORM_FIELD(names).exec(source);
   if (!match) return null;
@@ -171,8 +176,22 @@ function subjectLines(source: string): Span[] {
   return [...source.matchAll(/^Subject:[ \t]*([^\n]*)$/gim)].map((match) => spanAt(source, match.index + match[0].length - match[1]!.length, match.index + match[0].length));
 }
 
+/** After a name, a spaced dash and more capitalised words up to a legal form, in the same sentence: " - Turismo Rural, Lda.". */
+const NAME_GOES_ON = new RegExp(String.raw`^[ \t]+[-–][ \t]+(?:[\p{Lu}\d][\p{L}\p{M}\d'’&.-]*,?[ \t]+(?:(?:de|do|da|du|des|del|della|di|van|von|of|and|und|et|e|y|&)[ \t]+)?){1,5}?${LEGAL_FORM.source.replace(/^\(\?:\^\|\\s\)/, '').replace(/\$$/, '')}(?![\p{L}\d])`, 'u');
+
+/**
+ * A name read from a run of capitals may stop at a spaced dash the organisation's registered name goes on past, up to its legal
+ * form: where it reads only the first half, or the second half holds a role, which is the name is unsure, so it is asked, the read one offered.
+ */
+function doubtedIfItGoesOn(source: string, company: Field<string | null>): Field<string | null> {
+  if (company.value === null || company.evidence.kind !== 'span' || LEGAL_FORM.test(company.value)) return company;
+  return NAME_GOES_ON.test(source.slice(company.evidence.span.end)) ? { ...company, confidence: Math.min(company.confidence, 0.5) } : company;
+}
+
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
+  // A form's field that says there is none ("n/a", "(not yet)", "-", "keine") names no organisation: the sender writes for themselves.
+  if (form && NO_VALUE.test(form.text)) return nothingRead();
   if (form) return grounded(source, form.start, form.end, 0.95);
   const sender = leadSender(source, message);
   const domain = sender ? sender.address.split('@')[1]! : (new RegExp(EMAIL.source).exec(source.slice(message.body.start, message.body.end))?.[0].split('@')[1] ?? null);
@@ -365,5 +384,5 @@ export function readParties(source: string, message: Message): Parties {
   const referrer = referrerIn(source, message);
   const contactName = contactNameIn(source, message);
   const person = contactName.evidence.kind === 'span' ? contactName.evidence.span : null;
-  return { company: companyIn(source, message, referrer, person), contactName, email: emailIn(source, message), referrer };
+  return { company: doubtedIfItGoesOn(source, companyIn(source, message, referrer, person)), contactName, email: emailIn(source, message), referrer };
 }
