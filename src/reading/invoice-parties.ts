@@ -211,15 +211,30 @@ export function customerFromOrganisationLines(text: string, regions: Region[]): 
   return candidates[0] ?? null;
 }
 
+/** The lines of the block that goes on after `after`, up to its first blank line (regions skip no lines inside a block). */
+function blockAfter(text: string, regions: Region[], after: number): Region[] {
+  const block: Region[] = [];
+  let previousEnd = after;
+  for (const region of regions.filter((r) => r.start > after)) {
+    if (text.slice(region.start, region.end).trim() === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
+    previousEnd = region.end;
+    block.push(region);
+  }
+  return block;
+}
+
+/** Address lines as one value, joined by ", ", its evidence running from the first line's text to the last's. */
+function joinedLines(text: string, parts: Region[]): Field<string> {
+  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
+  const end = parts.at(-1)!.start + text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length;
+  return field(text, start, end, parts.map((p) => text.slice(p.start, p.end).trim()).join(', '), 0.9);
+}
+
 /** The billing address on the lines after the organisation's line: street, postcode and city. */
 export function addressAfter(text: string, organisation: Region, regions: Region[], otherFields: Region[] = []): Field<string> | null {
   const parts: Region[] = [];
-  let previousEnd = organisation.end;
-  for (const region of regions.filter((r) => r.start > organisation.end)) {
+  for (const region of blockAfter(text, regions, organisation.end)) {
     const line = text.slice(region.start, region.end).trim();
-    // The block ends at a blank line (regions skip no lines inside a block).
-    if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
-    previousEnd = region.end;
     // A line that holds another field (the VAT ID, an e-mail, a phone) is no part of the address.
     if (otherFields.some((f) => f.start < region.end && f.end > region.start)) continue;
     // "+1 312 555 0142", "(020) 7946 0123": a line of nothing but a phone number's signs.
@@ -228,11 +243,7 @@ export function addressAfter(text: string, organisation: Region, regions: Region
     if (!/\d/.test(line) && parts.length === 0) break;
     parts.push(region);
   }
-  if (parts.length === 0) return null;
-  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
-  const end = parts.at(-1)!.end - (text.slice(parts.at(-1)!.start, parts.at(-1)!.end).length - text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length);
-  const value = parts.map((p) => text.slice(p.start, p.end).trim()).join(', ');
-  return field(text, start, end, value, 0.9);
+  return parts.length === 0 ? null : joinedLines(text, parts);
 }
 
 /** A billing address written inline after a label: "Billing address: Hauptstr. 1, 10115 Berlin", or "address 14 Mill Lane, ..." when its street number follows the word. */
@@ -273,18 +284,12 @@ export function addressBlockAfterLabel(text: string, regions: Region[], customer
   const label = regions.find((r) => ADDRESS_BLOCK_LABEL.test(text.slice(r.start, r.end)));
   if (!label) return null;
   const parts: Region[] = [];
-  let previousEnd = label.end;
-  for (const region of regions.filter((r) => r.start > label.end)) {
+  for (const region of blockAfter(text, regions, label.end)) {
     const line = text.slice(region.start, region.end).trim();
-    if (line === '' || /\n\s*\n/.test(text.slice(previousEnd, region.start))) break;
-    previousEnd = region.end;
     if (parts.length === 0 && customer && line.toLowerCase() === customer.value.toLowerCase()) continue;
     parts.push(region);
   }
-  if (!parts.some((p) => /\d/.test(text.slice(p.start, p.end)))) return null;
-  const start = parts[0]!.start + text.slice(parts[0]!.start, parts[0]!.end).search(/\S/);
-  const end = parts.at(-1)!.start + text.slice(parts.at(-1)!.start, parts.at(-1)!.end).trimEnd().length;
-  return field(text, start, end, parts.map((p) => text.slice(p.start, p.end).trim()).join(', '), 0.9);
+  return parts.some((p) => /\d/.test(text.slice(p.start, p.end))) ? joinedLines(text, parts) : null;
 }
 
 /** A street with its number, either way round: "8 rue des Tanneurs", "Hafenstraße 22", "14 Ashgrove Road". */
