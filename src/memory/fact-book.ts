@@ -34,19 +34,19 @@ export class MemoryFacts {
 
   /** The entity a name, alias, e-mail domain or id stands for; null when none does. */
   async entity(name: string): Promise<EntityRow | null> {
-    return this.#store.transaction((runner) => entityNamed(runner, name));
+    return this.#store.read((runner) => entityNamed(runner, name));
   }
 
   /** Entities whose aliases contain one of the text's longer words ("nordlich" → Nordlicht), for suggestions when no name matched. */
   async entitiesLike(text: string): Promise<EntityRow[]> {
     const words = aliasOf(text).split(' ').filter((word) => word.length >= 4);
-    const found = await this.#store.transaction(async (runner) => (await Promise.all(words.map((word) => entitiesLike(runner, word)))).flat());
+    const found = await this.#store.read(async (runner) => (await Promise.all(words.map((word) => entitiesLike(runner, word)))).flat());
     return [...new Map(found.map((entity) => [entity.id, entity])).values()];
   }
 
   /** Entities a question names, by their aliases (longest match first), first names (see first-names.ts) and the domains it holds (see domainOwners). */
   async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
       const matched = matchAliases(text, (phrase) => byAlias.has(phrase));
@@ -87,7 +87,7 @@ export class MemoryFacts {
   /** The organisations by these names (as described by the records, see LexicalIndex.describedNames), unless the question named one already. */
   async organisationsDescribed(names: string[], named: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       if (named.length > 0 && (await entitiesByIds(runner, named)).some((entity) => entity.kind === 'organisation')) return [];
       const aliases = await knownAliases(runner, names.map(aliasOf));
       return [...new Set(aliases.filter((row) => row.entityKind === 'organisation').map((row) => row.entityId))];
@@ -97,7 +97,7 @@ export class MemoryFacts {
   /** The names of the organisations the domains stand for (see domainOwners). */
   async namesOfDomainOwners(domains: string[]): Promise<string[]> {
     if (domains.length === 0) return [];
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       const owners: string[] = [];
       for (const domain of domains) owners.push(...(await domainOwners(runner, domain)));
       return (await entitiesByIds(runner, [...new Set(owners)])).map((entity) => entity.name);
@@ -107,11 +107,11 @@ export class MemoryFacts {
   /** The names of entities by id, as cited facts name them. */
   async namesOf(entityIds: string[]): Promise<string[]> {
     if (entityIds.length === 0) return [];
-    return this.#store.transaction(async (runner) => (await entitiesByIds(runner, entityIds)).map((entity) => entity.name));
+    return this.#store.read(async (runner) => (await entitiesByIds(runner, entityIds)).map((entity) => entity.name));
   }
 
   async factFor(name: string, attribute: string): Promise<FactAnswer> {
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       const entity = await entityNamed(runner, name);
       if (!entity) return { status: 'unknown', entity: null, attribute };
       const { facts, records } = await liveFacts(runner, await factsOf(runner, entity.id, attribute));
@@ -133,7 +133,7 @@ export class MemoryFacts {
    * every other memory stating the same attribute of the same entity.
    */
   async citedFacts(recordIds: string[]): Promise<Map<string, CitedFact[]>> {
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       const { facts } = await liveFacts(runner, await factsAround(runner, recordIds));
       const names = new Map((await entitiesByIds(runner, [...new Set(facts.map((fact) => fact.entityId))])).map((entity) => [entity.id, entity.name]));
       const cited = new Map<string, CitedFact[]>();
@@ -157,7 +157,7 @@ export class MemoryFacts {
 
   /** Every attribute's values over time, oldest first; null when no entity has that name. */
   async history(name: string): Promise<EntityHistory | null> {
-    return this.#store.transaction(async (runner) => {
+    return this.#store.read(async (runner) => {
       const entity = await entityNamed(runner, name);
       if (!entity) return null;
       const { facts, records } = await liveFacts(runner, await factsOf(runner, entity.id));

@@ -122,8 +122,10 @@ export class LexicalIndex {
         namesOfTerm.set(term, (namesOfTerm.get(term) ?? new Set()).add(name));
       }
     }
+    if (termsOfName.size === 0) return [];
     // Whether the language has the word is asked of the word as written: "price" is a word, its stem "pric" is none.
-    const known = new Set(tokens(query).filter((word) => isKnownWord(word) && !nlp(word).has('#Place')).map(stem));
+    // Only the words a description holds are asked (tagging a word is the slow part).
+    const known = new Set(tokens(query).filter((word) => namesOfTerm.has(stem(word)) && isKnownWord(word) && !nlp(word).has('#Place')).map(stem));
     const distinctive = (term: string) => namesOfTerm.get(term)!.size === 1 && !known.has(term);
     return [...termsOfName].filter(([, terms]) => terms.size >= 2 || [...terms].some(distinctive)).map(([name]) => name);
   }
@@ -138,7 +140,7 @@ export class LexicalIndex {
 
   async #catchUp(): Promise<void> {
     for (;;) {
-      const page = await this.#store.transaction((runner) => recordsReadAfter(runner, this.#newest, SYNC_PAGE));
+      const page = await this.#store.read((runner) => recordsReadAfter(runner, this.#newest, SYNC_PAGE));
       this.#add(page);
       const last = page.at(-1);
       if (last) this.#newest = { at: last.entitiesAt, id: last.id };
@@ -147,8 +149,8 @@ export class LexicalIndex {
     if (!this.#newest || Date.now() - this.#lateLookAt < LATE_LOOK_MS) return;
     this.#lateLookAt = Date.now();
     const since = new Date(this.#newest.at.getTime() - COMMIT_SKEW_MS);
-    const missing = (await this.#store.transaction((runner) => recordIdsReadSince(runner, since))).filter((id) => !this.#search.has(id));
-    if (missing.length > 0) this.#add(await this.#store.transaction((runner) => lexicalRowsByIds(runner, missing)));
+    const missing = (await this.#store.read((runner) => recordIdsReadSince(runner, since))).filter((id) => !this.#search.has(id));
+    if (missing.length > 0) this.#add(await this.#store.read((runner) => lexicalRowsByIds(runner, missing)));
   }
 
   #add(rows: LexicalRow[]): void {

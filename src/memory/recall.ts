@@ -6,6 +6,7 @@
 // changed, whether each is current. When Chroma cannot answer, the words and the entities still
 // do, and recall says it is degraded. Each recall is logged as an event, off the answer's path.
 // Changes when how memory answers a question changes.
+import { setImmediate as turn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { BudgetReached, usd } from '../core/budgets.ts';
 import { OperatorError } from '../core/errors.ts';
@@ -41,6 +42,8 @@ export interface RecallOptions {
 }
 
 const RECALL_EVENT_BATCH_MS = 1000;
+/** Turns of the event loop fetch takes to put a request on the wire (measured: two; more gained nothing). */
+const REQUEST_TURNS = 2;
 /** Reciprocal rank fusion's constant, as its authors (Cormack et al., 2009) set it; not tuned here. */
 const RRF_K = 60;
 /** How many records of the entities a question names are considered, newest first. */
@@ -127,19 +130,22 @@ export class MemoryRecall {
     }
     // "someone at heliossolar.nl" is searched as "... Helios Solar B.V.": notes name a company, rarely its domain.
     const searched = [asked, ...(await this.#facts.namesOfDomainOwners(domains))].join(' ');
+    // Chroma answers from a process of its own: its query is under way while this one ranks by
+    // words and reads the entities (the turns let the request leave before that work holds the thread).
+    const vectorRanked = this.#vectorRanking(searched, k, workflow).then(
+      (vector) => ({ vector, degraded: false }),
+      (error: unknown) => {
+        this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
+        return { vector: [] as Ranked[], degraded: true };
+      },
+    );
+    for (let i = 0; i < REQUEST_TURNS; i++) await turn();
     const lexical = await this.#lexical.search(searched, Math.max(CANDIDATES, 2 * k), workflow);
-    let vector: Ranked[] = [];
-    let degraded = false;
-    try {
-      vector = await this.#vectorRanking(searched, k, workflow);
-    } catch (error) {
-      degraded = true;
-      this.#log.warn({ err: error }, 'vector recall failed; answering from the words and entities of the records');
-    }
     const entityIds = await this.#facts.entitiesIn(asked, domains);
     // "the hereford cider people": a company the question describes instead of naming.
     entityIds.push(...(await this.#facts.organisationsDescribed(this.#lexical.describedNames(asked), entityIds)));
-    const entityRecords = await this.#store.transaction((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
+    const { vector, degraded } = await vectorRanked;
+    const entityRecords = await this.#store.read((runner) => recordsMentioning(runner, entityIds, ENTITY_RECORDS));
     const scores = new Map<string, number>();
     const fuse = (ids: string[]) => ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
     fuse(vector.map((entry) => entry.row.id));
@@ -147,7 +153,7 @@ export class MemoryRecall {
     for (const id of entityRecords) if (!scores.has(id)) scores.set(id, 0);
     // Each entity the question names and the record mentions counts once, like a first place in one more ranking.
     const named = new Set(entityIds);
-    const mentions = await this.#store.transaction((runner) => mentionsOf(runner, [...scores.keys()]));
+    const mentions = await this.#store.read((runner) => mentionsOf(runner, [...scores.keys()]));
     const entityBoost = new Map<string, number>();
     for (const { recordId, entityId } of mentions) if (named.has(entityId)) entityBoost.set(recordId, (entityBoost.get(recordId) ?? 0) + ENTITY_WEIGHT / (RRF_K + 1));
 
@@ -218,7 +224,7 @@ export class MemoryRecall {
   }
 
   async #rows(ids: string[]): Promise<Map<string, MemoryRow>> {
-    const rows = await this.#store.transaction((runner) => findLiveMemories(runner, ids));
+    const rows = await this.#store.read((runner) => findLiveMemories(runner, ids));
     return new Map(rows.map((row) => [row.id, row]));
   }
 

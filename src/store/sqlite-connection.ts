@@ -93,3 +93,16 @@ export async function inSqliteTransaction<T>(runner: SqlRunner, fn: (sql: SqlRun
     throw error;
   }
 }
+
+/**
+ * One read of committed rows as a single snapshot: a deferred BEGIN takes no lock until the first
+ * read, and in WAL mode a reader never waits for the writer nor the writer for it.
+ */
+export async function inSqliteSnapshot<T>(runner: SqlRunner, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  await runner.execute(sql`BEGIN`);
+  try {
+    return await fn(runner);
+  } finally {
+    await runner.execute(sql`COMMIT`);
+  }
+}

@@ -12,6 +12,13 @@ export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'fore
  */
 export const SQLITE_STORE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'wal_autocheckpoint = 0'] as const;
 
+/**
+ * The store's reader connection (store.ts, read): the log mode is the file's, set by the writer;
+ * query_only keeps a write from slipping in. A reader waits for a lock only while a checkpoint
+ * resets the log, rarely and briefly, so SQLite's own busy handler is enough there.
+ */
+export const SQLITE_READER_PRAGMAS = ['query_only = ON', 'busy_timeout = 1000'] as const;
+
 /** SQLite's default, restored if the checkpoint thread fails. */
 export const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 

@@ -2,7 +2,9 @@
 // off the per-step path; the conductor's hot path (claim, checkpoint, notice claims, sequences)
 // runs named SQL statements (statements.ts) through one transaction API. On SQLite those run
 // on the store's own connection (sqlite-connection.ts), on PostgreSQL on the driver adapter's
-// pool. Nothing outside src/store imports the generated clients.
+// pool. Reads that answer a question (memory's recall) take a snapshot through read instead, on
+// SQLite on a reader connection of their own, so they never queue behind a write and its fsync.
+// Nothing outside src/store imports the generated clients.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +17,8 @@ import { databaseTarget, type DatabaseTarget } from './database-url.ts';
 import { groupCommitter } from './group-commit.ts';
 import { Mutex } from './mutex.ts';
 import { AdapterRunner, sql, type SqlRunner } from './sql.ts';
-import { inSqliteTransaction, isBusy, SqliteConnection } from './sqlite-connection.ts';
-import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
+import { inSqliteSnapshot, inSqliteTransaction, isBusy, SqliteConnection } from './sqlite-connection.ts';
+import { SQLITE_DEFAULT_AUTOCHECKPOINT, SQLITE_PRAGMAS, SQLITE_READER_PRAGMAS, SQLITE_STORE_PRAGMAS } from './sqlite-pragmas.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import { walSync, type WalSync } from './wal-sync.ts';
 
@@ -72,6 +74,12 @@ export interface Store {
   prisma<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** The one transaction API: committed (and durable) when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Reads committed rows as one snapshot, beside the writes rather than behind them. A row is
+   * visible once committed, possibly a moment before that commit's fsync: whatever acts on it
+   * commits a checkpoint of its own, whose fsync covers the log up to and including that row.
+   */
+  read<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -131,6 +139,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
   const client = () => (db ??= loadPrismaClient(target, prismaFactory));
 
   let connection: SqliteConnection | null = null;
+  let reader: SqliteConnection | null = null;
   let wal: WalSync | null = null;
   if (target.provider === 'sqlite') {
     // Prisma's connection writes rarely and off the hot path: SQLite fsyncs its commits itself.
@@ -138,6 +147,7 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
     const own = new SqliteConnection(target.file, SQLITE_STORE_PRAGMAS);
     connection = own;
     wal = walSync(target.file, () => own.totalChanges());
+    reader = new SqliteConnection(target.file, SQLITE_READER_PRAGMAS);
   }
   /** A commit counts once it is durable (see wal-sync.ts); PostgreSQL's COMMIT already is. */
   const durable = async <T>(result: T) => {
@@ -172,6 +182,8 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
     });
 
   const commit: Store['transaction'] = connection ? groupCommitter(retryingBusy, isBusy) : retryingBusy;
+  // One snapshot at a time on the reader connection (a BEGIN inside another fails).
+  const readLock = new Mutex();
   return {
     target,
     prisma: (fn) =>
@@ -183,12 +195,14 @@ export async function openStore(databaseUrl?: string, options: StoreOptions = {}
       const rider = riders.getStore();
       return commit(rider ? riding(fn, rider) : fn);
     },
+    read: (fn) => (reader ? readLock.run(() => inSqliteSnapshot(reader, fn)) : inAdapterTransaction(adapter, fn)),
     ping: () => exclusive(async () => void (await (connection ?? new AdapterRunner(adapter, 'postgres')).query(sql`SELECT 1`))),
     close: async () => {
       await exclusive(async () => {
         await checkpointer?.stop();
         await wal?.close();
         connection?.close();
+        reader?.close();
         if (db) await (await db).$disconnect();
         await disposeUnused();
       });
