@@ -4,7 +4,7 @@
 import nlp from 'compromise';
 import { z } from 'zod';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
-import { approximation, doubtAbout } from './hedges.ts';
+import { approximation, doubtAbout, priceStillToCome } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
 import { addressAfter, addressAfterEveryMention, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
@@ -124,6 +124,8 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   }
   const unsettled = doubtedAmountLeftOut(text, lineRegions.length > 0 ? lineRegions : regions, lines, skip, style);
   if (unsettled) problems.push({ field: 'lines', why: unsettled });
+  const toCome = regions.map((r) => priceStillToCome(text.slice(r.start, r.end))).find(Boolean);
+  if (toCome) problems.push({ field: 'lines', why: `a price is still to come (${toCome}): the thing it prices is billed on no line` });
 
   // "1.190 € brutto, inkl. 19 % MwSt.": the invoice adds tax to net prices, so a price with the tax in it would be taxed twice.
   const gross = regions.map((r) => GROSS.exec(text.slice(r.start, r.end))).find((m) => m !== null);
