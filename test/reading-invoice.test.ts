@@ -1086,3 +1086,17 @@ test('a Mexican legal form that runs past its first stop ("S.A. de C.V.", "S. de
     assert.equal((await readInvoiceRequest(text)).customer?.value, name, text);
   }
 });
+
+test('an item whose price the writer will only get later ("price I\'ll get from the printer", "Preis folgt", "price to follow") asks the lines, not billed without it', async () => {
+  for (const text of [
+    'Invoice Larchmont Choir, 3 posters design at 90 and printing. the printing price I\'ll get from the printer on friday. EUR',
+    'Rechnung an Kranich Verlag GmbH: 2 Tage Lektorat zu 600 €, Druckkosten – Preis folgt nächste Woche.',
+    'invoice Hale Design Ltd for 4 hours editing at £70, plus the studio hire, price to follow',
+  ]) {
+    const read = await readInvoiceRequest(text);
+    assert.ok(fieldsToAsk(text, read).includes('lines'), text);
+  }
+  // A price that was given ("the printer's price came in at 120") is billed as read.
+  const priced = 'Invoice Larchmont Choir, 3 posters design at 90 EUR. Thanks!';
+  assert.ok(!fieldsToAsk(priced, await readInvoiceRequest(priced)).includes('lines'));
+});

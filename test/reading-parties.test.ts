@@ -731,3 +731,37 @@ test('a company read up to a spaced dash that the registered name goes on past, 
   assert.equal(read.company.value, 'Herdade do Sol');
   assert.ok(!unsureLeadFields(plain, read).includes('company'));
 });
+
+test('an Outlook forward ("RV:", "I:", "Enc:") whose original-message block has Spanish, Italian or Portuguese headers is read as the forwarded sender\'s message', async () => {
+  for (const [mark, from, sent, to, subject] of [
+    ['-----Mensaje original-----', 'De', 'Enviado el', 'Para', 'Asunto'],
+    ['-----Messaggio originale-----', 'Da', 'Inviato', 'A', 'Oggetto'],
+    ['-----Mensagem original-----', 'De', 'Enviada em', 'Para', 'Assunto'],
+  ] as const) {
+    const text = mail(
+      'From: Pau Serra <pau@serracomms.example>\nTo: hola@estudio.example\nDate: Tue, 8 Dec 2026 13:28:00 +0100\nSubject: RV: Tienda online',
+      `Mira esto, llegó a info@.\n\n${mark}\n${from}: Nuria Vidal <nuria@olivosvidal.example>\n${sent}: martes, 8 de diciembre de 2026 10:14\n${to}: info@serracomms.example\n${subject}: Tienda online\n\nHola, soy Nuria de Olivos Vidal S.L. Queremos una tienda online. Presupuesto máximo 12.000 €.\n\nUn saludo,\nNuria Vidal\n`,
+    );
+    const message = await readMessage(text);
+    assert.equal(message.from?.address, 'nuria@olivosvidal.example', mark);
+    assert.equal(message.forwardedBy?.address, 'pau@serracomms.example', mark);
+    const lead = await readLead(text, new Date('2026-12-08T13:28:00Z'));
+    assert.equal(lead.email.value, 'nuria@olivosvidal.example', mark);
+    assert.deepEqual(lead.budget.value, { min: 12000, max: 12000, currency: 'EUR' }, mark);
+  }
+  // A reply ("RE:") above an original-message block is still the replier's own message.
+  const reply = mail('From: Pau Serra <pau@serracomms.example>\nTo: hola@estudio.example\nSubject: RE: Tienda online', 'Gracias, seguimos.\n\n-----Mensaje original-----\nDe: Nuria Vidal <nuria@olivosvidal.example>\nPara: pau@serracomms.example\nAsunto: Tienda online\n\nHola.\n');
+  assert.equal((await readMessage(reply)).from?.address, 'pau@serracomms.example');
+});
+
+test('a sender who introduces themselves by first name before an elided tie ("sono Giulia dell\'X") names X, and the owner\'s surname after "di" stays in it', async () => {
+  const text = mail(
+    'From: Giulia Ferraro <giulia@agriturismoilpoggio.example>\nTo: info@studio.example\nSubject: Preventivo sito',
+    'Buonasera,\n\nsono Giulia dell\'Agriturismo Il Poggio di Ferraro. Ci servirebbe un sito, budget intorno ai 5.000 euro, entro fine marzo.\n\nCordiali saluti\nGiulia Ferraro\n',
+  );
+  const lead = await readLead(text, new Date('2026-12-09T17:00:00Z'));
+  assert.equal(lead.company.value, 'Agriturismo Il Poggio di Ferraro');
+  // A town after "di" is no part of the name.
+  const town = text.replace('Il Poggio di Ferraro', 'Il Poggio di Siena');
+  assert.equal((await readLead(town, new Date('2026-12-09T17:00:00Z'))).company.value, 'Agriturismo Il Poggio');
+});

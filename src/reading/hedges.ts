@@ -53,6 +53,22 @@ export function doubtAbout(text: string, span: Pick<Span, 'start' | 'end'>): str
   return null;
 }
 
+/** Words that name what something costs, in the languages requests arrive in. */
+const PRICE_WORD = String.raw`(?:price|cost|costs|amount|fee|Preis|Kosten|Betrag|prix|coût|montant|precio|coste|importe|prezzo|costo|importo|prijs|pris)`;
+/** Words that put a price off until later: "I'll get", "to follow", "later", "Preis folgt", "à venir", "pendiente". */
+const TO_COME = String.raw`(?:I'll (?:get|have|know|send)|I will (?:get|have|know|send)|to follow|follows|will follow|(?:comes?|coming) later|later|pending|not (?:in|known) yet|once I (?:have|get|know)|when I (?:have|get|know)|waiting (?:for|on)|still (?:waiting|missing|open)|folgt|kommt noch|reiche ich nach|steht noch aus|à venir|suivra|plus tard|pendiente|más tarde|in arrivo|volgt|kommer senare)`;
+/** A price the writer does not have yet: "printing price I'll get from the printer monday", "studio hire, price to follow", "Druckkosten – Preis folgt". */
+const PRICE_TO_COME = new RegExp(String.raw`(?<!\p{L})${PRICE_WORD}(?!\p{L})[^.!?\n\d]{0,30}?(?<!\p{L})${TO_COME}(?!\p{L})`, 'iu');
+
+/**
+ * Why the text says a price is still to come, quoting the words, or null. The thing it prices is still to be billed, and no
+ * number stands for it: whatever lines are read, billing them alone would bill less than the writer asked for.
+ */
+export function priceStillToCome(text: string): string | null {
+  const match = PRICE_TO_COME.exec(text);
+  return match ? `"${match[0].trim()}"` : null;
+}
+
 /** Why the value at this span is only approximate ("about", "~", "roughly"), or null. */
 export function approximation(text: string, span: Pick<Span, 'start' | 'end'>): string | null {
   const before = text.slice(Math.max(clauseAround(text, span.start, span.end).start, span.start - 20), span.start);

@@ -48,7 +48,7 @@ const PAIRING = /(?:(?<!\p{L})(?:at|à|for|zu|je|each|per|of|a|tegen|pour|por|a)
  * The writer takes back what they just wrote ("35 EUR/page, no wait, 32", "6 days, sorry, 5", "4 days — no sorry, 3"): which
  * number the correction replaces is a guess, so the lines go to the operator for approval.
  */
-const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|\bno,?\s+sorry\b|\bsorry,?\s+no\b|\bnein,?\s+sorry\b|\bnon,?\s+pardon\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
+export const SELF_CORRECTION = /(?:\bno,?\s+wait\b|\bwait,?\s+no\b|\bno,?\s+sorry\b|\bsorry,?\s+no\b|\bnein,?\s+sorry\b|\bnon,?\s+pardon\b|[,—–-]\s*sorry\b|\bscratch that\b|\bmake that\b|\bi mean(?:t)?\b|\bcorrection\b|\bactually,|\bactually,?\s+make it\b|\bnein,?\s+(?:warte|doch)\b|\bkorrektur\b|\bpardon,|\bperdón,|\bcorrección\b)/iu;
 const ALTERNATIVE = /^\s?(?:or|oder|ou|o)\s+(?:\p{Sc}\s?)?\d/iu;
 /** Words a description never needs: the request's verbs, connectors and fillers. */
 const FILLER = new Set(

@@ -3,8 +3,9 @@
 // say, or says two ways, is null or comes with a problem, so the plan asks instead of guessing.
 import nlp from 'compromise';
 import { z } from 'zod';
+import { moneyNotAccountedFor } from './amounts-accounted.ts';
 import { actionable, fieldOf, spanAt, type Field } from './field.ts';
-import { approximation, doubtAbout } from './hedges.ts';
+import { approximation, doubtAbout, priceStillToCome } from './hedges.ts';
 import { isCurrencyCode, readMoney, readTaxRate } from './money.ts';
 import { LineRead, NUMBERED_FIELD, readLines } from './invoice-lines.ts';
 import { addressAfter, addressAfterEveryMention, addressAfterName, addressBlockAfterLabel, customerFromOrganisationLines, customerFromVerb, labelledAddress, labelledCustomer, readRecipient, readVatId } from './invoice-parties.ts';
@@ -124,19 +125,16 @@ export async function readInvoiceRequest(text: string): Promise<InvoiceReading> 
   }
   const unsettled = doubtedAmountLeftOut(text, lineRegions.length > 0 ? lineRegions : regions, lines, skip, style);
   if (unsettled) problems.push({ field: 'lines', why: unsettled });
+  const toCome = regions.map((r) => priceStillToCome(text.slice(r.start, r.end))).find(Boolean);
+  if (toCome) problems.push({ field: 'lines', why: `a price is still to come (${toCome}): the thing it prices is billed on no line` });
 
   // "1.190 € brutto, inkl. 19 % MwSt.": the invoice adds tax to net prices, so a price with the tax in it would be taxed twice.
   const gross = regions.map((r) => GROSS.exec(text.slice(r.start, r.end))).find((m) => m !== null);
   if (gross && lines.length > 0) problems.push({ field: 'lines', why: `the prices include tax ("${gross[0]}"): type them net` });
   const currency = currencyOf(text, regions, lines, problems, style);
-  if (statedTotal && lines.every((l) => l.unitPrice)) {
-    const subtotal = lines.reduce((sum, l) => sum + Math.round(l.quantity.value * l.unitPrice!.value.min * 100), 0);
-    const withTax = Math.round(subtotal * (1 + (tax?.value ?? 0) / 100));
-    const stated = Math.round(statedTotal.value.min * 100);
-    if (stated !== subtotal && stated !== withTax && statedTotal.evidence.kind === 'span') {
-      problems.push({ field: 'lines', why: `the stated total "${statedTotal.evidence.span.text}" is not the sum of the lines` });
-    }
-  }
+  // A second reading: every amount of money the request states is one the lines read account for, and a stated total is their sum.
+  const unaccounted = moneyNotAccountedFor(text, lineRegions.length > 0 ? lineRegions : regions, skip, style, { lines, taxRatePercent: tax?.value ?? null, statedTotal });
+  if (unaccounted) problems.push({ field: 'lines', why: unaccounted });
   // "invoice 2026-041 to Hooli is 30 days overdue, can you nudge them?": with no price to bill, a reminder about an issued invoice is no request for one;
   // nor is a client's question about an invoice they say they have received.
   const dunning = intent === 'invoice' && !lines.some((l) => l.unitPrice) && regions.some((r) => DUNNING.test(text.slice(r.start, r.end)) || RECEIVED_INVOICE.test(text.slice(r.start, r.end)));

@@ -38,10 +38,16 @@ export interface Message {
 }
 
 // A header's name may have a space before its colon, as French typography writes it ("De : ...").
-const HEADER_LINE = /^(?:>[ \t]?)?(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
+const HEADER_LINE = /^(?:>[ \t]?)?(?:From|To|Cc|Bcc|Date|Sent|Subject|Reply-To|In-Reply-To|References|Return-Path|Received|Importance|Thread-[\w-]+|X-[\w-]+|MIME-Version|Content-[\w-]+|Message-ID|Von|An|Datum|Betreff|Från|Till|Skickat|Ämne|De|À|Objet|Envoyé|Van|Aan|Onderwerp|Verzonden|Para|Asunto|Enviado(?: el| em)?|Enviada em|Fecha|Assunto|Da|A|Inviato|Oggetto|Data)[ \t\u00a0\u202f]?:[^\n]*(?:\n[ \t][^\n]*)*/i;
 const FORWARD_MARK = /^[ \t]*(?:-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transféré|Doorgestuurd bericht|Vidarebefordrat meddelande)\s*-{2,}|Begin forwarded message:)[ \t]*$/im;
-/** "-----Original Message-----" in any language: the start of a quoted earlier message. */
+/** "-----Original Message-----" in any language: the start of a quoted earlier message, or of a forwarded one under a forward's subject. */
 const ORIGINAL_MARK = /^[ \t]*-{3,}[ \t]*[\p{L} ]{4,40}[ \t]*-{3,}[ \t]*$/mu;
+/**
+ * A subject that says the message is forwarded: "Fwd:", "FW:", and Outlook's words in other languages (Spanish "RV:", Italian "I:",
+ * Portuguese "Enc:", German "WG:", French "TR:", Dutch "Doorst:", Swedish "VB:", Polish "PD:"). Outlook forwards under an
+ * "original message" mark, as it quotes a reply; the subject tells the two apart.
+ */
+const FORWARD_SUBJECT = /^[ \t]*(?:Fwd?|FW|RV|I|Enc|WG|TR|Doorst|VB|PD)[ \t]?:/i;
 /** A line that ends the author's text when it starts a quote: "> ..." or "On ... wrote:". */
 const QUOTE_LINE = /^[ \t]*>/m;
 
@@ -61,7 +67,7 @@ function headerBlockAt(text: string, from: number): { start: number; end: number
 /** The first header block in the text that has a From line: the start of a pasted e-mail. */
 function findHeaders(text: string, from = 0, quoted = false): { start: number; end: number } | null {
   // Apple Mail may quote a forwarded message whole, headers included ("> From: ..."); only a forward's inner block is looked for so.
-  for (const match of text.slice(from).matchAll(quoted ? /^(?:>[ \t]?)?(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim : /^(?:From|Von|Från|De|Van)[ \t\u00a0\u202f]?:/gim)) {
+  for (const match of text.slice(from).matchAll(quoted ? /^(?:>[ \t]?)?(?:From|Von|Från|De|Van|Da)[ \t\u00a0\u202f]?:/gim : /^(?:From|Von|Från|De|Van|Da)[ \t\u00a0\u202f]?:/gim)) {
     let start = from + match.index;
     // A block may start a few header lines before its From (Date:, Subject: first).
     while (start > 0) {
@@ -87,11 +93,13 @@ function partyAt(source: string, block: { start: number; end: number }, entry: {
 
 async function partyIn(source: string, block: { start: number; end: number }): Promise<{ from: Party | null; to: string[]; cc: Party[]; date: Date | null; subject: string | null }> {
   const headers = source.slice(block.start, block.end).replace(/^>[ \t]?/gm, '');
-  // Localised header names ("Från:", "Von:") are read as their English ones.
+  // Localised header names ("Från:", "Von:", "Para:") are read as their English ones.
   const normalised = headers
     // French typography puts a space before the colon ("De : ..."); the parser wants none.
     .replace(/^([\p{L}-]+)[ \t\u00a0\u202f]:/gimu, '$1:')
-    .replace(/^(Von|Från|De|Van):/gim, 'From:').replace(/^(An|Till|À|Aan):/gim, 'To:').replace(/^(Betreff|Ämne|Objet|Onderwerp):/gim, 'Subject:');
+    .replace(/^(Von|Från|De|Van|Da):/gim, 'From:')
+    .replace(/^(An|Till|À|Aan|Para|A):/gim, 'To:')
+    .replace(/^(Betreff|Ämne|Objet|Onderwerp|Asunto|Assunto|Oggetto):/gim, 'Subject:');
   const parsed = await simpleParser(`${normalised.trimEnd()}\n\n`, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   const from = partyAt(source, block, firstAddress(parsed.from));
   const entries = (value: AddressObject | AddressObject[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []).flatMap((group) => group.value);
@@ -195,7 +203,7 @@ export async function readMessage(source: string): Promise<Message> {
   const notes: Span[] = [];
   if (source.slice(0, outer.start).trim()) notes.push(spanAt(source, 0, outer.start));
   const outerHeaders = await partyIn(source, outer);
-  const forward = FORWARD_MARK.exec(source.slice(outer.end));
+  const forward = FORWARD_MARK.exec(source.slice(outer.end)) ?? (FORWARD_SUBJECT.test(outerHeaders.subject ?? '') ? ORIGINAL_MARK.exec(source.slice(outer.end)) : null);
   const inner = forward ? findHeaders(source, outer.end + forward.index + forward[0].length, true) : null;
   if (forward && inner) {
     const innerHeaders = await partyIn(source, inner);

@@ -207,7 +207,7 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
   // The sender's own earlier message quoted below the reply (their address in the quote's attribution) may sign with the organisation the reply leaves out.
   const ownQuote = sender && message.body.end < source.length && source.slice(message.body.end).toLowerCase().includes(sender.address.toLowerCase()) ? [{ start: message.body.end, end: source.length, note: true }] : [];
   const regions = [{ ...message.body, note: false }, ...message.notes.map((note) => ({ ...note, note: true })), ...subjectLines(source).map((subject) => ({ ...subject, note: true })), ...ownQuote];
-  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end).map((r) => withoutLeadingPerson(source, r, message))) {
+  for (const { start, end, note } of regions) for (const run of capitalisedRuns(source, start, end).map((r) => withOwnersSurname(source, withoutLeadingPerson(source, r, message), message))) {
     if (overlapsExcluded(run) || (introducersSignature && run.start >= introducersSignature.start && run.end <= introducersSignature.end)) continue;
     const text = source.slice(run.start, run.end);
     if (/@|^\+?\d[\d\s()-]*$/.test(text)) continue;
@@ -250,23 +250,39 @@ function companyIn(source: string, message: Message, referrer: Field<string | nu
 const PERSON_OF = /\s(?:of|from|at|della|dello|dell['’]|del|de|du|von|vom)\s?/gu;
 
 /**
- * "Jo Baker of Baker Springs Ltd", "Anna Ricci della Ricci Arredamenti": a self-introduction
+ * "Jo Baker of Baker Springs Ltd", "Anna Ricci della Ricci Arredamenti", "sono Giulia dell'Agriturismo X": a self-introduction
  * reads as one capitalised run, the person first. Where what comes before the tying word is a
- * person (the sender's name, or one compromise knows), the organisation is what follows it.
+ * person (the sender's name or one of its words, or one compromise knows), the organisation is what follows it.
  */
 function withoutLeadingPerson(source: string, run: { start: number; end: number }, message: Message): { start: number; end: number } {
   const text = source.slice(run.start, run.end);
   const sender = message.from?.name ? fold(message.from.name) : null;
+  const senderWords = senderNameWords(message);
   for (const tie of text.matchAll(PERSON_OF)) {
     const head = text.slice(0, tie.index);
     const rest = text.slice(tie.index + tie[0].length);
     if (!/^\p{Lu}/u.test(rest)) continue;
     const people = nlp(head).people();
-    const isPerson = (sender !== null && fold(head) === sender) || (people.found && people.text() === head && head.includes(' '));
+    const isPerson = (sender !== null && (fold(head) === sender || senderWords.has(fold(head)))) || (people.found && people.text() === head && head.includes(' '));
     if (isPerson) return { start: run.start + tie.index + tie[0].length, end: run.end };
     break;
   }
   return run;
+}
+
+/** The words of the sender's name, folded ("Giulia Bernardi" is giulia and bernardi); initials are too short to tell anything. */
+function senderNameWords(message: Message): Set<string> {
+  return new Set((message.from?.name ?? '').split(/\s+/).map(fold).filter((word) => word.length >= 3));
+}
+
+/**
+ * "Agriturismo Le Colline di Bernardi", "Trattoria Da Ugo di Bellini": Italian businesses carry their owner's surname after "di", which
+ * is part of the name; a town after "di" ("Trattoria Rossi di Bologna") is not. A run of capitals stops at a bare "di" (see CONNECTOR),
+ * so where the word after it is a word of the sender's own name, the name goes on to it.
+ */
+function withOwnersSurname(source: string, run: { start: number; end: number }, message: Message): { start: number; end: number } {
+  const owner = /^[ \t]+di[ \t]+(\p{Lu}[\p{L}'’-]+)/u.exec(source.slice(run.end));
+  return owner && senderNameWords(message).has(fold(owner[1]!)) ? { start: run.start, end: run.end + owner[0].length } : run;
 }
 
 /**
