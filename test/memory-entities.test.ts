@@ -293,6 +293,15 @@ for (const provider of providers()) {
       assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
     });
 
+    test('a company named after its kind of business, then by the name after that word, is one entity', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Lead Tostadora Cerro Azul S.A. de C.V. (Inés Ortega): needs roast tracking; budget 9000 USD. Scored 60/100.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Cerro Azul (coffee roaster in Veracruz) signed; they pay net 30.');
+      await drainIndex(operator.memory);
+
+      const terms = await operator.memory.factFor('Tostadora Cerro Azul S.A. de C.V.', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && [terms.entity, terms.current.value], ['Tostadora Cerro Azul S.A. de C.V.', '30 days']);
+    });
+
     test('a note headed by a name memory knows as a person is about that person, not a company of that name', async () => {
       await rememberedAt('2026-01-10T09:00:00Z', "Brenner Tools GmbH: Katarzyna 'Kasia' Nowicka runs purchasing.");
       await rememberedAt('2026-02-10T09:00:00Z', 'Katarzyna Nowicka (purchasing): payment terms 30 days from now on.');

@@ -59,6 +59,17 @@ describe('aliases', () => {
     assert.deepEqual(aliasesFor('organisation', 'Rebenhof Analytics GmbH').map((alias) => alias.alias), ['rebenhof analytics gmbh', 'rebenhof analytics', 'rebenhof']);
   });
 
+  test('the words for a kind of business in Polish, Dutch, French and Spanish open a name too', () => {
+    for (const [name, after] of [
+      ['Drukarnia Nowak', 'nowak'],
+      ['Chocolaterie Claes BV', 'claes'],
+      ['Fromagerie Besson SARL', 'besson'],
+      ['Mezcalera El Tigre', 'el tigre'],
+    ] as const) {
+      assert.ok(aliasesFor('organisation', name).some((alias) => alias.alias === after), name);
+    }
+  });
+
   test('two names joined by "&" also go by their initials', () => {
     assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
       { alias: 'marlowe finch llp', kind: 'name' },
@@ -99,6 +110,12 @@ describe('legal forms', () => {
     assert.deepEqual(organisations('Invoiced Demir Kimya A.Ş. INV-7.').map(([, name]) => name && aliasesFor('organisation', name)[1]?.alias), ['demir kimya']);
     assert.deepEqual(organisations('Invoiced Dvořák Tisk s.r.o. INV-8.').map(([kind]) => kind), ['organisation']);
     assert.deepEqual(organisations('Invoiced Casa do Vale Lda INV-9 for 900 EUR.'), [['organisation', 'Casa do Vale Lda']]);
+  });
+
+  test("Mexico's S.A. de C.V. and Poland's Sp. j. end a company name whole, and are left out of the name it is known by", () => {
+    assert.deepEqual(organisations('Invoiced Tostadora Azul S.A. de C.V. INV-10.'), [['organisation', 'Tostadora Azul S.A. de C.V.']]);
+    assert.ok(aliasesFor('organisation', 'Tostadora Azul S.A. de C.V.').some((alias) => alias.alias === 'tostadora azul' && alias.kind === 'name'));
+    assert.ok(aliasesFor('organisation', 'Studio Nowak Sp. j.').some((alias) => alias.alias === 'studio nowak' && alias.kind === 'name'));
   });
 
   test('a name starting with a letter English does not write is not dropped as a leading verb', () => {
