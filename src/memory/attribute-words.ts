@@ -4,15 +4,30 @@
 // "payment terms of van leeuwen?" asks. Accents are optional in questions ("direccion", "wahrung"),
 // so words are written and matched without them. Changes when a way of asking is added.
 import type { Attribute } from './facts.ts';
+import { foldAccents } from './words.ts';
 
 /** Case-insensitive whole words or phrases, each a regular expression's source. */
 const words = (...sources: string[]) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${sources.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+
+/**
+ * The names of a VAT or tax number, in every language above (Spain's CIF and NIF, Mexico's RFC,
+ * Chile's RUT, Poland's NIP, Hungary's adószám ...): what a question asks for and what a note labels
+ * one with (see facts.ts).
+ */
+const TAX_NUMBER_WORDS = words(
+  'vat', 'ust(?:-?id(?:nr)?)?', 'umsatzsteuer(?:-?id)?', 'steuer(?:nummer|-?id)', 'tva', 'iva', 'p\\.? ?iva', 'nif', 'cif', 'rfc', 'btw(?:-?nummer)?', 'kvk', 'mva', 'moms(?:nummer|nr)?',
+  'cvr', 'tin', 'gst', 'abn', 'uid(?:-?(?:nummer|nr))?', 'rut', 'tax (?:id|number|no)', 'vergi(?: no| numarasi)?', 'vkn', 'nip', 'dic', 'adoszam', 'siren', 'siret',
+  'org(?:ani[sz]ation)?\\.? ?(?:number|no|nr)\\.?', 'organisasjonsnummer', 'y-tunnus',
+);
+
+/** Whether a text names a VAT or tax number, with or without accents. */
+export const namesATaxNumber = (text: string) => TAX_NUMBER_WORDS.test(foldAccents(text));
 
 /** Most specific first: "e-mail address" asks for the mailbox, not the postal address; "the day rate in euros" for the rate. */
 const ASKED: [Attribute, RegExp][] = [
   // The US employer number in capitals: German "ein" is "a".
   ['vat_id', /\bEIN\b/],
-  ['vat_id', words('vat', 'ust(?:-?id(?:nr)?)?', 'umsatzsteuer(?:-?id)?', 'steuer(?:nummer|-?id)', 'tva', 'iva', 'p\\.? ?iva', 'nif', 'cif', 'btw(?:-?nummer)?', 'kvk', 'mva', 'moms(?:nummer|nr)?', 'cvr', 'tin', 'uid(?:-?(?:nummer|nr))?', 'rut', 'tax (?:id|number|no)', 'vergi(?: no| numarasi)?', 'vkn', 'nip', 'dic', 'siren', 'siret', 'org(?:ani[sz]ation)?\\.? ?(?:number|no|nr)\\.?', 'organisasjonsnummer', 'y-tunnus')],
+  ['vat_id', TAX_NUMBER_WORDS],
   // "AP" and "accounts payable" are the mailbox invoices go to ("lumen's AP address").
   ['billing_email', words('e-?mail(?:-?ad(?:dress|resse?|res)|ed)?', 'mail', 'mailbox', 'inbox', 'mailadres', 'accounts payable', 'AP', 'courriel', 'correo', 'posta elettronica', 'pec', 'e-?post(?:adress?e?)?', 'correio eletronico')],
   [
@@ -55,6 +70,6 @@ const ASKED: [Attribute, RegExp][] = [
 
 /** The attribute a question asks for, if it asks for one. */
 export function attributeAsked(question: string): Attribute | null {
-  const unaccented = question.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/ı/g, 'i');
+  const unaccented = foldAccents(question);
   return ASKED.find(([, pattern]) => pattern.test(unaccented))?.[0] ?? null;
 }

@@ -4,8 +4,8 @@
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
 import type { CitedFact } from '../core/services.ts';
-import { attributeAsked } from './attribute-words.ts';
-import { tokens } from './words.ts';
+import { attributeAsked, namesATaxNumber } from './attribute-words.ts';
+import { foldAccents, tokens } from './words.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -42,7 +42,8 @@ const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the
 /** "moved shop and workshop to <address>; use that as the billing address": a move to a place the sentence makes the address. */
 const MOVED_TO = /\bmoved\b(?:\s+[\p{L}-]+){1,5}?\s+to\s+/iu;
 const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
-const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
+/** A tax number's name in any language (attribute-words.ts), or just "tax" or "EIN". */
+const statesATaxNumber = (sentence: string) => /\b(?:tax|EIN)\b/i.test(sentence) || namesATaxNumber(sentence);
 const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
 /** "Contact = Jo Pike" and "Contact: Jo Pike" are how a short note writes it; "the person we deal with" is how a longer one does. */
@@ -69,7 +70,7 @@ export function readFacts(sentence: string): StatedFact[] {
   const moved = ADDRESS_WORD.test(sentence) ? MOVED_TO.exec(sentence) : null;
   if (moved) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(moved.index + moved[0].length))?.[1]);
 
-  if (VAT_CUE.test(sentence)) {
+  if (statesATaxNumber(sentence)) {
     const [id] = businessIdSpans(sentence);
     if (id) add('vat_id', sentence.slice(id.start, id.end).replace(/\s+/g, ''));
   }
@@ -149,7 +150,7 @@ function normaliseRate(money: string, period: string | undefined): string {
  * normaliseRate), so "650 EUR per day" and "650 EUR" are one value; "net 30" and "30 days net" are "30 days".
  */
 export function sameValue(a: string, b: string): boolean {
-  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
+  const key = (value: string) => foldAccents(value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '')).replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
 
