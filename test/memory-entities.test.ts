@@ -87,7 +87,11 @@ for (const provider of providers()) {
 
       const vat = await operator.memory.factFor('Acme GmbH', 'vat_id');
       assert.deepEqual(vat.status === 'known' && [vat.current.value, vat.current.citation.recordId, vat.replaced], ['DE287654321', first.id, null]);
-      assert.deepEqual(await operator.memory.factFor('Acme', 'day_rate'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'day_rate' });
+      // An attribute named as a question names it is the attribute it asks for.
+      const taxId = await operator.memory.factFor('Acme GmbH', 'tax_id');
+      assert.deepEqual(taxId.status === 'known' && [taxId.attribute, taxId.current.value], ['vat_id', 'DE287654321']);
+      assert.deepEqual(await operator.memory.factFor('Acme', 'day_rate'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'rate' });
+      assert.deepEqual(await operator.memory.factFor('Acme', 'shoe_size'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'shoe_size' });
       assert.deepEqual(await operator.memory.factFor('Umbrella Corp', 'billing_address'), { status: 'unknown', entity: null, attribute: 'billing_address' });
 
       const history = await operator.memory.history('Acme');
@@ -442,6 +446,13 @@ describe('facts read from a sentence', () => {
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
   });
 
+  test("a tax number labelled with its own country's name (CIF, NIP, RFC, RUT) is the VAT ID, a Spanish one opening with a letter too", () => {
+    assert.deepEqual(readFacts('Invoices to the hotel; CIF ESB46123456.'), [{ attribute: 'vat_id', value: 'ESB46123456' }]);
+    assert.deepEqual(readFacts('Their RFC MLA150312KT4 goes on every invoice.'), [{ attribute: 'vat_id', value: 'MLA150312KT4' }]);
+    assert.deepEqual(readFacts('They pay in 21 days; NIP PL6762345678.').find((fact) => fact.attribute === 'vat_id'), { attribute: 'vat_id', value: 'PL6762345678' });
+    assert.deepEqual(readFacts('RUT 76.543.210-K on every invoice.'), [{ attribute: 'vat_id', value: '76.543.210-K' }]);
+  });
+
   test('a mailbox an inbox or e-invoicing is switched to is the invoice mailbox', () => {
     assert.deepEqual(readFacts('The brewery switched to an e-invoicing inbox, rechnungseingang@brauhaus.example.'), [{ attribute: 'billing_email', value: 'rechnungseingang@brauhaus.example' }]);
   });
@@ -528,6 +539,10 @@ describe('the attribute a question asks for', () => {
 
   test('a UID number (Austria, Switzerland) and a RUT (Chile) ask for the VAT ID', () => {
     assert.deepEqual(['falkner UID-Nummer?', 'uid nr of fjord freight', 'el RUT de falkner'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id']);
+  });
+
+  test("an RFC (Mexico), a GST number and an adószám (Hungary) ask for the VAT ID, with or without accents", () => {
+    assert.deepEqual(['RFC de tostadora azul', 'falkner GST number', 'falkner adószám?', 'falkner adoszam'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id', 'vat_id']);
   });
 
   test('the days a customer gets to pay are asked in Italian, Spanish and German too', () => {

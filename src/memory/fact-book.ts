@@ -110,7 +110,9 @@ export class MemoryFacts {
     return this.#store.transaction(async (runner) => (await entitiesByIds(runner, entityIds)).map((entity) => entity.name));
   }
 
-  async factFor(name: string, attribute: string): Promise<FactAnswer> {
+  /** The attribute may be named as a question names it ("tax_id", "tax number", "RFC" are the VAT ID). */
+  async factFor(name: string, named: string): Promise<FactAnswer> {
+    const attribute = (ATTRIBUTES as readonly string[]).includes(named) ? named : (attributeAsked(named.replace(/_/g, ' ')) ?? named);
     return this.#store.transaction(async (runner) => {
       const entity = await entityNamed(runner, name);
       if (!entity) return { status: 'unknown', entity: null, attribute };
