@@ -10,6 +10,7 @@ import { attributeAsked } from '../src/memory/attribute-words.ts';
 import { answeredFact, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
+import { employerOf } from '../src/store/entities.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
@@ -312,6 +313,18 @@ for (const provider of providers()) {
       await drainIndex(operator.memory);
       const terms = await operator.memory.factFor('Brenner Tools GmbH', 'payment_terms');
       assert.deepEqual(terms.status === 'known' && terms.current.value, '30 days');
+    });
+
+    test('someone named with their old and new company in their newest note works at the one first named with them most recently', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Ridgeway Outdoor Inc (Dana Whitfield, ops lead): wants a returns dashboard.');
+      await rememberedAt('2026-02-10T09:00:00Z', 'Dana Whitfield at Ridgeway Outdoor Inc asked for the March report.');
+      await rememberedAt('2026-07-03T09:00:00Z', 'Dana Whitfield has left Ridgeway Outdoor Inc for a job at Helix Biotech Inc.');
+      await rememberedAt('2026-08-10T09:00:00Z', 'Dana Whitfield at Helix Biotech Inc (ex-Ridgeway Outdoor Inc) wants the portal scoped.');
+      await drainIndex(operator.memory);
+
+      const dana = (await operator.memory.history('Dana Whitfield'))!.entity.id;
+      const helix = (await operator.memory.history('Helix Biotech Inc'))!.entity.id;
+      assert.equal(await operator.store.transaction((runner) => employerOf(runner, dana, new Date('2026-09-01T00:00:00Z'))), helix);
     });
 
     test('a note naming only a person is about where they work', async () => {

@@ -174,7 +174,11 @@ export async function recordsMentioning(runner: SqlRunner, entityIds: string[], 
 }
 
 /** The entities each of the records mentions. */
-/** Where a person worked at a time: the organisation named with them in the newest record by then that names one. */
+/**
+ * Where a person worked at a time: the organisation named with them in the newest record by then
+ * that names one; when it names two ("Dana at Helix (ex-Ridgeway)"), the one first named with them
+ * most recently: the company they moved to.
+ */
 export async function employerOf(runner: SqlRunner, personId: string, at: Date): Promise<string | undefined> {
   const [row] = await runner.query(statements.employerOf(personId, at));
   return row?.entityId;
