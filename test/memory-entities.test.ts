@@ -446,6 +446,13 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('Nell Carver took on the orchard office and is the person we deal with from now on.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
   });
 
+  test('the subject of "is our contact" or "and the person we deal with" is the contact, not a name after it', () => {
+    assert.deepEqual(readFacts('Eleni Papadaki, the CEO, is our contact for now. VAT ID EL094567812.').find((fact) => fact.attribute === 'contact'), { attribute: 'contact', value: 'Eleni Papadaki' });
+    assert.deepEqual(readFacts('Lea Hofer is the contact for Kessel now, replacing Florian Gruber.'), [{ attribute: 'contact', value: 'Lea Hofer' }]);
+    assert.deepEqual(readFacts('Nikos left. Katerina Alexiou is the new export manager and the person we deal with from now on.'.split('. ')[1]!), [{ attribute: 'contact', value: 'Katerina Alexiou' }]);
+    assert.deepEqual(readFacts('Our contact is Jo Pike from March.'), [{ attribute: 'contact', value: 'Jo Pike' }]);
+  });
+
   test("a lead's recorded outcome states who wrote in as the contact, unless it is unknown", () => {
     assert.deepEqual(leadContactFact('Lead Hooli Labs Inc (Jane Doe): needs a dashboard; budget 5000 EUR; timeline Q1. Scored 60/100 (warm); replied "Hi".'), { attribute: 'contact', value: 'Jane Doe' });
     assert.equal(leadContactFact('Lead Hooli Labs Inc (unknown contact): needs unclear; budget unknown; timeline unknown. Scored 10/100 (cold); replied "Hi".'), null);

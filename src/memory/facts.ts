@@ -47,7 +47,7 @@ const statesATaxNumber = (sentence: string) => /\b(?:tax|EIN)\b/i.test(sentence)
 const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
 /** "Contact = Jo Pike" and "Contact: Jo Pike" are how a short note writes it; "the person we deal with" is how a longer one does. */
-const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
+const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as|and) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
 const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
 
 /** "Renegotiated with Kessler: 920 EUR per day from January; travel billed separately." → sentences. */
@@ -91,12 +91,15 @@ export function readFacts(sentence: string): StatedFact[] {
 
   if (CONTACT_CUE.test(sentence)) {
     // The contact is the newest person the sentence names next to the cue: the one taking over.
-    const people = [...sentence.matchAll(PERSON)].map((match) => match[1]!).filter((name) => !/^(?:Our|The|From|Invoices?)\b/.test(name));
+    // A name's words each have a lower-case letter: "VAT ID" is no one.
+    const people = [...sentence.matchAll(PERSON)].map((match) => match[1]!).filter((name) => !/^(?:Our|The|From|Invoices?)\b/.test(name) && name.split(/\s+/).every((word) => /\p{Ll}/u.test(word)));
     const cue = CONTACT_CUE.exec(sentence)!;
     const taking = /took over|replaces|handed/i.test(cue[0]);
+    // "Eleni Papadaki, the CEO, is our contact", "Katerina Alexiou is the new manager and the person we deal with": the subject is.
+    const subjectIs = /^(?:is|as|and)\b/i.test(cue[0]) || /\b(?:is|as|remains|stays|becomes|will be)\s+$/i.test(sentence.slice(0, cue.index));
     const before = people.filter((name) => sentence.indexOf(name) < cue.index);
     const after = people.filter((name) => sentence.indexOf(name) > cue.index);
-    add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : (after[0] ?? before.at(-1)));
+    add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : subjectIs ? (before.at(-1) ?? after[0]) : (after[0] ?? before.at(-1)));
   }
   return facts;
 }
