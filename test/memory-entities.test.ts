@@ -435,6 +435,16 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('Falkner Bau pays 30 days.'), [{ attribute: 'payment_terms', value: '30 days' }]);
   });
 
+  test('"bill it in EUR at", "bill <the company> at": what follows is the address, and the currency is stated too', () => {
+    assert.deepEqual(readFacts('From June bill it in EUR at Mainzer Landstraße 50, 60325 Frankfurt am Main; USt-IdNr DE347812956.'), [
+      { attribute: 'billing_address', value: 'Mainzer Landstraße 50, 60325 Frankfurt am Main' },
+      { attribute: 'vat_id', value: 'DE347812956' },
+      { attribute: 'currency', value: 'EUR' },
+    ]);
+    assert.deepEqual(readFacts('Bill Brauerei Falkenberg GmbH at Lindwurmstraße 140, 80337 München from now on.'), [{ attribute: 'billing_address', value: 'Lindwurmstraße 140, 80337 München' }]);
+    assert.deepEqual(readFacts('We bill the extra hours to the March invoice.'), []);
+  });
+
   test('an address named before "is the billing address" is the billing address', () => {
     assert.deepEqual(readFacts('BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.'), [{ attribute: 'billing_address', value: 'Ballindamm 3, 20095 Hamburg' }]);
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);

@@ -33,8 +33,8 @@ const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|
 /** "30 days end of month" is not "30 days": the month's end is part of the terms. */
 const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b(\s+(?:end of (?:the )?month|EOM)\b)?/i;
 const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d+|due)\b/i;
-const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
-const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
+const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)?(?: them| us| it)? in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
+const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us| it| [A-Za-z][^\s\d,;:]*(?: [A-Za-z&][^\s\d,;:]*){0,5}?)?(?: in [A-Z]{3})? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
 /** A street address: has a house number and runs to the end of the clause. */
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
 /** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
