@@ -3,7 +3,7 @@
 // word; and the domains a note or a question holds, in addresses or on their own.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { domainsIn } from '../src/memory/domains.ts';
+import { domainFits, domainsIn } from '../src/memory/domains.ts';
 import { aliasesFor, namedEntities } from '../src/memory/entities.ts';
 import { oneWordCompanies } from '../src/memory/one-word-companies.ts';
 
@@ -206,5 +206,15 @@ describe('domains in a text', () => {
 
   test("reads no mail provider's domain in any country (the list reading uses), and a company's under co.uk still", () => {
     assert.deepEqual(domainsIn('From ana@posteo.de, bo@yahoo.co.uk, cy@gmx.at, di@t-online.de and ed@brandtwerk.co.uk'), ['brandtwerk.co.uk']);
+  });
+});
+
+describe('a domain and a name', () => {
+  test("a domain spells a company's name, its start, or a name of several words after what the company makes", () => {
+    assert.ok(domainFits('kessler-soehne.de', 'kessler sohne kg'));
+    assert.ok(domainFits('lumenanalytics.co.uk', 'lumen analytics ltd'));
+    assert.ok(domainFits('mezcallosarcos.mx', 'los arcos'));
+    assert.ok(!domainFits('mezcallosarcos.mx', 'arcos'), 'one word at the end is too little');
+    assert.ok(!domainFits('bigsolar.nl', 'helios solar'));
   });
 });
