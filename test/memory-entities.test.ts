@@ -11,6 +11,7 @@ import { answeredFact, leadContactFact, readFacts, sameValue } from '../src/memo
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { employerOf } from '../src/store/entities.ts';
+import { peopleByFirstName } from '../src/memory/first-names.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
@@ -247,6 +248,20 @@ for (const provider of providers()) {
 
       const result = await operator.memory.recall('where is jonas going?', { k: 3 });
       assert.equal(result.citations[0]?.recordId, leaving.id);
+    });
+
+    test('a first name shortened is the one person whose first name starts with it', async () => {
+      await remember('Rodrigo Mendoza in administration checks the invoices at Los Cerros S.A.');
+      await remember('Rosalind Hart runs finance at Brenner Tools GmbH.');
+      await remember('Rosalie Pike runs sales at Acme GmbH.');
+      const asked = await remember('Rodrigo asked for net 30 from July: the harvest ties up their cash.');
+      await drainIndex(operator.memory);
+
+      const rodrigo = (await operator.memory.history('Rodrigo Mendoza'))!.entity.id;
+      assert.deepEqual(await operator.store.transaction((runner) => peopleByFirstName(runner, ['rodri'])), [rodrigo]);
+      assert.deepEqual(await operator.store.transaction((runner) => peopleByFirstName(runner, ['rosal'])), [], 'two first names begin so: nobody');
+      const result = await operator.memory.recall('why did rodri ask for more days to pay', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, asked.id);
     });
 
     test("a question naming a company by its web domain recalls the notes naming the company", async () => {
