@@ -7,7 +7,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
 import { attributeAsked } from '../src/memory/attribute-words.ts';
-import { answeredFact, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
+import { answeredFact, asksAboutThePast, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { employerOf } from '../src/store/entities.ts';
@@ -597,6 +597,17 @@ describe('the attribute a question asks for', () => {
   test('paying in a currency asks for the currency; paying in a number of days for the terms', () => {
     assert.equal(attributeAsked('which currency does falkner pay in'), 'currency');
     assert.equal(attributeAsked('does falkner pay in 30 days?'), 'payment_terms');
+  });
+
+  test('where invoices are sent or go asks for the address, unless it names a mailbox; the days to pay and the end of the month ask for the terms', () => {
+    assert.deepEqual(
+      ['hanbit - do we still send invoices to seoul?', 'which mailbox do our invoices go to now?', 'do their invoices go to the new office?', 'why did rodri ask for more days to pay', 'do amélie\'s people still pay at end of month?'].map(attributeAsked),
+      ['billing_address', 'billing_email', 'billing_address', 'payment_terms', 'payment_terms'],
+    );
+  });
+
+  test('what a value started at asks about the past', () => {
+    assert.deepEqual(['what hourly rate did we start on', 'the rate initially', 'the rate now'].map(asksAboutThePast), [true, true, false]);
   });
 
   test('where invoices are to be e-mailed asks for the mailbox', () => {

@@ -34,6 +34,7 @@ const ASKED: [Attribute, RegExp][] = [
     'payment_terms',
     words(
       'payment terms', 'terms', 'payment days?', 'pay(?:s)? within', 'pay(?:s)? in \\d+', 'how (?:fast|quickly|long|soon|many days)\\b.*\\bpay', 'net \\d+', 'due',
+      '(?:more |fewer |extra )?days to pay', 'pay(?:s)? (?:at|by) (?:the )?end of (?:the )?month', 'end of (?:the )?month', 'eom',
       'zahlungs(?:ziel|bedingungen|frist)', 'delai de paiement', 'conditions de paiement', 'echeance', 'plazo de pago', 'condiciones de pago', 'dias de pago',
       'termini di pagamento', 'scadenza', 'giorni (?:per pagar\\w*|di pagamento)', 'dias para pagar\\w*', 'tage (?:zum|bis zur?) zahl\\w*', 'betalings?termijn', 'betaaltermijn', 'betalingsvoorwaarden', 'prazo de pagamento', 'condicoes de pagamento',
       'betalingsbetingelser', 'betalningsvillkor', 'betalingsfrist', 'maksuaika', 'maksuehdot', 'termin platnosci', 'odeme vadesi',
@@ -60,7 +61,7 @@ const ASKED: [Attribute, RegExp][] = [
     'billing_address',
     words(
       'address', 'addres', 'adress', 'adres', 'street(?: address)?', 'strasse', 'adresse', 'anschrift', 'rechnungsadresse', 'direccion', 'domicilio', 'indirizzo', 'endereco', 'morada', 'postal', 'moved?',
-      'relocated?', 'where (?:do|should) (?:we|i) (?:send|bill|post)', 'located', 'office', 'bill(?:ing)? to', 'umgezogen', 'demenage', 'mudad[oa]s?', 'mudaron',
+      'relocated?', 'where (?:do|should) (?:we|i) (?:send|bill|post)', 'located', 'office', 'bill(?:ing)? to', 'send(?:ing)? (?:the |our )?invoices to', 'invoices? (?:go|goes|went) to', 'umgezogen', 'demenage', 'mudad[oa]s?', 'mudaron',
       'trasferit[oi]', 'verhuisd', 'flyttet', 'flyttat', 'factuuradres', 'fakturaadress?e?', 'sitz', 'siege', 'adresa',
     ),
   ],

@@ -157,8 +157,9 @@ export function sameValue(a: string, b: string): boolean {
   return key(a) === key(b);
 }
 
-/** A question about how things were rather than how they are ("the old address", "last year's rate"). */
-export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|first)\b/i.test(question);
+/** A question about how things were rather than how they are ("the old address", "last year's rate", "what rate did we start on"). */
+export const asksAboutThePast = (question: string) =>
+  /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|initially|first|at the start|to begin with|start(?:ed)? (?:on|at|with|out))\b/i.test(question);
 
 /** The year a question asks about ("back in 2025", "in 2026"), if it names exactly one. */
 export function yearAsked(question: string): number | null {
