@@ -7,7 +7,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
 import { attributeAsked } from '../src/memory/attribute-words.ts';
-import { answeredFact, asksAboutThePast, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
+import { answeredFact, asksAboutThePast, leadContactFact, monthAsked, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
 import { employerOf } from '../src/store/entities.ts';
@@ -285,6 +285,19 @@ for (const provider of providers()) {
         assert.equal(result.citations[0]?.recordId, then.id, question);
         assert.equal(result.answer, undefined, 'no answer with the current rate to a question about 2025');
       }
+    });
+
+    test('a question naming a month, or last month, recalls what was written that month first', async () => {
+      const april = await rememberedAt('2026-04-16T10:00:00Z', 'Invoiced Kranich Werkzeuge GmbH INV-000024 for 1,800.00 EUR. Currency: EUR.');
+      await rememberedAt('2026-06-16T10:00:00Z', 'Invoiced Kranich Werkzeuge GmbH INV-000031 for 1,800.00 EUR. Currency: EUR.');
+      const lastMonth = new Date();
+      lastMonth.setUTCDate(1);
+      lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
+      const recent = await rememberedAt(lastMonth.toISOString(), 'Invoiced Kranich Werkzeuge GmbH INV-000040 for 1,800.00 EUR. Currency: EUR.');
+      await drainIndex(operator.memory);
+
+      assert.equal((await operator.memory.recall('how much was the kranich invoice of april 2026?', { k: 3 })).citations[0]?.recordId, april.id);
+      assert.equal((await operator.memory.recall('how much did we invoice kranich last month?', { k: 3 })).citations[0]?.recordId, recent.id);
     });
 
     test('a firm of two names joined by "&" is known by its initials, and facts stated that way are its own', async () => {
@@ -604,6 +617,16 @@ describe('the attribute a question asks for', () => {
       ['hanbit - do we still send invoices to seoul?', 'which mailbox do our invoices go to now?', 'do their invoices go to the new office?', 'why did rodri ask for more days to pay', 'do amélie\'s people still pay at end of month?'].map(attributeAsked),
       ['billing_address', 'billing_email', 'billing_address', 'payment_terms', 'payment_terms'],
     );
+  });
+
+  test('the month a question names is of the year it names, else the latest that has begun; "last month" is the one before now', () => {
+    const now = new Date('2026-12-04T12:00:00Z');
+    assert.deepEqual(monthAsked('their april invoice', now), { year: 2026, month: 4 });
+    assert.deepEqual(monthAsked('what did we invoice halvorsen in january, in nok', now), { year: 2026, month: 1 });
+    assert.deepEqual(monthAsked('the december 2025 invoice', now), { year: 2025, month: 12 });
+    assert.deepEqual(monthAsked('how much did we bill them last month', new Date('2026-01-10T00:00:00Z')), { year: 2025, month: 12 });
+    assert.equal(monthAsked('may we bill sol y mar in euros?', now), null);
+    assert.equal(monthAsked('from march to june', now), null);
   });
 
   test('what a value started at asks about the past', () => {

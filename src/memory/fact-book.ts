@@ -45,7 +45,7 @@ export class MemoryFacts {
   }
 
   /** Entities a question names, by their aliases (longest match first), first names (see first-names.ts) and the domains it holds (see domainOwners). */
-  async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
+  async entitiesIn(text: string, domains: string[] = [], attribute: Attribute | null = attributeAsked(text)): Promise<string[]> {
     return this.#store.transaction(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
@@ -75,7 +75,7 @@ export class MemoryFacts {
       // attribute asked through them, is their company's; they stay named, as notes often name both.
       const owners = (await Promise.all(possessors(text).map(personNamed))).filter((person) => person !== undefined);
       const onlyPeople = named.length > 0 && named.every((id) => people.has(id));
-      const through = attributeAsked(text) && onlyPeople ? named.filter((id) => people.has(id)) : [];
+      const through = attribute && onlyPeople ? named.filter((id) => people.has(id)) : [];
       for (const person of new Set([...owners, ...through])) {
         const employer = await employerOf(runner, person, new Date());
         if (employer) named.push(employer);

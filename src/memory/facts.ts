@@ -3,6 +3,7 @@
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
+import { MONTH_NAME, monthNumber } from '../reading/dates.ts';
 import type { CitedFact } from '../core/services.ts';
 import { attributeAsked, namesATaxNumber } from './attribute-words.ts';
 import { foldAccents, tokens } from './words.ts';
@@ -165,6 +166,39 @@ export const asksAboutThePast = (question: string) =>
 export function yearAsked(question: string): number | null {
   const years = new Set([...question.matchAll(/(?<![\d-])(?:19|20)\d{2}(?![\d-])/g)].map((match) => Number(match[0])));
   return years.size === 1 ? [...years][0]! : null;
+}
+
+/** Month names long enough not to be another word ("may", "mar" and the Turkish "mart" are), as a question writes them. */
+const MONTH_WORD = new RegExp(`(?<![\\p{L}])(${MONTH_NAME.split('|').filter((name) => name.length >= 4 && name !== 'mart').join('|')})(?![\\p{L}])`, 'giu');
+const LAST_MONTH = /\b(?:last month|previous month|letzten monat|vorigen monat|le mois dernier|el mes pasado|il mese scorso|o mes passado|vorige maand|forrige måned|förra månaden)\b/i;
+const THIS_MONTH = /\b(?:this month|diesen monat|ce mois-ci|este mes|questo mese|deze maand)\b/i;
+
+/**
+ * The month a question asks about, if it names one ("their april invoice", "in january", "last
+ * month"): of the year it names, else the latest such month that has begun by now.
+ */
+export function monthAsked(question: string, now = new Date()): { year: number; month: number } | null {
+  const current = { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 };
+  if (LAST_MONTH.test(question)) return current.month === 1 ? { year: current.year - 1, month: 12 } : { year: current.year, month: current.month - 1 };
+  if (THIS_MONTH.test(question)) return current;
+  const months = new Set([...question.matchAll(MONTH_WORD)].map((match) => monthNumber(match[1]!)!));
+  if (months.size !== 1) return null;
+  const [month] = [...months] as [number];
+  return { year: yearAsked(question) ?? (month <= current.month ? current.year : current.year - 1), month };
+}
+
+/** What a question asks, read once per question: the attribute, the year and month it names, and whether it asks about the past. */
+export interface QuestionReading {
+  attribute: Attribute | null;
+  year: number | null;
+  month: { year: number; month: number } | null;
+  /** "the old address", or a year before this one ("the day rate in 2025", asked in 2026). */
+  aboutThePast: boolean;
+}
+
+export function readQuestion(question: string, now = new Date()): QuestionReading {
+  const year = yearAsked(question);
+  return { attribute: attributeAsked(question), year, month: monthAsked(question, now), aboutThePast: asksAboutThePast(question) || (year !== null && year < now.getUTCFullYear()) };
 }
 
 /**
