@@ -223,9 +223,8 @@ export function namedEntities(text: string): NamedEntity[] {
   // "Saltmarsh Ciders (Nell Carver): ...": a full name alone in a company heading's brackets, or
   // between its commas, is whom the story is with, however foreign to compromise's lexicon the
   // name is; a place of two words is not ("(New York)").
-  for (const match of text.matchAll(HEADING_DESCRIBED)) {
-    if (!isCompanyHeading(withoutHeadingLabel(match[1]!) || match[1]!)) continue;
-    for (const part of match[2]!.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
+  for (const { description } of headingDescriptions(text)) {
+    for (const part of description.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).
