@@ -7,9 +7,11 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { LocalChroma } from '../src/memory/chroma-server.ts';
 import { memoryDraft } from '../src/memory/drafts.ts';
 import { attributeAsked } from '../src/memory/attribute-words.ts';
-import { answeredFact, leadContactFact, readFacts, sameValue } from '../src/memory/facts.ts';
+import { answeredFact, asksAboutThePast, leadContactFact, monthAsked, readFacts, sameValue } from '../src/memory/facts.ts';
 import { oneEditApart } from '../src/memory/misspellings.ts';
 import type { Operator } from '../src/operator.ts';
+import { employerOf } from '../src/store/entities.ts';
+import { peopleByFirstName } from '../src/memory/first-names.ts';
 import { insertMemory } from '../src/store/memory.ts';
 import { sql } from '../src/store/sql.ts';
 import { createTestDatabase, providers, type TestDatabase } from './support/databases.ts';
@@ -87,7 +89,11 @@ for (const provider of providers()) {
 
       const vat = await operator.memory.factFor('Acme GmbH', 'vat_id');
       assert.deepEqual(vat.status === 'known' && [vat.current.value, vat.current.citation.recordId, vat.replaced], ['DE287654321', first.id, null]);
-      assert.deepEqual(await operator.memory.factFor('Acme', 'day_rate'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'day_rate' });
+      // An attribute named as a question names it is the attribute it asks for.
+      const taxId = await operator.memory.factFor('Acme GmbH', 'tax_id');
+      assert.deepEqual(taxId.status === 'known' && [taxId.attribute, taxId.current.value], ['vat_id', 'DE287654321']);
+      assert.deepEqual(await operator.memory.factFor('Acme', 'day_rate'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'rate' });
+      assert.deepEqual(await operator.memory.factFor('Acme', 'shoe_size'), { status: 'unknown', entity: 'Acme GmbH', attribute: 'shoe_size' });
       assert.deepEqual(await operator.memory.factFor('Umbrella Corp', 'billing_address'), { status: 'unknown', entity: null, attribute: 'billing_address' });
 
       const history = await operator.memory.history('Acme');
@@ -244,6 +250,20 @@ for (const provider of providers()) {
       assert.equal(result.citations[0]?.recordId, leaving.id);
     });
 
+    test('a first name shortened is the one person whose first name starts with it', async () => {
+      await remember('Rodrigo Mendoza in administration checks the invoices at Los Cerros S.A.');
+      await remember('Rosalind Hart runs finance at Brenner Tools GmbH.');
+      await remember('Rosalie Pike runs sales at Acme GmbH.');
+      const asked = await remember('Rodrigo asked for net 30 from July: the harvest ties up their cash.');
+      await drainIndex(operator.memory);
+
+      const rodrigo = (await operator.memory.history('Rodrigo Mendoza'))!.entity.id;
+      assert.deepEqual(await operator.store.transaction((runner) => peopleByFirstName(runner, ['rodri'])), [rodrigo]);
+      assert.deepEqual(await operator.store.transaction((runner) => peopleByFirstName(runner, ['rosal'])), [], 'two first names begin so: nobody');
+      const result = await operator.memory.recall('why did rodri ask for more days to pay', { k: 3 });
+      assert.equal(result.citations[0]?.recordId, asked.id);
+    });
+
     test("a question naming a company by its web domain recalls the notes naming the company", async () => {
       const polaris = await remember('Polaris Freight B.V. asked whether we can build a dock scheduling tool.');
       await remember('Greenway Markets GmbH asked whether we can build a weekly waste report.');
@@ -265,6 +285,19 @@ for (const provider of providers()) {
         assert.equal(result.citations[0]?.recordId, then.id, question);
         assert.equal(result.answer, undefined, 'no answer with the current rate to a question about 2025');
       }
+    });
+
+    test('a question naming a month, or last month, recalls what was written that month first', async () => {
+      const april = await rememberedAt('2026-04-16T10:00:00Z', 'Invoiced Kranich Werkzeuge GmbH INV-000024 for 1,800.00 EUR. Currency: EUR.');
+      await rememberedAt('2026-06-16T10:00:00Z', 'Invoiced Kranich Werkzeuge GmbH INV-000031 for 1,800.00 EUR. Currency: EUR.');
+      const lastMonth = new Date();
+      lastMonth.setUTCDate(1);
+      lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
+      const recent = await rememberedAt(lastMonth.toISOString(), 'Invoiced Kranich Werkzeuge GmbH INV-000040 for 1,800.00 EUR. Currency: EUR.');
+      await drainIndex(operator.memory);
+
+      assert.equal((await operator.memory.recall('how much was the kranich invoice of april 2026?', { k: 3 })).citations[0]?.recordId, april.id);
+      assert.equal((await operator.memory.recall('how much did we invoice kranich last month?', { k: 3 })).citations[0]?.recordId, recent.id);
     });
 
     test('a firm of two names joined by "&" is known by its initials, and facts stated that way are its own', async () => {
@@ -293,12 +326,33 @@ for (const provider of providers()) {
       assert.deepEqual(currency.status === 'known' && [currency.entity, currency.current.value], ['Acme GmbH', 'EUR'], 'one shared word makes no company another');
     });
 
+    test('a company named after its kind of business, then by the name after that word, is one entity', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Lead Tostadora Cerro Azul S.A. de C.V. (Inés Ortega): needs roast tracking; budget 9000 USD. Scored 60/100.');
+      await rememberedAt('2026-02-02T09:00:00Z', 'Cerro Azul (coffee roaster in Veracruz) signed; they pay net 30.');
+      await drainIndex(operator.memory);
+
+      const terms = await operator.memory.factFor('Tostadora Cerro Azul S.A. de C.V.', 'payment_terms');
+      assert.deepEqual(terms.status === 'known' && [terms.entity, terms.current.value], ['Tostadora Cerro Azul S.A. de C.V.', '30 days']);
+    });
+
     test('a note headed by a name memory knows as a person is about that person, not a company of that name', async () => {
       await rememberedAt('2026-01-10T09:00:00Z', "Brenner Tools GmbH: Katarzyna 'Kasia' Nowicka runs purchasing.");
       await rememberedAt('2026-02-10T09:00:00Z', 'Katarzyna Nowicka (purchasing): payment terms 30 days from now on.');
       await drainIndex(operator.memory);
       const terms = await operator.memory.factFor('Brenner Tools GmbH', 'payment_terms');
       assert.deepEqual(terms.status === 'known' && terms.current.value, '30 days');
+    });
+
+    test('someone named with their old and new company in their newest note works at the one first named with them most recently', async () => {
+      await rememberedAt('2026-01-10T09:00:00Z', 'Ridgeway Outdoor Inc (Dana Whitfield, ops lead): wants a returns dashboard.');
+      await rememberedAt('2026-02-10T09:00:00Z', 'Dana Whitfield at Ridgeway Outdoor Inc asked for the March report.');
+      await rememberedAt('2026-07-03T09:00:00Z', 'Dana Whitfield has left Ridgeway Outdoor Inc for a job at Helix Biotech Inc.');
+      await rememberedAt('2026-08-10T09:00:00Z', 'Dana Whitfield at Helix Biotech Inc (ex-Ridgeway Outdoor Inc) wants the portal scoped.');
+      await drainIndex(operator.memory);
+
+      const dana = (await operator.memory.history('Dana Whitfield'))!.entity.id;
+      const helix = (await operator.memory.history('Helix Biotech Inc'))!.entity.id;
+      assert.equal(await operator.store.transaction((runner) => employerOf(runner, dana, new Date('2026-09-01T00:00:00Z'))), helix);
     });
 
     test('a note naming only a person is about where they work', async () => {
@@ -409,6 +463,16 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('Falkner Bau pays 30 days.'), [{ attribute: 'payment_terms', value: '30 days' }]);
   });
 
+  test('"bill it in EUR at", "bill <the company> at": what follows is the address, and the currency is stated too', () => {
+    assert.deepEqual(readFacts('From June bill it in EUR at Mainzer Landstraße 50, 60325 Frankfurt am Main; USt-IdNr DE347812956.'), [
+      { attribute: 'billing_address', value: 'Mainzer Landstraße 50, 60325 Frankfurt am Main' },
+      { attribute: 'vat_id', value: 'DE347812956' },
+      { attribute: 'currency', value: 'EUR' },
+    ]);
+    assert.deepEqual(readFacts('Bill Brauerei Falkenberg GmbH at Lindwurmstraße 140, 80337 München from now on.'), [{ attribute: 'billing_address', value: 'Lindwurmstraße 140, 80337 München' }]);
+    assert.deepEqual(readFacts('We bill the extra hours to the March invoice.'), []);
+  });
+
   test('an address named before "is the billing address" is the billing address', () => {
     assert.deepEqual(readFacts('BrLog moved their head office: Ballindamm 3, 20095 Hamburg is the billing address from June.'), [{ attribute: 'billing_address', value: 'Ballindamm 3, 20095 Hamburg' }]);
     assert.deepEqual(readFacts('We rent 3 desks there; none of them is the billing address.'), []);
@@ -418,6 +482,13 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(readFacts('Saltmarsh contact = Nell Carver (orchard office).'), [{ attribute: 'contact', value: 'Nell Carver' }]);
     assert.deepEqual(readFacts('Contact: Nell Carver, from March.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
     assert.deepEqual(readFacts('Nell Carver took on the orchard office and is the person we deal with from now on.'), [{ attribute: 'contact', value: 'Nell Carver' }]);
+  });
+
+  test('the subject of "is our contact" or "and the person we deal with" is the contact, not a name after it', () => {
+    assert.deepEqual(readFacts('Eleni Papadaki, the CEO, is our contact for now. VAT ID EL094567812.').find((fact) => fact.attribute === 'contact'), { attribute: 'contact', value: 'Eleni Papadaki' });
+    assert.deepEqual(readFacts('Lea Hofer is the contact for Kessel now, replacing Florian Gruber.'), [{ attribute: 'contact', value: 'Lea Hofer' }]);
+    assert.deepEqual(readFacts('Nikos left. Katerina Alexiou is the new export manager and the person we deal with from now on.'.split('. ')[1]!), [{ attribute: 'contact', value: 'Katerina Alexiou' }]);
+    assert.deepEqual(readFacts('Our contact is Jo Pike from March.'), [{ attribute: 'contact', value: 'Jo Pike' }]);
   });
 
   test("a lead's recorded outcome states who wrote in as the contact, unless it is unknown", () => {
@@ -431,6 +502,13 @@ describe('facts read from a sentence', () => {
     assert.deepEqual(answeredFact('Answer to "Ask for the VAT ID" in invoicing (request: invoice Falkner Bau): ATU12345678'), { attribute: 'vat_id', value: 'ATU12345678' });
     assert.equal(answeredFact('Answer to "Ask for the currency" in invoicing (request: invoice Falkner Bau): next week'), null);
     assert.equal(answeredFact('Answer to "Ask for the budget" in lead-qualification (text: hi): 5000 EUR'), null);
+  });
+
+  test("a tax number labelled with its own country's name (CIF, NIP, RFC, RUT) is the VAT ID, a Spanish one opening with a letter too", () => {
+    assert.deepEqual(readFacts('Invoices to the hotel; CIF ESB46123456.'), [{ attribute: 'vat_id', value: 'ESB46123456' }]);
+    assert.deepEqual(readFacts('Their RFC MLA150312KT4 goes on every invoice.'), [{ attribute: 'vat_id', value: 'MLA150312KT4' }]);
+    assert.deepEqual(readFacts('They pay in 21 days; NIP PL6762345678.').find((fact) => fact.attribute === 'vat_id'), { attribute: 'vat_id', value: 'PL6762345678' });
+    assert.deepEqual(readFacts('RUT 76.543.210-K on every invoice.'), [{ attribute: 'vat_id', value: '76.543.210-K' }]);
   });
 
   test('a mailbox an inbox or e-invoicing is switched to is the invoice mailbox', () => {
@@ -521,6 +599,10 @@ describe('the attribute a question asks for', () => {
     assert.deepEqual(['falkner UID-Nummer?', 'uid nr of fjord freight', 'el RUT de falkner'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id']);
   });
 
+  test("an RFC (Mexico), a GST number and an adószám (Hungary) ask for the VAT ID, with or without accents", () => {
+    assert.deepEqual(['RFC de tostadora azul', 'falkner GST number', 'falkner adószám?', 'falkner adoszam'].map(attributeAsked), ['vat_id', 'vat_id', 'vat_id', 'vat_id']);
+  });
+
   test('the days a customer gets to pay are asked in Italian, Spanish and German too', () => {
     assert.deepEqual(['quanti giorni per pagare ha falkner?', '¿cuántos días para pagar tiene falkner?', 'wie viele Tage zum Zahlen hat falkner'].map(attributeAsked), ['payment_terms', 'payment_terms', 'payment_terms']);
   });
@@ -528,6 +610,27 @@ describe('the attribute a question asks for', () => {
   test('paying in a currency asks for the currency; paying in a number of days for the terms', () => {
     assert.equal(attributeAsked('which currency does falkner pay in'), 'currency');
     assert.equal(attributeAsked('does falkner pay in 30 days?'), 'payment_terms');
+  });
+
+  test('where invoices are sent or go asks for the address, unless it names a mailbox; the days to pay and the end of the month ask for the terms', () => {
+    assert.deepEqual(
+      ['hanbit - do we still send invoices to seoul?', 'which mailbox do our invoices go to now?', 'do their invoices go to the new office?', 'why did rodri ask for more days to pay', 'do amélie\'s people still pay at end of month?'].map(attributeAsked),
+      ['billing_address', 'billing_email', 'billing_address', 'payment_terms', 'payment_terms'],
+    );
+  });
+
+  test('the month a question names is of the year it names, else the latest that has begun; "last month" is the one before now', () => {
+    const now = new Date('2026-12-04T12:00:00Z');
+    assert.deepEqual(monthAsked('their april invoice', now), { year: 2026, month: 4 });
+    assert.deepEqual(monthAsked('what did we invoice halvorsen in january, in nok', now), { year: 2026, month: 1 });
+    assert.deepEqual(monthAsked('the december 2025 invoice', now), { year: 2025, month: 12 });
+    assert.deepEqual(monthAsked('how much did we bill them last month', new Date('2026-01-10T00:00:00Z')), { year: 2025, month: 12 });
+    assert.equal(monthAsked('may we bill sol y mar in euros?', now), null);
+    assert.equal(monthAsked('from march to june', now), null);
+  });
+
+  test('what a value started at asks about the past', () => {
+    assert.deepEqual(['what hourly rate did we start on', 'the rate initially', 'the rate now'].map(asksAboutThePast), [true, true, false]);
   });
 
   test('where invoices are to be e-mailed asks for the mailbox', () => {

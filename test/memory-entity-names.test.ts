@@ -3,7 +3,7 @@
 // word; and the domains a note or a question holds, in addresses or on their own.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { domainsIn } from '../src/memory/domains.ts';
+import { domainFits, domainsIn } from '../src/memory/domains.ts';
 import { aliasesFor, namedEntities } from '../src/memory/entities.ts';
 import { oneWordCompanies } from '../src/memory/one-word-companies.ts';
 
@@ -59,6 +59,17 @@ describe('aliases', () => {
     assert.deepEqual(aliasesFor('organisation', 'Rebenhof Analytics GmbH').map((alias) => alias.alias), ['rebenhof analytics gmbh', 'rebenhof analytics', 'rebenhof']);
   });
 
+  test('the words for a kind of business in Polish, Dutch, French and Spanish open a name too', () => {
+    for (const [name, after] of [
+      ['Drukarnia Nowak', 'nowak'],
+      ['Chocolaterie Claes BV', 'claes'],
+      ['Fromagerie Besson SARL', 'besson'],
+      ['Mezcalera El Tigre', 'el tigre'],
+    ] as const) {
+      assert.ok(aliasesFor('organisation', name).some((alias) => alias.alias === after), name);
+    }
+  });
+
   test('two names joined by "&" also go by their initials', () => {
     assert.deepEqual(aliasesFor('organisation', 'Marlowe & Finch LLP'), [
       { alias: 'marlowe finch llp', kind: 'name' },
@@ -99,6 +110,12 @@ describe('legal forms', () => {
     assert.deepEqual(organisations('Invoiced Demir Kimya A.Ş. INV-7.').map(([, name]) => name && aliasesFor('organisation', name)[1]?.alias), ['demir kimya']);
     assert.deepEqual(organisations('Invoiced Dvořák Tisk s.r.o. INV-8.').map(([kind]) => kind), ['organisation']);
     assert.deepEqual(organisations('Invoiced Casa do Vale Lda INV-9 for 900 EUR.'), [['organisation', 'Casa do Vale Lda']]);
+  });
+
+  test("Mexico's S.A. de C.V. and Poland's Sp. j. end a company name whole, and are left out of the name it is known by", () => {
+    assert.deepEqual(organisations('Invoiced Tostadora Azul S.A. de C.V. INV-10.'), [['organisation', 'Tostadora Azul S.A. de C.V.']]);
+    assert.ok(aliasesFor('organisation', 'Tostadora Azul S.A. de C.V.').some((alias) => alias.alias === 'tostadora azul' && alias.kind === 'name'));
+    assert.ok(aliasesFor('organisation', 'Studio Nowak Sp. j.').some((alias) => alias.alias === 'studio nowak' && alias.kind === 'name'));
   });
 
   test('a name starting with a letter English does not write is not dropped as a leading verb', () => {
@@ -189,5 +206,15 @@ describe('domains in a text', () => {
 
   test("reads no mail provider's domain in any country (the list reading uses), and a company's under co.uk still", () => {
     assert.deepEqual(domainsIn('From ana@posteo.de, bo@yahoo.co.uk, cy@gmx.at, di@t-online.de and ed@brandtwerk.co.uk'), ['brandtwerk.co.uk']);
+  });
+});
+
+describe('a domain and a name', () => {
+  test("a domain spells a company's name, its start, or a name of several words after what the company makes", () => {
+    assert.ok(domainFits('kessler-soehne.de', 'kessler sohne kg'));
+    assert.ok(domainFits('lumenanalytics.co.uk', 'lumen analytics ltd'));
+    assert.ok(domainFits('mezcallosarcos.mx', 'los arcos'));
+    assert.ok(!domainFits('mezcallosarcos.mx', 'arcos'), 'one word at the end is too little');
+    assert.ok(!domainFits('bigsolar.nl', 'helios solar'));
   });
 });

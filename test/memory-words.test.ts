@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { keywordScore, queryStems } from '../src/memory/keyword-search.ts';
-import { normaliseText, tokens } from '../src/memory/words.ts';
+import { foldAccents, normaliseText, tokens } from '../src/memory/words.ts';
 
 describe('words', () => {
   const cases: [string, string[]][] = [
@@ -26,5 +26,11 @@ describe('words', () => {
   test('accents do not keep a name from matching', () => {
     assert.equal(keywordScore(queryStems('Delacroix day rate'), 'Délacroix agreed a day rate of 900'), 1);
     assert.equal(normaliseText('Ólafur Jónsson'), 'olafur jonsson');
+  });
+});
+
+describe('accent folding', () => {
+  test('folds accents and the letters Unicode does not decompose, keeping case', () => {
+    assert.equal(foldAccents('Délacroix Keßler Ørsted ŁÓDŹ Æbeltoft'), 'Delacroix Kessler Orsted LODZ AEbeltoft');
   });
 });

@@ -35,9 +35,17 @@ describe('masking and business identifiers', () => {
     ['a Swedish invoice mailbox', 'fakturor@nygard.example', 'fakturor@nygard.example'],
     ['a Danish accounts mailbox', 'regnskab@orsted.example', 'regnskab@orsted.example'],
     ['two role words joined by a dot', 'buchhaltung.rechnungen@kessler.example', 'buchhaltung.rechnungen@kessler.example'],
+    ['accounts payable in Spanish, run together', 'send ours to cuentasporpagar@arcos.example', 'cuentasporpagar@arcos.example'],
+    ['accounts payable in Portuguese, joined by dots', 'contas.a.pagar@vale.example', 'contas.a.pagar@vale.example'],
+    ['two role words run together', 'billingteam@lumen.example', 'billingteam@lumen.example'],
+    ['a Polish office mailbox', 'biuro@drukarnia.example', 'biuro@drukarnia.example'],
     ['a Turkish tax number written with its country code', 'VAT ID: TR4560123789. Currency: EUR.', 'TR4560123789'],
     ['an EIN a few words after its label', 'Ridgeway pays by ACH; their EIN for the W-9 is 84-1234567.', '84-1234567'],
     ['a VAT number without a country code behind its label', 'VAT number: 4560123789', '4560123789'],
+    ['a Spanish CIF whose national part opens with a letter', 'Invoices to the hotel; CIF ESB46123456.', 'ESB46123456'],
+    ['a Mexican RFC behind its label', 'their RFC MLA150312KT4 goes on every invoice', 'MLA150312KT4'],
+    ['a Chilean RUT ending in K', 'RUT 76.543.210-K', '76.543.210-K'],
+    ['a GST number behind its label', 'GST number 118-452-906', '118-452-906'],
   ] as const;
   for (const [what, text, id] of kept) {
     test(`keeps ${what}`, () => assert.ok(redactText(text).includes(id), `${redactText(text)} keeps ${id}`));
@@ -49,6 +57,7 @@ describe('masking and business identifiers', () => {
     ['a personal e-mail whose domain starts like a role', 'to billing.jones@lumen.example', 'billing.jones@lumen.example'],
     ['a personal e-mail ending in a German role word', 'anna.rechnungen@kessler.example', 'anna.rechnungen@kessler.example'],
     ['a personal e-mail starting with a French role word', 'factures.dupont@delacroix.example', 'factures.dupont@delacroix.example'],
+    ['a personal e-mail that runs a role word and a name together', 'salesjones@lumen.example', 'salesjones@lumen.example'],
     ['a German IBAN', 'pay to DE89 3704 0044 0532 0130 00', '3704 0044'],
     ['a French IBAN', 'IBAN FR76 3000 6000 0112 3456 7890 189', '3000 6000'],
     ['a card number', 'card 4111 1111 1111 1111 exp 12/27', '4111 1111'],

@@ -18,12 +18,16 @@ export function domainsIn(text: string): string[] {
   return [...new Set(domains)].filter((domain) => !isSharedMailDomain(domain));
 }
 
-/** Whether a domain looks like an organisation's name ("kessler-soehne.de" and "kessler sohne"). */
+/**
+ * Whether a domain looks like an organisation's name ("kessler-soehne.de" and "kessler sohne"), or
+ * holds a name of several words run together after what the company makes ("mezcallosarcos.mx" and "los arcos").
+ */
 export function domainFits(domain: string, nameAlias: string): boolean {
   const label = domain.split('.')[0]!.replace(/-/g, '');
-  const base = withoutLegalForm(nameAlias).replace(/ /g, '');
+  const name = withoutLegalForm(nameAlias);
+  const base = name.replace(/ /g, '');
   const first = nameAlias.split(' ')[0]!;
-  return label === base || label.startsWith(base) || (first.length >= 4 && label.startsWith(first));
+  return label === base || label.startsWith(base) || (first.length >= 4 && label.startsWith(first)) || (name.includes(' ') && base.length >= 6 && label.endsWith(base));
 }
 
 /**

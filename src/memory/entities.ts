@@ -30,7 +30,9 @@ export interface NamedEntity {
 
 const LEGAL_FORMS = [
   'GmbH & Co\\.? KG', 'GmbH', 'AG', 'KG', 'UG', 'e\\.K\\.', 'OHG', 'GbR', 'Ltd\\.?', 'Limited', 'LLC', 'LLP', 'Inc\\.?', 'Corp\\.?', 'plc', 'PLC',
-  'SARL', 'SAS', 'S\\.A\\.S\\.', 'SA', 'S\\.A\\.', 'SL', 'S\\.L\\.', 'BV', 'B\\.V\\.', 'NV', 'N\\.V\\.', 'Oy', 'AB', 'AS', 'ASA', 'A/S', 'ApS', 'Srl', 'S\\.r\\.l\\.', 'SpA', 'S\\.p\\.A\\.', 'Pty Ltd', 'Sp\\. z o\\.o\\.',
+  'SARL', 'SAS', 'S\\.A\\.S\\.',
+  // Mexico's "S.A. de C.V." and "S. de R.L. de C.V." before the "S.A." they begin with.
+  'S\\.A\\.(?:P\\.I\\.)? de C\\.V\\.', 'S\\. de R\\.L\\.(?: de C\\.V\\.)?', 'SA de CV', 'SA', 'S\\.A\\.', 'SL', 'S\\.L\\.', 'BV', 'B\\.V\\.', 'NV', 'N\\.V\\.', 'Oy', 'AB', 'AS', 'ASA', 'A/S', 'ApS', 'Srl', 'S\\.r\\.l\\.', 'SpA', 'S\\.p\\.A\\.', 'Pty Ltd', 'Sp\\. z o\\.o\\.', 'Sp\\. [jk]\\.',
   'K\\.K\\.', 'A\\.Ş\\.', 's\\.r\\.o\\.', 'Lda\\.?', 'Ltda\\.?', 'Kft\\.?', 'd\\.o\\.o\\.', 'SE',
 ];
 const LEGAL_FORM = `(?:${LEGAL_FORMS.join('|')})`;
@@ -45,7 +47,7 @@ const ORGANISATION_WITH_FORM = new RegExp(`(${WORD}(?:\\s+(?:${WORD}|&|${JOINING
  */
 const LEGAL_FORM_SPELLINGS = [
   'gmbh', 'co', 'kg', 'ag', 'ug', 'ek', 'e k', 'ohg', 'gbr', 'ltd', 'limited', 'llc', 'llp', 'inc', 'corp', 'plc', 'sarl', 'sas', 's a s', 'sa', 's a',
-  'sl', 's l', 'bv', 'b v', 'nv', 'n v', 'oy', 'ab', 'as', 'a s', 'asa', 'aps', 'srl', 's r l', 'spa', 's p a', 'pty', 'sp z oo', 'sp z o o', 'kk', 'k k',
+  's a de c v', 'sa de cv', 's a p i de c v', 's de r l', 's de r l de c v', 'sl', 's l', 'bv', 'b v', 'nv', 'n v', 'oy', 'ab', 'as', 'a s', 'asa', 'aps', 'srl', 's r l', 'spa', 's p a', 'pty', 'sp z oo', 'sp z o o', 'sp j', 'sp k', 'kk', 'k k',
   'sro', 's r o', 'lda', 'ltda', 'kft', 'doo', 'd o o', 'se',
 ].map((form) => form.split(' '));
 
@@ -81,8 +83,24 @@ export function withoutLegalForm(alias: string): string {
   return words.join(' ');
 }
 
-/** Words naming a kind of business that open a company's name ("Brauerei Falkenberg", "Maison Dubreuil"), as aliasOf writes them. */
-const BUSINESS_KINDS = new Set(['brauerei', 'weingut', 'backerei', 'druckerei', 'verlag', 'kanzlei', 'gasthaus', 'autohaus', 'maison', 'domaine', 'chateau', 'cerveceria', 'birrificio', 'bodega', 'hotel', 'restaurant', 'cafe']);
+/**
+ * Words naming a kind of business that open a company's name ("Brauerei Falkenberg", "Maison
+ * Dubreuil", "Drukarnia Kowalski", "Mezcalera Los Arcos"), as aliasOf writes them, in the languages
+ * Operator's customers write: people call the company by the name after the word.
+ */
+const BUSINESS_KINDS = new Set(
+  [
+    'brauerei weingut backerei konditorei metzgerei schreinerei tischlerei druckerei rosterei kaffeerosterei gartnerei verlag kanzlei gasthaus autohaus', // German
+    'maison domaine chateau brasserie boulangerie patisserie chocolaterie fromagerie distillerie imprimerie librairie atelier', // French
+    'cerveceria bodega bodegas mezcalera tequilera tostadora destileria vinicola panaderia pasteleria imprenta taller ferreteria', // Spanish
+    'birrificio cantina distilleria panificio pasticceria tipografia caseificio frantoio', // Italian
+    'adega padaria cervejaria grafica', // Portuguese
+    'brouwerij bakkerij drukkerij stokerij', // Dutch
+    'bryggeri bageri trykkeri tryckeri', // Nordic
+    'browar piekarnia drukarnia cukiernia gorzelnia', // Polish
+    'hotel restaurant cafe', // everywhere
+  ].flatMap((words) => words.split(' ')),
+);
 
 export function aliasesFor(kind: EntityKind, name: string): Alias[] {
   const full = aliasOf(name);
@@ -205,9 +223,8 @@ export function namedEntities(text: string): NamedEntity[] {
   // "Saltmarsh Ciders (Nell Carver): ...": a full name alone in a company heading's brackets, or
   // between its commas, is whom the story is with, however foreign to compromise's lexicon the
   // name is; a place of two words is not ("(New York)").
-  for (const match of text.matchAll(HEADING_DESCRIBED)) {
-    if (!isCompanyHeading(withoutHeadingLabel(match[1]!) || match[1]!)) continue;
-    for (const part of match[2]!.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
+  for (const { description } of headingDescriptions(text)) {
+    for (const part of description.split(/[,;]/).map(clean)) if (isFullName(part) && part.split(/\s+/).length <= 3 && !nlp(part).has('#Place')) add('person', part);
   }
   const doc = nlp(text);
   // compromise's own organisations only when every word is capitalised ("ERP data" is none).

@@ -45,7 +45,7 @@ export class MemoryFacts {
   }
 
   /** Entities a question names, by their aliases (longest match first), first names (see first-names.ts) and the domains it holds (see domainOwners). */
-  async entitiesIn(text: string, domains: string[] = []): Promise<string[]> {
+  async entitiesIn(text: string, domains: string[] = [], attribute: Attribute | null = attributeAsked(text)): Promise<string[]> {
     return this.#store.read(async (runner) => {
       const aliases = await knownAliases(runner, phrasesOf(text));
       const byAlias = new Map(aliases.map((row) => [row.alias, row.entityId]));
@@ -75,7 +75,7 @@ export class MemoryFacts {
       // attribute asked through them, is their company's; they stay named, as notes often name both.
       const owners = (await Promise.all(possessors(text).map(personNamed))).filter((person) => person !== undefined);
       const onlyPeople = named.length > 0 && named.every((id) => people.has(id));
-      const through = attributeAsked(text) && onlyPeople ? named.filter((id) => people.has(id)) : [];
+      const through = attribute && onlyPeople ? named.filter((id) => people.has(id)) : [];
       for (const person of new Set([...owners, ...through])) {
         const employer = await employerOf(runner, person, new Date());
         if (employer) named.push(employer);
@@ -110,7 +110,9 @@ export class MemoryFacts {
     return this.#store.read(async (runner) => (await entitiesByIds(runner, entityIds)).map((entity) => entity.name));
   }
 
-  async factFor(name: string, attribute: string): Promise<FactAnswer> {
+  /** The attribute may be named as a question names it ("tax_id", "tax number", "RFC" are the VAT ID). */
+  async factFor(name: string, named: string): Promise<FactAnswer> {
+    const attribute = (ATTRIBUTES as readonly string[]).includes(named) ? named : (attributeAsked(named.replace(/_/g, ' ')) ?? named);
     return this.#store.read(async (runner) => {
       const entity = await entityNamed(runner, name);
       if (!entity) return { status: 'unknown', entity: null, attribute };

@@ -3,9 +3,10 @@
 // currency). Rules over the redacted text, one per attribute, each needing a cue word and a value
 // of the attribute's shape; a sentence that has the cue but no such value states nothing.
 import { businessIdSpans } from '../privacy/business-ids.ts';
+import { MONTH_NAME, monthNumber } from '../reading/dates.ts';
 import type { CitedFact } from '../core/services.ts';
-import { attributeAsked } from './attribute-words.ts';
-import { tokens } from './words.ts';
+import { attributeAsked, namesATaxNumber } from './attribute-words.ts';
+import { foldAccents, tokens } from './words.ts';
 
 export const ATTRIBUTES = ['billing_address', 'vat_id', 'billing_email', 'contact', 'rate', 'payment_terms', 'currency'] as const;
 export type Attribute = (typeof ATTRIBUTES)[number];
@@ -33,8 +34,8 @@ const RATE_CUE = /\b(?:day rate|daily rate|hourly rate|rate|retainer|per (?:day|
 /** "30 days end of month" is not "30 days": the month's end is part of the terms. */
 const TERMS = /\b(?:net\s?(\d{1,3})|(\d{1,3})\s?days?(?:\s+net)?)\b(\s+(?:end of (?:the )?month|EOM)\b)?/i;
 const TERMS_CUE = /\b(?:pays?|paid|payment|terms|net\s?\d+|due)\b/i;
-const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)? (?:them|us)? ?in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
-const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us)? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
+const CURRENCY = new RegExp(`\\b(?:currency:?|invoices? in|invoiced in|billed in|bill(?:ed)?(?: them| us| it)? in|pay(?:s|ing)? in)\\s+(${CURRENCIES})\\b`, 'i');
+const ADDRESS_CUE = /\b(?:billing address|invoice address|address|billing:|billing to|bill(?: them| us| it| [A-Za-z][^\s\d,;:]*(?: [A-Za-z&][^\s\d,;:]*){0,5}?)?(?: in [A-Z]{3})? (?:to|at)|bill to|invoices?(?: [a-z]+)? (?:go|goes|should go|must go|to be sent) to|moved (?:\w+ )?(?:office |offices )?to|new office(?: is)?(?: at| in)?|send (?:paper )?invoices to)\b[:\s]*(?:is\s+|now\s+|changed to\s+|(?:from \w+ )?to\s+)?/i;
 /** A street address: has a house number and runs to the end of the clause. */
 const ADDRESS_VALUE = /^([^;()]*?\d[^;()]*?)(?=\.\s|\.$|;|\s\(|,?\s(?:net|VAT|and|but|from|with|attention|since|starting)\b|$)/;
 /** An address named before the cue: "...: Hauptstraße 5, 10115 Berlin is the billing address from June." */
@@ -42,11 +43,12 @@ const ADDRESS_BEFORE_CUE = /(?:^|[:;]\s+)([^:;]*?\d[^:;]*?)\s+is (?:now )?(?:the
 /** "moved shop and workshop to <address>; use that as the billing address": a move to a place the sentence makes the address. */
 const MOVED_TO = /\bmoved\b(?:\s+[\p{L}-]+){1,5}?\s+to\s+/iu;
 const ADDRESS_WORD = /\b(?:address|office|billing|invoices?)\b/i;
-const VAT_CUE = /\b(?:VAT|USt|TVA|BTW|MVA|IVA|moms|tax|EIN|TIN|GST)\b/i;
+/** A tax number's name in any language (attribute-words.ts), or just "tax" or "EIN". */
+const statesATaxNumber = (sentence: string) => /\b(?:tax|EIN)\b/i.test(sentence) || namesATaxNumber(sentence);
 const EMAIL_CUE = /\b(?:invoices?|invoicing|billing|accounts payable|AP|mailbox|inbox|e-?mailed|send)\b/i;
 const ROLE_EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/;
 /** "Contact = Jo Pike" and "Contact: Jo Pike" are how a short note writes it; "the person we deal with" is how a longer one does. */
-const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
+const CONTACT_CUE = /\b(?:(?:our (?:main |new |day-to-day )?contact|point of contact|(?:is|as) (?:the )?(?:day-to-day )?contact|(?:is|as|and) (?:the|our) (?:main |new )?(?:person|one) (?:we (?:deal|work|talk) with|to (?:talk|speak|write) to)|took over|replaces (?:him|her)|handed .* to)\b|contact\s*[=:])/i;
 const PERSON = /(?<![\p{L}])(\p{Lu}[\p{L}'’-]+(?:\s(?:de|van|von|da|del|di|le|la)?\s?\p{Lu}[\p{L}'’-]+){1,2})(?![\p{L}])/gu;
 
 /** "Renegotiated with Kessler: 920 EUR per day from January; travel billed separately." → sentences. */
@@ -69,7 +71,7 @@ export function readFacts(sentence: string): StatedFact[] {
   const moved = ADDRESS_WORD.test(sentence) ? MOVED_TO.exec(sentence) : null;
   if (moved) add('billing_address', ADDRESS_VALUE.exec(sentence.slice(moved.index + moved[0].length))?.[1]);
 
-  if (VAT_CUE.test(sentence)) {
+  if (statesATaxNumber(sentence)) {
     const [id] = businessIdSpans(sentence);
     if (id) add('vat_id', sentence.slice(id.start, id.end).replace(/\s+/g, ''));
   }
@@ -90,12 +92,15 @@ export function readFacts(sentence: string): StatedFact[] {
 
   if (CONTACT_CUE.test(sentence)) {
     // The contact is the newest person the sentence names next to the cue: the one taking over.
-    const people = [...sentence.matchAll(PERSON)].map((match) => match[1]!).filter((name) => !/^(?:Our|The|From|Invoices?)\b/.test(name));
+    // A name's words each have a lower-case letter: "VAT ID" is no one.
+    const people = [...sentence.matchAll(PERSON)].map((match) => match[1]!).filter((name) => !/^(?:Our|The|From|Invoices?)\b/.test(name) && name.split(/\s+/).every((word) => /\p{Ll}/u.test(word)));
     const cue = CONTACT_CUE.exec(sentence)!;
     const taking = /took over|replaces|handed/i.test(cue[0]);
+    // "Eleni Papadaki, the CEO, is our contact", "Katerina Alexiou is the new manager and the person we deal with": the subject is.
+    const subjectIs = /^(?:is|as|and)\b/i.test(cue[0]) || /\b(?:is|as|remains|stays|becomes|will be)\s+$/i.test(sentence.slice(0, cue.index));
     const before = people.filter((name) => sentence.indexOf(name) < cue.index);
     const after = people.filter((name) => sentence.indexOf(name) > cue.index);
-    add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : (after[0] ?? before.at(-1)));
+    add('contact', taking ? (before.at(-1) && !/handed/i.test(cue[0]) ? before.at(-1) : after[0]) : subjectIs ? (before.at(-1) ?? after[0]) : (after[0] ?? before.at(-1)));
   }
   return facts;
 }
@@ -149,17 +154,51 @@ function normaliseRate(money: string, period: string | undefined): string {
  * normaliseRate), so "650 EUR per day" and "650 EUR" are one value; "net 30" and "30 days net" are "30 days".
  */
 export function sameValue(a: string, b: string): boolean {
-  const key = (value: string) => value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '').normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
+  const key = (value: string) => foldAccents(value.toLowerCase().replace(/\s*(?:per|a|\/)\s?day$/, '')).replace(/^net\s?(\d+)$|^(\d+)\s?days?\s+net$/, (_, before: string | undefined, after: string | undefined) => `${before ?? after} days`).replace(/[^a-z0-9@]+/g, '');
   return key(a) === key(b);
 }
 
-/** A question about how things were rather than how they are ("the old address", "last year's rate"). */
-export const asksAboutThePast = (question: string) => /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|first)\b/i.test(question);
+/** A question about how things were rather than how they are ("the old address", "last year's rate", "what rate did we start on"). */
+export const asksAboutThePast = (question: string) =>
+  /\b(?:old|previous|former|earlier|before|used to|last year|back in|ago|history|changed|change|originally|initially|first|at the start|to begin with|start(?:ed)? (?:on|at|with|out))\b/i.test(question);
 
 /** The year a question asks about ("back in 2025", "in 2026"), if it names exactly one. */
 export function yearAsked(question: string): number | null {
   const years = new Set([...question.matchAll(/(?<![\d-])(?:19|20)\d{2}(?![\d-])/g)].map((match) => Number(match[0])));
   return years.size === 1 ? [...years][0]! : null;
+}
+
+/** Month names long enough not to be another word ("may", "mar" and the Turkish "mart" are), as a question writes them. */
+const MONTH_WORD = new RegExp(`(?<![\\p{L}])(${MONTH_NAME.split('|').filter((name) => name.length >= 4 && name !== 'mart').join('|')})(?![\\p{L}])`, 'giu');
+const LAST_MONTH = /\b(?:last month|previous month|letzten monat|vorigen monat|le mois dernier|el mes pasado|il mese scorso|o mes passado|vorige maand|forrige måned|förra månaden)\b/i;
+const THIS_MONTH = /\b(?:this month|diesen monat|ce mois-ci|este mes|questo mese|deze maand)\b/i;
+
+/**
+ * The month a question asks about, if it names one ("their april invoice", "in january", "last
+ * month"): of the year it names, else the latest such month that has begun by now.
+ */
+export function monthAsked(question: string, now = new Date()): { year: number; month: number } | null {
+  const current = { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 };
+  if (LAST_MONTH.test(question)) return current.month === 1 ? { year: current.year - 1, month: 12 } : { year: current.year, month: current.month - 1 };
+  if (THIS_MONTH.test(question)) return current;
+  const months = new Set([...question.matchAll(MONTH_WORD)].map((match) => monthNumber(match[1]!)!));
+  if (months.size !== 1) return null;
+  const [month] = [...months] as [number];
+  return { year: yearAsked(question) ?? (month <= current.month ? current.year : current.year - 1), month };
+}
+
+/** What a question asks, read once per question: the attribute, the year and month it names, and whether it asks about the past. */
+export interface QuestionReading {
+  attribute: Attribute | null;
+  year: number | null;
+  month: { year: number; month: number } | null;
+  /** "the old address", or a year before this one ("the day rate in 2025", asked in 2026). */
+  aboutThePast: boolean;
+}
+
+export function readQuestion(question: string, now = new Date()): QuestionReading {
+  const year = yearAsked(question);
+  return { attribute: attributeAsked(question), year, month: monthAsked(question, now), aboutThePast: asksAboutThePast(question) || (year !== null && year < now.getUTCFullYear()) };
 }
 
 /**

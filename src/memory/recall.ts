@@ -20,8 +20,7 @@ import { citationOf } from './citations.ts';
 import { domainsIn } from './domains.ts';
 import type { Embedder } from './embedder.ts';
 import type { MemoryFacts } from './fact-book.ts';
-import { attributeAsked } from './attribute-words.ts';
-import { ATTRIBUTE_LABELS, asksAboutThePast, sameValue, valueBeforeNamed, yearAsked } from './facts.ts';
+import { ATTRIBUTE_LABELS, readQuestion, sameValue, valueBeforeNamed, type QuestionReading } from './facts.ts';
 import type { Answerer } from './grounded-answer.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { CANDIDATES, type Candidate } from './rerank.ts';
@@ -57,6 +56,8 @@ const ENTITY_WEIGHT = 1;
 const CURRENT_FACT_TIER = 1;
 /** What being written in the year a question names is worth, in first places of a ranking (as ENTITY_WEIGHT). */
 const YEAR_WEIGHT = 1;
+/** What being written in the month a question names ("their april invoice", "last month") is worth, as YEAR_WEIGHT. */
+const MONTH_WEIGHT = 1;
 /** A record stating only values replaced since keeps this share of its score, unless the question asks about the past. */
 const SUPERSEDED_SHARE = 0.5;
 
@@ -95,8 +96,9 @@ export class MemoryRecall {
     const k = Math.min(Math.max(Math.trunc(options.k ?? 5), 1), 20);
     const workflow = options.workflow ?? options.scope?.workflow;
     const ranking = options.ranking ?? 'hybrid';
+    const question = readQuestion(asked);
     // The question is masked for the log; the domains it names still say whom it is about.
-    const { ranked, degraded, entityIds } = await this.#rank(asked, domainsIn(query), k, workflow, ranking);
+    const { ranked, degraded, entityIds } = await this.#rank(asked, question, domainsIn(query), k, workflow, ranking);
     const top = ranked.slice(0, k);
     const facts = await this.#facts.citedFacts(top.map((entry) => entry.row.id));
     const citations = top.map(({ row, score }, i) => withFacts(citationOf(row, i + 1, score), facts.get(row.id)));
@@ -109,7 +111,7 @@ export class MemoryRecall {
       latencyMs: performance.now() - started,
     });
     if (!options.answer) return { query: asked, citations, degraded };
-    const answer = await this.#factAnswer(asked, entityIds, citations);
+    const answer = await this.#factAnswer(question, entityIds, citations);
     if (answer !== undefined) return { query: asked, citations, degraded, answer };
     if (!this.#answerer) return { query: asked, citations, degraded };
     try {
@@ -121,7 +123,7 @@ export class MemoryRecall {
     }
   }
 
-  async #rank(asked: string, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {
+  async #rank(asked: string, question: QuestionReading, domains: string[], k: number, workflow: string | undefined, ranking: Ranking): Promise<{ ranked: Ranked[]; degraded: boolean; entityIds: string[] }> {
     if (ranking === 'vector') return { ranked: await this.#vectorRanking(asked, k, workflow), degraded: false, entityIds: [] };
     if (ranking === 'lexical') {
       const lexical = await this.#lexical.search(asked, Math.max(CANDIDATES, 2 * k), workflow);
@@ -141,7 +143,7 @@ export class MemoryRecall {
     );
     for (let i = 0; i < REQUEST_TURNS; i++) await turn();
     const lexical = await this.#lexical.search(searched, Math.max(CANDIDATES, 2 * k), workflow);
-    const entityIds = await this.#facts.entitiesIn(asked, domains);
+    const entityIds = await this.#facts.entitiesIn(asked, domains, question.attribute);
     // "the hereford cider people": a company the question describes instead of naming.
     entityIds.push(...(await this.#facts.organisationsDescribed(this.#lexical.describedNames(asked), entityIds)));
     const { vector, degraded } = await vectorRanked;
@@ -161,10 +163,7 @@ export class MemoryRecall {
     const ids = [...scores.keys()].filter((id) => rows.has(id) && (!workflow || rows.get(id)!.workflow === null || rows.get(id)!.workflow === workflow));
     const facts = await this.#facts.citedFacts(ids);
     const mentionsNamed = (id: string) => entityBoost.has(id);
-    const attribute = attributeAsked(asked);
-    const year = yearAsked(asked);
-    // "the day rate in 2025", asked in 2026, is about the past too.
-    const aboutThePast = asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear());
+    const { attribute, year, month, aboutThePast } = question;
     const namedNames = new Set(await this.#facts.namesOf(entityIds));
     // "their address before they moved": a value replaced since is the answer; "before Harbour Road", the one that value replaced.
     const pastAsked = aboutThePast && attribute ? [...facts.values()].flat().filter((fact) => fact.attribute === attribute && namedNames.has(fact.entity)) : [];
@@ -181,6 +180,9 @@ export class MemoryRecall {
     for (const [id, boost] of entityBoost) scores.set(id, (scores.get(id) ?? 0) + boost);
     // "back in 2025": what was written that year counts like a first place in one more ranking.
     if (year !== null) for (const id of ids) if (rows.get(id)!.createdAt.getUTCFullYear() === year) scores.set(id, scores.get(id)! + YEAR_WEIGHT / (RRF_K + 1));
+    // "their april invoice", "last month": as a year, what was written that month.
+    const writtenIn = (date: Date) => month !== null && date.getUTCFullYear() === month.year && date.getUTCMonth() + 1 === month.month;
+    for (const id of ids) if (writtenIn(rows.get(id)!.createdAt)) scores.set(id, scores.get(id)! + MONTH_WEIGHT / (RRF_K + 1));
     const ranked = ids
       .filter((id) => scores.get(id)! > 0)
       .map((id) => ({ row: rows.get(id)!, score: scores.get(id)! }))
@@ -232,10 +234,8 @@ export class MemoryRecall {
    * "Acme GmbH's billing address is X since 2026-03-02 [1] (it replaced Y)": when the question
    * asks for an attribute of an entity it names and one of the citations states its current value.
    */
-  async #factAnswer(asked: string, entityIds: string[], citations: Citation[]): Promise<string | undefined> {
-    const attribute = attributeAsked(asked);
-    const year = yearAsked(asked);
-    if (!attribute || asksAboutThePast(asked) || (year !== null && year < new Date().getUTCFullYear())) return undefined;
+  async #factAnswer({ attribute, aboutThePast }: QuestionReading, entityIds: string[], citations: Citation[]): Promise<string | undefined> {
+    if (!attribute || aboutThePast) return undefined;
     for (const entityId of entityIds) {
       const fact = await this.#facts.factFor(entityId, attribute);
       const label = ATTRIBUTE_LABELS[attribute];

@@ -5,14 +5,18 @@
 // ("don't" → "dont"), and anything that is not a letter or digit (hyphens, slashes) a word break.
 
 /** Letters that Unicode does not decompose into a base letter and a mark. */
-const UNDECOMPOSED: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const UNDECOMPOSED: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', Æ: 'AE', Œ: 'OE', Ø: 'O', Ł: 'L', Đ: 'D', Ð: 'D', Þ: 'TH' };
 
-export function normaliseText(text: string): string {
+/** Accents folded, case kept ("Délacroix" → "Delacroix", "Keßler" → "Kessler"): the one folding questions, values and words share. */
+export function foldAccents(text: string): string {
   return text
-    .toLowerCase()
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
-    .replace(/[ßæœøłđðþı]/g, (letter) => UNDECOMPOSED[letter]!)
+    .replace(/[ßæœøłđðþıÆŒØŁĐÐÞ]/g, (letter) => UNDECOMPOSED[letter]!);
+}
+
+export function normaliseText(text: string): string {
+  return foldAccents(text.toLowerCase())
     .replace(/[\u2018\u2019\u02BC\u0060\u00B4]/g, "'")
     .replace(/(\p{L})'s\b/gu, '$1')
     .replace(/(\p{L})s'(?!\p{L})/gu, '$1s')

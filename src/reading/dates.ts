@@ -93,6 +93,8 @@ const MONTHS = numberedNames([
   [11, 'november nov novembre noviembre novembro listopada listopadu kasım'],
   [12, 'december dec dezember décembre dicembre diciembre dezembro grudnia desember prosince aralık'],
 ]);
+/** The month (1-12) a name or abbreviation stands for, in any of the languages above. */
+export const monthNumber = (name: string): number | undefined => MONTHS[name.toLowerCase()];
 /** Month names and abbreviations in the languages texts arrive in, longest first, for a regular expression. */
 export const MONTH_NAME = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 

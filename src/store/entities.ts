@@ -100,7 +100,8 @@ async function oneWordReadingOf(runner: SqlRunner, entity: { kind: string; alias
  * An organisation known by a name of two words or more that this one's name continues, or that
  * continues this one's: the same company written in full or for short ("Quinta do Sol" heading a
  * note, then "Quinta do Sol Vinhos Lda" on an invoice; "Vásquez Café" after "Vásquez Café
- * Importers LLC"). One word is not enough: "Acme" does not make "Acme Tooling" Acme GmbH's.
+ * Importers LLC"), or the name after a word for its kind of business. One word is not enough:
+ * "Acme" does not make "Acme Tooling" Acme GmbH's.
  */
 async function sameNameInFullOrShort(runner: SqlRunner, entity: { kind: string; aliases: { alias: string; kind: string }[] }): Promise<string | undefined> {
   const names = entity.aliases.filter((alias) => alias.kind === 'name').map((alias) => alias.alias);
@@ -111,6 +112,10 @@ async function sameNameInFullOrShort(runner: SqlRunner, entity: { kind: string; 
   const shorter = words.slice(0, -1).map((_, i) => words.slice(0, i + 1).join(' ')).filter((prefix) => prefix.includes(' '));
   const [known] = (await knownAliases(runner, shorter)).filter((row) => row.kind === 'name' && row.entityKind === 'organisation').sort((a, b) => b.alias.length - a.alias.length);
   if (known) return known.entityId;
+  // "Los Arcos" after "Mezcalera Los Arcos S.A. de C.V.": the words after the kind of business
+  // are the name people use (a short alias of several words; initials such as "m f" are letters).
+  const [after] = words.every((word) => word.length > 1) ? (await knownAliases(runner, [base])).filter((row) => row.kind === 'short' && row.entityKind === 'organisation') : [];
+  if (after) return after.entityId;
   const fuller = await runner.query(statements.organisationsNamedFrom(base));
   return fuller.length === 1 ? fuller[0]!.entityId : undefined;
 }
@@ -169,7 +174,11 @@ export async function recordsMentioning(runner: SqlRunner, entityIds: string[], 
 }
 
 /** The entities each of the records mentions. */
-/** Where a person worked at a time: the organisation named with them in the newest record by then that names one. */
+/**
+ * Where a person worked at a time: the organisation named with them in the newest record by then
+ * that names one; when it names two ("Dana at Helix (ex-Ridgeway)"), the one first named with them
+ * most recently: the company they moved to.
+ */
 export async function employerOf(runner: SqlRunner, personId: string, at: Date): Promise<string | undefined> {
   const [row] = await runner.query(statements.employerOf(personId, at));
   return row?.entityId;

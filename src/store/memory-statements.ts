@@ -93,7 +93,8 @@ export const entityStatements = {
   /** The organisation named with the person in the newest record up to a time that names one. */
   employerOf: (personId: string, at: Date) =>
     sql<Pick<MemoryMention, 'entityId'>>`SELECT o."entityId" FROM "MemoryMention" p JOIN "MemoryRecord" r ON r."id" = p."recordId" JOIN "MemoryMention" o ON o."recordId" = p."recordId" JOIN "MemoryEntity" e ON e."id" = o."entityId"
-        WHERE p."entityId" = ${personId} AND e."kind" = 'organisation' AND r."createdAt" <= ${at} ORDER BY r."createdAt" DESC, o."entityId" LIMIT 1`,
+        WHERE p."entityId" = ${personId} AND e."kind" = 'organisation' AND r."createdAt" <= ${at}
+        GROUP BY o."entityId" ORDER BY MAX(r."createdAt") DESC, MIN(r."createdAt") DESC, o."entityId" LIMIT 1`,
   mentionsOf: (recordIds: readonly string[]) => sql<MemoryMention>`SELECT "recordId", "entityId" FROM "MemoryMention" WHERE "recordId" IN ${list(recordIds)}`,
 
   insertFact: (fact: MemoryFact) => sql`INSERT INTO "MemoryFact" ${insertValues(fact)}`,
