@@ -779,3 +779,10 @@ test('a sender who introduces themselves by first name before an elided tie ("so
   const town = text.replace('Il Poggio di Ferraro', 'Il Poggio di Siena');
   assert.equal((await readLead(town, new Date('2026-12-09T17:00:00Z'))).company.value, 'Agriturismo Il Poggio');
 });
+
+test('a name followed by one short word and a stop ("Lin Physio Clinic here.") is not taken for a name cut before a legal form', async () => {
+  const source = mail('From: Mei Lin <mei@linphysio.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nthis is Mei at Lin Physio Clinic here. We'd like a booking site.\n\nMei");
+  const parties = await partiesOf(source);
+  assert.equal(parties.company.value, 'Lin Physio Clinic');
+  assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING);
+});

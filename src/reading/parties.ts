@@ -191,10 +191,11 @@ function doubtedIfItGoesOn(source: string, company: Field<string | null>): Field
 }
 
 /**
- * Right after the name, lower-case abbreviations with their stops ("v.o.s.", "k.s.", "sp. j.", "inc."): a legal form the reader
+ * Right after the name, lower-case abbreviations with their stops, two or more ("v.o.s.", "k.s.", "sp. j."): a legal form the reader
  * does not know, written small, which the run of capitals stopped before. Whether the name goes on through them is unsure: asked.
+ * One short word and a stop is as often the sentence's end ("Lin Physio here."), so it is not enough.
  */
-const CUT_BEFORE_ABBREVIATIONS = /^[ \t]+\p{Ll}{1,4}\.(?:[ \t]?\p{Ll}{1,4}\.)*(?=[\s,;:)!?]|$)/u;
+const CUT_BEFORE_ABBREVIATIONS = /^[ \t]+\p{Ll}{1,4}\.(?:[ \t]?\p{Ll}{1,4}\.)+(?=[\s,;:)!?]|$)/u;
 
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
