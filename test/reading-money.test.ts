@@ -264,3 +264,19 @@ test('Italian "mila" after a number is thousands ("15 mila euro", "2,5 mila €"
   assert.deepEqual([readOne('un budget di 15 mila euro').value.min, readOne('un budget di 15 mila euro').value.currency], [15_000, 'EUR']);
   assert.equal(readOne('circa 2,5 mila €').value.min, 2500);
 });
+
+test('a form field whose label carries the percent sign ("VAT %: 20", "Tax (%): 8.5") is the tax rate', () => {
+  for (const [text, rate] of [
+    ['Currency: GBP\nVAT %: 20', 20],
+    ['Tax (%): 8.5', 8.5],
+    ['MwSt. in %: 19', 19],
+    ['IVA (%) = 21', 21],
+    ['VAT rate (%): 20', 20],
+  ] as const) {
+    assert.equal(readTaxRate(text)?.value, rate, text);
+  }
+  // Without a percent sign or "rate" the number may be the tax's amount: not read.
+  assert.equal(readTaxRate('VAT: 20'), null);
+  // A percent label with something after the number is not a rate field.
+  assert.equal(readTaxRate('VAT %: 20 EUR'), null);
+});

@@ -136,6 +136,20 @@ describe('people and organisations', () => {
     assert.equal(co.company.value, 'Masala & Co.');
   });
 
+  test('a Polish partnership written in several lower-case words ("sp. j.", "sp. k.") is the end of the name, not after it', async () => {
+    const jawna = await partiesOf(mail('From: Jan Kowal <jan@meblekowal.example>\nTo: biuro@studio.example\nSubject: sklep', 'Dzień dobry,\n\nprowadzimy firmę Meble Kowal sp. j. i szukamy wykonawcy sklepu.\n\nJan Kowal'));
+    assert.equal(jawna.company.value, 'Meble Kowal sp. j.');
+    const komandytowa = await partiesOf(mail('From: Ola Lis <ola@lisdruk.example>\nTo: biuro@studio.example\nSubject: strona', 'Dzień dobry,\n\njesteśmy Lis Druk Sp. k. z Krakowa i potrzebujemy strony.\n\nOla Lis'));
+    assert.equal(komandytowa.company.value, 'Lis Druk Sp. k.');
+  });
+
+  test('a name the reader cut before lower-case abbreviations with stops (a legal form it does not know) is asked, the read part offered', async () => {
+    const source = mail('From: Petr Beneš <petr@kovobenes.example>\nTo: info@studio.example\nSubject: e-shop', 'Dobrý den,\n\njsme Kovo Beneš v.o.s. a potřebujeme e-shop.\n\nPetr Beneš');
+    const parties = await partiesOf(source);
+    assert.equal(parties.company.value, 'Kovo Beneš');
+    assert.ok(parties.company.confidence < ACT_WITHOUT_ASKING, 'the name may go on: asked');
+  });
+
   test('a legal form written as initials with stops ("A.Ş.", "S.C.") keeps its last stop', async () => {
     const turkish = await partiesOf(mail('From: Emre Şahin <emre@kaya-tekstil.example>\nTo: hello@studio.example\nSubject: shop', 'Merhaba,\n\nwe need a wholesale shop.\n\nEmre Şahin\nHead of Sales | Kaya Tekstil A.Ş.\n+90 212 555 0144'));
     assert.equal(turkish.company.value, 'Kaya Tekstil A.Ş.');
@@ -764,4 +778,11 @@ test('a sender who introduces themselves by first name before an elided tie ("so
   // A town after "di" is no part of the name.
   const town = text.replace('Il Poggio di Ferraro', 'Il Poggio di Siena');
   assert.equal((await readLead(town, new Date('2026-12-09T17:00:00Z'))).company.value, 'Agriturismo Il Poggio');
+});
+
+test('a name followed by one short word and a stop ("Lin Physio Clinic here.") is not taken for a name cut before a legal form', async () => {
+  const source = mail('From: Mei Lin <mei@linphysio.example>\nTo: hello@studio.example\nSubject: site', "Hi,\n\nthis is Mei at Lin Physio Clinic here. We'd like a booking site.\n\nMei");
+  const parties = await partiesOf(source);
+  assert.equal(parties.company.value, 'Lin Physio Clinic');
+  assert.ok(parties.company.confidence >= ACT_WITHOUT_ASKING);
 });

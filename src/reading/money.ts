@@ -260,8 +260,10 @@ const TAX_SIGN_FIRST = new RegExp(String.raw`\b(?:${TAX_WORDS})\s*(?::|=|\()?\s*
 
 /** The tax rate a request states: "+ 19% VAT", "VAT 20%", "21% btw", "TVA 20%", "25,5 % VAT". */
 // A form's rate field, its label a tax word with "rate" ("vat_rate: 25", "Tax rate = 10"): a percentage with or without its sign.
-// Without "rate" ("VAT: 20") the number may be the tax's amount, so it is not read.
-const TAX_RATE_FIELD = new RegExp(String.raw`^[ \t]*(?:(?:${TAX_WORDS})[ _]?(?:rate|percent|pct)|(?:rate|percent)[ _]of[ _](?:${TAX_WORDS}))[ \t]*[:=][ \t]*(\d{1,2}(?:[.,]\d{1,3})?)[ \t]*%?[ \t]*$`, 'imu');
+// Without "rate" ("VAT: 20") the number may be the tax's amount, so it is not read; a label that carries the percent sign as its
+// unit ("VAT %: 20", "Tax (%): 8.5", "MwSt. in %: 19") says it is the rate.
+const PERCENT_UNIT = String.raw`[ \t]*(?:\([ \t]?%[ \t]?\)|in[ \t]+%|%)`;
+const TAX_RATE_FIELD = new RegExp(String.raw`^[ \t]*(?:(?:${TAX_WORDS})[ _]?(?:rate|percent|pct)(?:${PERCENT_UNIT})?|(?:rate|percent)[ _]of[ _](?:${TAX_WORDS})(?:${PERCENT_UNIT})?|(?:${TAX_WORDS})${PERCENT_UNIT})[ \t]*[:=][ \t]*(\d{1,2}(?:[.,]\d{1,3})?)[ \t]*%?[ \t]*$`, 'imu');
 
 export function readTaxRate(text: string): Field<number> | null {
   const match = TAX_AFTER.exec(text) ?? TAX_BEFORE.exec(text) ?? TAX_SIGN_FIRST.exec(text) ?? TAX_RATE_FIELD.exec(text);

@@ -26,7 +26,7 @@ const grounded = (source: string, start: number, end: number, confidence: number
 });
 
 /** Legal forms that end an organisation's name. */
-const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. z o\.o\.|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
+const LEGAL_FORM = /(?:^|\s)(?:GmbH & Co\. KG|GmbH|AG|KG|UG|e\.K\.|e\.V\.|A\.Ş\.|Ltd\. Şti\.|Ltda\.?|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|Kft\.|Zrt\.|d\.o\.o\.|Ltd\.?|Limited|LLC|LLP|Inc\.?|Corp\.?|Co\.|PLC|SARL|SAS|S\.A\.S?\.?|S\.L\.(?:[PU]\.|N\.E\.)?|S\.p\.A\.|S\.r\.l\.|SRL|s\.r\.o\.|a\.s\.|[Ss]p\. ?(?:z o\.o\.|j\.|k\.|p\.)|AB|AS|ASA|ApS|A\/S|Oy|OÜ|ehf\.|B\.V\.|N\.V\.|BV|FZ-LLC|FZE|Pty Ltd|K\.K\.|GbR|PartG mbB|PartG|Lda\.?|v\.o\.f\.|VOF|C\.V\.|S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.)$/u;
 /** Initials each followed by a stop ("A.Ş.", "S.C.", "P.C."): the last stop belongs to them. */
 const DOTTED_INITIALS = /^(?:\p{L}\.){2,}$/u;
 /**
@@ -77,9 +77,10 @@ const ELIDED_ARTICLE = /^(?:[ldn]|dell|dall|nell|sull)['’](?=\p{Lu})/u;
 /** Capitalised runs ("Brightwater Logistics GmbH", "Crumb & Co.") within a part of the source. */
 function capitalisedRuns(source: string, from: number, to: number): { start: number; end: number }[] {
   const runs: { start: number; end: number }[] = [];
-  // Legal forms written in several words ("Sp. z o.o.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token; Polish writes its own in lower case as often.
+  // Legal forms written in several words ("Sp. z o.o.", "sp. j.", "GmbH & Co. KG", "Pty Ltd", "PartG mbB") are one token; Polish writes its own in lower case as often
+  // (its partnerships too: "sp. j." jawna, "sp. k." komandytowa, "sp. p." partnerska).
   // Mexico's forms add the variable capital with a lower-case "de" ("S.A. de C.V.", "S. de R.L. de C.V."), which would otherwise end the name early.
-  const tokens = [...source.slice(from, to).matchAll(/S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.|[Ss]p\. z o\.o\.|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
+  const tokens = [...source.slice(from, to).matchAll(/S\.(?:A\.(?:P\.I\.)?| de R\.L\.) de C\.V\.|[Ss]p\. (?:z o\.o\.|[jkp]\.)(?![\p{L}\d])|PartG mbB|GmbH & Co\. KG|Pty\.? Ltd\.?|Ltd\. Şti\.|Sdn\.? Bhd\.?|Pvt\.? Ltd\.?|[\p{L}\p{M}\d][\p{L}\p{M}\d'’.\-/]*|&/gu)].map((m) => {
     const elided = ELIDED_ARTICLE.exec(m[0])?.[0].length ?? 0;
     return { text: m[0].slice(elided), start: from + m.index + elided, end: from + m.index + m[0].length };
   });
@@ -185,8 +186,16 @@ const NAME_GOES_ON = new RegExp(String.raw`^[ \t]+[-–][ \t]+(?:[\p{Lu}\d][\p{L
  */
 function doubtedIfItGoesOn(source: string, company: Field<string | null>): Field<string | null> {
   if (company.value === null || company.evidence.kind !== 'span' || LEGAL_FORM.test(company.value)) return company;
-  return NAME_GOES_ON.test(source.slice(company.evidence.span.end)) ? { ...company, confidence: Math.min(company.confidence, 0.5) } : company;
+  const after = source.slice(company.evidence.span.end);
+  return NAME_GOES_ON.test(after) || CUT_BEFORE_ABBREVIATIONS.test(after) ? { ...company, confidence: Math.min(company.confidence, 0.5) } : company;
 }
+
+/**
+ * Right after the name, lower-case abbreviations with their stops, two or more ("v.o.s.", "k.s.", "sp. j."): a legal form the reader
+ * does not know, written small, which the run of capitals stopped before. Whether the name goes on through them is unsure: asked.
+ * One short word and a stop is as often the sentence's end ("Lin Physio here."), so it is not enough.
+ */
+const CUT_BEFORE_ABBREVIATIONS = /^[ \t]+\p{Ll}{1,4}\.(?:[ \t]?\p{Ll}{1,4}\.)+(?=[\s,;:)!?]|$)/u;
 
 function companyIn(source: string, message: Message, referrer: Field<string | null>, person: Span | null): Field<string | null> {
   const form = fieldIn(source, 'Company|Company name|Organisation|Organization|Business|Firma|Unternehmen|Entreprise|Empresa|Société');
